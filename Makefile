@@ -1,0 +1,78 @@
+# Fabric HA Desktop — two commands for a fresh Debian/Ubuntu machine:
+#   make run    installs what is missing, builds, and opens the app
+#   make test   installs what is missing, then runs every check and test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+RELEASE_APP := target/release/fabric-ha-desktop
+DEBUG_APP := target/debug/fabric-ha-desktop
+
+.PHONY: help run test setup setup-test ui ui-mock app app-debug lint fmt bindings bindings-check \
+	test-rust test-keyring test-ui test-e2e bench bench-startup clean
+
+help:
+	@echo "make run   - install dependencies, build, start the app"
+	@echo "make test  - install dependencies, run lints and every test suite"
+	@echo "make bench - run the benchmarks under bench/ (not part of make test)"
+
+setup:
+	scripts/setup.sh run
+
+setup-test:
+	scripts/setup.sh test
+
+ui:
+	cd ui && npm run build
+
+app: ui
+	$(CARGO) build --release -p fabric-ha-desktop -p fabric-ha-cli
+
+app-debug: ui
+	$(CARGO) build -p fabric-ha-desktop -p fabric-ha-cli
+
+run: setup app
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(RELEASE_APP); \
+	else echo "no display: starting under Xvfb"; xvfb-run -a -s "-screen 0 1440x900x24" ./$(RELEASE_APP); fi
+
+# Regenerates ui/src/bindings from the Rust types (ts-rs runs as part of the core's tests).
+bindings:
+	$(CARGO) test -q -p fabric-ha-core export_bindings
+
+bindings-check: bindings
+	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
+		git status --porcelain -- ui/src/bindings; \
+		echo "ui/src/bindings is stale: run 'make bindings' and commit the result"; exit 1; fi
+
+lint: ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run lint && npx tsc --noEmit
+
+fmt:
+	$(CARGO) fmt --all
+	cd ui && npx biome check --write .
+
+test-rust:
+	$(CARGO) nextest run --workspace --no-fail-fast
+
+# Secrets against a real gnome-keyring (Secret Service) on a private D-Bus session.
+test-keyring:
+	tests/keyring/run.sh env FABRIC_HA_REAL_KEYRING=1 $(CARGO) test -p fabric-ha-store --test keyring_real
+
+test-ui:
+	cd ui && npm run test:unit && npm run test:browser
+
+# The real app window under Xvfb, driven through WebDriver (tauri-driver + WebKitWebDriver).
+test-e2e: app-debug
+	tests/e2e/run.sh $(DEBUG_APP) target/debug/fabric-ha
+
+test: setup-test lint bindings-check test-ui test-keyring test-e2e test-rust
+
+bench: bench-startup
+
+bench-startup: setup-test
+	tests/keyring/run.sh xvfb-run -a -s "-screen 0 1440x900x24" python3 bench/startup/bench.py
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/dist-mock

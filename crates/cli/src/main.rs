@@ -1,0 +1,170 @@
+//! `fabric-ha`: everything the desktop app does, from a terminal — for automation, air-gapped
+//! hosts and headless tests. Thin: parsing and printing here, the work in `fabric-ha-core`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use fabric_ha_core::{doctor, paths, CheckStatus, CoreError, OpenOptions, Sensitive, Workspace};
+
+/// Multi-region high availability for Hyperledger Fabric peers, from one desktop.
+#[derive(Debug, Parser)]
+#[command(name = "fabric-ha", version, about, long_about = None)]
+struct Cli {
+    /// Workspace folder (default: FABRIC_HA_HOME, else the OS app-data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Never use the OS keyring; protect secrets with a passphrase (FABRIC_HA_PASSPHRASE or prompt).
+    #[arg(long, global = true, env = "FABRIC_HA_NO_KEYRING", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false)]
+    no_keyring: bool,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check this host: data folder, database, OS keyring, versions, WebKit.
+    Doctor {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open the workspace as the app does and show what it holds.
+    Info {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read or change preferences (the app's Settings page).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SettingsCommand {
+    /// Show all preferences.
+    Get {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change one preference: language (en, zh-CN), page-size (6, 10, 15, 25, 50, 100), onboarded.
+    Set {
+        /// Preference name.
+        name: String,
+        /// New value.
+        value: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    fabric_ha_core::logging::init_cli_logging(cli.verbose);
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(match err {
+                CoreError::InvalidInput { .. } => 2,
+                _ => 1,
+            })
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, CoreError> {
+    let data_dir = paths::resolve_data_dir(cli.data_dir)?;
+    match cli.command {
+        Command::Doctor { json } => {
+            let report = doctor::run(&data_dir);
+            if json {
+                print_json(&report)?;
+            } else {
+                for c in &report.checks {
+                    let mark = match c.status {
+                        CheckStatus::Ok => "ok  ",
+                        CheckStatus::Warn => "warn",
+                        CheckStatus::Fail => "FAIL",
+                    };
+                    println!("[{mark}] {:<15} {}", c.name, c.detail);
+                }
+            }
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Info { json } => {
+            let ws = open(data_dir, cli.no_keyring)?;
+            let info = ws.info()?;
+            if json {
+                print_json(&info)?;
+            } else {
+                println!("version          {}", info.version);
+                println!("data dir         {}", info.data_dir);
+                println!(
+                    "database         {} (schema {})",
+                    info.database_path, info.schema_version
+                );
+                println!("logs             {}", info.log_dir);
+                println!("secrets          {}", serde_plain(&info.secrets)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settings(cmd) => {
+            let ws = open(data_dir, cli.no_keyring)?;
+            match cmd {
+                SettingsCommand::Get { json } => {
+                    let s = ws.settings()?;
+                    if json {
+                        print_json(&s)?;
+                    } else {
+                        println!("language   {}", s.language.tag());
+                        println!("page-size  {}", s.page_size);
+                        println!("onboarded  {}", s.onboarded);
+                    }
+                }
+                SettingsCommand::Set { name, value } => {
+                    let mut s = ws.settings()?;
+                    s.set_field(&name, &value)?;
+                    ws.update_settings(s)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Opens the workspace; on a terminal, asks for the passphrase when secrets would stay locked.
+fn open(data_dir: PathBuf, no_keyring: bool) -> Result<Workspace, CoreError> {
+    let mut options = OpenOptions::new(data_dir);
+    options.use_keyring = !no_keyring;
+    let ws = Workspace::open(options)?;
+    if ws.secrets_state() == fabric_ha_core::SecretsState::Locked && std::io::stdin().is_terminal()
+    {
+        let typed = rpassword::prompt_password("Workspace passphrase: ")
+            .map_err(|e| CoreError::Internal(format!("cannot read the passphrase: {e}")))?;
+        ws.unlock(Sensitive::new(typed))?;
+    }
+    Ok(ws)
+}
+
+fn serde_plain<T: serde::Serialize>(value: &T) -> Result<String, CoreError> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        Ok(other) => Ok(other.to_string()),
+        Err(e) => Err(CoreError::Internal(e.to_string())),
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CoreError> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| CoreError::Internal(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(|e| CoreError::Internal(format!("cannot write to stdout: {e}")))
+}

@@ -1,0 +1,161 @@
+//! Errors of the core, and the `{code, message, details}` shape they take across IPC.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Stable codes the UI turns into a human sentence and a fix. Adding a variant without a
+/// sentence in `ui/src/errors.ts` fails the UI type check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub enum ErrorCode {
+    /// A bug or an unexpected condition; the message says what.
+    Internal,
+    /// The caller sent a value that is out of range; `details.field` names it.
+    InvalidInput,
+    /// The workspace database or its folder could not be read or written.
+    Storage,
+    /// The OS keyring (Secret Service, Keychain, Credential Manager) could not be used.
+    KeyringUnavailable,
+    /// Secrets are locked: a passphrase is needed first.
+    Locked,
+    /// The passphrase does not open this workspace's secrets.
+    WrongPassphrase,
+    /// The thing asked for does not exist.
+    NotFound,
+}
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// A value given by the user or a caller is not acceptable.
+    #[error("{field}: {reason}")]
+    InvalidInput {
+        /// Which input (a CLI flag, a form field, a JSON path).
+        field: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The workspace store failed.
+    #[error("{0}")]
+    Storage(String),
+    /// The OS keyring could not be used.
+    #[error("the OS keyring is unavailable: {0}")]
+    KeyringUnavailable(String),
+    /// Secrets are needed but no key is unlocked.
+    #[error("secrets are locked: {0}")]
+    Locked(String),
+    /// The passphrase did not open the workspace key.
+    #[error("the passphrase does not open this workspace's secrets")]
+    WrongPassphrase,
+    /// Something asked for does not exist.
+    #[error("{what} was not found")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+    /// An unexpected condition.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl CoreError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CoreError::InvalidInput { .. } => ErrorCode::InvalidInput,
+            CoreError::Storage(_) => ErrorCode::Storage,
+            CoreError::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
+            CoreError::Locked(_) => ErrorCode::Locked,
+            CoreError::WrongPassphrase => ErrorCode::WrongPassphrase,
+            CoreError::NotFound { .. } => ErrorCode::NotFound,
+            CoreError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// Structured details for the UI (which field, what was missing).
+    pub fn details(&self) -> Option<serde_json::Value> {
+        match self {
+            CoreError::InvalidInput { field, reason } => {
+                Some(serde_json::json!({ "field": field, "reason": reason }))
+            }
+            CoreError::NotFound { what } => Some(serde_json::json!({ "what": what })),
+            _ => None,
+        }
+    }
+}
+
+/// An error as it crosses the IPC boundary to the webview.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IpcError {
+    /// Stable code, mapped to a sentence by the UI.
+    pub code: ErrorCode,
+    /// The precise message, shown verbatim under the sentence.
+    pub message: String,
+    /// Machine-readable context, e.g. `{"field": "pageSize"}`.
+    pub details: Option<serde_json::Value>,
+}
+
+impl From<CoreError> for IpcError {
+    fn from(err: CoreError) -> Self {
+        IpcError {
+            code: err.code(),
+            message: err.to_string(),
+            details: err.details(),
+        }
+    }
+}
+
+/// Maps a store failure to the core error whose code tells the UI what to do about it.
+pub(crate) fn from_store(err: fabric_ha_store::StoreError) -> CoreError {
+    use fabric_ha_store::{SecretError as S, StoreError as E};
+    let message = err.to_string();
+    match err {
+        E::Secret(S::WrongPassphrase) => CoreError::WrongPassphrase,
+        E::Secret(S::EmptyPassphrase) => CoreError::InvalidInput {
+            field: "passphrase".into(),
+            reason: "must not be empty".into(),
+        },
+        E::Secret(S::NotFound { id }) => CoreError::NotFound {
+            what: format!("secret {id:?}"),
+        },
+        E::Secret(
+            S::KeyringUnavailable(_)
+            | S::KeyringEntryMissing { .. }
+            | S::KeyringEntryInvalid { .. }
+            | S::KeyringKeyMismatch { .. }
+            | S::KeySourceMismatch { .. },
+        ) => CoreError::KeyringUnavailable(message),
+        _ => CoreError::Storage(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn ipc_shape_is_code_message_details() {
+        let err: IpcError = CoreError::InvalidInput {
+            field: "pageSize".into(),
+            reason: "bad".into(),
+        }
+        .into();
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "InvalidInput",
+                "message": "pageSize: bad",
+                "details": {"field": "pageSize", "reason": "bad"}
+            })
+        );
+        let locked: IpcError = CoreError::WrongPassphrase.into();
+        assert_eq!(
+            serde_json::to_value(&locked).unwrap()["details"],
+            serde_json::Value::Null
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! Versioned schema migrations, tracked with `PRAGMA user_version`.
+//!
+//! To change the schema, append a new `(version, sql)` entry to
+//! [`MIGRATIONS`] with the next version number. Never edit or reorder an
+//! entry that has been released: existing databases have already run it.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::StoreError;
+
+/// All schema migrations, in order: `(version, sql)`. Versions start at 1
+/// and increase by exactly one.
+pub const MIGRATIONS: &[(u32, &str)] = &[(
+    1,
+    "CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE secrets (
+        id         TEXT PRIMARY KEY,
+        nonce      BLOB NOT NULL,
+        ciphertext BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE audit (
+        id     INTEGER PRIMARY KEY,
+        at     TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+    ) STRICT;",
+)];
+
+/// The schema version this build creates and understands.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map_or(0, |(v, _)| *v)
+}
+
+/// Reads `PRAGMA user_version`.
+pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Brings the database up to [`latest_version`], one transaction per
+/// migration. Refuses databases newer than this build.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
+    let supported = latest_version();
+    for &(version, sql) in MIGRATIONS {
+        // IMMEDIATE takes the write lock up front, so two processes opening
+        // the same workspace cannot both run a migration.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = user_version(&tx)?;
+        if current > supported {
+            return Err(StoreError::TooNew {
+                found: current,
+                supported,
+            });
+        }
+        if current >= version {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(version, "applied workspace schema migration");
+    }
+    // Also covers an empty MIGRATIONS list and databases already current.
+    let current = user_version(conn)?;
+    if current > supported {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported,
+        });
+    }
+    Ok(current)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn versions_start_at_one_and_are_contiguous() {
+        for (i, (v, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v as usize, i + 1, "migration versions must be 1, 2, 3, …");
+        }
+        assert_eq!(latest_version() as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn migrate_in_memory_is_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), latest_version());
+        assert_eq!(migrate(&mut conn).unwrap(), latest_version());
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(tables, ["audit", "meta", "secrets", "settings"]);
+    }
+
+    #[test]
+    fn too_new_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .unwrap();
+        match migrate(&mut conn) {
+            Err(StoreError::TooNew { found, supported }) => {
+                assert_eq!(found, latest_version() + 1);
+                assert_eq!(supported, latest_version());
+            }
+            other => panic!("expected TooNew, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Reads the root `tauri.conf.json` (through the `src-tauri/tauri.conf.json` link) and declares
+//! the app's own commands so capabilities can allow exactly them.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "get_settings",
+        "update_settings",
+        "doctor",
+        "unlock_secrets",
+        "ui_ready",
+    ]);
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        panic!("tauri-build failed: {e:#}");
+    }
+}

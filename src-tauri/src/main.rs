@@ -1,0 +1,97 @@
+//! Fabric HA Desktop: the window. A thin shell — commands in `commands.rs` call
+//! `fabric-ha-core`, the same library the `fabric-ha` CLI uses.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use fabric_ha_core::{paths, OpenOptions, Workspace};
+
+/// With this set, the app prints `ready <ms>` on stdout once the UI has painted (used by
+/// `bench/startup` and the end-to-end tests).
+const REPORT_READY_ENV: &str = "FABRIC_HA_REPORT_READY";
+
+pub(crate) fn report_ready(ms: f64) {
+    if std::env::var_os(REPORT_READY_ENV).is_some() {
+        println!("ready {ms:.1}");
+    }
+}
+
+/// `--data-dir DIR` (or `--data-dir=DIR`) from the command line.
+fn data_dir_arg(args: impl Iterator<Item = String>) -> Result<Option<PathBuf>, String> {
+    let mut args = args.skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args
+                .next()
+                .map(|v| Some(PathBuf::from(v)))
+                .ok_or("--data-dir needs a folder".into());
+        }
+        if let Some(v) = arg.strip_prefix("--data-dir=") {
+            return Ok(Some(PathBuf::from(v)));
+        }
+    }
+    Ok(None)
+}
+
+fn main() {
+    let started = Instant::now();
+    if let Err(message) = run(started) {
+        eprintln!("fabric-ha-desktop: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn run(started: Instant) -> Result<(), String> {
+    let data_dir =
+        paths::resolve_data_dir(data_dir_arg(std::env::args())?).map_err(|e| e.to_string())?;
+    let _log = fabric_ha_core::logging::init_app_logging(&paths::log_dir(&data_dir))
+        .map_err(|e| e.to_string())?;
+    let workspace = Workspace::open(OpenOptions::new(data_dir)).map_err(|e| e.to_string())?;
+    tauri::Builder::default()
+        .manage(commands::AppState {
+            workspace: Arc::new(workspace),
+            started,
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::get_settings,
+            commands::update_settings,
+            commands::doctor,
+            commands::unlock_secrets,
+            commands::ui_ready,
+        ])
+        .run(tauri::generate_context!())
+        .map_err(|e| format!("the window could not start: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn args(list: &[&str]) -> impl Iterator<Item = String> {
+        list.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn data_dir_flag_forms() {
+        assert_eq!(data_dir_arg(args(&["app"])).unwrap(), None);
+        assert_eq!(
+            data_dir_arg(args(&["app", "--data-dir", "/w"])).unwrap(),
+            Some("/w".into())
+        );
+        assert_eq!(
+            data_dir_arg(args(&["app", "--data-dir=/v"])).unwrap(),
+            Some("/v".into())
+        );
+        assert!(data_dir_arg(args(&["app", "--data-dir"])).is_err());
+    }
+}
