@@ -75,7 +75,7 @@ async function go(label) {
 }
 
 test("first run: the welcome screen leads into the app and is remembered", async () => {
-  const start = await browser.$("button=Continue with an empty workspace");
+  const start = await browser.$("button*=Continue with an empty workspace");
   await start.waitForClickable({ timeout: 20_000 });
   await start.click();
   await browser.waitUntil(async () => (await browser.$$("nav [aria-label]")).length >= 7, {
