@@ -1,0 +1,120 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import { App } from "./App";
+import { ERROR_TEXT } from "./errors";
+import { resetReadyForTests } from "./ready";
+import { mockBackend } from "./test/ipc";
+
+beforeEach(() => {
+  resetReadyForTests();
+});
+
+describe("App", () => {
+  it("first run: any choice stores onboarded: true, then opens the pages", async () => {
+    const user = userEvent.setup();
+    const calls = mockBackend({ info: { firstRun: true }, settings: { onboarded: false } });
+    render(<App />);
+    expect(
+      await screen.findByRole("heading", { name: "Welcome to Fabric HA Desktop" }),
+    ).toBeVisible();
+    expect(screen.queryByRole("navigation")).toBeNull();
+    await user.click(screen.getByRole("button", { name: /Add a console/ }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Consoles" })).toBeInTheDocument();
+    const update = calls.find((c) => c.cmd === "update_settings");
+    expect(update?.args).toEqual({ settings: { language: "en", pageSize: 15, onboarded: true } });
+    expect(window.location.hash).toBe("#/consoles");
+    expect(screen.queryByText("Welcome to Fabric HA Desktop")).toBeNull();
+  });
+
+  it("first run: 'Continue with an empty workspace' goes to Nodes", async () => {
+    const user = userEvent.setup();
+    const calls = mockBackend({ info: { firstRun: true }, settings: { onboarded: false } });
+    render(<App />);
+    await user.click(
+      await screen.findByRole("button", { name: /Continue with an empty workspace/ }),
+    );
+    expect(await screen.findByRole("heading", { level: 1, name: "Nodes" })).toBeInTheDocument();
+    expect(calls.filter((c) => c.cmd === "update_settings")).toHaveLength(1);
+  });
+
+  it("sends ui_ready exactly once, after the first page is shown", async () => {
+    const calls = mockBackend();
+    render(<App />);
+    expect(await screen.findByRole("heading", { level: 1, name: "Nodes" })).toBeInTheDocument();
+    await waitFor(() => expect(calls.some((c) => c.cmd === "ui_ready")).toBe(true));
+    window.location.hash = "#/wallet";
+    expect(await screen.findByRole("heading", { level: 1, name: "Wallet" })).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls.filter((c) => c.cmd === "ui_ready")).toHaveLength(1);
+  });
+
+  it("shows the rail with every page and marks the active one", async () => {
+    mockBackend();
+    window.location.hash = "#/organizations";
+    render(<App />);
+    expect(
+      await screen.findByRole("heading", { level: 1, name: "Organizations" }),
+    ).toBeInTheDocument();
+    const nav = screen.getByRole("navigation", { name: "Main" });
+    const labels = [...nav.querySelectorAll("a")].map((a) => a.getAttribute("aria-label"));
+    expect(labels).toEqual([
+      "Consoles",
+      "Nodes",
+      "Organizations",
+      "Wallet",
+      "HA plans",
+      "Bundles",
+      "Settings",
+    ]);
+    expect(nav.querySelector('[aria-current="page"]')).toHaveAttribute(
+      "aria-label",
+      "Organizations",
+    );
+  });
+
+  it("locked secrets: asks for the passphrase and explains a wrong one", async () => {
+    const user = userEvent.setup();
+    mockBackend({
+      info: { secrets: "locked" },
+      extra: (cmd, args) => {
+        if (cmd !== "unlock_secrets") return undefined;
+        if ((args as { passphrase: string }).passphrase !== "right") {
+          throw { code: "WrongPassphrase", message: "nope", details: null };
+        }
+        return {
+          version: "0.1.0",
+          dataDir: "/data",
+          databasePath: "/d",
+          logDir: "/l",
+          schemaVersion: 1,
+          secrets: "passphrase",
+          firstRun: false,
+        };
+      },
+    });
+    render(<App />);
+    const input = await screen.findByLabelText("Passphrase");
+    await user.type(input, "wrong");
+    await user.click(screen.getByRole("button", { name: "Unlock" }));
+    expect(await screen.findByText(ERROR_TEXT.WrongPassphrase.sentence)).toBeInTheDocument();
+    await user.clear(input);
+    await user.type(input, "right");
+    await user.click(screen.getByRole("button", { name: "Unlock" }));
+    await waitFor(() => expect(screen.queryByLabelText("Passphrase")).toBeNull());
+  });
+
+  it("shows a startup error with the human sentence when app_info fails", async () => {
+    mockBackend({
+      extra: (cmd) => {
+        if (cmd === "app_info")
+          throw { code: "Storage", message: "database is locked", details: null };
+        return undefined;
+      },
+    });
+    render(<App />);
+    expect(await screen.findByText(ERROR_TEXT.Storage.sentence)).toBeInTheDocument();
+    expect(screen.getByText("database is locked")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,42 @@
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { describe, expect, it } from "vitest";
+import { appInfo, doctor, getSettings, uiReady, unlockSecrets, updateSettings } from "./api";
+
+describe("api", () => {
+  it("calls each command by name with camelCase arguments", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return cmd === "ui_ready" ? null : { cmd };
+    });
+    await appInfo();
+    await getSettings();
+    await updateSettings({ language: "zh-CN", pageSize: 25, onboarded: true });
+    await doctor();
+    await unlockSecrets("s3cret");
+    await uiReady();
+    expect(calls.map(([cmd]) => cmd)).toEqual([
+      "app_info",
+      "get_settings",
+      "update_settings",
+      "doctor",
+      "unlock_secrets",
+      "ui_ready",
+    ]);
+    expect(calls[2]?.[1]).toEqual({
+      settings: { language: "zh-CN", pageSize: 25, onboarded: true },
+    });
+    expect(calls[4]?.[1]).toEqual({ passphrase: "s3cret" });
+  });
+
+  it("rejects with the backend's IpcError", async () => {
+    mockIPC(() => {
+      throw { code: "Storage", message: "disk full", details: null };
+    });
+    await expect(doctor()).rejects.toEqual({
+      code: "Storage",
+      message: "disk full",
+      details: null,
+    });
+  });
+});

@@ -1,0 +1,98 @@
+// The console's tile (ItemContainerTile): title top-left, subtitle under it, a 20 px status
+// square in the top-right corner, and a stack of labels pinned to the bottom-left.
+import { Cloud, DocumentImport, WarningAltFilled } from "@carbon/icons-react";
+import { Tooltip } from "@carbon/react";
+import type { ComponentType } from "react";
+import { STATUS_LABEL, type TileStatus } from "./status";
+
+export type { TileStatus } from "./status";
+
+export type TileLabelKind = "imported" | "location" | "nodeOu" | "certExpiration" | "text";
+
+export interface TileLabel {
+  kind: TileLabelKind;
+  text: string;
+}
+
+/** What a tile shows. `status` is left out for tiles without a square (MSPs, identities). */
+export interface TileData {
+  id: string;
+  title: string;
+  subtitle?: string;
+  status?: TileStatus;
+  /** Replaces the status label (e.g. a deployer condition name while pending). */
+  statusLabel?: string;
+  labels: TileLabel[];
+}
+
+/** node: 201x201 (peers, CAs, orderers, consoles); msp: ≈402 wide and shorter;
+ * identity: ≈201 wide and taller than wide, larger footer text. */
+export type TileVariant = "node" | "msp" | "identity";
+
+const LABEL_ICON: Partial<
+  Record<TileLabelKind, ComponentType<{ size?: number; className?: string }>>
+> = {
+  imported: DocumentImport,
+  location: Cloud,
+  certExpiration: WarningAltFilled,
+};
+
+export function StatusSquare(props: { status: TileStatus; label?: string | undefined }) {
+  const label = props.label ?? STATUS_LABEL[props.status];
+  return (
+    <Tooltip label={label} align="bottom-end" className="fhd-status-tooltip">
+      <span
+        className={`fhd-status-square fhd-status--${props.status}`}
+        role="img"
+        aria-label={label}
+        data-status={props.status}
+      />
+    </Tooltip>
+  );
+}
+
+/** The list view's status cell: a small dot and the label. */
+export function StatusDot(props: { status: TileStatus; label?: string | undefined }) {
+  const label = props.label ?? STATUS_LABEL[props.status];
+  return (
+    <span className="fhd-status-cell" data-status={props.status}>
+      <span className={`fhd-status-dot fhd-status-dot--${props.status}`} aria-hidden="true" />
+      {label}
+    </span>
+  );
+}
+
+export function NodeTile(props: { tile: TileData; variant?: TileVariant }) {
+  const { tile, variant = "node" } = props;
+  return (
+    <article
+      className={`fhd-tile fhd-tile--${variant}`}
+      data-tile-id={tile.id}
+      aria-label={tile.title}
+    >
+      <div className="fhd-tile__head">
+        <h3 className="fhd-tile__title">{tile.title}</h3>
+        {tile.subtitle ? <p className="fhd-tile__subtitle">{tile.subtitle}</p> : null}
+      </div>
+      {tile.status ? <StatusSquare status={tile.status} label={tile.statusLabel} /> : null}
+      {tile.labels.length > 0 ? (
+        <ul className="fhd-tile__labels">
+          {tile.labels.map((label) => {
+            const Icon = LABEL_ICON[label.kind];
+            return (
+              <li
+                key={`${label.kind}:${label.text}`}
+                className={`fhd-tile__label fhd-tile__label--${label.kind}`}
+              >
+                {Icon ? (
+                  <Icon size={16} className="fhd-tile__label-icon" aria-hidden="true" />
+                ) : null}
+                <span>{label.text}</span>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,74 @@
+// The list view of a section: a "Filter table" toolbar with the section's buttons at its right,
+// the table itself, and the pager under it. Loaded lazily with its styles.
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableToolbar,
+  TableToolbarContent,
+  TableToolbarSearch,
+} from "@carbon/react";
+import type { ReactNode } from "react";
+import type { SectionColumn } from "./TileSection";
+
+export interface SectionTableProps<T> {
+  id: string;
+  title: string;
+  columns: SectionColumn<T>[];
+  rows: readonly T[];
+  rowKey: (item: T) => string;
+  query: string;
+  onQuery: (value: string) => void;
+  buttons: ReactNode;
+  empty: ReactNode;
+  pager: ReactNode;
+}
+
+export default function SectionTable<T>(props: SectionTableProps<T>) {
+  return (
+    <TableContainer className="fhd-table">
+      <TableToolbar aria-label={`${props.title} table toolbar`}>
+        <TableToolbarContent>
+          <TableToolbarSearch
+            id={`${props.id}-table-search`}
+            persistent
+            size="lg"
+            labelText={`Filter ${props.title}`}
+            placeholder="Filter table"
+            defaultValue={props.query}
+            onChange={(_event, value) => props.onQuery(value ?? "")}
+          />
+          {props.buttons}
+        </TableToolbarContent>
+      </TableToolbar>
+      <Table size="lg" aria-label={props.title}>
+        <TableHead>
+          <TableRow>
+            {props.columns.map((column) => (
+              <TableHeader key={column.key} id={`${props.id}-col-${column.key}`}>
+                {column.header}
+              </TableHeader>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {props.rows.map((row) => (
+            <TableRow key={props.rowKey(row)}>
+              {props.columns.map((column) => (
+                <TableCell key={column.key}>
+                  {column.render ? column.render(row) : column.text(row)}
+                </TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {props.empty}
+      {props.pager}
+    </TableContainer>
+  );
+}

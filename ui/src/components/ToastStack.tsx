@@ -1,0 +1,24 @@
+// The visible stack of toasts (see Notifications.tsx).
+import { ToastNotification } from "@carbon/react";
+import type { Toast } from "./Notifications";
+
+export default function ToastStack(props: { toasts: Toast[]; onDismiss: (id: number) => void }) {
+  return (
+    <div className="fhd-toasts" aria-live="polite">
+      {props.toasts.map((toast) => (
+        <ToastNotification
+          key={toast.id}
+          kind={toast.kind}
+          title={toast.title}
+          subtitle={toast.subtitle}
+          caption={toast.caption}
+          timeout={toast.kind === "success" ? 6000 : 0}
+          onClose={() => {
+            props.onDismiss(toast.id);
+            return false;
+          }}
+        />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import { describeError, ERROR_TEXT, isIpcError } from "./errors";
+
+// Every code, listed by hand; the type check below fails when the binding gains a code that this
+// list (and so the test) does not cover. ERROR_TEXT itself is a Record<ErrorCode, …>, so tsc
+// already refuses a code without a sentence.
+const ALL_CODES = [
+  "Internal",
+  "InvalidInput",
+  "Storage",
+  "KeyringUnavailable",
+  "Locked",
+  "WrongPassphrase",
+  "NotFound",
+] as const satisfies readonly ErrorCode[];
+type Missing = Exclude<ErrorCode, (typeof ALL_CODES)[number]>;
+const noneMissing: [Missing] extends [never] ? true : false = true;
+
+describe("errors", () => {
+  it("has a sentence and a fix for every ErrorCode", () => {
+    expect(noneMissing).toBe(true);
+    expect(Object.keys(ERROR_TEXT).sort()).toEqual([...ALL_CODES].sort());
+    for (const code of ALL_CODES) {
+      expect(ERROR_TEXT[code].sentence, code).toMatch(/^[A-Z].*\.$/);
+      expect(ERROR_TEXT[code].fix.length, code).toBeGreaterThan(10);
+    }
+  });
+
+  it("describes a known code with its sentence and keeps the backend message", () => {
+    const d = describeError({
+      code: "WrongPassphrase",
+      message: "the passphrase does not open this workspace's secrets",
+      details: null,
+    });
+    expect(d.code).toBe("WrongPassphrase");
+    expect(d.sentence).toBe(ERROR_TEXT.WrongPassphrase.sentence);
+    expect(d.detail).toBe("the passphrase does not open this workspace's secrets");
+  });
+
+  it("falls back to the message for unknown codes and other errors", () => {
+    expect(describeError({ code: "Brand new", message: "what happened", details: null })).toEqual({
+      sentence: "what happened",
+      fix: "",
+      code: "Brand new",
+      detail: "what happened",
+    });
+    expect(describeError(new Error("boom")).sentence).toBe("boom");
+    expect(describeError("plain text").sentence).toBe("plain text");
+    expect(isIpcError({ code: "Internal", message: "x", details: null })).toBe(true);
+    expect(isIpcError({ message: "x" })).toBe(false);
+    expect(isIpcError(null)).toBe(false);
+  });
+});

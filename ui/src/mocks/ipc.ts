@@ -1,0 +1,112 @@
+// The IPC mock of the browser-test bundle (`npm run build:mock`). main.tsx imports it only when
+// VITE_IPC_MOCK is "1", so the production bundle never contains it.
+//
+// URL switches: `?firstRun=1` (first start), `?locked=1` (secrets locked; the passphrase is
+// "correct horse"), `?tiles=demo` (sample tiles in every status), `?fail=<command>` (that
+// command rejects with an Internal error).
+import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
+import type { AppInfo } from "../bindings/AppInfo";
+import type { DoctorReport } from "../bindings/DoctorReport";
+import type { IpcError } from "../bindings/IpcError";
+import type { Settings } from "../bindings/Settings";
+import { EMPTY_WORKSPACE, type WorkspaceData } from "../data/model";
+import { DEMO_WORKSPACE } from "./demoData";
+
+export const MOCK_PASSPHRASE = "correct horse";
+
+export interface IpcCall {
+  cmd: string;
+  args: unknown;
+}
+
+declare global {
+  interface Window {
+    /** Every IPC call the page made, in order (read by the browser tests). */
+    __ipcCalls: IpcCall[];
+  }
+}
+
+function ipcError(
+  code: IpcError["code"],
+  message: string,
+  details: IpcError["details"] = null,
+): IpcError {
+  return { code, message, details };
+}
+
+/** Installs the mock and returns the workspace data the pages should show. */
+export function installMockIpc(params: URLSearchParams): WorkspaceData {
+  const firstRun = params.get("firstRun") === "1";
+  const failing = new Set(params.getAll("fail"));
+  let info: AppInfo = {
+    version: "0.1.0-mock",
+    dataDir: "/home/operator/.local/share/fabric-ha-desktop",
+    databasePath: "/home/operator/.local/share/fabric-ha-desktop/workspace.sqlite",
+    logDir: "/home/operator/.local/share/fabric-ha-desktop/logs",
+    schemaVersion: 1,
+    secrets: params.get("locked") === "1" ? "locked" : "keyring",
+    firstRun,
+  };
+  let settings: Settings = { language: "en", pageSize: 15, onboarded: !firstRun };
+  const report: DoctorReport = {
+    ok: false,
+    checks: [
+      { name: "Workspace folder", status: "ok", detail: "writable" },
+      { name: "Database", status: "ok", detail: "schema version 1" },
+      {
+        name: "OS keyring",
+        status: "warn",
+        detail: "Secret Service not running; a passphrase will be used",
+      },
+      { name: "Log folder", status: "fail", detail: "not writable (mock)" },
+    ],
+  };
+
+  window.__ipcCalls = [];
+  mockWindows("main");
+  mockIPC((cmd, args) => {
+    window.__ipcCalls.push({ cmd, args });
+    if (failing.has(cmd)) {
+      throw ipcError("Internal", `${cmd} failed (mock)`);
+    }
+    switch (cmd) {
+      case "app_info":
+        return info;
+      case "get_settings":
+        return settings;
+      case "update_settings": {
+        const next = (args as { settings: Settings }).settings;
+        if (![6, 10, 15, 25, 50, 100].includes(next.pageSize)) {
+          throw ipcError(
+            "InvalidInput",
+            `pageSize: must be one of [6, 10, 15, 25, 50, 100], got ${next.pageSize}`,
+            {
+              field: "pageSize",
+            },
+          );
+        }
+        settings = { ...next };
+        return settings;
+      }
+      case "doctor":
+        return report;
+      case "unlock_secrets": {
+        const { passphrase } = args as { passphrase: string };
+        if (passphrase !== MOCK_PASSPHRASE) {
+          throw ipcError(
+            "WrongPassphrase",
+            "the passphrase does not open this workspace's secrets",
+          );
+        }
+        info = { ...info, secrets: "passphrase" };
+        return info;
+      }
+      case "ui_ready":
+        return null;
+      default:
+        throw ipcError("NotFound", `command ${cmd} was not found`, { what: cmd });
+    }
+  });
+
+  return params.get("tiles") === "demo" ? DEMO_WORKSPACE : EMPTY_WORKSPACE;
+}

@@ -1,0 +1,34 @@
+// `ui_ready` tells the backend when the first real frame is on screen; startup time is measured
+// by it, so it must be sent exactly once, after that frame was painted.
+import { useEffect } from "react";
+import { uiReady } from "./api";
+
+let sent = false;
+
+/** Sends `ui_ready` once per page load, after the next frame has been painted. */
+export function reportReady(): void {
+  if (sent) return;
+  sent = true;
+  // rAF runs just before the paint; the timeout lands right after it.
+  requestAnimationFrame(() => {
+    setTimeout(() => {
+      uiReady().catch(() => {
+        // Nothing to show the user: startup measurement is the backend's concern only.
+      });
+    }, 0);
+  });
+}
+
+/** Renders nothing; reports readiness once the content around it has committed. Place it
+ * inside the same Suspense boundary as the first real content. */
+export function ReadyMarker(): null {
+  useEffect(() => {
+    reportReady();
+  }, []);
+  return null;
+}
+
+/** For tests: forget that `ui_ready` was sent. */
+export function resetReadyForTests(): void {
+  sent = false;
+}

@@ -1,0 +1,413 @@
+// The app in real Chromium against the mock bundle (dist-mock): navigation, views, first run,
+// settings, the passphrase prompt, measured styles, and the docs/screenshots.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Browser,
+  launchChromium,
+  MOCK_DIST,
+  type OpenedPage,
+  openApp,
+  PROD_DIST,
+  SCREENSHOT_DIR,
+  type StaticServer,
+  serveDir,
+  UI_DIR,
+  updateScreenshots,
+} from "./harness";
+
+let server: StaticServer;
+let browser: Browser;
+const opened: OpenedPage[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(MOCK_DIST, "index.html"))) {
+    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
+  }
+  server = await serveDir(MOCK_DIST);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path: string): Promise<OpenedPage> {
+  const page = await openApp(browser.context, `${server.url}/${path}`);
+  opened.push(page);
+  return page;
+}
+
+async function ipcCalls(page: Page): Promise<{ cmd: string; args: unknown }[]> {
+  return page.evaluate(() => window.__ipcCalls);
+}
+
+/** Full-page 1440 px screenshot into docs/screenshots when UPDATE_SCREENSHOTS=1. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!updateScreenshots) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.mouse.move(1439, 899);
+  await page.evaluate(async () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+    await document.fonts.ready;
+  });
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+const h1 = (page: Page) => page.locator("h1");
+const sectionTitles = (page: Page) => page.locator("h2.fhd-section__title").allTextContents();
+
+describe("Fabric HA Desktop in Chromium", () => {
+  it("loads without console errors and reports ui_ready once", async () => {
+    const { page, errors } = await open("#/nodes");
+    await expect.poll(() => h1(page).textContent()).toBe("Nodes");
+    await page.waitForTimeout(300);
+    const calls = await ipcCalls(page);
+    expect(calls.filter((c) => c.cmd === "ui_ready")).toHaveLength(1);
+    expect(
+      calls
+        .slice(0, 2)
+        .map((c) => c.cmd)
+        .sort(),
+    ).toEqual(["app_info", "get_settings"]);
+    expect(errors).toEqual([]);
+    expect(await page.evaluate(() => document.fonts.check('16px "IBM Plex Sans"'))).toBe(true);
+  });
+
+  it("navigates Nodes → Organizations → Wallet with the rail", async () => {
+    const { page, errors } = await open("");
+    await expect.poll(() => h1(page).textContent()).toBe("Nodes");
+    expect(await sectionTitles(page)).toEqual([
+      "Peers",
+      "Certificate Authorities",
+      "Ordering services",
+    ]);
+    await expect.poll(() => page.getByText("No peers yet").isVisible()).toBe(true);
+    expect(await page.getByText("No Certificate Authorities yet").isVisible()).toBe(true);
+    expect(await page.getByText("No ordering services yet").isVisible()).toBe(true);
+    expect(await page.getByText(/drop exported files anywhere on this window/).count()).toBe(3);
+
+    await page.locator('nav [aria-label="Organizations"]').click();
+    await expect.poll(() => h1(page).textContent()).toBe("Organizations");
+    expect(page.url()).toMatch(/#\/organizations$/);
+    expect(await sectionTitles(page)).toEqual(["Available organizations"]);
+    expect(await page.getByText("No organizations yet").isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: /Create MSP definition/ }).isDisabled()).toBe(
+      true,
+    );
+    expect(await page.locator('nav [aria-current="page"]').getAttribute("aria-label")).toBe(
+      "Organizations",
+    );
+
+    await page.locator('nav [aria-label="Wallet"]').click();
+    await expect.poll(() => h1(page).textContent()).toBe("Wallet");
+    expect(await sectionTitles(page)).toEqual(["Identities"]);
+    expect(await page.getByText("No identities yet").isVisible()).toBe(true);
+
+    for (const [label, title] of [
+      ["Consoles", "Consoles"],
+      ["HA plans", "HA plans"],
+      ["Bundles", "Bundles"],
+      ["Settings", "Settings"],
+      ["Nodes", "Nodes"],
+    ]) {
+      await page.locator(`nav [aria-label="${label}"]`).click();
+      await expect.poll(() => h1(page).textContent()).toBe(title);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it("shows every status in grid view, and the console's columns in list view", async () => {
+    const { page, errors } = await open("?tiles=demo#/nodes");
+    await expect.poll(() => page.locator("#peers article").count()).toBe(5);
+    const squares = await page
+      .locator(".fhd-status-square")
+      .evaluateAll((els) =>
+        els.map((el) => [el.getAttribute("data-status"), el.getAttribute("aria-label")]),
+      );
+    expect(new Set(squares.map(([s]) => s))).toEqual(
+      new Set(["running", "stopped", "partial", "undetectable", "unknown", "pending"]),
+    );
+    expect(squares).toContainEqual(["undetectable", "Status undetectable"]);
+    await screenshot(page, "nodes");
+
+    for (const section of ["#peers", "#cas", "#orderers"]) {
+      await page.locator(section).getByRole("tab", { name: "List view" }).click();
+    }
+    const headers = (section: string) => page.locator(`${section} table th`).allTextContents();
+    await expect
+      .poll(() => headers("#peers"))
+      .toEqual(["Display name", "MSP ID", "Location", "URL", "Status"]);
+    expect(await headers("#cas")).toEqual([
+      "Display name",
+      "Location",
+      "Certificate Authority endpoint URL",
+      "Status",
+    ]);
+    expect(await headers("#orderers")).toEqual([
+      "Display name",
+      "MSP ID",
+      "Location",
+      "URL",
+      "Status",
+    ]);
+    expect(await page.locator("#peers tbody tr").count()).toBe(5);
+    expect(await page.locator("#peers tbody tr").first().textContent()).toContain("Running");
+    // The Import button sits at the right end of the "Filter table" bar.
+    const bar = await page.locator("#peers .cds--table-toolbar").boundingBox();
+    const button = await page.locator("#peers .fhd-action-btn").boundingBox();
+    expect(button && bar && Math.round(button.x + button.width)).toBe(
+      bar && Math.round(bar.x + bar.width),
+    );
+    await screenshot(page, "nodes-list");
+
+    await page.locator("#peers").getByPlaceholder("Filter table").fill("org2");
+    await expect.poll(() => page.locator("#peers tbody tr").count()).toBe(2);
+    await page.locator("#peers").getByRole("tab", { name: "Grid view" }).click();
+    expect(await page.locator("#peers article").count()).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it("filters tiles in grid view", async () => {
+    const { page } = await open("?tiles=demo#/nodes");
+    await page.locator("#peers .cds--search-magnifier").click();
+    await page.locator("#peers").getByRole("searchbox").fill("frankfurt");
+    await expect.poll(() => page.locator("#peers article").count()).toBe(1);
+    expect(await page.locator("#peers article h3").textContent()).toBe("Org1 Peer1");
+  });
+
+  it("matches the console's measured sizes and colours", async () => {
+    const { page } = await open("?tiles=demo#/nodes");
+    await expect.poll(() => page.locator("#peers article").count()).toBe(5);
+    const m = await page.evaluate(() => {
+      const box = (sel: string) => {
+        const r = document.querySelector(sel)?.getBoundingClientRect();
+        return r ? { x: r.x, y: r.y, w: r.width, h: r.height } : null;
+      };
+      const css = (sel: string, prop: string, pseudo?: string) => {
+        const el = document.querySelector(sel);
+        return el ? getComputedStyle(el, pseudo).getPropertyValue(prop) : null;
+      };
+      return {
+        rail: box(".fhd-rail"),
+        header: box(".fhd-header"),
+        tile: box("#peers article"),
+        tileGapX: (() => {
+          const [a, b] = document.querySelectorAll("#peers article");
+          return a && b ? b.getBoundingClientRect().x - a.getBoundingClientRect().right : null;
+        })(),
+        title: box("h1"),
+        titleFont: [css("h1", "font-size"), css("h1", "font-weight")],
+        sectionTitleFont: css(".fhd-section__title", "font-size"),
+        tileTitleFont: [
+          css(".fhd-tile__title", "font-size"),
+          css(".fhd-tile__title", "font-weight"),
+        ],
+        subtitleFont: css(".fhd-tile__subtitle", "font-size"),
+        labelFont: css(".fhd-tile__label", "font-size"),
+        bodyFont: css("body", "font-family"),
+        pageBg: css("body", "background-color"),
+        mainBg: css(".fhd-app", "background-color"),
+        tileBg: css("#peers article", "background-color"),
+        running: css('#peers .fhd-status-square[data-status="running"]', "background-color"),
+        runningBox: box('#peers .fhd-status-square[data-status="running"]'),
+        partial: css('.fhd-status-square[data-status="partial"]', "background-color"),
+        unknown: css('.fhd-status-square[data-status="unknown"]', "background-color"),
+        pending: css('.fhd-status-square[data-status="pending"]', "background-color"),
+        stopped: css('.fhd-status-square[data-status="stopped"]', "background-image"),
+        undetectable: css('.fhd-status-square[data-status="undetectable"]', "background-image"),
+        activeRail: css(".fhd-rail__item--active", "background-color"),
+        activeBar: [
+          css(".fhd-rail__item--active", "background-color", "::before"),
+          css(".fhd-rail__item--active", "width", "::before"),
+        ],
+        button: box("#peers .fhd-action-btn"),
+        switcher: box("#peers .fhd-view-switch"),
+      };
+    });
+    expect(m.rail?.w).toBe(52);
+    expect(m.header?.h).toBe(48);
+    expect(m.tile).toMatchObject({ x: 136, w: 201, h: 201 });
+    expect(m.tileGapX).toBe(2);
+    expect(m.title?.x).toBe(136);
+    expect(m.titleFont).toEqual(["32px", "400"]);
+    expect(m.sectionTitleFont).toBe("20px");
+    expect(m.tileTitleFont).toEqual(["16px", "600"]);
+    expect(m.subtitleFont).toBe("14px");
+    expect(m.labelFont).toBe("12px");
+    expect(m.bodyFont).toMatch(/^"IBM Plex Sans"/);
+    expect(m.pageBg).toBe("rgb(18, 22, 25)");
+    expect(m.mainBg).toBe("rgb(18, 22, 25)");
+    expect(m.tileBg).toBe("rgb(33, 39, 42)");
+    expect(m.running).toBe("rgb(36, 161, 72)");
+    expect(m.runningBox).toMatchObject({ w: 20, h: 20 });
+    // Top-right corner of the tile.
+    expect(m.runningBox && m.tile && m.runningBox.x + 20).toBe(m.tile && m.tile.x + m.tile.w);
+    expect(m.runningBox?.y).toBe(m.tile?.y);
+    expect(m.partial).toBe("rgb(241, 194, 27)");
+    expect(m.unknown).toBe("rgb(162, 169, 176)");
+    expect(m.pending).toBe("rgb(77, 83, 88)");
+    expect(m.stopped).toContain("rgb(218, 30, 40)");
+    expect(m.stopped).toContain("rgb(117, 14, 19)");
+    expect(m.undetectable).toContain("rgb(241, 194, 27)");
+    expect(m.undetectable).toContain("rgb(115, 95, 27)");
+    expect(m.activeRail).toBe("rgb(52, 58, 63)");
+    expect(m.activeBar).toEqual(["rgb(15, 98, 254)", "3px"]);
+    expect(m.button?.h).toBe(48);
+    // The button sits right on top of the strip's right edge.
+    expect(m.button && m.button.x + m.button.w).toBe(1440 - 84);
+    expect(m.switcher).toMatchObject({ w: 96, h: 32 });
+
+    await page.locator("#peers").getByRole("tab", { name: "List view" }).click();
+    await page.locator("#peers table").waitFor();
+    const table = await page.evaluate(() => ({
+      head: getComputedStyle(document.querySelector("#peers thead th") as Element).backgroundColor,
+      row: getComputedStyle(document.querySelector("#peers tbody td") as Element).backgroundColor,
+      dot: getComputedStyle(document.querySelector("#peers .fhd-status-dot--running") as Element)
+        .backgroundColor,
+    }));
+    expect(table).toEqual({
+      head: "rgb(52, 58, 63)",
+      row: "rgb(33, 39, 42)",
+      dot: "rgb(66, 190, 101)",
+    });
+  });
+
+  it("explains disabled buttons with a tooltip", async () => {
+    const { page } = await open("#/nodes");
+    const trigger = page.locator('#peers [data-disabled-action="Import peer"]');
+    await trigger.hover();
+    await expect
+      .poll(() => page.locator("#peers").getByText("Coming in a later release").isVisible())
+      .toBe(true);
+    expect(await trigger.locator("button").isDisabled()).toBe(true);
+  });
+
+  it("shows the other pages' tiles (organizations, wallet)", async () => {
+    const { page } = await open("?tiles=demo#/organizations");
+    await expect.poll(() => page.locator("#msps article").count()).toBe(2);
+    const msp = await page.locator("#msps article").first().boundingBox();
+    expect(msp).toMatchObject({ width: 402 });
+    expect(msp && msp.height < 201).toBe(true);
+    expect(await page.locator("#msps article").first().textContent()).toContain("Node OU: Enabled");
+    expect(await page.locator("#msps .cds--pagination select").first().inputValue()).toBe("6");
+    await screenshot(page, "organizations");
+
+    await page.locator('nav [aria-label="Wallet"]').click();
+    await expect.poll(() => page.locator("#identities article").count()).toBe(5);
+    const id = await page.locator("#identities article").first().boundingBox();
+    expect(id && id.height > id.width).toBe(true);
+    expect(await page.locator("#identities article").first().textContent()).toMatch(
+      /Expiration: 1[12] months/,
+    );
+    expect(await page.locator("#identities .fhd-status-square").count()).toBe(0);
+    await screenshot(page, "wallet");
+  });
+
+  it("first run: welcome card, then onboarded: true and the chosen page", async () => {
+    const { page, errors } = await open("?firstRun=1");
+    await expect
+      .poll(() => page.getByRole("heading", { name: "Welcome to Fabric HA Desktop" }).isVisible())
+      .toBe(true);
+    expect(await page.locator("nav.fhd-rail").count()).toBe(0);
+    await screenshot(page, "first-run");
+    await page.getByRole("button", { name: /Work offline/ }).click();
+    await expect.poll(() => h1(page).textContent()).toBe("Nodes");
+    const updates = (await ipcCalls(page)).filter((c) => c.cmd === "update_settings");
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.args).toMatchObject({ settings: { onboarded: true } });
+    expect(errors).toEqual([]);
+  });
+
+  it("settings: save round trip through update_settings, and diagnostics", async () => {
+    const { page, errors } = await open("#/settings");
+    await expect.poll(() => h1(page).textContent()).toBe("Settings");
+    expect(await page.locator("#settings-data-dir").textContent()).toBe(
+      "/home/operator/.local/share/fabric-ha-desktop",
+    );
+    await page.locator("#settings-run-doctor").click();
+    await expect.poll(() => page.locator(".fhd-check").count()).toBe(4);
+    expect(
+      await page
+        .locator(".fhd-check")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))),
+    ).toEqual(["ok", "ok", "warn", "fail"]);
+    await screenshot(page, "settings");
+
+    expect(await page.locator("#settings-save").isDisabled()).toBe(true);
+    await page.locator("#settings-page-size").selectOption("25");
+    await page.locator("#settings-language").selectOption("zh-CN");
+    await page.locator("#settings-save").click();
+    await expect.poll(() => page.getByText("Your preferences were saved.").isVisible()).toBe(true);
+    const update = (await ipcCalls(page)).find((c) => c.cmd === "update_settings");
+    expect(update?.args).toEqual({
+      settings: { language: "zh-CN", pageSize: 25, onboarded: true },
+    });
+
+    // The stored page size is what the sections use.
+    await page.locator('nav [aria-label="Nodes"]').click();
+    await page.locator('nav [aria-label="Settings"]').click();
+    expect(await page.locator("#settings-page-size").inputValue()).toBe("25");
+    expect(await page.locator("#settings-language").inputValue()).toBe("zh-CN");
+    expect(errors).toEqual([]);
+  });
+
+  it("locked secrets: passphrase prompt, wrong passphrase sentence, unlock", async () => {
+    const { page, errors } = await open("?locked=1#/nodes");
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.textContent()).toContain("Unlock secrets");
+    await page.locator("#unlock-passphrase").fill("not it");
+    await dialog.getByRole("button", { name: "Unlock" }).click();
+    await expect
+      .poll(() =>
+        dialog.getByText("That passphrase does not open this workspace's secrets.").isVisible(),
+      )
+      .toBe(true);
+    await page.locator("#unlock-passphrase").fill("correct horse");
+    await dialog.getByRole("button", { name: "Unlock" }).click();
+    await expect.poll(() => page.locator(".cds--modal.is-visible").count()).toBe(0);
+    await expect.poll(() => page.getByText("Secrets unlocked").isVisible()).toBe(true);
+    const unlocks = (await ipcCalls(page)).filter((c) => c.cmd === "unlock_secrets");
+    expect(unlocks.map((c) => c.args)).toEqual([
+      { passphrase: "not it" },
+      { passphrase: "correct horse" },
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows failures as a toast with the human sentence", async () => {
+    const { page } = await open("?fail=doctor#/settings");
+    await page.locator("#settings-run-doctor").click();
+    const toast = page.locator(".cds--toast-notification");
+    await expect.poll(() => toast.isVisible()).toBe(true);
+    expect(await toast.textContent()).toContain(
+      "Something unexpected went wrong inside Fabric HA Desktop.",
+    );
+  });
+});
+
+describe("production bundle", () => {
+  it("contains no IPC mock and no remote URL", () => {
+    if (!existsSync(join(PROD_DIST, "index.html"))) {
+      execFileSync("npx", ["vite", "build"], { cwd: UI_DIR, stdio: "inherit" });
+    }
+    const files = readdirSync(join(PROD_DIST, "assets")).filter((f) => /\.(js|css)$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of [...files.map((f) => join("assets", f)), "index.html"]) {
+      const text = readFileSync(join(PROD_DIST, file), "utf8");
+      expect(text, file).not.toContain("mockIPC");
+      expect(text, file).not.toContain("__ipcCalls");
+      expect(text, file).not.toContain("correct horse");
+      // Fonts and styles come from the app itself; the CSP forbids anything remote.
+      expect(text, file).not.toMatch(/url\(\s*["']?https?:/);
+      expect(text, file).not.toMatch(/@import\s+["']?https?:/);
+    }
+  });
+});
