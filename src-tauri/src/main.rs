@@ -4,12 +4,12 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod opening;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
-use fabric_ha_core::{paths, OpenOptions, Workspace};
+use fabric_ha_core::{paths, OpenOptions};
 
 /// With this set, the app prints `ready <ms>` on stdout once the UI has painted (used by
 /// `bench/startup` and the end-to-end tests).
@@ -51,12 +51,10 @@ fn run(started: Instant) -> Result<(), String> {
         paths::resolve_data_dir(data_dir_arg(std::env::args())?).map_err(|e| e.to_string())?;
     let _log = fabric_ha_core::logging::init_app_logging(&paths::log_dir(&data_dir))
         .map_err(|e| e.to_string())?;
-    let workspace = Workspace::open(OpenOptions::new(data_dir)).map_err(|e| e.to_string())?;
+    // Opens while the window starts; commands wait for it.
+    let workspace = opening::Opening::start(OpenOptions::new(data_dir));
     tauri::Builder::default()
-        .manage(commands::AppState {
-            workspace: Arc::new(workspace),
-            started,
-        })
+        .manage(commands::AppState { workspace, started })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::get_settings,

@@ -41,12 +41,28 @@ type Boot =
   | { phase: "failed"; error: unknown }
   | { phase: "ready"; info: AppInfo; settings: Settings };
 
+type BootData = [AppInfo, Settings];
+
+let early: Promise<BootData> | null = null;
+
+/** Asks the backend for AppInfo and Settings right away, before React mounts, so the answer is
+ * (nearly) there by the first render. The first `App` mount takes this request over. */
+export function startBoot(): void {
+  early = Promise.all([appInfo(), getSettings()]);
+}
+
+function fetchBoot(): Promise<BootData> {
+  const pending = early ?? Promise.all([appInfo(), getSettings()]);
+  early = null;
+  return pending;
+}
+
 export function App() {
   const [boot, setBoot] = useState<Boot>({ phase: "loading" });
 
   const load = useCallback(() => {
     setBoot({ phase: "loading" });
-    Promise.all([appInfo(), getSettings()]).then(
+    fetchBoot().then(
       ([info, settings]) => setBoot({ phase: "ready", info, settings }),
       (error: unknown) => setBoot({ phase: "failed", error }),
     );

@@ -14,7 +14,7 @@ describe("api", () => {
     await updateSettings({ language: "zh-CN", pageSize: 25, onboarded: true });
     await doctor();
     await unlockSecrets("s3cret");
-    await uiReady();
+    await uiReady(12.5);
     expect(calls.map(([cmd]) => cmd)).toEqual([
       "app_info",
       "get_settings",
@@ -27,6 +27,7 @@ describe("api", () => {
       settings: { language: "zh-CN", pageSize: 25, onboarded: true },
     });
     expect(calls[4]?.[1]).toEqual({ passphrase: "s3cret" });
+    expect(calls[5]?.[1]).toEqual({ pageMs: 12.5 });
   });
 
   it("rejects with the backend's IpcError", async () => {

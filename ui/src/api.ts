@@ -13,7 +13,7 @@ export interface Commands {
   update_settings: { args: { settings: Settings }; result: Settings };
   doctor: { args: undefined; result: DoctorReport };
   unlock_secrets: { args: { passphrase: string }; result: AppInfo };
-  ui_ready: { args: undefined; result: null };
+  ui_ready: { args: { pageMs: number }; result: null };
 }
 
 export type CommandName = keyof Commands;
@@ -42,5 +42,6 @@ export const doctor = (): Promise<DoctorReport> => call("doctor");
 export const unlockSecrets = (passphrase: string): Promise<AppInfo> =>
   call("unlock_secrets", { passphrase });
 
-/** Tells the backend the first real frame is on screen (it measures startup by this). */
-export const uiReady = (): Promise<null> => call("ui_ready");
+/** Tells the backend the first real frame is on screen, `pageMs` after the page started loading
+ * (`performance.now()`); startup is measured by it. */
+export const uiReady = (pageMs: number): Promise<null> => call("ui_ready", { pageMs });

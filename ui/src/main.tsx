@@ -1,6 +1,6 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./App";
+import { App, startBoot } from "./App";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "./data/model";
 import { WorkspaceDataProvider } from "./data/WorkspaceData";
 import "./styles/index.scss";
@@ -13,6 +13,7 @@ async function start(): Promise<void> {
     const mock = await import("./mocks/ipc");
     data = mock.installMockIpc(new URLSearchParams(window.location.search));
   }
+  startBoot();
   const root = document.getElementById("root");
   if (!root) throw new Error("index.html has no #root");
   createRoot(root).render(

@@ -12,7 +12,7 @@ export function reportReady(): void {
   // rAF runs just before the paint; the timeout lands right after it.
   requestAnimationFrame(() => {
     setTimeout(() => {
-      uiReady().catch(() => {
+      uiReady(performance.now()).catch(() => {
         // Nothing to show the user: startup measurement is the backend's concern only.
       });
     }, 0);

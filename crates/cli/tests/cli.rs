@@ -18,7 +18,11 @@ fn fabric_ha(data_dir: &Path, args: &[&str]) -> Output {
 }
 
 fn stdout_json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -38,9 +42,22 @@ fn doctor_json_reports_every_check_and_creates_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("ws");
     let report = stdout_json(&fabric_ha(&dir, &["doctor", "--json"]));
-    let names: Vec<&str> =
-        report["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["versions", "data directory", "database", "keyring", "webview"]);
+    let names: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "versions",
+            "data directory",
+            "database",
+            "keyring",
+            "webview"
+        ]
+    );
     assert!(report["ok"].is_boolean());
     assert!(!dir.exists(), "doctor only reads");
 }
@@ -49,21 +66,33 @@ fn doctor_json_reports_every_check_and_creates_nothing() {
 fn settings_set_then_get_and_bad_values_change_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = fabric_ha(tmp.path(), &["settings", "set", "page-size", "25"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = fabric_ha(tmp.path(), &["settings", "set", "language", "zh-CN"]);
     assert!(out.status.success());
 
     let out = fabric_ha(tmp.path(), &["settings", "set", "page-size", "7"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("pageSize") && err.contains("7"), "precise error: {err}");
+    assert!(
+        err.contains("pageSize") && err.contains("7"),
+        "precise error: {err}"
+    );
 
     let out = fabric_ha(tmp.path(), &["settings", "set", "theme", "white"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("unknown setting"));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("unknown setting"));
 
     let s = stdout_json(&fabric_ha(tmp.path(), &["settings", "get", "--json"]));
-    assert_eq!(s, serde_json::json!({"language": "zh-CN", "pageSize": 25, "onboarded": false}));
+    assert_eq!(
+        s,
+        serde_json::json!({"language": "zh-CN", "pageSize": 25, "onboarded": false})
+    );
 }
 
 #[test]
@@ -75,7 +104,13 @@ fn info_without_keyring_or_passphrase_is_locked_and_with_one_uses_it() {
     assert_eq!(info["firstRun"], true);
 
     let out = Command::new(env!("CARGO_BIN_EXE_fabric-ha"))
-        .args(["--data-dir", tmp.path().to_str().unwrap(), "--no-keyring", "info", "--json"])
+        .args([
+            "--data-dir",
+            tmp.path().to_str().unwrap(),
+            "--no-keyring",
+            "info",
+            "--json",
+        ])
         .env("FABRIC_HA_PASSPHRASE", "a passphrase from the environment")
         .output()
         .unwrap();

@@ -1,4 +1,7 @@
-// Reports the first paint the same way the app does: after the next animation frame.
+// Reports the first paint exactly as the app does: after the next animation frame, once the
+// frame is painted.
 requestAnimationFrame(() => {
-  window.__TAURI__.core.invoke("ui_ready");
+  setTimeout(() => {
+    window.__TAURI__.core.invoke("ui_ready");
+  }, 0);
 });
