@@ -36,7 +36,7 @@ run: setup app
 
 # Regenerates ui/src/bindings from the Rust types (ts-rs runs as part of the core's tests).
 bindings:
-	$(CARGO) test -q -p fabric-ha-core export_bindings
+	$(CARGO) test -q --workspace --lib export_bindings
 
 bindings-check: bindings
 	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \

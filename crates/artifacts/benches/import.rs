@@ -1,0 +1,78 @@
+//! Read + validate a bulk zip of 2,000 components (real certificates: CAs, MSPs, peers,
+//! orderer nodes, identities) against a floor: plain `serde_json::from_slice::<Value>` of the
+//! same JSON bytes.
+//!
+//! `cargo bench -p fabric-ha-artifacts --bench import`
+//!
+//! Target: under 1 s, and at most 5x the floor.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use fabric_ha_artifacts::testdata::{big_bulk, NOW};
+use fabric_ha_artifacts::{read_zip_with, ReadOptions};
+
+const COMPONENTS: usize = 2_000;
+
+fn median(mut f: impl FnMut(), runs: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn main() {
+    let (zip, jsons) = big_bulk(COMPONENTS);
+    let opts = ReadOptions::at(NOW);
+    let report = read_zip_with("bench.zip", &zip, &opts);
+    assert!(report.is_ok(), "{:?}", report.findings.first());
+    assert_eq!(report.accepted.len(), COMPONENTS);
+    let json_bytes: usize = jsons.iter().map(Vec::len).sum();
+
+    let mut c = Criterion::default()
+        .configure_from_args()
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    c.bench_function("read_zip_validate_2000", |b| {
+        b.iter(|| black_box(read_zip_with("bench.zip", black_box(&zip), &opts)))
+    });
+    c.bench_function("floor_serde_json_2000", |b| {
+        b.iter(|| {
+            for j in &jsons {
+                black_box(serde_json::from_slice::<serde_json::Value>(black_box(j)).unwrap());
+            }
+        })
+    });
+    c.final_summary();
+
+    let ours = median(
+        || drop(black_box(read_zip_with("bench.zip", &zip, &opts))),
+        11,
+    );
+    let floor = median(
+        || {
+            for j in &jsons {
+                black_box(serde_json::from_slice::<serde_json::Value>(j).unwrap());
+            }
+        },
+        11,
+    );
+    println!(
+        "bulk zip: {COMPONENTS} components, {} bytes zip, {json_bytes} bytes of JSON",
+        zip.len()
+    );
+    println!(
+        "read+validate median {:.1} ms; floor (serde_json Value) median {:.1} ms; ratio {:.2}x (target <= 5x, < 1000 ms)",
+        ours.as_secs_f64() * 1e3,
+        floor.as_secs_f64() * 1e3,
+        ours.as_secs_f64() / floor.as_secs_f64()
+    );
+}

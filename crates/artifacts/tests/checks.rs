@@ -1,0 +1,255 @@
+//! Behaviour of the checks beyond the corpus: warnings, detection, chains, wallet matching,
+//! secrets in reports.
+
+#![allow(clippy::unwrap_used)]
+
+use fabric_ha_artifacts::testdata::{issue, Key, Pki, Spec, GOOD_FROM, GOOD_UNTIL, NOW};
+use fabric_ha_artifacts::{
+    can_administer, is_member, issuing_root, read_file_with, to_console_json, Artifact,
+    ArtifactKind, ReadOptions, Severity,
+};
+use serde_json::{json, Value};
+
+fn read(v: &Value) -> fabric_ha_artifacts::FileReport {
+    read_file_with("t.json", &to_console_json(v), &ReadOptions::at(NOW))
+}
+
+#[test]
+fn expiring_within_30_days_is_a_warning_only() {
+    let pki = Pki::new();
+    let mut peer = pki.peer_legacy();
+    peer["tls_cert"] = Value::String(pki.expiring_soon.b64());
+    let r = read(&peer);
+    assert!(r.is_ok(), "{:#?}", r.findings);
+    let w: Vec<_> = r.warnings().collect();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].severity, Severity::Warning);
+    assert_eq!(w[0].path, "$.tls_cert");
+    assert!(
+        w[0].message.contains("expires in 10 days"),
+        "{}",
+        w[0].message
+    );
+    assert_eq!(r.accepted.len(), 1);
+    // Thirty-one days later it has expired: an error.
+    let later = read_file_with(
+        "t.json",
+        &to_console_json(&peer),
+        &ReadOptions::at(NOW + 31 * 86_400),
+    );
+    assert!(!later.is_ok());
+}
+
+#[test]
+fn kinds_are_detected_from_content_not_names() {
+    let pki = Pki::new();
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("type");
+        v
+    };
+    let cases = [
+        (strip(pki.ca_v3()), ArtifactKind::Ca),
+        (strip(pki.msp()), ArtifactKind::Msp),
+        (strip(pki.peer_v3()), ArtifactKind::Peer),
+        (strip(pki.orderer_node(1)), ArtifactKind::Orderer),
+        (strip(pki.identity()), ArtifactKind::Identity),
+    ];
+    for (v, kind) in cases {
+        let r = read_file_with(
+            "misleading_name_peer.json",
+            &to_console_json(&v),
+            &ReadOptions::at(NOW),
+        );
+        assert!(r.is_ok(), "{kind:?}: {:#?}", r.findings);
+        assert_eq!(r.artifacts[0].kind, kind);
+    }
+}
+
+#[test]
+fn a_bulk_json_array_of_mixed_objects() {
+    let pki = Pki::new();
+    let arr = json!([
+        pki.ca_v3(),
+        pki.orderer_node(0),
+        pki.orderer_node(1),
+        pki.identity()
+    ]);
+    let r = read(&arr);
+    assert!(r.is_ok(), "{:#?}", r.findings);
+    let kinds: Vec<_> = r.artifacts.iter().map(|a| a.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            ArtifactKind::Ca,
+            ArtifactKind::Orderer,
+            ArtifactKind::Orderer,
+            ArtifactKind::Identity
+        ]
+    );
+    assert_eq!(r.artifacts[1].source, "t.json[1]");
+    // Errors inside name the element.
+    let mut bad = arr.clone();
+    bad[2]["api_url"] = json!("grpcs://nope");
+    let r = read(&bad);
+    assert_eq!(r.errors().next().unwrap().path, "$[2].api_url");
+}
+
+#[test]
+fn a_cas_tls_cert_may_be_issued_by_the_ca_itself_but_a_peers_may_not() {
+    let pki = Pki::new();
+    // ca_tls is issued by the CA root, not the TLS root: fine for a CA (§4.6a).
+    assert!(read(&pki.ca_v3()).is_ok());
+    let mut peer = pki.peer_legacy();
+    peer["tls_cert"] = Value::String(pki.ca_tls.b64());
+    let r = read(&peer);
+    assert!(
+        r.errors().any(|f| f.message.contains("does not chain")),
+        "{:#?}",
+        r.findings
+    );
+}
+
+#[test]
+fn node_tls_certs_may_chain_through_an_intermediate() {
+    let pki = Pki::new();
+    let inter = issue(
+        &Spec::ca("tls-intermediate", 80),
+        Key::p256("tls-inter"),
+        Some(&pki.tls_root),
+    );
+    let leaf = issue(
+        &Spec::tls("peer9.example.com", 81),
+        Key::p256("peer9"),
+        Some(&inter),
+    );
+    let mut peer = pki.peer_v3();
+    for k in ["pem", "tls_cert"] {
+        peer[k] = Value::String(leaf.b64());
+    }
+    peer["msp"]["component"]["tls_cert"] = Value::String(leaf.b64());
+    let r = read(&peer);
+    assert!(r.errors().any(|f| f.message.contains("does not chain")));
+    peer["msp"]["intermediate_tlsca"] = json!({ "root_certs": [inter.b64()] });
+    let r = read(&peer);
+    assert!(r.is_ok(), "{:#?}", r.findings);
+}
+
+#[test]
+fn p384_chains_verify() {
+    let mut spec = Spec::ca("p384-root", 90);
+    spec.from = GOOD_FROM;
+    spec.until = GOOD_UNTIL;
+    let root = issue(&spec, Key::p384("p384-root"), None);
+    let admin = issue(
+        &Spec::leaf("p384admin", Some("admin"), 91),
+        Key::p384("p384-admin"),
+        Some(&root),
+    );
+    let v = json!({
+        "msp_id": "p384msp",
+        "display_name": "P-384 MSP",
+        "root_certs": [root.b64()],
+        "admins": [admin.b64()],
+        "host_url": "https://console.example.com"
+    });
+    assert!(read(&v).is_ok(), "{:#?}", read(&v).findings);
+    let id = json!({ "name": "p384", "cert": admin.b64(), "private_key": admin.key_b64() });
+    assert!(read(&id).is_ok(), "{:#?}", read(&id).findings);
+    assert!(admin.cert().is_issued_by(&root.cert()));
+    assert!(root.cert().is_self_signed());
+}
+
+#[test]
+fn wallet_matching_uses_roots() {
+    let pki = Pki::new();
+    let roots = [
+        pki.foreign_root.cert(),
+        pki.tls_root.cert(),
+        pki.ca_root.cert(),
+    ];
+    assert_eq!(issuing_root(&pki.admin.cert(), &roots), Some(2));
+    assert_eq!(issuing_root(&pki.peer_tls.cert(), &roots), Some(1));
+    assert_eq!(
+        issuing_root(&pki.admin2.cert(), &roots),
+        None,
+        "issued by the intermediate"
+    );
+    let r = read(&pki.msp());
+    let Artifact::Msp(msp) = &r.accepted[0] else {
+        panic!()
+    };
+    assert!(can_administer(&pki.admin.cert(), msp), "listed admin");
+    assert!(
+        can_administer(&pki.admin2.cert(), msp),
+        "admin OU, through the intermediate"
+    );
+    assert!(is_member(&pki.peer_ecert.cert(), msp));
+    assert!(
+        !can_administer(&pki.peer_ecert.cert(), msp),
+        "peer OU is not admin"
+    );
+    assert!(
+        !can_administer(&pki.foreign_admin.cert(), msp),
+        "foreign root"
+    );
+    // Without Node OUs only the listed admins count.
+    let r = read(&pki.msp_legacy());
+    let Artifact::Msp(legacy) = &r.accepted[0] else {
+        panic!()
+    };
+    assert!(can_administer(&pki.admin2.cert(), legacy));
+    assert!(!can_administer(&pki.admin.cert(), legacy));
+}
+
+#[test]
+fn reports_serialize_without_secrets() {
+    let pki = Pki::new();
+    let v = pki.identity();
+    let key = v["private_key"].as_str().unwrap().to_owned();
+    let r = read(&v);
+    assert!(r.is_ok());
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(!json.contains(&key));
+    assert!(json.contains("\"kind\":\"identity\""));
+    assert!(!format!("{r:?}").contains(&key[..40]));
+    assert_eq!(r.artifacts[0].content_hash.len(), 64);
+    assert_eq!(
+        r.artifacts[0].earliest_expiry.as_deref(),
+        Some("2036-01-01T00:00:00Z")
+    );
+}
+
+#[test]
+fn duplicate_components_warn_and_duplicate_identities_fail() {
+    let pki = Pki::new();
+    let r = read(&json!([pki.peer_v3(), pki.peer_v3()]));
+    assert!(r.is_ok());
+    assert!(r.warnings().any(|f| f.message.contains("appears twice")));
+    let r = read(&json!([pki.identity(), pki.identity()]));
+    assert!(r
+        .errors()
+        .any(|f| f.message.contains("duplicate wallet identity name")));
+}
+
+#[test]
+fn orderer_array_nodes_must_be_one_cluster_to_be_a_cluster() {
+    let pki = Pki::new();
+    let mut other = pki.orderer_node(2);
+    other["cluster_name"] = json!("Another OS");
+    let r = read(&json!([pki.orderer_node(0), pki.orderer_node(1), other]));
+    assert!(r.is_ok(), "{:#?}", r.findings);
+    assert_eq!(r.artifacts.len(), 3, "a bulk array, not one cluster");
+    let r = read(&pki.orderer_cluster());
+    assert_eq!(r.artifacts.len(), 1);
+    assert_eq!(r.artifacts[0].nodes, 3);
+}
+
+#[test]
+fn a_byte_order_mark_is_a_warning() {
+    let pki = Pki::new();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(to_console_json(&pki.peer_v3()));
+    let r = read_file_with("bom.json", &bytes, &ReadOptions::at(NOW));
+    assert!(r.is_ok());
+    assert!(r.warnings().any(|f| f.message.contains("byte-order mark")));
+}
