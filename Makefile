@@ -7,7 +7,7 @@ CARGO ?= cargo
 RELEASE_APP := target/release/fabric-ha-desktop
 DEBUG_APP := target/debug/fabric-ha-desktop
 
-.PHONY: help run test setup setup-test ui ui-mock app app-debug lint fmt bindings bindings-check \
+.PHONY: help run test setup setup-test ui app app-e2e lint fmt bindings bindings-check \
 	test-rust test-keyring test-ui test-e2e bench bench-startup clean
 
 help:
@@ -27,8 +27,9 @@ ui:
 app: ui
 	$(CARGO) build --release -p fabric-ha-desktop -p fabric-ha-cli
 
-app-debug: ui
-	$(CARGO) build -p fabric-ha-desktop -p fabric-ha-cli
+# The window for the WebDriver tests: file dialogs answer from a script (src-tauri/src/dialogs.rs).
+app-e2e: ui
+	$(CARGO) build -p fabric-ha-desktop -p fabric-ha-cli --features fabric-ha-desktop/e2e
 
 run: setup app
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(RELEASE_APP); \
@@ -63,7 +64,7 @@ test-ui:
 	cd ui && npm run test:unit && npm run test:browser
 
 # The real app window under Xvfb, driven through WebDriver (tauri-driver + WebKitWebDriver).
-test-e2e: app-debug
+test-e2e: app-e2e
 	tests/e2e/run.sh $(DEBUG_APP) target/debug/fabric-ha
 
 test: setup-test lint bindings-check test-ui test-keyring test-e2e test-rust

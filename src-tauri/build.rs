@@ -9,6 +9,11 @@ fn main() {
         "doctor",
         "unlock_secrets",
         "ui_ready",
+        "library_list",
+        "library_import_paths",
+        "library_import_dialog",
+        "library_export_dialog",
+        "library_remove",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         panic!("tauri-build failed: {e:#}");

@@ -4,6 +4,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use std::path::PathBuf;
+
+use fabric_ha_core::library::{self, ExportFormat, ImportReport, LibraryItem};
 use fabric_ha_core::{doctor, AppInfo, CoreError, DoctorReport, IpcError, Sensitive, Settings};
 use tauri::State;
 
@@ -41,9 +44,7 @@ pub fn update_settings(state: State<'_, AppState>, settings: Settings) -> Result
 #[tauri::command]
 pub async fn doctor(state: State<'_, AppState>) -> Result<DoctorReport> {
     let dir = state.workspace.workspace()?.data_dir().to_path_buf();
-    tauri::async_runtime::spawn_blocking(move || doctor::run(&dir))
-        .await
-        .map_err(|e| IpcError::from(CoreError::Internal(e.to_string())))
+    blocking(move || Ok(doctor::run(&dir))).await
 }
 
 /// Unlocks secrets with the passphrase the user typed.
@@ -54,10 +55,7 @@ pub async fn unlock_secrets(
 ) -> Result<AppInfo> {
     // Key derivation is deliberately slow: keep it off the IPC thread.
     let ws = state.workspace.workspace()?;
-    tauri::async_runtime::spawn_blocking(move || ws.unlock(passphrase))
-        .await
-        .map_err(|e| IpcError::from(CoreError::Internal(e.to_string())))?
-        .map_err(IpcError::from)
+    blocking(move || ws.unlock(passphrase)).await
 }
 
 /// The UI has painted its first page, `page_ms` after the page started loading.
@@ -66,4 +64,69 @@ pub fn ui_ready(state: State<'_, AppState>, page_ms: f64) {
     let ms = state.started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(ms, page_ms, "ui ready");
     crate::report_ready(ms);
+}
+
+/// Runs blocking core work off the IPC thread.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> std::result::Result<T, CoreError> + Send + 'static,
+) -> Result<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| IpcError::from(CoreError::Internal(e.to_string())))?
+        .map_err(IpcError::from)
+}
+
+/// Every artifact of the local library.
+#[tauri::command]
+pub async fn library_list(state: State<'_, AppState>) -> Result<Vec<LibraryItem>> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.library()).await
+}
+
+/// Imports files dropped on the window.
+#[tauri::command]
+pub async fn library_import_paths(
+    state: State<'_, AppState>,
+    paths: Vec<PathBuf>,
+) -> Result<ImportReport> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.import_paths(&paths)).await
+}
+
+/// Asks for console files with the native open dialog, then imports them; `None` if cancelled.
+#[tauri::command]
+pub async fn library_import_dialog(state: State<'_, AppState>) -> Result<Option<ImportReport>> {
+    let ws = state.workspace.workspace()?;
+    let Some(paths) = crate::dialogs::pick_console_files().await else {
+        return Ok(None);
+    };
+    blocking(move || ws.import_paths(&paths)).await.map(Some)
+}
+
+/// Exports `ids` (everything when empty) through the native save dialog; the path written, or
+/// `None` if cancelled.
+#[tauri::command]
+pub async fn library_export_dialog(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+    include_private_keys: bool,
+) -> Result<Option<String>> {
+    let ws = state.workspace.workspace()?;
+    // Build first: a refused export (no confirmation for keys) never opens the dialog.
+    let export =
+        blocking(move || ws.export(&ids, include_private_keys, ExportFormat::Auto)).await?;
+    let Some(path) = crate::dialogs::save_as(&export.file_name).await else {
+        return Ok(None);
+    };
+    let shown = path.display().to_string();
+    blocking(move || library::write_export(&path, &export)).await?;
+    tracing::info!(path = %shown, "exported");
+    Ok(Some(shown))
+}
+
+/// Removes artifacts from the library; how many there were.
+#[tauri::command]
+pub async fn library_remove(state: State<'_, AppState>, ids: Vec<String>) -> Result<usize> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.remove_artifacts(&ids)).await
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod dialogs;
 mod opening;
 
 use std::path::PathBuf;
@@ -62,6 +63,11 @@ fn run(started: Instant) -> Result<(), String> {
             commands::doctor,
             commands::unlock_secrets,
             commands::ui_ready,
+            commands::library_list,
+            commands::library_import_paths,
+            commands::library_import_dialog,
+            commands::library_export_dialog,
+            commands::library_remove,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod artifact;
 use fabric_ha_core::{doctor, paths, CheckStatus, CoreError, OpenOptions, Sensitive, Workspace};
 
 /// Multi-region high availability for Hyperledger Fabric peers, from one desktop.
@@ -42,6 +44,9 @@ enum Command {
     /// Read or change preferences (the app's Settings page).
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Console files: check, import into the local library, list, export, remove.
+    #[command(subcommand)]
+    Artifact(artifact::ArtifactCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +121,7 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Artifact(cmd) => artifact::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Settings(cmd) => {
             let ws = open(data_dir, cli.no_keyring)?;
             match cmd {
@@ -162,7 +168,7 @@ fn serde_plain<T: serde::Serialize>(value: &T) -> Result<String, CoreError> {
     }
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CoreError> {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CoreError> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| CoreError::Internal(e.to_string()))?;
     let mut out = std::io::stdout().lock();

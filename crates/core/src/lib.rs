@@ -7,6 +7,7 @@
 pub mod doctor;
 pub mod error;
 pub mod info;
+pub mod library;
 pub mod logging;
 pub mod paths;
 pub mod settings;

@@ -197,7 +197,7 @@ impl Store {
 
     /// Like [`Store::with_tx`] but with a closure returning [`StoreError`],
     /// so it can abort with a domain error.
-    pub(crate) fn try_with_tx<R>(
+    pub fn try_with_tx<R>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {

@@ -19,6 +19,7 @@
 //! # }
 //! ```
 
+mod artifacts;
 mod db;
 mod error;
 mod inspect;
@@ -26,6 +27,9 @@ mod keysource;
 pub mod migrations;
 mod vault;
 
+pub use artifacts::{
+    artifact_secret_prefix, insert_artifact, list_artifacts_in, ArtifactRow, Inserted,
+};
 pub use db::{Store, DB_FILE_NAME};
 pub use error::{SecretError, StoreError};
 pub use fabric_ha_sensitive::Sensitive;

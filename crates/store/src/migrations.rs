@@ -10,9 +10,10 @@ use crate::error::StoreError;
 
 /// All schema migrations, in order: `(version, sql)`. Versions start at 1
 /// and increase by exactly one.
-pub const MIGRATIONS: &[(u32, &str)] = &[(
-    1,
-    "CREATE TABLE meta (
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     ) STRICT;
@@ -32,7 +33,28 @@ pub const MIGRATIONS: &[(u32, &str)] = &[(
         action TEXT NOT NULL,
         detail TEXT NOT NULL
     ) STRICT;",
-)];
+    ),
+    (
+        2,
+        // The local library of console files. `body` is the console JSON as the console writes
+        // it, minus private keys (those live in `secrets`, encrypted). `content_hash` makes the
+        // same content imported twice one artifact. `checked_at` is the clock the checks used.
+        "CREATE TABLE artifacts (
+            id           TEXT PRIMARY KEY,
+            kind         TEXT NOT NULL
+                         CHECK (kind IN ('ca', 'msp', 'identity', 'peer', 'orderer')),
+            display_name TEXT NOT NULL,
+            msp_id       TEXT,
+            content_hash TEXT NOT NULL UNIQUE,
+            body         TEXT NOT NULL,
+            source       TEXT NOT NULL,
+            checked_at   INTEGER NOT NULL,
+            imported_at  TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX artifacts_by_kind ON artifacts (kind);
+        CREATE INDEX artifacts_by_msp ON artifacts (msp_id);",
+    ),
+];
 
 /// The schema version this build creates and understands.
 pub fn latest_version() -> u32 {
@@ -104,7 +126,10 @@ mod tests {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(tables, ["audit", "meta", "secrets", "settings"]);
+        assert_eq!(
+            tables,
+            ["artifacts", "audit", "meta", "secrets", "settings"]
+        );
     }
 
     #[test]

@@ -130,6 +130,31 @@ impl Vault {
         })
     }
 
+    /// Like [`Vault::put`], inside a transaction the caller holds (from [`Store::with_tx`] on
+    /// the same `store`), so the secret and the rows that refer to it commit together.
+    pub fn put_in_tx(
+        &self,
+        store: &Store,
+        tx: &rusqlite::Transaction<'_>,
+        id: &str,
+        secret: &[u8],
+    ) -> Result<(), StoreError> {
+        self.check_store(store)?;
+        check_id(id)?;
+        let (nonce, ciphertext) = seal(&self.key, secret, &secret_aad(&self.workspace_id, id), id)?;
+        tx.execute(
+            &format!(
+                "INSERT INTO secrets (id, nonce, ciphertext, created_at)
+                 VALUES (?1, ?2, ?3, {NOW_SQL})
+                 ON CONFLICT(id) DO UPDATE
+                 SET nonce = excluded.nonce, ciphertext = excluded.ciphertext"
+            ),
+            rusqlite::params![id, nonce.as_slice(), ciphertext],
+        )?;
+        db::record_audit(tx, "secret.put", id)?;
+        Ok(())
+    }
+
     /// Stores a UTF-8 secret; see [`Vault::put`].
     pub fn put_str(&self, store: &Store, id: &str, secret: &str) -> Result<(), StoreError> {
         self.put(store, id, secret.as_bytes())
