@@ -8,7 +8,7 @@ RELEASE_APP := target/release/fabric-ha-desktop
 DEBUG_APP := target/debug/fabric-ha-desktop
 
 .PHONY: help run test setup setup-test ui app app-e2e lint fmt bindings bindings-check \
-	test-rust test-keyring test-ui test-e2e bench bench-startup clean
+	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup clean
 
 help:
 	@echo "make run   - install dependencies, build, start the app"
@@ -67,7 +67,11 @@ test-ui:
 test-e2e: app-e2e
 	tests/e2e/run.sh $(DEBUG_APP) target/debug/fabric-ha
 
-test: setup-test lint bindings-check test-ui test-keyring test-e2e test-rust
+# A short libFuzzer run of the JSON and zip readers, seeded from the committed corpus.
+test-fuzz:
+	crates/artifacts/fuzz/smoke.sh 10
+
+test: setup-test lint bindings-check test-ui test-keyring test-e2e test-fuzz test-rust
 
 bench: bench-startup
 

@@ -47,5 +47,6 @@ npm_ci ui
 if [ "$mode" = test ]; then
   command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
   command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+  command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 fi
 echo "setup: ready ($mode)"
