@@ -4,7 +4,7 @@
 //! with what the library already holds) changes nothing. Identity private keys are stored only
 //! encrypted, in the same transaction as their rows.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use fabric_ha_artifacts::{
@@ -296,76 +296,118 @@ fn load_all(store: &Store) -> Result<Vec<Stored>, CoreError> {
         .collect()
 }
 
-fn root_set(certs: &[Cert]) -> HashSet<Vec<u8>> {
-    certs.iter().map(|c| c.der().to_vec()).collect()
+/// What a new artifact may conflict with: the library and the earlier artifacts of the same
+/// file, indexed once per file so a bulk zip of thousands of components stays linear.
+/// Sorted DER of an MSP's root certificates: equal sets, equal roots.
+type RootSet = Vec<Vec<u8>>;
+
+#[derive(Default)]
+struct ConflictIndex {
+    /// msp_id → (sorted root certificates, where it is).
+    msps: HashMap<String, Vec<(RootSet, String)>>,
+    /// CA api_url → (content hash, where it is).
+    ca_urls: HashMap<String, Vec<(String, String)>>,
+    /// Wallet name → (content hash, where it is).
+    identities: HashMap<String, Vec<(String, String)>>,
 }
 
-/// Errors and warnings an artifact raises against what the library (and the same file) holds.
-fn conflicts(
-    artifact: &Artifact,
-    stored: &[Stored],
-    file: &str,
-    seen: &[Artifact],
-) -> Vec<Finding> {
-    let others = stored
-        .iter()
-        .filter_map(|s| s.artifact.as_ref().map(|a| (a, s.row.id.as_str())));
-    let mut findings = Vec::new();
-    match artifact {
-        Artifact::Msp(msp) => {
-            let roots = root_set(msp.root_certs());
-            for (other, id) in others.chain(seen.iter().map(|a| (a, "the same file"))) {
-                if let Artifact::Msp(o) = other {
-                    if o.msp_id() == msp.msp_id() && root_set(o.root_certs()) != roots {
+fn sorted_roots(certs: &[Cert]) -> RootSet {
+    let mut roots: RootSet = certs.iter().map(|c| c.der().to_vec()).collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+impl ConflictIndex {
+    fn new(stored: &[Stored]) -> ConflictIndex {
+        let mut index = ConflictIndex::default();
+        for s in stored {
+            let place = format!("{}, \"{}\"", s.row.id, s.row.display_name);
+            match &s.artifact {
+                Some(artifact) => index.add(artifact, &s.row.content_hash, place),
+                None if s.row.kind == "identity" => index
+                    .identities
+                    .entry(s.row.display_name.clone())
+                    .or_default()
+                    .push((s.row.content_hash.clone(), place)),
+                None => {}
+            }
+        }
+        index
+    }
+
+    fn add(&mut self, artifact: &Artifact, hash: &str, place: String) {
+        match artifact {
+            Artifact::Msp(m) => self
+                .msps
+                .entry(m.msp_id().to_owned())
+                .or_default()
+                .push((sorted_roots(m.root_certs()), place)),
+            Artifact::Ca(ca) => self
+                .ca_urls
+                .entry(ca.api_url().to_owned())
+                .or_default()
+                .push((hash.to_owned(), place)),
+            Artifact::Identity(i) => self
+                .identities
+                .entry(i.name().to_owned())
+                .or_default()
+                .push((hash.to_owned(), place)),
+            _ => {}
+        }
+    }
+
+    /// Errors (conflicts) and warnings `artifact` raises.
+    fn check(&self, artifact: &Artifact, hash: &str, file: &str) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        match artifact {
+            Artifact::Msp(msp) => {
+                let roots = sorted_roots(msp.root_certs());
+                for (other, place) in self.msps.get(msp.msp_id()).into_iter().flatten() {
+                    if *other != roots {
                         findings.push(Finding::error(
                             file,
                             "$.root_certs",
                             format!(
-                                "conflict: MSP '{}' is already in the library ({id}, \"{}\") with different root certificates; remove that one first if this file replaces it",
-                                msp.msp_id(),
-                                o.display_name()
+                                "conflict: MSP '{}' is already in the library ({place}) with different root certificates; remove that one first if this file replaces it",
+                                msp.msp_id()
                             ),
                         ));
                     }
                 }
             }
-        }
-        Artifact::Ca(ca) => {
-            for (other, id) in others {
-                if let Artifact::Ca(o) = other {
-                    if o.api_url() == ca.api_url() {
+            Artifact::Ca(ca) => {
+                for (other, place) in self.ca_urls.get(ca.api_url()).into_iter().flatten() {
+                    if other != hash {
                         findings.push(Finding::warning(
                             file,
                             "$.api_url",
-                            format!("another CA with api_url {} is already in the library ({id}); both are kept", ca.api_url()),
+                            format!(
+                                "another CA with api_url {} is already in the library ({place}); both are kept",
+                                ca.api_url()
+                            ),
                         ));
                     }
                 }
             }
+            Artifact::Identity(identity) => {
+                for (other, place) in self.identities.get(identity.name()).into_iter().flatten() {
+                    if other != hash {
+                        findings.push(Finding::error(
+                            file,
+                            "$.name",
+                            format!(
+                                "conflict: an identity named '{}' is already in the wallet ({place}) with another certificate; wallet names are unique",
+                                identity.name()
+                            ),
+                        ));
+                    }
+                }
+            }
+            _ => {}
         }
-        _ => {}
+        findings
     }
-    findings
-}
-
-fn identity_name_conflict(
-    name: &str,
-    hash: &str,
-    rows: &[ArtifactRow],
-    file: &str,
-) -> Option<Finding> {
-    rows.iter()
-        .find(|r| r.kind == "identity" && r.display_name == name && r.content_hash != hash)
-        .map(|r| {
-            Finding::error(
-                file,
-                "$.name",
-                format!(
-                    "conflict: an identity named '{name}' is already in the wallet ({}) with another certificate; wallet names are unique",
-                    r.id
-                ),
-            )
-        })
 }
 
 impl Workspace {
@@ -419,22 +461,12 @@ impl Workspace {
             tracing::info!(file = %file, errors = report.errors().count(), "import rejected");
             return Ok(rejected(findings));
         }
-        let stored = load_all(self.store())?;
-        let rows: Vec<ArtifactRow> = stored.iter().map(|s| s.row.clone()).collect();
+        let mut index = ConflictIndex::new(&load_all(self.store())?);
         let mut prepared = Vec::new();
-        let mut seen: Vec<Artifact> = Vec::new();
         for artifact in report.accepted {
             let hash = artifacts::content_hash(&artifact);
             let hash_hex = hex(&hash);
-            findings.extend(conflicts(&artifact, &stored, &file, &seen));
-            if let Artifact::Identity(identity) = &artifact {
-                findings.extend(identity_name_conflict(
-                    identity.name(),
-                    &hash_hex,
-                    &rows,
-                    &file,
-                ));
-            }
+            findings.extend(index.check(&artifact, &hash_hex, &file));
             let row = ArtifactRow {
                 id: artifact_id(&artifact, &hash),
                 kind: kind_tag(artifact.kind()).into(),
@@ -447,7 +479,11 @@ impl Workspace {
                 checked_at: now,
                 imported_at: String::new(),
             };
-            seen.push(artifact.clone());
+            index.add(
+                &artifact,
+                &row.content_hash,
+                format!("{}, in the same file", artifact.source()),
+            );
             prepared.push((row, artifact));
         }
         if findings.iter().any(Finding::is_error) {
