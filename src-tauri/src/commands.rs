@@ -103,18 +103,18 @@ pub async fn library_import_dialog(state: State<'_, AppState>) -> Result<Option<
     blocking(move || ws.import_paths(&paths)).await.map(Some)
 }
 
-/// Exports `ids` (everything when empty) through the native save dialog; the path written, or
-/// `None` if cancelled.
+/// Exports `ids` (everything when empty) through the native save dialog, as one console file
+/// or a bulk zip (`format`); the path written, or `None` if cancelled.
 #[tauri::command]
 pub async fn library_export_dialog(
     state: State<'_, AppState>,
     ids: Vec<String>,
     include_private_keys: bool,
+    format: ExportFormat,
 ) -> Result<Option<String>> {
     let ws = state.workspace.workspace()?;
     // Build first: a refused export (no confirmation for keys) never opens the dialog.
-    let export =
-        blocking(move || ws.export(&ids, include_private_keys, ExportFormat::Auto)).await?;
+    let export = blocking(move || ws.export(&ids, include_private_keys, format)).await?;
     let Some(path) = crate::dialogs::save_as(&export.file_name).await else {
         return Ok(None);
     };

@@ -1,7 +1,7 @@
 // The real app window (WebKitGTK under Xvfb), driven through tauri-driver. One fresh workspace
 // per run; what the window saves is read back with the real CLI from the same workspace.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -12,6 +12,7 @@ const APP = process.env.APP_BIN;
 const CLI = process.env.CLI_BIN;
 const PORT = 4444;
 const home = mkdtempSync(join(tmpdir(), "fabric-ha-e2e-"));
+process.env.FABRIC_HA_E2E_DIALOGS = join(home, "dialogs.json");
 let driver;
 let browser;
 
@@ -38,7 +39,7 @@ before(async () => {
   assert.ok(APP && CLI, "APP_BIN and CLI_BIN must be set (use tests/e2e/run.sh)");
   driver = spawn("tauri-driver", ["--port", String(PORT)], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, FABRIC_HA_HOME: home },
+    env: { ...process.env, FABRIC_HA_HOME: home, FABRIC_HA_E2E_DIALOGS: join(home, "dialogs.json") },
   });
   await waitForDriver(20_000);
   browser = await remote({
@@ -112,4 +113,39 @@ test("Settings round trip: app_info shows this workspace; a saved preference rea
 
   const info = JSON.parse(cli("info", "--json"));
   assert.equal(info.secrets, "keyring", "the master key lives in the real gnome-keyring");
+});
+
+// Native dialogs are scripted in the e2e build (src-tauri/src/dialogs.rs): the test writes the
+// "user's" choice to this file before clicking.
+const corpus = join(import.meta.dirname, "..", "corpus", "artifacts");
+function script(answer) {
+  writeFileSync(process.env.FABRIC_HA_E2E_DIALOGS, JSON.stringify(answer));
+}
+
+test("Import through the dialog ends in a per-file report; tiles fill from the library", async () => {
+  script({
+    pick: [
+      join(corpus, "good", "ca-v3.json"),
+      join(corpus, "good", "peer-v3.json"),
+      join(corpus, "bad", "peer-url-without-port.json"),
+    ],
+  });
+  await go("Nodes");
+  await (await browser.$("button*=Import peer")).click();
+  const add = await browser.$("button*=Add file");
+  await add.waitForClickable({ timeout: 10_000 });
+  await add.click();
+  const report = await browser.$('[data-testid="import-report"]');
+  await report.waitForDisplayed({ timeout: 20_000 });
+  const rows = await browser.$$('[data-testid="import-file"]');
+  const statuses = [];
+  for (const row of rows) statuses.push(await row.getAttribute("data-status"));
+  assert.deepEqual(statuses, ["accepted", "accepted", "rejected"]);
+  const rejected = await rows[2].getProperty("textContent");
+  assert.match(rejected, /peer-url-without-port\.json/, "the row names the file");
+  assert.match(rejected, /\$\.api_url/, "the rejection names the JSON path");
+  assert.match(rejected, /port/, "and the reason");
+
+  const listed = JSON.parse(cli("artifact", "list", "--json")).map((i) => i.displayName).sort();
+  assert.deepEqual(listed, ["Org1 CA", "Org1 Peer 1"], "the window's import reached the workspace");
 });

@@ -1,10 +1,10 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
-import { App } from "./App";
+import { App, startBoot } from "./App";
 import { ERROR_TEXT } from "./errors";
 import { resetReadyForTests } from "./ready";
-import { mockBackend } from "./test/ipc";
+import { libraryItem, mockBackend } from "./test/ipc";
 
 beforeEach(() => {
   resetReadyForTests();
@@ -102,6 +102,37 @@ describe("App", () => {
     await user.type(input, "right");
     await user.click(screen.getByRole("button", { name: "Unlock" }));
     await waitFor(() => expect(screen.queryByLabelText("Passphrase")).toBeNull());
+  });
+
+  it("asks for AppInfo, Settings and the library in one round, before React renders", async () => {
+    const calls = mockBackend({
+      library: [
+        libraryItem({ id: "p1", kind: "peer", displayName: "Org1 Peer0", mspId: "Org1MSP" }),
+      ],
+    });
+    startBoot();
+    expect(calls.map((c) => c.cmd).sort()).toEqual(["app_info", "get_settings", "library_list"]);
+    render(<App />);
+    const tile = await screen.findByRole("article", { name: "Org1 Peer0" });
+    expect(tile).toHaveTextContent("Org1MSP");
+    expect(tile).toHaveTextContent("Imported");
+    // The boot request was taken over, not repeated.
+    expect(calls.filter((c) => c.cmd === "library_list")).toHaveLength(1);
+  });
+
+  it("opens the pages even when the library cannot be read, and says why", async () => {
+    mockBackend({
+      extra: (cmd) => {
+        if (cmd === "library_list") throw { code: "Storage", message: "locked db", details: null };
+        return undefined;
+      },
+    });
+    render(<App />);
+    expect(await screen.findByRole("heading", { level: 1, name: "Nodes" })).toBeInTheDocument();
+    expect(
+      await screen.findByText(`The library could not be read: ${ERROR_TEXT.Storage.sentence}`),
+    ).toBeInTheDocument();
+    expect(screen.getByText("No peers yet")).toBeInTheDocument();
   });
 
   it("shows a startup error with the human sentence when app_info fails", async () => {

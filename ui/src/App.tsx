@@ -1,5 +1,5 @@
-// Startup: load AppInfo and Settings, then show the first-run card or the pages, and the
-// passphrase prompt while secrets are locked.
+// Startup: load AppInfo, Settings and the library in one round of parallel requests, then show
+// the first-run card or the pages, and the passphrase prompt while secrets are locked.
 import { Button, Theme } from "@carbon/react";
 import {
   type ComponentType,
@@ -10,13 +10,16 @@ import {
   useMemo,
   useState,
 } from "react";
-import { appInfo, getSettings, updateSettings } from "./api";
+import { appInfo, getSettings, libraryList, updateSettings } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { LibraryItem } from "./bindings/LibraryItem";
 import type { Settings } from "./bindings/Settings";
 import { AppHeader } from "./components/AppHeader";
 import { NavRail } from "./components/NavRail";
 import { NotificationsProvider, useNotifier } from "./components/Notifications";
+import { LibraryProvider } from "./data/WorkspaceData";
 import { describeError } from "./errors";
+import { LibraryUiProvider } from "./library/LibraryUi";
 import NodesPage from "./pages/NodesPage";
 import { ReadyMarker } from "./ready";
 import { type Route, useRoute } from "./router";
@@ -36,23 +39,36 @@ const PAGES: Record<Route, ComponentType> = {
 const FirstRun = lazy(() => import("./pages/FirstRun"));
 const PassphraseModal = lazy(() => import("./components/PassphraseModal"));
 
+/** The library as loaded at startup: a failure to read it does not stop the app (the pages
+ * open empty and a toast says why). */
+type LibraryLoad = { items: LibraryItem[]; error?: undefined } | { items: []; error: unknown };
+
 type Boot =
   | { phase: "loading" }
   | { phase: "failed"; error: unknown }
-  | { phase: "ready"; info: AppInfo; settings: Settings };
+  | { phase: "ready"; info: AppInfo; settings: Settings; library: LibraryLoad };
 
-type BootData = [AppInfo, Settings];
+type BootData = [AppInfo, Settings, LibraryLoad];
 
 let early: Promise<BootData> | null = null;
 
-/** Asks the backend for AppInfo and Settings right away, before React mounts, so the answer is
- * (nearly) there by the first render. The first `App` mount takes this request over. */
+function requestBoot(): Promise<BootData> {
+  const library = libraryList().then(
+    (items): LibraryLoad => ({ items }),
+    (error: unknown): LibraryLoad => ({ items: [], error }),
+  );
+  return Promise.all([appInfo(), getSettings(), library]);
+}
+
+/** Asks the backend for AppInfo, Settings and the library right away, before React mounts, so
+ * the answers are (nearly) there by the first render. The first `App` mount takes these
+ * requests over. */
 export function startBoot(): void {
-  early = Promise.all([appInfo(), getSettings()]);
+  early = requestBoot();
 }
 
 function fetchBoot(): Promise<BootData> {
-  const pending = early ?? Promise.all([appInfo(), getSettings()]);
+  const pending = early ?? requestBoot();
   early = null;
   return pending;
 }
@@ -63,7 +79,7 @@ export function App() {
   const load = useCallback(() => {
     setBoot({ phase: "loading" });
     fetchBoot().then(
-      ([info, settings]) => setBoot({ phase: "ready", info, settings }),
+      ([info, settings, library]) => setBoot({ phase: "ready", info, settings, library }),
       (error: unknown) => setBoot({ phase: "failed", error }),
     );
   }, []);
@@ -86,12 +102,17 @@ export function App() {
         {boot.phase === "loading" ? null : boot.phase === "failed" ? (
           <StartupError error={boot.error} onRetry={load} />
         ) : (
-          <Shell
-            info={boot.info}
-            settings={boot.settings}
-            onInfo={onInfo}
-            onSettings={onSettings}
-          />
+          <LibraryProvider initial={boot.library.items}>
+            <LibraryUiProvider>
+              <Shell
+                info={boot.info}
+                settings={boot.settings}
+                libraryError={boot.library.error}
+                onInfo={onInfo}
+                onSettings={onSettings}
+              />
+            </LibraryUiProvider>
+          </LibraryProvider>
         )}
       </NotificationsProvider>
     </Theme>
@@ -101,13 +122,19 @@ export function App() {
 function Shell(props: {
   info: AppInfo;
   settings: Settings;
+  /** Why `library_list` failed at startup, if it did. */
+  libraryError: unknown;
   onInfo: (info: AppInfo) => void;
   onSettings: (settings: Settings) => void;
 }) {
-  const { info, settings, onInfo, onSettings } = props;
+  const { info, settings, libraryError, onInfo, onSettings } = props;
   const route = useRoute();
   const [unlockOpen, setUnlockOpen] = useState(info.secrets === "locked");
-  const { notify } = useNotifier();
+  const { notify, notifyError } = useNotifier();
+
+  useEffect(() => {
+    if (libraryError !== undefined) notifyError(libraryError, "The library could not be read");
+  }, [libraryError, notifyError]);
 
   const state = useMemo<AppState>(
     () => ({

@@ -4,6 +4,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { DoctorReport } from "./bindings/DoctorReport";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { LibraryItem } from "./bindings/LibraryItem";
 import type { Settings } from "./bindings/Settings";
 
 /** The IPC commands and their arguments and results, in one place. */
@@ -14,6 +17,14 @@ export interface Commands {
   doctor: { args: undefined; result: DoctorReport };
   unlock_secrets: { args: { passphrase: string }; result: AppInfo };
   ui_ready: { args: { pageMs: number }; result: null };
+  library_list: { args: undefined; result: LibraryItem[] };
+  library_import_paths: { args: { paths: string[] }; result: ImportReport };
+  library_import_dialog: { args: undefined; result: ImportReport | null };
+  library_export_dialog: {
+    args: { ids: string[]; includePrivateKeys: boolean; format: ExportFormat };
+    result: string | null;
+  };
+  library_remove: { args: { ids: string[] }; result: number };
 }
 
 export type CommandName = keyof Commands;
@@ -45,3 +56,30 @@ export const unlockSecrets = (passphrase: string): Promise<AppInfo> =>
 /** Tells the backend the first real frame is on screen, `pageMs` after the page started loading
  * (`performance.now()`); startup is measured by it. */
 export const uiReady = (pageMs: number): Promise<null> => call("ui_ready", { pageMs });
+
+/** Every artifact in the local library (peers, CAs, ordering services, MSPs, identities). */
+export const libraryList = (): Promise<LibraryItem[]> => call("library_list");
+
+/** Imports files by absolute path (drag and drop); one report entry per path. */
+export const libraryImportPaths = (paths: string[]): Promise<ImportReport> =>
+  call("library_import_paths", { paths });
+
+/** Opens the native multi-select open dialog (JSON and zip) and imports what was chosen;
+ * null when the user cancelled the dialog. */
+export const libraryImportDialog = (): Promise<ImportReport | null> =>
+  call("library_import_dialog");
+
+/** Opens the native save dialog and writes the console file(s): one non-identity id gives that
+ * component's JSON file, several ids (or `[]` = everything) a console-compatible bulk zip.
+ * `format` "zip" always writes the bulk zip. Identities are exported only with
+ * `includePrivateKeys`. Returns the path written, or null
+ * when the user cancelled. */
+export const libraryExportDialog = (
+  ids: string[],
+  includePrivateKeys: boolean,
+  format: ExportFormat = "auto",
+): Promise<string | null> => call("library_export_dialog", { ids, includePrivateKeys, format });
+
+/** Removes artifacts from the library (identities with their stored private keys); returns
+ * how many were removed. */
+export const libraryRemove = (ids: string[]): Promise<number> => call("library_remove", { ids });

@@ -62,14 +62,27 @@ export function StatusDot(props: { status: TileStatus; label?: string | undefine
   );
 }
 
-export function NodeTile(props: { tile: TileData; variant?: TileVariant }) {
-  const { tile, variant = "node" } = props;
+export function NodeTile(props: {
+  tile: TileData;
+  variant?: TileVariant;
+  /** Makes the whole tile a button that opens the item's details. */
+  onOpen?: (() => void) | undefined;
+}) {
+  const { tile, variant = "node", onOpen } = props;
   return (
     <article
-      className={`fhd-tile fhd-tile--${variant}`}
+      className={`fhd-tile fhd-tile--${variant}${onOpen ? " fhd-tile--openable" : ""}`}
       data-tile-id={tile.id}
       aria-label={tile.title}
     >
+      {onOpen ? (
+        <button
+          type="button"
+          className="fhd-tile__open"
+          aria-label={`Show details of ${tile.title}`}
+          onClick={onOpen}
+        />
+      ) : null}
       <div className="fhd-tile__head">
         <h3 className="fhd-tile__title">{tile.title}</h3>
         {tile.subtitle ? <p className="fhd-tile__subtitle">{tile.subtitle}</p> : null}

@@ -21,6 +21,8 @@ export interface SectionTableProps<T> {
   columns: SectionColumn<T>[];
   rows: readonly T[];
   rowKey: (item: T) => string;
+  /** Clicking a row opens its details; the first cell is then also a button for keyboards. */
+  onOpen?: ((item: T) => (() => void) | undefined) | undefined;
   query: string;
   onQuery: (value: string) => void;
   buttons: ReactNode;
@@ -56,15 +58,33 @@ export default function SectionTable<T>(props: SectionTableProps<T>) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {props.rows.map((row) => (
-            <TableRow key={props.rowKey(row)}>
-              {props.columns.map((column) => (
-                <TableCell key={column.key}>
-                  {column.render ? column.render(row) : column.text(row)}
-                </TableCell>
-              ))}
-            </TableRow>
-          ))}
+          {props.rows.map((row) => {
+            const open = props.onOpen?.(row);
+            return (
+              <TableRow
+                key={props.rowKey(row)}
+                className={open ? "fhd-table__row--openable" : undefined}
+                onClick={open}
+              >
+                {props.columns.map((column, index) => {
+                  const content = column.render ? column.render(row) : column.text(row);
+                  return (
+                    <TableCell key={column.key}>
+                      {open && index === 0 ? (
+                        // The row's click handler opens it; the button makes it reachable by
+                        // keyboard and names the action for screen readers.
+                        <button type="button" className="fhd-table__open">
+                          {content}
+                        </button>
+                      ) : (
+                        content
+                      )}
+                    </TableCell>
+                  );
+                })}
+              </TableRow>
+            );
+          })}
         </TableBody>
       </Table>
       {props.empty}

@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { NodeItem } from "../data/model";
 import { nodeTile, PEER_COLUMNS } from "../data/tiles";
 import { COMING_LATER, comingLater } from "./ActionButton";
@@ -87,5 +87,39 @@ describe("TileSection", () => {
     const button = screen.getByRole("button", { name: /Import peer/ });
     expect(button).toBeDisabled();
     expect(screen.getByText(COMING_LATER)).toBeInTheDocument();
+  });
+
+  it("opens an item from its tile or its list row, when it has details", async () => {
+    const user = userEvent.setup();
+    const opened = vi.fn();
+    render(
+      <TileSection
+        id="peers"
+        title="Peers"
+        info="About peers"
+        items={peers.slice(0, 3)}
+        itemKey={(p) => p.id}
+        toTile={nodeTile}
+        columns={PEER_COLUMNS}
+        actions={[]}
+        emptyTitle="No peers yet"
+        emptyHint="-"
+        onOpen={(p) => (p.id === "p2" ? undefined : () => opened(p.id))}
+      />,
+    );
+    await user.click(screen.getByRole("button", { name: "Show details of Alpha Peer0" }));
+    expect(opened).toHaveBeenLastCalledWith("p0");
+    // An item without details has no open button.
+    expect(screen.queryByRole("button", { name: "Show details of Charlie Peer2" })).toBeNull();
+
+    await user.click(screen.getByRole("tab", { name: "List view" }));
+    const table = await screen.findByRole("table");
+    await user.click(within(table).getByText("grpcs://127.0.0.1:7052"));
+    expect(opened).toHaveBeenLastCalledWith("p1");
+    // Keyboard: the first cell is a button.
+    within(table).getByRole("button", { name: "Alpha Peer0" }).focus();
+    await user.keyboard("{Enter}");
+    expect(opened).toHaveBeenLastCalledWith("p0");
+    expect(opened).toHaveBeenCalledTimes(3);
   });
 });

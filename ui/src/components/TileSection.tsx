@@ -45,6 +45,8 @@ export interface TileSectionProps<T> {
   variant?: TileVariant;
   defaultPageSize?: number;
   defaultView?: SectionView;
+  /** The action of clicking an item's tile or row, when it has details to show. */
+  onOpen?: (item: T) => (() => void) | undefined;
 }
 
 export function TileSection<T>(props: TileSectionProps<T>) {
@@ -161,7 +163,11 @@ export function TileSection<T>(props: TileSectionProps<T>) {
             <ul className={`fhd-strip fhd-strip--${variant}`} aria-label={title}>
               {visible.map((item) => (
                 <li key={props.itemKey(item)} className="fhd-strip__item">
-                  <NodeTile tile={props.toTile(item)} variant={variant} />
+                  <NodeTile
+                    tile={props.toTile(item)}
+                    variant={variant}
+                    onOpen={props.onOpen?.(item)}
+                  />
                 </li>
               ))}
             </ul>
@@ -176,6 +182,7 @@ export function TileSection<T>(props: TileSectionProps<T>) {
             columns={columns}
             rows={visible}
             rowKey={props.itemKey}
+            onOpen={props.onOpen}
             query={query}
             onQuery={onQuery}
             buttons={buttons}

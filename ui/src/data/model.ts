@@ -1,5 +1,6 @@
-// View models of what the pages show. Later features fill them from the backend; until then the
-// data hooks return empty lists (and the mock build can serve demo items for screenshots).
+// View models of what the pages show. Library artifacts (imported console files) become these
+// items in `library.ts`; the mock build can also serve demo items in every status.
+import type { LibraryItem } from "../bindings/LibraryItem";
 
 /** Status of a node as the console computes it (console-api.md §7.4). */
 export type NodeStatus = "running" | "stopped" | "partial" | "undetectable" | "unknown" | "pending";
@@ -14,13 +15,18 @@ export interface NodeItem {
   location: string;
   /** `api_url` of the node (for CAs: the CA endpoint URL). */
   url: string;
-  status: NodeStatus;
+  /** Live status; absent for a file in the library, which runs nowhere we can see. */
+  status?: NodeStatus;
   /** Replaces the status label, e.g. a deployer condition while pending. */
   statusDetail?: string;
   /** Imported from a JSON file rather than deployed by a console. */
   imported: boolean;
   /** A certificate expires within 30 days. */
   certExpiresSoon?: boolean;
+  /** Ordering nodes of an ordering service (shown when more than one). */
+  nodes?: number;
+  /** The library artifact this tile stands for (opens its detail panel). */
+  library?: LibraryItem;
 }
 
 /** An MSP definition (organization). */
@@ -30,6 +36,7 @@ export interface MspItem {
   mspId: string;
   nodeOuEnabled: boolean;
   certExpiresSoon?: boolean;
+  library?: LibraryItem;
 }
 
 /** A wallet identity. */
@@ -44,6 +51,8 @@ export interface IdentityItem {
   caNames: string[];
   /** Issued by a TLS CA (the issuer name ends with `-tlsca`). */
   tlsCa?: boolean;
+  certExpiresSoon?: boolean;
+  library?: LibraryItem;
 }
 
 /** A Fabric Operations Console added as a region. */

@@ -6,23 +6,33 @@ import type { SectionColumn } from "../components/TileSection";
 import type { ConsoleItem, IdentityItem, MspItem, NodeItem } from "./model";
 import { timeUntil } from "./relativeTime";
 
+/** Shown where a library item has no live status (list view). */
+export const NO_STATUS = "\u2014";
+
 export function nodeLabels(item: NodeItem): TileLabel[] {
   const labels: TileLabel[] = [];
   if (item.certExpiresSoon) labels.push({ kind: "certExpiration", text: "Certificate Expiration" });
+  if (item.nodes !== undefined && item.nodes > 1) {
+    labels.push({ kind: "text", text: `${item.nodes} ordering nodes` });
+  }
   if (item.imported) labels.push({ kind: "imported", text: "Imported" });
   labels.push({ kind: "location", text: item.location || "-" });
   return labels;
 }
 
+/** A node's tile; library items (no `status`) get no status square. */
 export function nodeTile(item: NodeItem): TileData {
-  return {
+  const tile: TileData = {
     id: item.id,
     title: item.displayName,
     subtitle: item.mspId,
-    status: item.status,
-    statusLabel: item.statusDetail,
     labels: nodeLabels(item),
   };
+  if (item.status) {
+    tile.status = item.status;
+    tile.statusLabel = item.statusDetail;
+  }
+  return tile;
 }
 
 export function mspTile(item: MspItem): TileData {
@@ -32,18 +42,19 @@ export function mspTile(item: MspItem): TileData {
   return { id: item.id, title: item.displayName, subtitle: item.mspId, labels };
 }
 
+/** "CA: Org1 CA", or "CA: unknown" when no CA in the library issued the certificate. */
 export function identityCaText(item: IdentityItem): string {
-  if (item.caNames.length === 0) return "";
+  if (item.caNames.length === 0) return "CA: unknown";
   return `${item.tlsCa ? "TLS CA" : "CA"}: ${item.caNames.join(", ")}`;
 }
 
 export function identityTile(item: IdentityItem, now: Date = new Date()): TileData {
   const labels: TileLabel[] = [];
+  if (item.certExpiresSoon) labels.push({ kind: "certExpiration", text: "Certificate Expiration" });
   if (item.expiresAt) {
     labels.push({ kind: "text", text: `Expiration: ${timeUntil(new Date(item.expiresAt), now)}` });
   }
-  const ca = identityCaText(item);
-  if (ca) labels.push({ kind: "text", text: ca });
+  labels.push({ kind: "text", text: identityCaText(item) });
   return { id: item.id, title: item.name, labels };
 }
 
@@ -60,8 +71,15 @@ export function consoleTile(item: ConsoleItem): TileData {
 const statusColumn = (): SectionColumn<NodeItem> => ({
   key: "status",
   header: "Status",
-  text: (n) => n.statusDetail ?? STATUS_LABEL[n.status],
-  render: (n) => <StatusDot status={n.status} label={n.statusDetail} />,
+  text: (n) => (n.status ? (n.statusDetail ?? STATUS_LABEL[n.status]) : NO_STATUS),
+  render: (n) =>
+    n.status ? (
+      <StatusDot status={n.status} label={n.statusDetail} />
+    ) : (
+      <span className="fhd-status-cell fhd-status-cell--none" title="No live status for a file">
+        {NO_STATUS}
+      </span>
+    ),
 });
 
 export const PEER_COLUMNS: SectionColumn<NodeItem>[] = [

@@ -1,5 +1,7 @@
-// Sample items for the mock build's `?tiles=demo`: one tile in every status, so screenshots and
-// browser tests can see each state. Never part of the production bundle.
+// Sample items for the mock build: `?tiles=demo` has one tile in every status, so screenshots
+// and browser tests can see each state; `?library=demo` seeds the mock's library. Never part of
+// the production bundle.
+import type { LibraryItem } from "../bindings/LibraryItem";
 import type { WorkspaceData } from "../data/model";
 
 const inMonths = (months: number) =>
@@ -139,3 +141,87 @@ export const DEMO_WORKSPACE: WorkspaceData = {
   haPlans: [],
   bundles: [],
 };
+
+const inDays = (days: number, now: number) => new Date(now + days * 24 * 3600 * 1000).toISOString();
+
+/** The mock's `?library=demo`: a CA, an MSP with Node OUs, a peer, an ordering service of three
+ * nodes and two identities; the peer's TLS certificate expires in 10 days. */
+export function demoLibrary(now: number = Date.now()): LibraryItem[] {
+  const importedAt = new Date(now - 2 * 24 * 3600 * 1000).toISOString();
+  const base = {
+    mspId: null,
+    apiUrl: null,
+    nodes: 1,
+    location: "-",
+    expiresAt: inDays(365, now),
+    nodeOuEnabled: false,
+    issuingCas: [],
+    administers: [],
+    importedAt,
+  } satisfies Partial<LibraryItem>;
+  const zip = "FOC.11_27_2025-14_27.zip";
+  return [
+    {
+      ...base,
+      id: "lib-ca-org1",
+      kind: "ca",
+      displayName: "Org1 CA",
+      apiUrl: "https://127.0.0.1:7054",
+      source: `${zip}!/Certificate Authorities/org1ca_ca.json`,
+      fileName: "Org1 CA_ca.json",
+    },
+    {
+      ...base,
+      id: "lib-msp-org1",
+      kind: "msp",
+      displayName: "Org1 MSP",
+      mspId: "Org1MSP",
+      nodeOuEnabled: true,
+      source: `${zip}!/Organizations/org1msp_msp.json`,
+      fileName: "Org1 MSP_msp.json",
+    },
+    {
+      ...base,
+      id: "lib-peer-org1-peer0",
+      kind: "peer",
+      displayName: "Org1 Peer0",
+      mspId: "Org1MSP",
+      apiUrl: "grpcs://127.0.0.1:7051",
+      expiresAt: inDays(10, now),
+      nodeOuEnabled: true,
+      source: `${zip}!/Peers/org1peer0_peer.json`,
+      fileName: "Org1 Peer0_peer.json",
+    },
+    {
+      ...base,
+      id: "lib-orderer-os",
+      kind: "orderer",
+      displayName: "Ordering Service",
+      mspId: "OrdererMSP",
+      apiUrl: "grpcs://127.0.0.1:7050",
+      nodes: 3,
+      nodeOuEnabled: true,
+      source: "Ordering Service_orderer.json",
+      fileName: "Ordering Service_orderer.json",
+    },
+    {
+      ...base,
+      id: "lib-identity-org1admin",
+      kind: "identity",
+      displayName: "org1admin",
+      issuingCas: ["Org1 CA"],
+      administers: ["Org1MSP"],
+      source: `${zip}!/Wallet/org1admin_identity.json`,
+      fileName: "org1admin_identity.json",
+    },
+    {
+      ...base,
+      id: "lib-identity-ordereradmin",
+      kind: "identity",
+      displayName: "ordereradmin",
+      expiresAt: inDays(200, now),
+      source: `${zip}!/Wallet/ordereradmin_identity.json`,
+      fileName: "ordereradmin_identity.json",
+    },
+  ];
+}

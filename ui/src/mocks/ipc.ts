@@ -2,15 +2,20 @@
 // VITE_IPC_MOCK is "1", so the production bundle never contains it.
 //
 // URL switches: `?firstRun=1` (first start), `?locked=1` (secrets locked; the passphrase is
-// "correct horse"), `?tiles=demo` (sample tiles in every status), `?fail=<command>` (that
-// command rejects with an Internal error).
+// "correct horse"), `?tiles=demo` (sample tiles in every status), `?library=demo` (a seeded
+// library), `?fail=<command>` (that command rejects with an Internal error).
+//
+// Events are mocked too (`shouldMockEvents`): `window.__emitTauriEvent("tauri://drag-drop",
+// { paths, position })` reaches `onDragDropEvent` listeners as Tauri's own event would.
+import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { DoctorReport } from "../bindings/DoctorReport";
 import type { IpcError } from "../bindings/IpcError";
 import type { Settings } from "../bindings/Settings";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "../data/model";
-import { DEMO_WORKSPACE } from "./demoData";
+import { DEMO_WORKSPACE, demoLibrary } from "./demoData";
+import { MockLibrary } from "./library";
 
 export const MOCK_PASSPHRASE = "correct horse";
 
@@ -23,6 +28,8 @@ declare global {
   interface Window {
     /** Every IPC call the page made, in order (read by the browser tests). */
     __ipcCalls: IpcCall[];
+    /** Emits a Tauri event to the page's listeners (drag and drop in the browser tests). */
+    __emitTauriEvent: (event: string, payload: unknown) => Promise<void>;
   }
 }
 
@@ -62,51 +69,72 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
     ],
   };
 
+  const library = new MockLibrary(params.get("library") === "demo" ? demoLibrary() : []);
+
   window.__ipcCalls = [];
+  window.__emitTauriEvent = (event, payload) => emit(event, payload);
   mockWindows("main");
-  mockIPC((cmd, args) => {
-    window.__ipcCalls.push({ cmd, args });
-    if (failing.has(cmd)) {
-      throw ipcError("Internal", `${cmd} failed (mock)`);
-    }
-    switch (cmd) {
-      case "app_info":
-        return info;
-      case "get_settings":
-        return settings;
-      case "update_settings": {
-        const next = (args as { settings: Settings }).settings;
-        if (![6, 10, 15, 25, 50, 100].includes(next.pageSize)) {
-          throw ipcError(
-            "InvalidInput",
-            `pageSize: must be one of [6, 10, 15, 25, 50, 100], got ${next.pageSize}`,
-            {
-              field: "pageSize",
-            },
-          );
-        }
-        settings = { ...next };
-        return settings;
+  mockIPC(
+    (cmd, args) => {
+      window.__ipcCalls.push({ cmd, args });
+      if (failing.has(cmd)) {
+        throw ipcError("Internal", `${cmd} failed (mock)`);
       }
-      case "doctor":
-        return report;
-      case "unlock_secrets": {
-        const { passphrase } = args as { passphrase: string };
-        if (passphrase !== MOCK_PASSPHRASE) {
-          throw ipcError(
-            "WrongPassphrase",
-            "the passphrase does not open this workspace's secrets",
-          );
+      switch (cmd) {
+        case "app_info":
+          return info;
+        case "get_settings":
+          return settings;
+        case "update_settings": {
+          const next = (args as { settings: Settings }).settings;
+          if (![6, 10, 15, 25, 50, 100].includes(next.pageSize)) {
+            throw ipcError(
+              "InvalidInput",
+              `pageSize: must be one of [6, 10, 15, 25, 50, 100], got ${next.pageSize}`,
+              {
+                field: "pageSize",
+              },
+            );
+          }
+          settings = { ...next };
+          return settings;
         }
-        info = { ...info, secrets: "passphrase" };
-        return info;
+        case "doctor":
+          return report;
+        case "unlock_secrets": {
+          const { passphrase } = args as { passphrase: string };
+          if (passphrase !== MOCK_PASSPHRASE) {
+            throw ipcError(
+              "WrongPassphrase",
+              "the passphrase does not open this workspace's secrets",
+            );
+          }
+          info = { ...info, secrets: "passphrase" };
+          return info;
+        }
+        case "ui_ready":
+          return null;
+        case "library_list":
+          return library.list();
+        case "library_import_dialog":
+          return library.importDialog();
+        case "library_import_paths":
+          return library.importPaths((args as { paths: string[] }).paths);
+        case "library_export_dialog": {
+          const { ids, includePrivateKeys } = args as {
+            ids: string[];
+            includePrivateKeys: boolean;
+          };
+          return library.exportDialog(ids, includePrivateKeys);
+        }
+        case "library_remove":
+          return library.remove((args as { ids: string[] }).ids);
+        default:
+          throw ipcError("NotFound", `command ${cmd} was not found`, { what: cmd });
       }
-      case "ui_ready":
-        return null;
-      default:
-        throw ipcError("NotFound", `command ${cmd} was not found`, { what: cmd });
-    }
-  });
+    },
+    { shouldMockEvents: true },
+  );
 
   return params.get("tiles") === "demo" ? DEMO_WORKSPACE : EMPTY_WORKSPACE;
 }

@@ -1,13 +1,15 @@
-import { comingLater } from "../components/ActionButton";
 import type { SectionColumn } from "../components/TileSection";
 import { TileSection } from "../components/TileSection";
 import type { NodeItem, WorkspaceData } from "../data/model";
 import { CA_COLUMNS, nodeTile, ORDERER_COLUMNS, PEER_COLUMNS } from "../data/tiles";
 import { useWorkspaceData } from "../data/WorkspaceData";
+import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 
 interface NodeSection {
   id: "peers" | "cas" | "orderers";
+  /** The library kind its Import button brings in. */
+  kind: "peer" | "ca" | "orderer";
   title: string;
   info: string;
   columns: SectionColumn<NodeItem>[];
@@ -15,47 +17,50 @@ interface NodeSection {
   emptyTitle: string;
   /** What an import is called in the empty-state hint: "a peer's JSON file". */
   file: string;
-  /** What a console contributes: "its peers". */
-  fromConsole: string;
 }
 
 // The three sections of the console's Nodes tab (console-api.md §7.3).
 const SECTIONS: NodeSection[] = [
   {
     id: "peers",
+    kind: "peer",
     title: "Peers",
-    info: "Peers hold the ledger and run smart contracts. Import them from JSON files exported by a console, or add a console to list its peers.",
+    info: "Peers hold the ledger and run smart contracts. Import them from JSON files exported by a console.",
     columns: PEER_COLUMNS,
     action: "Import peer",
     emptyTitle: "No peers yet",
     file: "a peer's JSON file",
-    fromConsole: "its peers",
   },
   {
     id: "cas",
+    kind: "ca",
     title: "Certificate Authorities",
     info: "Certificate Authorities issue the identities of your organizations' admins, users and nodes.",
     columns: CA_COLUMNS,
     action: "Import Certificate Authority",
     emptyTitle: "No Certificate Authorities yet",
     file: "a CA's JSON file",
-    fromConsole: "its CAs",
   },
   {
     id: "orderers",
+    kind: "orderer",
     title: "Ordering services",
     info: "Ordering services order transactions into blocks. One tile stands for a whole cluster of ordering nodes.",
     columns: ORDERER_COLUMNS,
     action: "Import ordering service",
     emptyTitle: "No ordering services yet",
     file: "an ordering service's JSON file",
-    fromConsole: "its ordering services",
   },
 ];
 
 export default function NodesPage() {
   const data: WorkspaceData = useWorkspaceData();
   const { settings } = useAppState();
+  const { openImport, openDetail } = useLibraryUi();
+  const onOpen = (node: NodeItem) => {
+    const item = node.library;
+    return item ? () => openDetail(item.id) : undefined;
+  };
   return (
     <>
       <h1 className="fhd-page-title">Nodes</h1>
@@ -69,9 +74,10 @@ export default function NodesPage() {
           itemKey={(n) => n.id}
           toTile={nodeTile}
           columns={section.columns}
-          actions={comingLater(section.action)}
+          actions={[{ label: section.action, onClick: () => openImport(section.kind) }]}
+          onOpen={onOpen}
           emptyTitle={section.emptyTitle}
-          emptyHint={`Import ${section.file}, drop exported files anywhere on this window, or add a console to see ${section.fromConsole}.`}
+          emptyHint={`Import ${section.file}, or drop exported files anywhere on this window.`}
           defaultPageSize={settings.pageSize}
         />
       ))}

@@ -1,11 +1,18 @@
 import { Upload } from "@carbon/icons-react";
-import { comingLater } from "../components/ActionButton";
+import { COMING_LATER } from "../components/ActionButton";
 import { TileSection } from "../components/TileSection";
+import type { MspItem } from "../data/model";
 import { MSP_COLUMNS, mspTile } from "../data/tiles";
 import { useWorkspaceData } from "../data/WorkspaceData";
+import { useLibraryUi } from "../library/LibraryUi";
 
 export default function OrganizationsPage() {
   const { msps } = useWorkspaceData();
+  const { openImport, openDetail } = useLibraryUi();
+  const onOpen = (msp: MspItem) => {
+    const item = msp.library;
+    return item ? () => openDetail(item.id) : undefined;
+  };
   return (
     <>
       <h1 className="fhd-page-title">Organizations</h1>
@@ -18,12 +25,13 @@ export default function OrganizationsPage() {
         toTile={mspTile}
         columns={MSP_COLUMNS}
         variant="msp"
-        actions={comingLater(
-          { label: "Create MSP definition", kind: "secondary" },
-          { label: "Import MSP definition", icon: Upload },
-        )}
+        actions={[
+          { label: "Create MSP definition", kind: "secondary", disabledReason: COMING_LATER },
+          { label: "Import MSP definition", icon: Upload, onClick: () => openImport("msp") },
+        ]}
+        onOpen={onOpen}
         emptyTitle="No organizations yet"
-        emptyHint="Import an MSP definition's JSON file, drop exported files anywhere on this window, or add a console to see its organizations."
+        emptyHint="Import an MSP definition's JSON file, or drop exported files anywhere on this window."
         defaultPageSize={6}
       />
     </>

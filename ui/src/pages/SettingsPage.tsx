@@ -11,6 +11,7 @@ import { InfoTip } from "../components/InfoTip";
 import { useNotifier } from "../components/Notifications";
 import { PAGE_SIZES } from "../components/sectionLogic";
 import { describeError } from "../errors";
+import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 
 const SECRETS_TEXT: Record<SecretsState, string> = {
@@ -120,6 +121,44 @@ function Diagnostics() {
             })}
           </ul>
         ) : null}
+      </div>
+    </section>
+  );
+}
+
+function BulkData() {
+  const { openBulkExport, importFromDialog } = useLibraryUi();
+  const [importing, setImporting] = useState(false);
+
+  const runImport = async () => {
+    setImporting(true);
+    try {
+      await importFromDialog();
+    } finally {
+      setImporting(false);
+    }
+  };
+
+  return (
+    <section className="fhd-settings-block" aria-labelledby="settings-bulk-title">
+      <SectionTitle
+        id="settings-bulk-title"
+        title="Bulk data management"
+        info="Export the library as a bulk zip that any Fabric Operations Console can import (Settings → Bulk data management → Import there), or import console files: JSON files or a bulk export zip."
+      />
+      <div className="fhd-bulk-actions">
+        <Button id="settings-bulk-export" kind="primary" size="lg" onClick={openBulkExport}>
+          Export
+        </Button>
+        <Button
+          id="settings-bulk-import"
+          kind="primary"
+          size="lg"
+          disabled={importing}
+          onClick={() => void runImport()}
+        >
+          Import
+        </Button>
       </div>
     </section>
   );
@@ -261,6 +300,8 @@ export default function SettingsPage() {
           ) : null}
         </form>
       </section>
+
+      <BulkData />
 
       <Diagnostics />
     </>

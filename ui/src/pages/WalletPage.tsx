@@ -1,12 +1,18 @@
-import { comingLater } from "../components/ActionButton";
 import { TileSection } from "../components/TileSection";
+import type { IdentityItem } from "../data/model";
 import { IDENTITY_COLUMNS, identityTile } from "../data/tiles";
 import { useWorkspaceData } from "../data/WorkspaceData";
+import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 
 export default function WalletPage() {
   const { identities } = useWorkspaceData();
   const { settings } = useAppState();
+  const { openImport, openDetail } = useLibraryUi();
+  const onOpen = (identity: IdentityItem) => {
+    const item = identity.library;
+    return item ? () => openDetail(item.id) : undefined;
+  };
   return (
     <>
       <h1 className="fhd-page-title">Wallet</h1>
@@ -19,9 +25,10 @@ export default function WalletPage() {
         toTile={(i) => identityTile(i)}
         columns={IDENTITY_COLUMNS}
         variant="identity"
-        actions={comingLater("Add identity")}
+        actions={[{ label: "Add identity", onClick: () => openImport("identity") }]}
+        onOpen={onOpen}
         emptyTitle="No identities yet"
-        emptyHint="Add an identity from a JSON file or a certificate and private key, or drop exported identity files anywhere on this window."
+        emptyHint="Add an identity from its JSON file, or drop exported identity files anywhere on this window."
         defaultPageSize={settings.pageSize}
       />
     </>

@@ -46,18 +46,26 @@ async function ipcCalls(page: Page): Promise<{ cmd: string; args: unknown }[]> {
   return page.evaluate(() => window.__ipcCalls);
 }
 
-/** Full-page 1440 px screenshot into docs/screenshots when UPDATE_SCREENSHOTS=1. */
-async function screenshot(page: Page, name: string): Promise<void> {
+/** Full-page 1440 px screenshot into docs/screenshots when UPDATE_SCREENSHOTS=1. Side panels
+ * are 1440x900 viewport captures, as the console's reference screenshots. */
+async function screenshot(
+  page: Page,
+  name: string,
+  opts: { viewport?: boolean; mouse?: [number, number] } = {},
+): Promise<void> {
   if (!updateScreenshots) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.mouse.move(1439, 899);
+  await page.mouse.move(...(opts.mouse ?? [1439, 899]));
   await page.evaluate(async () => {
     (document.activeElement as HTMLElement | null)?.blur();
     window.scrollTo(0, 0);
     await document.fonts.ready;
   });
   await page.waitForTimeout(400);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: !opts.viewport,
+  });
 }
 
 const h1 = (page: Page) => page.locator("h1");
@@ -70,12 +78,14 @@ describe("Fabric HA Desktop in Chromium", () => {
     await page.waitForTimeout(300);
     const calls = await ipcCalls(page);
     expect(calls.filter((c) => c.cmd === "ui_ready")).toHaveLength(1);
+    // AppInfo, Settings and the library: one round of parallel requests before React mounts.
     expect(
       calls
-        .slice(0, 2)
+        .slice(0, 3)
         .map((c) => c.cmd)
         .sort(),
-    ).toEqual(["app_info", "get_settings"]);
+    ).toEqual(["app_info", "get_settings", "library_list"]);
+    expect(calls.filter((c) => c.cmd === "library_list")).toHaveLength(1);
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => document.fonts.check('16px "IBM Plex Sans"'))).toBe(true);
   });
@@ -135,7 +145,6 @@ describe("Fabric HA Desktop in Chromium", () => {
       new Set(["running", "stopped", "partial", "undetectable", "unknown", "pending"]),
     );
     expect(squares).toContainEqual(["undetectable", "Status undetectable"]);
-    await screenshot(page, "nodes");
 
     for (const section of ["#peers", "#cas", "#orderers"]) {
       await page.locator(section).getByRole("tab", { name: "List view" }).click();
@@ -280,13 +289,16 @@ describe("Fabric HA Desktop in Chromium", () => {
   });
 
   it("explains disabled buttons with a tooltip", async () => {
-    const { page } = await open("#/nodes");
-    const trigger = page.locator('#peers [data-disabled-action="Import peer"]');
+    const { page } = await open("#/organizations");
+    const trigger = page.locator('#msps [data-disabled-action="Create MSP definition"]');
     await trigger.hover();
     await expect
-      .poll(() => page.locator("#peers").getByText("Coming in a later release").isVisible())
+      .poll(() => page.locator("#msps").getByText("Coming in a later release").isVisible())
       .toBe(true);
     expect(await trigger.locator("button").isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: /Import MSP definition/ }).isEnabled()).toBe(
+      true,
+    );
   });
 
   it("shows the other pages' tiles (organizations, wallet)", async () => {
@@ -297,7 +309,6 @@ describe("Fabric HA Desktop in Chromium", () => {
     expect(msp && msp.height < 201).toBe(true);
     expect(await page.locator("#msps article").first().textContent()).toContain("Node OU: Enabled");
     expect(await page.locator("#msps .cds--pagination select").first().inputValue()).toBe("6");
-    await screenshot(page, "organizations");
 
     await page.locator('nav [aria-label="Wallet"]').click();
     await expect.poll(() => page.locator("#identities article").count()).toBe(5);
@@ -307,7 +318,6 @@ describe("Fabric HA Desktop in Chromium", () => {
       /Expiration: 1[12] months/,
     );
     expect(await page.locator("#identities .fhd-status-square").count()).toBe(0);
-    await screenshot(page, "wallet");
   });
 
   it("first run: welcome card, then onboarded: true and the chosen page", async () => {
@@ -393,6 +403,271 @@ describe("Fabric HA Desktop in Chromium", () => {
   });
 });
 
+type Call = { cmd: string; args: unknown };
+const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
+  (await ipcCalls(page)).filter((c) => c.cmd === cmd);
+
+/** The status attribute of every row of the visible import report. */
+const reportRows = (page: Page) =>
+  page
+    .locator('[data-testid="import-report"] [data-testid="import-file"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+
+/** Emits a Tauri event through the mock; retried until the page's listener is there (it is
+ * registered after the first frame). */
+async function emitUntil(
+  page: Page,
+  event: string,
+  payload: unknown,
+  done: () => Promise<boolean>,
+): Promise<void> {
+  await expect
+    .poll(async () => {
+      await page.evaluate(([e, p]) => window.__emitTauriEvent(e as string, p), [event, payload]);
+      return done();
+    })
+    .toBe(true);
+}
+
+describe("the library (?library=demo)", () => {
+  it("shows library tiles with the console's labels and no status square", async () => {
+    const { page, errors } = await open("?library=demo#/nodes");
+    await expect.poll(() => page.locator("#peers article").count()).toBe(1);
+    const peer = page.locator("#peers article").first();
+    expect(await peer.locator("h3").textContent()).toBe("Org1 Peer0");
+    expect(await peer.locator(".fhd-tile__subtitle").textContent()).toBe("Org1MSP");
+    expect(await peer.locator(".fhd-tile__label").allTextContents()).toEqual([
+      "Certificate Expiration",
+      "Imported",
+      "-",
+    ]);
+    expect(await page.locator(".fhd-status-square").count()).toBe(0);
+    expect(await page.locator("#cas article h3").allTextContents()).toEqual(["Org1 CA"]);
+    const orderer = page.locator("#orderers article").first();
+    expect(await orderer.locator(".fhd-tile__label").allTextContents()).toEqual([
+      "3 ordering nodes",
+      "Imported",
+      "-",
+    ]);
+    await screenshot(page, "nodes");
+
+    await page.locator("#peers").getByRole("tab", { name: "List view" }).click();
+    await expect
+      .poll(() => page.locator("#peers tbody tr td").allTextContents())
+      .toEqual(["Org1 Peer0", "Org1MSP", "-", "grpcs://127.0.0.1:7051", "—"]);
+
+    await page.locator('nav [aria-label="Organizations"]').click();
+    await expect.poll(() => page.locator("#msps article").count()).toBe(1);
+    expect(await page.locator("#msps article").first().textContent()).toContain("Node OU: Enabled");
+    await screenshot(page, "organizations");
+
+    await page.locator('nav [aria-label="Wallet"]').click();
+    await expect.poll(() => page.locator("#identities article").count()).toBe(2);
+    const labels = await page
+      .locator("#identities article")
+      .evaluateAll((els) =>
+        els.map((el) =>
+          [...el.querySelectorAll(".fhd-tile__label")].map((l) => l.textContent).join(" | "),
+        ),
+      );
+    expect(labels[0]).toMatch(/^Expiration: (6|7) months \| CA: unknown$/);
+    expect(labels[1]).toMatch(/^Expiration: 1[12] months \| CA: Org1 CA$/);
+    await screenshot(page, "wallet");
+    expect(errors).toEqual([]);
+  });
+
+  it("Import peer: the console's side panel, then the per-file report and the new tiles", async () => {
+    const { page, errors } = await open("?library=demo#/nodes");
+    await page.getByRole("button", { name: /Import peer/ }).click();
+    const panel = page.locator("#import-peer-panel");
+    await expect.poll(() => panel.locator(".cds--modal-container").isVisible()).toBe(true);
+    // Once it has slid in: the right 592 px of the window, full height.
+    await expect
+      .poll(() => panel.locator(".cds--modal-container").boundingBox())
+      .toMatchObject({ x: 848, y: 0, width: 592, height: 900 });
+    expect(await panel.locator(".cds--modal-header__heading").textContent()).toBe("Add peer");
+    const title = await panel.locator(".cds--modal-header__heading").evaluate((el) => ({
+      size: getComputedStyle(el).fontSize,
+      x: el.getBoundingClientRect().x,
+    }));
+    expect(title).toEqual({ size: "32px", x: 880 });
+    expect(await panel.getByText("JSON information").isVisible()).toBe(true);
+    const colors = await panel
+      .locator(".cds--modal-footer .cds--btn")
+      .evaluateAll((els) =>
+        els.map((el) => [el.textContent, getComputedStyle(el).backgroundColor]),
+      );
+    expect(colors).toEqual([
+      ["Cancel", "rgb(105, 112, 119)"],
+      ["Add peer", "rgb(44, 49, 53)"],
+    ]);
+
+    await panel.getByRole("button", { name: "Add file" }).click();
+    await expect
+      .poll(() => reportRows(page))
+      .toEqual(["accepted", "acceptedWithWarnings", "rejected"]);
+    const rows = panel.locator('[data-testid="import-file"]');
+    expect(await rows.nth(0).textContent()).toContain("Org2 Peer0 — new");
+    expect(await rows.nth(1).locator("code").first().textContent()).toBe(
+      "$.msp.component.tls_cert",
+    );
+    expect(await rows.nth(2).textContent()).toContain("Nothing from this file was stored.");
+    expect(await rows.nth(2).locator("code").allTextContents()).toEqual([
+      "$.root_certs[0]",
+      "$.admins",
+    ]);
+    await screenshot(page, "import-report", { viewport: true, mouse: [600, 450] });
+
+    // The library was read again: the accepted components are tiles now.
+    await panel.getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+    expect(await page.locator("#peers article h3").allTextContents()).toEqual([
+      "Org1 Peer0",
+      "Org2 Peer0",
+    ]);
+    const org2ca = page.locator('#cas article[aria-label="Org2 CA"]');
+    expect(await org2ca.locator(".fhd-tile__label").first().textContent()).toBe(
+      "Certificate Expiration",
+    );
+    expect(await callsOf(page, "library_list")).toHaveLength(2);
+    expect(errors).toEqual([]);
+  });
+
+  it("drag and drop: overlay on enter, hidden on leave, report after the drop", async () => {
+    const { page, errors } = await open("?library=demo#/organizations");
+    const overlay = page.getByTestId("drop-overlay");
+    const paths = ["/home/operator/Downloads/Org3 MSP_msp.json", "/home/operator/notes.txt"];
+    const position = { x: 400, y: 300 };
+    await emitUntil(page, "tauri://drag-enter", { paths, position }, () => overlay.isVisible());
+    expect(await overlay.textContent()).toContain(
+      "Drop console files to import themJSON files or a bulk export zip · 2 files",
+    );
+    const cover = await overlay.boundingBox();
+    expect(cover).toMatchObject({ x: 0, y: 0, width: 1440, height: 900 });
+    await screenshot(page, "drop-overlay", { viewport: true });
+    await page.evaluate(() => window.__emitTauriEvent("tauri://drag-leave", null));
+    await expect.poll(() => overlay.count()).toBe(0);
+
+    await page.evaluate(
+      (pos) => window.__emitTauriEvent("tauri://drag-over", { position: pos }),
+      position,
+    );
+    await expect.poll(() => overlay.isVisible()).toBe(true);
+    await page.evaluate(
+      ([p, pos]) => window.__emitTauriEvent("tauri://drag-drop", { paths: p, position: pos }),
+      [paths, position] as const,
+    );
+    await expect.poll(() => overlay.count()).toBe(0);
+    await expect.poll(() => reportRows(page)).toEqual(["accepted", "rejected"]);
+    expect(
+      await page.locator("#import-report-panel .cds--modal-header__heading").textContent(),
+    ).toBe("Import report");
+    expect((await callsOf(page, "library_import_paths")).map((c) => c.args)).toEqual([{ paths }]);
+    await expect
+      .poll(() => page.locator("#msps article h3").allTextContents())
+      .toEqual(["Org1 MSP", "Org3 MSP"]);
+    expect(errors).toEqual([]);
+  });
+
+  it("exports an identity only after the private-key confirmation", async () => {
+    const { page, errors } = await open("?library=demo#/wallet");
+    await page.getByRole("button", { name: "Show details of org1admin" }).click();
+    const panel = page.locator("#library-detail-panel");
+    await expect.poll(() => panel.locator(".cds--modal-container").isVisible()).toBe(true);
+    expect(await panel.locator('[data-fact="issued-by"] dd').textContent()).toBe("Org1 CA");
+    expect(await panel.locator('[data-fact="administers"] dd').textContent()).toBe("Org1MSP");
+    await panel.getByRole("button", { name: "Export" }).click();
+
+    const modal = page.locator("#export-identity-modal");
+    await expect.poll(() => modal.locator(".fhd-important").isVisible()).toBe(true);
+    const exportButton = modal.getByRole("button", { name: "Export" });
+    expect(await exportButton.isDisabled()).toBe(true);
+    await modal.getByText("I understand that the private key leaves the app").click();
+    expect(await exportButton.isEnabled()).toBe(true);
+    await exportButton.click();
+    await expect.poll(() => page.getByText(/^Exported to /).isVisible()).toBe(true);
+    expect((await callsOf(page, "library_export_dialog")).map((c) => c.args)).toEqual([
+      { ids: ["lib-identity-org1admin"], includePrivateKeys: true },
+    ]);
+    expect(await page.getByText(/^Exported to /).textContent()).toBe(
+      "Exported to /home/operator/Downloads/FOC.11_27_2025-14_30.zip",
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it("removes a component after confirming, and its tile goes away", async () => {
+    const { page, errors } = await open("?library=demo#/nodes");
+    await page.locator('#peers article[aria-label="Org1 Peer0"]').click();
+    const panel = page.locator("#library-detail-panel");
+    await expect.poll(() => panel.locator(".cds--modal-container").isVisible()).toBe(true);
+    expect(await panel.textContent()).toContain(
+      "status appears once a console that runs it is connected",
+    );
+    await panel.getByRole("button", { name: "Remove" }).click();
+    const modal = page.locator("#remove-item-modal");
+    await expect.poll(() => modal.getByText("Remove Org1 Peer0?").isVisible()).toBe(true);
+    await modal.getByRole("button", { name: "Remove" }).click();
+    await expect.poll(() => page.locator("#peers article").count()).toBe(0);
+    expect(await page.getByText("No peers yet").isVisible()).toBe(true);
+    expect((await callsOf(page, "library_remove")).map((c) => c.args)).toEqual([
+      { ids: ["lib-peer-org1-peer0"] },
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it("Settings: bulk export of the ticked kinds, and import with a report", async () => {
+    const { page, errors } = await open("?library=demo#/settings");
+    await page.locator("#settings-bulk-export").click();
+    const panel = page.locator("#bulk-export-panel");
+    await expect.poll(() => panel.locator(".cds--modal-container").isVisible()).toBe(true);
+    const ticked = () =>
+      panel
+        .locator("input[type=checkbox]")
+        .evaluateAll((els) =>
+          els.map((e) => [e.id.replace("bulk-export-", ""), (e as HTMLInputElement).checked]),
+        );
+    expect(await ticked()).toEqual([
+      ["ca", true],
+      ["orderer", true],
+      ["peer", true],
+      ["msp", true],
+      ["identity", false],
+    ]);
+    expect(await panel.locator(".fhd-important").count()).toBe(0);
+    await panel.getByText("Identities", { exact: true }).click();
+    await expect.poll(() => panel.locator(".fhd-important").isVisible()).toBe(true);
+    const border = await panel
+      .locator(".fhd-important__box")
+      .evaluate((el) => getComputedStyle(el).borderTopColor);
+    expect(border).toBe("rgb(241, 194, 27)");
+    await screenshot(page, "bulk-export", { viewport: true, mouse: [600, 450] });
+
+    // Peers unticked: the ids of the other kinds, identities with their keys.
+    await panel.getByText("Peers", { exact: true }).click();
+    await panel.locator("#bulk-export-submit").click();
+    await expect.poll(() => panel.count()).toBe(0);
+    expect((await callsOf(page, "library_export_dialog")).map((c) => c.args)).toEqual([
+      {
+        ids: [
+          "lib-ca-org1",
+          "lib-msp-org1",
+          "lib-orderer-os",
+          "lib-identity-org1admin",
+          "lib-identity-ordereradmin",
+        ],
+        includePrivateKeys: true,
+      },
+    ]);
+
+    await page.locator("#settings-bulk-import").click();
+    await expect
+      .poll(() => reportRows(page))
+      .toEqual(["accepted", "acceptedWithWarnings", "rejected"]);
+    expect(await callsOf(page, "library_import_dialog")).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe("production bundle", () => {
   it("contains no IPC mock and no remote URL", () => {
     if (!existsSync(join(PROD_DIST, "index.html"))) {
@@ -404,6 +679,7 @@ describe("production bundle", () => {
       const text = readFileSync(join(PROD_DIST, file), "utf8");
       expect(text, file).not.toContain("mockIPC");
       expect(text, file).not.toContain("__ipcCalls");
+      expect(text, file).not.toContain("__emitTauriEvent");
       expect(text, file).not.toContain("correct horse");
       // Fonts and styles come from the app itself; the CSP forbids anything remote.
       expect(text, file).not.toMatch(/url\(\s*["']?https?:/);

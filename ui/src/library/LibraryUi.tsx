@@ -1,0 +1,153 @@
+// The library's panels (import, import report, detail, bulk export) and the window-wide drop
+// target, opened from any page through `useLibraryUi()`. Only this small host is in the startup
+// bundle: every panel, and the drag-and-drop listener, load on first use.
+import {
+  createContext,
+  lazy,
+  type ReactNode,
+  Suspense,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from "react";
+import { libraryImportDialog, libraryImportPaths } from "../api";
+import type { ArtifactKind } from "../bindings/ArtifactKind";
+import type { ImportReport } from "../bindings/ImportReport";
+import { useNotifier } from "../components/Notifications";
+import { useLibrary } from "../data/WorkspaceData";
+
+const ImportPanel = lazy(() => import("./ImportPanel"));
+const ReportPanel = lazy(() => import("./ReportPanel"));
+const DetailPanel = lazy(() => import("./DetailPanel"));
+const BulkExportPanel = lazy(() => import("./BulkExportPanel"));
+const DropImport = lazy(() => import("./DropImport"));
+
+type Panel =
+  | { type: "import"; kind: ArtifactKind }
+  | { type: "report"; report: ImportReport | null; pending: string }
+  | { type: "detail"; id: string }
+  | { type: "bulkExport" };
+
+export interface LibraryUi {
+  /** Opens a section's import panel ("Add peer", "Add identity", …). */
+  openImport: (kind: ArtifactKind) => void;
+  /** Opens the detail panel of a library item. */
+  openDetail: (id: string) => void;
+  /** Opens Settings' bulk export panel. */
+  openBulkExport: () => void;
+  /** Native open dialog → import → report panel (Settings' Import button). Resolves once the
+   * dialog closed; nothing happens when the user cancelled it. */
+  importFromDialog: () => Promise<void>;
+  /** Imports absolute paths (dropped files) and shows the report panel. */
+  importPaths: (paths: string[]) => Promise<void>;
+  /** Re-reads the library; a failure becomes a toast. */
+  reload: () => Promise<void>;
+  close: () => void;
+}
+
+const noop = async () => {};
+
+const LibraryUiContext = createContext<LibraryUi>({
+  openImport: () => {},
+  openDetail: () => {},
+  openBulkExport: () => {},
+  importFromDialog: noop,
+  importPaths: noop,
+  reload: noop,
+  close: () => {},
+});
+
+export function useLibraryUi(): LibraryUi {
+  return useContext(LibraryUiContext);
+}
+
+export function LibraryUiProvider(props: { children: ReactNode }) {
+  const { refresh } = useLibrary();
+  const { notifyError } = useNotifier();
+  const [panel, setPanel] = useState<Panel | null>(null);
+  // The drop listener loads after the first frame, so it never delays startup.
+  const [dropArmed, setDropArmed] = useState(false);
+
+  useEffect(() => {
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setDropArmed(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      window.clearTimeout(timer);
+    };
+  }, []);
+
+  const reload = useCallback(async () => {
+    try {
+      await refresh();
+    } catch (error) {
+      notifyError(error, "The library could not be read again");
+    }
+  }, [refresh, notifyError]);
+
+  const close = useCallback(() => setPanel(null), []);
+
+  const importFromDialog = useCallback(async () => {
+    try {
+      const report = await libraryImportDialog();
+      if (!report) return;
+      setPanel({ type: "report", report, pending: "" });
+      await reload();
+    } catch (error) {
+      notifyError(error, "The files could not be imported");
+    }
+  }, [reload, notifyError]);
+
+  const importPaths = useCallback(
+    async (paths: string[]) => {
+      if (paths.length === 0) return;
+      const pending = `Importing ${paths.length === 1 ? "1 file" : `${paths.length} files`}…`;
+      setPanel({ type: "report", report: null, pending });
+      try {
+        const report = await libraryImportPaths(paths);
+        setPanel((p) => (p?.type === "report" && p.pending === pending ? { ...p, report } : p));
+        await reload();
+      } catch (error) {
+        setPanel((p) => (p?.type === "report" && p.report === null ? null : p));
+        notifyError(error, "The dropped files could not be imported");
+      }
+    },
+    [reload, notifyError],
+  );
+
+  const ui = useMemo<LibraryUi>(
+    () => ({
+      openImport: (kind) => setPanel({ type: "import", kind }),
+      openDetail: (id) => setPanel({ type: "detail", id }),
+      openBulkExport: () => setPanel({ type: "bulkExport" }),
+      importFromDialog,
+      importPaths,
+      reload,
+      close,
+    }),
+    [importFromDialog, importPaths, reload, close],
+  );
+
+  return (
+    <LibraryUiContext.Provider value={ui}>
+      {props.children}
+      <Suspense fallback={null}>
+        {panel?.type === "import" ? <ImportPanel kind={panel.kind} onClose={close} /> : null}
+        {panel?.type === "report" ? (
+          <ReportPanel report={panel.report} pending={panel.pending} onClose={close} />
+        ) : null}
+        {panel?.type === "detail" ? <DetailPanel id={panel.id} onClose={close} /> : null}
+        {panel?.type === "bulkExport" ? <BulkExportPanel onClose={close} /> : null}
+      </Suspense>
+      {dropArmed ? (
+        <Suspense fallback={null}>
+          <DropImport onDrop={importPaths} />
+        </Suspense>
+      ) : null}
+    </LibraryUiContext.Provider>
+  );
+}
