@@ -587,7 +587,7 @@ describe("the library (?library=demo)", () => {
     await exportButton.click();
     await expect.poll(() => page.getByText(/^Exported to /).isVisible()).toBe(true);
     expect((await callsOf(page, "library_export_dialog")).map((c) => c.args)).toEqual([
-      { ids: ["lib-identity-org1admin"], includePrivateKeys: true },
+      { ids: ["lib-identity-org1admin"], includePrivateKeys: true, format: "auto" },
     ]);
     expect(await page.getByText(/^Exported to /).textContent()).toBe(
       "Exported to /home/operator/Downloads/FOC.11_27_2025-14_30.zip",
@@ -656,6 +656,7 @@ describe("the library (?library=demo)", () => {
           "lib-identity-ordereradmin",
         ],
         includePrivateKeys: true,
+        format: "zip",
       },
     ]);
 
