@@ -113,21 +113,7 @@ impl Vault {
     /// Encrypts and stores `secret` under `id`, replacing any previous
     /// value (a fresh nonce is used on every write).
     pub fn put(&self, store: &Store, id: &str, secret: &[u8]) -> Result<(), StoreError> {
-        self.check_store(store)?;
-        check_id(id)?;
-        let (nonce, ciphertext) = seal(&self.key, secret, &secret_aad(&self.workspace_id, id), id)?;
-        store.with_tx(|tx| {
-            tx.execute(
-                &format!(
-                    "INSERT INTO secrets (id, nonce, ciphertext, created_at)
-                     VALUES (?1, ?2, ?3, {NOW_SQL})
-                     ON CONFLICT(id) DO UPDATE
-                     SET nonce = excluded.nonce, ciphertext = excluded.ciphertext"
-                ),
-                rusqlite::params![id, nonce.as_slice(), ciphertext],
-            )?;
-            db::record_audit(tx, "secret.put", id)
-        })
+        store.try_with_tx(|tx| self.put_in_tx(store, tx, id, secret))
     }
 
     /// Like [`Vault::put`], inside a transaction the caller holds (from [`Store::with_tx`] on
