@@ -205,6 +205,22 @@ pub(crate) fn detect(obj: &Map<String, Value>) -> Result<ArtifactKind, String> {
 }
 
 impl Checker<'_> {
+    /// One error per certificate (at its JSON path) that does not chain to `roots` through
+    /// `intermediates`: `what` then the certificate's description.
+    fn require_issued(
+        &mut self,
+        certs: &[(Cert, String)],
+        intermediates: &[Cert],
+        roots: &[Cert],
+        what: &str,
+    ) {
+        for (cert, path) in certs {
+            if !chains_to(cert, intermediates, roots) {
+                self.err(path, format!("{what}: {}", cert.describe()));
+            }
+        }
+    }
+
     fn err(&mut self, path: &str, msg: impl Into<String>) {
         self.findings
             .push(Finding::error(self.file.clone(), path, msg));
@@ -908,14 +924,12 @@ impl Checker<'_> {
         if ca_roots_ok && !ca_root_list.is_empty() {
             let mut to_check: Vec<(Cert, String)> = admin_certs.clone();
             to_check.extend(ecert.clone());
-            for (c, p) in to_check {
-                if !chains_to(&c, &ca_inter_list, &ca_root_list) {
-                    self.err(&p, format!(
-                        "certificate is not issued by the CA root certificates (msp.ca.root_certs): {}",
-                        c.describe()
-                    ));
-                }
-            }
+            self.require_issued(
+                &to_check,
+                &ca_inter_list,
+                &ca_root_list,
+                "certificate is not issued by the CA root certificates (msp.ca.root_certs)",
+            );
         }
         if self.error_count() > before {
             return None;
@@ -1032,13 +1046,13 @@ impl Checker<'_> {
         {
             self.err(&key_path(base, "admins"), "Expected parameter 'admins' to have at least one certificate: the list may be empty only when Node OUs are enabled (fabric_node_ous.enable), as the console's import requires.");
         }
-        for (c, p) in admins.iter().filter(|_| roots_ok) {
-            if !chains_to(c, &inter_list, &root_list) {
-                self.err(p, format!(
-                    "admin certificate is not issued by any of the MSP's root or intermediate certificates: {}",
-                    c.describe()
-                ));
-            }
+        if roots_ok {
+            self.require_issued(
+                &admins,
+                &inter_list,
+                &root_list,
+                "admin certificate is not issued by any of the MSP's root or intermediate certificates",
+            );
         }
         if self.error_count() > before {
             return None;
