@@ -1,0 +1,1603 @@
+//! Routing, authentication, rate limiting and the route handlers.
+
+use std::time::Instant;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER, USER_AGENT, WWW_AUTHENTICATE};
+use hyper::{Method, Response, StatusCode};
+use serde_json::{json, Map, Value};
+
+use super::certs;
+use super::schema::{self, Context, Schema};
+use super::store::{self, Component, Store};
+use crate::net::{json_reply, Reply, Request};
+
+const CA: &str = "fabric-ca";
+const PEER: &str = "fabric-peer";
+const ORDERER: &str = "fabric-orderer";
+const MSP: &str = "msp";
+const MSP_EXTERNAL: &str = "msp-external";
+const IMPORT_TYPES: [&str; 5] = [CA, PEER, ORDERER, MSP, MSP_EXTERNAL];
+const ROLES: [&str; 3] = ["reader", "writer", "manager"];
+
+/// Fields a deployer manages; `/ak/` answers show them only with `deployment_attrs=included`.
+const DEPLOYMENT_FIELDS: [&str; 11] = [
+    "resources",
+    "storage",
+    "version",
+    "zone",
+    "region",
+    "state_db",
+    "dep_component_id",
+    "node_ou",
+    "config_override",
+    "hsm",
+    "crypto",
+];
+
+/// The permission an `/ak/` route needs (the console's actions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    View,
+    Import,
+    Remove,
+    Create,
+    Delete,
+    ApiKeys,
+    Logs,
+}
+
+fn role_allows(role: &str, action: Action) -> bool {
+    match role {
+        "reader" => action == Action::View,
+        "writer" => matches!(action, Action::View | Action::Import | Action::Remove),
+        "manager" => true,
+        _ => false,
+    }
+}
+
+/// Query flags of the component GETs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags {
+    deployment_attrs: bool,
+    parsed_certs: bool,
+}
+
+impl Flags {
+    fn from_query(query: Option<&str>) -> Self {
+        let mut flags = Flags::default();
+        for pair in query.unwrap_or("").split('&') {
+            match pair.split_once('=') {
+                Some(("deployment_attrs", "included")) => flags.deployment_attrs = true,
+                Some(("parsed_certs", "included")) => flags.parsed_certs = true,
+                _ => {}
+            }
+        }
+        flags
+    }
+}
+
+fn reply(status: u16, body: &Value) -> Reply {
+    json_reply(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        body,
+    )
+}
+
+fn msgs(status: u16, messages: Vec<String>) -> Reply {
+    reply(status, &json!({ "statusCode": status, "msgs": messages }))
+}
+
+fn not_found_component() -> Reply {
+    reply(
+        404,
+        &json!({ "statusCode": 404, "msg": "no components by this id exist", "reason": "missing" }),
+    )
+}
+
+fn route_not_found(method: &Method, path: &str) -> Reply {
+    reply(
+        404,
+        &json!({ "statusCode": 404, "msg": format!("route not found: {method} {path}") }),
+    )
+}
+
+fn unauthorized(store: &Store) -> Reply {
+    let mut response = Response::new(Full::new(Bytes::from_static(b"Unauthorized")));
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    if let Ok(realm) = HeaderValue::from_str(&format!("Basic realm=IBP{}", store.url)) {
+        headers.insert(WWW_AUTHENTICATE, realm);
+    }
+    response
+}
+
+fn deployer_missing() -> Reply {
+    reply(
+        503,
+        &json!({
+            "statusCode": 503,
+            "error": "api is not available",
+            "msg": "this api is not available to Console's without the \"deployer\" counterpart",
+        }),
+    )
+}
+
+/// Entry point for every request that passed fault injection.
+pub(crate) fn handle(store: &Store, req: Request) -> Reply {
+    // The console parses JSON bodies before anything else; a broken body never reaches the
+    // rate limiter or the auth check.
+    let body = match parse_body(&req) {
+        Ok(body) => body,
+        Err(details) => {
+            return reply(
+                400,
+                &json!({ "statusCode": 400, "msg": "input error", "details": details }),
+            )
+        }
+    };
+    let path = if req.path.len() > 1 {
+        req.path.trim_end_matches('/').to_owned()
+    } else {
+        req.path.clone()
+    };
+    if !path.starts_with("/ak/") {
+        return public_route(store, &req.method, &path);
+    }
+    let user_agent = req
+        .headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("undefined");
+    let high_volume = req.method == Method::GET;
+    let count = store.count_request(format!("{}{user_agent}", req.peer), high_volume);
+    let mut response = if count.exceeded {
+        too_many_requests(store, high_volume)
+    } else {
+        ak_route(store, &req, &path, &body)
+    };
+    let headers = response.headers_mut();
+    headers.insert("X-RateLimit-Limit", HeaderValue::from(count.limit));
+    headers.insert("X-RateLimit-Remaining", HeaderValue::from(count.remaining));
+    if count.exceeded {
+        headers.insert("X-RateLimit-Reset", HeaderValue::from(count.reset_unix));
+        let window = store.cfg.rate_limit_window.as_millis().div_ceil(1000);
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from(u64::try_from(window).unwrap_or(u64::MAX)),
+        );
+    }
+    response
+}
+
+fn too_many_requests(store: &Store, high_volume: bool) -> Reply {
+    let (label, limit) = if high_volume {
+        ("high", store.cfg.rate_limit_per_min.saturating_mul(4))
+    } else {
+        ("low", store.cfg.rate_limit_per_min)
+    };
+    reply(
+        429,
+        &json!({
+            "error": format!("[AK Requests] exceeded the {label} volume rate limit - too many requests, try again later"),
+            "rate_limit": format!("{limit}/min"),
+            "tips": [
+                "monitor the header \"X-RateLimit-Remaining\" for your current rate",
+                "check the header \"X-RateLimit-Reset\" for when to resume",
+            ],
+        }),
+    )
+}
+
+/// Body-parser's behaviour: JSON only for a JSON content type; an empty body is `{}`; only
+/// objects and arrays are accepted at the top level.
+fn parse_body(req: &Request) -> Result<Value, String> {
+    let is_json = req
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| {
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            essence == "application/json" || essence.ends_with("+json")
+        })
+        .unwrap_or(false);
+    if !is_json || req.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    match serde_json::from_slice::<Value>(&req.body) {
+        Ok(value @ (Value::Object(_) | Value::Array(_))) => Ok(value),
+        Ok(_) => Err("SyntaxError: Unexpected token in JSON at position 0".to_owned()),
+        Err(err) if err.is_eof() => Err("SyntaxError: Unexpected end of JSON input".to_owned()),
+        Err(err) => Err(format!(
+            "SyntaxError: Unexpected token in JSON at line {} column {}",
+            err.line(),
+            err.column()
+        )),
+    }
+}
+
+fn public_route(store: &Store, method: &Method, path: &str) -> Reply {
+    match (method, path) {
+        (&Method::GET, "/api/v3/healthcheck") => {
+            reply(200, &json!({ "message": "ok", "id": store.instance_id }))
+        }
+        _ => route_not_found(method, path),
+    }
+}
+
+fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let Some(rest) = segments.strip_prefix(&["ak", "api", "v3"]) else {
+        return route_not_found(&req.method, path);
+    };
+    let flags = Flags::from_query(req.query.as_deref());
+    let method = &req.method;
+
+    // Public routes under /ak/.
+    match (method, rest) {
+        (&Method::GET, ["settings"]) => return settings(store),
+        (&Method::GET, ["healthcheck"]) => {
+            return reply(200, &json!({ "message": "ok", "id": store.instance_id }))
+        }
+        _ => {}
+    }
+
+    let (action, needs_deployer): (Action, bool) = match (method, rest) {
+        (&Method::GET, ["health"]) => (Action::Logs, false),
+        (&Method::GET, ["components", ..]) => (Action::View, false),
+        (&Method::POST, ["components", "status"]) => (Action::View, false),
+        (&Method::POST, ["components", ..]) | (&Method::PUT, ["components", ..]) => {
+            (Action::Import, false)
+        }
+        (&Method::DELETE, ["components", ..]) => (Action::Remove, false),
+        (&Method::POST, ["kubernetes", "components", ..]) => (Action::Create, true),
+        (&Method::DELETE, ["kubernetes", "components", _]) => (Action::Delete, true),
+        (&Method::GET, ["kubernetes", "fabric", "versions"]) => (Action::View, true),
+        (_, ["permissions", "keys", ..]) => (Action::ApiKeys, false),
+        _ => return route_not_found(method, path),
+    };
+    // The console checks for a deployer before it looks at credentials.
+    if needs_deployer && store.cfg.import_only {
+        return deployer_missing();
+    }
+    let bootstrap_allowed = *method == Method::POST && rest == ["permissions", "keys"];
+    if !authorized(store, req, action, bootstrap_allowed) {
+        return unauthorized(store);
+    }
+
+    match (method, rest) {
+        (&Method::GET, ["health"]) => health(store),
+        (&Method::GET, ["components"]) => list(store, flags, |_| true),
+        (&Method::GET, ["components", "types", kind]) => list(store, flags, |c| c.kind() == *kind),
+        (&Method::GET, ["components", "tags", tag]) => {
+            let tag = tag.to_ascii_lowercase();
+            list(store, flags, |c| has_tag(c, &tag))
+        }
+        (&Method::GET, ["components", id]) => get_one(store, id, flags),
+        (&Method::POST, ["components", "status"]) => status(store, body),
+        (&Method::POST, ["components", "bulk"]) => bulk_import(store, body),
+        (&Method::POST, ["components"]) => {
+            let kind = body.get("type").and_then(Value::as_str).map(str::to_owned);
+            import(store, kind.as_deref(), body)
+        }
+        (&Method::POST, ["components", kind]) if IMPORT_TYPES.contains(kind) => {
+            import(store, Some(kind), body)
+        }
+        (&Method::PUT, ["components", id]) => edit(store, id, body),
+        (&Method::PUT, ["components", kind, id]) if IMPORT_TYPES.contains(kind) => {
+            edit(store, id, body)
+        }
+        (&Method::DELETE, ["components", "tags", tag]) => remove_by_tag(store, tag),
+        (&Method::DELETE, ["components", id]) => remove(store, id),
+        (&Method::POST, ["kubernetes", "components"]) => {
+            match body.get("type").and_then(Value::as_str) {
+                Some(PEER) => create_peer(store, body),
+                _ => msgs(
+                    400,
+                    vec!["Expected the component 'type' to be in the body or route.".to_owned()],
+                ),
+            }
+        }
+        (&Method::POST, ["kubernetes", "components", PEER]) => create_peer(store, body),
+        (&Method::DELETE, ["kubernetes", "components", id]) => remove(store, id),
+        (&Method::GET, ["kubernetes", "fabric", "versions"]) => versions(store),
+        (&Method::POST, ["permissions", "keys"]) => create_key(store, body),
+        (&Method::GET, ["permissions", "keys"]) => list_keys(store),
+        (&Method::DELETE, ["permissions", "keys", key]) => delete_key(store, key),
+        _ => route_not_found(method, path),
+    }
+}
+
+/// `Basic base64(key:secret)` with a key whose roles allow `action`, or the bootstrap user on
+/// the one route it may use. Anything else is a 401, including a valid key without the role.
+fn authorized(store: &Store, req: &Request, action: Action, bootstrap_allowed: bool) -> bool {
+    let Some(header) = req
+        .headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let header = header.trim();
+    let Some(encoded) = header
+        .strip_prefix("Basic ")
+        .or_else(|| header.strip_prefix("basic "))
+    else {
+        return false;
+    };
+    let Some(decoded) = STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+    else {
+        return false;
+    };
+    let Some((name, pass)) = decoded.split_once(':') else {
+        return false;
+    };
+    if name.is_empty() || pass.is_empty() {
+        return false;
+    }
+    if let Some((user, password)) = &store.cfg.bootstrap_user {
+        if user.to_lowercase() == name.to_lowercase() {
+            return bootstrap_allowed && password == pass;
+        }
+    }
+    let data = store.lock();
+    match data.keys.get(name) {
+        Some(key) => key.secret == pass && key.roles.iter().any(|r| role_allows(r, action)),
+        None => false,
+    }
+}
+
+fn settings(store: &Store) -> Reply {
+    let cfg = &store.cfg;
+    reply(
+        200,
+        &json!({
+            "ACTIVITY_TRACKER_PATH": null,
+            "AUTH_SCHEME": cfg.auth_scheme,
+            "CLUSTER_DATA": { "type": "paid", "zones": [] },
+            "CONFIGTXLATOR_URL": format!("{}/configtxlator", store.url),
+            "CONSOLE_TYPE": "software",
+            "DEPLOYER_URL": if cfg.import_only { Value::Null } else { json!(format!("{}/deployer", store.url)) },
+            "FEATURE_FLAGS": {
+                "import_only_enabled": cfg.import_only,
+                "read_only_enabled": false,
+                "create_channel_enabled": true,
+                "remote_peer_config_enabled": true,
+                "saas_enabled": false,
+                "mustgather_enabled": false,
+                "infra_import_options": { "platform": "openshift", "supported_cas": [], "supported_orderers": [], "supported_peers": [] },
+            },
+            "HOST_URL": store.url,
+            "INFRASTRUCTURE": "openshift",
+            "MAX_REQ_PER_MIN": 25,
+            "MAX_REQ_PER_MIN_AK": cfg.rate_limit_per_min,
+            "TIMEOUTS": {
+                "fabric_get_block_timeout_ms": 10000,
+                "fabric_instantiate_timeout_ms": 300000,
+                "fabric_join_channel_timeout_ms": 25000,
+                "fabric_install_cc_timeout_ms": 300000,
+                "fabric_lc_install_cc_timeout_ms": 300000,
+                "fabric_lc_get_cc_timeout_ms": 180000,
+                "fabric_general_timeout_ms": 10000,
+            },
+            "TIMESTAMPS": {
+                "now": store::now_ms(),
+                "born": store.started_ms(),
+                "next_settings_update": "-",
+                "up_time": format!("{} secs", store.uptime().as_secs()),
+            },
+            "TRUST_PROXY": "loopback, linklocal, uniquelocal",
+            "VERSIONS": { "athena": "2.5.2", "apollo": "2.5.2", "stitch": "2.5.2", "tag": "v2.5.2" },
+        }),
+    )
+}
+
+fn health(store: &Store) -> Reply {
+    let count = store.lock().components.len();
+    reply(
+        200,
+        &json!({
+            "OPTOOLS": {
+                "instance_id": store.instance_id,
+                "now": store::now_ms(),
+                "born": store.started_ms(),
+                "up_time": format!("{} secs", store.uptime().as_secs()),
+                "memory_usage": {},
+                "component_count": count,
+                "cache_stats": {},
+            },
+            "OS": { "arch": std::env::consts::ARCH, "type": std::env::consts::OS },
+        }),
+    )
+}
+
+fn has_tag(component: &Component, tag: &str) -> bool {
+    component
+        .record
+        .get("tags")
+        .and_then(Value::as_array)
+        .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag)))
+}
+
+fn list(store: &Store, flags: Flags, keep: impl Fn(&Component) -> bool) -> Reply {
+    let now = store::now_ms();
+    let components: Vec<Value> = store
+        .lock()
+        .components
+        .values()
+        .filter(|c| keep(c))
+        .map(|c| format_record(&c.record, flags, now))
+        .collect();
+    if components.is_empty() {
+        return reply(
+            222,
+            &json!({ "components": [], "msg": "no components exist", "reason": "missing" }),
+        );
+    }
+    reply(200, &json!({ "components": components }))
+}
+
+fn get_one(store: &Store, id: &str, flags: Flags) -> Reply {
+    match store.lock().components.get(id) {
+        Some(c) => reply(200, &format_record(&c.record, flags, store::now_ms())),
+        None => not_found_component(),
+    }
+}
+
+fn remove(store: &Store, id: &str) -> Reply {
+    match store.lock().components.remove(id) {
+        Some(c) => reply(
+            200,
+            &json!({
+                "message": "deleted",
+                "id": c.id(),
+                "display_name": c.record.get("display_name").cloned().unwrap_or(Value::Null),
+                "type": c.kind(),
+            }),
+        ),
+        None => not_found_component(),
+    }
+}
+
+fn remove_by_tag(store: &Store, tag: &str) -> Reply {
+    let tag = tag.to_ascii_lowercase();
+    let mut data = store.lock();
+    let ids: Vec<String> = data
+        .components
+        .values()
+        .filter(|c| has_tag(c, &tag))
+        .map(|c| c.id().to_owned())
+        .collect();
+    if ids.is_empty() {
+        return reply(
+            404,
+            &json!({ "statusCode": 404, "msg": "no components by tag exist", "reason": "missing", "components": [] }),
+        );
+    }
+    let removed: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| data.components.remove(id))
+        .map(|c| {
+            json!({
+                "message": "deleted",
+                "id": c.id(),
+                "display_name": c.record.get("display_name").cloned().unwrap_or(Value::Null),
+                "type": c.kind(),
+            })
+        })
+        .collect();
+    reply(200, &json!({ "removed": removed }))
+}
+
+// ------------------------------------------------------------------ schemas
+
+fn component_id() -> Schema {
+    Schema::string()
+        .min_len(3)
+        .max_len(64)
+        .pattern(schema::is_valid_id, "regex_fail_valid_id")
+}
+
+fn http_url() -> Schema {
+    Schema::string().pattern(schema::is_http_url, "regex_fail_full_url")
+}
+
+fn grpc_url() -> Schema {
+    Schema::string().pattern(schema::is_grpc_url, "regex_fail_full_url")
+}
+
+fn msp_id() -> Schema {
+    Schema::string()
+        .pattern(schema::is_valid_msp_id, "regex_invalid_msp_id")
+        .max_len(250)
+        .illegal_values(&[".", ".."])
+}
+
+fn display_name() -> Schema {
+    Schema::string().max_len(64)
+}
+
+fn location() -> Schema {
+    Schema::string().max_len(1024).illegal_values(&["ibm_saas"])
+}
+
+fn tags() -> Schema {
+    Schema::array(Schema::string().max_len(32))
+        .min_len(0)
+        .max_len(32)
+}
+
+fn cert_array(min: usize) -> Schema {
+    Schema::array(Schema::cert()).min_len(min).max_len(100)
+}
+
+fn short_string(max: usize) -> Schema {
+    Schema::string().max_len(max)
+}
+
+fn msp_crypto_field() -> Schema {
+    Schema::object()
+        .strict()
+        .required(&["component", "tlsca"])
+        .prop(
+            "ca",
+            Schema::object()
+                .strict()
+                .prop("name", Schema::string())
+                .prop("root_certs", cert_array(1)),
+        )
+        .prop(
+            "tlsca",
+            Schema::object()
+                .strict()
+                .required(&["root_certs"])
+                .prop("name", Schema::string())
+                .prop("root_certs", cert_array(1)),
+        )
+        .prop(
+            "component",
+            Schema::object()
+                .strict()
+                .required(&["tls_cert"])
+                .prop("tls_cert", Schema::cert())
+                .prop("ecert", Schema::cert())
+                .prop("admin_certs", cert_array(0)),
+        )
+}
+
+/// Import bodies, with properties in the order of the console's OpenAPI file so that several
+/// problems are listed in the console's order.
+fn import_schema(kind: &str) -> Schema {
+    match kind {
+        CA => Schema::object()
+            .strict()
+            .required(&["display_name", "api_url", "msp"])
+            .prop("id", component_id())
+            .prop("display_name", display_name())
+            .prop("location", location())
+            .prop("api_url", http_url())
+            .prop("migrated_from", short_string(128))
+            .prop("cluster_type", short_string(32))
+            .prop("console_type", short_string(32))
+            .prop("operations_url", http_url())
+            .prop("tags", tags())
+            .prop("tls_cert", Schema::cert())
+            .prop(
+                "msp",
+                Schema::object()
+                    .strict()
+                    .required(&["component", "tlsca", "ca"])
+                    .prop(
+                        "ca",
+                        Schema::object()
+                            .strict()
+                            .required(&["name"])
+                            .prop("name", Schema::string())
+                            .prop("root_certs", cert_array(1)),
+                    )
+                    .prop(
+                        "tlsca",
+                        Schema::object()
+                            .strict()
+                            .required(&["name"])
+                            .prop("name", Schema::string())
+                            .prop("root_certs", cert_array(1)),
+                    )
+                    .prop(
+                        "component",
+                        Schema::object()
+                            .strict()
+                            .required(&["tls_cert"])
+                            .prop("tls_cert", Schema::cert()),
+                    ),
+            ),
+        PEER => Schema::object()
+            .strict()
+            .required(&["msp_id", "display_name", "grpcwp_url", "msp"])
+            .prop("id", component_id())
+            .prop("api_url", grpc_url())
+            .prop("display_name", display_name())
+            .prop("grpcwp_url", http_url())
+            .prop("location", location())
+            .prop("migrated_from", short_string(128))
+            .prop("cluster_type", short_string(32))
+            .prop("console_type", short_string(32))
+            .prop("msp", msp_crypto_field())
+            .prop("msp_id", msp_id())
+            .prop("operations_url", http_url())
+            .prop("tags", tags())
+            .prop(
+                "node_ou",
+                Schema::object().prop("enabled", Schema::boolean()),
+            ),
+        ORDERER => Schema::object()
+            .strict()
+            .required(&[
+                "msp_id",
+                "cluster_name",
+                "display_name",
+                "grpcwp_url",
+                "msp",
+            ])
+            .prop("api_url", grpc_url())
+            .prop("cluster_id", Schema::string())
+            .prop("cluster_name", short_string(64))
+            .prop("id", component_id())
+            .prop("display_name", display_name())
+            .prop("grpcwp_url", http_url())
+            .prop("osnadmin_url", http_url())
+            .prop("location", location())
+            .prop("migrated_from", short_string(128))
+            .prop("cluster_type", short_string(32))
+            .prop("console_type", short_string(32))
+            .prop("msp", msp_crypto_field())
+            .prop("msp_id", msp_id())
+            .prop("operations_url", http_url())
+            .prop("systemless", Schema::boolean())
+            .prop("system_channel_id", short_string(256))
+            .prop("tags", tags()),
+        // MSP bodies are not checked for unknown keys: extra fields are stored as sent.
+        _ => Schema::object()
+            .required(&["msp_id", "display_name", "root_certs"])
+            .prop("msp_id", msp_id())
+            .prop("display_name", display_name())
+            .prop("root_certs", cert_array(1))
+            .prop("intermediate_certs", cert_array(0))
+            .prop("admins", cert_array(0))
+            .prop("tls_root_certs", cert_array(1))
+            .prop("id", component_id()),
+    }
+}
+
+const NOT_EDITABLE: [&str; 13] = [
+    "resources",
+    "storage",
+    "zone",
+    "config_override",
+    "replicas",
+    "version",
+    "_id",
+    "id",
+    "_rev",
+    "type",
+    "cluster_id",
+    "timestamp",
+    "edited_timestamp",
+];
+
+fn edit_schema(kind: &str) -> Schema {
+    let base = Schema::object()
+        .illegal_keys(&NOT_EDITABLE)
+        .prop("display_name", display_name())
+        .prop("location", location())
+        .prop("tags", tags());
+    match kind {
+        CA => base
+            .strict()
+            .prop("api_url", http_url())
+            .prop("operations_url", http_url())
+            .prop("ca_name", Schema::string()),
+        PEER => base
+            .strict()
+            .prop("api_url", grpc_url())
+            .prop("operations_url", http_url())
+            .prop("grpcwp_url", http_url())
+            .prop("msp", msp_crypto_field())
+            .prop("msp_id", msp_id()),
+        ORDERER => base
+            .strict()
+            .prop("cluster_name", short_string(64))
+            .prop("api_url", grpc_url())
+            .prop("operations_url", http_url())
+            .prop("grpcwp_url", http_url())
+            .prop("osnadmin_url", http_url())
+            .prop("msp", msp_crypto_field())
+            .prop("msp_id", msp_id())
+            .prop("systemless", Schema::boolean())
+            .prop("system_channel_id", short_string(256)),
+        _ => base
+            .prop("msp_id", msp_id())
+            .prop("root_certs", cert_array(1))
+            .prop("intermediate_certs", cert_array(0))
+            .prop("admins", cert_array(0))
+            .prop("tls_root_certs", cert_array(1)),
+    }
+}
+
+fn resource_schema() -> Schema {
+    let amounts = Schema::object()
+        .strict()
+        .prop("cpu", Schema::string())
+        .prop("memory", Schema::string());
+    let entry = Schema::object()
+        .strict()
+        .prop("requests", amounts.clone())
+        .prop("limits", amounts);
+    Schema::object()
+        .strict()
+        .prop("peer", entry.clone())
+        .prop("proxy", entry.clone())
+        .prop("statedb", entry.clone())
+        .prop("couchdb", entry.clone())
+        .prop("chaincodelauncher", entry.clone())
+        .prop("dind", entry.clone())
+        .prop("fluentd", entry)
+}
+
+fn create_peer_schema() -> Schema {
+    let enroll_value = || {
+        Schema::string()
+            .pattern(schema::is_valid_enroll_value, "regex_invalid_enroll_chars")
+            .max_len(255)
+    };
+    let ca_host = || Schema::string().max_len(1024).known_host();
+    let port = || Schema::number().range(1.0, 65536.0);
+    let storage_entry = Schema::object()
+        .strict()
+        .prop("size", Schema::string())
+        .prop("class", Schema::string());
+    Schema::object()
+        .strict()
+        .required(&["crypto", "msp_id", "display_name"])
+        .prop("id", component_id())
+        .prop("msp_id", msp_id())
+        .prop("display_name", display_name())
+        .prop(
+            "crypto",
+            Schema::object()
+                .strict()
+                .prop(
+                    "enrollment",
+                    Schema::object()
+                        .required(&["component", "ca", "tlsca"])
+                        .prop(
+                            "component",
+                            Schema::object()
+                                .prop("admincerts", cert_array(0))
+                                .prop("admin_certs", cert_array(0)),
+                        )
+                        .prop(
+                            "ca",
+                            Schema::object()
+                                .required(&[
+                                    "host",
+                                    "port",
+                                    "name",
+                                    "tls_cert",
+                                    "enroll_id",
+                                    "enroll_secret",
+                                ])
+                                .prop("host", ca_host())
+                                .prop("port", port())
+                                .prop("name", Schema::string())
+                                .prop("tls_cert", Schema::cert())
+                                .prop("enroll_id", enroll_value())
+                                .prop("enroll_secret", enroll_value()),
+                        )
+                        .prop(
+                            "tlsca",
+                            Schema::object()
+                                .required(&[
+                                    "host",
+                                    "port",
+                                    "name",
+                                    "tls_cert",
+                                    "enroll_id",
+                                    "enroll_secret",
+                                ])
+                                .prop("host", ca_host())
+                                .prop("port", port())
+                                .prop("name", Schema::string())
+                                .prop("tls_cert", Schema::cert())
+                                .prop("enroll_id", enroll_value())
+                                .prop("enroll_secret", enroll_value())
+                                .prop("csr_hosts", Schema::array(Schema::string())),
+                        ),
+                )
+                .prop(
+                    "msp",
+                    Schema::object()
+                        .required(&["component", "ca", "tlsca"])
+                        .prop(
+                            "component",
+                            Schema::object()
+                                .required(&["ekey", "ecert", "tls_key", "tls_cert"])
+                                .prop("ekey", Schema::string())
+                                .prop("ecert", Schema::cert())
+                                .prop("admin_certs", cert_array(0))
+                                .prop("tls_key", Schema::string())
+                                .prop("tls_cert", Schema::cert())
+                                .prop("client_auth", Schema::object()),
+                        )
+                        .prop(
+                            "ca",
+                            Schema::object()
+                                .required(&["root_certs"])
+                                .prop("root_certs", cert_array(1))
+                                .prop("ca_intermediate_certs", cert_array(0)),
+                        )
+                        .prop(
+                            "tlsca",
+                            Schema::object()
+                                .required(&["root_certs"])
+                                .prop("root_certs", cert_array(1))
+                                .prop("ca_intermediate_certs", cert_array(0)),
+                        ),
+                ),
+        )
+        .prop("config_override", Schema::object())
+        .prop("migrated_from", short_string(128))
+        .prop("resources", resource_schema())
+        .prop(
+            "storage",
+            Schema::object()
+                .required(&["peer"])
+                .prop("peer", storage_entry.clone())
+                .prop("statedb", storage_entry),
+        )
+        .prop("zone", Schema::string())
+        .prop("state_db", Schema::string().one_of(&["couchdb", "leveldb"]))
+        .prop("tags", tags())
+        .prop(
+            "hsm",
+            Schema::object()
+                .strict()
+                .required(&["pkcs11endpoint"])
+                .prop(
+                    "pkcs11endpoint",
+                    Schema::string().pattern(schema::is_any_url, "regex_fail_full_url"),
+                ),
+        )
+        .prop("region", Schema::string())
+        .prop("version", Schema::string())
+}
+
+// ------------------------------------------------------------------ records
+
+/// `host:port` of a URL, with the scheme's default port when none is written.
+fn host_port(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split('/').next()?.to_ascii_lowercase();
+    if authority.contains(':') {
+        return Some(authority);
+    }
+    let port = match scheme.to_ascii_lowercase().as_str() {
+        "http" => 80,
+        _ => 443,
+    };
+    Some(format!("{authority}:{port}"))
+}
+
+fn known_ca_hosts(data: &store::Data) -> Vec<String> {
+    data.components
+        .values()
+        .filter(|c| c.kind() == CA)
+        .filter_map(|c| c.record.get("api_url").and_then(Value::as_str))
+        .filter_map(host_port)
+        .collect()
+}
+
+/// The console's id rules: strip to `[a-zA-Z0-9_-]`, lower-case, `c` prefix unless it starts
+/// with a letter, at most 32 characters, then bump a trailing number or append `_0` until free.
+fn derive_id(display_name: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    let mut id: String = display_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if id.is_empty() {
+        id = format!("id2{}", store::random_string(8));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        id.insert(0, 'c');
+    }
+    id.truncate(32);
+    for _ in 0..1000 {
+        if !taken(&id) {
+            return id;
+        }
+        let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 {
+            id.push_str("_0");
+        } else {
+            let (stem, number) = id.split_at(id.len() - digits);
+            let next = number.parse::<u128>().map_or(0, |n| n.saturating_add(1));
+            id = format!("{stem}{next}");
+        }
+    }
+    format!("id2{}", store::random_string(8))
+}
+
+/// Tags lower-cased, stripped of odd characters, cut to 32, de-duplicated and sorted.
+fn fmt_tags(tags: impl IntoIterator<Item = String>) -> Value {
+    let mut out: Vec<String> = tags
+        .into_iter()
+        .map(|t| {
+            t.to_lowercase()
+                .chars()
+                .filter(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || "-_+!@#$*?:,'".contains(*c)
+                })
+                .take(32)
+                .collect()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    json!(out)
+}
+
+fn body_tags(body: &Value) -> Vec<String> {
+    body.get("tags")
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn build_import_record(kind: &str, body: &Value, id: &str) -> Map<String, Value> {
+    let mut record = body.as_object().cloned().unwrap_or_default();
+    if kind == CA {
+        // The v3 record carries the TLS certificate only under `msp.component`.
+        record.remove("tls_cert");
+    }
+    let mut tags = body_tags(body);
+    tags.push(kind.to_owned());
+    record.insert("type".into(), json!(kind));
+    record.insert("id".into(), json!(id));
+    record.insert("tags".into(), fmt_tags(tags));
+    record.insert("imported".into(), json!(true));
+    record.entry("location").or_insert_with(|| json!("-"));
+    record
+        .entry("scheme_version")
+        .or_insert_with(|| json!("v1"));
+    record.insert("timestamp".into(), json!(store::now_ms()));
+    match kind {
+        MSP | MSP_EXTERNAL => {
+            record.entry("admins").or_insert_with(|| json!([]));
+            record.entry("tls_root_certs").or_insert_with(|| json!([]));
+        }
+        ORDERER => {
+            let cluster_id = record
+                .get("cluster_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| store::random_string(9));
+            record.insert("cluster_id".into(), json!(cluster_id));
+            record
+                .entry("system_channel_id")
+                .or_insert_with(|| json!("testchainid"));
+            record.insert("consenter_proposal_fin".into(), json!(true));
+        }
+        _ => {}
+    }
+    record
+}
+
+/// A stored record as an `/ak/` answer shows it.
+fn format_record(record: &Map<String, Value>, flags: Flags, now_ms: u64) -> Value {
+    let mut doc = record.clone();
+    let kind = doc
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    if kind == MSP || kind == MSP_EXTERNAL {
+        return Value::Object(doc);
+    }
+    // Secrets of a deployment are never shown.
+    doc.remove("crypto");
+    if !flags.deployment_attrs {
+        for field in DEPLOYMENT_FIELDS {
+            doc.remove(field);
+        }
+    }
+    if let Some(Value::Object(msp)) = doc.get_mut("msp") {
+        if let Some(Value::Object(component)) = msp.get_mut("component") {
+            if flags.deployment_attrs {
+                if kind == PEER || kind == ORDERER {
+                    component.entry("admin_certs").or_insert_with(|| json!([]));
+                }
+            } else {
+                component.remove("admin_certs");
+                component.remove("ecert");
+            }
+        }
+        if flags.parsed_certs {
+            add_parsed(msp, "ca", "root_certs", now_ms);
+            add_parsed(msp, "tlsca", "root_certs", now_ms);
+            add_parsed(msp, "component", "tls_cert", now_ms);
+            add_parsed(msp, "component", "admin_certs", now_ms);
+        }
+    }
+    Value::Object(doc)
+}
+
+fn parse_one(value: &Value, now_ms: u64) -> Value {
+    value
+        .as_str()
+        .and_then(certs::parse_b64_pem)
+        .map_or(Value::Null, |c| c.to_json(now_ms))
+}
+
+fn add_parsed(msp: &mut Map<String, Value>, section: &str, field: &str, now_ms: u64) {
+    let Some(Value::Object(section)) = msp.get_mut(section) else {
+        return;
+    };
+    let parsed = match section.get(field) {
+        Some(Value::Array(items)) => json!(items
+            .iter()
+            .map(|item| parse_one(item, now_ms))
+            .collect::<Vec<_>>()),
+        Some(single @ Value::String(_)) => parse_one(single, now_ms),
+        _ => return,
+    };
+    section.insert(format!("{field}_parsed"), parsed);
+}
+
+// ------------------------------------------------------------------ writes
+
+fn validation(schema: &Schema, body: &Value, data: &store::Data, is_edit: bool) -> Vec<String> {
+    let hosts = known_ca_hosts(data);
+    let is_known = |host_port: &str| hosts.iter().any(|h| h == host_port);
+    let ctx = Context {
+        body,
+        is_edit,
+        is_known_host: &is_known,
+    };
+    schema::validate(schema, body, &ctx)
+}
+
+fn id_conflict() -> Reply {
+    reply(
+        409,
+        &json!({
+            "statusCode": 409,
+            "msg": "unable to onboard component b/c of id conflict. use a different component id.",
+        }),
+    )
+}
+
+fn component_limit() -> Reply {
+    reply(
+        400,
+        &json!({
+            "statusCode": 400,
+            "msg": ["total component limit reached. delete a component to make space for this one."],
+        }),
+    )
+}
+
+/// Picks the record id: an explicit one must be free (`None` when it is taken); otherwise it
+/// is derived from the display name.
+fn pick_id(data: &store::Data, body: &Value) -> Option<String> {
+    match body.get("id").and_then(Value::as_str) {
+        Some(id) if data.components.contains_key(id) => None,
+        Some(id) => Some(id.to_owned()),
+        None => {
+            let name = body
+                .get("display_name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            Some(derive_id(name, &|id| data.components.contains_key(id)))
+        }
+    }
+}
+
+fn import(store: &Store, kind: Option<&str>, body: &Value) -> Reply {
+    let Some(kind) = kind.filter(|k| IMPORT_TYPES.contains(k)) else {
+        return msgs(
+            400,
+            vec!["Expected the component 'type' to be in the body or route.".to_owned()],
+        );
+    };
+    let mut data = store.lock();
+    let errors = validation(&import_schema(kind), body, &data, false);
+    if !errors.is_empty() {
+        return msgs(400, errors);
+    }
+    if data.components.len() >= store.cfg.max_components {
+        return component_limit();
+    }
+    let Some(id) = pick_id(&data, body) else {
+        return id_conflict();
+    };
+    let record = build_import_record(kind, body, &id);
+    let response = format_record(&record, Flags::default(), store::now_ms());
+    data.components.insert(
+        id,
+        Component {
+            record,
+            ready_at: None,
+            reachable: false,
+        },
+    );
+    reply(200, &response)
+}
+
+fn bulk_import(store: &Store, body: &Value) -> Reply {
+    let Value::Array(entries) = body else {
+        return reply(
+            207,
+            &json!({
+                "errors": [{
+                    "statusCode": 500,
+                    "msg": ["invalid component type or missing component data in body. type: undefined"],
+                }],
+                "successes": [],
+            }),
+        );
+    };
+    let mut errors = Vec::new();
+    let mut successes = Vec::new();
+    let mut data = store.lock();
+    for entry in entries {
+        let kind = entry.get("type").and_then(Value::as_str);
+        let Some(kind) = kind.filter(|k| IMPORT_TYPES.contains(k)) else {
+            errors.push(json!({
+                "statusCode": 500,
+                "msg": [format!(
+                    "invalid component type or missing component data in body. type: {}",
+                    kind.unwrap_or("undefined")
+                )],
+            }));
+            continue;
+        };
+        if data.components.len() >= store.cfg.max_components {
+            errors.push(json!({
+                "statusCode": 400,
+                "msg": ["total component limit reached. delete a component to make space for this one."],
+            }));
+            continue;
+        }
+        let id = match pick_id(&data, entry) {
+            Some(id) => id,
+            None => {
+                errors.push(json!({
+                    "statusCode": 409,
+                    "msg": "unable to onboard component b/c of id conflict. use a different component id.",
+                }));
+                continue;
+            }
+        };
+        let record = build_import_record(kind, entry, &id);
+        successes.push(format_record(&record, Flags::default(), store::now_ms()));
+        data.components.insert(
+            id,
+            Component {
+                record,
+                ready_at: None,
+                reachable: false,
+            },
+        );
+    }
+    let status = if errors.is_empty() { 200 } else { 207 };
+    reply(status, &json!({ "errors": errors, "successes": successes }))
+}
+
+fn merge(target: &mut Map<String, Value>, changes: &Map<String, Value>) {
+    for (key, value) in changes {
+        match (target.get_mut(key), value) {
+            (Some(Value::Object(existing)), Value::Object(incoming)) => merge(existing, incoming),
+            _ => {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+fn edit(store: &Store, id: &str, body: &Value) -> Reply {
+    let mut data = store.lock();
+    let Some(kind) = data.components.get(id).map(|c| c.kind().to_owned()) else {
+        return not_found_component();
+    };
+    let errors = validation(&edit_schema(&kind), body, &data, true);
+    if !errors.is_empty() {
+        return msgs(400, errors);
+    }
+    let Some(component) = data.components.get_mut(id) else {
+        return not_found_component();
+    };
+    if let Value::Object(changes) = body {
+        merge(&mut component.record, changes);
+        if changes.contains_key("tags") {
+            let mut tags = body_tags(body);
+            tags.push(kind.clone());
+            component.record.insert("tags".into(), fmt_tags(tags));
+        }
+    }
+    component
+        .record
+        .insert("edited_timestamp".into(), json!(store::now_ms()));
+    reply(
+        200,
+        &format_record(&component.record, Flags::default(), store::now_ms()),
+    )
+}
+
+fn status(store: &Store, body: &Value) -> Reply {
+    let Some(requested) = body.get("components").and_then(Value::as_object) else {
+        return msgs(
+            400,
+            vec!["Expected parameter 'components' to exist.".to_owned()],
+        );
+    };
+    let data = store.lock();
+    let now = Instant::now();
+    let mut out = Map::new();
+    for (id, options) in requested {
+        let entry = match data.components.get(id) {
+            None => json!({ "status": Value::Null }),
+            Some(c) => {
+                let healthy = match c.ready_at {
+                    Some(ready_at) => now >= ready_at,
+                    None => c.reachable,
+                };
+                let (url_field, suffix) = if c.kind() == CA {
+                    ("api_url", "/cainfo")
+                } else {
+                    ("operations_url", "/healthz")
+                };
+                let status_url = c
+                    .record
+                    .get(url_field)
+                    .and_then(Value::as_str)
+                    .map_or(Value::Null, |u| json!(format!("{u}{suffix}")));
+                let mut entry = json!({
+                    "status": if healthy { "ok" } else { "not ok" },
+                    "status_url": status_url,
+                });
+                if options.get("include_status_resp") == Some(&Value::Bool(true)) {
+                    entry["status_resp"] = if healthy {
+                        if c.kind() == CA {
+                            json!({ "result": { "CAName": "ca", "Version": "1.5.7" }, "success": true })
+                        } else {
+                            json!({ "status": "OK" })
+                        }
+                    } else {
+                        json!({ "statusCode": 503, "error": "unreachable" })
+                    };
+                }
+                entry
+            }
+        };
+        out.insert(id.clone(), entry);
+    }
+    reply(207, &json!({ "components": out }))
+}
+
+fn versions(store: &Store) -> Reply {
+    let table = |list: &[String]| {
+        let mut map = Map::new();
+        for (i, version) in list.iter().enumerate() {
+            map.insert(
+                version.clone(),
+                json!({ "default": i == 0, "version": version, "image": {} }),
+            );
+        }
+        Value::Object(map)
+    };
+    reply(
+        200,
+        &json!({
+            "versions": {
+                "peer": table(&store.cfg.peer_versions),
+                "orderer": table(&store.cfg.peer_versions),
+                "ca": table(&["1.5.7-1".to_owned()]),
+            }
+        }),
+    )
+}
+
+/// Root certificates a deployer would enroll against: those of the imported CA at `host:port`.
+fn ca_roots(data: &store::Data, host: &str, port: &Value, section: &str) -> Option<Value> {
+    let port = match port {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => return None,
+    };
+    let wanted = format!("{host}:{port}").to_ascii_lowercase();
+    data.components
+        .values()
+        .filter(|c| c.kind() == CA)
+        .find(|c| {
+            c.record
+                .get("api_url")
+                .and_then(Value::as_str)
+                .and_then(host_port)
+                .as_deref()
+                == Some(wanted.as_str())
+        })
+        .and_then(|c| {
+            c.record
+                .get("msp")?
+                .get(section)?
+                .get("root_certs")
+                .cloned()
+        })
+}
+
+fn node_host(id: &str, console: &str, role: &str) -> String {
+    let console: String = console
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("{id}-{role}.{console}.containers.invalid")
+}
+
+fn create_peer(store: &Store, body: &Value) -> Reply {
+    let mut data = store.lock();
+    let mut errors = validation(&create_peer_schema(), body, &data, false);
+    let crypto = body.get("crypto");
+    let enrollment = crypto.and_then(|c| c.get("enrollment"));
+    let own_msp = crypto.and_then(|c| c.get("msp"));
+    match (enrollment, own_msp) {
+        (Some(_), Some(_)) => errors.push(
+            "Parameter 'crypto.enrollment' is incompatible with parameter 'crypto.msp'. Only one of these fields can exist."
+                .to_owned(),
+        ),
+        (None, None) if matches!(crypto, Some(Value::Object(_))) => {
+            errors.push("Expected parameter 'crypto.enrollment' to exist.".to_owned());
+        }
+        _ => {}
+    }
+    if let Some(version) = body.get("version").and_then(Value::as_str) {
+        if !store.cfg.peer_versions.iter().any(|v| v == version) {
+            errors.push(format!(
+                "Expected parameter 'version' to be one of these values: '{}'.",
+                store.cfg.peer_versions.join("', '")
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return msgs(400, errors);
+    }
+    if data.components.len() >= store.cfg.max_components {
+        return component_limit();
+    }
+    let Some(id) = pick_id(&data, body) else {
+        return id_conflict();
+    };
+
+    let (ca_section, tlsca_section, mut component) = if let Some(enrollment) = enrollment {
+        let mut ca = json!({ "name": enrollment["ca"]["name"] });
+        if let Some(roots) = ca_roots(
+            &data,
+            enrollment["ca"]["host"].as_str().unwrap_or(""),
+            &enrollment["ca"]["port"],
+            "ca",
+        ) {
+            ca["root_certs"] = roots;
+        }
+        let mut tlsca = json!({ "name": enrollment["tlsca"]["name"] });
+        if let Some(roots) = ca_roots(
+            &data,
+            enrollment["tlsca"]["host"].as_str().unwrap_or(""),
+            &enrollment["tlsca"]["port"],
+            "tlsca",
+        ) {
+            tlsca["root_certs"] = roots;
+        }
+        let admin_certs = enrollment["component"]
+            .get("admin_certs")
+            .or_else(|| enrollment["component"].get("admincerts"))
+            .cloned()
+            .unwrap_or_else(|| json!([]));
+        let certs = (
+            crate::tls::throwaway_cert_b64(&format!("{id} tls")),
+            crate::tls::throwaway_cert_b64(&format!("{id} enrollment")),
+        );
+        let (Ok(tls_cert), Ok(ecert)) = certs else {
+            return reply(
+                500,
+                &json!({ "statusCode": 500, "msg": "unable to create test certificates" }),
+            );
+        };
+        (
+            ca,
+            tlsca,
+            json!({ "tls_cert": tls_cert, "ecert": ecert, "admin_certs": admin_certs }),
+        )
+    } else {
+        let msp = own_msp.cloned().unwrap_or_else(|| json!({}));
+        (
+            json!({ "root_certs": msp["ca"]["root_certs"] }),
+            json!({ "root_certs": msp["tlsca"]["root_certs"] }),
+            json!({
+                "tls_cert": msp["component"]["tls_cert"],
+                "ecert": msp["component"]["ecert"],
+                "admin_certs": msp["component"].get("admin_certs").cloned().unwrap_or_else(|| json!([])),
+            }),
+        )
+    };
+    if let Some(component) = component.as_object_mut() {
+        component.retain(|_, v| !v.is_null());
+    }
+
+    let peer_host = node_host(&id, &store.cfg.name, "peer");
+    let proxy_host = node_host(&id, &store.cfg.name, "proxy");
+    let default_version = store.cfg.peer_versions.first().cloned().unwrap_or_default();
+    let mut tags = body_tags(body);
+    tags.extend([PEER.to_owned(), "ibm_saas".to_owned()]);
+    let mut record = Map::new();
+    record.insert("id".into(), json!(id));
+    record.insert("dep_component_id".into(), json!(id));
+    record.insert("type".into(), json!(PEER));
+    record.insert("display_name".into(), body["display_name"].clone());
+    record.insert("msp_id".into(), body["msp_id"].clone());
+    record.insert("location".into(), json!("ibm_saas"));
+    record.insert("api_url".into(), json!(format!("grpcs://{peer_host}:7051")));
+    record.insert(
+        "operations_url".into(),
+        json!(format!("https://{peer_host}:9443")),
+    );
+    record.insert(
+        "grpcwp_url".into(),
+        json!(format!("https://{proxy_host}:443")),
+    );
+    record.insert(
+        "msp".into(),
+        json!({ "ca": ca_section, "tlsca": tlsca_section, "component": component }),
+    );
+    record.insert("node_ou".into(), json!({ "enabled": true }));
+    record.insert(
+        "version".into(),
+        body.get("version")
+            .cloned()
+            .unwrap_or(json!(default_version)),
+    );
+    record.insert(
+        "state_db".into(),
+        body.get("state_db").cloned().unwrap_or(json!("couchdb")),
+    );
+    record.insert(
+        "resources".into(),
+        body.get("resources").cloned().unwrap_or_else(|| {
+            json!({
+                "peer": { "requests": { "cpu": "200m", "memory": "400Mi" }, "limits": { "cpu": "200m", "memory": "400Mi" } },
+                "proxy": { "requests": { "cpu": "100m", "memory": "200Mi" }, "limits": { "cpu": "100m", "memory": "200Mi" } },
+                "statedb": { "requests": { "cpu": "200m", "memory": "400Mi" }, "limits": { "cpu": "200m", "memory": "400Mi" } },
+                "chaincodelauncher": { "requests": { "cpu": "200m", "memory": "400Mi" }, "limits": { "cpu": "200m", "memory": "400Mi" } },
+            })
+        }),
+    );
+    record.insert(
+        "storage".into(),
+        body.get("storage").cloned().unwrap_or_else(|| {
+            json!({ "peer": { "size": "100Gi", "class": "default" }, "statedb": { "size": "100Gi", "class": "default" } })
+        }),
+    );
+    for field in ["zone", "region", "config_override", "hsm"] {
+        if let Some(value) = body.get(field) {
+            record.insert(field.into(), value.clone());
+        }
+    }
+    if let Some(value) = body.get("migrated_from") {
+        record.insert("migrated_from".into(), value.clone());
+    }
+    record.insert("tags".into(), fmt_tags(tags));
+    record.insert("scheme_version".into(), json!("v1"));
+    record.insert("timestamp".into(), json!(store::now_ms()));
+
+    let flags = Flags {
+        deployment_attrs: true,
+        parsed_certs: false,
+    };
+    let response = format_record(&record, flags, store::now_ms());
+    data.components.insert(
+        id,
+        Component {
+            record,
+            ready_at: Some(Instant::now() + store.cfg.deploy_delay),
+            reachable: false,
+        },
+    );
+    reply(200, &response)
+}
+
+// ------------------------------------------------------------------ API keys
+
+fn create_key(store: &Store, body: &Value) -> Reply {
+    let roles: Option<Vec<String>> = match body.get("roles") {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|r| {
+                r.as_str()
+                    .map(str::to_lowercase)
+                    .filter(|r| ROLES.contains(&r.as_str()))
+            })
+            .collect(),
+        Some(_) => None,
+    };
+    let message = match &roles {
+        None => Some(format!(
+            "invalid roles for api key. valid roles: {}",
+            json!(ROLES)
+        )),
+        Some(roles) if roles.is_empty() => Some("must have at least 1 role for key.".to_owned()),
+        Some(_) => None,
+    };
+    if let Some(message) = message {
+        return reply(400, &json!({ "statusCode": 400, "msg": [message] }));
+    }
+    let roles = roles.unwrap_or_default();
+    let role_refs: Vec<&str> = roles.iter().map(String::as_str).collect();
+    let description = body
+        .get("description")
+        .and_then(Value::as_str)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("-");
+    let (api_key, api_secret) = store.add_key(&role_refs, description);
+    reply(
+        200,
+        &json!({ "api_key": api_key, "api_secret": api_secret, "roles": roles, "message": "ok" }),
+    )
+}
+
+fn list_keys(store: &Store) -> Reply {
+    let keys: Vec<Value> = store
+        .lock()
+        .keys
+        .iter()
+        .map(|(key, k)| {
+            json!({
+                "api_key": key,
+                "roles": k.roles,
+                "ts_created": k.created_ms,
+                "description": k.description,
+            })
+        })
+        .collect();
+    reply(200, &json!({ "message": "ok", "keys": keys }))
+}
+
+fn delete_key(store: &Store, key: &str) -> Reply {
+    match store.lock().keys.remove(key) {
+        Some(_) => reply(200, &json!({ "message": "ok", "deleted": key })),
+        None => reply(
+            404,
+            &json!({ "statusCode": 404, "msg": "api key not found", "reason": "missing" }),
+        ),
+    }
+}

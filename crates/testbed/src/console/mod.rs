@@ -1,0 +1,278 @@
+//! An in-memory Fabric Operations Console REST API (`/ak/api/v3`), strict enough that a client
+//! passing its tests also works against a real console.
+//!
+//! What it enforces, as the console does: basic auth with API keys and roles (a key without the
+//! needed role gets the same plain-text 401 as a wrong secret), the bootstrap user only for
+//! creating a key, body validation with the console's messages (unknown keys on CA / peer /
+//! orderer imports, URL formats, base64 PEM X.509 v3 certificates), ids derived from display
+//! names with `_0` suffixes, 409 on an explicit id that is taken, 222 for an empty list, 207 for
+//! status, 25 writes and 100 reads per minute per client (IP + User-Agent) with 429 and
+//! `Retry-After`, 503 for deployer routes on an import-only console, `unknown_enroll_host` for
+//! peers enrolling at a CA this console does not know, and a peer that reports "not ok" until
+//! `deploy_delay` after its creation.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
+//! let console = TestConsole::start(TestConsoleConfig::default()).await?;
+//! let (key, secret) = console.manager_key();
+//! let trust_anchor = console.ca_cert_pem(); // PEM of the CA that signed the server certificate
+//! // ... point a client at console.url() ...
+//! console.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod certs;
+mod schema;
+mod store;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use crate::net::{FaultHandle, Faults};
+
+/// How a [`TestConsole`] behaves. `Default` is a console with a deployer, TLS, and the real
+/// console's limits.
+#[derive(Debug, Clone)]
+pub struct TestConsoleConfig {
+    /// Display name of the console (used in generated node URLs and certificate names).
+    pub name: String,
+    /// Serve HTTPS with a generated certificate (see [`TestConsole::ca_cert_pem`]); plain HTTP
+    /// when false.
+    pub tls: bool,
+    /// No deployer: create, kubernetes-delete and versions routes answer 503, and the settings'
+    /// `FEATURE_FLAGS.import_only_enabled` is true.
+    pub import_only: bool,
+    /// `AUTH_SCHEME` published in the settings (`couchdb` on a software console).
+    pub auth_scheme: String,
+    /// Time between creating a peer and its status turning "ok".
+    pub deploy_delay: Duration,
+    /// `MAX_REQ_PER_MIN_AK`: non-GET `/ak/` requests allowed per client and window; GETs get
+    /// four times as many.
+    pub rate_limit_per_min: u32,
+    /// Length of the rate-limit window (a minute on a real console; shorten it to test
+    /// `Retry-After` handling quickly). `Retry-After` is this length in whole seconds.
+    pub rate_limit_window: Duration,
+    /// Most components the console holds (`max_components`).
+    pub max_components: usize,
+    /// Faults injected in front of every request.
+    pub faults: Faults,
+    /// A console user (username, default password) allowed only to create API keys, as the
+    /// console's initial admin is. `None`: no such user.
+    pub bootstrap_user: Option<(String, String)>,
+    /// Fabric versions the deployer offers, per node type; the first of each is the default.
+    pub peer_versions: Vec<String>,
+}
+
+impl Default for TestConsoleConfig {
+    fn default() -> Self {
+        Self {
+            name: "test-console".to_owned(),
+            tls: true,
+            import_only: false,
+            auth_scheme: "couchdb".to_owned(),
+            deploy_delay: Duration::from_secs(1),
+            rate_limit_per_min: 25,
+            rate_limit_window: Duration::from_secs(60),
+            max_components: 75,
+            faults: Faults::default(),
+            bootstrap_user: None,
+            peer_versions: vec!["2.5.4-1".to_owned(), "2.4.9-1".to_owned()],
+        }
+    }
+}
+
+/// API key and secret.
+type KeyPair = (String, String);
+
+/// A running test console. Dropping it stops the server; prefer [`TestConsole::shutdown`] (or
+/// [`TestConsole::shutdown_blocking`]) to wait until it has stopped.
+pub struct TestConsole {
+    url: String,
+    ca_pem: Option<String>,
+    manager: KeyPair,
+    writer: KeyPair,
+    reader: KeyPair,
+    faults: FaultHandle,
+    requests: Arc<AtomicUsize>,
+    store: Arc<store::Store>,
+    shutdown_tx: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for TestConsole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestConsole")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TestConsole {
+    /// Starts a console on `127.0.0.1` with an ephemeral port, on the current tokio runtime.
+    pub async fn start(cfg: TestConsoleConfig) -> io::Result<TestConsole> {
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let port = listener.local_addr()?.port();
+        let tls = if cfg.tls {
+            Some(crate::tls::generate(&cfg.name)?)
+        } else {
+            None
+        };
+        let scheme = if cfg.tls { "https" } else { "http" };
+        let url = format!("{scheme}://127.0.0.1:{port}");
+        let faults = FaultHandle::new(cfg.faults.clone());
+        let requests = Arc::new(AtomicUsize::new(0));
+        let store = Arc::new(store::Store::new(cfg, url.clone())?);
+        let manager = store.add_key(&["reader", "writer", "manager"], "test manager");
+        let writer = store.add_key(&["reader", "writer"], "test writer");
+        let reader = store.add_key(&["reader"], "test reader");
+
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let handler_store = Arc::clone(&store);
+        let server = crate::net::Server {
+            listener,
+            tls: tls.as_ref().map(|t| t.acceptor.clone()),
+            faults: faults.clone(),
+            requests: Arc::clone(&requests),
+            handler: Arc::new(move |req| api::handle(&handler_store, req)),
+            shutdown: shutdown_rx,
+        };
+        let server = tokio::spawn(server.run());
+        Ok(TestConsole {
+            url,
+            ca_pem: tls.map(|t| t.ca_pem),
+            manager,
+            writer,
+            reader,
+            faults,
+            requests,
+            store,
+            shutdown_tx,
+            server: Some(server),
+            thread: None,
+        })
+    }
+
+    /// Starts a console on a runtime of its own (a background thread), for tests and tools
+    /// without an async runtime. Stop it with [`TestConsole::shutdown_blocking`].
+    pub fn start_blocking(cfg: TestConsoleConfig) -> io::Result<TestConsole> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("test-console".to_owned())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(err) => {
+                        let _ = tx.send(Err(err));
+                        return;
+                    }
+                };
+                match runtime.block_on(TestConsole::start(cfg)) {
+                    Ok(mut console) => {
+                        let server = console.server.take();
+                        let _ = tx.send(Ok(console));
+                        if let Some(server) = server {
+                            let _ = runtime.block_on(server);
+                        }
+                    }
+                    Err(err) => {
+                        let _ = tx.send(Err(err));
+                    }
+                }
+            })?;
+        let mut console = rx
+            .recv()
+            .map_err(|_| io::Error::other("test console thread exited before starting"))??;
+        console.thread = Some(thread);
+        Ok(console)
+    }
+
+    /// Base URL, `https://127.0.0.1:PORT` (or `http://` without TLS), no trailing slash.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// PEM of the CA that issued the server certificate (valid for `127.0.0.1` and
+    /// `localhost`); `None` when serving plain HTTP.
+    pub fn ca_cert_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
+    }
+
+    /// API key and secret with the reader, writer and manager roles.
+    pub fn manager_key(&self) -> (String, String) {
+        self.manager.clone()
+    }
+
+    /// API key and secret with the reader and writer roles (can import, cannot create).
+    pub fn writer_key(&self) -> (String, String) {
+        self.writer.clone()
+    }
+
+    /// API key and secret with the reader role only.
+    pub fn reader_key(&self) -> (String, String) {
+        self.reader.clone()
+    }
+
+    /// Handle to change injected faults while the console runs.
+    pub fn faults(&self) -> FaultHandle {
+        self.faults.clone()
+    }
+
+    /// Every stored record in full (as `deployment_attrs=included` shows it), sorted by id.
+    pub fn components(&self) -> Vec<Value> {
+        self.store.snapshot()
+    }
+
+    /// Makes the status route report an imported component as reachable ("ok") or not. Created
+    /// peers follow their deploy life cycle instead. Returns false for an unknown id.
+    pub fn set_reachable(&self, id: &str, reachable: bool) -> bool {
+        self.store.set_reachable(id, reachable)
+    }
+
+    /// Requests received so far, including faulted, rejected and rate-limited ones.
+    pub fn request_count(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    /// Stops accepting requests, drops open connections and waits until the server stopped.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown_tx.send(true);
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+
+    /// [`TestConsole::shutdown`] for callers without an async runtime.
+    pub fn shutdown_blocking(mut self) {
+        let _ = self.shutdown_tx.send(true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+impl Drop for TestConsole {
+    fn drop(&mut self) {
+        let _ = self.shutdown_tx.send(true);
+    }
+}

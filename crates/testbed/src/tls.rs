@@ -1,0 +1,81 @@
+//! A throw-away PKI for the test servers: one self-signed CA and a server leaf for the loopback
+//! names, so clients can verify TLS against `ca_pem` instead of disabling verification.
+
+use std::io;
+use std::sync::Arc;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio_rustls::TlsAcceptor;
+
+/// The generated trust anchor and an acceptor that presents the leaf signed by it.
+pub(crate) struct ServerTls {
+    pub(crate) ca_pem: String,
+    pub(crate) acceptor: TlsAcceptor,
+}
+
+fn pki_error(err: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("test PKI: {err}"))
+}
+
+/// Builds a fresh CA and a leaf for `localhost` and `127.0.0.1`; `label` names both in their
+/// subjects so a failing handshake in a log says which test server it came from.
+pub(crate) fn generate(label: &str) -> io::Result<ServerTls> {
+    let ca_key = KeyPair::generate().map_err(pki_error)?;
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(pki_error)?;
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, format!("{label} test CA"));
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    let ca_cert = ca_params.self_signed(&ca_key).map_err(pki_error)?;
+    let issuer = Issuer::new(ca_params, ca_key);
+
+    let leaf_key = KeyPair::generate().map_err(pki_error)?;
+    let mut leaf_params =
+        CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .map_err(pki_error)?;
+    leaf_params
+        .distinguished_name
+        .push(DnType::CommonName, format!("{label} test server"));
+    leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_cert = leaf_params
+        .signed_by(&leaf_key, &issuer)
+        .map_err(pki_error)?;
+
+    let chain: Vec<CertificateDer<'static>> = vec![leaf_cert.der().clone(), ca_cert.der().clone()];
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(pki_error)?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(pki_error)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(ServerTls {
+        ca_pem: ca_cert.pem(),
+        acceptor: TlsAcceptor::from(Arc::new(config)),
+    })
+}
+
+/// A self-signed X.509 v3 certificate for `common_name`, as base64 of its PEM: stands in for
+/// the certificates a deployer would enroll for a new node.
+pub(crate) fn throwaway_cert_b64(common_name: &str) -> io::Result<String> {
+    use base64::Engine as _;
+    let key = KeyPair::generate().map_err(pki_error)?;
+    let mut params = CertificateParams::new(vec![common_name.to_owned()]).map_err(pki_error)?;
+    params
+        .distinguished_name
+        .push(DnType::CommonName, common_name);
+    let cert = params.self_signed(&key).map_err(pki_error)?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(cert.pem()))
+}
