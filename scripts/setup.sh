@@ -10,7 +10,7 @@ build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcore
   build-essential curl wget file libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   pkg-config libdbus-1-dev xvfb xauth nodejs npm)
 test_pkgs=(webkit2gtk-driver chromium gnome-keyring dbus dbus-daemon dbus-x11 libsecret-tools
-  xdotool imagemagick fonts-dejavu-core procps)
+  xdotool python3-gi gir1.2-gtk-3.0 imagemagick fonts-dejavu-core procps)
 
 pkgs=("${build_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

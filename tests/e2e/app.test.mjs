@@ -1,9 +1,10 @@
 // The real app window (WebKitGTK under Xvfb), driven through tauri-driver. One fresh workspace
 // per run; what the window saves is read back with the real CLI from the same workspace.
 import { spawn, execFileSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { remote } from "webdriverio";
@@ -148,4 +149,80 @@ test("Import through the dialog ends in a per-file report; tiles fill from the l
 
   const listed = JSON.parse(cli("artifact", "list", "--json")).map((i) => i.displayName).sort();
   assert.deepEqual(listed, ["Org1 CA", "Org1 Peer 1"], "the window's import reached the workspace");
+});
+
+// A real drag from another X11 client: tests/e2e/dragsource.py offers files as text/uri-list the
+// way a file manager does, and xdotool moves the real pointer (XTEST) from it onto the window.
+// Every step waits for an event (the source's "begin"/"end", the window's drop overlay).
+function xdo(...args) {
+  execFileSync("xdotool", args.map(String));
+}
+
+function lines(child) {
+  const queue = [];
+  const waiters = [];
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    const w = waiters.findIndex((x) => line.startsWith(x.prefix));
+    if (w >= 0) waiters.splice(w, 1)[0].resolve(line);
+    else queue.push(line);
+  });
+  return (prefix, ms = 15_000) => {
+    const i = queue.findIndex((l) => l.startsWith(prefix));
+    if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`drag source never said "${prefix}"`)), ms);
+      waiters.push({ prefix, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+    });
+  };
+}
+
+test("drag and drop from another application imports the files and reports each one", async () => {
+  // The previous test leaves its import panel open.
+  await browser.keys("Escape");
+  await go("Nodes");
+  const win = await browser.getWindowRect();
+  const files = [
+    join(corpus, "good", "msp-v3.json"),
+    join(corpus, "good", "orderer-node.json"),
+    join(corpus, "bad", "ca-url-grpcs.json"),
+  ];
+  // The source sits right of the window (the e2e screen is wider than the window).
+  const at = [win.x + win.width + 40, win.y + 40];
+  const source = spawn("/usr/bin/python3", [join(import.meta.dirname, "dragsource.py"), ...at.map(String), ...files], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    const next = lines(source);
+    const [, sx, sy] = (await next("ready")).split(" ").map(Number);
+    assert.ok(sx > win.x + win.width, "the drag source must not sit on top of the window");
+    xdo("mousemove", sx, sy, "mousedown", 1);
+    xdo("mousemove", sx - 30, sy + 10);
+    await next("begin");
+    const tx = win.x + Math.round(win.width / 2);
+    const ty = win.y + Math.round(win.height / 2);
+    xdo("mousemove", tx, ty);
+    xdo("mousemove", tx + 8, ty + 8);
+    const overlay = await browser.$('[data-testid="drop-overlay"]');
+    await overlay.waitForDisplayed({ timeout: 15_000, timeoutMsg: "the window never saw the drag enter" });
+    xdo("mouseup", 1);
+    await next("end");
+  } finally {
+    source.kill();
+  }
+  const report = await browser.$('[data-testid="import-report"]');
+  await report.waitForDisplayed({ timeout: 20_000 });
+  const rows = await browser.$$('[data-testid="import-file"]');
+  const seen = [];
+  for (const row of rows) {
+    const text = await row.getProperty("textContent");
+    const name = files.map((f) => basename(f)).find((n) => text.includes(n));
+    seen.push([name, await row.getAttribute("data-status")]);
+  }
+  assert.deepEqual(seen, [
+    ["msp-v3.json", "accepted"],
+    ["orderer-node.json", "accepted"],
+    ["ca-url-grpcs.json", "rejected"],
+  ]);
+  const listed = JSON.parse(cli("artifact", "list", "--json")).map((i) => i.kind);
+  assert.ok(listed.includes("msp") && listed.includes("orderer"), "the dropped files reached the workspace");
 });

@@ -8,4 +8,4 @@ export APP_BIN=$(realpath "$1") CLI_BIN=$(realpath "$2")
 command -v tauri-driver >/dev/null || { echo "tauri-driver missing: run scripts/setup.sh test" >&2; exit 1; }
 command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver missing: apt-get install webkit2gtk-driver" >&2; exit 1; }
 cd "$here"
-exec "$here/../keyring/run.sh" xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 ./*.test.mjs
+exec "$here/../keyring/run.sh" xvfb-run -a -s "-screen 0 2200x1000x24" node --test --test-concurrency=1 ./*.test.mjs
