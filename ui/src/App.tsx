@@ -79,7 +79,10 @@ export function App() {
   const load = useCallback(() => {
     setBoot({ phase: "loading" });
     fetchBoot().then(
-      ([info, settings, library]) => setBoot({ phase: "ready", info, settings, library }),
+      ([info, settings, library]) => {
+        performance.mark("fhd:boot");
+        setBoot({ phase: "ready", info, settings, library });
+      },
       (error: unknown) => setBoot({ phase: "failed", error }),
     );
   }, []);

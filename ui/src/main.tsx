@@ -6,6 +6,7 @@ import { WorkspaceDataProvider } from "./data/WorkspaceData";
 import "./styles/index.scss";
 
 async function start(): Promise<void> {
+  performance.mark("fhd:script");
   let data: WorkspaceData = EMPTY_WORKSPACE;
   // Only `npm run build:mock` sets this; in the production build the branch, and with it the
   // mock module, is removed.

@@ -9,12 +9,16 @@ let sent = false;
 export function reportReady(): void {
   if (sent) return;
   sent = true;
+  performance.mark("fhd:commit");
   // rAF runs just before the paint; the timeout lands right after it.
   requestAnimationFrame(() => {
+    performance.mark("fhd:frame");
     setTimeout(() => {
       uiReady(performance.now()).catch(() => {
         // Nothing to show the user: startup measurement is the backend's concern only.
       });
+      // The Carbon styles the start page does not need (modals, forms, tables, toasts).
+      void import("./styles/deferred.scss");
     }, 0);
   });
 }

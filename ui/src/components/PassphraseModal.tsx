@@ -4,6 +4,7 @@ import { type FormEvent, useState } from "react";
 import { unlockSecrets } from "../api";
 import type { AppInfo } from "../bindings/AppInfo";
 import { type DescribedError, describeError } from "../errors";
+import "../styles/deferred.scss";
 
 export default function PassphraseModal(props: {
   onUnlocked: (info: AppInfo) => void;

@@ -14,6 +14,7 @@ import {
 } from "@carbon/react";
 import type { ReactNode } from "react";
 import type { SectionColumn } from "./TileSection";
+import "../styles/deferred.scss";
 
 export interface SectionTableProps<T> {
   id: string;

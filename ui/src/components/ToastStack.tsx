@@ -1,6 +1,7 @@
 // The visible stack of toasts (see Notifications.tsx).
 import { ToastNotification } from "@carbon/react";
 import type { Toast } from "./Notifications";
+import "../styles/deferred.scss";
 
 export default function ToastStack(props: { toasts: Toast[]; onDismiss: (id: number) => void }) {
   return (

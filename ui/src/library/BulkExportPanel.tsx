@@ -11,6 +11,7 @@ import { EXPORT_KINDS, idsOfKinds } from "../data/library";
 import { useLibrary } from "../data/WorkspaceData";
 import { ImportantBox, PanelButton } from "./PanelParts";
 import { SidePanel } from "./SidePanel";
+import "../styles/deferred.scss";
 
 const DEFAULT_KINDS: ArtifactKind[] = ["ca", "orderer", "peer", "msp"];
 

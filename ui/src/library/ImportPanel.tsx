@@ -14,6 +14,7 @@ import ImportReportView from "./ImportReportView";
 import { useLibraryUi } from "./LibraryUi";
 import { FieldLabel, PanelButton } from "./PanelParts";
 import { SidePanel } from "./SidePanel";
+import "../styles/deferred.scss";
 
 interface ImportCopy {
   title: string;

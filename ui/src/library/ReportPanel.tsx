@@ -4,6 +4,7 @@ import type { ImportReport } from "../bindings/ImportReport";
 import ImportReportView from "./ImportReportView";
 import { PanelButton } from "./PanelParts";
 import { SidePanel } from "./SidePanel";
+import "../styles/deferred.scss";
 
 export default function ReportPanel(props: {
   report: ImportReport | null;

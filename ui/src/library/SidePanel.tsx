@@ -3,6 +3,7 @@
 // Cancel, blue primary). Built on Carbon's ComposedModal for its focus trap and Escape handling.
 import { ComposedModal, ModalBody, ModalFooter, ModalHeader } from "@carbon/react";
 import type { ReactNode } from "react";
+import "../styles/deferred.scss";
 
 /** Confirmation modals opened from a panel carry this class, so the panel's focus trap lets
  * focus move into them. */

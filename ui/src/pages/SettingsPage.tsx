@@ -13,6 +13,7 @@ import { PAGE_SIZES } from "../components/sectionLogic";
 import { describeError } from "../errors";
 import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
+import "../styles/deferred.scss";
 
 const SECRETS_TEXT: Record<SecretsState, string> = {
   keyring: "Unlocked with the OS keyring",
