@@ -14,6 +14,16 @@ fn main() {
         "library_import_dialog",
         "library_export_dialog",
         "library_remove",
+        "console_list",
+        "console_add",
+        "console_update",
+        "console_remove",
+        "console_test",
+        "console_components",
+        "console_export_to_library",
+        "console_export_dialog",
+        "console_import",
+        "console_copy",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         panic!("tauri-build failed: {e:#}");

@@ -6,6 +6,9 @@ use std::time::Instant;
 
 use std::path::PathBuf;
 
+use fabric_ha_core::consoles::{
+    ConnectionVerdict, ConsoleComponents, ConsoleImportReport, ConsoleInput, ConsoleSummary,
+};
 use fabric_ha_core::library::{self, ExportFormat, ImportReport, LibraryItem};
 use fabric_ha_core::{doctor, AppInfo, CoreError, DoctorReport, IpcError, Sensitive, Settings};
 use tauri::State;
@@ -129,4 +132,110 @@ pub async fn library_export_dialog(
 pub async fn library_remove(state: State<'_, AppState>, ids: Vec<String>) -> Result<usize> {
     let ws = state.workspace.workspace()?;
     blocking(move || ws.remove_artifacts(&ids)).await
+}
+
+/// Every registered console.
+#[tauri::command]
+pub async fn console_list(state: State<'_, AppState>) -> Result<Vec<ConsoleSummary>> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.consoles()).await
+}
+
+/// Registers a console (a user name and password create an API key, stored instead).
+#[tauri::command]
+pub async fn console_add(
+    state: State<'_, AppState>,
+    input: ConsoleInput,
+) -> Result<ConsoleSummary> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.add_console(input)).await
+}
+
+/// Changes a console's settings (`auth: null` keeps the stored credentials).
+#[tauri::command]
+pub async fn console_update(
+    state: State<'_, AppState>,
+    name: String,
+    input: ConsoleInput,
+) -> Result<ConsoleSummary> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.update_console(&name, input)).await
+}
+
+/// Removes a console and its stored secret.
+#[tauri::command]
+pub async fn console_remove(state: State<'_, AppState>, name: String) -> Result<()> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.remove_console(&name)).await
+}
+
+/// Tests a console's connection and key; the verdict is stored.
+#[tauri::command]
+pub async fn console_test(state: State<'_, AppState>, name: String) -> Result<ConnectionVerdict> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.test_console(&name)).await
+}
+
+/// A console's tiles (cached 20 s).
+#[tauri::command]
+pub async fn console_components(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<ConsoleComponents> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.console_components(&name)).await
+}
+
+/// Exports components of a console into the local library.
+#[tauri::command]
+pub async fn console_export_to_library(
+    state: State<'_, AppState>,
+    name: String,
+    component_ids: Vec<String>,
+) -> Result<ImportReport> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.console_export_to_library(&name, &component_ids)).await
+}
+
+/// Exports one component of a console through the native save dialog, proposing the
+/// console's file name; the path written, or `None` if cancelled.
+#[tauri::command]
+pub async fn console_export_dialog(
+    state: State<'_, AppState>,
+    name: String,
+    component_id: String,
+) -> Result<Option<String>> {
+    let ws = state.workspace.workspace()?;
+    // Build first: a component that cannot be exported never opens the dialog.
+    let export = blocking(move || ws.console_export(&name, &component_id)).await?;
+    let Some(path) = crate::dialogs::save_as(&export.file_name).await else {
+        return Ok(None);
+    };
+    let shown = path.display().to_string();
+    blocking(move || library::write_export(&path, &export)).await?;
+    tracing::info!(path = %shown, "exported from a console");
+    Ok(Some(shown))
+}
+
+/// Imports library artifacts into a console, never as duplicates.
+#[tauri::command]
+pub async fn console_import(
+    state: State<'_, AppState>,
+    name: String,
+    artifact_ids: Vec<String>,
+) -> Result<ConsoleImportReport> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.console_import(&name, &artifact_ids)).await
+}
+
+/// Copies components from one console to another, never as duplicates.
+#[tauri::command]
+pub async fn console_copy(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    component_ids: Vec<String>,
+) -> Result<ConsoleImportReport> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.console_copy(&from, &to, &component_ids)).await
 }

@@ -68,6 +68,16 @@ fn run(started: Instant) -> Result<(), String> {
             commands::library_import_dialog,
             commands::library_export_dialog,
             commands::library_remove,
+            commands::console_list,
+            commands::console_add,
+            commands::console_update,
+            commands::console_remove,
+            commands::console_test,
+            commands::console_components,
+            commands::console_export_to_library,
+            commands::console_export_dialog,
+            commands::console_import,
+            commands::console_copy,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod artifact;
+mod console;
+mod sandbox;
 use fabric_ha_core::{doctor, paths, CheckStatus, CoreError, OpenOptions, Sensitive, Workspace};
 
 /// Multi-region high availability for Hyperledger Fabric peers, from one desktop.
@@ -47,6 +49,22 @@ enum Command {
     /// Console files: check, import into the local library, list, export, remove.
     #[command(subcommand)]
     Artifact(artifact::ArtifactCommand),
+    /// Consoles: add, list, test, remove; their components; export, import and copy
+    /// components without duplicates.
+    #[command(subcommand)]
+    Console(console::ConsoleCommand),
+    /// Start three test consoles on this computer (one per region) to try the app without a
+    /// cluster. Runs until Ctrl-C. Prints each console's URL, API key and API secret: these
+    /// are throwaway keys of a local test server, the only secrets this tool ever prints.
+    Sandbox {
+        /// Also register the consoles in the workspace (labelled sandbox); they are removed
+        /// again when the sandbox stops.
+        #[arg(long)]
+        register: bool,
+        /// Three region names, separated by commas.
+        #[arg(long, default_value = sandbox::DEFAULT_REGIONS)]
+        regions: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +140,10 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Artifact(cmd) => artifact::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Console(cmd) => console::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Sandbox { register, regions } => sandbox::run(register, &regions, || {
+            open(data_dir.clone(), cli.no_keyring)
+        }),
         Command::Settings(cmd) => {
             let ws = open(data_dir, cli.no_keyring)?;
             match cmd {

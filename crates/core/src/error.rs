@@ -22,6 +22,51 @@ pub enum ErrorCode {
     WrongPassphrase,
     /// The thing asked for does not exist.
     NotFound,
+    /// No connection to the console (DNS, refused, reset, TLS handshake).
+    #[serde(rename = "console_unreachable")]
+    ConsoleUnreachable,
+    /// The console's TLS certificate is not trusted.
+    #[serde(rename = "console_tls_untrusted")]
+    ConsoleTlsUntrusted,
+    /// The console did not accept the API key (or user name and password).
+    #[serde(rename = "console_unauthorized")]
+    ConsoleUnauthorized,
+    /// The API key lacks the role for this action.
+    #[serde(rename = "console_forbidden")]
+    ConsoleForbidden,
+    /// The URL does not answer as a console.
+    #[serde(rename = "not_a_console")]
+    NotAConsole,
+    /// The console has no deployer: it can only import.
+    #[serde(rename = "console_import_only")]
+    ConsoleImportOnly,
+    /// The enrollment CA is not known to the console.
+    #[serde(rename = "unknown_enroll_host")]
+    UnknownEnrollHost,
+    /// The console has no component by that id.
+    #[serde(rename = "console_not_found")]
+    ConsoleNotFound,
+    /// The console reports an id conflict.
+    #[serde(rename = "console_conflict")]
+    ConsoleConflict,
+    /// The console is rate limiting requests.
+    #[serde(rename = "console_rate_limited")]
+    ConsoleRateLimited,
+    /// The console refused the request or failed (its message is in `message`).
+    #[serde(rename = "console_server_error")]
+    ConsoleServerError,
+    /// The console did not answer in time.
+    #[serde(rename = "console_timeout")]
+    ConsoleTimeout,
+    /// The console answered something that does not have the documented shape.
+    #[serde(rename = "console_invalid_response")]
+    ConsoleInvalidResponse,
+    /// A console by that name is already registered.
+    #[serde(rename = "console_exists")]
+    ConsoleExists,
+    /// No console is registered by that name.
+    #[serde(rename = "console_unknown")]
+    ConsoleUnknown,
 }
 
 /// Everything that can go wrong in the core.
@@ -53,9 +98,44 @@ pub enum CoreError {
         /// What was looked for.
         what: String,
     },
+    /// A console call failed; `Display` carries the console's own words.
+    #[error("{0}")]
+    Console(#[from] fabric_ha_console::ConsoleError),
+    /// A console by this name is already registered.
+    #[error("a console named {name:?} is already registered")]
+    ConsoleExists {
+        /// The name.
+        name: String,
+    },
+    /// No console is registered by this name.
+    #[error("no console named {name:?} is registered")]
+    ConsoleUnknown {
+        /// The name.
+        name: String,
+    },
     /// An unexpected condition.
     #[error("{0}")]
     Internal(String),
+}
+
+fn console_code(err: &fabric_ha_console::ConsoleError) -> ErrorCode {
+    use fabric_ha_console::ConsoleError as E;
+    match err {
+        E::Unreachable { .. } => ErrorCode::ConsoleUnreachable,
+        E::TlsUntrusted { .. } => ErrorCode::ConsoleTlsUntrusted,
+        E::Unauthorized { .. } => ErrorCode::ConsoleUnauthorized,
+        E::Forbidden { .. } => ErrorCode::ConsoleForbidden,
+        E::NotAConsole { .. } => ErrorCode::NotAConsole,
+        E::ImportOnly { .. } => ErrorCode::ConsoleImportOnly,
+        E::UnknownEnrollHost { .. } => ErrorCode::UnknownEnrollHost,
+        E::NotFound { .. } => ErrorCode::ConsoleNotFound,
+        E::Conflict { .. } => ErrorCode::ConsoleConflict,
+        E::RateLimited { .. } => ErrorCode::ConsoleRateLimited,
+        E::Server { .. } => ErrorCode::ConsoleServerError,
+        E::Timeout { .. } => ErrorCode::ConsoleTimeout,
+        E::InvalidResponse { .. } => ErrorCode::ConsoleInvalidResponse,
+        E::InvalidInput { .. } => ErrorCode::InvalidInput,
+    }
 }
 
 impl CoreError {
@@ -68,6 +148,9 @@ impl CoreError {
             CoreError::Locked(_) => ErrorCode::Locked,
             CoreError::WrongPassphrase => ErrorCode::WrongPassphrase,
             CoreError::NotFound { .. } => ErrorCode::NotFound,
+            CoreError::Console(e) => console_code(e),
+            CoreError::ConsoleExists { .. } => ErrorCode::ConsoleExists,
+            CoreError::ConsoleUnknown { .. } => ErrorCode::ConsoleUnknown,
             CoreError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -79,6 +162,24 @@ impl CoreError {
                 Some(serde_json::json!({ "field": field, "reason": reason }))
             }
             CoreError::NotFound { what } => Some(serde_json::json!({ "what": what })),
+            CoreError::Console(e) => {
+                let mut details = serde_json::json!({ "fix": e.fix() });
+                if let fabric_ha_console::ConsoleError::Server {
+                    status,
+                    details: Some(more),
+                    ..
+                } = e
+                {
+                    details["status"] = (*status).into();
+                    details["serverDetails"] = more.clone().into();
+                } else if let fabric_ha_console::ConsoleError::Server { status, .. } = e {
+                    details["status"] = (*status).into();
+                }
+                Some(details)
+            }
+            CoreError::ConsoleExists { name } | CoreError::ConsoleUnknown { name } => {
+                Some(serde_json::json!({ "name": name }))
+            }
             _ => None,
         }
     }

@@ -246,7 +246,7 @@ struct Stored {
     artifact: Option<Artifact>,
 }
 
-fn rehydrate(
+pub(crate) fn rehydrate(
     row: &ArtifactRow,
     private_key: Option<&Sensitive<String>>,
 ) -> Result<Artifact, CoreError> {

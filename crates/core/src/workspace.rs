@@ -6,6 +6,7 @@ use std::sync::RwLock;
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_store::{KdfParams, KeySource, KeySourceKind, Store, Vault};
 
+use crate::consoles::ConsoleCache;
 use crate::error::CoreError;
 use crate::info::{AppInfo, SecretsState};
 use crate::paths;
@@ -57,6 +58,7 @@ pub struct Workspace {
     vault: RwLock<VaultState>,
     kdf: KdfParams,
     use_keyring: bool,
+    consoles: ConsoleCache,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -83,6 +85,7 @@ impl Workspace {
             vault: RwLock::new(VaultState::Uninitialized),
             kdf: options.kdf,
             use_keyring: options.use_keyring,
+            consoles: ConsoleCache::default(),
         };
         let state = ws.try_unlock(options.passphrase);
         *ws.vault.write().map_err(|_| poisoned())? = state;
@@ -179,6 +182,11 @@ impl Workspace {
             Ok(VaultState::Uninitialized) => SecretsState::Uninitialized,
             Ok(VaultState::Locked(_)) | Err(_) => SecretsState::Locked,
         }
+    }
+
+    /// The cache of console answers.
+    pub(crate) fn console_cache(&self) -> &ConsoleCache {
+        &self.consoles
     }
 
     /// The workspace folder.

@@ -20,6 +20,7 @@
 //! ```
 
 mod artifacts;
+mod consoles;
 mod db;
 mod error;
 mod inspect;
@@ -29,6 +30,9 @@ mod vault;
 
 pub use artifacts::{
     artifact_secret_prefix, insert_artifact, list_artifacts_in, ArtifactRow, Inserted,
+};
+pub use consoles::{
+    console_secret_id, get_console_in, insert_console, update_console, ConsoleFields, ConsoleRow,
 };
 pub use db::{Store, DB_FILE_NAME};
 pub use error::{SecretError, StoreError};

@@ -54,6 +54,23 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         CREATE INDEX artifacts_by_kind ON artifacts (kind);
         CREATE INDEX artifacts_by_msp ON artifacts (msp_id);",
     ),
+    (
+        3,
+        // Consoles the workspace talks to. The API secret lives in `secrets`, encrypted, under
+        // `console/<id>/api_secret`; the extra CA certificate is public and stays here.
+        // `last_verdict` is the JSON of the last connection test.
+        "CREATE TABLE consoles (
+            id           INTEGER PRIMARY KEY,
+            name         TEXT NOT NULL UNIQUE,
+            region       TEXT NOT NULL,
+            url          TEXT NOT NULL,
+            api_key      TEXT NOT NULL,
+            ca_cert_pem  TEXT,
+            sandbox      INTEGER NOT NULL DEFAULT 0 CHECK (sandbox IN (0, 1)),
+            added_at     TEXT NOT NULL,
+            last_verdict TEXT
+        ) STRICT;",
+    ),
 ];
 
 /// The schema version this build creates and understands.
@@ -128,7 +145,14 @@ mod tests {
             .unwrap();
         assert_eq!(
             tables,
-            ["artifacts", "audit", "meta", "secrets", "settings"]
+            [
+                "artifacts",
+                "audit",
+                "consoles",
+                "meta",
+                "secrets",
+                "settings"
+            ]
         );
     }
 

@@ -4,4 +4,4 @@
  * Stable codes the UI turns into a human sentence and a fix. Adding a variant without a
  * sentence in `ui/src/errors.ts` fails the UI type check.
  */
-export type ErrorCode = "Internal" | "InvalidInput" | "Storage" | "KeyringUnavailable" | "Locked" | "WrongPassphrase" | "NotFound";
+export type ErrorCode = "Internal" | "InvalidInput" | "Storage" | "KeyringUnavailable" | "Locked" | "WrongPassphrase" | "NotFound" | "console_unreachable" | "console_tls_untrusted" | "console_unauthorized" | "console_forbidden" | "not_a_console" | "console_import_only" | "unknown_enroll_host" | "console_not_found" | "console_conflict" | "console_rate_limited" | "console_server_error" | "console_timeout" | "console_invalid_response" | "console_exists" | "console_unknown";

@@ -1,0 +1,403 @@
+//! `fabric-ha console ...`: the consoles this workspace talks to, as the app's Consoles page.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{ArgGroup, Subcommand};
+use fabric_ha_core::consoles::{
+    ComponentStatus, ConsoleAuthInput, ConsoleImportOutcome, ConsoleImportReport, ConsoleInput,
+    ConsoleNode,
+};
+use fabric_ha_core::library::{self, ImportStatus};
+use fabric_ha_core::{CoreError, Sensitive, Workspace};
+
+use crate::print_json;
+
+/// Environment variable the API secret may come from (instead of `--api-secret`).
+pub(crate) const API_SECRET_ENV: &str = "FABRIC_HA_API_SECRET";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConsoleCommand {
+    /// Register a console. The API secret is stored encrypted and never printed; prefer
+    /// --api-secret-stdin or FABRIC_HA_API_SECRET over --api-secret (visible in `ps`).
+    #[command(group(ArgGroup::new("secret").args(["api_secret", "api_secret_stdin"]).required(true)))]
+    Add {
+        /// Display name (unique, up to 64 characters).
+        name: String,
+        /// Console URL as shown in the browser (https://…, or http:// for local consoles).
+        #[arg(long)]
+        url: String,
+        /// Region label, e.g. us-south.
+        #[arg(long, default_value = "")]
+        region: String,
+        /// API key.
+        #[arg(long)]
+        api_key: String,
+        /// API secret (or set FABRIC_HA_API_SECRET).
+        #[arg(long, env = API_SECRET_ENV, hide_env_values = true)]
+        api_secret: Option<String>,
+        /// Read the API secret from standard input (first line).
+        #[arg(long)]
+        api_secret_stdin: bool,
+        /// PEM file of the CA that issued the console's TLS certificate, when it is not
+        /// publicly trusted.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+    },
+    /// List the registered consoles.
+    List {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Test the connection and the key; the verdict says what to fix.
+    Test {
+        /// Console name.
+        name: String,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a console and its stored secret (nothing changes on the console).
+    Remove {
+        /// Console name.
+        name: String,
+    },
+    /// Show the console's nodes (peers, CAs, ordering services) and MSPs with their status.
+    Components {
+        /// Console name.
+        name: String,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export components as the console's UI downloads them: to a file, or into the library.
+    #[command(group(ArgGroup::new("target").args(["out", "to_library"]).required(true)))]
+    Export {
+        /// Console name.
+        name: String,
+        /// Component ids (an ordering service's cluster id exports the whole cluster).
+        #[arg(required = true)]
+        component_ids: Vec<String>,
+        /// Write the console file here (one component).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Import into the local library instead.
+        #[arg(long)]
+        to_library: bool,
+    },
+    /// Import library artifacts (ids, see `artifact list`) or console files into a console.
+    /// Components the console already holds are reported as already present and not sent;
+    /// exit 1 if the console rejected any.
+    Import {
+        /// Console name.
+        name: String,
+        /// Library ids or console files (JSON or bulk zip).
+        #[arg(required = true, value_name = "ARTIFACT_OR_FILE")]
+        items: Vec<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy components from one console to another, never as a duplicate.
+    Copy {
+        /// Source console.
+        from: String,
+        /// Target console.
+        to: String,
+        /// Component ids in the source console.
+        #[arg(required = true)]
+        component_ids: Vec<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read_secret_stdin() -> Result<Sensitive<String>, CoreError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CoreError::Internal(format!("cannot read the API secret from stdin: {e}")))?;
+    let secret = text.lines().next().unwrap_or("").trim_end().to_owned();
+    text.clear();
+    Ok(Sensitive::new(secret))
+}
+
+fn read_ca(path: &Path) -> Result<String, CoreError> {
+    std::fs::read_to_string(path).map_err(|e| CoreError::InvalidInput {
+        field: "--ca-cert".into(),
+        reason: format!("cannot read {}: {e}", path.display()),
+    })
+}
+
+fn status_word(s: ComponentStatus) -> &'static str {
+    match s {
+        ComponentStatus::Running => "running",
+        ComponentStatus::Stopped => "stopped",
+        ComponentStatus::Pending => "pending",
+        ComponentStatus::Unknown => "unknown",
+        ComponentStatus::Undetectable => "undetectable",
+    }
+}
+
+fn print_nodes(title: &str, nodes: &[ConsoleNode]) {
+    println!("{title}");
+    if nodes.is_empty() {
+        println!("  (none)");
+    }
+    for n in nodes {
+        let extra = if n.nodes > 1 {
+            format!(" ({} nodes)", n.nodes)
+        } else {
+            String::new()
+        };
+        println!(
+            "  {:<24} {:<28} {:<12} {:<13} {}{extra}",
+            n.id,
+            n.display_name,
+            n.msp_id.as_deref().unwrap_or("-"),
+            status_word(n.status),
+            n.api_url.as_deref().unwrap_or("")
+        );
+    }
+}
+
+/// Prints an import report; success when nothing was rejected.
+pub(crate) fn print_import(
+    report: &ConsoleImportReport,
+    json: bool,
+) -> Result<ExitCode, CoreError> {
+    if json {
+        print_json(report)?;
+    } else {
+        for i in &report.items {
+            match i.outcome {
+                ConsoleImportOutcome::Imported => println!(
+                    "imported         {} ({}) as {}",
+                    i.display_name,
+                    i.kind,
+                    i.component_id.as_deref().unwrap_or("?")
+                ),
+                ConsoleImportOutcome::AlreadyPresent => println!(
+                    "already present  {} ({}) as {}",
+                    i.display_name,
+                    i.kind,
+                    i.component_id.as_deref().unwrap_or("?")
+                ),
+                ConsoleImportOutcome::Rejected => println!(
+                    "rejected         {} ({}): {}",
+                    i.display_name,
+                    i.kind,
+                    i.message.as_deref().unwrap_or("")
+                ),
+            }
+        }
+    }
+    Ok(if report.all_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub(crate) fn run(
+    cmd: ConsoleCommand,
+    open: impl FnOnce() -> Result<Workspace, CoreError>,
+) -> Result<ExitCode, CoreError> {
+    match cmd {
+        ConsoleCommand::Add {
+            name,
+            url,
+            region,
+            api_key,
+            api_secret,
+            api_secret_stdin,
+            ca_cert,
+        } => {
+            let api_secret = match (api_secret_stdin, api_secret) {
+                (true, _) => read_secret_stdin()?,
+                (false, Some(s)) => Sensitive::new(s),
+                (false, None) => {
+                    return Err(CoreError::InvalidInput {
+                        field: "--api-secret".into(),
+                        reason: "give --api-secret, --api-secret-stdin or FABRIC_HA_API_SECRET"
+                            .into(),
+                    })
+                }
+            };
+            let ca_cert_pem = ca_cert.as_deref().map(read_ca).transpose()?;
+            let summary = open()?.add_console(ConsoleInput {
+                name,
+                region,
+                url,
+                auth: Some(ConsoleAuthInput::ApiKey {
+                    api_key,
+                    api_secret,
+                }),
+                ca_cert_pem,
+            })?;
+            println!(
+                "added console {} ({}); run `fabric-ha console test {}` to check it",
+                summary.name, summary.url, summary.name
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ConsoleCommand::List { json } => {
+            let list = open()?.consoles()?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for c in &list {
+                    let mut notes = Vec::new();
+                    if c.sandbox {
+                        notes.push("sandbox");
+                    }
+                    if !c.encrypted {
+                        notes.push("not encrypted");
+                    }
+                    let verdict = c
+                        .last_verdict
+                        .as_ref()
+                        .map_or("untested", |v| v.code.as_str());
+                    println!(
+                        "{:<24} {:<12} {:<40} {:<14} {}",
+                        c.name,
+                        if c.region.is_empty() { "-" } else { &c.region },
+                        c.url,
+                        verdict,
+                        notes.join(", ")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ConsoleCommand::Test { name, json } => {
+            let verdict = open()?.test_console(&name)?;
+            if json {
+                print_json(&verdict)?;
+            } else {
+                println!("{}: {}", verdict.code, verdict.sentence);
+                if let Some(fix) = &verdict.fix {
+                    println!("fix: {fix}");
+                }
+                if let Some(v) = &verdict.version {
+                    println!("console version: {v}");
+                }
+            }
+            Ok(if verdict.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        ConsoleCommand::Remove { name } => {
+            open()?.remove_console(&name)?;
+            println!("removed console {name}");
+            Ok(ExitCode::SUCCESS)
+        }
+        ConsoleCommand::Components { name, json } => {
+            let c = open()?.console_components(&name)?;
+            if json {
+                print_json(&c)?;
+            } else {
+                print_nodes("Peers", &c.peers);
+                print_nodes("Certificate Authorities", &c.cas);
+                print_nodes("Ordering services", &c.orderers);
+                println!("Organizations");
+                if c.msps.is_empty() {
+                    println!("  (none)");
+                }
+                for m in &c.msps {
+                    println!("  {:<24} {:<28} {}", m.id, m.display_name, m.msp_id);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ConsoleCommand::Export {
+            name,
+            component_ids,
+            out,
+            to_library,
+        } => {
+            let ws = open()?;
+            if to_library {
+                let report = ws.console_export_to_library(&name, &component_ids)?;
+                for f in &report.files {
+                    let status = match f.status {
+                        ImportStatus::Accepted => "accepted",
+                        ImportStatus::AcceptedWithWarnings => "accepted with warnings",
+                        ImportStatus::Rejected => "rejected",
+                    };
+                    println!("{}: {status}", f.file);
+                    f.findings.iter().for_each(|x| println!("  {x}"));
+                    for a in &f.artifacts {
+                        println!("  {} {}", a.id, a.display_name);
+                    }
+                }
+                return Ok(if report.all_accepted() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                });
+            }
+            let (Some(out), [id]) = (out, component_ids.as_slice()) else {
+                return Err(CoreError::InvalidInput {
+                    field: "COMPONENT_ID".into(),
+                    reason: "--out writes one component's file; give exactly one id".into(),
+                });
+            };
+            let export = ws.console_export(&name, id)?;
+            library::write_export(&out, &export)?;
+            eprintln!("wrote {} ({})", out.display(), export.file_name);
+            Ok(ExitCode::SUCCESS)
+        }
+        ConsoleCommand::Import { name, items, json } => {
+            let ws = open()?;
+            let (files, ids): (Vec<String>, Vec<String>) =
+                items.into_iter().partition(|i| Path::new(i).is_file());
+            let mut report = if ids.is_empty() {
+                ConsoleImportReport {
+                    console: name.clone(),
+                    items: Vec::new(),
+                }
+            } else {
+                ws.console_import(&name, &ids)?
+            };
+            if !files.is_empty() {
+                let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+                let mut readable = Vec::new();
+                for read in library::read_paths(&paths) {
+                    match read {
+                        Ok(file) => readable.push(file),
+                        Err(refused) => {
+                            return Err(CoreError::InvalidInput {
+                                field: refused.file,
+                                reason: refused
+                                    .findings
+                                    .iter()
+                                    .map(|f| f.message.clone())
+                                    .collect::<Vec<_>>()
+                                    .join("; "),
+                            })
+                        }
+                    }
+                }
+                report
+                    .items
+                    .extend(ws.console_import_files(&name, readable)?.items);
+            }
+            print_import(&report, json)
+        }
+        ConsoleCommand::Copy {
+            from,
+            to,
+            component_ids,
+            json,
+        } => {
+            let report = open()?.console_copy(&from, &to, &component_ids)?;
+            print_import(&report, json)
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! `fabric-ha sandbox`: three loopback test consoles, one per region, to try every feature
+//! without a cluster.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use fabric_ha_core::consoles::{ConsoleAuthInput, ConsoleInput};
+use fabric_ha_core::{CoreError, Sensitive, Workspace};
+use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
+
+/// Regions of the sandbox when none are given.
+pub(crate) const DEFAULT_REGIONS: &str = "us-south,eu-de,jp-tok";
+/// Time a created peer takes to start on a sandbox console.
+const DEPLOY_DELAY: Duration = Duration::from_secs(5);
+
+/// The console name of a sandbox region.
+fn console_name(region: &str) -> String {
+    format!("sandbox-{region}")
+}
+
+fn parse_regions(regions: &str) -> Result<Vec<String>, CoreError> {
+    let list: Vec<String> = regions
+        .split(',')
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty())
+        .collect();
+    let invalid = |reason: &str| CoreError::InvalidInput {
+        field: "--regions".into(),
+        reason: reason.into(),
+    };
+    if list.len() != 3 {
+        return Err(invalid("give three region names, separated by commas"));
+    }
+    if list.iter().any(|r| {
+        !r.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    }) {
+        return Err(invalid(
+            "region names may hold letters, digits, '-' and '_' only",
+        ));
+    }
+    for (i, r) in list.iter().enumerate() {
+        if list[..i].contains(r) {
+            return Err(invalid("region names must differ"));
+        }
+    }
+    Ok(list)
+}
+
+/// Waits for Ctrl-C (or SIGTERM on Unix).
+fn wait_for_stop() -> Result<(), CoreError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CoreError::Internal(format!("cannot wait for signals: {e}")))?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = signal(SignalKind::terminate())
+                .map_err(|e| CoreError::Internal(format!("cannot watch SIGTERM: {e}")))?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r.map_err(|e| CoreError::Internal(e.to_string())),
+                _ = term.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c()
+                .await
+                .map_err(|e| CoreError::Internal(e.to_string()))
+        }
+    })
+}
+
+/// Runs the sandbox in the foreground until Ctrl-C / SIGTERM.
+pub(crate) fn run(
+    register: bool,
+    regions: &str,
+    open: impl FnOnce() -> Result<Workspace, CoreError>,
+) -> Result<ExitCode, CoreError> {
+    let regions = parse_regions(regions)?;
+    let ws = if register { Some(open()?) } else { None };
+    let ca_dir = std::env::temp_dir().join(format!("fabric-ha-sandbox-{}", std::process::id()));
+    std::fs::create_dir_all(&ca_dir)
+        .map_err(|e| CoreError::Storage(format!("cannot create {}: {e}", ca_dir.display())))?;
+
+    let mut consoles: Vec<(String, TestConsole)> = Vec::new();
+    let mut registered: Vec<String> = Vec::new();
+    let outcome = (|| -> Result<(), CoreError> {
+        for region in &regions {
+            let console = TestConsole::start_blocking(TestConsoleConfig {
+                name: region.clone(),
+                deploy_delay: DEPLOY_DELAY,
+                ..TestConsoleConfig::default()
+            })
+            .map_err(|e| CoreError::Internal(format!("cannot start the {region} console: {e}")))?;
+            let (key, secret) = console.manager_key();
+            let ca = console.ca_cert_pem().unwrap_or_default();
+            let ca_path: PathBuf = ca_dir.join(format!("{region}-ca.pem"));
+            std::fs::write(&ca_path, &ca).map_err(|e| {
+                CoreError::Storage(format!("cannot write {}: {e}", ca_path.display()))
+            })?;
+            println!("{}", console_name(region));
+            println!("  region      {region}");
+            println!("  url         {}", console.url());
+            println!("  api key     {key}");
+            println!("  api secret  {secret}");
+            println!("  ca cert     {}", ca_path.display());
+            if let Some(ws) = &ws {
+                ws.add_sandbox_console(ConsoleInput {
+                    name: console_name(region),
+                    region: region.clone(),
+                    url: console.url(),
+                    auth: Some(ConsoleAuthInput::ApiKey {
+                        api_key: key,
+                        api_secret: Sensitive::new(secret),
+                    }),
+                    ca_cert_pem: Some(ca),
+                })?;
+                registered.push(console_name(region));
+                println!("  registered  as console {}", console_name(region));
+            }
+            consoles.push((region.clone(), console));
+        }
+        println!(
+            "sandbox ready (Ctrl-C to stop{})",
+            if register { " and unregister" } else { "" }
+        );
+        wait_for_stop()
+    })();
+
+    let mut cleanup_error = None;
+    if let Some(ws) = &ws {
+        for name in &registered {
+            if let Err(e) = ws.remove_console(name) {
+                cleanup_error.get_or_insert(e);
+            }
+        }
+    }
+    for (_, console) in consoles {
+        console.shutdown_blocking();
+    }
+    let _ = std::fs::remove_dir_all(&ca_dir);
+    outcome?;
+    if let Some(e) = cleanup_error {
+        return Err(e);
+    }
+    eprintln!("sandbox stopped");
+    Ok(ExitCode::SUCCESS)
+}

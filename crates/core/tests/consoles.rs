@@ -1,0 +1,495 @@
+//! Consoles against real test consoles (`fabric-ha-testbed`): the registry with encrypted
+//! secrets, connection tests, live tiles, and moving components between consoles without
+//! duplicates.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::path::Path;
+
+use fabric_ha_artifacts::testdata::Pki;
+use fabric_ha_core::consoles::{
+    ComponentStatus, ConsoleAuthInput, ConsoleImportOutcome, ConsoleImportReport, ConsoleInput,
+};
+use fabric_ha_core::{CoreError, ErrorCode, IpcError, OpenOptions, Sensitive, Workspace};
+use fabric_ha_store::KdfParams;
+use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
+use serde_json::Value;
+
+fn workspace(dir: &Path) -> Workspace {
+    Workspace::open(OpenOptions {
+        data_dir: dir.to_path_buf(),
+        passphrase: Some(Sensitive::new("console tests".to_owned())),
+        use_keyring: false,
+        kdf: KdfParams::insecure_fast(),
+    })
+    .unwrap()
+}
+
+fn start(name: &str) -> TestConsole {
+    TestConsole::start_blocking(TestConsoleConfig {
+        name: name.to_owned(),
+        ..TestConsoleConfig::default()
+    })
+    .unwrap()
+}
+
+fn input(name: &str, tc: &TestConsole, key: (String, String)) -> ConsoleInput {
+    ConsoleInput {
+        name: name.to_owned(),
+        region: name.to_owned(),
+        url: tc.url(),
+        auth: Some(ConsoleAuthInput::ApiKey {
+            api_key: key.0,
+            api_secret: Sensitive::new(key.1),
+        }),
+        ca_cert_pem: tc.ca_cert_pem(),
+    }
+}
+
+/// Every file of the workspace folder (database, WAL, logs), concatenated.
+fn all_bytes(dir: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in walk(dir) {
+        out.extend(std::fs::read(entry).unwrap_or_default());
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Records per type in a test console.
+fn count_types(tc: &TestConsole) -> Vec<(String, usize)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for c in tc.components() {
+        *counts
+            .entry(c["type"].as_str().unwrap().to_owned())
+            .or_insert(0) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+fn outcomes(report: &ConsoleImportReport) -> Vec<ConsoleImportOutcome> {
+    report.items.iter().map(|i| i.outcome).collect()
+}
+
+fn lib_ids(ws: &Workspace, files: Vec<(String, Vec<u8>)>) -> Vec<String> {
+    let report = ws.import_files(files).unwrap();
+    assert!(report.all_accepted(), "{report:?}");
+    report
+        .files
+        .iter()
+        .flat_map(|f| f.artifacts.iter().map(|a| a.id.clone()))
+        .collect()
+}
+
+fn json_file(name: &str, v: &Value) -> (String, Vec<u8>) {
+    (name.to_owned(), v.to_string().into_bytes())
+}
+
+#[test]
+fn three_consoles_export_import_and_rerun_hold_one_copy_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let consoles = [start("us-south"), start("eu-de"), start("jp-tok")];
+    let names = ["us-south", "eu-de", "jp-tok"];
+    for (name, tc) in names.iter().zip(&consoles) {
+        ws.add_console(input(name, tc, tc.manager_key())).unwrap();
+    }
+
+    // Region 1 holds the organisation's CA, MSP and peer.
+    let pki = Pki::new();
+    let seed = lib_ids(
+        &ws,
+        vec![
+            json_file("Org1 CA_ca.json", &pki.ca_v3()),
+            json_file("Org1 MSP_msp.json", &pki.msp()),
+            json_file("Org1 Peer 1_peer.json", &pki.peer_v3()),
+        ],
+    );
+    let report = ws.console_import("us-south", &seed).unwrap();
+    assert_eq!(outcomes(&report), [ConsoleImportOutcome::Imported; 3]);
+
+    // Its tiles.
+    let tiles = ws.console_components("us-south").unwrap();
+    assert_eq!(
+        (tiles.cas.len(), tiles.peers.len(), tiles.msps.len()),
+        (1, 1, 1)
+    );
+    assert!(tiles.orderers.is_empty());
+    let (ca, peer, msp) = (&tiles.cas[0], &tiles.peers[0], &tiles.msps[0]);
+    assert_eq!(peer.msp_id.as_deref(), Some("org1msp"));
+    assert!(peer.imported);
+    assert!(peer.cert_expires_at.is_some());
+    assert_eq!(msp.msp_id, "org1msp");
+    assert!(msp.root_certs >= 1);
+
+    // Status: an imported peer the console cannot reach is "unknown", then "running".
+    assert_eq!(peer.status, ComponentStatus::Unknown);
+    consoles[0].set_reachable(&peer.id, true);
+    let cached = ws.console_components("us-south").unwrap();
+    assert_eq!(cached, tiles, "answers are reused for 20 s");
+
+    // Export CA + MSP + peer from region 1: a file as the console writes it ...
+    let file = ws.console_export("us-south", &peer.id).unwrap();
+    assert_eq!(file.file_name, "Org1 Peer 1_peer.json");
+    let exported: Value = serde_json::from_slice(file.bytes.expose()).unwrap();
+    assert_eq!(exported["id"], peer.id.as_str());
+    assert_eq!(exported["type"], "fabric-peer");
+    assert!(exported["msp"]["component"]["ecert"].is_string());
+    assert!(!String::from_utf8_lossy(file.bytes.expose()).contains("_parsed"));
+    // ... and into the library.
+    let ids = [ca.id.clone(), msp.id.clone(), peer.id.clone()];
+    let exported = ws.console_export_to_library("us-south", &ids).unwrap();
+    assert!(exported.all_accepted(), "{exported:?}");
+    let library_ids: Vec<String> = exported
+        .files
+        .iter()
+        .flat_map(|f| f.artifacts.iter().map(|a| a.id.clone()))
+        .collect();
+    assert_eq!(library_ids.len(), 3);
+
+    // Import into regions 2 and 3, then run it again.
+    for name in ["eu-de", "jp-tok"] {
+        let first = ws.console_import(name, &library_ids).unwrap();
+        assert_eq!(
+            outcomes(&first),
+            [ConsoleImportOutcome::Imported; 3],
+            "{first:?}"
+        );
+        let again = ws.console_import(name, &library_ids).unwrap();
+        assert_eq!(outcomes(&again), [ConsoleImportOutcome::AlreadyPresent; 3]);
+        for (a, b) in first.items.iter().zip(&again.items) {
+            assert_eq!(a.component_id, b.component_id);
+            assert_eq!(
+                b.message.as_deref(),
+                Some(format!("already present as {}", b.component_id.as_deref().unwrap()).as_str())
+            );
+        }
+    }
+    // The seed files and a copy between consoles find the same components too.
+    assert_eq!(
+        outcomes(&ws.console_import("eu-de", &seed).unwrap()),
+        [ConsoleImportOutcome::AlreadyPresent; 3]
+    );
+    let copy = ws.console_copy("us-south", "jp-tok", &ids).unwrap();
+    assert_eq!(outcomes(&copy), [ConsoleImportOutcome::AlreadyPresent; 3]);
+
+    let one_each = vec![
+        ("fabric-ca".to_owned(), 1),
+        ("fabric-peer".to_owned(), 1),
+        ("msp".to_owned(), 1),
+    ];
+    for tc in &consoles {
+        assert_eq!(count_types(tc), one_each);
+    }
+    // The imported peer keeps its certificates in the other regions.
+    let peer_there = consoles[1]
+        .components()
+        .into_iter()
+        .find(|c| c["type"] == "fabric-peer")
+        .unwrap();
+    assert_eq!(peer_there["api_url"], pki.peer_v3()["api_url"]);
+
+    for tc in consoles {
+        tc.shutdown_blocking();
+    }
+}
+
+#[test]
+fn add_test_remove_keeps_the_secret_encrypted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let tc = start("secrets");
+    let (key, secret) = tc.manager_key();
+
+    let added = ws
+        .add_console(input("Region 1", &tc, (key.clone(), secret.clone())))
+        .unwrap();
+    assert_eq!(added.api_key, key);
+    assert!(added.encrypted);
+    assert!(added.has_extra_ca);
+    assert!(!added.sandbox);
+    assert!(added.last_verdict.is_none());
+    assert!(!format!("{added:?}").contains(&secret));
+
+    let verdict = ws.test_console("Region 1").unwrap();
+    assert_eq!(verdict.code, "ready", "{verdict:?}");
+    assert!(verdict.ok);
+    assert_eq!(verdict.import_only, Some(false));
+    assert_eq!(verdict.auth_scheme.as_deref(), Some("couchdb"));
+    let listed = ws.consoles().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].last_verdict.as_ref(), Some(&verdict));
+
+    // A wrong secret: a verdict, not an error.
+    ws.update_console(
+        "Region 1",
+        input("Region 1", &tc, (key.clone(), "wrong-secret".into())),
+    )
+    .unwrap();
+    let bad = ws.test_console("Region 1").unwrap();
+    assert_eq!(bad.code, "console_unauthorized");
+    assert!(!bad.ok);
+    assert!(bad.fix.is_some());
+    // A components call with it is a typed error carrying the fix.
+    let err: IpcError = ws.console_components("Region 1").unwrap_err().into();
+    assert_eq!(err.code, ErrorCode::ConsoleUnauthorized);
+    assert!(err.details.unwrap()["fix"]
+        .as_str()
+        .unwrap()
+        .contains("API key"));
+
+    // Edit without auth keeps the stored (restored) credentials.
+    ws.update_console("Region 1", input("Region 1", &tc, (key, secret.clone())))
+        .unwrap();
+    let mut renamed = input("Region One", &tc, tc.manager_key());
+    renamed.auth = None;
+    renamed.region = "us-south".into();
+    let summary = ws.update_console("Region 1", renamed).unwrap();
+    assert_eq!(summary.region, "us-south");
+    assert_eq!(ws.test_console("Region One").unwrap().code, "ready");
+
+    // The plaintext secret is nowhere in the workspace folder.
+    let bytes = all_bytes(tmp.path());
+    assert!(!contains(&bytes, secret.as_bytes()));
+    assert!(!contains(&bytes, b"wrong-secret"));
+    let secret_ids = ws.with_vault(|v, s| Ok(v.ids(s).unwrap())).unwrap();
+    assert_eq!(
+        secret_ids
+            .iter()
+            .filter(|i| i.starts_with("console/"))
+            .count(),
+        1
+    );
+
+    ws.remove_console("Region One").unwrap();
+    assert!(ws.consoles().unwrap().is_empty());
+    let secret_ids = ws.with_vault(|v, s| Ok(v.ids(s).unwrap())).unwrap();
+    assert!(!secret_ids.iter().any(|i| i.starts_with("console/")));
+    assert!(matches!(
+        ws.remove_console("Region One"),
+        Err(CoreError::ConsoleUnknown { .. })
+    ));
+    tc.shutdown_blocking();
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let tc = start("bad-input");
+    ws.add_console(input("one", &tc, tc.manager_key())).unwrap();
+    let before = ws.consoles().unwrap();
+    let secrets_before = ws.with_vault(|v, s| Ok(v.ids(s).unwrap())).unwrap();
+
+    let base = || input("two", &tc, tc.manager_key());
+    let field_of = |r: Result<_, CoreError>| match r {
+        Err(CoreError::InvalidInput { field, .. }) => field,
+        other => panic!("expected InvalidInput, got {other:?}"),
+    };
+    let mut cases: Vec<(ConsoleInput, &str)> = Vec::new();
+    let mut i = base();
+    i.name = "  ".into();
+    cases.push((i, "name"));
+    let mut i = base();
+    i.name = "x".repeat(65);
+    cases.push((i, "name"));
+    let mut i = base();
+    i.region = "a\u{7}b".into();
+    cases.push((i, "region"));
+    let mut i = base();
+    i.url = "ftp://127.0.0.1".into();
+    cases.push((i, "url"));
+    let mut i = base();
+    i.url = "console.example.com".into();
+    cases.push((i, "url"));
+    let mut i = base();
+    i.ca_cert_pem = Some("not a certificate".into());
+    cases.push((i, "caCertPem"));
+    let mut i = base();
+    i.auth = None;
+    cases.push((i, "auth"));
+    let mut i = base();
+    i.auth = Some(ConsoleAuthInput::ApiKey {
+        api_key: "a:b".into(),
+        api_secret: Sensitive::new("s".into()),
+    });
+    cases.push((i, "apiKey"));
+    let mut i = base();
+    i.auth = Some(ConsoleAuthInput::ApiKey {
+        api_key: "key".into(),
+        api_secret: Sensitive::new(String::new()),
+    });
+    cases.push((i, "apiSecret"));
+    for (case, field) in cases {
+        assert_eq!(field_of(ws.add_console(case.clone())), field, "{case:?}");
+        // On edit, no auth means "keep the stored credentials".
+        if field != "auth" {
+            assert_eq!(field_of(ws.update_console("one", case)), field);
+        }
+    }
+    assert!(matches!(
+        ws.add_console(input("one", &tc, tc.manager_key())),
+        Err(CoreError::ConsoleExists { .. })
+    ));
+    assert!(matches!(
+        ws.update_console("nope", base()),
+        Err(CoreError::ConsoleUnknown { .. })
+    ));
+    assert!(matches!(
+        ws.console_components("nope"),
+        Err(CoreError::ConsoleUnknown { .. })
+    ));
+    assert_eq!(ws.consoles().unwrap(), before);
+    assert_eq!(
+        ws.with_vault(|v, s| Ok(v.ids(s).unwrap())).unwrap(),
+        secrets_before
+    );
+    tc.shutdown_blocking();
+}
+
+#[test]
+fn a_password_creates_an_api_key_that_is_stored_instead() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let tc = TestConsole::start_blocking(TestConsoleConfig {
+        bootstrap_user: Some((
+            "admin@example.com".into(),
+            "bootstrap-password-canary".into(),
+        )),
+        ..TestConsoleConfig::default()
+    })
+    .unwrap();
+    let mut i = input("fresh", &tc, tc.manager_key());
+    i.auth = Some(ConsoleAuthInput::Password {
+        username: "admin@example.com".into(),
+        password: Sensitive::new("bootstrap-password-canary".into()),
+    });
+    let added = ws.add_console(i).unwrap();
+    assert_ne!(added.api_key, "admin@example.com");
+    assert_ne!(added.api_key, tc.manager_key().0);
+    assert_eq!(ws.test_console("fresh").unwrap().code, "ready");
+    assert!(!contains(
+        &all_bytes(tmp.path()),
+        b"bootstrap-password-canary"
+    ));
+
+    // A wrong password adds nothing.
+    let mut i = input("fresh2", &tc, tc.manager_key());
+    i.auth = Some(ConsoleAuthInput::Password {
+        username: "admin@example.com".into(),
+        password: Sensitive::new("nope".into()),
+    });
+    let err = ws.add_console(i).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ConsoleUnauthorized, "{err}");
+    assert_eq!(ws.consoles().unwrap().len(), 1);
+    tc.shutdown_blocking();
+}
+
+#[test]
+fn refusals_carry_the_console_message_and_identities_stay_home() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let tc = start("reader");
+    ws.add_console(input("read-only", &tc, tc.reader_key()))
+        .unwrap();
+    let pki = Pki::new();
+    let ids = lib_ids(
+        &ws,
+        vec![
+            json_file("Org1 MSP_msp.json", &pki.msp()),
+            json_file("Org1 Admin_identity.json", &pki.identity()),
+        ],
+    );
+    let report = ws.console_import("read-only", &ids).unwrap();
+    assert_eq!(
+        outcomes(&report),
+        [
+            ConsoleImportOutcome::Rejected,
+            ConsoleImportOutcome::Rejected
+        ]
+    );
+    assert!(!report.all_ok());
+    let msp = report.items.iter().find(|i| i.kind == "msp").unwrap();
+    assert!(
+        msp.message.as_deref().unwrap().contains("Unauthorized"),
+        "{msp:?}"
+    );
+    let identity = report.items.iter().find(|i| i.kind == "identity").unwrap();
+    assert!(identity.message.as_deref().unwrap().contains("wallet"));
+    assert!(tc.components().is_empty());
+
+    // Files straight from disk: an invalid one is refused before anything is sent.
+    let report = ws
+        .console_import_files("read-only", vec![("broken.json".into(), b"{".to_vec())])
+        .unwrap();
+    assert_eq!(outcomes(&report), [ConsoleImportOutcome::Rejected]);
+    assert!(report.items[0]
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("broken.json"));
+    tc.shutdown_blocking();
+}
+
+#[test]
+fn an_ordering_service_is_one_tile_and_exports_as_the_cluster_array() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let (a, b) = (start("os-a"), start("os-b"));
+    ws.add_console(input("a", &a, a.manager_key())).unwrap();
+    ws.add_console(input("b", &b, b.writer_key())).unwrap();
+    let pki = Pki::new();
+    let report = ws
+        .console_import_files(
+            "a",
+            vec![json_file("OS_orderer.json", &pki.orderer_cluster())],
+        )
+        .unwrap();
+    let nodes = report.items.len();
+    assert!(nodes >= 2, "{report:?}");
+    assert!(report.all_ok(), "{report:?}");
+
+    let tiles = ws.console_components("a").unwrap();
+    assert_eq!(tiles.orderers.len(), 1);
+    let cluster = &tiles.orderers[0];
+    assert_eq!(cluster.nodes as usize, nodes);
+
+    let file = ws.console_export("a", &cluster.id).unwrap();
+    assert!(file.file_name.ends_with("_orderer.json"));
+    let value: Value = serde_json::from_slice(file.bytes.expose()).unwrap();
+    assert_eq!(value.as_array().unwrap().len(), nodes);
+
+    let copy = ws
+        .console_copy("a", "b", std::slice::from_ref(&cluster.id))
+        .unwrap();
+    assert_eq!(outcomes(&copy), vec![ConsoleImportOutcome::Imported; nodes]);
+    let again = ws
+        .console_copy("a", "b", std::slice::from_ref(&cluster.id))
+        .unwrap();
+    assert_eq!(
+        outcomes(&again),
+        vec![ConsoleImportOutcome::AlreadyPresent; nodes]
+    );
+    assert_eq!(b.components().len(), nodes);
+    assert!(matches!(
+        ws.console_export("a", "nothing-here"),
+        Err(CoreError::NotFound { .. })
+    ));
+    a.shutdown_blocking();
+    b.shutdown_blocking();
+}
