@@ -3,7 +3,12 @@
 //! [`console`] is an in-memory Fabric Operations Console REST API (the `/ak/api/v3` automation
 //! routes): API keys and roles, the console's validation messages, derived ids, rate limits, a
 //! peer deploy life cycle, TLS with a generated CA, and injected faults.
+//!
+//! [`ca`] is an in-memory Fabric CA server with two CA names (`ca` and `tlsca`) on one TLS
+//! endpoint: `cainfo`, enroll, register and identities, real P-256 X.509 v3 certificates with
+//! Fabric's Node OU and attribute extension, and token checks as strict as Fabric CA's.
 
+pub mod ca;
 pub mod console;
 mod net;
 mod tls;

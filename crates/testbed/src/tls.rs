@@ -53,6 +53,17 @@ pub(crate) fn generate(label: &str) -> io::Result<ServerTls> {
 
     let chain: Vec<CertificateDer<'static>> = vec![leaf_cert.der().clone(), ca_cert.der().clone()];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    Ok(ServerTls {
+        ca_pem: ca_cert.pem(),
+        acceptor: acceptor(chain, key)?,
+    })
+}
+
+/// An acceptor presenting `chain` (leaf first) with `key`, over the `ring` provider.
+pub(crate) fn acceptor(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> io::Result<TlsAcceptor> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -61,10 +72,7 @@ pub(crate) fn generate(label: &str) -> io::Result<ServerTls> {
         .with_single_cert(chain, key)
         .map_err(pki_error)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(ServerTls {
-        ca_pem: ca_cert.pem(),
-        acceptor: TlsAcceptor::from(Arc::new(config)),
-    })
+    Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
 /// A self-signed X.509 v3 certificate for `common_name`, as base64 of its PEM: stands in for
