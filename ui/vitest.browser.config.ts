@@ -7,6 +7,9 @@ export default defineConfig({
     include: ["tests/browser/**/*.test.ts"],
     environment: "node",
     testTimeout: 60_000,
+    // Lazy pages and panels load their chunk and styles first: wait as long as playwright's
+    // own default (10 s) instead of expect.poll's 1 s, so a busy 2-core machine does not flake.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 240_000,
     // One Chromium at a time: the machine has two cores.
     fileParallelism: false,

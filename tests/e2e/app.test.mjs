@@ -226,3 +226,52 @@ test("drag and drop from another application imports the files and reports each 
   const listed = JSON.parse(cli("artifact", "list", "--json")).map((i) => i.kind);
   assert.ok(listed.includes("msp") && listed.includes("orderer"), "the dropped files reached the workspace");
 });
+
+// Issue #4: three sandbox consoles side by side; a component copied from one region's column to
+// another's lands there once, and a second copy reports "already present".
+test("all regions: three sandbox consoles side by side; copy a CA across without duplicates", async () => {
+  const sandbox = spawn(CLI, ["--data-dir", home, "sandbox", "--register"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    await lines(sandbox)("sandbox ready", 60_000);
+    const names = JSON.parse(cli("console", "list", "--json")).map((c) => c.name).sort();
+    assert.equal(names.length, 3, "the sandbox registered three consoles");
+    const [source, target] = ["sandbox-us-south", "sandbox-eu-de"];
+    assert.ok(names.includes(source) && names.includes(target), `consoles: ${names}`);
+    cli("console", "import", source, join(corpus, "good", "ca-v3.json"), join(corpus, "good", "msp-v3.json"));
+
+    await browser.keys("Escape");
+    await go("Consoles");
+    await (await browser.$('[data-testid="consoles-tab-regions"]')).click();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="region-column"]')).length === 3, {
+      timeout: 20_000,
+      timeoutMsg: "the all-regions view did not show three columns",
+    });
+    const column = (name) => browser.$(`[data-testid="region-column"][data-console="${name}"]`);
+    const caTile = await (await column(source)).$('[data-testid="region-tile"][data-kind="ca"]');
+    await caTile.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the source column never showed its CA" });
+    assert.ok(await (await column(source)).$('[data-testid="region-tile"][data-kind="msp"]').isExisting());
+    assert.equal((await (await column(target)).$$('[data-testid="region-tile"]')).length, 0);
+
+    const caName = await caTile.getAttribute("data-name");
+    const copyOnce = async () => {
+      await (await caTile.$(`[aria-label="Actions for ${caName}"]`)).click();
+      const item = await browser.$(`button*=Copy to ${target}`);
+      await item.waitForClickable({ timeout: 10_000 });
+      await item.click();
+      const row = await browser.$(`[data-testid="console-import-item"][data-name="${caName}"]`);
+      await row.waitForDisplayed({ timeout: 20_000 });
+      const outcome = await row.getAttribute("data-outcome");
+      await browser.keys("Escape");
+      return outcome;
+    };
+    assert.equal(await copyOnce(), "imported");
+    assert.equal(await copyOnce(), "alreadyPresent");
+    const held = JSON.parse(cli("console", "components", target, "--json"));
+    assert.equal(held.cas.length, 1, "the target console holds the CA exactly once");
+    assert.equal(held.cas[0].displayName, caName);
+  } finally {
+    sandbox.kill("SIGTERM");
+  }
+});

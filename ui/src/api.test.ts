@@ -2,6 +2,16 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { describe, expect, it } from "vitest";
 import {
   appInfo,
+  consoleAdd,
+  consoleComponents,
+  consoleCopy,
+  consoleExportDialog,
+  consoleExportToLibrary,
+  consoleImport,
+  consoleList,
+  consoleRemove,
+  consoleTest,
+  consoleUpdate,
   doctor,
   getSettings,
   libraryExportDialog,
@@ -61,6 +71,43 @@ describe("api", () => {
       ["library_export_dialog", { ids: ["i1"], includePrivateKeys: true, format: "auto" }],
       ["library_export_dialog", { ids: [], includePrivateKeys: false, format: "zip" }],
       ["library_remove", { ids: ["p1", "p2"] }],
+    ]);
+  });
+
+  it("calls the console commands with the contract's arguments", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    const input = {
+      name: "Dallas",
+      region: "us-south",
+      url: "https://c.example.com",
+      auth: { kind: "apiKey" as const, apiKey: "k", apiSecret: "s" },
+      caCertPem: null,
+    };
+    await consoleList();
+    await consoleAdd(input);
+    await consoleUpdate("Dallas", { ...input, auth: null });
+    await consoleRemove("Dallas");
+    await consoleTest("Dallas");
+    await consoleComponents("Dallas");
+    await consoleExportToLibrary("Dallas", ["org1ca"]);
+    await consoleExportDialog("Dallas", "org1ca");
+    await consoleImport("Tokyo", ["lib-ca-org1"]);
+    await consoleCopy("Dallas", "Tokyo", ["org1peer0"]);
+    expect(calls).toEqual([
+      ["console_list", {}],
+      ["console_add", { input }],
+      ["console_update", { name: "Dallas", input: { ...input, auth: null } }],
+      ["console_remove", { name: "Dallas" }],
+      ["console_test", { name: "Dallas" }],
+      ["console_components", { name: "Dallas" }],
+      ["console_export_to_library", { name: "Dallas", componentIds: ["org1ca"] }],
+      ["console_export_dialog", { name: "Dallas", componentId: "org1ca" }],
+      ["console_import", { name: "Tokyo", artifactIds: ["lib-ca-org1"] }],
+      ["console_copy", { from: "Dallas", to: "Tokyo", componentIds: ["org1peer0"] }],
     ]);
   });
 

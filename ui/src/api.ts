@@ -3,6 +3,11 @@
 // Arguments are camelCase, as Tauri expects; failures reject with an `IpcError`.
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { ConnectionVerdict } from "./bindings/ConnectionVerdict";
+import type { ConsoleComponents } from "./bindings/ConsoleComponents";
+import type { ConsoleImportReport } from "./bindings/ConsoleImportReport";
+import type { ConsoleInput } from "./bindings/ConsoleInput";
+import type { ConsoleSummary } from "./bindings/ConsoleSummary";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { ImportReport } from "./bindings/ImportReport";
@@ -25,6 +30,22 @@ export interface Commands {
     result: string | null;
   };
   library_remove: { args: { ids: string[] }; result: number };
+  console_list: { args: undefined; result: ConsoleSummary[] };
+  console_add: { args: { input: ConsoleInput }; result: ConsoleSummary };
+  console_update: { args: { name: string; input: ConsoleInput }; result: ConsoleSummary };
+  console_remove: { args: { name: string }; result: null };
+  console_test: { args: { name: string }; result: ConnectionVerdict };
+  console_components: { args: { name: string }; result: ConsoleComponents };
+  console_export_to_library: {
+    args: { name: string; componentIds: string[] };
+    result: ImportReport;
+  };
+  console_export_dialog: { args: { name: string; componentId: string }; result: string | null };
+  console_import: { args: { name: string; artifactIds: string[] }; result: ConsoleImportReport };
+  console_copy: {
+    args: { from: string; to: string; componentIds: string[] };
+    result: ConsoleImportReport;
+  };
 }
 
 export type CommandName = keyof Commands;
@@ -83,3 +104,48 @@ export const libraryExportDialog = (
 /** Removes artifacts from the library (identities with their stored private keys); returns
  * how many were removed. */
 export const libraryRemove = (ids: string[]): Promise<number> => call("library_remove", { ids });
+
+/** Every console of the workspace (non-secret fields and the last connection verdict). */
+export const consoleList = (): Promise<ConsoleSummary[]> => call("console_list");
+
+/** Adds a console. The secret (API secret or bootstrap password) goes to the backend only
+ * here; it never comes back over IPC. */
+export const consoleAdd = (input: ConsoleInput): Promise<ConsoleSummary> =>
+  call("console_add", { input });
+
+/** Changes the console called `name` (`input.auth` null keeps the stored credentials). */
+export const consoleUpdate = (name: string, input: ConsoleInput): Promise<ConsoleSummary> =>
+  call("console_update", { name, input });
+
+/** Forgets a console and its stored credentials; the console itself is not changed. */
+export const consoleRemove = (name: string): Promise<null> => call("console_remove", { name });
+
+/** Public settings, then an authenticated call: the verdict with its sentence and fix. */
+export const consoleTest = (name: string): Promise<ConnectionVerdict> =>
+  call("console_test", { name });
+
+/** The console's peers, CAs, ordering services (one per cluster) and MSPs, with status. */
+export const consoleComponents = (name: string): Promise<ConsoleComponents> =>
+  call("console_components", { name });
+
+/** Exports components of a console into the local library; the library's import report. */
+export const consoleExportToLibrary = (
+  name: string,
+  componentIds: string[],
+): Promise<ImportReport> => call("console_export_to_library", { name, componentIds });
+
+/** Saves one component as the file the console's UI downloads (native save dialog); the path
+ * written, or null when the user cancelled. */
+export const consoleExportDialog = (name: string, componentId: string): Promise<string | null> =>
+  call("console_export_dialog", { name, componentId });
+
+/** Imports library artifacts into a console; never a duplicate (reported "already present"). */
+export const consoleImport = (name: string, artifactIds: string[]): Promise<ConsoleImportReport> =>
+  call("console_import", { name, artifactIds });
+
+/** Copies components from one console to another (export from `from`, import into `to`). */
+export const consoleCopy = (
+  from: string,
+  to: string,
+  componentIds: string[],
+): Promise<ConsoleImportReport> => call("console_copy", { from, to, componentIds });

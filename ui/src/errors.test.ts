@@ -13,6 +13,21 @@ const ALL_CODES = [
   "Locked",
   "WrongPassphrase",
   "NotFound",
+  "console_unreachable",
+  "console_tls_untrusted",
+  "console_unauthorized",
+  "console_forbidden",
+  "not_a_console",
+  "console_import_only",
+  "unknown_enroll_host",
+  "console_not_found",
+  "console_conflict",
+  "console_rate_limited",
+  "console_server_error",
+  "console_timeout",
+  "console_invalid_response",
+  "console_exists",
+  "console_unknown",
 ] as const satisfies readonly ErrorCode[];
 type Missing = Exclude<ErrorCode, (typeof ALL_CODES)[number]>;
 const noneMissing: [Missing] extends [never] ? true : false = true;

@@ -9,8 +9,90 @@ export interface ErrorText {
   fix: string;
 }
 
+/** The consoles' error codes (console REST client, issue #4). */
+type ConsoleErrorCode =
+  | "console_unreachable"
+  | "console_tls_untrusted"
+  | "console_unauthorized"
+  | "console_forbidden"
+  | "not_a_console"
+  | "console_import_only"
+  | "unknown_enroll_host"
+  | "console_not_found"
+  | "console_conflict"
+  | "console_rate_limited"
+  | "console_server_error"
+  | "console_timeout"
+  | "console_invalid_response"
+  | "console_exists"
+  | "console_unknown";
+
+const CONSOLE_ERROR_TEXT: Record<ConsoleErrorCode, ErrorText> = {
+  console_unreachable: {
+    sentence: "The console could not be reached.",
+    fix: "Check the console's URL and port, and that this computer can reach it (VPN, proxy, firewall).",
+  },
+  console_tls_untrusted: {
+    sentence: "The console's TLS certificate is not trusted.",
+    fix: "Add the CA certificate that issued the console's TLS certificate under Edit → Extra trusted CA certificate.",
+  },
+  console_unauthorized: {
+    sentence: "The console did not accept the API key and secret.",
+    fix: "Check the API key and secret (Edit → Replace the stored credentials), or create a new API key in the console.",
+  },
+  console_forbidden: {
+    sentence: "The API key may not do this on the console.",
+    fix: "Give the API key the writer (or manager) role in the console's Access page, or use another key.",
+  },
+  not_a_console: {
+    sentence: "The URL answers, but not as a Fabric Operations Console.",
+    fix: "Use the address you open the console with in a browser, for example https://console.example.com:443.",
+  },
+  console_import_only: {
+    sentence: "This console only imports components; it cannot create peers.",
+    fix: "Create the peer with the cluster's own tooling and import it, or use a console that can deploy.",
+  },
+  unknown_enroll_host: {
+    sentence: "The console does not know the CA host to enroll with.",
+    fix: "Import the CA into this console first, so its host is on the console's safelist.",
+  },
+  console_not_found: {
+    sentence: "The console has no such component (any more).",
+    fix: "Refresh the console's tiles; it may have been deleted in the console.",
+  },
+  console_conflict: {
+    sentence: "The console already has a component with that id.",
+    fix: "Refresh and try again; the component may already be there.",
+  },
+  console_rate_limited: {
+    sentence: "The console asked us to slow down (rate limit).",
+    fix: "Wait a minute and try again.",
+  },
+  console_server_error: {
+    sentence: "The console failed while answering.",
+    fix: "Try again in a moment; if it keeps failing, check the console's logs.",
+  },
+  console_timeout: {
+    sentence: "The console did not answer in time.",
+    fix: "Try again; check the network to the console if it keeps happening.",
+  },
+  console_invalid_response: {
+    sentence: "The console answered with something the app could not read.",
+    fix: "Check that the URL is the console's, and its version is supported; the details say what was wrong.",
+  },
+  console_exists: {
+    sentence: "A console with that name already exists.",
+    fix: "Choose another display name.",
+  },
+  console_unknown: {
+    sentence: "There is no console by that name (any more).",
+    fix: "Refresh the Consoles page; it may have been removed in another window or by the CLI.",
+  },
+};
+
 /** One entry per code: adding a code on the Rust side without a sentence here fails `tsc`. */
 export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
+  ...CONSOLE_ERROR_TEXT,
   Internal: {
     sentence: "Something unexpected went wrong inside Fabric HA Desktop.",
     fix: "Try again. If it keeps happening, run Diagnostics in Settings and include the log folder when you report it.",

@@ -2,12 +2,21 @@
 // square in the top-right corner, and a stack of labels pinned to the bottom-left.
 import { Cloud, DocumentImport, WarningAltFilled } from "@carbon/icons-react";
 import { Tooltip } from "@carbon/react";
-import type { ComponentType } from "react";
+import type { ComponentType, ReactNode } from "react";
 import { STATUS_LABEL, type TileStatus } from "./status";
 
 export type { TileStatus } from "./status";
 
-export type TileLabelKind = "imported" | "location" | "nodeOu" | "certExpiration" | "text";
+export type TileLabelKind =
+  | "imported"
+  | "location"
+  | "nodeOu"
+  | "certExpiration"
+  | "text"
+  /** A small pill (e.g. "Sandbox"). */
+  | "tag"
+  /** A warning in the console's warning colour (e.g. "Not encrypted"). */
+  | "warning";
 
 export interface TileLabel {
   kind: TileLabelKind;
@@ -23,6 +32,8 @@ export interface TileData {
   /** Replaces the status label (e.g. a deployer condition name while pending). */
   statusLabel?: string;
   labels: TileLabel[];
+  /** Extra `data-*` attributes of the tile (`{ testid: "x" }` → `data-testid="x"`). */
+  data?: Record<string, string>;
 }
 
 /** node: 201x201 (peers, CAs, orderers, consoles); msp: ≈402 wide and shorter;
@@ -35,6 +46,7 @@ const LABEL_ICON: Partial<
   imported: DocumentImport,
   location: Cloud,
   certExpiration: WarningAltFilled,
+  warning: WarningAltFilled,
 };
 
 export function StatusSquare(props: { status: TileStatus; label?: string | undefined }) {
@@ -67,13 +79,19 @@ export function NodeTile(props: {
   variant?: TileVariant;
   /** Makes the whole tile a button that opens the item's details. */
   onOpen?: (() => void) | undefined;
+  /** An overflow menu, in the bottom-right corner. */
+  menu?: ReactNode;
 }) {
   const { tile, variant = "node", onOpen } = props;
+  const data = tile.data
+    ? Object.fromEntries(Object.entries(tile.data).map(([k, v]) => [`data-${k}`, v]))
+    : undefined;
   return (
     <article
       className={`fhd-tile fhd-tile--${variant}${onOpen ? " fhd-tile--openable" : ""}`}
       data-tile-id={tile.id}
       aria-label={tile.title}
+      {...data}
     >
       {onOpen ? (
         <button
@@ -106,6 +124,7 @@ export function NodeTile(props: {
           })}
         </ul>
       ) : null}
+      {props.menu ? <div className="fhd-tile__menu">{props.menu}</div> : null}
     </article>
   );
 }

@@ -47,6 +47,8 @@ export interface TileSectionProps<T> {
   defaultView?: SectionView;
   /** The action of clicking an item's tile or row, when it has details to show. */
   onOpen?: (item: T) => (() => void) | undefined;
+  /** An overflow menu on each tile (grid view). */
+  tileMenu?: (item: T) => ReactNode;
 }
 
 export function TileSection<T>(props: TileSectionProps<T>) {
@@ -167,6 +169,7 @@ export function TileSection<T>(props: TileSectionProps<T>) {
                     tile={props.toTile(item)}
                     variant={variant}
                     onOpen={props.onOpen?.(item)}
+                    menu={props.tileMenu?.(item)}
                   />
                 </li>
               ))}

@@ -1,8 +1,8 @@
 // The detail panel of a library item: what the file says (kind, MSP ID, URL, nodes, expiry,
 // source, import time; issuer and administered MSPs for identities) and the two actions, Export
 // (identities only after the private-key confirmation) and Remove.
-import { Checkbox, Modal } from "@carbon/react";
-import { useState } from "react";
+import { Button, Checkbox, Modal } from "@carbon/react";
+import { lazy, Suspense, useState } from "react";
 import { libraryExportDialog, libraryRemove } from "../api";
 import type { LibraryItem } from "../bindings/LibraryItem";
 import { useNotifier } from "../components/Notifications";
@@ -12,6 +12,10 @@ import { useLibrary } from "../data/WorkspaceData";
 import { useLibraryUi } from "./LibraryUi";
 import { ImportantBox, PanelButton } from "./PanelParts";
 import { CONFIRM_MODAL_CLASS, SidePanel } from "./SidePanel";
+import "../styles/deferred.scss";
+
+// The console picker loads only when asked for.
+const ImportFromLibraryPanel = lazy(() => import("../consoles/ImportFromLibraryPanel"));
 
 const isNode = (item: LibraryItem) =>
   item.kind === "peer" || item.kind === "ca" || item.kind === "orderer";
@@ -105,8 +109,17 @@ export default function DetailPanel(props: { id: string; onClose: () => void }) 
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [understood, setUnderstood] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [toConsole, setToConsole] = useState(false);
   const item = items.find((i) => i.id === props.id);
   if (!item) return null;
+
+  if (toConsole) {
+    return (
+      <Suspense fallback={null}>
+        <ImportFromLibraryPanel initialIds={[item.id]} onClose={props.onClose} />
+      </Suspense>
+    );
+  }
 
   const exportItem = async () => {
     setBusy(true);
@@ -168,6 +181,17 @@ export default function DetailPanel(props: { id: string; onClose: () => void }) 
           {`Imported from ${sourceFile(item.source)} on ${formatDate(item.importedAt)}`}
           {isNode(item) ? "; status appears once a console that runs it is connected." : "."}
         </p>
+        {item.kind !== "identity" ? (
+          <Button
+            kind="tertiary"
+            size="md"
+            className="fhd-detail-to-console"
+            id="library-detail-to-console"
+            onClick={() => setToConsole(true)}
+          >
+            Import into console…
+          </Button>
+        ) : null}
         <dl className="fhd-detail-facts">
           {detailFacts(item).map((fact) => (
             <div

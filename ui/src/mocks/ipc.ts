@@ -3,17 +3,20 @@
 //
 // URL switches: `?firstRun=1` (first start), `?locked=1` (secrets locked; the passphrase is
 // "correct horse"), `?tiles=demo` (sample tiles in every status), `?library=demo` (a seeded
-// library), `?fail=<command>` (that command rejects with an Internal error).
+// library), `?fail=<command>` (that command rejects with an Internal error), `?consoles=none`
+// (no console; by default three sandbox consoles, see mocks/consoles.ts).
 //
 // Events are mocked too (`shouldMockEvents`): `window.__emitTauriEvent("tauri://drag-drop",
 // { paths, position })` reaches `onDragDropEvent` listeners as Tauri's own event would.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { ConsoleInput } from "../bindings/ConsoleInput";
 import type { DoctorReport } from "../bindings/DoctorReport";
 import type { IpcError } from "../bindings/IpcError";
 import type { Settings } from "../bindings/Settings";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "../data/model";
+import { MockConsoles } from "./consoles";
 import { DEMO_WORKSPACE, demoLibrary } from "./demoData";
 import { MockLibrary } from "./library";
 
@@ -70,6 +73,7 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
   };
 
   const library = new MockLibrary(params.get("library") === "demo" ? demoLibrary() : []);
+  const consoles = new MockConsoles(library, { empty: params.get("consoles") === "none" });
 
   window.__ipcCalls = [];
   window.__emitTauriEvent = (event, payload) => emit(event, payload);
@@ -129,6 +133,40 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
         }
         case "library_remove":
           return library.remove((args as { ids: string[] }).ids);
+        case "console_list":
+          return consoles.list();
+        case "console_add":
+          return consoles.add((args as { input: ConsoleInput }).input);
+        case "console_update": {
+          const { name, input } = args as { name: string; input: ConsoleInput };
+          return consoles.update(name, input);
+        }
+        case "console_remove":
+          return consoles.remove((args as { name: string }).name);
+        case "console_test":
+          return consoles.test((args as { name: string }).name);
+        case "console_components":
+          return consoles.components((args as { name: string }).name);
+        case "console_export_to_library": {
+          const { name, componentIds } = args as { name: string; componentIds: string[] };
+          return consoles.exportToLibrary(name, componentIds);
+        }
+        case "console_export_dialog": {
+          const { name, componentId } = args as { name: string; componentId: string };
+          return consoles.exportDialog(name, componentId);
+        }
+        case "console_import": {
+          const { name, artifactIds } = args as { name: string; artifactIds: string[] };
+          return consoles.import(name, artifactIds);
+        }
+        case "console_copy": {
+          const { from, to, componentIds } = args as {
+            from: string;
+            to: string;
+            componentIds: string[];
+          };
+          return consoles.copy(from, to, componentIds);
+        }
         default:
           throw ipcError("NotFound", `command ${cmd} was not found`, { what: cmd });
       }

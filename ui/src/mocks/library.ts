@@ -33,12 +33,7 @@ export class MockLibrary {
   }
 
   /** Adds (or finds) an item; answers the report's component line. */
-  private store(
-    kind: ArtifactKind,
-    displayName: string,
-    source: string,
-    extra: Partial<LibraryItem>,
-  ) {
+  store(kind: ArtifactKind, displayName: string, source: string, extra: Partial<LibraryItem>) {
     const id = `lib-${kind}-${slug(displayName)}`;
     const existing = this.items.find((i) => i.id === id);
     if (!existing) {

@@ -1,28 +1,32 @@
-import { comingLater } from "../components/ActionButton";
-import { TileSection } from "../components/TileSection";
-import { CONSOLE_COLUMNS, consoleTile } from "../data/tiles";
-import { useWorkspaceData } from "../data/WorkspaceData";
-import { useAppState } from "../state";
+// The Consoles page (lazy-loaded, with its styles): the registry of consoles, one console's live
+// tiles, and all regions side by side. Sub-views live in the hash: `#/consoles`,
+// `#/consoles/c/<name>`, `#/consoles/regions`.
+import { useSyncExternalStore } from "react";
+import { AllRegions } from "../consoles/AllRegions";
+import { ConsoleDetail } from "../consoles/ConsoleDetail";
+import { ConsoleRegistry } from "../consoles/ConsoleRegistry";
+import { ConsolesUiProvider } from "../consoles/ConsolesUi";
+import { parseConsolesHash } from "../consoles/logic";
+import "../styles/deferred.scss";
+import "../consoles/consoles.scss";
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
 
 export default function ConsolesPage() {
-  const { consoles } = useWorkspaceData();
-  const { settings } = useAppState();
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  const view = parseConsolesHash(hash);
   return (
-    <>
-      <h1 className="fhd-page-title">Consoles</h1>
-      <TileSection
-        id="consoles"
-        title="Regions"
-        info="Each region is a Fabric Operations Console. Its peers, CAs, ordering services, organizations and identities appear on the other pages."
-        items={consoles}
-        itemKey={(c) => c.id}
-        toTile={consoleTile}
-        columns={CONSOLE_COLUMNS}
-        actions={comingLater("Add console")}
-        emptyTitle="No consoles yet"
-        emptyHint="Add the URL and credentials of a Fabric Operations Console to list its nodes here and use it as a region of an HA plan."
-        defaultPageSize={settings.pageSize}
-      />
-    </>
+    <ConsolesUiProvider>
+      {view.view === "regions" ? (
+        <AllRegions />
+      ) : view.view === "console" ? (
+        <ConsoleDetail key={view.name} name={view.name} />
+      ) : (
+        <ConsoleRegistry />
+      )}
+    </ConsolesUiProvider>
   );
 }

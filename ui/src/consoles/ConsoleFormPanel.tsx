@@ -1,0 +1,327 @@
+// "Add console" / "Edit console": the console's side panel with the display name, region, URL,
+// the credentials (API key + secret, or a username + password used once to create an API key)
+// and an optional extra CA certificate for the console's TLS. Secrets stay in this form's state
+// and leave it only as the argument of console_add / console_update.
+import { Button, Checkbox, InlineNotification, PasswordInput, TextInput } from "@carbon/react";
+import { type ChangeEvent, type FormEvent, useId, useRef, useState } from "react";
+import { consoleAdd, consoleUpdate } from "../api";
+import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import { describeError, isIpcError } from "../errors";
+import { PanelButton } from "../library/PanelParts";
+import { SidePanel } from "../library/SidePanel";
+import {
+  type AuthMode,
+  type ConsoleForm,
+  consoleUrlScheme,
+  emptyForm,
+  type FormErrors,
+  fieldOfError,
+  toConsoleInput,
+  validateConsoleForm,
+} from "./logic";
+
+/** A CA certificate file is small; anything bigger is not one. */
+const MAX_PEM_BYTES = 64 * 1024;
+
+export default function ConsoleFormPanel(props: {
+  editing?: ConsoleSummary | undefined;
+  existingNames: string[];
+  onClose: () => void;
+  /** `previous` is the edited console's old name (undefined when adding). */
+  onSaved: (saved: ConsoleSummary, previous: string | undefined) => void;
+}) {
+  const { editing } = props;
+  const [form, setForm] = useState<ConsoleForm>(() => emptyForm(editing));
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FormErrors>({});
+  const [failure, setFailure] = useState<unknown>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const formId = useId();
+
+  const errors: FormErrors = submitted
+    ? {
+        ...serverErrors,
+        ...validateConsoleForm(form, {
+          existingNames: props.existingNames,
+          editing: editing?.name,
+        }),
+      }
+    : serverErrors;
+
+  const set =
+    <K extends keyof ConsoleForm>(key: K) =>
+    (value: ConsoleForm[K]) => {
+      setForm((f) => ({ ...f, [key]: value }));
+      setServerErrors(({ [key as keyof FormErrors]: _gone, ...rest }) => rest);
+    };
+  const onText =
+    (
+      key:
+        | "name"
+        | "region"
+        | "url"
+        | "apiKey"
+        | "apiSecret"
+        | "username"
+        | "password"
+        | "caCertPem",
+    ) =>
+    (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      set(key)(event.target.value);
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = "";
+    if (!file) return;
+    if (file.size > MAX_PEM_BYTES) {
+      setServerErrors((e) => ({ ...e, caCertPem: `${file.name} is too large for a certificate.` }));
+      return;
+    }
+    set("caCertPem")(await file.text());
+  };
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    setSubmitted(true);
+    setFailure(null);
+    const found = validateConsoleForm(form, {
+      existingNames: props.existingNames,
+      editing: editing?.name,
+    });
+    if (Object.keys(found).length > 0) {
+      const first = Object.keys(found)[0];
+      document.getElementById(`console-form-${first}`)?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const input = toConsoleInput(form);
+      const saved = editing ? await consoleUpdate(editing.name, input) : await consoleAdd(input);
+      props.onSaved(saved, editing?.name);
+    } catch (error) {
+      setBusy(false);
+      const field = isIpcError(error)
+        ? (error.code as string) === "console_exists"
+          ? "name"
+          : error.code === "InvalidInput"
+            ? fieldOfError(error.details)
+            : null
+        : null;
+      if (field) {
+        const described = describeError(error);
+        setServerErrors({ [field]: described.detail });
+        document.getElementById(`console-form-${field}`)?.focus();
+      } else {
+        setFailure(error);
+      }
+    }
+  };
+
+  const scheme = consoleUrlScheme(form.url);
+  const described = failure ? describeError(failure) : null;
+  const showAuth = !editing || form.replaceAuth;
+  const title = editing ? "Edit console" : "Add console";
+
+  return (
+    <SidePanel
+      id="console-form-panel"
+      title={title}
+      label={editing?.name}
+      onClose={props.onClose}
+      footer={
+        <>
+          <PanelButton kind="cancel" onClick={props.onClose}>
+            Cancel
+          </PanelButton>
+          <PanelButton
+            kind="primary"
+            id="console-form-submit"
+            disabled={busy}
+            onClick={() => void submit()}
+          >
+            {busy ? (editing ? "Saving…" : "Adding…") : editing ? "Save changes" : "Add console"}
+          </PanelButton>
+        </>
+      }
+    >
+      <form id={formId} className="fhd-console-form" noValidate onSubmit={(e) => void submit(e)}>
+        <p className="fhd-panel__intro">
+          A console is one region: the Fabric Operations Console (or IBM Blockchain Platform
+          console) of one cluster. The app reads its components and imports into it with an API key.
+        </p>
+        <TextInput
+          id="console-form-name"
+          labelText="Display name"
+          placeholder="e.g. Dallas"
+          value={form.name}
+          onChange={onText("name")}
+          invalid={errors.name !== undefined}
+          invalidText={errors.name}
+          maxLength={64}
+          data-modal-primary-focus
+        />
+        <TextInput
+          id="console-form-region"
+          labelText="Region (optional)"
+          placeholder="e.g. us-south"
+          helperText="Shown over this console's column in the all-regions view."
+          value={form.region}
+          onChange={onText("region")}
+          invalid={errors.region !== undefined}
+          invalidText={errors.region}
+        />
+        <TextInput
+          id="console-form-url"
+          labelText="Console URL"
+          placeholder="https://console.example.com:443"
+          value={form.url}
+          onChange={onText("url")}
+          invalid={errors.url !== undefined}
+          invalidText={errors.url}
+          warn={errors.url === undefined && scheme === "http:"}
+          warnText="Not encrypted: the API secret and every component cross the network in the clear. Use http:// only for a local development console."
+        />
+
+        <fieldset className="fhd-console-form__auth">
+          <legend className="cds--label">Authentication</legend>
+          {editing ? (
+            <Checkbox
+              id="console-form-replace-auth"
+              labelText={`Replace the stored credentials (API key ${editing.apiKey || "—"})`}
+              checked={form.replaceAuth}
+              onChange={(_event, { checked }) => set("replaceAuth")(checked)}
+            />
+          ) : null}
+          {showAuth ? (
+            <>
+              <div className="fhd-seg" role="radiogroup" aria-label="Sign in with">
+                {(
+                  [
+                    ["apiKey", "API key"],
+                    ["password", "Username and password"],
+                  ] as const
+                ).map(([mode, text]) => (
+                  <label
+                    key={mode}
+                    className={`fhd-seg__option${form.authMode === mode ? " fhd-seg__option--on" : ""}`}
+                  >
+                    <input
+                      type="radio"
+                      name={`${formId}-auth`}
+                      value={mode}
+                      checked={form.authMode === mode}
+                      onChange={() => set("authMode")(mode as AuthMode)}
+                    />
+                    {text}
+                  </label>
+                ))}
+              </div>
+              {form.authMode === "apiKey" ? (
+                <>
+                  <TextInput
+                    id="console-form-apiKey"
+                    labelText="API key"
+                    autoComplete="off"
+                    value={form.apiKey}
+                    onChange={onText("apiKey")}
+                    invalid={errors.apiKey !== undefined}
+                    invalidText={errors.apiKey}
+                  />
+                  <PasswordInput
+                    id="console-form-apiSecret"
+                    labelText="API secret"
+                    autoComplete="off"
+                    helperText="Kept encrypted in this workspace; it never comes back to this window."
+                    value={form.apiSecret}
+                    onChange={onText("apiSecret")}
+                    invalid={errors.apiSecret !== undefined}
+                    invalidText={errors.apiSecret}
+                  />
+                </>
+              ) : (
+                <>
+                  <TextInput
+                    id="console-form-username"
+                    labelText="Username"
+                    autoComplete="off"
+                    value={form.username}
+                    onChange={onText("username")}
+                    invalid={errors.username !== undefined}
+                    invalidText={errors.username}
+                  />
+                  <PasswordInput
+                    id="console-form-password"
+                    labelText="Password"
+                    autoComplete="off"
+                    helperText="Used once to create an API key, which is stored instead. The password is not kept."
+                    value={form.password}
+                    onChange={onText("password")}
+                    invalid={errors.password !== undefined}
+                    invalidText={errors.password}
+                  />
+                </>
+              )}
+            </>
+          ) : null}
+        </fieldset>
+
+        <div className="fhd-console-form__ca">
+          <label className="cds--label" htmlFor="console-form-caCertPem">
+            Extra trusted CA certificate (optional)
+          </label>
+          <textarea
+            id="console-form-caCertPem"
+            className={`fhd-textarea${errors.caCertPem ? " fhd-textarea--invalid" : ""}`}
+            rows={5}
+            spellCheck={false}
+            placeholder="-----BEGIN CERTIFICATE-----"
+            value={form.caCertPem}
+            onChange={onText("caCertPem")}
+            aria-invalid={errors.caCertPem !== undefined}
+            aria-describedby="console-form-caCertPem-help"
+          />
+          <p
+            id="console-form-caCertPem-help"
+            className={errors.caCertPem ? "fhd-field-error" : "fhd-field-help"}
+          >
+            {errors.caCertPem ??
+              (editing?.hasExtraCa
+                ? "A CA certificate is stored for this console. Saving without one removes it: paste or choose it again to keep it."
+                : "Only when the console's TLS certificate is not issued by a CA your system trusts. PEM, or its base64.")}
+          </p>
+          <Button kind="tertiary" size="sm" onClick={() => fileInput.current?.click()}>
+            Choose file…
+          </Button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".pem,.crt,.cer,.txt"
+            hidden
+            aria-hidden="true"
+            tabIndex={-1}
+            data-testid="console-form-ca-file"
+            onChange={(e) => void onFile(e)}
+          />
+        </div>
+
+        {described ? (
+          <InlineNotification
+            kind="error"
+            lowContrast
+            hideCloseButton
+            title={described.sentence}
+            subtitle={[
+              described.fix,
+              described.detail !== described.sentence ? described.detail : "",
+            ]
+              .filter(Boolean)
+              .join(" ")}
+          />
+        ) : null}
+        {/* Enter in a field submits the form. */}
+        <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
+      </form>
+    </SidePanel>
+  );
+}

@@ -1,0 +1,37 @@
+// A copy or import into a console, in a side panel: a spinner until the report arrives.
+import { InlineLoading } from "@carbon/react";
+import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
+import { PanelButton } from "../library/PanelParts";
+import { SidePanel } from "../library/SidePanel";
+import ConsoleReportView from "./ConsoleReportView";
+
+export default function ConsoleReportPanel(props: {
+  title: string;
+  pending: string;
+  report: ConsoleImportReport | null;
+  onClose: () => void;
+}) {
+  return (
+    <SidePanel
+      id="console-report-panel"
+      title={props.title}
+      onClose={props.onClose}
+      footer={
+        <PanelButton
+          kind="primary"
+          primaryFocus
+          onClick={props.onClose}
+          disabled={props.report === null}
+        >
+          Done
+        </PanelButton>
+      }
+    >
+      {props.report ? (
+        <ConsoleReportView report={props.report} />
+      ) : (
+        <InlineLoading className="fhd-panel__loading" description={props.pending} />
+      )}
+    </SidePanel>
+  );
+}

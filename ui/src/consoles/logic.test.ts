@@ -1,0 +1,273 @@
+import { describe, expect, it } from "vitest";
+import type { ConnectionVerdict } from "../bindings/ConnectionVerdict";
+import type { ConsoleComponents } from "../bindings/ConsoleComponents";
+import type { ConsoleNode } from "../bindings/ConsoleNode";
+import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import {
+  consoleNodeTile,
+  consolesHref,
+  consoleTile,
+  consoleUrlScheme,
+  decodeDrag,
+  emptyForm,
+  encodeDrag,
+  fieldOfError,
+  importSummary,
+  looksLikePemCertificate,
+  parseConsolesHash,
+  regionItems,
+  toConsoleInput,
+  validateConsoleForm,
+  verdictKind,
+  verdictStatus,
+} from "./logic";
+
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----";
+
+const verdict = (fields: Partial<ConnectionVerdict>): ConnectionVerdict => ({
+  code: "ready",
+  ok: true,
+  sentence: "Connected.",
+  fix: null,
+  version: "2.5.2",
+  importOnly: false,
+  authScheme: "couchdb",
+  testedAt: "2025-11-27T14:27:00Z",
+  ...fields,
+});
+
+const summary = (fields: Partial<ConsoleSummary> = {}): ConsoleSummary => ({
+  name: "Dallas",
+  region: "us-south",
+  url: "https://console.dal.example.com",
+  encrypted: true,
+  apiKey: "key1",
+  hasExtraCa: false,
+  sandbox: false,
+  lastVerdict: null,
+  addedAt: "2025-11-27T14:27:00Z",
+  ...fields,
+});
+
+const node = (fields: Partial<ConsoleNode> & Pick<ConsoleNode, "id" | "kind">): ConsoleNode => ({
+  displayName: fields.id,
+  mspId: null,
+  apiUrl: null,
+  location: null,
+  imported: true,
+  version: null,
+  status: "running",
+  nodes: 1,
+  nodeOuEnabled: false,
+  certExpiresAt: null,
+  ...fields,
+});
+
+describe("the console form", () => {
+  const valid = {
+    ...emptyForm(),
+    name: " Sydney ",
+    region: "au-syd",
+    url: "https://console.syd.example.com:443/",
+    apiKey: " key ",
+    apiSecret: " s3cret ",
+  };
+
+  it("asks for name, URL and credentials", () => {
+    expect(validateConsoleForm(emptyForm(), { existingNames: [] })).toEqual({
+      name: "Enter a display name.",
+      url: "Enter the console's URL.",
+      apiKey: "Enter the API key.",
+      apiSecret: "Enter the API secret.",
+    });
+    expect(
+      validateConsoleForm({ ...emptyForm(), authMode: "password" }, { existingNames: [] }),
+    ).toMatchObject({ username: "Enter the user name.", password: "Enter the password." });
+    expect(validateConsoleForm(valid, { existingNames: ["Dallas"] })).toEqual({});
+  });
+
+  it("refuses a taken name (any case) except the console's own when editing", () => {
+    expect(validateConsoleForm(valid, { existingNames: ["sydney"] }).name).toBe(
+      "A console called “Sydney” already exists.",
+    );
+    const editing = { ...valid, replaceAuth: false, apiSecret: "" };
+    expect(validateConsoleForm(editing, { existingNames: ["Sydney"], editing: "Sydney" })).toEqual(
+      {},
+    );
+    expect(
+      validateConsoleForm({ ...valid, name: "x".repeat(65) }, { existingNames: [] }).name,
+    ).toBe("At most 64 characters.");
+  });
+
+  it("accepts https and http console URLs only", () => {
+    expect(consoleUrlScheme("https://c.example.com")).toBe("https:");
+    expect(consoleUrlScheme("http://127.0.0.1:3000")).toBe("http:");
+    for (const bad of ["ftp://c", "c.example.com", "https://u:p@c.example.com", "https://c/?a=1"]) {
+      expect(consoleUrlScheme(bad), bad).toBeNull();
+    }
+  });
+
+  it("takes a PEM certificate or its base64, nothing else", () => {
+    expect(looksLikePemCertificate(PEM)).toBe(true);
+    expect(looksLikePemCertificate(btoa(PEM))).toBe(true);
+    expect(looksLikePemCertificate("hello")).toBe(false);
+    expect(looksLikePemCertificate(btoa("hello"))).toBe(false);
+    expect(
+      validateConsoleForm({ ...valid, caCertPem: "nope" }, { existingNames: [] }).caCertPem,
+    ).toMatch(/^Paste a PEM certificate/);
+  });
+
+  it("sends trimmed fields, the secret as typed, and null auth when keeping credentials", () => {
+    expect(toConsoleInput({ ...valid, caCertPem: `  ${PEM}\n` })).toEqual({
+      name: "Sydney",
+      region: "au-syd",
+      url: "https://console.syd.example.com:443",
+      auth: { kind: "apiKey", apiKey: "key", apiSecret: " s3cret " },
+      caCertPem: PEM,
+    });
+    expect(
+      toConsoleInput({ ...valid, authMode: "password", username: " admin ", password: "pw" }).auth,
+    ).toEqual({ kind: "password", username: "admin", password: "pw" });
+    expect(toConsoleInput({ ...valid, replaceAuth: false }).auth).toBeNull();
+    expect(toConsoleInput(valid).caCertPem).toBeNull();
+  });
+
+  it("maps a backend InvalidInput field onto the form", () => {
+    expect(fieldOfError({ field: "caCertPem" })).toBe("caCertPem");
+    expect(fieldOfError({ field: "input.url" })).toBe("url");
+    expect(fieldOfError({ field: "auth" })).toBeNull();
+    expect(fieldOfError(null)).toBeNull();
+  });
+});
+
+describe("verdicts", () => {
+  it("ready is green, usable with limits is yellow, a failure red, untested grey", () => {
+    expect(verdictKind(verdict({}))).toBe("success");
+    expect(verdictKind(verdict({ code: "import_only", importOnly: true }))).toBe("warning");
+    expect(verdictKind(verdict({ code: "console_unauthorized", ok: false }))).toBe("error");
+    expect(verdictStatus(null)).toEqual({ status: "unknown", label: "Connection not tested yet" });
+    expect(verdictStatus(verdict({ code: "not_a_console", ok: false, sentence: "No." }))).toEqual({
+      status: "stopped",
+      label: "No.",
+    });
+  });
+});
+
+describe("tiles", () => {
+  it("console tile: name, region, Sandbox, Not encrypted, URL, verdict square", () => {
+    const tile = consoleTile(
+      summary({ sandbox: true, encrypted: false, url: "http://127.0.0.1:3000", region: "" }),
+    );
+    expect(tile).toMatchObject({
+      title: "Dallas",
+      subtitle: "No region",
+      status: "unknown",
+      data: { testid: "console-tile", console: "Dallas" },
+    });
+    expect(tile.labels).toEqual([
+      { kind: "tag", text: "Sandbox" },
+      { kind: "warning", text: "Not encrypted" },
+      { kind: "text", text: "http://127.0.0.1:3000" },
+    ]);
+  });
+
+  it("node tile: MSP line for peers, cluster size, expiry warning, imported, location", () => {
+    const now = new Date("2025-11-27T00:00:00Z");
+    const tile = consoleNodeTile(
+      node({
+        id: "os",
+        kind: "orderer",
+        mspId: "OrdererMSP",
+        nodes: 3,
+        certExpiresAt: "2025-12-01T00:00:00Z",
+        status: "pending",
+      }),
+      now,
+    );
+    expect(tile.subtitle).toBe("OrdererMSP");
+    expect(tile.status).toBe("pending");
+    expect(tile.labels.map((l) => l.text)).toEqual([
+      "Certificate Expiration",
+      "3 ordering nodes",
+      "Imported",
+      "-",
+    ]);
+    expect(
+      consoleNodeTile(node({ id: "ca", kind: "ca", mspId: "X" }), now).subtitle,
+    ).toBeUndefined();
+  });
+
+  it("groups a console's components for its region column, sorted by name", () => {
+    const components: ConsoleComponents = {
+      console: "Dallas",
+      fetchedAt: "2025-11-27T14:27:00Z",
+      peers: [
+        node({ id: "p2", kind: "peer", displayName: "Peer 10", mspId: "Org1MSP" }),
+        node({ id: "p1", kind: "peer", displayName: "Peer 2", mspId: "Org1MSP" }),
+      ],
+      cas: [node({ id: "ca", kind: "ca", displayName: "Org1 CA", apiUrl: "https://ca:7054" })],
+      orderers: [],
+      msps: [
+        {
+          id: "m",
+          displayName: "Org1 MSP",
+          mspId: "Org1MSP",
+          rootCerts: 1,
+          adminCerts: 1,
+          nodeOuEnabled: true,
+        },
+      ],
+    };
+    const groups = regionItems(components);
+    expect(groups.peer.map((p) => p.displayName)).toEqual(["Peer 2", "Peer 10"]);
+    expect(groups.ca[0]).toMatchObject({
+      console: "Dallas",
+      kind: "ca",
+      detail: "https://ca:7054",
+    });
+    expect(groups.msp[0]).toMatchObject({ kind: "msp", detail: "Org1MSP" });
+    expect(groups.msp[0]?.status).toBeUndefined();
+    expect(groups.orderer).toEqual([]);
+  });
+});
+
+describe("drag payload", () => {
+  it("round-trips, and refuses anything else", () => {
+    const text = encodeDrag({ from: "Dallas", componentId: "org1peer0" });
+    expect(decodeDrag(text)).toEqual({ from: "Dallas", componentId: "org1peer0" });
+    for (const bad of ["", "x", "null", "[]", '{"from":"a"}', '{"from":"","componentId":"b"}']) {
+      expect(decodeDrag(bad), bad).toBeNull();
+    }
+  });
+});
+
+describe("reports and routes", () => {
+  it("summarises an import report", () => {
+    const item = (outcome: "imported" | "alreadyPresent" | "rejected") => ({
+      artifactId: null,
+      displayName: "x",
+      kind: "peer",
+      outcome,
+      componentId: null,
+      message: null,
+    });
+    expect(
+      importSummary({
+        console: "Tokyo",
+        items: [item("imported"), item("alreadyPresent"), item("alreadyPresent")],
+      }),
+    ).toBe("3 components: 1 imported, 2 already present.");
+    expect(importSummary({ console: "Tokyo", items: [item("rejected")] })).toBe(
+      "1 component: 1 rejected.",
+    );
+    expect(importSummary({ console: "Tokyo", items: [] })).toBe("0 components.");
+  });
+
+  it("parses and builds the page's sub-routes", () => {
+    expect(parseConsolesHash("#/consoles")).toEqual({ view: "list" });
+    expect(parseConsolesHash("#/consoles/regions")).toEqual({ view: "regions" });
+    const named = { view: "console", name: "Dallas / us-south" } as const;
+    expect(parseConsolesHash(consolesHref(named))).toEqual(named);
+    expect(parseConsolesHash("#/consoles/c/%E0%A4%A")).toEqual({ view: "list" });
+  });
+});

@@ -1,0 +1,399 @@
+// The Consoles page's pure logic: form validation and the ConsoleInput it sends, verdicts as
+// status squares and notifications, console components as tiles, the drag payload of the
+// all-regions view, import reports as text, and the page's sub-routes.
+
+import type { ComponentStatus } from "../bindings/ComponentStatus";
+import type { ConnectionVerdict } from "../bindings/ConnectionVerdict";
+import type { ConsoleComponents } from "../bindings/ConsoleComponents";
+import type { ConsoleImportOutcome } from "../bindings/ConsoleImportOutcome";
+import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
+import type { ConsoleInput } from "../bindings/ConsoleInput";
+import type { ConsoleMsp } from "../bindings/ConsoleMsp";
+import type { ConsoleNode } from "../bindings/ConsoleNode";
+import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import type { TileData, TileLabel, TileStatus } from "../components/NodeTile";
+import { expiresSoon, locationText } from "../data/library";
+
+/** The console re-polls status every minute (console-api.md §7.4); so do we. */
+export const POLL_MS = 60_000;
+
+export const NAME_MAX = 64;
+
+// ── Form ────────────────────────────────────────────────────────────────────────────────────
+
+export type AuthMode = "apiKey" | "password";
+
+/** What the add/edit panel holds while it is open. Secrets live here and nowhere else. */
+export interface ConsoleForm {
+  name: string;
+  region: string;
+  url: string;
+  authMode: AuthMode;
+  /** Editing only: send new credentials (otherwise the stored ones are kept). */
+  replaceAuth: boolean;
+  apiKey: string;
+  apiSecret: string;
+  username: string;
+  password: string;
+  caCertPem: string;
+}
+
+export type FormField =
+  | "name"
+  | "region"
+  | "url"
+  | "apiKey"
+  | "apiSecret"
+  | "username"
+  | "password"
+  | "caCertPem";
+
+export type FormErrors = Partial<Record<FormField, string>>;
+
+export function emptyForm(editing?: ConsoleSummary): ConsoleForm {
+  return {
+    name: editing?.name ?? "",
+    region: editing?.region ?? "",
+    url: editing?.url ?? "",
+    authMode: "apiKey",
+    replaceAuth: editing === undefined,
+    apiKey: editing?.apiKey ?? "",
+    apiSecret: "",
+    username: "",
+    password: "",
+    caCertPem: "",
+  };
+}
+
+/** "https:" / "http:" for a console URL the backend accepts, or null. */
+export function consoleUrlScheme(url: string): "https:" | "http:" | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
+  if (parsed.hostname === "" || parsed.username !== "" || parsed.password !== "") return null;
+  if (parsed.search !== "" || parsed.hash !== "") return null;
+  return parsed.protocol;
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+
+/** A PEM certificate, or the base64 of one (as the console's files carry them). */
+export function looksLikePemCertificate(text: string): boolean {
+  const trimmed = text.trim();
+  if (PEM_CERT.test(trimmed)) return true;
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(trimmed)) return false;
+  try {
+    return PEM_CERT.test(atob(trimmed.replace(/\s+/g, "")));
+  } catch {
+    return false;
+  }
+}
+
+/** Field errors, in the form's wording; an empty object when the form can be sent. */
+export function validateConsoleForm(
+  form: ConsoleForm,
+  opts: { existingNames: readonly string[]; editing?: string | undefined },
+): FormErrors {
+  const errors: FormErrors = {};
+  const name = form.name.trim();
+  if (name === "") errors.name = "Enter a display name.";
+  else if (name.length > NAME_MAX) errors.name = `At most ${NAME_MAX} characters.`;
+  else if (
+    name !== opts.editing &&
+    opts.existingNames.some((n) => n.toLowerCase() === name.toLowerCase())
+  ) {
+    errors.name = `A console called “${name}” already exists.`;
+  }
+  if (form.region.trim().length > NAME_MAX) errors.region = `At most ${NAME_MAX} characters.`;
+  if (form.url.trim() === "") errors.url = "Enter the console's URL.";
+  else if (consoleUrlScheme(form.url) === null) {
+    errors.url = "Enter an https:// (or http://) URL with a host and an optional port.";
+  }
+  if (form.replaceAuth) {
+    if (form.authMode === "apiKey") {
+      if (form.apiKey.trim() === "") errors.apiKey = "Enter the API key.";
+      if (form.apiSecret === "") errors.apiSecret = "Enter the API secret.";
+    } else {
+      if (form.username.trim() === "") errors.username = "Enter the user name.";
+      if (form.password === "") errors.password = "Enter the password.";
+    }
+  }
+  if (form.caCertPem.trim() !== "" && !looksLikePemCertificate(form.caCertPem)) {
+    errors.caCertPem = "Paste a PEM certificate (-----BEGIN CERTIFICATE----- …) or its base64.";
+  }
+  return errors;
+}
+
+/** The IPC body of the form (trimmed; `auth` null keeps the stored credentials on edit). */
+export function toConsoleInput(form: ConsoleForm): ConsoleInput {
+  const pem = form.caCertPem.trim();
+  return {
+    name: form.name.trim(),
+    region: form.region.trim(),
+    url: form.url.trim().replace(/\/+$/, ""),
+    auth: !form.replaceAuth
+      ? null
+      : form.authMode === "apiKey"
+        ? { kind: "apiKey", apiKey: form.apiKey.trim(), apiSecret: form.apiSecret }
+        : { kind: "password", username: form.username.trim(), password: form.password },
+    caCertPem: pem === "" ? null : pem,
+  };
+}
+
+/** The form field a backend `InvalidInput` names in `details.field` (`input.url` → `url`). */
+export function fieldOfError(details: unknown): FormField | null {
+  if (typeof details !== "object" || details === null) return null;
+  const field = (details as { field?: unknown }).field;
+  if (typeof field !== "string") return null;
+  const last = field.split(".").pop() ?? "";
+  const known: FormField[] = [
+    "name",
+    "region",
+    "url",
+    "apiKey",
+    "apiSecret",
+    "username",
+    "password",
+    "caCertPem",
+  ];
+  return (known as string[]).includes(last) ? (last as FormField) : null;
+}
+
+// ── Verdicts ────────────────────────────────────────────────────────────────────────────────
+
+export type NoticeKind = "success" | "warning" | "error";
+
+/** ready → success; usable with limits (import-only, cannot create) → warning; else error. */
+export function verdictKind(verdict: ConnectionVerdict): NoticeKind {
+  if (!verdict.ok) return "error";
+  return verdict.code === "ready" ? "success" : "warning";
+}
+
+/** The status square of a console tile: its last verdict, grey until tested. */
+export function verdictStatus(verdict: ConnectionVerdict | null): {
+  status: TileStatus;
+  label: string;
+} {
+  if (!verdict) return { status: "unknown", label: "Connection not tested yet" };
+  const kind = verdictKind(verdict);
+  const status: TileStatus =
+    kind === "success" ? "running" : kind === "warning" ? "partial" : "stopped";
+  return { status, label: verdict.sentence };
+}
+
+/** "Console 2.5.2 · import-only · tested 14:02": the verdict's facts on one line. */
+export function verdictFacts(verdict: ConnectionVerdict): string {
+  const parts: string[] = [];
+  if (verdict.version) parts.push(`Console ${verdict.version}`);
+  if (verdict.importOnly) parts.push("import-only");
+  if (verdict.authScheme) parts.push(`auth: ${verdict.authScheme}`);
+  parts.push(`tested ${formatTime(verdict.testedAt)}`);
+  return parts.join(" · ");
+}
+
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString();
+}
+
+// ── Tiles ───────────────────────────────────────────────────────────────────────────────────
+
+export function consoleTile(c: ConsoleSummary): TileData {
+  const { status, label } = verdictStatus(c.lastVerdict);
+  const labels: TileLabel[] = [];
+  if (c.sandbox) labels.push({ kind: "tag", text: "Sandbox" });
+  if (!c.encrypted) labels.push({ kind: "warning", text: "Not encrypted" });
+  labels.push({ kind: "text", text: c.url });
+  return {
+    id: c.name,
+    title: c.name,
+    subtitle: c.region || "No region",
+    status,
+    statusLabel: label,
+    labels,
+    data: { testid: "console-tile", console: c.name },
+  };
+}
+
+/** ComponentStatus is a subset of the tile statuses (no "partial": clusters aggregate). */
+export function tileStatus(status: ComponentStatus): TileStatus {
+  return status;
+}
+
+export function consoleNodeLabels(node: ConsoleNode, now: Date = new Date()): TileLabel[] {
+  const labels: TileLabel[] = [];
+  if (expiresSoon(node.certExpiresAt, now)) {
+    labels.push({ kind: "certExpiration", text: "Certificate Expiration" });
+  }
+  if (node.kind === "orderer" && node.nodes > 1) {
+    labels.push({ kind: "text", text: `${node.nodes} ordering nodes` });
+  }
+  if (node.imported) labels.push({ kind: "imported", text: "Imported" });
+  labels.push({ kind: "location", text: locationText(node.location) });
+  return labels;
+}
+
+export function consoleNodeTile(node: ConsoleNode, now: Date = new Date()): TileData {
+  const tile: TileData = {
+    id: node.id,
+    title: node.displayName,
+    status: tileStatus(node.status),
+    labels: consoleNodeLabels(node, now),
+  };
+  if (node.kind !== "ca" && node.mspId) tile.subtitle = node.mspId;
+  return tile;
+}
+
+export function consoleMspTile(msp: ConsoleMsp): TileData {
+  const labels: TileLabel[] = [];
+  if (msp.nodeOuEnabled) labels.push({ kind: "nodeOu", text: "Node OU: Enabled" });
+  return { id: msp.id, title: msp.displayName, subtitle: msp.mspId, labels };
+}
+
+export type ComponentKind = "ca" | "msp" | "peer" | "orderer";
+
+/** A node's kind as the backend names it (`ca`, `peer` or `orderer`). */
+export function nodeKind(kind: string): Exclude<ComponentKind, "msp"> {
+  return kind === "ca" || kind === "orderer" ? kind : "peer";
+}
+
+/** One component of a console, whatever its kind (menus, drag and drop, the regions view). */
+export interface ComponentRef {
+  console: string;
+  id: string;
+  kind: ComponentKind;
+  displayName: string;
+}
+
+export const KIND_LABEL: Record<ComponentKind, string> = {
+  ca: "Certificate Authority",
+  msp: "MSP definition",
+  peer: "Peer",
+  orderer: "Ordering service",
+};
+
+/** The all-regions view's sections, in the procedure's order: CA, then MSP, then nodes. */
+export const REGION_SECTIONS: { kind: ComponentKind; title: string }[] = [
+  { kind: "ca", title: "Certificate Authorities" },
+  { kind: "msp", title: "Organizations" },
+  { kind: "peer", title: "Peers" },
+  { kind: "orderer", title: "Ordering services" },
+];
+
+export interface RegionItem extends ComponentRef {
+  /** MSP ID (peers, orderers, MSPs) or the CA's URL. */
+  detail: string;
+  status?: TileStatus;
+}
+
+const byName = (a: { displayName: string }, b: { displayName: string }) =>
+  a.displayName.localeCompare(b.displayName, undefined, { sensitivity: "base", numeric: true });
+
+/** A console's components grouped for its column, each group sorted by name. */
+export function regionItems(components: ConsoleComponents): Record<ComponentKind, RegionItem[]> {
+  const node = (n: ConsoleNode): RegionItem => ({
+    console: components.console,
+    id: n.id,
+    kind: nodeKind(n.kind),
+    displayName: n.displayName,
+    detail: (n.kind === "ca" ? n.apiUrl : n.mspId) ?? "",
+    status: tileStatus(n.status),
+  });
+  return {
+    ca: [...components.cas].sort(byName).map(node),
+    msp: [...components.msps].sort(byName).map((m) => ({
+      console: components.console,
+      id: m.id,
+      kind: "msp" as const,
+      displayName: m.displayName,
+      detail: m.mspId,
+    })),
+    peer: [...components.peers].sort(byName).map(node),
+    orderer: [...components.orderers].sort(byName).map(node),
+  };
+}
+
+// ── Drag and drop between regions ───────────────────────────────────────────────────────────
+
+/** The drag data type of a console component (a custom type: other pages and the OS ignore it). */
+export const DRAG_TYPE = "application/x-fabric-ha-component";
+
+export interface DragPayload {
+  from: string;
+  componentId: string;
+}
+
+export function encodeDrag(payload: DragPayload): string {
+  return JSON.stringify({ from: payload.from, componentId: payload.componentId });
+}
+
+/** The payload of a drop, or null for anything that is not one of our tiles. */
+export function decodeDrag(text: string): DragPayload | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== "object" || value === null) return null;
+    const { from, componentId } = value as Record<string, unknown>;
+    if (typeof from !== "string" || typeof componentId !== "string") return null;
+    if (from === "" || componentId === "") return null;
+    return { from, componentId };
+  } catch {
+    return null;
+  }
+}
+
+// ── Import reports ──────────────────────────────────────────────────────────────────────────
+
+export const OUTCOME_TEXT: Record<ConsoleImportOutcome, string> = {
+  imported: "Imported",
+  alreadyPresent: "Already present",
+  rejected: "Rejected",
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "2 components: 1 imported, 1 already present." */
+export function importSummary(report: ConsoleImportReport): string {
+  const count = (o: ConsoleImportOutcome) => report.items.filter((i) => i.outcome === o).length;
+  const parts = (["imported", "alreadyPresent", "rejected"] as const)
+    .map((o) => [count(o), OUTCOME_TEXT[o].toLowerCase()] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, text]) => `${n} ${text}`);
+  return `${plural(report.items.length, "component")}${parts.length ? `: ${parts.join(", ")}` : ""}.`;
+}
+
+// ── Sub-routes of the Consoles page ─────────────────────────────────────────────────────────
+
+export type ConsolesView =
+  | { view: "list" }
+  | { view: "regions" }
+  | { view: "console"; name: string };
+
+/** `#/consoles` → list, `#/consoles/regions` → all regions, `#/consoles/c/<name>` → one console. */
+export function parseConsolesHash(hash: string): ConsolesView {
+  const parts = hash.replace(/^#\/?/, "").split("/");
+  if (parts[0] !== "consoles") return { view: "list" };
+  if (parts[1] === "regions") return { view: "regions" };
+  if (parts[1] === "c" && parts[2]) {
+    try {
+      return { view: "console", name: decodeURIComponent(parts.slice(2).join("/")) };
+    } catch {
+      return { view: "list" };
+    }
+  }
+  return { view: "list" };
+}
+
+export function consolesHref(view: ConsolesView): string {
+  switch (view.view) {
+    case "list":
+      return "#/consoles";
+    case "regions":
+      return "#/consoles/regions";
+    case "console":
+      return `#/consoles/c/${encodeURIComponent(view.name)}`;
+  }
+}

@@ -1,0 +1,109 @@
+// Small pieces the console views share: the view tabs, the console's tags, the verdict of a
+// "Test connection", and an error with its sentence and fix.
+import { InlineLoading, InlineNotification } from "@carbon/react";
+import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import { describeError } from "../errors";
+import type { TestState } from "./ConsolesUi";
+import { consolesHref, verdictFacts, verdictKind } from "./logic";
+
+export function ConsolesTabs(props: { active: "list" | "regions" }) {
+  const tabs = [
+    { id: "list" as const, label: "Consoles", href: consolesHref({ view: "list" }) },
+    { id: "regions" as const, label: "All regions", href: consolesHref({ view: "regions" }) },
+  ];
+  return (
+    <nav className="fhd-tabs" aria-label="Consoles views">
+      {tabs.map((tab) => (
+        <a
+          key={tab.id}
+          href={tab.href}
+          className={`fhd-tabs__tab${props.active === tab.id ? " fhd-tabs__tab--active" : ""}`}
+          aria-current={props.active === tab.id ? "page" : undefined}
+          data-testid={`consoles-tab-${tab.id}`}
+        >
+          {tab.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function ConsoleTags(props: { console: ConsoleSummary }) {
+  const { console: c } = props;
+  return (
+    <>
+      {c.sandbox ? <span className="fhd-ctag fhd-ctag--sandbox">Sandbox</span> : null}
+      {c.encrypted ? null : (
+        <span
+          className="fhd-ctag fhd-ctag--warning"
+          title="http:// — the API secret and components cross the network in the clear"
+        >
+          Not encrypted
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The answer of "Test connection" for one console: spinner, verdict (sentence + fix) or error. */
+export function VerdictNotice(props: { name: string; state: TestState; onClose?: () => void }) {
+  const { name, state } = props;
+  if (state.pending) {
+    return (
+      <InlineLoading
+        className="fhd-verdict fhd-verdict--pending"
+        description={`Testing the connection to ${name}…`}
+      />
+    );
+  }
+  if (state.verdict) {
+    const v = state.verdict;
+    return (
+      <InlineNotification
+        className="fhd-verdict"
+        data-testid="console-verdict"
+        data-console={name}
+        data-code={v.code}
+        kind={verdictKind(v)}
+        lowContrast
+        hideCloseButton={!props.onClose}
+        onCloseButtonClick={props.onClose}
+        title={`${name}: ${v.sentence}`}
+        subtitle={[v.fix ?? "", verdictFacts(v)].filter(Boolean).join(" — ")}
+      />
+    );
+  }
+  if (state.error !== undefined) {
+    return (
+      <ErrorNotice
+        error={state.error}
+        context={`${name}: the connection could not be tested`}
+        onClose={props.onClose}
+      />
+    );
+  }
+  return null;
+}
+
+export function ErrorNotice(props: {
+  error: unknown;
+  context?: string;
+  onClose?: (() => void) | undefined;
+}) {
+  const described = describeError(props.error);
+  return (
+    <InlineNotification
+      className="fhd-verdict"
+      data-testid="console-error"
+      data-code={described.code}
+      kind="error"
+      lowContrast
+      hideCloseButton={!props.onClose}
+      onCloseButtonClick={props.onClose}
+      title={props.context ? `${props.context}: ${described.sentence}` : described.sentence}
+      subtitle={[described.fix, described.detail !== described.sentence ? described.detail : ""]
+        .filter(Boolean)
+        .join(" ")}
+    />
+  );
+}

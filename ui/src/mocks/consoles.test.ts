@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { MockConsoles, REJECT_MESSAGE } from "./consoles";
+import { demoLibrary } from "./demoData";
+import { MockLibrary } from "./library";
+
+describe("the mock consoles", () => {
+  it("copies between consoles once; a re-run reports already present", () => {
+    const consoles = new MockConsoles(new MockLibrary([]));
+    const first = consoles.copy("Dallas", "Tokyo", ["org1peer0", "org1msp"]);
+    expect(first.items.map((i) => [i.displayName, i.outcome, i.componentId])).toEqual([
+      ["Org1 Peer0", "imported", "org1peer0"],
+      ["Org1 MSP", "imported", "org1msp"],
+    ]);
+    const again = consoles.copy("Dallas", "Tokyo", ["org1peer0", "org1msp"]);
+    expect(again.items.map((i) => [i.outcome, i.message])).toEqual([
+      ["alreadyPresent", "already present as org1peer0"],
+      ["alreadyPresent", "already present as org1msp"],
+    ]);
+    const tokyo = consoles.components("Tokyo");
+    expect(tokyo.peers.filter((p) => p.apiUrl === "grpcs://127.0.0.1:7051")).toHaveLength(1);
+    expect(tokyo.msps.filter((m) => m.mspId === "Org1MSP")).toHaveLength(1);
+  });
+
+  it("finds a CA by URL under another id, and rejects with the console's message", () => {
+    const consoles = new MockConsoles(new MockLibrary([]));
+    expect(consoles.copy("Dallas", "Frankfurt", ["org1ca"]).items[0]?.outcome).toBe(
+      "alreadyPresent",
+    );
+    const rejected = consoles.copy("Dallas", "Frankfurt", ["legacypeer"]).items[0];
+    expect(rejected).toMatchObject({ outcome: "rejected", message: REJECT_MESSAGE });
+  });
+
+  it("imports library artifacts, never twice, and refuses identities", () => {
+    const consoles = new MockConsoles(new MockLibrary(demoLibrary()));
+    const ids = ["lib-msp-org1", "lib-peer-org1-peer0", "lib-identity-org1admin"];
+    expect(consoles.import("Tokyo", ids).items.map((i) => i.outcome)).toEqual([
+      "imported",
+      "imported",
+      "rejected",
+    ]);
+    expect(consoles.import("Tokyo", ids).items.map((i) => i.outcome)).toEqual([
+      "alreadyPresent",
+      "alreadyPresent",
+      "rejected",
+    ]);
+  });
+
+  it("adds, renames and removes consoles; never keeps a secret", () => {
+    const consoles = new MockConsoles(new MockLibrary([]), { empty: true });
+    expect(consoles.list()).toEqual([]);
+    const added = consoles.add({
+      name: "Sydney",
+      region: "au-syd",
+      url: "http://127.0.0.1:3010",
+      auth: { kind: "apiKey", apiKey: "k", apiSecret: "very-secret" },
+      caCertPem: null,
+    });
+    expect(added).toMatchObject({ encrypted: false, apiKey: "k", sandbox: false });
+    expect(JSON.stringify(consoles.consoles)).not.toContain("very-secret");
+    expect(() =>
+      consoles.add({
+        ...added,
+        auth: { kind: "apiKey", apiKey: "k", apiSecret: "s" },
+        caCertPem: null,
+      }),
+    ).toThrow();
+    consoles.update("Sydney", { ...added, name: "Perth", auth: null, caCertPem: null });
+    expect(consoles.list().map((c) => c.name)).toEqual(["Perth"]);
+    consoles.remove("Perth");
+    expect(consoles.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,431 @@
+// The mock build's consoles: three sandbox consoles (Dallas / us-south, Frankfurt / eu-de,
+// Tokyo / jp-tok) holding a few CAs, MSPs, peers and an ordering service. `console_copy` and
+// `console_import` really change the mock data and answer "already present" on a re-run, as
+// the backend does (CA, peer, orderer: same api_url; MSP: same msp_id). `?consoles=none`
+// starts with no console.
+import type { ArtifactKind } from "../bindings/ArtifactKind";
+import type { ConnectionVerdict } from "../bindings/ConnectionVerdict";
+import type { ConsoleComponents } from "../bindings/ConsoleComponents";
+import type { ConsoleImportItem } from "../bindings/ConsoleImportItem";
+import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
+import type { ConsoleInput } from "../bindings/ConsoleInput";
+import type { ConsoleMsp } from "../bindings/ConsoleMsp";
+import type { ConsoleNode } from "../bindings/ConsoleNode";
+import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { IpcError } from "../bindings/IpcError";
+import { MOCK_DOWNLOADS, type MockLibrary } from "./library";
+
+function error(code: string, message: string, details: IpcError["details"] = null) {
+  return { code: code as IpcError["code"], message, details } satisfies IpcError;
+}
+
+/** The console's own message when it refuses the mock's one bad component. */
+export const REJECT_MESSAGE =
+  "Expected parameter 'msp.component.tls_cert' to be a Base64 encoded PEM-string.";
+
+type MockNode = ConsoleNode & { rejectOnImport?: boolean };
+
+interface MockConsole {
+  summary: ConsoleSummary;
+  nodes: MockNode[];
+  msps: ConsoleMsp[];
+  /** What "Test connection" answers. */
+  verdict: Omit<ConnectionVerdict, "testedAt">;
+}
+
+const ADDED_AT = "2025-11-27T14:27:00Z";
+const DAY_MS = 24 * 3600 * 1000;
+
+const READY: Omit<ConnectionVerdict, "testedAt"> = {
+  code: "ready",
+  ok: true,
+  sentence: "Connected: this console can import and create components with this key.",
+  fix: null,
+  version: "2.5.2",
+  importOnly: false,
+  authScheme: "couchdb",
+};
+
+const IMPORT_ONLY: Omit<ConnectionVerdict, "testedAt"> = {
+  code: "import_only",
+  ok: true,
+  sentence: "Connected, but this console is import-only: it cannot create peers.",
+  fix: "Create peers with the cluster's own tooling and import them; everything else works.",
+  version: "2.5.2",
+  importOnly: true,
+  authScheme: "couchdb",
+};
+
+const UNAUTHORIZED: Omit<ConnectionVerdict, "testedAt"> = {
+  code: "console_unauthorized",
+  ok: false,
+  sentence: "The console did not accept the API key and secret.",
+  fix: "Check the API key and secret (Edit → Replace the stored credentials), or create a new API key in the console.",
+  version: "2.5.2",
+  importOnly: null,
+  authScheme: "couchdb",
+};
+
+function node(fields: Partial<MockNode> & Pick<MockNode, "id" | "kind" | "displayName">): MockNode {
+  return {
+    mspId: null,
+    apiUrl: null,
+    location: "-",
+    imported: true,
+    version: "2.5.12",
+    status: "running",
+    nodes: 1,
+    nodeOuEnabled: fields.kind !== "ca",
+    certExpiresAt: new Date(Date.now() + 300 * DAY_MS).toISOString(),
+    ...fields,
+  };
+}
+
+function msp(id: string, displayName: string, mspId: string): ConsoleMsp {
+  return { id, displayName, mspId, rootCerts: 1, adminCerts: 1, nodeOuEnabled: true };
+}
+
+function sandbox(name: string, region: string, port: number): ConsoleSummary {
+  return {
+    name,
+    region,
+    url: `https://127.0.0.1:${port}`,
+    encrypted: true,
+    apiKey: `sandbox-${region}-key`,
+    hasExtraCa: true,
+    sandbox: true,
+    lastVerdict: null,
+    addedAt: ADDED_AT,
+  };
+}
+
+function seed(): MockConsole[] {
+  const tested = (v: Omit<ConnectionVerdict, "testedAt">): ConnectionVerdict => ({
+    ...v,
+    testedAt: ADDED_AT,
+  });
+  return [
+    {
+      summary: { ...sandbox("Dallas", "us-south", 3001), lastVerdict: tested(READY) },
+      verdict: READY,
+      nodes: [
+        node({
+          id: "org1ca",
+          kind: "ca",
+          displayName: "Org1 CA",
+          apiUrl: "https://127.0.0.1:7054",
+        }),
+        node({
+          id: "ordererca",
+          kind: "ca",
+          displayName: "Orderer CA",
+          apiUrl: "https://127.0.0.1:7056",
+        }),
+        node({
+          id: "org1peer0",
+          kind: "peer",
+          displayName: "Org1 Peer0",
+          mspId: "Org1MSP",
+          apiUrl: "grpcs://127.0.0.1:7051",
+        }),
+        node({
+          id: "org1peer1",
+          kind: "peer",
+          displayName: "Org1 Peer1",
+          mspId: "Org1MSP",
+          apiUrl: "grpcs://127.0.0.1:7151",
+          status: "pending",
+          imported: false,
+          location: "us-south",
+        }),
+        node({
+          id: "legacypeer",
+          kind: "peer",
+          displayName: "Legacy Peer",
+          mspId: "Org1MSP",
+          apiUrl: "grpcs://127.0.0.1:7251",
+          status: "undetectable",
+          certExpiresAt: new Date(Date.now() + 10 * DAY_MS).toISOString(),
+          rejectOnImport: true,
+        }),
+        node({
+          id: "os",
+          kind: "orderer",
+          displayName: "Ordering Service",
+          mspId: "OrdererMSP",
+          apiUrl: "grpcs://127.0.0.1:7050",
+          nodes: 3,
+        }),
+      ],
+      msps: [msp("org1msp", "Org1 MSP", "Org1MSP"), msp("orderermsp", "Orderer MSP", "OrdererMSP")],
+    },
+    {
+      summary: { ...sandbox("Frankfurt", "eu-de", 3002), lastVerdict: tested(IMPORT_ONLY) },
+      verdict: IMPORT_ONLY,
+      nodes: [
+        node({
+          id: "org1ca",
+          kind: "ca",
+          displayName: "Org1 CA",
+          apiUrl: "https://127.0.0.1:7054",
+        }),
+        node({
+          id: "org1peer2",
+          kind: "peer",
+          displayName: "Org1 Peer2",
+          mspId: "Org1MSP",
+          apiUrl: "grpcs://127.0.0.1:8051",
+          location: "eu-de",
+          imported: false,
+        }),
+      ],
+      msps: [msp("org1msp", "Org1 MSP", "Org1MSP")],
+    },
+    {
+      summary: sandbox("Tokyo", "jp-tok", 3003),
+      verdict: UNAUTHORIZED,
+      nodes: [
+        node({
+          id: "org2ca",
+          kind: "ca",
+          displayName: "Org2 CA",
+          apiUrl: "https://127.0.0.1:9054",
+        }),
+        node({
+          id: "org2peer0",
+          kind: "peer",
+          displayName: "Org2 Peer0",
+          mspId: "Org2MSP",
+          apiUrl: "grpcs://127.0.0.1:9051",
+          status: "stopped",
+          imported: false,
+          location: "jp-tok",
+        }),
+      ],
+      msps: [msp("org2msp", "Org2 MSP", "Org2MSP")],
+    },
+  ];
+}
+
+/** The console's derived id (console-api.md §2.3): slug of the name, `_0`, `_1`… if taken. */
+function deriveId(displayName: string, taken: (id: string) => boolean): string {
+  let base = displayName.replace(/[^A-Za-z0-9_-]/g, "").toLowerCase();
+  if (!/^[a-z]/.test(base)) base = `c${base}`;
+  if (!taken(base)) return base;
+  for (let n = 0; ; n++) if (!taken(`${base}_${n}`)) return `${base}_${n}`;
+}
+
+export class MockConsoles {
+  consoles: MockConsole[];
+
+  constructor(
+    private library: MockLibrary,
+    opts: { empty?: boolean } = {},
+  ) {
+    this.consoles = opts.empty ? [] : seed();
+  }
+
+  private get(name: string): MockConsole {
+    const found = this.consoles.find((c) => c.summary.name === name);
+    if (!found) throw error("console_unknown", `no console called ${name}`, { name });
+    return found;
+  }
+
+  list(): ConsoleSummary[] {
+    return this.consoles.map((c) => ({ ...c.summary }));
+  }
+
+  private check(input: ConsoleInput, editing?: string): ConsoleSummary {
+    const name = input.name.trim();
+    if (name === "" || name.length > 64) {
+      throw error("InvalidInput", "name: 1 to 64 characters", { field: "name" });
+    }
+    if (this.consoles.some((c) => c.summary.name === name && c.summary.name !== editing)) {
+      throw error("console_exists", `a console called ${name} already exists`, { name });
+    }
+    if (!/^https?:\/\/[^/\s]+\/?$/.test(input.url)) {
+      throw error("InvalidInput", "url: expected https://host[:port]", { field: "url" });
+    }
+    const previous = editing ? this.get(editing).summary : undefined;
+    if (!input.auth && !previous) {
+      throw error("InvalidInput", "auth: credentials are required", { field: "auth" });
+    }
+    // The secret is dropped here, as the backend keeps it only in its encrypted store.
+    const apiKey = input.auth
+      ? input.auth.kind === "apiKey"
+        ? input.auth.apiKey
+        : `key-created-for-${input.auth.username}`
+      : (previous?.apiKey ?? "");
+    return {
+      name,
+      region: input.region,
+      url: input.url,
+      encrypted: input.url.startsWith("https://"),
+      apiKey,
+      hasExtraCa: input.caCertPem !== null || (previous?.hasExtraCa ?? false),
+      sandbox: previous?.sandbox ?? false,
+      lastVerdict: previous?.lastVerdict ?? null,
+      addedAt: previous?.addedAt ?? new Date().toISOString(),
+    };
+  }
+
+  add(input: ConsoleInput): ConsoleSummary {
+    const summary = this.check(input);
+    const verdict = input.url.includes("unreachable")
+      ? {
+          code: "console_unreachable",
+          ok: false,
+          sentence: "The console could not be reached.",
+          fix: "Check the console's URL and port, and that this computer can reach it.",
+          version: null,
+          importOnly: null,
+          authScheme: null,
+        }
+      : READY;
+    this.consoles.push({ summary, verdict, nodes: [], msps: [] });
+    return { ...summary };
+  }
+
+  update(name: string, input: ConsoleInput): ConsoleSummary {
+    const found = this.get(name);
+    found.summary = this.check(input, name);
+    return { ...found.summary };
+  }
+
+  remove(name: string): null {
+    this.get(name);
+    this.consoles = this.consoles.filter((c) => c.summary.name !== name);
+    return null;
+  }
+
+  test(name: string): ConnectionVerdict {
+    const found = this.get(name);
+    const verdict = { ...found.verdict, testedAt: new Date().toISOString() };
+    found.summary = { ...found.summary, lastVerdict: verdict };
+    return verdict;
+  }
+
+  components(name: string): ConsoleComponents {
+    const found = this.get(name);
+    const strip = ({ rejectOnImport: _r, ...n }: MockNode): ConsoleNode => ({ ...n });
+    const of = (kind: ConsoleNode["kind"]) => found.nodes.filter((n) => n.kind === kind).map(strip);
+    return {
+      console: name,
+      fetchedAt: new Date().toISOString(),
+      peers: of("peer"),
+      cas: of("ca"),
+      orderers: of("orderer"),
+      msps: found.msps.map((m) => ({ ...m })),
+    };
+  }
+
+  private component(console: MockConsole, id: string): MockNode | ConsoleMsp {
+    const found = console.nodes.find((n) => n.id === id) ?? console.msps.find((m) => m.id === id);
+    if (!found) {
+      throw error("console_not_found", `no components by this id exist: ${id}`, { id });
+    }
+    return found;
+  }
+
+  /** Imports one component into `target`, never twice. */
+  private importInto(
+    target: MockConsole,
+    item: MockNode | ConsoleMsp,
+    artifactId: string | null,
+  ): ConsoleImportItem {
+    const isMsp = !("kind" in item);
+    const kind = isMsp ? "msp" : item.kind;
+    const base = { artifactId, displayName: item.displayName, kind };
+    const existing = isMsp
+      ? target.msps.find((m) => m.mspId === item.mspId)
+      : target.nodes.find((n) => n.kind === item.kind && n.apiUrl === item.apiUrl);
+    if (existing) {
+      return {
+        ...base,
+        outcome: "alreadyPresent",
+        componentId: existing.id,
+        message: `already present as ${existing.id}`,
+      };
+    }
+    if (!isMsp && item.rejectOnImport) {
+      return { ...base, outcome: "rejected", componentId: null, message: REJECT_MESSAGE };
+    }
+    const taken = (id: string) =>
+      target.nodes.some((n) => n.id === id) || target.msps.some((m) => m.id === id);
+    const id = deriveId(item.displayName, taken);
+    if (isMsp) target.msps.push({ ...item, id });
+    else target.nodes.push({ ...item, id, imported: true, location: "-" });
+    return { ...base, outcome: "imported", componentId: id, message: null };
+  }
+
+  copy(from: string, to: string, componentIds: string[]): ConsoleImportReport {
+    const source = this.get(from);
+    const target = this.get(to);
+    const items = componentIds.map((id) =>
+      this.importInto(target, this.component(source, id), null),
+    );
+    return { console: to, items };
+  }
+
+  import(name: string, artifactIds: string[]): ConsoleImportReport {
+    const target = this.get(name);
+    const items = artifactIds.map((artifactId): ConsoleImportItem => {
+      const item = this.library.items.find((i) => i.id === artifactId);
+      if (!item) throw error("NotFound", `no library item ${artifactId}`, { what: artifactId });
+      if (item.kind === "identity") {
+        return {
+          artifactId,
+          displayName: item.displayName,
+          kind: "identity",
+          outcome: "rejected",
+          componentId: null,
+          message: "identities are kept in a browser's wallet, not imported into a console",
+        };
+      }
+      const component =
+        item.kind === "msp"
+          ? msp(artifactId, item.displayName, item.mspId ?? "")
+          : node({
+              id: artifactId,
+              kind: item.kind,
+              displayName: item.displayName,
+              mspId: item.mspId,
+              apiUrl: item.apiUrl,
+              nodes: item.nodes,
+              certExpiresAt: item.expiresAt,
+            });
+      return this.importInto(target, component, artifactId);
+    });
+    return { console: name, items };
+  }
+
+  exportToLibrary(name: string, componentIds: string[]): ImportReport {
+    const found = this.get(name);
+    return {
+      files: componentIds.map((id) => {
+        const item = this.component(found, id);
+        const kind = "kind" in item ? item.kind : "msp";
+        const file = `${item.displayName}_${kind}.json`;
+        return {
+          file: `${name}: ${file}`,
+          status: "accepted" as const,
+          findings: [],
+          artifacts: [
+            this.library.store(kind as ArtifactKind, item.displayName, `console ${name}`, {
+              mspId: item.mspId,
+              apiUrl: "apiUrl" in item ? item.apiUrl : null,
+              nodeOuEnabled: item.nodeOuEnabled,
+            }),
+          ],
+        };
+      }),
+    };
+  }
+
+  exportDialog(name: string, componentId: string): string {
+    const item = this.component(this.get(name), componentId);
+    const kind = "kind" in item ? item.kind : "msp";
+    return `${MOCK_DOWNLOADS}/${item.displayName}_${kind}.json`;
+  }
+}
