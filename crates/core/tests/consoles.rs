@@ -263,6 +263,29 @@ fn add_test_remove_keeps_the_secret_encrypted() {
     assert_eq!(summary.region, "us-south");
     assert_eq!(ws.test_console("Region One").unwrap().code, "ready");
 
+    // The extra CA: `None` on edit keeps it (the TLS console stays trusted), "" removes it.
+    let mut keep_ca = input("Region One", &tc, tc.manager_key());
+    keep_ca.auth = None;
+    keep_ca.ca_cert_pem = None;
+    assert!(
+        ws.update_console("Region One", keep_ca)
+            .unwrap()
+            .has_extra_ca
+    );
+    assert_eq!(ws.test_console("Region One").unwrap().code, "ready");
+    let mut drop_ca = input("Region One", &tc, tc.manager_key());
+    drop_ca.auth = None;
+    drop_ca.ca_cert_pem = Some(String::new());
+    assert!(
+        !ws.update_console("Region One", drop_ca)
+            .unwrap()
+            .has_extra_ca
+    );
+    assert_eq!(
+        ws.test_console("Region One").unwrap().code,
+        "console_tls_untrusted"
+    );
+
     // The plaintext secret is nowhere in the workspace folder.
     let bytes = all_bytes(tmp.path());
     assert!(!contains(&bytes, secret.as_bytes()));

@@ -287,9 +287,18 @@ export default function ConsoleFormPanel(props: {
           >
             {errors.caCertPem ??
               (editing?.hasExtraCa
-                ? "A CA certificate is stored for this console. Saving without one removes it: paste or choose it again to keep it."
+                ? "A CA certificate is stored for this console and is kept unless you paste another one or remove it."
                 : "Only when the console's TLS certificate is not issued by a CA your system trusts. PEM, or its base64.")}
           </p>
+          {editing?.hasExtraCa ? (
+            <Checkbox
+              id="console-form-remove-ca"
+              labelText="Remove the stored CA certificate"
+              checked={form.removeCa}
+              disabled={form.caCertPem.trim() !== ""}
+              onChange={(_event, { checked }) => set("removeCa")(checked)}
+            />
+          ) : null}
           <Button kind="tertiary" size="sm" onClick={() => fileInput.current?.click()}>
             Choose file…
           </Button>

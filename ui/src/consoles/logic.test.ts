@@ -130,6 +130,9 @@ describe("the console form", () => {
     ).toEqual({ kind: "password", username: "admin", password: "pw" });
     expect(toConsoleInput({ ...valid, replaceAuth: false }).auth).toBeNull();
     expect(toConsoleInput(valid).caCertPem).toBeNull();
+    // On edit an empty field keeps the stored certificate; removing it is explicit.
+    expect(toConsoleInput({ ...valid, removeCa: true }).caCertPem).toBe("");
+    expect(toConsoleInput({ ...valid, removeCa: true, caCertPem: PEM }).caCertPem).toBe(PEM);
   });
 
   it("maps a backend InvalidInput field onto the form", () => {

@@ -36,6 +36,8 @@ export interface ConsoleForm {
   username: string;
   password: string;
   caCertPem: string;
+  /** Editing only: remove the stored CA certificate (an empty field otherwise keeps it). */
+  removeCa: boolean;
 }
 
 export type FormField =
@@ -62,6 +64,7 @@ export function emptyForm(editing?: ConsoleSummary): ConsoleForm {
     username: "",
     password: "",
     caCertPem: "",
+    removeCa: false,
   };
 }
 
@@ -128,7 +131,7 @@ export function validateConsoleForm(
   return errors;
 }
 
-/** The IPC body of the form (trimmed; `auth` null keeps the stored credentials on edit). */
+/** The IPC body of the form (trimmed; `auth` and `caCertPem` null keep what is stored on edit). */
 export function toConsoleInput(form: ConsoleForm): ConsoleInput {
   const pem = form.caCertPem.trim();
   return {
@@ -140,7 +143,8 @@ export function toConsoleInput(form: ConsoleForm): ConsoleInput {
       : form.authMode === "apiKey"
         ? { kind: "apiKey", apiKey: form.apiKey.trim(), apiSecret: form.apiSecret }
         : { kind: "password", username: form.username.trim(), password: form.password },
-    caCertPem: pem === "" ? null : pem,
+    // null keeps the stored certificate on edit; "" removes it.
+    caCertPem: pem !== "" ? pem : form.removeCa ? "" : null,
   };
 }
 

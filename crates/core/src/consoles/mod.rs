@@ -63,7 +63,8 @@ pub struct ConsoleInput {
     pub url: String,
     /// Credentials; `None` on edit keeps the stored ones.
     pub auth: Option<ConsoleAuthInput>,
-    /// Extra trusted CA for the console's TLS (PEM or base64 of PEM).
+    /// Extra trusted CA for the console's TLS (PEM or base64 of PEM). On edit, `None` keeps the
+    /// stored one and an empty string removes it.
     pub ca_cert_pem: Option<String>,
 }
 
@@ -298,8 +299,8 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, CoreError> {
     Ok(RUNTIME.get_or_init(|| built))
 }
 
-/// Runs `fut` to completion on the console runtime.
-fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, CoreError> {
+/// Runs `fut` to completion on the console runtime (also used by the CA calls).
+pub(crate) fn block_on<F: std::future::Future>(fut: F) -> Result<F::Output, CoreError> {
     Ok(runtime()?.block_on(fut))
 }
 

@@ -79,14 +79,21 @@ enum Credentials {
     Key(String, Sensitive<String>),
 }
 
-fn check_input(input: ConsoleInput, sandbox: bool, adding: bool) -> Result<Checked, CoreError> {
+/// `stored_ca` is the console's current extra CA on edit: `ca_cert_pem: None` keeps it, an empty
+/// string removes it.
+fn check_input(
+    input: ConsoleInput,
+    sandbox: bool,
+    adding: bool,
+    stored_ca: Option<String>,
+) -> Result<Checked, CoreError> {
     let name = check_label("name", &input.name, true)?;
     let region = check_label("region", &input.region, false)?;
     let url = input.url.trim().to_owned();
-    let ca_cert_pem = input
-        .ca_cert_pem
-        .map(|p| p.trim().to_owned())
-        .filter(|p| !p.is_empty());
+    let ca_cert_pem = match input.ca_cert_pem {
+        None => stored_ca,
+        Some(p) => Some(p.trim().to_owned()).filter(|p| !p.is_empty()),
+    };
     let endpoint = |ca: Option<String>| ConsoleEndpoint {
         url: url.clone(),
         api_key: String::new(),
@@ -237,7 +244,7 @@ impl Workspace {
         let Checked {
             mut fields,
             credentials,
-        } = check_input(input, sandbox, true)?;
+        } = check_input(input, sandbox, true, None)?;
         let Credentials::Key(api_key, secret) = credentials else {
             return Err(CoreError::Internal(
                 "a new console has no credentials".into(),
@@ -289,7 +296,7 @@ impl Workspace {
         let Checked {
             mut fields,
             credentials,
-        } = check_input(input, sandbox, false)?;
+        } = check_input(input, sandbox, false, row.ca_cert_pem.clone())?;
         if fields.name != row.name
             && self
                 .store()
