@@ -24,6 +24,12 @@ fn main() {
         "console_export_dialog",
         "console_import",
         "console_copy",
+        "ca_info",
+        "ca_enroll",
+        "ca_register",
+        "ca_identities",
+        "ca_associate",
+        "ca_association",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         panic!("tauri-build failed: {e:#}");

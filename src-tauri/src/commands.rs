@@ -6,6 +6,9 @@ use std::time::Instant;
 
 use std::path::PathBuf;
 
+use fabric_ha_core::ca::{
+    CaAssociationInput, CaEnrollInput, CaInfoView, CaRegisterInput, CaRegistered, CaTarget, CaUser,
+};
 use fabric_ha_core::consoles::{
     ConnectionVerdict, ConsoleComponents, ConsoleImportReport, ConsoleInput, ConsoleSummary,
 };
@@ -226,6 +229,59 @@ pub async fn console_import(
 ) -> Result<ConsoleImportReport> {
     let ws = state.workspace.workspace()?;
     blocking(move || ws.console_import(&name, &artifact_ids)).await
+}
+
+/// `cainfo` of a CA (a library CA or a URL with its TLS certificate).
+#[tauri::command]
+pub async fn ca_info(state: State<'_, AppState>, target: CaTarget) -> Result<CaInfoView> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.ca_info(&target)).await
+}
+
+/// Enrolls at a CA into a new wallet identity.
+#[tauri::command]
+pub async fn ca_enroll(state: State<'_, AppState>, input: CaEnrollInput) -> Result<LibraryItem> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.ca_enroll(input)).await
+}
+
+/// Registers an identity at a CA; the secret stays in the workspace (never sent to the window).
+#[tauri::command]
+pub async fn ca_register(
+    state: State<'_, AppState>,
+    input: CaRegisterInput,
+) -> Result<CaRegistered> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.ca_register(input).map(|r| CaRegistered::from(&r))).await
+}
+
+/// The identities registered at a CA (the registrar defaults to the associated identity).
+#[tauri::command]
+pub async fn ca_identities(
+    state: State<'_, AppState>,
+    target: CaTarget,
+    registrar: Option<String>,
+) -> Result<Vec<CaUser>> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.ca_identities(&target, registrar.as_deref())).await
+}
+
+/// Associates an identity with a library CA (enroll, or pick from the wallet).
+#[tauri::command]
+pub async fn ca_associate(
+    state: State<'_, AppState>,
+    ca: String,
+    how: CaAssociationInput,
+) -> Result<LibraryItem> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.ca_associate(&ca, how)).await
+}
+
+/// The wallet identity associated with a library CA, if any.
+#[tauri::command]
+pub async fn ca_association(state: State<'_, AppState>, ca: String) -> Result<Option<LibraryItem>> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.ca_association(&ca)).await
 }
 
 /// Copies components from one console to another, never as duplicates.

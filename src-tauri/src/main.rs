@@ -78,6 +78,12 @@ fn run(started: Instant) -> Result<(), String> {
             commands::console_export_dialog,
             commands::console_import,
             commands::console_copy,
+            commands::ca_info,
+            commands::ca_enroll,
+            commands::ca_register,
+            commands::ca_identities,
+            commands::ca_associate,
+            commands::ca_association,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod artifact;
+mod ca;
 mod console;
+mod plan;
 mod sandbox;
 use fabric_ha_core::{doctor, paths, CheckStatus, CoreError, OpenOptions, Sensitive, Workspace};
 
@@ -53,9 +55,17 @@ enum Command {
     /// components without duplicates.
     #[command(subcommand)]
     Console(console::ConsoleCommand),
-    /// Start three test consoles on this computer (one per region) to try the app without a
-    /// cluster. Runs until Ctrl-C. Prints each console's URL, API key and API secret: these
-    /// are throwaway keys of a local test server, the only secrets this tool ever prints.
+    /// Fabric CAs: cainfo, enroll into the wallet, register, list identities, associate an
+    /// identity with a library CA.
+    #[command(subcommand)]
+    Ca(ca::CaCommand),
+    /// HA replication plans: new, list, show, preview, apply, resume, status, report.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// Start three test consoles on this computer (one per region) and a Fabric CA test
+    /// server, to try the app without a cluster. Runs until Ctrl-C. Prints each console's URL,
+    /// API key and API secret, and the CA's URL, TLS certificate file and bootstrap admin:
+    /// throwaway credentials of local test servers.
     Sandbox {
         /// Also register the consoles in the workspace (labelled sandbox); they are removed
         /// again when the sandbox stops.
@@ -141,6 +151,8 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         }
         Command::Artifact(cmd) => artifact::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Console(cmd) => console::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Ca(cmd) => ca::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Plan(cmd) => plan::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Sandbox { register, regions } => sandbox::run(register, &regions, || {
             open(data_dir.clone(), cli.no_keyring)
         }),

@@ -1,5 +1,5 @@
-//! `fabric-ha sandbox`: three loopback test consoles, one per region, to try every feature
-//! without a cluster.
+//! `fabric-ha sandbox`: three loopback test consoles, one per region, and a Fabric CA test
+//! server (CA names `ca` and `tlsca`), to try every feature without a cluster.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use fabric_ha_core::consoles::{ConsoleAuthInput, ConsoleInput};
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
+use fabric_ha_testbed::ca::{TestCa, TestCaConfig};
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
 
 /// Regions of the sandbox when none are given.
@@ -88,6 +89,7 @@ pub(crate) fn run(
 
     let mut consoles: Vec<(String, TestConsole)> = Vec::new();
     let mut registered: Vec<String> = Vec::new();
+    let mut fabric_ca: Option<TestCa> = None;
     let outcome = (|| -> Result<(), CoreError> {
         for region in &regions {
             let console = TestConsole::start_blocking(TestConsoleConfig {
@@ -124,6 +126,21 @@ pub(crate) fn run(
             }
             consoles.push((region.clone(), console));
         }
+        let config = TestCaConfig::default();
+        let ca = TestCa::start_blocking(config.clone())
+            .map_err(|e| CoreError::Internal(format!("cannot start the Fabric CA: {e}")))?;
+        let tls_path = ca_dir.join("fabric-ca-tls.pem");
+        std::fs::write(&tls_path, ca.tls_cert_pem())
+            .map_err(|e| CoreError::Storage(format!("cannot write {}: {e}", tls_path.display())))?;
+        println!("sandbox-ca");
+        println!("  url         {}", ca.url());
+        println!("  ca names    {}, {}", config.ca_name, config.tlsca_name);
+        println!("  tls cert    {}", tls_path.display());
+        println!(
+            "  admin       {} / {}",
+            config.bootstrap.0, config.bootstrap.1
+        );
+        fabric_ca = Some(ca);
         println!(
             "sandbox ready (Ctrl-C to stop{})",
             if register { " and unregister" } else { "" }
@@ -141,6 +158,9 @@ pub(crate) fn run(
     }
     for (_, console) in consoles {
         console.shutdown_blocking();
+    }
+    if let Some(ca) = fabric_ca {
+        ca.shutdown_blocking();
     }
     let _ = std::fs::remove_dir_all(&ca_dir);
     outcome?;

@@ -292,6 +292,8 @@ fn sandbox_registers_three_consoles_until_stopped() {
         assert!(output.contains(&format!("sandbox-{region}")), "{output}");
     }
     assert_eq!(output.matches("api secret").count(), 3, "{output}");
+    assert!(output.contains("sandbox-ca"), "{output}");
+    assert!(output.contains("admin / adminpw"), "{output}");
 
     let list = ok_json(&fabric_ha(&ws, &["console", "list", "--json"]));
     let list = list.as_array().unwrap();

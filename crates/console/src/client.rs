@@ -813,4 +813,22 @@ mod tests {
             RouteKind::Other
         );
     }
+
+    #[test]
+    fn a_tls_error_wrapped_in_io_errors_is_found() {
+        // How the TLS failure reaches reqwest: an `io::Error` whose payload is another
+        // `io::Error` holding the rustls error; `io::Error::source` skips both payloads.
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let inner = std::io::Error::new(std::io::ErrorKind::InvalidData, tls);
+        let outer = std::io::Error::other(inner);
+        assert!(outer
+            .source()
+            .is_none_or(|s| s.downcast_ref::<rustls::Error>().is_none()));
+        let found = find_cause::<rustls::Error>(&outer).unwrap();
+        assert!(matches!(
+            found,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
+        ));
+        assert!(find_cause::<hyper::Error>(&outer).is_none());
+    }
 }

@@ -67,6 +67,46 @@ pub enum ErrorCode {
     /// No console is registered by that name.
     #[serde(rename = "console_unknown")]
     ConsoleUnknown,
+    /// No connection to the Fabric CA (DNS, refused, reset).
+    #[serde(rename = "ca_unreachable")]
+    CaUnreachable,
+    /// The CA's TLS certificate is not the pinned one (nor issued by it).
+    #[serde(rename = "ca_tls_untrusted")]
+    CaTlsUntrusted,
+    /// The CA did not answer in time.
+    #[serde(rename = "ca_timeout")]
+    CaTimeout,
+    /// The CA refused the credentials or the token (code 20; wrong secret, unknown id,
+    /// enrollments used up, certificate not from this CA, ...).
+    #[serde(rename = "ca_authentication_failure")]
+    CaAuthenticationFailure,
+    /// The caller may not do this at the CA (code 71), e.g. register that identity type.
+    #[serde(rename = "ca_authorization_failure")]
+    CaAuthorizationFailure,
+    /// The enroll id is already registered (code 74).
+    #[serde(rename = "ca_already_registered")]
+    CaAlreadyRegistered,
+    /// The certificate request's common name is not the enroll id (code 77).
+    #[serde(rename = "ca_cn_mismatch")]
+    CaCnMismatch,
+    /// The server hosts no CA by that name (code 19).
+    #[serde(rename = "ca_not_found")]
+    CaNotFound,
+    /// The CA has no identity by that id (code 63).
+    #[serde(rename = "ca_identity_not_found")]
+    CaIdentityNotFound,
+    /// Too many wrong secrets: the identity is locked at the CA (code 73).
+    #[serde(rename = "ca_identity_locked")]
+    CaIdentityLocked,
+    /// The CA refused the request as malformed or out of its limits.
+    #[serde(rename = "ca_bad_request")]
+    CaBadRequest,
+    /// The CA refused the request for another reason (its code and message are in the error).
+    #[serde(rename = "ca_server_error")]
+    CaServerError,
+    /// The CA answered something that does not have a Fabric CA's shape.
+    #[serde(rename = "ca_invalid_response")]
+    CaInvalidResponse,
 }
 
 /// Everything that can go wrong in the core.
@@ -113,6 +153,9 @@ pub enum CoreError {
         /// The name.
         name: String,
     },
+    /// A Fabric CA call failed; `Display` carries the CA's own message.
+    #[error("{0}")]
+    Ca(#[from] fabric_ha_fabric_ca::CaError),
     /// An unexpected condition.
     #[error("{0}")]
     Internal(String),
@@ -151,6 +194,7 @@ impl CoreError {
             CoreError::Console(e) => console_code(e),
             CoreError::ConsoleExists { .. } => ErrorCode::ConsoleExists,
             CoreError::ConsoleUnknown { .. } => ErrorCode::ConsoleUnknown,
+            CoreError::Ca(e) => crate::ca::error_code(e),
             CoreError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -180,6 +224,7 @@ impl CoreError {
             CoreError::ConsoleExists { name } | CoreError::ConsoleUnknown { name } => {
                 Some(serde_json::json!({ "name": name }))
             }
+            CoreError::Ca(e) => Some(crate::ca::error_details(e)),
             _ => None,
         }
     }

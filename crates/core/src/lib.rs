@@ -4,6 +4,7 @@
 //! that everything the window can do is reachable from a terminal and from tests without a
 //! window. Nothing here depends on Tauri.
 
+pub mod ca;
 pub mod consoles;
 pub mod doctor;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod info;
 pub mod library;
 pub mod logging;
 pub mod paths;
+pub mod plans;
 pub mod settings;
 pub mod workspace;
 

@@ -236,7 +236,7 @@ fn artifact_id(artifact: &Artifact, hash: &[u8; 32]) -> String {
     format!("{}-{}", kind_tag(artifact.kind()), hex(&hash[..6]))
 }
 
-fn private_key_secret_id(id: &str) -> String {
+pub(crate) fn private_key_secret_id(id: &str) -> String {
     format!("{}private_key", artifact_secret_prefix(id))
 }
 
@@ -444,7 +444,7 @@ impl Workspace {
         Ok(ImportReport { files: out })
     }
 
-    fn store_report(
+    pub(crate) fn store_report(
         &self,
         report: artifacts::FileReport,
         now: i64,
@@ -571,7 +571,17 @@ impl Workspace {
                 _ => None,
             })
             .collect();
-        stored.iter().map(|s| item(s, &cas, &msps)).collect()
+        let enrolled: HashMap<String, fabric_ha_store::EnrollmentRow> = self
+            .store()
+            .enrollments()
+            .map_err(from_store)?
+            .into_iter()
+            .map(|e| (e.identity_id.clone(), e))
+            .collect();
+        stored
+            .iter()
+            .map(|s| item(s, &cas, &msps, &enrolled))
+            .collect()
     }
 
     /// Builds the export of `ids` (everything when empty): one console file or a bulk zip, as
@@ -711,6 +721,7 @@ fn item(
     s: &Stored,
     cas: &[&artifacts::CaArtifact],
     msps: &[&artifacts::MspArtifact],
+    enrolled: &HashMap<String, fabric_ha_store::EnrollmentRow>,
 ) -> Result<LibraryItem, CoreError> {
     let row = &s.row;
     let kind = match row.kind.as_str() {
@@ -780,6 +791,13 @@ fn item(
                 } else if artifacts::issuing_root(&cert, ca.tlsca_root_certs()).is_some() {
                     item.issuing_cas
                         .push(format!("{} (TLS CA)", ca.display_name()));
+                }
+            }
+            if item.issuing_cas.is_empty() {
+                // Enrolled here at a CA the library has no file of: name it as enrolled.
+                if let Some(e) = enrolled.get(&row.id) {
+                    item.issuing_cas
+                        .push(crate::ca::enrolled_ca_label(&e.ca_name, &e.ca_url));
                 }
             }
             for msp in msps {

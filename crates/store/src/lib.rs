@@ -27,6 +27,7 @@ mod inspect;
 mod keysource;
 pub mod migrations;
 mod vault;
+mod wallet;
 
 pub use artifacts::{
     artifact_secret_prefix, insert_artifact, list_artifacts_in, ArtifactRow, Inserted,
@@ -46,3 +47,4 @@ pub use keysource::{
 /// [`Store::with_tx`]; use this re-export so the types match.
 pub use rusqlite;
 pub use vault::Vault;
+pub use wallet::{insert_enrollment, EnrollmentRow};

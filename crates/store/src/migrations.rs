@@ -71,6 +71,54 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
             last_verdict TEXT
         ) STRICT;",
     ),
+    (
+        4,
+        // The wallet and Fabric CAs. `wallet_enrollments`: where an enrolled identity came from,
+        // with the CA chain `cainfo` reported (console identity files have no place for it).
+        // `ca_associations`: the wallet identity a library CA is operated with, as the
+        // console's "Associate identity". Both go when their artifacts go.
+        "CREATE TABLE wallet_enrollments (
+            identity_id  TEXT PRIMARY KEY REFERENCES artifacts (id) ON DELETE CASCADE,
+            ca_url       TEXT NOT NULL,
+            ca_name      TEXT NOT NULL,
+            enroll_id    TEXT NOT NULL,
+            ca_chain_pem TEXT NOT NULL,
+            enrolled_at  TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE ca_associations (
+            ca_id         TEXT PRIMARY KEY REFERENCES artifacts (id) ON DELETE CASCADE,
+            identity_id   TEXT NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+            associated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX ca_associations_by_identity ON ca_associations (identity_id);",
+    ),
+    (
+        5,
+        // HA replication plans (`body`: the plan JSON, never a secret) and their journal: one
+        // row per step, written before the step acts (`started`) and after (`done` with the
+        // ids it produced, or `failed` with the error). Enroll secrets live in `secrets`
+        // under `plan/<plan id>/...`.
+        "CREATE TABLE plans (
+            id         TEXT PRIMARY KEY,
+            name       TEXT NOT NULL UNIQUE,
+            body       TEXT NOT NULL,
+            state      TEXT NOT NULL
+                       CHECK (state IN ('draft', 'running', 'stopped', 'completed')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE plan_steps (
+            plan_id    TEXT NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
+            step       TEXT NOT NULL,
+            state      TEXT NOT NULL CHECK (state IN ('started', 'done', 'failed')),
+            attempts   INTEGER NOT NULL,
+            result     TEXT,
+            error_code TEXT,
+            error      TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (plan_id, step)
+        ) STRICT;",
+    ),
 ];
 
 /// The schema version this build creates and understands.
@@ -148,10 +196,14 @@ mod tests {
             [
                 "artifacts",
                 "audit",
+                "ca_associations",
                 "consoles",
                 "meta",
+                "plan_steps",
+                "plans",
                 "secrets",
-                "settings"
+                "settings",
+                "wallet_enrollments"
             ]
         );
     }

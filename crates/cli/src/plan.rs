@@ -1,0 +1,635 @@
+//! `fabric-ha plan ...`: HA replication plans — new, list, show, preview, apply, resume, status,
+//! report.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{ArgGroup, Subcommand};
+use fabric_ha_core::plans::engine::{
+    ApplyOptions, CancellationToken, HookPoint, PeerDefaults, PeerSpec, Plan, PreviewStatus,
+    Progress, ProgressEvent, Registrar, RunOutcome, Source, Target, DEFAULT_WAIT_SECS, PLAN_FORMAT,
+};
+use fabric_ha_core::{CoreError, Sensitive, Workspace};
+
+use crate::print_json;
+
+/// Environment variable the registrar's enroll secret may come from.
+const REGISTRAR_SECRET_ENV: &str = "FABRIC_HA_REGISTRAR_SECRET";
+/// Test hook: abort the process right after the N-th step outcome of this run is journaled.
+const KILL_AFTER_STEP_ENV: &str = "FABRIC_HA_TEST_KILL_AFTER_STEP";
+/// Test hook: abort the process right after the N-th step's effect, before its outcome is
+/// journaled.
+const KILL_AFTER_EFFECT_ENV: &str = "FABRIC_HA_TEST_KILL_AFTER_EFFECT";
+
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub(crate) enum PlanCommand {
+    /// Save a new plan, from flags or from a plan file (--from).
+    #[command(group(ArgGroup::new("spec").args(["from", "source"]).required(true)))]
+    New {
+        /// Plan name (unique).
+        name: String,
+        /// Read the plan from this JSON file (its name is replaced by NAME).
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+        /// Region-1 console (where the organization exists).
+        #[arg(long, requires_all = ["ca", "msp"])]
+        source: Option<String>,
+        /// Console id of the organization's CA in the source console.
+        #[arg(long)]
+        ca: Option<String>,
+        /// Console id of the organization's MSP definition in the source console.
+        #[arg(long)]
+        msp: Option<String>,
+        /// Console ids of existing peers to import everywhere (default: every peer of the
+        /// source console with the MSP's id).
+        #[arg(long = "source-peer", value_name = "ID")]
+        source_peers: Vec<String>,
+        /// Target console and number of peers to create there, e.g. eu-de=2 (repeat).
+        #[arg(long = "target", value_name = "CONSOLE=COUNT")]
+        targets: Vec<String>,
+        /// The CA registrar's enroll id (secret from --registrar-secret-stdin or
+        /// FABRIC_HA_REGISTRAR_SECRET).
+        #[arg(long, conflicts_with = "registrar_identity")]
+        registrar_id: Option<String>,
+        /// Read the registrar's enroll secret from standard input (first line).
+        #[arg(long)]
+        registrar_secret_stdin: bool,
+        /// Library id of an identity allowed to register peers at the CA.
+        #[arg(long)]
+        registrar_identity: Option<String>,
+        /// Library id of the org admin identity (named in the report's manual steps).
+        #[arg(long)]
+        org_admin: Option<String>,
+        /// Kubernetes zone of the new peers.
+        #[arg(long)]
+        zone: Option<String>,
+        /// Fabric version of the new peers.
+        #[arg(long)]
+        version: Option<String>,
+        /// State database of the new peers (couchdb or leveldb).
+        #[arg(long)]
+        state_db: Option<String>,
+        /// A channel the organization's peers serve (repeat; recorded for the report).
+        #[arg(long = "channel")]
+        channels: Vec<String>,
+        /// A chaincode installed on the existing peers (repeat; recorded for the report).
+        #[arg(long = "chaincode")]
+        chaincodes: Vec<String>,
+        /// Seconds a region's new peers get to report running.
+        #[arg(long, default_value_t = DEFAULT_WAIT_SECS)]
+        wait_timeout: u64,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the plans and their state.
+    List {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the plan file (or write it with --out).
+    Show {
+        /// Plan name.
+        name: String,
+        /// Write the plan file here instead.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Print the stored record (id, state, plan) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dry run: every step will do / already done / blocked, after the checks.
+    Preview {
+        /// Plan name.
+        name: String,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply the plan (Ctrl-C cancels; resume continues).
+    Apply {
+        /// Plan name.
+        name: String,
+        /// Print the outcome as JSON (progress lines go to stderr).
+        #[arg(long)]
+        json: bool,
+        /// Seconds between status polls while waiting for new peers.
+        #[arg(long, default_value_t = 5.0)]
+        poll_interval: f64,
+    },
+    /// Continue a stopped or interrupted plan from its journal.
+    Resume {
+        /// Plan name.
+        name: String,
+        /// Print the outcome as JSON (progress lines go to stderr).
+        #[arg(long)]
+        json: bool,
+        /// Seconds between status polls while waiting for new peers.
+        #[arg(long, default_value_t = 5.0)]
+        poll_interval: f64,
+    },
+    /// The plan's state and every step's journal state.
+    Status {
+        /// Plan name.
+        name: String,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What was created and imported per region, and what remains manual.
+    Report {
+        /// Plan name.
+        name: String,
+        /// Print as JSON (default: Markdown).
+        #[arg(long)]
+        json: bool,
+        /// Write the report here (.json or .md) instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn internal(e: impl std::fmt::Display) -> CoreError {
+    CoreError::Internal(e.to_string())
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
+    CoreError::InvalidInput {
+        field: field.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+pub(crate) fn run(
+    cmd: PlanCommand,
+    open: impl Fn() -> Result<Workspace, CoreError>,
+) -> Result<ExitCode, CoreError> {
+    match cmd {
+        PlanCommand::New {
+            name,
+            from,
+            source,
+            ca,
+            msp,
+            source_peers,
+            targets,
+            registrar_id,
+            registrar_secret_stdin,
+            registrar_identity,
+            org_admin,
+            zone,
+            version,
+            state_db,
+            channels,
+            chaincodes,
+            wait_timeout,
+            json,
+        } => {
+            let ws = open()?;
+            let mut plan = match from {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| invalid("--from", format!("{}: {e}", path.display())))?;
+                    Plan::from_json(&text)?
+                }
+                None => {
+                    let (source, ca, msp) = match (source, ca, msp) {
+                        (Some(s), Some(c), Some(m)) => (s, c, m),
+                        _ => return Err(invalid("--source", "needs --ca and --msp")),
+                    };
+                    let registrar = match (registrar_id, registrar_identity) {
+                        (Some(id), None) => Registrar::EnrollId(id),
+                        (None, Some(id)) => Registrar::LibraryIdentity(id),
+                        _ => {
+                            return Err(invalid(
+                                "--registrar-id",
+                                "give --registrar-id or --registrar-identity",
+                            ))
+                        }
+                    };
+                    let defaults = PeerDefaults {
+                        zone,
+                        version,
+                        state_db,
+                    };
+                    build_plan(
+                        &ws,
+                        &name,
+                        Source {
+                            console: source,
+                            ca,
+                            msp,
+                            peers: source_peers,
+                            registrar,
+                            org_admin_identity: org_admin,
+                        },
+                        &targets,
+                        &defaults,
+                        channels,
+                        chaincodes,
+                        wait_timeout,
+                    )?
+                }
+            };
+            plan.name = name;
+            let secret = match &plan.source.registrar {
+                Registrar::EnrollId(_) => Some(registrar_secret(registrar_secret_stdin)?),
+                Registrar::LibraryIdentity(_) => None,
+            };
+            let record = ws.plan_new(plan, secret)?;
+            if json {
+                print_json(&record)?;
+            } else {
+                println!(
+                    "plan {:?} saved: {} steps",
+                    record.plan.name,
+                    fabric_ha_core::plans::engine::plan_steps(&record.plan).len()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanCommand::List { json } => {
+            let plans = open()?.plans()?;
+            if json {
+                print_json(&plans)?;
+            } else {
+                for p in &plans {
+                    println!(
+                        "{:<24} {:<10} {} → {}",
+                        p.plan.name,
+                        serde_plain(&p.state),
+                        p.plan.source.console,
+                        p.plan
+                            .targets
+                            .iter()
+                            .map(|t| t.console.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanCommand::Show { name, out, json } => {
+            let record = open()?.plan(&name)?;
+            if let Some(path) = out {
+                std::fs::write(&path, record.plan.to_json())
+                    .map_err(|e| internal(format!("cannot write {}: {e}", path.display())))?;
+            } else if json {
+                print_json(&record)?;
+            } else {
+                print!("{}", record.plan.to_json());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanCommand::Preview { name, json } => {
+            let preview = open()?.plan_preview(&name)?;
+            if json {
+                print_json(&preview)?;
+            } else {
+                for c in &preview.checks {
+                    println!(
+                        "[{}] {}: {}",
+                        if c.ok { "ok  " } else { "FAIL" },
+                        c.name,
+                        c.detail
+                    );
+                }
+                for s in &preview.steps {
+                    let (mark, detail) = match &s.preview {
+                        PreviewStatus::WillDo => ("will do", String::new()),
+                        PreviewStatus::AlreadyDone { detail } => {
+                            ("already done", format!(" — {detail}"))
+                        }
+                        PreviewStatus::Blocked { reason } => ("BLOCKED", format!(" — {reason}")),
+                    };
+                    println!(
+                        "{:>3}. {:<12} {}{detail}",
+                        s.step.number, mark, s.step.description
+                    );
+                }
+                println!(
+                    "{}",
+                    if preview.ready {
+                        "ready to apply"
+                    } else {
+                        "not ready"
+                    }
+                );
+            }
+            Ok(if preview.ready {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        PlanCommand::Apply {
+            name,
+            json,
+            poll_interval,
+        }
+        | PlanCommand::Resume {
+            name,
+            json,
+            poll_interval,
+        } => {
+            let poll = std::time::Duration::try_from_secs_f64(poll_interval)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    invalid("--poll-interval", "must be a positive number of seconds")
+                })?;
+            let ws = open()?;
+            apply(&ws, &name, json, poll)
+        }
+        PlanCommand::Status { name, json } => {
+            let status = open()?.plan_status(&name)?;
+            if json {
+                print_json(&status)?;
+            } else {
+                println!(
+                    "plan {:?}: {} ({}/{} steps done)",
+                    status.record.plan.name,
+                    serde_plain(&status.record.state),
+                    status.done,
+                    status.steps.len()
+                );
+                for s in &status.steps {
+                    println!(
+                        "{:>3}. {:<8} {}{}",
+                        s.number,
+                        s.state,
+                        s.description,
+                        s.error
+                            .as_deref()
+                            .map(|e| format!(" — {e}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PlanCommand::Report { name, json, out } => {
+            let report = open()?.plan_report(&name)?;
+            let as_json = json
+                || out
+                    .as_ref()
+                    .and_then(|p| p.extension())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            let text = if as_json {
+                let mut t = serde_json::to_string_pretty(&report).map_err(internal)?;
+                t.push('\n');
+                t
+            } else {
+                report.to_markdown()
+            };
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| internal(format!("cannot write {}: {e}", path.display())))?,
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_plan(
+    ws: &Workspace,
+    name: &str,
+    mut source: Source,
+    targets: &[String],
+    defaults: &PeerDefaults,
+    channels: Vec<String>,
+    chaincodes: Vec<String>,
+    wait_timeout: u64,
+) -> Result<Plan, CoreError> {
+    let components = ws.console_components(&source.console)?;
+    let msp_id = components
+        .msps
+        .iter()
+        .find(|m| m.id == source.msp)
+        .map(|m| m.msp_id.clone())
+        .ok_or_else(|| {
+            invalid(
+                "--msp",
+                format!(
+                    "console {:?} has no MSP definition {:?}",
+                    source.console, source.msp
+                ),
+            )
+        })?;
+    if source.peers.is_empty() {
+        source.peers = components
+            .peers
+            .iter()
+            .filter(|p| p.msp_id.as_deref() == Some(msp_id.as_str()))
+            .map(|p| p.id.clone())
+            .collect();
+    }
+    let consoles = ws.consoles()?;
+    let mut plan_targets = Vec::new();
+    for t in targets {
+        let (console, count) = t
+            .split_once('=')
+            .ok_or_else(|| invalid("--target", format!("{t:?} is not CONSOLE=COUNT")))?;
+        let count: usize = count
+            .parse()
+            .map_err(|_| invalid("--target", format!("{count:?} is not a number")))?;
+        let region = consoles
+            .iter()
+            .find(|c| c.name == console)
+            .map(|c| c.region.clone())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| console.to_owned());
+        plan_targets.push(Target {
+            console: console.to_owned(),
+            peers: PeerSpec::numbered(&msp_id, &region, 1, count, defaults),
+            region,
+        });
+    }
+    let plan = Plan {
+        format: PLAN_FORMAT,
+        name: name.to_owned(),
+        source,
+        targets: plan_targets,
+        channels,
+        chaincodes,
+        wait_timeout_secs: wait_timeout,
+    };
+    plan.validate()?;
+    Ok(plan)
+}
+
+fn registrar_secret(stdin: bool) -> Result<Sensitive<String>, CoreError> {
+    if stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| internal(format!("cannot read standard input: {e}")))?;
+        let line = Sensitive::new(text.lines().next().unwrap_or("").to_owned());
+        return Ok(line);
+    }
+    match std::env::var(REGISTRAR_SECRET_ENV) {
+        Ok(s) if !s.is_empty() => Ok(Sensitive::new(s)),
+        _ if std::io::stdin().is_terminal() => rpassword::prompt_password("Registrar enroll secret: ")
+            .map(Sensitive::new)
+            .map_err(|e| internal(format!("cannot read the secret: {e}"))),
+        _ => Err(invalid(
+            "--registrar-secret-stdin",
+            format!("the registrar's enroll secret is needed (--registrar-secret-stdin or {REGISTRAR_SECRET_ENV})"),
+        )),
+    }
+}
+
+fn env_count(name: &str) -> Option<usize> {
+    std::env::var(name).ok()?.parse().ok()
+}
+
+/// The crash-test hooks, when their variables are set.
+fn test_hook() -> Option<fabric_ha_core::plans::engine::Hook> {
+    let after_step = env_count(KILL_AFTER_STEP_ENV);
+    let after_effect = env_count(KILL_AFTER_EFFECT_ENV);
+    if after_step.is_none() && after_effect.is_none() {
+        return None;
+    }
+    Some(Arc::new(move |point: HookPoint<'_>| {
+        let hit = match point {
+            HookPoint::OutcomeRecorded { count, .. } => Some(count) == after_step,
+            HookPoint::EffectDone { count, .. } => Some(count) == after_effect,
+        };
+        if hit {
+            std::process::abort();
+        }
+    }))
+}
+
+fn progress_line(p: &Progress) -> String {
+    let what = match &p.event {
+        ProgressEvent::Started => "started".to_owned(),
+        ProgressEvent::Done {
+            already_present: true,
+            component_id,
+        } => format!("already done{}", id_suffix(component_id)),
+        ProgressEvent::Done { component_id, .. } => format!("done{}", id_suffix(component_id)),
+        ProgressEvent::Skipped => "done earlier".to_owned(),
+        ProgressEvent::Retrying { attempt, message } => {
+            format!("retrying after attempt {attempt}: {message}")
+        }
+        ProgressEvent::Failed { code, message } => format!("FAILED ({code}): {message}"),
+    };
+    format!(
+        "[{}/{}] {} {} — {what}",
+        p.number, p.total, p.region, p.description
+    )
+}
+
+fn id_suffix(id: &Option<String>) -> String {
+    id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default()
+}
+
+fn apply(
+    ws: &Workspace,
+    name: &str,
+    json: bool,
+    poll_interval: std::time::Duration,
+) -> Result<ExitCode, CoreError> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+    let printer = std::thread::spawn(move || {
+        while let Some(p) = rx.blocking_recv() {
+            let line = progress_line(&p);
+            // Progress goes to stdout unless stdout carries the JSON outcome.
+            if json {
+                eprintln!("{line}");
+            } else {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{line}");
+                let _ = out.flush();
+            }
+        }
+    });
+    let cancel = CancellationToken::new();
+    let on_signal = cancel.clone();
+    // Ctrl-C cancels the run; the steps in flight stay resumable.
+    std::thread::spawn(move || {
+        if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            rt.block_on(async {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    eprintln!("cancelling: the plan can be resumed with `fabric-ha plan resume`");
+                    on_signal.cancel();
+                }
+            });
+        }
+    });
+    let options = ApplyOptions {
+        cancel,
+        progress: Some(tx),
+        hook: test_hook(),
+        poll_interval,
+        ..ApplyOptions::default()
+    };
+    let outcome = ws.plan_apply(name, &options);
+    drop(options);
+    let _ = printer.join();
+    let outcome = outcome?;
+    if json {
+        print_json(&outcome)?;
+    } else {
+        print_outcome(&outcome);
+    }
+    Ok(if outcome.completed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn print_outcome(outcome: &RunOutcome) {
+    for r in &outcome.regions {
+        match &r.failure {
+            None => println!("{}: completed", r.region),
+            Some(f) => {
+                println!(
+                    "{}: stopped at {} — {} ({})",
+                    r.region, f.step, f.message, f.code
+                );
+                if !f.fix.is_empty() {
+                    println!("  fix: {}", f.fix);
+                }
+                if f.resumable {
+                    println!(
+                        "  resumable: run `fabric-ha plan resume {:?}`",
+                        outcome.plan
+                    );
+                }
+            }
+        }
+    }
+    println!(
+        "plan {:?} {}",
+        outcome.plan,
+        if outcome.completed {
+            "completed"
+        } else if outcome.cancelled {
+            "cancelled (resume to continue)"
+        } else {
+            "stopped"
+        }
+    );
+}
+
+fn serde_plain<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}

@@ -1,0 +1,294 @@
+//! HA replication plans on the workspace: save, show, preview, apply (and resume), status and
+//! report, over `fabric-ha-engine` with the workspace's consoles, its vault and its library.
+//!
+//! Like the console calls, these block the calling thread on the core's runtime; progress
+//! arrives on the channel given in [`fabric_ha_engine::ApplyOptions::progress`].
+
+use std::collections::HashMap;
+
+use fabric_ha_console::{ConsoleClient, ConsoleError};
+use fabric_ha_engine::journal::{self, JournalEntry, PlanRecord, StepState};
+use fabric_ha_engine::report::{self, Report};
+use fabric_ha_engine::{
+    plan_steps, ApplyOptions, Context, EngineError, Plan, Preview, Registrar, RegistrarCredential,
+    RunOutcome,
+};
+use fabric_ha_fabric_ca::{CaIdentity, ClientOptions as CaOptions, FabricCaClient, TlsPin};
+use fabric_ha_sensitive::Sensitive;
+use serde::Serialize;
+
+use crate::consoles::block_on;
+use crate::error::{from_store, CoreError};
+use crate::library::private_key_secret_id;
+use crate::workspace::Workspace;
+
+pub use fabric_ha_engine as engine;
+
+impl From<EngineError> for CoreError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Console { source, .. } => CoreError::Console(source),
+            EngineError::Ca(e) => CoreError::Ca(e),
+            EngineError::InvalidPlan(reason) => CoreError::InvalidInput {
+                field: "plan".to_owned(),
+                reason,
+            },
+            EngineError::Storage(msg) => CoreError::Storage(msg),
+            other => CoreError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// One step with its journal state, for `plan status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepStatus {
+    /// Step key.
+    pub step: String,
+    /// Position in the plan.
+    pub number: usize,
+    /// Region console.
+    pub console: String,
+    /// The step's sentence.
+    pub description: String,
+    /// `pending`, `started`, `done` or `failed`.
+    pub state: String,
+    /// Attempts over every run.
+    pub attempts: u32,
+    /// Component id it produced or found.
+    pub component_id: Option<String>,
+    /// Last error of a failed step.
+    pub error: Option<String>,
+}
+
+/// A plan with the state of each of its steps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanStatus {
+    /// The stored plan.
+    #[serde(flatten)]
+    pub record: PlanRecord,
+    /// Every step.
+    pub steps: Vec<StepStatus>,
+    /// Steps done.
+    pub done: usize,
+}
+
+fn status_of(record: PlanRecord, journal: &HashMap<String, JournalEntry>) -> PlanStatus {
+    let steps: Vec<StepStatus> = plan_steps(&record.plan)
+        .into_iter()
+        .map(|s| {
+            let e = journal.get(&s.key);
+            StepStatus {
+                state: match e.map(|e| e.state) {
+                    None => "pending",
+                    Some(StepState::Started) => "started",
+                    Some(StepState::Done) => "done",
+                    Some(StepState::Failed) => "failed",
+                }
+                .to_owned(),
+                attempts: e.map_or(0, |e| e.attempts),
+                component_id: e.and_then(|e| e.result.as_ref()?.component_id.clone()),
+                error: e.and_then(|e| e.error.clone()),
+                step: s.key,
+                number: s.number,
+                console: s.console,
+                description: s.description,
+            }
+        })
+        .collect();
+    let done = steps.iter().filter(|s| s.state == "done").count();
+    PlanStatus {
+        record,
+        steps,
+        done,
+    }
+}
+
+impl Workspace {
+    /// Saves a new plan. With [`Registrar::EnrollId`], `registrar_secret` is that id's enroll
+    /// secret, stored encrypted with the plan in one transaction.
+    pub fn plan_new(
+        &self,
+        plan: Plan,
+        registrar_secret: Option<Sensitive<String>>,
+    ) -> Result<PlanRecord, CoreError> {
+        plan.validate()?;
+        for name in plan.consoles() {
+            self.console_row(name)?;
+        }
+        match (&plan.source.registrar, &registrar_secret) {
+            (Registrar::EnrollId(_), None) => {
+                return Err(CoreError::InvalidInput {
+                    field: "registrarSecret".into(),
+                    reason: "the registrar's enroll secret is needed".into(),
+                })
+            }
+            (Registrar::LibraryIdentity(id), _) => {
+                self.library_identity(id)?;
+            }
+            _ => {}
+        }
+        let record = journal::insert_plan(self.store(), &plan)?;
+        if let Some(secret) = registrar_secret {
+            let stored = self.with_vault(|vault, store| {
+                vault
+                    .put_str(
+                        store,
+                        &journal::registrar_secret_id(&record.id),
+                        secret.expose(),
+                    )
+                    .map_err(from_store)
+            });
+            if let Err(e) = stored {
+                // Without its secret the plan cannot run: do not leave it behind.
+                self.store()
+                    .with_conn(|c| c.execute("DELETE FROM plans WHERE id = ?1", [&record.id]))
+                    .map_err(from_store)?;
+                return Err(e);
+            }
+        }
+        tracing::info!(plan = %record.plan.name, "plan saved");
+        Ok(record)
+    }
+
+    /// Every plan, by name.
+    pub fn plans(&self) -> Result<Vec<PlanRecord>, CoreError> {
+        Ok(journal::list_plans(self.store())?)
+    }
+
+    /// The plan named `name`.
+    pub fn plan(&self, name: &str) -> Result<PlanRecord, CoreError> {
+        journal::get_plan(self.store(), name)?.ok_or_else(|| CoreError::NotFound {
+            what: format!("plan {name:?}"),
+        })
+    }
+
+    /// The plan and the journal state of every step.
+    pub fn plan_status(&self, name: &str) -> Result<PlanStatus, CoreError> {
+        let record = self.plan(name)?;
+        let journal = journal::journal(self.store(), &record.id)?;
+        Ok(status_of(record, &journal))
+    }
+
+    /// The report (JSON-serializable; [`Report::to_markdown`] for Markdown).
+    pub fn plan_report(&self, name: &str) -> Result<Report, CoreError> {
+        let record = self.plan(name)?;
+        let journal = journal::journal(self.store(), &record.id)?;
+        Ok(report::build(&record, &journal))
+    }
+
+    /// The dry run against the consoles and the CA as they are now.
+    pub fn plan_preview(&self, name: &str) -> Result<Preview, CoreError> {
+        let record = self.plan(name)?;
+        let (consoles, ca) = self.plan_clients(&record)?;
+        let registrar = self.plan_registrar(&record)?;
+        self.with_vault(|vault, store| {
+            let ctx = Context {
+                plan: &record,
+                consoles: &consoles,
+                ca: &ca,
+                registrar,
+                store,
+                vault,
+            };
+            Ok(block_on(fabric_ha_engine::preview(ctx))??)
+        })
+    }
+
+    /// Applies the plan, or resumes it from its journal: the same call either way.
+    pub fn plan_apply(&self, name: &str, options: &ApplyOptions) -> Result<RunOutcome, CoreError> {
+        let record = self.plan(name)?;
+        let (consoles, ca) = self.plan_clients(&record)?;
+        let registrar = self.plan_registrar(&record)?;
+        self.with_vault(|vault, store| {
+            let ctx = Context {
+                plan: &record,
+                consoles: &consoles,
+                ca: &ca,
+                registrar,
+                store,
+                vault,
+            };
+            Ok(block_on(fabric_ha_engine::apply(ctx, options))??)
+        })
+    }
+
+    /// A client for every console of the plan, and one for the region-1 CA (its URL and TLS
+    /// certificate read from the CA's record in the source console).
+    fn plan_clients(
+        &self,
+        record: &PlanRecord,
+    ) -> Result<(HashMap<String, ConsoleClient>, FabricCaClient), CoreError> {
+        let mut consoles = HashMap::new();
+        for name in record.plan.consoles() {
+            let row = self.console_row(name)?;
+            consoles.insert(name.to_owned(), self.console_client(&row)?);
+        }
+        let source = &record.plan.source;
+        let client = consoles
+            .get(&source.console)
+            .ok_or_else(|| CoreError::Internal("no client for the source console".into()))?;
+        let ca = block_on(fabric_ha_engine::ConsoleApi::get(client, &source.ca))?
+            .map_err(CoreError::Console)?;
+        let tls = ca
+            .msp
+            .as_ref()
+            .and_then(|m| m.component.as_ref())
+            .and_then(|c| c.tls_cert.clone())
+            .ok_or_else(|| {
+                CoreError::Console(ConsoleError::InvalidResponse {
+                    path: format!("/ak/api/v3/components/{}", source.ca),
+                    reason: "the CA record has no msp.component.tls_cert".into(),
+                })
+            })?;
+        let url = ca.api_url.clone().unwrap_or_default();
+        let ca_client = FabricCaClient::new(&url, &TlsPin::from_pem(&tls)?, CaOptions::default())?;
+        Ok((consoles, ca_client))
+    }
+
+    fn plan_registrar(&self, record: &PlanRecord) -> Result<RegistrarCredential, CoreError> {
+        match &record.plan.source.registrar {
+            Registrar::EnrollId(id) => {
+                let secret = self.with_vault(|vault, store| {
+                    vault
+                        .get_str(store, &journal::registrar_secret_id(&record.id))
+                        .map_err(from_store)
+                })?;
+                Ok(RegistrarCredential::Enroll {
+                    enroll_id: id.clone(),
+                    secret,
+                })
+            }
+            Registrar::LibraryIdentity(id) => {
+                let (cert, key) = self.library_identity(id)?;
+                Ok(RegistrarCredential::Identity(CaIdentity::from_pem(
+                    &cert, &key,
+                )?))
+            }
+        }
+    }
+
+    /// Certificate and private key of a library identity.
+    fn library_identity(&self, id: &str) -> Result<(String, Sensitive<String>), CoreError> {
+        let row = self
+            .store()
+            .get_artifact(id)
+            .map_err(from_store)?
+            .filter(|r| r.kind == "identity")
+            .ok_or_else(|| CoreError::NotFound {
+                what: format!("identity {id:?} in the library"),
+            })?;
+        let body: serde_json::Value =
+            serde_json::from_str(&row.body).map_err(|e| CoreError::Storage(e.to_string()))?;
+        let cert = body
+            .get("cert")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| CoreError::Storage(format!("identity {id:?} has no certificate")))?
+            .to_owned();
+        let key = self.with_vault(|vault, store| {
+            vault
+                .get_str(store, &private_key_secret_id(id))
+                .map_err(from_store)
+        })?;
+        Ok((cert, key))
+    }
+}
