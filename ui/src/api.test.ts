@@ -2,6 +2,12 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { describe, expect, it } from "vitest";
 import {
   appInfo,
+  caAssociate,
+  caAssociation,
+  caEnroll,
+  caIdentities,
+  caInfo,
+  caRegister,
   consoleAdd,
   consoleComponents,
   consoleCopy,
@@ -25,6 +31,50 @@ import {
 } from "./api";
 
 describe("api", () => {
+  it("calls the CA commands with camelCase arguments", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    const target = { ca: "lib-ca-org1", caName: "tlsca", tlsCert: null };
+    await caInfo(target);
+    await caIdentities(target);
+    await caIdentities(target, "tlsadmin");
+    await caAssociation("lib-ca-org1");
+    await caAssociate("lib-ca-org1", { kind: "wallet", identity: "org1admin" });
+    await caRegister({
+      target,
+      registrar: null,
+      enrollId: "peer1",
+      identityType: "peer",
+      enrollSecret: null,
+      maxEnrollments: null,
+      affiliation: null,
+      attributes: [],
+    });
+    await caEnroll({ target, enrollId: "peer1", enrollSecret: null, walletName: "p1", hosts: [] });
+    expect(calls.map(([cmd]) => cmd)).toEqual([
+      "ca_info",
+      "ca_identities",
+      "ca_identities",
+      "ca_association",
+      "ca_associate",
+      "ca_register",
+      "ca_enroll",
+    ]);
+    expect(calls[0]?.[1]).toEqual({ target });
+    expect(calls[1]?.[1]).toEqual({ target, registrar: null });
+    expect(calls[2]?.[1]).toEqual({ target, registrar: "tlsadmin" });
+    expect(calls[3]?.[1]).toEqual({ ca: "lib-ca-org1" });
+    expect(calls[4]?.[1]).toEqual({
+      ca: "lib-ca-org1",
+      how: { kind: "wallet", identity: "org1admin" },
+    });
+    expect(Object.keys(calls[5]?.[1] as object)).toEqual(["input"]);
+    expect(Object.keys(calls[6]?.[1] as object)).toEqual(["input"]);
+  });
+
   it("calls each command by name with camelCase arguments", async () => {
     const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {

@@ -3,6 +3,13 @@
 // Arguments are camelCase, as Tauri expects; failures reject with an `IpcError`.
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { CaAssociationInput } from "./bindings/CaAssociationInput";
+import type { CaEnrollInput } from "./bindings/CaEnrollInput";
+import type { CaInfoView } from "./bindings/CaInfoView";
+import type { CaRegistered } from "./bindings/CaRegistered";
+import type { CaRegisterInput } from "./bindings/CaRegisterInput";
+import type { CaTarget } from "./bindings/CaTarget";
+import type { CaUser } from "./bindings/CaUser";
 import type { ConnectionVerdict } from "./bindings/ConnectionVerdict";
 import type { ConsoleComponents } from "./bindings/ConsoleComponents";
 import type { ConsoleImportReport } from "./bindings/ConsoleImportReport";
@@ -46,6 +53,12 @@ export interface Commands {
     args: { from: string; to: string; componentIds: string[] };
     result: ConsoleImportReport;
   };
+  ca_info: { args: { target: CaTarget }; result: CaInfoView };
+  ca_enroll: { args: { input: CaEnrollInput }; result: LibraryItem };
+  ca_register: { args: { input: CaRegisterInput }; result: CaRegistered };
+  ca_identities: { args: { target: CaTarget; registrar: string | null }; result: CaUser[] };
+  ca_associate: { args: { ca: string; how: CaAssociationInput }; result: LibraryItem };
+  ca_association: { args: { ca: string }; result: LibraryItem | null };
 }
 
 export type CommandName = keyof Commands;
@@ -149,3 +162,32 @@ export const consoleCopy = (
   to: string,
   componentIds: string[],
 ): Promise<ConsoleImportReport> => call("console_copy", { from, to, componentIds });
+
+/** `cainfo` of a CA: its name, version and CA chain (no credentials needed). */
+export const caInfo = (target: CaTarget): Promise<CaInfoView> => call("ca_info", { target });
+
+/** Enrolls at a CA into a new wallet identity (private key kept encrypted); the new identity.
+ * A null secret uses the one this workspace kept when it registered the id. */
+export const caEnroll = (input: CaEnrollInput): Promise<LibraryItem> =>
+  call("ca_enroll", { input });
+
+/** Registers an identity at a CA, signed by the registrar (default: the CA's associated
+ * identity). The secret goes to the backend only; it is kept there for a later enroll. */
+export const caRegister = (input: CaRegisterInput): Promise<CaRegistered> =>
+  call("ca_register", { input });
+
+/** The identities registered at a CA that the registrar (default: the associated identity) may
+ * see. */
+export const caIdentities = (
+  target: CaTarget,
+  registrar: string | null = null,
+): Promise<CaUser[]> => call("ca_identities", { target, registrar });
+
+/** Associates a wallet identity with a library CA (enroll with id + secret, or pick one); the
+ * associated identity. */
+export const caAssociate = (ca: string, how: CaAssociationInput): Promise<LibraryItem> =>
+  call("ca_associate", { ca, how });
+
+/** The wallet identity associated with a library CA, or null. */
+export const caAssociation = (ca: string): Promise<LibraryItem | null> =>
+  call("ca_association", { ca });

@@ -28,6 +28,19 @@ const ALL_CODES = [
   "console_invalid_response",
   "console_exists",
   "console_unknown",
+  "ca_unreachable",
+  "ca_tls_untrusted",
+  "ca_timeout",
+  "ca_authentication_failure",
+  "ca_authorization_failure",
+  "ca_already_registered",
+  "ca_cn_mismatch",
+  "ca_not_found",
+  "ca_identity_not_found",
+  "ca_identity_locked",
+  "ca_bad_request",
+  "ca_server_error",
+  "ca_invalid_response",
 ] as const satisfies readonly ErrorCode[];
 type Missing = Exclude<ErrorCode, (typeof ALL_CODES)[number]>;
 const noneMissing: [Missing] extends [never] ? true : false = true;

@@ -90,9 +90,83 @@ const CONSOLE_ERROR_TEXT: Record<ConsoleErrorCode, ErrorText> = {
   },
 };
 
+/** The Fabric CA's error codes (CA client, issue #5). */
+type CaErrorCode =
+  | "ca_unreachable"
+  | "ca_tls_untrusted"
+  | "ca_timeout"
+  | "ca_authentication_failure"
+  | "ca_authorization_failure"
+  | "ca_already_registered"
+  | "ca_cn_mismatch"
+  | "ca_not_found"
+  | "ca_identity_not_found"
+  | "ca_identity_locked"
+  | "ca_bad_request"
+  | "ca_server_error"
+  | "ca_invalid_response";
+
+const CA_ERROR_TEXT: Record<CaErrorCode, ErrorText> = {
+  ca_unreachable: {
+    sentence: "The Certificate Authority could not be reached.",
+    fix: "Check the CA's URL and port, and that this computer can reach it (VPN, proxy, firewall).",
+  },
+  ca_tls_untrusted: {
+    sentence: "The Certificate Authority's TLS certificate is not the one pinned for it.",
+    fix: "Re-import the CA's file from its console, so the app pins the CA's current TLS certificate.",
+  },
+  ca_timeout: {
+    sentence: "The Certificate Authority did not answer in time.",
+    fix: "Try again; check the network to the CA if it keeps happening.",
+  },
+  ca_authentication_failure: {
+    sentence:
+      "The Certificate Authority did not accept the enroll ID and secret (or the identity signing the request).",
+    fix: "Check the enroll ID and secret; an ID that used up its enrollments is refused the same way. To register or list users, associate an identity enrolled at this CA.",
+  },
+  ca_authorization_failure: {
+    sentence: "The identity used may not do this at the Certificate Authority.",
+    fix: "Associate an identity whose hf.Registrar.Roles include this type; the CA's bootstrap admin has all of them.",
+  },
+  ca_already_registered: {
+    sentence: "This enroll ID is already registered at the Certificate Authority.",
+    fix: "Choose another enroll ID, or enroll the existing one into the wallet with its secret.",
+  },
+  ca_cn_mismatch: {
+    sentence:
+      "The Certificate Authority refused a certificate whose common name is not the enroll ID.",
+    fix: "Enroll with the identity's own enroll ID.",
+  },
+  ca_not_found: {
+    sentence: "The server has no Certificate Authority by that CA name.",
+    fix: "Check the CA name: usually 'ca' for the enrollment CA and 'tlsca' for the TLS CA.",
+  },
+  ca_identity_not_found: {
+    sentence: "The Certificate Authority has no identity with that enroll ID.",
+    fix: "Check the enroll ID in the CA's users table.",
+  },
+  ca_identity_locked: {
+    sentence: "The identity is locked at the Certificate Authority after too many wrong secrets.",
+    fix: "Ask the CA's administrator to reset the identity's secret.",
+  },
+  ca_bad_request: {
+    sentence: "The Certificate Authority refused the request's values.",
+    fix: "Check the values (for example max enrollments within the CA's limit); the CA's message says what it refused.",
+  },
+  ca_server_error: {
+    sentence: "The Certificate Authority refused the request.",
+    fix: "The CA's message below says why; check the CA's log if it is unclear.",
+  },
+  ca_invalid_response: {
+    sentence: "The server answered, but not as a Fabric Certificate Authority.",
+    fix: "Check that the URL is the CA's API address (not its operations address).",
+  },
+};
+
 /** One entry per code: adding a code on the Rust side without a sentence here fails `tsc`. */
 export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   ...CONSOLE_ERROR_TEXT,
+  ...CA_ERROR_TEXT,
   Internal: {
     sentence: "Something unexpected went wrong inside Fabric HA Desktop.",
     fix: "Try again. If it keeps happening, run Diagnostics in Settings and include the log folder when you report it.",

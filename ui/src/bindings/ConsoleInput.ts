@@ -22,6 +22,7 @@ url: string,
  */
 auth: ConsoleAuthInput | null, 
 /**
- * Extra trusted CA for the console's TLS (PEM or base64 of PEM).
+ * Extra trusted CA for the console's TLS (PEM or base64 of PEM). On edit, `None` keeps the
+ * stored one and an empty string removes it.
  */
 caCertPem: string | null, };

@@ -4,18 +4,24 @@
 // URL switches: `?firstRun=1` (first start), `?locked=1` (secrets locked; the passphrase is
 // "correct horse"), `?tiles=demo` (sample tiles in every status), `?library=demo` (a seeded
 // library), `?fail=<command>` (that command rejects with an Internal error), `?consoles=none`
-// (no console; by default three sandbox consoles, see mocks/consoles.ts).
+// (no console; by default three sandbox consoles, see mocks/consoles.ts). Every library CA
+// answers the `ca_*` commands as a CA server with `ca` and `tlsca` (mocks/ca.ts).
 //
 // Events are mocked too (`shouldMockEvents`): `window.__emitTauriEvent("tauri://drag-drop",
 // { paths, position })` reaches `onDragDropEvent` listeners as Tauri's own event would.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { CaAssociationInput } from "../bindings/CaAssociationInput";
+import type { CaEnrollInput } from "../bindings/CaEnrollInput";
+import type { CaRegisterInput } from "../bindings/CaRegisterInput";
+import type { CaTarget } from "../bindings/CaTarget";
 import type { ConsoleInput } from "../bindings/ConsoleInput";
 import type { DoctorReport } from "../bindings/DoctorReport";
 import type { IpcError } from "../bindings/IpcError";
 import type { Settings } from "../bindings/Settings";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "../data/model";
+import { MockCas } from "./ca";
 import { MockConsoles } from "./consoles";
 import { DEMO_WORKSPACE, demoLibrary } from "./demoData";
 import { MockLibrary } from "./library";
@@ -74,6 +80,7 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
 
   const library = new MockLibrary(params.get("library") === "demo" ? demoLibrary() : []);
   const consoles = new MockConsoles(library, { empty: params.get("consoles") === "none" });
+  const cas = new MockCas(library);
 
   window.__ipcCalls = [];
   window.__emitTauriEvent = (event, payload) => emit(event, payload);
@@ -167,6 +174,22 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
           };
           return consoles.copy(from, to, componentIds);
         }
+        case "ca_info":
+          return cas.info((args as { target: CaTarget }).target);
+        case "ca_register":
+          return cas.register((args as { input: CaRegisterInput }).input);
+        case "ca_identities": {
+          const { target, registrar } = args as { target: CaTarget; registrar: string | null };
+          return cas.identities(target, registrar);
+        }
+        case "ca_enroll":
+          return cas.enroll((args as { input: CaEnrollInput }).input);
+        case "ca_associate": {
+          const { ca, how } = args as { ca: string; how: CaAssociationInput };
+          return cas.associate(ca, how);
+        }
+        case "ca_association":
+          return cas.association((args as { ca: string }).ca);
         default:
           throw ipcError("NotFound", `command ${cmd} was not found`, { what: cmd });
       }

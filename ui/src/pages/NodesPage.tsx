@@ -1,3 +1,5 @@
+import { lazy } from "react";
+import { caHref, useCaRoute } from "../ca/route";
 import type { SectionColumn } from "../components/TileSection";
 import { TileSection } from "../components/TileSection";
 import type { NodeItem, WorkspaceData } from "../data/model";
@@ -53,14 +55,25 @@ const SECTIONS: NodeSection[] = [
   },
 ];
 
+// A library CA's page (`#/nodes/ca/<id>`) loads on demand.
+const CaDetailPage = lazy(() => import("../ca/CaDetailPage"));
+
 export default function NodesPage() {
   const data: WorkspaceData = useWorkspaceData();
   const { settings } = useAppState();
   const { openImport, openDetail } = useLibraryUi();
+  const caId = useCaRoute();
   const onOpen = (node: NodeItem) => {
     const item = node.library;
-    return item ? () => openDetail(item.id) : undefined;
+    if (!item) return undefined;
+    if (item.kind === "ca") {
+      return () => {
+        window.location.hash = caHref(item.id);
+      };
+    }
+    return () => openDetail(item.id);
   };
+  if (caId !== null) return <CaDetailPage id={caId} />;
   return (
     <>
       <h1 className="fhd-page-title">Nodes</h1>

@@ -1,0 +1,256 @@
+// A library CA's page in real Chromium against the mock bundle: associate the CA's admin,
+// register a peer (the generated secret shown once), the users table, enroll into the wallet
+// (the Wallet page shows it), the TLS CA tab, and the "already registered" error. Writes
+// docs/screenshots/ca-detail.png with UPDATE_SCREENSHOTS=1.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Browser,
+  launchChromium,
+  MOCK_DIST,
+  type OpenedPage,
+  openApp,
+  SCREENSHOT_DIR,
+  type StaticServer,
+  serveDir,
+  UI_DIR,
+  updateScreenshots,
+} from "./harness";
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(join(MOCK_DIST, "index.html"))) {
+    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
+  }
+  server = await serveDir(MOCK_DIST);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const open = (path: string): Promise<OpenedPage> =>
+  openApp(browser.context, `${server.url}/${path}`);
+
+type Call = { cmd: string; args: unknown };
+const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
+  (await page.evaluate(() => window.__ipcCalls)).filter((c) => c.cmd === cmd);
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!updateScreenshots) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.mouse.move(1439, 899);
+  await page.evaluate(async () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+    await document.fonts.ready;
+  });
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: true,
+    animations: "disabled",
+  });
+}
+
+/** Waits until a side panel has slid in completely (see consoles.test.ts). */
+async function panelOpen(panel: Locator): Promise<void> {
+  await expect
+    .poll(async () => {
+      const box = await panel.locator(".cds--modal-container").boundingBox();
+      return box && { x: Math.round(box.x), width: Math.round(box.width) };
+    })
+    .toEqual({ x: 848, width: 592 });
+}
+
+const userIds = (page: Page) =>
+  page
+    .locator('[data-testid="ca-users"] tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-user")));
+
+/** Opens Org1 CA from its tile on the Nodes page. */
+async function openOrg1Ca(page: Page): Promise<void> {
+  await page.locator('#cas article[aria-label="Org1 CA"]').click();
+  await expect.poll(() => page.url()).toMatch(/#\/nodes\/ca\/lib-ca-org1$/);
+  await expect.poll(() => page.locator("h1").textContent()).toBe("Org1 CA");
+}
+
+async function associateAdmin(page: Page): Promise<void> {
+  await page.locator("#ca-associate-open").click();
+  const panel = page.locator("#ca-associate-panel");
+  await panelOpen(panel);
+  await panel.locator("#ca-associate-enrollId").fill("admin");
+  await panel.locator("#ca-associate-secret").fill("adminpw");
+  expect(await panel.locator("#ca-associate-walletName").inputValue()).toBe("Org1 CA Admin");
+  await panel.locator("#ca-associate-submit").click();
+  await expect.poll(() => panel.count()).toBe(0);
+  await expect
+    .poll(() => page.locator("#ca-associated").getAttribute("data-identity"))
+    .toBe("Org1 CA Admin");
+}
+
+async function registerPeer(page: Page, id: string): Promise<Locator> {
+  await page.locator("#ca-register-open").click();
+  const panel = page.locator("#ca-register-panel");
+  await panelOpen(panel);
+  await panel.locator("#ca-register-enrollId").fill(id);
+  await panel.locator("#ca-register-type").selectOption("peer");
+  await panel.locator("#ca-register-submit").click();
+  return panel;
+}
+
+describe("CA detail page", () => {
+  it("associates the admin, registers a peer, lists it and enrolls it into the wallet", async () => {
+    const { page, errors } = await open("?library=demo#/nodes");
+    await openOrg1Ca(page);
+    await expect.poll(() => page.locator('[data-fact="ca-name"] dd').textContent()).toBe("ca");
+    expect(await page.locator('[data-fact="tlsca-name"] dd').textContent()).toBe("tlsca");
+    expect(await page.locator('[data-fact="url"] dd').textContent()).toBe("https://127.0.0.1:7054");
+    // No registrar yet: no users call, Register disabled.
+    expect(await page.getByText("Associate an identity to see the users").isVisible()).toBe(true);
+    expect(await page.locator("#ca-register-open").isDisabled()).toBe(true);
+    expect(await callsOf(page, "ca_identities")).toEqual([]);
+
+    await associateAdmin(page);
+    expect((await callsOf(page, "ca_associate")).map((c) => c.args)).toEqual([
+      {
+        ca: "lib-ca-org1",
+        how: {
+          kind: "enroll",
+          enrollId: "admin",
+          enrollSecret: "adminpw",
+          walletName: "Org1 CA Admin",
+        },
+      },
+    ]);
+    await expect.poll(() => userIds(page)).toEqual(["admin"]);
+
+    const panel = await registerPeer(page, "peer1");
+    await expect.poll(() => panel.getByTestId("ca-registered").isVisible()).toBe(true);
+    const secret = (await panel.locator("#ca-secret-value").textContent()) ?? "";
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await panel.getByText("it is not shown again", { exact: false }).isVisible()).toBe(true);
+    expect(await panel.locator("#ca-secret-copy").isVisible()).toBe(true);
+    const [register] = (await callsOf(page, "ca_register")).map((c) => c.args);
+    expect(register).toEqual({
+      input: {
+        target: { ca: "lib-ca-org1", caName: null, tlsCert: null },
+        registrar: null,
+        enrollId: "peer1",
+        identityType: "peer",
+        enrollSecret: secret,
+        maxEnrollments: null,
+        affiliation: null,
+        attributes: [],
+      },
+    });
+    await expect.poll(() => userIds(page)).toEqual(["admin", "peer1"]);
+    expect(await page.locator('[data-user="peer1"] td').allTextContents()).toEqual([
+      "peer1",
+      "peer",
+      "",
+      "Unlimited",
+    ]);
+
+    // Enroll into the wallet from the done panel: the kept secret is used.
+    await panel.locator("#ca-register-enroll").click();
+    const enroll = page.locator("#ca-enroll-panel");
+    await panelOpen(enroll);
+    expect(await enroll.locator("#ca-enroll-enrollId").inputValue()).toBe("peer1");
+    await enroll.locator("#ca-enroll-walletName").fill("Org1 Peer1");
+    await enroll.locator("#ca-enroll-submit").click();
+    await expect.poll(() => enroll.count()).toBe(0);
+    await expect
+      .poll(() => page.getByText("Enrolled Org1 Peer1 into the wallet").isVisible())
+      .toBe(true);
+    expect((await callsOf(page, "ca_enroll")).map((c) => c.args)).toEqual([
+      {
+        input: {
+          target: { ca: "lib-ca-org1", caName: null, tlsCert: null },
+          enrollId: "peer1",
+          enrollSecret: null,
+          walletName: "Org1 Peer1",
+          hosts: [],
+        },
+      },
+    ]);
+    // Reopening "Register user" shows an empty form: the secret is gone.
+    await page.locator("#ca-register-open").click();
+    const again = page.locator("#ca-register-panel");
+    await panelOpen(again);
+    expect(await again.locator("#ca-secret-value").count()).toBe(0);
+    expect(await again.locator("#ca-register-enrollId").inputValue()).toBe("");
+    await again.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => again.count()).toBe(0);
+    // The toasts would cover the page in the screenshot.
+    const closers = page.locator(".fhd-toasts button[aria-label]");
+    while ((await closers.count()) > 0) await closers.first().click();
+    await screenshot(page, "ca-detail");
+
+    await page.locator('a[href="#/wallet"]').first().click();
+    await expect
+      .poll(() => page.locator("#identities article h3").allTextContents())
+      .toEqual(expect.arrayContaining(["Org1 CA Admin", "Org1 Peer1"]));
+    expect(errors).toEqual([]);
+  });
+
+  it("shows the CA's sentence and fix when the id is already registered", async () => {
+    const { page, errors } = await open("?library=demo#/nodes/ca/lib-ca-org1");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Org1 CA");
+    await associateAdmin(page);
+    const first = await registerPeer(page, "peer1");
+    await expect.poll(() => first.getByTestId("ca-registered").isVisible()).toBe(true);
+    await first.locator("#ca-register-close").click();
+    await expect.poll(() => first.count()).toBe(0);
+
+    const panel = await registerPeer(page, "peer1");
+    const error = panel.getByTestId("ca-error");
+    await expect.poll(() => error.getAttribute("data-code")).toBe("ca_already_registered");
+    const text = await error.textContent();
+    expect(text).toContain("This enroll ID is already registered at the Certificate Authority.");
+    expect(text).toContain("Choose another enroll ID");
+    expect(text).toContain("Identity 'peer1' is already registered");
+    expect(await panel.locator("#ca-secret-value").count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("lists the TLS CA's users as an identity enrolled there", async () => {
+    const { page, errors } = await open("?library=demo#/nodes/ca/lib-ca-org1");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Org1 CA");
+    await associateAdmin(page);
+    await page.locator("#ca-tab-tlsca").click();
+    // The enrollment CA's admin is not the TLS CA's: the CA refuses it.
+    const error = page.getByTestId("ca-error");
+    await expect.poll(() => error.getAttribute("data-code")).toBe("ca_authentication_failure");
+
+    // Enroll the TLS CA's admin into the wallet and list as it.
+    await page.locator("#ca-enroll-open").click();
+    const enroll = page.locator("#ca-enroll-panel");
+    await panelOpen(enroll);
+    await enroll.locator("#ca-enroll-enrollId").fill("admin");
+    await enroll.locator("#ca-enroll-secret").fill("adminpw");
+    await enroll.locator("#ca-enroll-walletName").fill("Org1 TLS CA Admin");
+    await enroll.locator("#ca-enroll-submit").click();
+    await expect.poll(() => enroll.count()).toBe(0);
+    await expect
+      .poll(() => page.locator("#ca-tls-registrar option").allTextContents())
+      .toContain("Org1 TLS CA Admin");
+    const tlsAdmin = await page
+      .locator("#ca-tls-registrar option", { hasText: "Org1 TLS CA Admin" })
+      .getAttribute("value");
+    await page.locator("#ca-tls-registrar").selectOption(tlsAdmin ?? "");
+    await expect.poll(() => userIds(page)).toEqual(["admin"]);
+    const calls = (await callsOf(page, "ca_identities")).map((c) => c.args);
+    expect(calls.at(-1)).toEqual({
+      target: { ca: "lib-ca-org1", caName: "tlsca", tlsCert: null },
+      registrar: tlsAdmin,
+    });
+    expect(errors).toEqual([]);
+  });
+});
