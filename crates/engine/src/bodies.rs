@@ -1,0 +1,308 @@
+//! Request bodies built from console records: v3 import bodies (§4.7) and the create-peer body
+//! with `crypto.enrollment` (§3.2).
+
+use fabric_ha_console::{
+    CaEnrollment, Component, ComponentAdmins, ComponentMsp, CreatePeerBody, EnrollmentCrypto,
+    MspCaRef, PeerCrypto, PeerResources, PeerStorage, Resource, StateDb, TlsCaEnrollment, Volume,
+};
+use fabric_ha_sensitive::Sensitive;
+use serde_json::{json, Map, Value};
+
+use crate::error::EngineError;
+use crate::plan::PeerSpec;
+
+fn blocked(msg: String) -> EngineError {
+    EngineError::Blocked(msg)
+}
+
+fn ca_ref(r: Option<&MspCaRef>) -> Value {
+    let mut out = Map::new();
+    if let Some(r) = r {
+        if let Some(name) = &r.name {
+            out.insert("name".into(), json!(name));
+        }
+        if !r.root_certs.is_empty() {
+            out.insert("root_certs".into(), json!(r.root_certs));
+        }
+    }
+    Value::Object(out)
+}
+
+fn msp_of<'a>(record: &'a Component, what: &str) -> Result<&'a ComponentMsp, EngineError> {
+    record.msp.as_ref().ok_or_else(|| {
+        blocked(format!(
+            "the {what} record {:?} carries no certificates (no `msp` object)",
+            record.id
+        ))
+    })
+}
+
+fn tls_cert_of(msp: &ComponentMsp) -> Option<&str> {
+    msp.component.as_ref()?.tls_cert.as_deref()
+}
+
+/// The v3 CA import body of a CA record.
+pub fn ca_import_body(record: &Component) -> Result<Value, EngineError> {
+    let msp = msp_of(record, "CA")?;
+    let tls_cert = tls_cert_of(msp).ok_or_else(|| {
+        blocked(format!(
+            "the CA record {:?} has no TLS certificate",
+            record.id
+        ))
+    })?;
+    let api_url = record
+        .api_url
+        .as_deref()
+        .ok_or_else(|| blocked(format!("the CA record {:?} has no api_url", record.id)))?;
+    let mut body = json!({
+        "display_name": record.display_name.as_deref().unwrap_or(&record.id),
+        "api_url": api_url,
+        "msp": {
+            "ca": ca_ref(msp.ca.as_ref()),
+            "tlsca": ca_ref(msp.tlsca.as_ref()),
+            "component": { "tls_cert": tls_cert },
+        },
+    });
+    if let Some(ops) = &record.operations_url {
+        body["operations_url"] = json!(ops);
+    }
+    Ok(body)
+}
+
+/// The MSP import body of an MSP record: everything but the console's own bookkeeping.
+pub fn msp_import_body(record: &Component) -> Result<Value, EngineError> {
+    let mut value = serde_json::to_value(record)
+        .map_err(|e| blocked(format!("cannot read the MSP record {:?}: {e}", record.id)))?;
+    let Value::Object(map) = &mut value else {
+        return Err(blocked(format!(
+            "the MSP record {:?} is not an object",
+            record.id
+        )));
+    };
+    map.retain(|k, _| {
+        !matches!(
+            k.as_str(),
+            "id" | "type"
+                | "name"
+                | "scheme_version"
+                | "timestamp"
+                | "edited_timestamp"
+                | "tags"
+                | "location"
+                | "imported"
+                | "migrated_from"
+        ) && !k.ends_with("_parsed")
+    });
+    if !map.contains_key("root_certs") || !map.contains_key("msp_id") {
+        return Err(blocked(format!(
+            "the MSP record {:?} has no msp_id or root certificates",
+            record.id
+        )));
+    }
+    Ok(value)
+}
+
+/// The v3 peer import body of a peer record (another console's created or imported peer).
+pub fn peer_import_body(record: &Component) -> Result<Value, EngineError> {
+    let msp = msp_of(record, "peer")?;
+    let tls_cert = tls_cert_of(msp).ok_or_else(|| {
+        blocked(format!(
+            "the peer record {:?} has no TLS certificate",
+            record.id
+        ))
+    })?;
+    let (Some(msp_id), Some(grpcwp)) = (&record.msp_id, &record.grpcwp_url) else {
+        return Err(blocked(format!(
+            "the peer record {:?} has no msp_id or grpcwp_url",
+            record.id
+        )));
+    };
+    let mut component = json!({ "tls_cert": tls_cert });
+    if let Some(c) = &msp.component {
+        if let Some(ecert) = &c.ecert {
+            component["ecert"] = json!(ecert);
+        }
+        if let Some(admins) = c.admin_certs.as_ref().filter(|a| !a.is_empty()) {
+            component["admin_certs"] = json!(admins);
+        }
+    }
+    let mut body = json!({
+        "display_name": record.display_name.as_deref().unwrap_or(&record.id),
+        "msp_id": msp_id,
+        "grpcwp_url": grpcwp,
+        "msp": {
+            "ca": ca_ref(msp.ca.as_ref()),
+            "tlsca": ca_ref(msp.tlsca.as_ref()),
+            "component": component,
+        },
+    });
+    if let Some(url) = &record.api_url {
+        body["api_url"] = json!(url);
+    }
+    if let Some(url) = &record.operations_url {
+        body["operations_url"] = json!(url);
+    }
+    if let Some(ou) = &record.node_ou {
+        body["node_ou"] = json!({ "enabled": ou.enabled });
+    }
+    Ok(body)
+}
+
+/// Host and port of a CA's `api_url` (the port defaults to the scheme's).
+pub fn ca_host_port(api_url: &str) -> Result<(String, u16), EngineError> {
+    let url = url::Url::parse(api_url)
+        .map_err(|e| blocked(format!("the CA api_url {api_url:?} is not a URL: {e}")))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| blocked(format!("the CA api_url {api_url:?} has no host")))?;
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| blocked(format!("the CA api_url {api_url:?} has no port")))?;
+    Ok((host.to_owned(), port))
+}
+
+/// The create-peer body: enroll `spec.enroll_id` with `secret` at the region-1 CA (`ca`, its
+/// record in the source console), admin certificates from the organization's MSP.
+pub fn create_peer_body(
+    spec: &PeerSpec,
+    msp_id: &str,
+    ca: &Component,
+    admin_certs: Vec<String>,
+    secret: &Sensitive<String>,
+) -> Result<CreatePeerBody, EngineError> {
+    let msp = msp_of(ca, "CA")?;
+    let tls_cert = tls_cert_of(msp)
+        .ok_or_else(|| blocked(format!("the CA record {:?} has no TLS certificate", ca.id)))?
+        .to_owned();
+    let api_url = ca
+        .api_url
+        .as_deref()
+        .ok_or_else(|| blocked(format!("the CA record {:?} has no api_url", ca.id)))?;
+    let (host, port) = ca_host_port(api_url)?;
+    let ca_name = msp
+        .ca
+        .as_ref()
+        .and_then(|c| c.name.clone())
+        .unwrap_or_else(|| "ca".to_owned());
+    let tlsca_name = msp
+        .tlsca
+        .as_ref()
+        .and_then(|c| c.name.clone())
+        .unwrap_or_else(|| "tlsca".to_owned());
+    let resources = (spec.cpu.is_some() || spec.memory.is_some()).then(|| PeerResources {
+        peer: Some(Resource {
+            requests: Some(fabric_ha_console::Amounts {
+                cpu: spec.cpu.clone(),
+                memory: spec.memory.clone(),
+            }),
+            limits: None,
+        }),
+        ..PeerResources::default()
+    });
+    let storage = spec.storage_size.as_ref().map(|size| PeerStorage {
+        peer: Volume {
+            size: size.clone(),
+            class: spec.storage_class.clone(),
+        },
+        statedb: None,
+    });
+    Ok(CreatePeerBody {
+        display_name: spec.display_name.clone(),
+        msp_id: msp_id.to_owned(),
+        crypto: PeerCrypto::Enrollment(EnrollmentCrypto {
+            ca: CaEnrollment {
+                host: host.clone(),
+                port,
+                name: ca_name,
+                tls_cert: tls_cert.clone(),
+                enroll_id: spec.enroll_id.clone(),
+                enroll_secret: secret.clone(),
+            },
+            tlsca: TlsCaEnrollment {
+                host,
+                port,
+                name: tlsca_name,
+                tls_cert,
+                enroll_id: spec.enroll_id.clone(),
+                enroll_secret: secret.clone(),
+                csr_hosts: (!spec.csr_hosts.is_empty()).then(|| spec.csr_hosts.clone()),
+            },
+            component: ComponentAdmins { admin_certs },
+        }),
+        id: None,
+        version: spec.version.clone(),
+        state_db: match spec.state_db.as_deref() {
+            Some("leveldb") => Some(StateDb::Leveldb),
+            Some("couchdb") => Some(StateDb::Couchdb),
+            _ => None,
+        },
+        zone: spec.zone.clone(),
+        region: None,
+        resources,
+        storage,
+        config_override: None,
+        hsm: None,
+        tags: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn record(v: Value) -> Component {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn ca_body_keeps_only_import_fields() {
+        let ca = record(json!({
+            "id": "org1ca", "type": "fabric-ca", "display_name": "Org1 CA",
+            "api_url": "https://ca.example.com:7054", "operations_url": "https://ops:9443",
+            "location": "ibm_saas", "scheme_version": "v1",
+            "msp": {"ca": {"name": "ca", "root_certs": ["QQ=="]}, "tlsca": {"name": "tlsca"},
+                    "component": {"tls_cert": "VExT", "tls_cert_parsed": {}}}
+        }));
+        let body = ca_import_body(&ca).unwrap();
+        assert_eq!(
+            body,
+            json!({"display_name": "Org1 CA", "api_url": "https://ca.example.com:7054",
+                   "operations_url": "https://ops:9443",
+                   "msp": {"ca": {"name": "ca", "root_certs": ["QQ=="]}, "tlsca": {"name": "tlsca"},
+                           "component": {"tls_cert": "VExT"}}})
+        );
+        assert_eq!(
+            ca_host_port("https://ca.example.com").unwrap(),
+            ("ca.example.com".into(), 443)
+        );
+    }
+
+    #[test]
+    fn create_body_enrolls_at_the_region_one_ca_and_hides_the_secret() {
+        let ca = record(json!({
+            "id": "org1ca", "type": "fabric-ca", "api_url": "https://127.0.0.1:7054",
+            "msp": {"ca": {"name": "ca"}, "tlsca": {"name": "tlsca"}, "component": {"tls_cert": "VExT"}}
+        }));
+        let spec = PeerSpec::numbered(
+            "org1msp",
+            "eu",
+            1,
+            1,
+            &crate::plan::PeerDefaults {
+                zone: Some("z1".into()),
+                version: None,
+                state_db: Some("leveldb".into()),
+            },
+        )
+        .remove(0);
+        let secret = Sensitive::new("canary-77".to_owned());
+        let body = create_peer_body(&spec, "org1msp", &ca, vec!["QQ==".into()], &secret).unwrap();
+        let public = serde_json::to_value(&body).unwrap();
+        assert_eq!(public["crypto"]["enrollment"]["ca"]["host"], "127.0.0.1");
+        assert_eq!(public["crypto"]["enrollment"]["tlsca"]["port"], 7054);
+        assert_eq!(public["crypto"]["enrollment"]["tlsca"]["name"], "tlsca");
+        assert_eq!(public["state_db"], "leveldb");
+        assert!(!public.to_string().contains("canary-77"));
+    }
+}

@@ -1,0 +1,47 @@
+//! The HA replication engine: one plan, every region.
+//!
+//! - [`Plan`]: the organization in region 1 (console, CA, MSP, existing peers, registrar) and
+//!   the target regions with the peers to create there; human-readable JSON, no secrets.
+//! - [`plan_steps`]: per target console, in order: import the CA, import the MSP, import the
+//!   region-1 peers, register each new peer's enroll id at the region-1 CA, create the peer
+//!   with `crypto.enrollment` pointing at that CA, wait until it runs, import it into every
+//!   other console.
+//! - [`preview`]: a dry run against the consoles' current state: every step *will do*,
+//!   *already done* or *blocked (why)*, after checks (manager key and deployer on every
+//!   creating target, CA reachable, registrar usable, component quota).
+//! - [`apply`]: runs the regions concurrently from a journal in the workspace database. Each
+//!   step records its intent, checks whether its effect already exists (a registered enroll id
+//!   with the stored secret, a peer with the same display name, a component with the same
+//!   `api_url` or MSP roots) and acts only if not, then records its outcome; so a run stopped
+//!   anywhere (crash, kill, cancel) resumes to the same end state without duplicates.
+//!   Transient failures (network, 5xx, 429) are retried; progress is a channel of
+//!   [`Progress`] updates.
+//! - [`report::build`]: per region what was created and imported, what remains manual.
+//!
+//! Consoles and the CA come in through [`ConsoleApi`] and [`CaApi`]; enroll secrets are
+//! generated here (32 random bytes, base64url), kept in the encrypted vault and only ever
+//! handled as [`fabric_ha_sensitive::Sensitive`].
+
+mod bodies;
+mod clients;
+mod error;
+pub mod journal;
+mod plan;
+mod preview;
+pub mod report;
+mod run;
+mod steps;
+
+pub use clients::{CaApi, ConsoleApi};
+pub use error::EngineError;
+pub use plan::{
+    PeerDefaults, PeerSpec, Plan, Registrar, Source, Target, DEFAULT_WAIT_SECS, PLAN_FORMAT,
+};
+pub use preview::preview;
+pub use run::{
+    apply, generate_secret, ApplyOptions, Check, Context, Failure, Hook, HookPoint, Preview,
+    PreviewStatus, Progress, ProgressEvent, RegionOutcome, RegistrarCredential, RunOutcome,
+    StepPreview, DEFAULT_MAX_COMPONENTS,
+};
+pub use steps::{plan_steps, Action, Step};
+pub use tokio_util::sync::CancellationToken;

@@ -1,0 +1,349 @@
+//! The plan: which organization to replicate, from which console, into which regions, with
+//! which peers. Serialized as human-readable JSON (the file `fabric-ha plan show --out` writes
+//! and `fabric-ha plan new --from` reads); no secret is ever part of it.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::EngineError;
+
+/// The file format version written into every plan.
+pub const PLAN_FORMAT: u32 = 1;
+/// Default time a region's new peers get to report running.
+pub const DEFAULT_WAIT_SECS: u64 = 600;
+/// Longest display name the console accepts (§8.20).
+const MAX_DISPLAY_NAME: usize = 64;
+/// Longest enroll id the console accepts (§3.2).
+const MAX_ENROLL_ID: usize = 255;
+
+/// One HA replication plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// File format version ([`PLAN_FORMAT`]).
+    pub format: u32,
+    /// Unique, human-chosen name (also the key in the workspace).
+    pub name: String,
+    /// The organization as it exists in region 1.
+    pub source: Source,
+    /// The regions to replicate into, one console each.
+    pub targets: Vec<Target>,
+    /// Channels the organization's peers serve (recorded; joining is manual for now).
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Chaincodes installed on the existing peers (recorded; installing is manual for now).
+    #[serde(default)]
+    pub chaincodes: Vec<String>,
+    /// Seconds a region's new peers get to report running before the region stops.
+    #[serde(default = "default_wait")]
+    pub wait_timeout_secs: u64,
+}
+
+fn default_wait() -> u64 {
+    DEFAULT_WAIT_SECS
+}
+
+/// The organization in the region-1 console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Name of the region-1 console in the workspace.
+    pub console: String,
+    /// Console id of the organization's CA there.
+    pub ca: String,
+    /// Console id of the organization's MSP definition there.
+    pub msp: String,
+    /// Console ids of the organization's existing peers there (imported into every target).
+    #[serde(default)]
+    pub peers: Vec<String>,
+    /// Who registers the new peers' enroll ids at the CA.
+    pub registrar: Registrar,
+    /// Library id of the org admin identity (the report names it for the manual steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_admin_identity: Option<String>,
+}
+
+/// The CA registrar. Its secret or private key lives in the workspace vault, never in the
+/// plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Registrar {
+    /// Enroll this id (the CA admin) at the CA with the secret stored for the plan.
+    EnrollId(String),
+    /// Use this library identity (certificate and private key) as it is.
+    LibraryIdentity(String),
+}
+
+/// One target region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// Name of the region's console in the workspace.
+    pub console: String,
+    /// Region label (for the report and progress).
+    #[serde(default)]
+    pub region: String,
+    /// The peers to create there.
+    pub peers: Vec<PeerSpec>,
+}
+
+/// One peer to create.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerSpec {
+    /// Tile title in the console (unique within the plan; ≤ 64 characters).
+    pub display_name: String,
+    /// Enroll id registered for it at the region-1 CA (unique within the plan).
+    pub enroll_id: String,
+    /// Kubernetes zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// Fabric version (from the console's versions); the deployer default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `couchdb` or `leveldb`; the console default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_db: Option<String>,
+    /// CPU request of the peer container, e.g. `200m`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// Memory request of the peer container, e.g. `400Mi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// Ledger volume size, e.g. `100Gi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_size: Option<String>,
+    /// Storage class of the volumes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_class: Option<String>,
+    /// Extra host names for the peer's TLS certificate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub csr_hosts: Vec<String>,
+}
+
+/// How to lay out `count` peers in a region when the user gives only a count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerDefaults {
+    /// Kubernetes zone for every peer.
+    pub zone: Option<String>,
+    /// Fabric version for every peer.
+    pub version: Option<String>,
+    /// State database for every peer.
+    pub state_db: Option<String>,
+}
+
+impl PeerSpec {
+    /// `count` peers for region `region` of the organization `msp_id`, numbered from `first`:
+    /// display names `<msp_id> peer <n> (<region>)` and enroll ids `<msp_id>-<region>-peer<n>`
+    /// (only the characters the console accepts).
+    pub fn numbered(
+        msp_id: &str,
+        region: &str,
+        first: usize,
+        count: usize,
+        defaults: &PeerDefaults,
+    ) -> Vec<PeerSpec> {
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect()
+        };
+        (first..first + count)
+            .map(|n| PeerSpec {
+                display_name: format!("{msp_id} peer {n} ({region})"),
+                enroll_id: format!("{}-{}-peer{n}", clean(msp_id), clean(region)),
+                zone: defaults.zone.clone(),
+                version: defaults.version.clone(),
+                state_db: defaults.state_db.clone(),
+                cpu: None,
+                memory: None,
+                storage_size: None,
+                storage_class: None,
+                csr_hosts: Vec::new(),
+            })
+            .collect()
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> EngineError {
+    EngineError::InvalidPlan(msg.into())
+}
+
+impl Plan {
+    /// Reads a plan file (JSON); unknown fields are refused so a typo is never ignored.
+    pub fn from_json(text: &str) -> Result<Plan, EngineError> {
+        let plan: Plan = serde_json::from_str(text)
+            .map_err(|e| invalid(format!("cannot read the plan: {e}")))?;
+        plan.validate()?;
+        Ok(plan)
+    }
+
+    /// The plan as a human-readable JSON file (two-space indent, trailing newline).
+    pub fn to_json(&self) -> String {
+        // A plan holds only strings, numbers and lists: serializing cannot fail.
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Checks names, counts and uniqueness.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        if self.format != PLAN_FORMAT {
+            return Err(invalid(format!(
+                "format {} is not supported (this build reads format {PLAN_FORMAT})",
+                self.format
+            )));
+        }
+        if self.name.trim().is_empty() || self.name.chars().count() > MAX_DISPLAY_NAME {
+            return Err(invalid("the name must have 1 to 64 characters"));
+        }
+        if self.name.chars().any(char::is_control) {
+            return Err(invalid("the name must not contain control characters"));
+        }
+        if self.source.console.is_empty() || self.source.ca.is_empty() || self.source.msp.is_empty()
+        {
+            return Err(invalid("the source needs a console, a CA id and an MSP id"));
+        }
+        if self.targets.is_empty() {
+            return Err(invalid("the plan needs at least one target console"));
+        }
+        if self.wait_timeout_secs == 0 {
+            return Err(invalid("wait_timeout_secs must be at least 1"));
+        }
+        let mut consoles = BTreeSet::from([self.source.console.as_str()]);
+        let mut names = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        for t in &self.targets {
+            if !consoles.insert(t.console.as_str()) {
+                return Err(invalid(format!(
+                    "console {:?} appears twice (as source or target)",
+                    t.console
+                )));
+            }
+            for p in &t.peers {
+                check_peer(p)?;
+                if !names.insert(p.display_name.as_str()) {
+                    return Err(invalid(format!(
+                        "display name {:?} is used twice",
+                        p.display_name
+                    )));
+                }
+                if !ids.insert(p.enroll_id.as_str()) {
+                    return Err(invalid(format!(
+                        "enroll id {:?} is used twice",
+                        p.enroll_id
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every console the plan touches: the source first, then the targets in order.
+    pub fn consoles(&self) -> Vec<&str> {
+        std::iter::once(self.source.console.as_str())
+            .chain(self.targets.iter().map(|t| t.console.as_str()))
+            .collect()
+    }
+}
+
+fn check_peer(p: &PeerSpec) -> Result<(), EngineError> {
+    let name = p.display_name.trim();
+    if name.is_empty() || name.chars().count() > MAX_DISPLAY_NAME || name != p.display_name {
+        return Err(invalid(format!(
+            "peer display name {:?} must have 1 to 64 characters and no surrounding spaces",
+            p.display_name
+        )));
+    }
+    let bad = |c: char| c.is_whitespace() || ":/<>#{}%`[]\\^~|\"".contains(c);
+    if p.enroll_id.is_empty() || p.enroll_id.len() > MAX_ENROLL_ID || p.enroll_id.chars().any(bad) {
+        return Err(invalid(format!(
+            "enroll id {:?} must have 1 to 255 characters and none of whitespace : / < > # {{ }} % ` [ ] \\ ^ ~ | \"",
+            p.enroll_id
+        )));
+    }
+    if let Some(db) = &p.state_db {
+        if db != "couchdb" && db != "leveldb" {
+            return Err(invalid(format!(
+                "state_db of {:?} must be couchdb or leveldb",
+                p.display_name
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    pub(crate) fn sample() -> Plan {
+        let d = PeerDefaults {
+            zone: None,
+            version: None,
+            state_db: None,
+        };
+        Plan {
+            format: PLAN_FORMAT,
+            name: "org1 ha".into(),
+            source: Source {
+                console: "r1".into(),
+                ca: "org1ca".into(),
+                msp: "org1msp".into(),
+                peers: vec!["org1peer1".into()],
+                registrar: Registrar::EnrollId("admin".into()),
+                org_admin_identity: None,
+            },
+            targets: vec![
+                Target {
+                    console: "r2".into(),
+                    region: "eu-de".into(),
+                    peers: PeerSpec::numbered("org1msp", "eu-de", 1, 2, &d),
+                },
+                Target {
+                    console: "r3".into(),
+                    region: "jp-tok".into(),
+                    peers: PeerSpec::numbered("org1msp", "jp-tok", 1, 2, &d),
+                },
+            ],
+            channels: vec!["mychannel".into()],
+            chaincodes: vec![],
+            wait_timeout_secs: 60,
+        }
+    }
+
+    #[test]
+    fn round_trips_as_readable_json() {
+        let plan = sample();
+        let text = plan.to_json();
+        assert!(text.contains("\"enroll_id\": \"org1msp-eu-de-peer1\""));
+        assert_eq!(Plan::from_json(&text).unwrap(), plan);
+    }
+
+    #[test]
+    fn refuses_typos_duplicates_and_bad_ids() {
+        let text = sample().to_json().replace("\"channels\"", "\"chanels\"");
+        assert!(Plan::from_json(&text).is_err());
+        let mut plan = sample();
+        plan.targets[1].peers[0].enroll_id = plan.targets[0].peers[0].enroll_id.clone();
+        assert!(plan
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("used twice"));
+        let mut plan = sample();
+        plan.targets[0].peers[0].enroll_id = "a b".into();
+        assert!(plan.validate().is_err());
+        let mut plan = sample();
+        plan.targets[0].console = "r1".into();
+        assert!(plan.validate().is_err());
+    }
+}

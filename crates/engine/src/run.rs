@@ -1,0 +1,898 @@
+//! Preview and apply: one lane per target region, running concurrently; inside a lane the steps
+//! run in order. Every step journals its intent, looks whether its effect is already in place,
+//! acts only if not, and journals the outcome.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use fabric_ha_console::{find_existing, Component, ComponentType, Health, Verdict};
+use fabric_ha_fabric_ca::{CaErrorKind, CaIdentity, EnrollRequest, RegistrationRequest};
+use fabric_ha_sensitive::Sensitive;
+use fabric_ha_store::{Store, Vault};
+use rand::RngCore as _;
+use serde::Serialize;
+use tokio::sync::{mpsc, OnceCell};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::bodies::{ca_import_body, create_peer_body, msp_import_body, peer_import_body};
+use crate::clients::{CaApi, ConsoleApi};
+use crate::error::EngineError;
+use crate::journal::{self, enroll_secret_id, PlanRecord, PlanState, StepResult, StepState};
+use crate::steps::{find_peer, plan_steps, Action, Step};
+
+/// Who registers the new enroll ids, ready to use.
+pub enum RegistrarCredential {
+    /// An enrolled identity (certificate and key) allowed to register peers.
+    Identity(CaIdentity),
+    /// The CA admin's enroll id and secret; the engine enrolls it when first needed.
+    Enroll {
+        /// Enroll id.
+        enroll_id: String,
+        /// Its secret.
+        secret: Sensitive<String>,
+    },
+}
+
+/// Everything a preview or a run works with. The clients come in through traits, so tests use
+/// the test servers and the app the real clients.
+pub struct Context<'a, C: ConsoleApi, A: CaApi> {
+    /// The stored plan.
+    pub plan: &'a PlanRecord,
+    /// A client for every console of the plan, by workspace name.
+    pub consoles: &'a HashMap<String, C>,
+    /// A client for the region-1 CA.
+    pub ca: &'a A,
+    /// The registrar.
+    pub registrar: RegistrarCredential,
+    /// The workspace database (journal).
+    pub store: &'a Store,
+    /// The workspace vault (enroll secrets).
+    pub vault: &'a Vault,
+}
+
+/// Where a hook is called during a run (see [`ApplyOptions::hook`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookPoint<'s> {
+    /// A step's effect is in place but its outcome is not journaled yet; `count` steps have
+    /// reached this point in this run.
+    EffectDone {
+        /// Steps that reached this point in this run, this one included.
+        count: usize,
+        /// The step key.
+        step: &'s str,
+    },
+    /// A step's outcome was journaled; `count` outcomes were journaled in this run.
+    OutcomeRecorded {
+        /// Outcomes journaled in this run, this one included.
+        count: usize,
+        /// The step key.
+        step: &'s str,
+    },
+}
+
+/// A callback at journal boundaries (crash tests stop the process here).
+pub type Hook = Arc<dyn Fn(HookPoint<'_>) + Send + Sync>;
+
+/// How a run behaves.
+pub struct ApplyOptions {
+    /// Time between status polls while waiting for a peer.
+    pub poll_interval: Duration,
+    /// First wait before retrying a step that failed transiently (doubles, at most 30 s).
+    pub retry_backoff: Duration,
+    /// Attempts per step and run before the region stops (transient errors only).
+    pub max_attempts: u32,
+    /// Cancels the run; in-flight steps stop and stay resumable.
+    pub cancel: CancellationToken,
+    /// Step updates for a UI or a terminal.
+    pub progress: Option<mpsc::UnboundedSender<Progress>>,
+    /// Called at journal boundaries.
+    pub hook: Option<Hook>,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            poll_interval: Duration::from_secs(5),
+            retry_backoff: Duration::from_secs(2),
+            max_attempts: 6,
+            cancel: CancellationToken::new(),
+            progress: None,
+            hook: None,
+        }
+    }
+}
+
+/// One update of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Step key.
+    pub step: String,
+    /// Position in the plan's step list.
+    pub number: usize,
+    /// Steps in the plan.
+    pub total: usize,
+    /// The region's console.
+    pub console: String,
+    /// The region label.
+    pub region: String,
+    /// The step's sentence.
+    pub description: String,
+    /// What happened.
+    pub event: ProgressEvent,
+}
+
+/// What happened to a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProgressEvent {
+    /// The step started (its intent is journaled).
+    Started,
+    /// Done; `already_present` when nothing had to be sent.
+    Done {
+        /// The effect was already in place.
+        already_present: bool,
+        /// Component id, when the step made or found one.
+        component_id: Option<String>,
+    },
+    /// Done in an earlier run (from the journal).
+    Skipped,
+    /// Failed transiently; it will be tried again.
+    Retrying {
+        /// Attempt that failed.
+        attempt: u32,
+        /// Why.
+        message: String,
+    },
+    /// Failed; the region stops here.
+    Failed {
+        /// Stable code.
+        code: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// How a region's lane ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionOutcome {
+    /// The region's console.
+    pub console: String,
+    /// The region label.
+    pub region: String,
+    /// Every step of the region is done.
+    pub completed: bool,
+    /// The first failure, when not completed.
+    pub failure: Option<Failure>,
+}
+
+/// A step failure, explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// Step key.
+    pub step: String,
+    /// Stable code.
+    pub code: String,
+    /// What went wrong.
+    pub message: String,
+    /// What to do.
+    pub fix: String,
+    /// Resuming as is may succeed (the cause was transient).
+    pub resumable: bool,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunOutcome {
+    /// Plan name.
+    pub plan: String,
+    /// Every step is done.
+    pub completed: bool,
+    /// The run was cancelled.
+    pub cancelled: bool,
+    /// Per region.
+    pub regions: Vec<RegionOutcome>,
+}
+
+/// The preview's verdict on one step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PreviewStatus {
+    /// The step will act.
+    WillDo,
+    /// The effect is already in place.
+    AlreadyDone {
+        /// Where (component id) or how it was found.
+        detail: String,
+    },
+    /// The step cannot run as things stand.
+    Blocked {
+        /// Why, and what to do.
+        reason: String,
+    },
+}
+
+/// One step in the preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepPreview {
+    /// The step.
+    #[serde(flatten)]
+    pub step: Step,
+    /// Its verdict.
+    pub preview: PreviewStatus,
+}
+
+/// A check made before anything runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// What was checked.
+    pub name: String,
+    /// Passed.
+    pub ok: bool,
+    /// What was found.
+    pub detail: String,
+}
+
+/// The dry run: checks and every step's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    /// Plan name.
+    pub plan: String,
+    /// The checks.
+    pub checks: Vec<Check>,
+    /// Every step, in order.
+    pub steps: Vec<StepPreview>,
+    /// No check failed and no step is blocked.
+    pub ready: bool,
+}
+
+/// Components a console holds by default at most (reference §1.5, §8.20).
+pub const DEFAULT_MAX_COMPONENTS: usize = 75;
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// A new enroll secret: 32 random bytes, base64url without padding.
+pub fn generate_secret() -> Sensitive<String> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = Sensitive::new(URL_SAFE_NO_PAD.encode(bytes));
+    bytes.fill(0);
+    secret
+}
+
+pub(crate) struct Engine<'a, C: ConsoleApi, A: CaApi> {
+    pub(crate) record: &'a PlanRecord,
+    pub(crate) consoles: &'a HashMap<String, C>,
+    pub(crate) ca: &'a A,
+    pub(crate) store: &'a Store,
+    pub(crate) vault: &'a Vault,
+    /// The CA admin to enroll as registrar, when no identity was given.
+    pub(crate) enroll: Option<(String, Sensitive<String>)>,
+    pub(crate) poll_interval: Duration,
+    pub(crate) registrar: OnceCell<CaIdentity>,
+    pub(crate) source_ca: OnceCell<Component>,
+    pub(crate) source_msp: OnceCell<Component>,
+    pub(crate) results: Mutex<HashMap<String, StepResult>>,
+    pub(crate) effects: AtomicUsize,
+    pub(crate) outcomes: AtomicUsize,
+}
+
+fn console_err(name: &str) -> impl Fn(fabric_ha_console::ConsoleError) -> EngineError + '_ {
+    move |e| EngineError::console(name, e)
+}
+
+impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
+    pub(crate) fn new(
+        ctx: Context<'a, C, A>,
+        poll_interval: Duration,
+    ) -> Result<Self, EngineError> {
+        let journal = journal::journal(ctx.store, &ctx.plan.id)?;
+        let results = journal
+            .into_values()
+            .filter(|e| e.state == StepState::Done)
+            .filter_map(|e| e.result.map(|r| (e.step, r)))
+            .collect();
+        let (registrar, enroll) = match ctx.registrar {
+            RegistrarCredential::Identity(identity) => (OnceCell::new_with(Some(identity)), None),
+            RegistrarCredential::Enroll { enroll_id, secret } => {
+                (OnceCell::new(), Some((enroll_id, secret)))
+            }
+        };
+        Ok(Engine {
+            record: ctx.plan,
+            consoles: ctx.consoles,
+            ca: ctx.ca,
+            store: ctx.store,
+            vault: ctx.vault,
+            enroll,
+            poll_interval,
+            registrar,
+            source_ca: OnceCell::new(),
+            source_msp: OnceCell::new(),
+            results: Mutex::new(results),
+            effects: AtomicUsize::new(0),
+            outcomes: AtomicUsize::new(0),
+        })
+    }
+
+    pub(crate) fn plan(&self) -> &crate::plan::Plan {
+        &self.record.plan
+    }
+
+    pub(crate) fn console(&self, name: &str) -> Result<&C, EngineError> {
+        self.consoles
+            .get(name)
+            .ok_or_else(|| EngineError::InvalidPlan(format!("no client for console {name:?}")))
+    }
+
+    pub(crate) fn result(&self, key: &str) -> Option<StepResult> {
+        self.results
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned()
+    }
+
+    async fn source_record(
+        &self,
+        cell: &OnceCell<Component>,
+        id: &str,
+    ) -> Result<Component, EngineError> {
+        let name = &self.plan().source.console;
+        let record = cell
+            .get_or_try_init(|| async {
+                self.console(name)?.get(id).await.map_err(console_err(name))
+            })
+            .await?;
+        Ok(record.clone())
+    }
+
+    pub(crate) async fn source_ca(&self) -> Result<Component, EngineError> {
+        self.source_record(&self.source_ca, &self.plan().source.ca)
+            .await
+    }
+
+    pub(crate) async fn source_msp(&self) -> Result<Component, EngineError> {
+        self.source_record(&self.source_msp, &self.plan().source.msp)
+            .await
+    }
+
+    pub(crate) async fn ca_name(&self) -> Result<String, EngineError> {
+        let ca = self.source_ca().await?;
+        Ok(ca
+            .msp
+            .as_ref()
+            .and_then(|m| m.ca.as_ref())
+            .and_then(|c| c.name.clone())
+            .unwrap_or_else(|| "ca".to_owned()))
+    }
+
+    pub(crate) async fn registrar(&self) -> Result<&CaIdentity, EngineError> {
+        self.registrar
+            .get_or_try_init(|| async {
+                let (enroll_id, secret) = self.enroll.as_ref().ok_or_else(|| {
+                    EngineError::Blocked("no registrar identity is available".to_owned())
+                })?;
+                let ca_name = self.ca_name().await?;
+                let enrollment = self
+                    .ca
+                    .enroll(&EnrollRequest::new(
+                        ca_name,
+                        enroll_id.clone(),
+                        secret.clone(),
+                    ))
+                    .await?;
+                Ok(enrollment.identity()?)
+            })
+            .await
+    }
+
+    pub(crate) fn stored_secret(
+        &self,
+        enroll_id: &str,
+    ) -> Result<Option<Sensitive<String>>, EngineError> {
+        let id = enroll_secret_id(&self.record.id, enroll_id);
+        if !self.vault.contains(self.store, &id)? {
+            return Ok(None);
+        }
+        Ok(Some(self.vault.get_str(self.store, &id)?))
+    }
+
+    pub(crate) fn find_peer_by_name<'c>(
+        records: &'c [Component],
+        display_name: &str,
+        msp_id: Option<&str>,
+    ) -> Vec<&'c Component> {
+        records
+            .iter()
+            .filter(|c| c.kind() == Some(ComponentType::Peer))
+            .filter(|c| c.display_name.as_deref() == Some(display_name))
+            .filter(|c| msp_id.is_none() || c.msp_id.as_deref() == msp_id)
+            .collect()
+    }
+
+    /// The console id of a new peer, from its create step's outcome.
+    pub(crate) fn new_peer_id(
+        &self,
+        console: &str,
+        enroll_id: &str,
+    ) -> Result<String, EngineError> {
+        self.result(&format!("{console}/create/{enroll_id}"))
+            .and_then(|r| r.component_id)
+            .ok_or_else(|| {
+                EngineError::Blocked(format!(
+                    "peer {enroll_id:?} has not been created in console {console:?} yet"
+                ))
+            })
+    }
+
+    async fn import_once(
+        &self,
+        into: &str,
+        kind: ComponentType,
+        body: serde_json::Value,
+    ) -> Result<StepResult, EngineError> {
+        let console = self.console(into)?;
+        let existing = console.list().await.map_err(console_err(into))?;
+        if let Some(found) = find_existing(&existing, kind, &body) {
+            return Ok(StepResult {
+                console: into.to_owned(),
+                component_id: Some(found.id.clone()),
+                api_url: found.api_url.clone(),
+                operations_url: found.operations_url.clone(),
+                already_present: true,
+            });
+        }
+        let made = console
+            .import(kind, &body)
+            .await
+            .map_err(console_err(into))?;
+        Ok(StepResult {
+            console: into.to_owned(),
+            component_id: Some(made.id),
+            api_url: made.api_url,
+            operations_url: made.operations_url,
+            already_present: false,
+        })
+    }
+
+    async fn perform(
+        &self,
+        step: &Step,
+        wait_deadline: &Mutex<Option<Instant>>,
+    ) -> Result<StepResult, EngineError> {
+        let target = step.console.as_str();
+        match &step.action {
+            Action::ImportCa => {
+                let body = ca_import_body(&self.source_ca().await?)?;
+                self.import_once(target, ComponentType::Ca, body).await
+            }
+            Action::ImportMsp => {
+                let body = msp_import_body(&self.source_msp().await?)?;
+                self.import_once(target, ComponentType::Msp, body).await
+            }
+            Action::ImportSourcePeer { peer } => {
+                let source = &self.plan().source.console;
+                let record = self
+                    .console(source)?
+                    .get(peer)
+                    .await
+                    .map_err(console_err(source))?;
+                self.import_once(target, ComponentType::Peer, peer_import_body(&record)?)
+                    .await
+            }
+            Action::Register { enroll_id } => self.register(enroll_id).await,
+            Action::CreatePeer { enroll_id } => self.create(target, enroll_id).await,
+            Action::WaitRunning { enroll_id } => {
+                let deadline = {
+                    let mut d = wait_deadline.lock().unwrap_or_else(PoisonError::into_inner);
+                    *d.get_or_insert_with(|| {
+                        Instant::now() + Duration::from_secs(self.plan().wait_timeout_secs)
+                    })
+                };
+                self.wait_running(target, enroll_id, deadline).await
+            }
+            Action::CopyPeer { enroll_id, into } => {
+                let id = self.new_peer_id(target, enroll_id)?;
+                let record = self
+                    .console(target)?
+                    .get(&id)
+                    .await
+                    .map_err(console_err(target))?;
+                self.import_once(into, ComponentType::Peer, peer_import_body(&record)?)
+                    .await
+            }
+        }
+    }
+
+    async fn register(&self, enroll_id: &str) -> Result<StepResult, EngineError> {
+        let registrar = self.registrar().await?;
+        let ca_name = self.ca_name().await?;
+        let done = |already_present| StepResult {
+            console: "ca".to_owned(),
+            component_id: Some(enroll_id.to_owned()),
+            api_url: None,
+            operations_url: None,
+            already_present,
+        };
+        let stored = self.stored_secret(enroll_id)?;
+        match self.ca.identity(registrar, &ca_name, enroll_id).await {
+            Ok(_) if stored.is_some() => return Ok(done(true)),
+            Ok(_) => {
+                return Err(EngineError::Blocked(format!(
+                    "enroll id {enroll_id:?} is already registered at the CA, but not by this plan: its secret is unknown here. Choose another enroll id in the plan, or remove the identity from the CA."
+                )))
+            }
+            Err(e) if e.kind() == Some(CaErrorKind::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+        // The secret is stored before it is sent, so a crash after the CA accepted it still
+        // leaves the secret that the identity was registered with.
+        let secret = match stored {
+            Some(s) => s,
+            None => {
+                let s = generate_secret();
+                self.vault.put_str(
+                    self.store,
+                    &enroll_secret_id(&self.record.id, enroll_id),
+                    s.expose(),
+                )?;
+                s
+            }
+        };
+        let mut request = RegistrationRequest::new(ca_name, enroll_id, "peer");
+        request.secret = Some(secret);
+        request.max_enrollments = -1;
+        match self.ca.register(registrar, &request).await {
+            Ok(_) => Ok(done(false)),
+            Err(e) if e.kind() == Some(CaErrorKind::AlreadyRegistered) => Ok(done(true)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn create(&self, target: &str, enroll_id: &str) -> Result<StepResult, EngineError> {
+        let (_, spec) = find_peer(self.plan(), enroll_id).ok_or_else(|| {
+            EngineError::InvalidPlan(format!("no peer with enroll id {enroll_id:?}"))
+        })?;
+        let msp = self.source_msp().await?;
+        let msp_id = msp.msp_id.clone().unwrap_or_default();
+        let console = self.console(target)?;
+        let existing = console.list().await.map_err(console_err(target))?;
+        let found = Self::find_peer_by_name(&existing, &spec.display_name, Some(&msp_id));
+        match found.as_slice() {
+            [one] => {
+                return Ok(StepResult {
+                    console: target.to_owned(),
+                    component_id: Some(one.id.clone()),
+                    api_url: one.api_url.clone(),
+                    operations_url: one.operations_url.clone(),
+                    already_present: true,
+                })
+            }
+            [] => {}
+            many => {
+                return Err(EngineError::Blocked(format!(
+                    "console {target:?} holds {} peers named {:?}; remove the extra ones first",
+                    many.len(),
+                    spec.display_name
+                )))
+            }
+        }
+        let secret = self.stored_secret(enroll_id)?.ok_or_else(|| {
+            EngineError::Blocked(format!(
+                "enroll id {enroll_id:?} has no stored secret: its registration did not complete"
+            ))
+        })?;
+        let ca = self.source_ca().await?;
+        let admins = msp.admins.clone().unwrap_or_default();
+        let body = create_peer_body(spec, &msp_id, &ca, admins, &secret)?;
+        let made = console
+            .create_peer(&body)
+            .await
+            .map_err(console_err(target))?;
+        Ok(StepResult {
+            console: target.to_owned(),
+            component_id: Some(made.id),
+            api_url: made.api_url,
+            operations_url: made.operations_url,
+            already_present: false,
+        })
+    }
+
+    async fn wait_running(
+        &self,
+        target: &str,
+        enroll_id: &str,
+        deadline: Instant,
+    ) -> Result<StepResult, EngineError> {
+        let id = self.new_peer_id(target, enroll_id)?;
+        let console = self.console(target)?;
+        loop {
+            match console.status(&[id.as_str()]).await {
+                Ok(list) if list.iter().any(|(_, s)| s.health == Health::Ok) => {
+                    let created = self.result(&format!("{target}/create/{enroll_id}"));
+                    return Ok(StepResult {
+                        console: target.to_owned(),
+                        component_id: Some(id),
+                        api_url: created.as_ref().and_then(|c| c.api_url.clone()),
+                        operations_url: created.and_then(|c| c.operations_url),
+                        already_present: false,
+                    });
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let e = EngineError::console(target, e);
+                    if !e.is_transient() {
+                        return Err(e);
+                    }
+                    tracing::debug!(step = %enroll_id, error = %e, "status poll failed; polling on");
+                }
+            }
+            let poll = self.poll_interval;
+            if Instant::now() + poll > deadline {
+                return Err(EngineError::NotRunning {
+                    console: target.to_owned(),
+                    peer: id,
+                    secs: self.plan().wait_timeout_secs,
+                });
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+}
+
+/// The options a lane needs while it runs.
+struct Lane<'o> {
+    options: &'o ApplyOptions,
+    total: usize,
+    done_before: HashMap<String, StepResult>,
+}
+
+impl Lane<'_> {
+    fn emit(&self, step: &Step, event: ProgressEvent) {
+        if let Some(tx) = &self.options.progress {
+            // A closed receiver only means nobody is watching.
+            let _ = tx.send(Progress {
+                step: step.key.clone(),
+                number: step.number,
+                total: self.total,
+                console: step.console.clone(),
+                region: step.region.clone(),
+                description: step.description.clone(),
+                event,
+            });
+        }
+    }
+
+    fn hook(&self, point: HookPoint<'_>) {
+        if let Some(hook) = &self.options.hook {
+            hook(point);
+        }
+    }
+}
+
+fn failure(step: &Step, e: &EngineError) -> Failure {
+    Failure {
+        step: step.key.clone(),
+        code: e.code(),
+        message: e.to_string(),
+        fix: e.fix(),
+        resumable: e.is_transient() || matches!(e, EngineError::Cancelled),
+    }
+}
+
+impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
+    /// Runs one step to its outcome: skipped when the journal has it done, otherwise intent,
+    /// effect (only if not already in place), outcome; transient failures are retried.
+    async fn run_step(
+        &self,
+        lane: &Lane<'_>,
+        step: &Step,
+        wait_deadline: &Mutex<Option<Instant>>,
+    ) -> Result<StepResult, EngineError> {
+        if let Some(result) = lane.done_before.get(&step.key) {
+            lane.emit(step, ProgressEvent::Skipped);
+            return Ok(result.clone());
+        }
+        let cancel = &lane.options.cancel;
+        let mut backoff = lane.options.retry_backoff;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if cancel.is_cancelled() {
+                return Err(EngineError::Cancelled);
+            }
+            journal::record_intent(self.store, &self.record.id, &step.key)?;
+            lane.emit(step, ProgressEvent::Started);
+            tracing::info!(plan = %self.record.plan.name, step = %step.key, attempt, "step started");
+            let outcome = tokio::select! {
+                biased;
+                () = cancel.cancelled() => Err(EngineError::Cancelled),
+                r = self.perform(step, wait_deadline) => r,
+            };
+            match outcome {
+                Ok(result) => {
+                    let count = self.effects.fetch_add(1, Ordering::SeqCst) + 1;
+                    lane.hook(HookPoint::EffectDone {
+                        count,
+                        step: &step.key,
+                    });
+                    journal::record_done(self.store, &self.record.id, &step.key, &result)?;
+                    self.results
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(step.key.clone(), result.clone());
+                    let count = self.outcomes.fetch_add(1, Ordering::SeqCst) + 1;
+                    tracing::info!(plan = %self.record.plan.name, step = %step.key, already = result.already_present, component = ?result.component_id, "step done");
+                    lane.emit(
+                        step,
+                        ProgressEvent::Done {
+                            already_present: result.already_present,
+                            component_id: result.component_id.clone(),
+                        },
+                    );
+                    lane.hook(HookPoint::OutcomeRecorded {
+                        count,
+                        step: &step.key,
+                    });
+                    return Ok(result);
+                }
+                Err(e) => {
+                    journal::record_failed(self.store, &self.record.id, &step.key, &e)?;
+                    let retry = e.is_transient()
+                        && !matches!(e, EngineError::NotRunning { .. })
+                        && attempt < lane.options.max_attempts;
+                    tracing::warn!(plan = %self.record.plan.name, step = %step.key, attempt, code = %e.code(), error = %e, retry, "step failed");
+                    if !retry {
+                        lane.emit(
+                            step,
+                            ProgressEvent::Failed {
+                                code: e.code(),
+                                message: e.to_string(),
+                            },
+                        );
+                        return Err(e);
+                    }
+                    lane.emit(
+                        step,
+                        ProgressEvent::Retrying {
+                            attempt,
+                            message: e.to_string(),
+                        },
+                    );
+                    tokio::select! {
+                        () = cancel.cancelled() => return Err(EngineError::Cancelled),
+                        () = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+    }
+
+    /// One region: its steps in order. A failed import of a finished peer into another
+    /// console does not stop the other imports; any other failure stops the region.
+    async fn run_lane(
+        &self,
+        lane: &Lane<'_>,
+        target: &crate::plan::Target,
+        steps: &[Step],
+    ) -> RegionOutcome {
+        let mut first_failure = None;
+        let wait_deadline = Mutex::new(None);
+        let pending = steps.iter().any(|s| !lane.done_before.contains_key(&s.key));
+        let creates = steps.iter().any(|s| {
+            matches!(s.action, Action::CreatePeer { .. }) && !lane.done_before.contains_key(&s.key)
+        });
+        if pending && creates {
+            // The region can only create peers with a manager key on a console that deploys.
+            if let Err(e) = self.check_can_create(&target.console).await {
+                if let Some(step) = steps
+                    .iter()
+                    .find(|s| !lane.done_before.contains_key(&s.key))
+                {
+                    lane.emit(
+                        step,
+                        ProgressEvent::Failed {
+                            code: e.code(),
+                            message: e.to_string(),
+                        },
+                    );
+                    first_failure = Some(failure(step, &e));
+                }
+            }
+        }
+        if first_failure.is_none() {
+            for step in steps {
+                match self.run_step(lane, step, &wait_deadline).await {
+                    Ok(_) => {}
+                    Err(e) => {
+                        let stop = !matches!(step.action, Action::CopyPeer { .. })
+                            || matches!(e, EngineError::Cancelled | EngineError::Storage(_));
+                        if first_failure.is_none() {
+                            first_failure = Some(failure(step, &e));
+                        }
+                        if stop {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        RegionOutcome {
+            console: target.console.clone(),
+            region: target.region.clone(),
+            completed: first_failure.is_none(),
+            failure: first_failure,
+        }
+    }
+
+    async fn check_can_create(&self, console: &str) -> Result<(), EngineError> {
+        let report = self.console(console)?.test_connection().await;
+        match report.verdict {
+            Verdict::Ready => Ok(()),
+            Verdict::Failed(e) => Err(EngineError::console(console, e)),
+            other => Err(EngineError::Blocked(format!(
+                "console {console:?}: {} {}",
+                other.sentence(),
+                other.fix()
+            ))),
+        }
+    }
+}
+
+/// Applies (or resumes) the plan: every region concurrently, each step journaled. Returns
+/// when every region finished or stopped; the plan's state says which.
+pub async fn apply<C: ConsoleApi, A: CaApi>(
+    ctx: Context<'_, C, A>,
+    options: &ApplyOptions,
+) -> Result<RunOutcome, EngineError> {
+    let store = ctx.store;
+    let plan_id = ctx.plan.id.clone();
+    let engine = Engine::new(ctx, options.poll_interval)?;
+    let plan = engine.plan().clone();
+    let steps = plan_steps(&plan);
+    let lane = Lane {
+        options,
+        total: steps.len(),
+        done_before: engine
+            .results
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone(),
+    };
+    journal::set_plan_state(store, &plan_id, PlanState::Running)?;
+    tracing::info!(plan = %plan.name, steps = steps.len(), "plan run started");
+    let lanes = plan.targets.iter().map(|target| {
+        let mine: Vec<Step> = steps
+            .iter()
+            .filter(|s| s.console == target.console)
+            .cloned()
+            .collect();
+        let engine = &engine;
+        let lane = &lane;
+        async move { engine.run_lane(lane, target, &mine).await }
+    });
+    let regions = futures_util::future::join_all(lanes).await;
+    let completed = regions.iter().all(|r| r.completed);
+    let cancelled = options.cancel.is_cancelled();
+    journal::set_plan_state(
+        store,
+        &plan_id,
+        if completed {
+            PlanState::Completed
+        } else {
+            PlanState::Stopped
+        },
+    )?;
+    tracing::info!(plan = %plan.name, completed, cancelled, "plan run ended");
+    Ok(RunOutcome {
+        plan: plan.name,
+        completed,
+        cancelled,
+        regions,
+    })
+}

@@ -1,0 +1,186 @@
+//! A plan's steps: for every target console, in order, what has to happen there.
+
+use serde::Serialize;
+
+use crate::plan::{PeerSpec, Plan, Target};
+
+/// What one step does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Import the region-1 CA into the target console.
+    ImportCa,
+    /// Import the organization's MSP definition into the target console.
+    ImportMsp,
+    /// Import an existing region-1 peer into the target console.
+    ImportSourcePeer {
+        /// Console id of the peer in the source console.
+        peer: String,
+    },
+    /// Register the peer's enroll id at the region-1 CA (type `peer`).
+    Register {
+        /// The enroll id.
+        enroll_id: String,
+    },
+    /// Create the peer in the target console, enrolling at the region-1 CA.
+    CreatePeer {
+        /// The peer's enroll id (its key in the plan).
+        enroll_id: String,
+    },
+    /// Wait until the console reports the peer running.
+    WaitRunning {
+        /// The peer's enroll id.
+        enroll_id: String,
+    },
+    /// Import the new peer into another console of the plan.
+    CopyPeer {
+        /// The peer's enroll id.
+        enroll_id: String,
+        /// The console it is imported into.
+        into: String,
+    },
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Stable key in the journal, e.g. `r2/create/org1msp-eu-de-peer1`.
+    pub key: String,
+    /// Position in the plan's step list (1-based; for display).
+    pub number: usize,
+    /// The target console this step belongs to (its region's lane).
+    pub console: String,
+    /// The region label.
+    pub region: String,
+    /// What it does.
+    #[serde(flatten)]
+    pub action: Action,
+    /// A human sentence.
+    pub description: String,
+}
+
+/// Every step of `plan`, region by region, each region in the order its steps run.
+pub fn plan_steps(plan: &Plan) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for target in &plan.targets {
+        region_steps(plan, target, &mut steps);
+    }
+    for (i, step) in steps.iter_mut().enumerate() {
+        step.number = i + 1;
+    }
+    steps
+}
+
+fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
+    let c = &target.console;
+    let step = |key: String, action: Action, description: String| Step {
+        key,
+        number: 0,
+        console: c.clone(),
+        region: target.region.clone(),
+        action,
+        description,
+    };
+    out.push(step(
+        format!("{c}/import-ca"),
+        Action::ImportCa,
+        format!("Import CA {:?} into console {c:?}", plan.source.ca),
+    ));
+    out.push(step(
+        format!("{c}/import-msp"),
+        Action::ImportMsp,
+        format!(
+            "Import MSP definition {:?} into console {c:?}",
+            plan.source.msp
+        ),
+    ));
+    for peer in &plan.source.peers {
+        out.push(step(
+            format!("{c}/import-peer/{peer}"),
+            Action::ImportSourcePeer { peer: peer.clone() },
+            format!(
+                "Import peer {peer:?} of console {:?} into console {c:?}",
+                plan.source.console
+            ),
+        ));
+    }
+    for p in &target.peers {
+        out.push(step(
+            format!("{c}/register/{}", p.enroll_id),
+            Action::Register {
+                enroll_id: p.enroll_id.clone(),
+            },
+            format!(
+                "Register enroll id {:?} (type peer) at CA {:?}",
+                p.enroll_id, plan.source.ca
+            ),
+        ));
+        out.push(step(
+            format!("{c}/create/{}", p.enroll_id),
+            Action::CreatePeer {
+                enroll_id: p.enroll_id.clone(),
+            },
+            format!(
+                "Create peer {:?} in console {c:?}, enrolling {:?} at CA {:?}",
+                p.display_name, p.enroll_id, plan.source.ca
+            ),
+        ));
+    }
+    for p in &target.peers {
+        out.push(step(
+            format!("{c}/wait/{}", p.enroll_id),
+            Action::WaitRunning {
+                enroll_id: p.enroll_id.clone(),
+            },
+            format!("Wait until peer {:?} is running", p.display_name),
+        ));
+    }
+    for p in &target.peers {
+        for other in plan.consoles() {
+            if other == c.as_str() {
+                continue;
+            }
+            out.push(step(
+                format!("{c}/copy/{}/{other}", p.enroll_id),
+                Action::CopyPeer {
+                    enroll_id: p.enroll_id.clone(),
+                    into: other.to_owned(),
+                },
+                format!("Import peer {:?} into console {other:?}", p.display_name),
+            ));
+        }
+    }
+}
+
+/// The peer spec and its target for an enroll id.
+pub(crate) fn find_peer<'a>(plan: &'a Plan, enroll_id: &str) -> Option<(&'a Target, &'a PeerSpec)> {
+    plan.targets.iter().find_map(|t| {
+        t.peers
+            .iter()
+            .find(|p| p.enroll_id == enroll_id)
+            .map(|p| (t, p))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn every_region_imports_before_it_creates_and_copies_after_waiting() {
+        let plan = crate::plan::tests::sample();
+        let steps = plan_steps(&plan);
+        // Per region: CA, MSP, 1 source peer, 2 × (register, create), 2 waits, 2 × 2 copies.
+        assert_eq!(steps.len(), 2 * (3 + 4 + 2 + 4));
+        let keys: Vec<&str> = steps.iter().map(|s| s.key.as_str()).collect();
+        let pos = |k: &str| keys.iter().position(|x| *x == k).unwrap();
+        assert!(pos("r2/import-ca") < pos("r2/create/org1msp-eu-de-peer1"));
+        assert!(pos("r2/register/org1msp-eu-de-peer2") < pos("r2/create/org1msp-eu-de-peer2"));
+        assert!(pos("r2/wait/org1msp-eu-de-peer2") < pos("r2/copy/org1msp-eu-de-peer1/r1"));
+        assert!(keys.contains(&"r3/copy/org1msp-jp-tok-peer2/r2"));
+        let unique: std::collections::BTreeSet<&str> = keys.iter().copied().collect();
+        assert_eq!(unique.len(), keys.len());
+        assert_eq!(steps.last().unwrap().number, steps.len());
+    }
+}
