@@ -1,8 +1,8 @@
 // The console's 52 px icon rail. Items are plain hash links; the active one gets the grey
 // background and the blue bar at its left edge.
 import { Earth, Flow, Grid, Package, Settings, UserMultiple, Wallet } from "@carbon/icons-react";
-import { Tooltip } from "@carbon/react";
 import { hrefFor, type Route } from "../router";
+import { HoverTip } from "./HoverTip";
 
 export const NAV_ITEMS: { route: Route; label: string; icon: typeof Grid }[] = [
   { route: "consoles", label: "Consoles", icon: Earth },
@@ -22,17 +22,16 @@ export function NavRail(props: { active: Route }) {
           const active = route === props.active;
           return (
             <li key={route}>
-              <Tooltip label={label} align="right" className="fhd-rail__tooltip">
-                <a
-                  href={hrefFor(route)}
-                  className={`fhd-rail__item${active ? " fhd-rail__item--active" : ""}`}
-                  aria-label={label}
-                  aria-current={active ? "page" : undefined}
-                  data-route={route}
-                >
-                  <Icon size={20} aria-hidden="true" />
-                </a>
-              </Tooltip>
+              <a
+                href={hrefFor(route)}
+                className={`fhd-rail__item${active ? " fhd-rail__item--active" : ""}`}
+                aria-label={label}
+                aria-current={active ? "page" : undefined}
+                data-route={route}
+              >
+                <Icon size={20} aria-hidden="true" />
+                <HoverTip label={label} side="right" />
+              </a>
             </li>
           );
         })}

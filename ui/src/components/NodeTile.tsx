@@ -1,8 +1,8 @@
 // The console's tile (ItemContainerTile): title top-left, subtitle under it, a 20 px status
 // square in the top-right corner, and a stack of labels pinned to the bottom-left.
 import { Cloud, DocumentImport, WarningAltFilled } from "@carbon/icons-react";
-import { Tooltip } from "@carbon/react";
 import type { ComponentType, ReactNode } from "react";
+import { HoverTip } from "./HoverTip";
 import { STATUS_LABEL, type TileStatus } from "./status";
 
 export type { TileStatus } from "./status";
@@ -52,14 +52,15 @@ const LABEL_ICON: Partial<
 export function StatusSquare(props: { status: TileStatus; label?: string | undefined }) {
   const label = props.label ?? STATUS_LABEL[props.status];
   return (
-    <Tooltip label={label} align="bottom-end" className="fhd-status-tooltip">
+    <span className="fhd-status-tooltip">
       <span
         className={`fhd-status-square fhd-status--${props.status}`}
         role="img"
         aria-label={label}
         data-status={props.status}
       />
-    </Tooltip>
+      <HoverTip label={label} side="bottom-end" />
+    </span>
   );
 }
 

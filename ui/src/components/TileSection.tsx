@@ -1,7 +1,6 @@
 // The console's "ItemContainer": a titled section with an (i) tip, a grid/list toggle, the
 // add buttons on top of a strip of tiles (or a filterable table), an empty state, and a pager.
-import { Grid, List } from "@carbon/icons-react";
-import { ContentSwitcher, ExpandableSearch, IconSwitch, Pagination } from "@carbon/react";
+import { ExpandableSearch, Pagination } from "@carbon/react";
 import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from "react";
 import { ActionButton, type SectionAction } from "./ActionButton";
 import { EmptyState } from "./EmptyState";
@@ -9,6 +8,7 @@ import { InfoTip } from "./InfoTip";
 import { NodeTile, type TileData, type TileVariant } from "./NodeTile";
 import type { SectionTableProps } from "./SectionTable";
 import { filterItems, itemRangeText, PAGE_SIZES, pageCount, pageOf } from "./sectionLogic";
+import { type SectionView, ViewSwitch } from "./ViewSwitch";
 
 // The table (and its styles) loads the first time a section switches to list view.
 const LazySectionTable = lazy(() => import("./SectionTable"));
@@ -27,7 +27,7 @@ export interface SectionColumn<T> {
   render?: (item: T) => ReactNode;
 }
 
-export type SectionView = "grid" | "list";
+export type { SectionView };
 
 export interface TileSectionProps<T> {
   /** DOM id of the section, also the prefix of its controls' ids. */
@@ -129,19 +129,7 @@ export function TileSection<T>(props: TileSectionProps<T>) {
           {title}
         </h2>
         <InfoTip label={`About ${title}`}>{props.info}</InfoTip>
-        <ContentSwitcher
-          className="fhd-view-switch"
-          size="sm"
-          selectedIndex={view === "grid" ? 0 : 1}
-          onChange={({ index }) => setView(index === 1 ? "list" : "grid")}
-        >
-          <IconSwitch name="grid" text="Grid view" align="top">
-            <Grid size={16} />
-          </IconSwitch>
-          <IconSwitch name="list" text="List view" align="top">
-            <List size={16} />
-          </IconSwitch>
-        </ContentSwitcher>
+        <ViewSwitch view={view} onChange={setView} label={`${title} view`} />
       </div>
       {view === "grid" ? (
         <>
