@@ -30,6 +30,16 @@ fn main() {
         "ca_identities",
         "ca_associate",
         "ca_association",
+        "plan_list",
+        "plan_running",
+        "plan_get",
+        "plan_create",
+        "plan_preview",
+        "plan_apply",
+        "plan_cancel",
+        "plan_status",
+        "plan_report",
+        "plan_export_dialog",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         panic!("tauri-build failed: {e:#}");

@@ -1,7 +1,8 @@
 //! The IPC surface: one thin function per command, each delegating to `fabric-ha-core`.
 //! No business logic lives here; errors cross as `{code, message, details}`.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use std::path::PathBuf;
@@ -13,8 +14,13 @@ use fabric_ha_core::consoles::{
     ConnectionVerdict, ConsoleComponents, ConsoleImportReport, ConsoleInput, ConsoleSummary,
 };
 use fabric_ha_core::library::{self, ExportFormat, ImportReport, LibraryItem};
+use fabric_ha_core::plans::engine::journal::PlanRecord;
+use fabric_ha_core::plans::engine::{ApplyOptions, CancellationToken, Preview};
+use fabric_ha_core::plans::{
+    PlanCreateInput, PlanExportKind, PlanFinished, PlanProgressUpdate, PlanReportView, PlanStatus,
+};
 use fabric_ha_core::{doctor, AppInfo, CoreError, DoctorReport, IpcError, Sensitive, Settings};
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
 
 use crate::opening::Opening;
 
@@ -24,6 +30,8 @@ pub struct AppState {
     pub workspace: Arc<Opening>,
     /// Process start, for the readiness figure.
     pub started: Instant,
+    /// Plans running in this window, by name, with the token that cancels each.
+    pub runs: Arc<Mutex<HashMap<String, CancellationToken>>>,
 }
 
 type Result<T> = std::result::Result<T, IpcError>;
@@ -294,4 +302,152 @@ pub async fn console_copy(
 ) -> Result<ConsoleImportReport> {
     let ws = state.workspace.workspace()?;
     blocking(move || ws.console_copy(&from, &to, &component_ids)).await
+}
+
+/// Event with every step update of a running plan ([`PlanProgressUpdate`]).
+pub const PLAN_PROGRESS_EVENT: &str = "plan://progress";
+/// Event at the end of a run ([`PlanFinished`]).
+pub const PLAN_FINISHED_EVENT: &str = "plan://finished";
+
+/// Every saved plan.
+#[tauri::command]
+pub async fn plan_list(state: State<'_, AppState>) -> Result<Vec<PlanRecord>> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.plans()).await
+}
+
+/// Names of the plans running in this window now.
+#[tauri::command]
+pub fn plan_running(state: State<'_, AppState>) -> Vec<String> {
+    let runs = state.runs.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut names: Vec<String> = runs.keys().cloned().collect();
+    names.sort();
+    names
+}
+
+/// One plan.
+#[tauri::command]
+pub async fn plan_get(state: State<'_, AppState>, name: String) -> Result<PlanRecord> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.plan(&name)).await
+}
+
+/// Saves a new plan (and the registrar's secret, encrypted).
+#[tauri::command]
+pub async fn plan_create(state: State<'_, AppState>, input: PlanCreateInput) -> Result<PlanRecord> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.plan_new(input.plan, input.registrar_secret)).await
+}
+
+/// The dry run against the consoles as they are now.
+#[tauri::command]
+pub async fn plan_preview(state: State<'_, AppState>, name: String) -> Result<Preview> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.plan_preview(&name)).await
+}
+
+/// Starts applying (or resuming) a plan and returns at once; updates arrive as
+/// [`PLAN_PROGRESS_EVENT`], the end as [`PLAN_FINISHED_EVENT`].
+#[tauri::command]
+pub async fn plan_apply(app: AppHandle, state: State<'_, AppState>, name: String) -> Result<()> {
+    let ws = state.workspace.workspace()?;
+    let cancel = CancellationToken::new();
+    {
+        let mut runs = state.runs.lock().unwrap_or_else(PoisonError::into_inner);
+        if runs.contains_key(&name) {
+            return Err(CoreError::InvalidInput {
+                field: "name".into(),
+                reason: format!("plan {name:?} is already running"),
+            }
+            .into());
+        }
+        runs.insert(name.clone(), cancel.clone());
+    }
+    let runs = Arc::clone(&state.runs);
+    tauri::async_runtime::spawn_blocking(move || {
+        let progress_app = app.clone();
+        let plan = name.clone();
+        let options = ApplyOptions {
+            cancel,
+            ..ApplyOptions::default()
+        };
+        let result = ws.plan_apply_observed(&name, options, move |progress| {
+            let update = PlanProgressUpdate {
+                plan: plan.clone(),
+                progress,
+            };
+            if let Err(e) = progress_app.emit(PLAN_PROGRESS_EVENT, update) {
+                tracing::warn!(error = %e, "progress event not delivered");
+            }
+        });
+        runs.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&name);
+        let finished = match result {
+            Ok(outcome) => PlanFinished {
+                plan: name,
+                outcome: Some(outcome),
+                error: None,
+            },
+            Err(e) => PlanFinished {
+                plan: name,
+                outcome: None,
+                error: Some(e.into()),
+            },
+        };
+        if let Err(e) = app.emit(PLAN_FINISHED_EVENT, finished) {
+            tracing::warn!(error = %e, "finished event not delivered");
+        }
+    });
+    Ok(())
+}
+
+/// Cancels a running plan; false when it was not running in this window.
+#[tauri::command]
+pub fn plan_cancel(state: State<'_, AppState>, name: String) -> bool {
+    let runs = state.runs.lock().unwrap_or_else(PoisonError::into_inner);
+    match runs.get(&name) {
+        Some(token) => {
+            token.cancel();
+            true
+        }
+        None => false,
+    }
+}
+
+/// The plan and the journal state of every step.
+#[tauri::command]
+pub async fn plan_status(state: State<'_, AppState>, name: String) -> Result<PlanStatus> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.plan_status(&name)).await
+}
+
+/// The report, as data and Markdown.
+#[tauri::command]
+pub async fn plan_report(state: State<'_, AppState>, name: String) -> Result<PlanReportView> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.plan_report_view(&name)).await
+}
+
+/// Saves the plan file or its report through the native save dialog; the path written, or
+/// `None` if cancelled.
+#[tauri::command]
+pub async fn plan_export_dialog(
+    state: State<'_, AppState>,
+    name: String,
+    kind: PlanExportKind,
+) -> Result<Option<String>> {
+    let ws = state.workspace.workspace()?;
+    let export = blocking(move || ws.plan_export(&name, kind)).await?;
+    let Some(path) = crate::dialogs::save_as(&export.file_name).await else {
+        return Ok(None);
+    };
+    let shown = path.display().to_string();
+    blocking(move || {
+        std::fs::write(&path, export.text.as_bytes())
+            .map_err(|e| CoreError::Storage(format!("cannot write {}: {e}", path.display())))
+    })
+    .await?;
+    tracing::info!(path = %shown, "plan exported");
+    Ok(Some(shown))
 }

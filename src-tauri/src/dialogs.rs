@@ -22,6 +22,8 @@ pub async fn pick_console_files() -> Option<Vec<PathBuf>> {
 pub async fn save_as(proposed: &str) -> Option<PathBuf> {
     let extension = if proposed.ends_with(".zip") {
         "zip"
+    } else if proposed.ends_with(".md") {
+        "md"
     } else {
         "json"
     };

@@ -55,7 +55,11 @@ fn run(started: Instant) -> Result<(), String> {
     // Opens while the window starts; commands wait for it.
     let workspace = opening::Opening::start(OpenOptions::new(data_dir));
     tauri::Builder::default()
-        .manage(commands::AppState { workspace, started })
+        .manage(commands::AppState {
+            workspace,
+            started,
+            runs: Default::default(),
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::get_settings,
@@ -84,6 +88,16 @@ fn run(started: Instant) -> Result<(), String> {
             commands::ca_identities,
             commands::ca_associate,
             commands::ca_association,
+            commands::plan_list,
+            commands::plan_running,
+            commands::plan_get,
+            commands::plan_create,
+            commands::plan_preview,
+            commands::plan_apply,
+            commands::plan_cancel,
+            commands::plan_status,
+            commands::plan_report,
+            commands::plan_export_dialog,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

@@ -2,6 +2,7 @@
 // `invoke`: pages and components import these functions, never `@tauri-apps/api/core` itself.
 // Arguments are camelCase, as Tauri expects; failures reject with an `IpcError`.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { CaAssociationInput } from "./bindings/CaAssociationInput";
 import type { CaEnrollInput } from "./bindings/CaEnrollInput";
@@ -19,6 +20,14 @@ import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { LibraryItem } from "./bindings/LibraryItem";
+import type { PlanCreateInput } from "./bindings/PlanCreateInput";
+import type { PlanExportKind } from "./bindings/PlanExportKind";
+import type { PlanFinished } from "./bindings/PlanFinished";
+import type { PlanPreview } from "./bindings/PlanPreview";
+import type { PlanProgressUpdate } from "./bindings/PlanProgressUpdate";
+import type { PlanRecord } from "./bindings/PlanRecord";
+import type { PlanReportView } from "./bindings/PlanReportView";
+import type { PlanStatus } from "./bindings/PlanStatus";
 import type { Settings } from "./bindings/Settings";
 
 /** The IPC commands and their arguments and results, in one place. */
@@ -59,6 +68,16 @@ export interface Commands {
   ca_identities: { args: { target: CaTarget; registrar: string | null }; result: CaUser[] };
   ca_associate: { args: { ca: string; how: CaAssociationInput }; result: LibraryItem };
   ca_association: { args: { ca: string }; result: LibraryItem | null };
+  plan_list: { args: undefined; result: PlanRecord[] };
+  plan_running: { args: undefined; result: string[] };
+  plan_get: { args: { name: string }; result: PlanRecord };
+  plan_create: { args: { input: PlanCreateInput }; result: PlanRecord };
+  plan_preview: { args: { name: string }; result: PlanPreview };
+  plan_apply: { args: { name: string }; result: null };
+  plan_cancel: { args: { name: string }; result: boolean };
+  plan_status: { args: { name: string }; result: PlanStatus };
+  plan_report: { args: { name: string }; result: PlanReportView };
+  plan_export_dialog: { args: { name: string; kind: PlanExportKind }; result: string | null };
 }
 
 export type CommandName = keyof Commands;
@@ -191,3 +210,50 @@ export const caAssociate = (ca: string, how: CaAssociationInput): Promise<Librar
 /** The wallet identity associated with a library CA, or null. */
 export const caAssociation = (ca: string): Promise<LibraryItem | null> =>
   call("ca_association", { ca });
+
+/** Every saved HA plan. */
+export const planList = (): Promise<PlanRecord[]> => call("plan_list");
+
+/** Names of the plans running in this window now. */
+export const planRunning = (): Promise<string[]> => call("plan_running");
+
+/** One plan. */
+export const planGet = (name: string): Promise<PlanRecord> => call("plan_get", { name });
+
+/** Saves a new plan; the registrar's secret (if any) crosses here once and is stored encrypted. */
+export const planCreate = (input: PlanCreateInput): Promise<PlanRecord> =>
+  call("plan_create", { input });
+
+/** The dry run: checks and every step's verdict against the consoles as they are now. */
+export const planPreview = (name: string): Promise<PlanPreview> => call("plan_preview", { name });
+
+/** Starts (or resumes) a plan and returns at once; follow it with `onPlanProgress` and
+ * `onPlanFinished`. */
+export const planApply = (name: string): Promise<null> => call("plan_apply", { name });
+
+/** Cancels a running plan; false when it was not running. */
+export const planCancel = (name: string): Promise<boolean> => call("plan_cancel", { name });
+
+/** The plan and the journal state of every step. */
+export const planStatus = (name: string): Promise<PlanStatus> => call("plan_status", { name });
+
+/** The report, as data and Markdown. */
+export const planReport = (name: string): Promise<PlanReportView> => call("plan_report", { name });
+
+/** Saves the plan file or its report through the save dialog; the path, or null if cancelled. */
+export const planExportDialog = (name: string, kind: PlanExportKind): Promise<string | null> =>
+  call("plan_export_dialog", { name, kind });
+
+/** Event names of a plan run (see src-tauri/src/commands.rs). */
+export const PLAN_PROGRESS_EVENT = "plan://progress";
+export const PLAN_FINISHED_EVENT = "plan://finished";
+
+/** Calls `handler` with every step update of any running plan. */
+export const onPlanProgress = (
+  handler: (update: PlanProgressUpdate) => void,
+): Promise<UnlistenFn> =>
+  listen<PlanProgressUpdate>(PLAN_PROGRESS_EVENT, (event) => handler(event.payload));
+
+/** Calls `handler` when a run ends. */
+export const onPlanFinished = (handler: (finished: PlanFinished) => void): Promise<UnlistenFn> =>
+  listen<PlanFinished>(PLAN_FINISHED_EVENT, (event) => handler(event.payload));

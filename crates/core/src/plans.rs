@@ -10,12 +10,13 @@ use fabric_ha_console::{ConsoleClient, ConsoleError};
 use fabric_ha_engine::journal::{self, JournalEntry, PlanRecord, StepState};
 use fabric_ha_engine::report::{self, Report};
 use fabric_ha_engine::{
-    plan_steps, ApplyOptions, Context, EngineError, Plan, Preview, Registrar, RegistrarCredential,
-    RunOutcome,
+    plan_steps, ApplyOptions, Context, EngineError, Plan, Preview, Progress, Registrar,
+    RegistrarCredential, RunOutcome,
 };
 use fabric_ha_fabric_ca::{CaIdentity, ClientOptions as CaOptions, FabricCaClient, TlsPin};
 use fabric_ha_sensitive::Sensitive;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::consoles::block_on;
 use crate::error::{from_store, CoreError};
@@ -40,7 +41,8 @@ impl From<EngineError> for CoreError {
 }
 
 /// One step with its journal state, for `plan status`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanStepStatus")]
 pub struct StepStatus {
     /// Step key.
     pub step: String,
@@ -61,7 +63,8 @@ pub struct StepStatus {
 }
 
 /// A plan with the state of each of its steps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct PlanStatus {
     /// The stored plan.
     #[serde(flatten)]
@@ -70,6 +73,96 @@ pub struct PlanStatus {
     pub steps: Vec<StepStatus>,
     /// Steps done.
     pub done: usize,
+}
+
+/// A new plan as the app's wizard sends it: the plan file, and the registrar's enroll secret
+/// when the registrar is an enroll id (sent once, stored encrypted, never returned).
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanCreateInput {
+    /// The plan.
+    pub plan: Plan,
+    /// The registrar's enroll secret, for [`Registrar::EnrollId`].
+    #[ts(type = "string | null")]
+    pub registrar_secret: Option<Sensitive<String>>,
+}
+
+/// The report of a plan, as data and as Markdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanReportView {
+    /// The report.
+    pub report: Report,
+    /// The same as Markdown.
+    pub markdown: String,
+}
+
+/// One progress update of a run, as the app emits it (event `plan://progress`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanProgressUpdate {
+    /// Plan name.
+    pub plan: String,
+    /// The step update.
+    pub progress: Progress,
+}
+
+/// The end of a run, as the app emits it (event `plan://finished`).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanFinished {
+    /// Plan name.
+    pub plan: String,
+    /// How the run ended, when it ran.
+    pub outcome: Option<RunOutcome>,
+    /// Why it could not run or stopped early.
+    pub error: Option<crate::IpcError>,
+}
+
+/// What to export of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum PlanExportKind {
+    /// The plan file (JSON, the format `fabric-ha plan new --from` reads).
+    Plan,
+    /// The report as JSON.
+    ReportJson,
+    /// The report as Markdown.
+    ReportMarkdown,
+}
+
+/// A file to write: the proposed name and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanExport {
+    /// Proposed file name.
+    pub file_name: String,
+    /// The contents.
+    pub text: String,
+}
+
+/// A file name from a plan name: letters, digits, `-`, `_` and `.` kept, the rest `-`.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches(|c| c == '-' || c == '.').to_owned();
+    if stem.is_empty() {
+        "plan".to_owned()
+    } else {
+        stem
+    }
 }
 
 fn status_of(record: PlanRecord, journal: &HashMap<String, JournalEntry>) -> PlanStatus {
@@ -209,6 +302,65 @@ impl Workspace {
                 vault,
             };
             Ok(block_on(fabric_ha_engine::apply(ctx, options))??)
+        })
+    }
+
+    /// The report with its Markdown.
+    pub fn plan_report_view(&self, name: &str) -> Result<PlanReportView, CoreError> {
+        let report = self.plan_report(name)?;
+        let markdown = report.to_markdown();
+        Ok(PlanReportView { report, markdown })
+    }
+
+    /// The plan file or its report, ready to write.
+    pub fn plan_export(&self, name: &str, kind: PlanExportKind) -> Result<PlanExport, CoreError> {
+        let stem = file_stem(name);
+        Ok(match kind {
+            PlanExportKind::Plan => PlanExport {
+                file_name: format!("{stem}.plan.json"),
+                text: self.plan(name)?.plan.to_json(),
+            },
+            PlanExportKind::ReportJson => {
+                let report = self.plan_report(name)?;
+                let mut text = serde_json::to_string_pretty(&report)
+                    .map_err(|e| CoreError::Internal(e.to_string()))?;
+                text.push('\n');
+                PlanExport {
+                    file_name: format!("{stem}.report.json"),
+                    text,
+                }
+            }
+            PlanExportKind::ReportMarkdown => PlanExport {
+                file_name: format!("{stem}.report.md"),
+                text: self.plan_report(name)?.to_markdown(),
+            },
+        })
+    }
+
+    /// Applies (or resumes) the plan with `options` (its cancel token, poll interval, ...),
+    /// handing every progress update to `on_progress` as it happens (on a thread of its own;
+    /// `options.progress` is replaced). Returns once the run has ended and every update was
+    /// handed over.
+    pub fn plan_apply_observed(
+        &self,
+        name: &str,
+        options: ApplyOptions,
+        on_progress: impl FnMut(Progress) + Send,
+    ) -> Result<RunOutcome, CoreError> {
+        let mut on_progress = on_progress;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                while let Some(update) = rx.blocking_recv() {
+                    on_progress(update);
+                }
+            });
+            let options = ApplyOptions {
+                progress: Some(tx),
+                ..options
+            };
+            // Dropping the options closes the channel: the forwarding thread ends.
+            self.plan_apply(name, &options)
         })
     }
 

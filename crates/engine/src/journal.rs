@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use fabric_ha_store::rusqlite::{params, OptionalExtension, Row};
 use fabric_ha_store::Store;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::EngineError;
 use crate::plan::Plan;
@@ -14,8 +15,9 @@ use crate::plan::Plan;
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /// Where a plan stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum PlanState {
     /// Saved, never applied.
     Draft,
@@ -48,7 +50,8 @@ impl PlanState {
 }
 
 /// A stored plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct PlanRecord {
     /// Workspace id of the plan (a UUID; it also names the plan's secrets).
     pub id: String,
@@ -312,4 +315,16 @@ pub fn enroll_secret_id(plan_id: &str, enroll_id: &str) -> String {
 /// Vault id of the registrar's enroll secret of plan `plan_id` ([`crate::Registrar::EnrollId`]).
 pub fn registrar_secret_id(plan_id: &str) -> String {
     format!("plan/{plan_id}/registrar")
+}
+
+/// Records that `step` was carried out outside a run (an offline bundle applied by hand or on
+/// another machine): done, one more attempt, with `result`. Additive hook for bundles.
+pub fn record_external_done(
+    store: &Store,
+    id: &str,
+    step: &str,
+    result: &StepResult,
+) -> Result<(), EngineError> {
+    record_intent(store, id, step)?;
+    record_done(store, id, step, result)
 }

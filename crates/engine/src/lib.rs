@@ -41,7 +41,7 @@ pub use preview::preview;
 pub use run::{
     apply, generate_secret, ApplyOptions, Check, Context, Failure, Hook, HookPoint, Preview,
     PreviewStatus, Progress, ProgressEvent, RegionOutcome, RegistrarCredential, RunOutcome,
-    StepPreview, DEFAULT_MAX_COMPONENTS,
+    StepPreview, DEFAULT_MAX_COMPONENTS, MIN_POLL_INTERVAL,
 };
 pub use steps::{plan_steps, Action, Step};
 pub use tokio_util::sync::CancellationToken;

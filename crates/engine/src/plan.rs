@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::EngineError;
 
@@ -18,8 +19,9 @@ const MAX_DISPLAY_NAME: usize = 64;
 const MAX_ENROLL_ID: usize = 255;
 
 /// One HA replication plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "PlanSpec")]
 pub struct Plan {
     /// File format version ([`PLAN_FORMAT`]).
     pub format: u32,
@@ -37,6 +39,7 @@ pub struct Plan {
     pub chaincodes: Vec<String>,
     /// Seconds a region's new peers get to report running before the region stops.
     #[serde(default = "default_wait")]
+    #[ts(type = "number")]
     pub wait_timeout_secs: u64,
 }
 
@@ -45,8 +48,9 @@ fn default_wait() -> u64 {
 }
 
 /// The organization in the region-1 console.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "PlanSource")]
 pub struct Source {
     /// Name of the region-1 console in the workspace.
     pub console: String,
@@ -66,8 +70,9 @@ pub struct Source {
 
 /// The CA registrar. Its secret or private key lives in the workspace vault, never in the
 /// plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[ts(export, rename = "PlanRegistrar")]
 pub enum Registrar {
     /// Enroll this id (the CA admin) at the CA with the secret stored for the plan.
     EnrollId(String),
@@ -76,8 +81,9 @@ pub enum Registrar {
 }
 
 /// One target region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "PlanTarget")]
 pub struct Target {
     /// Name of the region's console in the workspace.
     pub console: String,
@@ -89,8 +95,9 @@ pub struct Target {
 }
 
 /// One peer to create.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "PlanPeerSpec")]
 pub struct PeerSpec {
     /// Tile title in the console (unique within the plan; ≤ 64 characters).
     pub display_name: String,

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::journal::{JournalEntry, PlanRecord, PlanState, StepState};
 use crate::steps::plan_steps;
 
 /// One effect in a console (an import or a creation).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanPlaced")]
 pub struct Placed {
     /// The console.
     pub console: String,
@@ -21,7 +23,8 @@ pub struct Placed {
 }
 
 /// A new peer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanPeerReport")]
 pub struct PeerReport {
     /// Tile title.
     pub display_name: String,
@@ -40,7 +43,8 @@ pub struct PeerReport {
 }
 
 /// One region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanRegionReport")]
 pub struct RegionReport {
     /// Console name.
     pub console: String,
@@ -59,7 +63,8 @@ pub struct RegionReport {
 }
 
 /// A step that is not done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanOpenStep")]
 pub struct OpenStep {
     /// Step key.
     pub step: String,
@@ -70,7 +75,8 @@ pub struct OpenStep {
 }
 
 /// Something the app does not do yet, with the values to use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanManualStep")]
 pub struct ManualStep {
     /// `join_channel`, `install_chaincode` or `anchor_peers`.
     pub kind: String,
@@ -87,7 +93,8 @@ pub struct ManualStep {
 }
 
 /// The whole report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanReport")]
 pub struct Report {
     /// Plan name.
     pub plan: String,

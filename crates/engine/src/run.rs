@@ -3,6 +3,7 @@
 //! acts only if not, and journals the outcome.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use tokio::sync::{mpsc, OnceCell};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
 
 use crate::bodies::{ca_import_body, create_peer_body, msp_import_body, peer_import_body};
 use crate::clients::{CaApi, ConsoleApi};
@@ -80,7 +82,10 @@ pub type Hook = Arc<dyn Fn(HookPoint<'_>) + Send + Sync>;
 
 /// How a run behaves.
 pub struct ApplyOptions {
-    /// Time between status polls while waiting for a peer.
+    /// Longest time between status polls while waiting for a peer. Polling starts at
+    /// [`MIN_POLL_INTERVAL`] (or this, when shorter) and the gap grows with the time waited (a
+    /// fifth of it), so a peer that runs early is noticed early and a long deploy is polled
+    /// every `poll_interval`.
     pub poll_interval: Duration,
     /// First wait before retrying a step that failed transiently (doubles, at most 30 s).
     pub retry_backoff: Duration,
@@ -92,6 +97,9 @@ pub struct ApplyOptions {
     pub progress: Option<mpsc::UnboundedSender<Progress>>,
     /// Called at journal boundaries.
     pub hook: Option<Hook>,
+    /// Regions run at the same time at most; `None` (the default) runs every region at once,
+    /// `Some(1)` runs them strictly one after another, in plan order.
+    pub max_concurrent_regions: Option<NonZeroUsize>,
 }
 
 impl Default for ApplyOptions {
@@ -103,12 +111,14 @@ impl Default for ApplyOptions {
             cancel: CancellationToken::new(),
             progress: None,
             hook: None,
+            max_concurrent_regions: None,
         }
     }
 }
 
 /// One update of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanProgress")]
 pub struct Progress {
     /// Step key.
     pub step: String,
@@ -127,8 +137,9 @@ pub struct Progress {
 }
 
 /// What happened to a step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export, rename = "PlanProgressEvent")]
 pub enum ProgressEvent {
     /// The step started (its intent is journaled).
     Started,
@@ -158,7 +169,8 @@ pub enum ProgressEvent {
 }
 
 /// How a region's lane ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanRegionOutcome")]
 pub struct RegionOutcome {
     /// The region's console.
     pub console: String,
@@ -171,7 +183,8 @@ pub struct RegionOutcome {
 }
 
 /// A step failure, explained.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanFailure")]
 pub struct Failure {
     /// Step key.
     pub step: String,
@@ -186,7 +199,8 @@ pub struct Failure {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanRunOutcome")]
 pub struct RunOutcome {
     /// Plan name.
     pub plan: String,
@@ -199,8 +213,9 @@ pub struct RunOutcome {
 }
 
 /// The preview's verdict on one step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[ts(export, rename = "PlanPreviewStatus")]
 pub enum PreviewStatus {
     /// The step will act.
     WillDo,
@@ -217,7 +232,8 @@ pub enum PreviewStatus {
 }
 
 /// One step in the preview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanStepPreview")]
 pub struct StepPreview {
     /// The step.
     #[serde(flatten)]
@@ -227,7 +243,8 @@ pub struct StepPreview {
 }
 
 /// A check made before anything runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanCheck")]
 pub struct Check {
     /// What was checked.
     pub name: String,
@@ -238,7 +255,8 @@ pub struct Check {
 }
 
 /// The dry run: checks and every step's verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanPreview")]
 pub struct Preview {
     /// Plan name.
     pub plan: String,
@@ -253,6 +271,28 @@ pub struct Preview {
 /// Components a console holds by default at most (reference §1.5, §8.20).
 pub const DEFAULT_MAX_COMPONENTS: usize = 75;
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// Shortest time between status polls while waiting for a peer (see
+/// [`ApplyOptions::poll_interval`]).
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(200);
+
+/// The gap before the next status poll after waiting `waited` for a peer: a fifth of the time
+/// waited, at least [`MIN_POLL_INTERVAL`], at most `max` (the option, which wins when shorter).
+/// A poll therefore notices a running peer at most 20 % (or 200 ms) after it started running,
+/// and a deploy of minutes is polled every `max`.
+fn next_poll(waited: Duration, max: Duration, floor: Duration) -> Duration {
+    (waited / 5).max(floor).min(max)
+}
+
+/// Status polls are writes (`POST /components/status`, reference §1.5), so they share the
+/// console's `MAX_REQ_PER_MIN_AK` budget with the plan's imports: polling for one peer may use
+/// at most half of it. A console that does not say its limit gets the documented default of 25
+/// per minute, which makes the floor 4.8 s; a console that allows many more writes (such as the
+/// benchmark's) is polled down to [`MIN_POLL_INTERVAL`].
+fn poll_floor(writes_per_min: Option<u64>) -> Duration {
+    const DEFAULT_WRITES_PER_MIN: u64 = 25;
+    let limit = writes_per_min.unwrap_or(DEFAULT_WRITES_PER_MIN).max(1);
+    (Duration::from_secs(120) / u32::try_from(limit).unwrap_or(u32::MAX)).max(MIN_POLL_INTERVAL)
+}
 
 /// A new enroll secret: 32 random bytes, base64url without padding.
 pub fn generate_secret() -> Sensitive<String> {
@@ -276,6 +316,8 @@ pub(crate) struct Engine<'a, C: ConsoleApi, A: CaApi> {
     pub(crate) source_ca: OnceCell<Component>,
     pub(crate) source_msp: OnceCell<Component>,
     pub(crate) results: Mutex<HashMap<String, StepResult>>,
+    /// Each console's advertised write limit per minute, from its connection test.
+    pub(crate) write_limits: Mutex<HashMap<String, u64>>,
     pub(crate) effects: AtomicUsize,
     pub(crate) outcomes: AtomicUsize,
 }
@@ -313,6 +355,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             source_ca: OnceCell::new(),
             source_msp: OnceCell::new(),
             results: Mutex::new(results),
+            write_limits: Mutex::new(HashMap::new()),
             effects: AtomicUsize::new(0),
             outcomes: AtomicUsize::new(0),
         })
@@ -610,6 +653,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
     ) -> Result<StepResult, EngineError> {
         let id = self.new_peer_id(target, enroll_id)?;
         let console = self.console(target)?;
+        let started = Instant::now();
         loop {
             match console.status(&[id.as_str()]).await {
                 Ok(list) if list.iter().any(|(_, s)| s.health == Health::Ok) => {
@@ -631,7 +675,13 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
                     tracing::debug!(step = %enroll_id, error = %e, "status poll failed; polling on");
                 }
             }
-            let poll = self.poll_interval;
+            let limit = self
+                .write_limits
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(target)
+                .copied();
+            let poll = next_poll(started.elapsed(), self.poll_interval, poll_floor(limit));
             if Instant::now() + poll > deadline {
                 return Err(EngineError::NotRunning {
                     console: target.to_owned(),
@@ -832,6 +882,16 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
 
     async fn check_can_create(&self, console: &str) -> Result<(), EngineError> {
         let report = self.console(console)?.test_connection().await;
+        if let Some(limit) = report
+            .settings
+            .as_ref()
+            .and_then(|s| s.max_req_per_min_ak())
+        {
+            self.write_limits
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(console.to_owned(), limit);
+        }
         match report.verdict {
             Verdict::Ready => Ok(()),
             Verdict::Failed(e) => Err(EngineError::console(console, e)),
@@ -876,7 +936,16 @@ pub async fn apply<C: ConsoleApi, A: CaApi>(
         let lane = &lane;
         async move { engine.run_lane(lane, target, &mine).await }
     });
-    let regions = futures_util::future::join_all(lanes).await;
+    let regions: Vec<RegionOutcome> = match options.max_concurrent_regions {
+        None => futures_util::future::join_all(lanes).await,
+        Some(n) => {
+            futures_util::stream::StreamExt::collect(futures_util::stream::StreamExt::buffered(
+                futures_util::stream::iter(lanes),
+                n.get(),
+            ))
+            .await
+        }
+    };
     let completed = regions.iter().all(|r| r.completed);
     let cancelled = options.cancel.is_cancelled();
     journal::set_plan_state(
@@ -895,4 +964,48 @@ pub async fn apply<C: ConsoleApi, A: CaApi>(
         cancelled,
         regions,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polls_start_fast_and_grow_with_the_wait_up_to_the_option() {
+        let max = Duration::from_secs(5);
+        let floor = MIN_POLL_INTERVAL;
+        assert_eq!(next_poll(Duration::ZERO, max, floor), MIN_POLL_INTERVAL);
+        assert_eq!(
+            next_poll(Duration::from_secs(2), max, floor),
+            Duration::from_millis(400)
+        );
+        assert_eq!(next_poll(Duration::from_secs(600), max, floor), max);
+        // A shorter option wins over the floor.
+        let short = Duration::from_millis(50);
+        assert_eq!(next_poll(Duration::ZERO, short, floor), short);
+    }
+
+    #[test]
+    fn the_poll_floor_keeps_polling_within_half_the_consoles_write_limit() {
+        // The reference console default (25 writes per minute): at most 12.5 polls a minute.
+        assert_eq!(poll_floor(Some(25)), Duration::from_millis(4800));
+        assert_eq!(poll_floor(None), Duration::from_millis(4800));
+        assert_eq!(poll_floor(Some(100)), Duration::from_millis(1200));
+        // A console that allows many writes is polled down to the global floor.
+        assert_eq!(poll_floor(Some(10_000)), MIN_POLL_INTERVAL);
+        assert_eq!(poll_floor(Some(0)), Duration::from_secs(120));
+        // Polls while waiting one minute never exceed half the budget.
+        for limit in [25_u64, 60, 100, 600] {
+            let floor = poll_floor(Some(limit));
+            let (mut waited, mut polls) = (Duration::ZERO, 0_u64);
+            while waited < Duration::from_secs(60) {
+                waited += next_poll(waited, Duration::from_secs(5), floor);
+                polls += 1;
+            }
+            assert!(
+                polls <= limit / 2 + 1,
+                "{limit}/min: {polls} polls in a minute"
+            );
+        }
+    }
 }

@@ -1,12 +1,14 @@
 //! A plan's steps: for every target console, in order, what has to happen there.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::plan::{PeerSpec, Plan, Target};
 
 /// What one step does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[ts(export, rename = "PlanAction")]
 pub enum Action {
     /// Import the region-1 CA into the target console.
     ImportCa,
@@ -42,7 +44,8 @@ pub enum Action {
 }
 
 /// One step of a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanStep")]
 pub struct Step {
     /// Stable key in the journal, e.g. `r2/create/org1msp-eu-de-peer1`.
     pub key: String,

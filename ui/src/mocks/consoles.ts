@@ -2,7 +2,8 @@
 // Tokyo / jp-tok) holding a few CAs, MSPs, peers and an ordering service. `console_copy` and
 // `console_import` really change the mock data and answer "already present" on a re-run, as
 // the backend does (CA, peer, orderer: same api_url; MSP: same msp_id). `?consoles=none`
-// starts with no console.
+// starts with no console; `?consoles=ha` adds two empty, ready consoles (Sydney / au-syd,
+// London / eu-gb) to replicate into.
 import type { ArtifactKind } from "../bindings/ArtifactKind";
 import type { ConnectionVerdict } from "../bindings/ConnectionVerdict";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
@@ -221,9 +222,33 @@ export class MockConsoles {
 
   constructor(
     private library: MockLibrary,
-    opts: { empty?: boolean } = {},
+    opts: { empty?: boolean; ha?: boolean } = {},
   ) {
     this.consoles = opts.empty ? [] : seed();
+    if (opts.ha && !opts.empty) {
+      for (const [name, region, port] of [
+        ["Sydney", "au-syd", 3004],
+        ["London", "eu-gb", 3005],
+      ] as const) {
+        this.consoles.push({
+          summary: sandbox(name, region, port),
+          verdict: READY,
+          nodes: [],
+          msps: [],
+        });
+      }
+    }
+  }
+
+  /** What "Test connection" would answer for `name` (the HA plan mock reads it). */
+  verdictOf(name: string): Omit<ConnectionVerdict, "testedAt"> {
+    return this.get(name).verdict;
+  }
+
+  /** True when console `name` holds a component (or MSP) with this id. */
+  holds(name: string, id: string): boolean {
+    const found = this.get(name);
+    return found.nodes.some((n) => n.id === id) || found.msps.some((m) => m.id === id);
   }
 
   private get(name: string): MockConsole {

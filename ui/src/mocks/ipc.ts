@@ -4,7 +4,9 @@
 // URL switches: `?firstRun=1` (first start), `?locked=1` (secrets locked; the passphrase is
 // "correct horse"), `?tiles=demo` (sample tiles in every status), `?library=demo` (a seeded
 // library), `?fail=<command>` (that command rejects with an Internal error), `?consoles=none`
-// (no console; by default three sandbox consoles, see mocks/consoles.ts). Every library CA
+// (no console; by default three sandbox consoles, see mocks/consoles.ts), `?consoles=ha` (two
+// more, empty consoles to replicate into), `?planHold=1` (a plan's first run waits at its
+// first "wait until running" step in every region until it is cancelled; see mocks/plans.ts). Every library CA
 // answers the `ca_*` commands as a CA server with `ca` and `tlsca` (mocks/ca.ts).
 //
 // Events are mocked too (`shouldMockEvents`): `window.__emitTauriEvent("tauri://drag-drop",
@@ -19,12 +21,15 @@ import type { CaTarget } from "../bindings/CaTarget";
 import type { ConsoleInput } from "../bindings/ConsoleInput";
 import type { DoctorReport } from "../bindings/DoctorReport";
 import type { IpcError } from "../bindings/IpcError";
+import type { PlanCreateInput } from "../bindings/PlanCreateInput";
+import type { PlanExportKind } from "../bindings/PlanExportKind";
 import type { Settings } from "../bindings/Settings";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "../data/model";
 import { MockCas } from "./ca";
 import { MockConsoles } from "./consoles";
 import { DEMO_WORKSPACE, demoLibrary } from "./demoData";
 import { MockLibrary } from "./library";
+import { MockPlans } from "./plans";
 
 export const MOCK_PASSPHRASE = "correct horse";
 
@@ -79,7 +84,11 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
   };
 
   const library = new MockLibrary(params.get("library") === "demo" ? demoLibrary() : []);
-  const consoles = new MockConsoles(library, { empty: params.get("consoles") === "none" });
+  const consoles = new MockConsoles(library, {
+    empty: params.get("consoles") === "none",
+    ha: params.get("consoles") === "ha",
+  });
+  const plans = new MockPlans(consoles, { hold: params.get("planHold") === "1" });
   const cas = new MockCas(library);
 
   window.__ipcCalls = [];
@@ -190,6 +199,28 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
         }
         case "ca_association":
           return cas.association((args as { ca: string }).ca);
+        case "plan_list":
+          return plans.list();
+        case "plan_running":
+          return plans.running();
+        case "plan_get":
+          return plans.get((args as { name: string }).name);
+        case "plan_create":
+          return plans.create((args as { input: PlanCreateInput }).input);
+        case "plan_preview":
+          return plans.preview((args as { name: string }).name);
+        case "plan_apply":
+          return plans.apply((args as { name: string }).name);
+        case "plan_cancel":
+          return plans.cancel((args as { name: string }).name);
+        case "plan_status":
+          return plans.status((args as { name: string }).name);
+        case "plan_report":
+          return plans.report((args as { name: string }).name);
+        case "plan_export_dialog": {
+          const { name, kind } = args as { name: string; kind: PlanExportKind };
+          return plans.exportDialog(name, kind);
+        }
         default:
           throw ipcError("NotFound", `command ${cmd} was not found`, { what: cmd });
       }

@@ -1,33 +1,27 @@
-import { comingLater } from "../components/ActionButton";
-import { TileSection } from "../components/TileSection";
-import type { HaPlanItem } from "../data/model";
-import { useWorkspaceData } from "../data/WorkspaceData";
-import { useAppState } from "../state";
+// The HA plans page (lazy-loaded, with its styles): the saved plans with their state, the
+// wizard for a new plan, and one plan's preview, run and report. Sub-views live in the hash:
+// `#/ha-plans`, `#/ha-plans/new`, `#/ha-plans/p/<name>`.
+import { useSyncExternalStore } from "react";
+import { parsePlansHash } from "../plans/logic";
+import { PlanList } from "../plans/PlanList";
+import { PlanView } from "../plans/PlanView";
+import { PlanWizard } from "../plans/PlanWizard";
+import "../styles/deferred.scss";
+import "../plans/plans.scss";
 
-const COLUMNS = [
-  { key: "name", header: "Name", text: (p: HaPlanItem) => p.name },
-  { key: "summary", header: "Summary", text: (p: HaPlanItem) => p.summary },
-];
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
 
 export default function HaPlansPage() {
-  const { haPlans } = useWorkspaceData();
-  const { settings } = useAppState();
-  return (
-    <>
-      <h1 className="fhd-page-title">HA plans</h1>
-      <TileSection
-        id="ha-plans"
-        title="HA plans"
-        info="An HA plan gives an organization redundant peers in several consoles (regions): it imports the CA and MSP, registers and creates the peers, then imports every peer into every console, with progress you can follow and resume."
-        items={haPlans}
-        itemKey={(p) => p.id}
-        toTile={(p) => ({ id: p.id, title: p.name, subtitle: p.summary, labels: [] })}
-        columns={COLUMNS}
-        actions={comingLater("New HA plan")}
-        emptyTitle="No HA plans yet"
-        emptyHint="A plan will say which nodes to add in which region; you will review each step before it runs."
-        defaultPageSize={settings.pageSize}
-      />
-    </>
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  const view = parsePlansHash(hash);
+  return view.view === "new" ? (
+    <PlanWizard />
+  ) : view.view === "plan" ? (
+    <PlanView key={view.name} name={view.name} />
+  ) : (
+    <PlanList />
   );
 }

@@ -1,0 +1,571 @@
+// One plan's page: the wizard's last three steps. Preview (the checks and, per console, the
+// ordered steps: will do / already done / blocked and why), Apply (a progress bar per region and
+// the live step log from `plan://progress`, Cancel; a stopped plan shows Resume), and Report
+// (per region what was created and imported, the manual steps, exports).
+import {
+  Button,
+  InlineLoading,
+  InlineNotification,
+  ProgressBar,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@carbon/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import {
+  onPlanFinished,
+  onPlanProgress,
+  planApply,
+  planCancel,
+  planExportDialog,
+  planPreview,
+  planReport,
+  planRunning,
+  planStatus,
+} from "../api";
+import type { PlanExportKind } from "../bindings/PlanExportKind";
+import type { PlanPreview } from "../bindings/PlanPreview";
+import type { PlanReportView } from "../bindings/PlanReportView";
+import type { PlanRunOutcome } from "../bindings/PlanRunOutcome";
+import type { PlanStatus } from "../bindings/PlanStatus";
+import { useNotifier } from "../components/Notifications";
+import { describeError } from "../errors";
+import {
+  applyProgress,
+  plansHref,
+  type RunView,
+  runFromStatus,
+  STATE_LABEL,
+  shownState,
+} from "./logic";
+import { PlanProgress, VerdictTag } from "./parts";
+import { markPreviewed, wasPreviewed } from "./session";
+
+type Stage = "preview" | "apply" | "report";
+
+const STAGE_INDEX: Record<Stage, number> = { preview: 4, apply: 5, report: 6 };
+
+export function PlanView(props: { name: string }) {
+  const { name } = props;
+  const { notify, notifyError } = useNotifier();
+  const [status, setStatus] = useState<PlanStatus | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [running, setRunning] = useState(false);
+  const [stage, setStage] = useState<Stage>("preview");
+  const [run, setRun] = useState<RunView>({ regions: [], log: [] });
+  const [outcome, setOutcome] = useState<PlanRunOutcome | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const staged = useRef(false);
+
+  const reload = useCallback(async () => {
+    const [s, active] = await Promise.all([planStatus(name), planRunning()]);
+    setStatus(s);
+    setRunning(active.includes(name));
+    return { s, active: active.includes(name) };
+  }, [name]);
+
+  // Events first, then the journal: no update is lost between the two.
+  useEffect(() => {
+    let live = true;
+    const unlisten: (() => void)[] = [];
+    const start = async () => {
+      const progress = await onPlanProgress((u) => {
+        if (u.plan === name) setRun((r) => applyProgress(r, u.progress));
+      });
+      const finished = await onPlanFinished((f) => {
+        if (f.plan !== name) return;
+        setRunning(false);
+        setCancelling(false);
+        setOutcome(f.outcome);
+        if (f.error) notifyError(f.error, "The plan could not run");
+        void reload().catch(() => {});
+      });
+      unlisten.push(progress, finished);
+      if (!live) {
+        for (const u of unlisten) u();
+        return;
+      }
+      try {
+        const { s, active } = await reload();
+        if (!live) return;
+        setRun(runFromStatus(s));
+        if (!staged.current) {
+          staged.current = true;
+          setStage(
+            active || s.state === "running" || s.state === "stopped"
+              ? "apply"
+              : s.state === "completed"
+                ? "report"
+                : "preview",
+          );
+        }
+      } catch (e) {
+        if (live) setLoadError(e);
+      }
+    };
+    void start();
+    return () => {
+      live = false;
+      for (const u of unlisten) u();
+    };
+  }, [name, reload, notifyError]);
+
+  const apply = async () => {
+    if (!status) return;
+    setOutcome(null);
+    setRun((r) => ({ ...runFromStatus(status), log: r.log }));
+    setStage("apply");
+    try {
+      setRunning(true);
+      await planApply(name);
+      setStatus({ ...status, state: "running" });
+    } catch (e) {
+      setRunning(false);
+      notifyError(e, "The plan could not start");
+    }
+  };
+
+  const cancel = async () => {
+    setCancelling(true);
+    try {
+      await planCancel(name);
+    } catch (e) {
+      setCancelling(false);
+      notifyError(e, "The run could not be cancelled");
+    }
+  };
+
+  const exportFile = async (kind: PlanExportKind) => {
+    try {
+      const path = await planExportDialog(name, kind);
+      if (path) notify({ kind: "success", title: "Saved", subtitle: path });
+    } catch (e) {
+      notifyError(e, "The file could not be saved");
+    }
+  };
+
+  if (loadError) {
+    const d = describeError(loadError);
+    return (
+      <div className="fhd-plan-page">
+        <Crumbs name={name} />
+        <h1 className="fhd-page-title">{name}</h1>
+        <InlineNotification
+          kind="error"
+          lowContrast
+          hideCloseButton
+          title={d.sentence}
+          subtitle={d.detail}
+        />
+      </div>
+    );
+  }
+  if (!status) {
+    return (
+      <div className="fhd-plan-page">
+        <Crumbs name={name} />
+        <InlineLoading description="Loading the plan…" />
+      </div>
+    );
+  }
+  const shown = shownState(status.state, running, wasPreviewed(name));
+  // The journal's count, followed live by the run's events.
+  const done = run.regions.length ? run.regions.reduce((n, r) => n + r.done, 0) : status.done;
+
+  return (
+    <div className="fhd-plan-page" data-testid="plan-view" data-plan={name} data-state={shown}>
+      <Crumbs name={name} />
+      <h1 className="fhd-page-title">{name}</h1>
+      <p className="fhd-plan-hint fhd-plan-state" data-testid="plan-state">
+        {STATE_LABEL[shown]} · {done} of {status.steps.length} steps done ·{" "}
+        {status.plan.source.console} → {status.plan.targets.map((t) => t.console).join(", ")}
+      </p>
+      <PlanProgress current={STAGE_INDEX[stage]} />
+      {stage === "preview" && (
+        <PreviewStage
+          name={name}
+          canApply={!running && status.state !== "completed"}
+          resume={status.state === "stopped"}
+          onApply={apply}
+        />
+      )}
+      {stage === "apply" && (
+        <div className="fhd-plan-stage" data-stage="apply">
+          <div className="fhd-plan-regions">
+            {run.regions.map((r) => (
+              <div
+                key={r.console}
+                className="fhd-plan-lane"
+                data-testid="plan-region"
+                data-console={r.console}
+                data-done={r.done}
+                data-total={r.total}
+                data-failed={r.failed}
+              >
+                <div className="fhd-plan-lane__title">
+                  {r.console} <span className="fhd-plan-hint">{r.region}</span>
+                </div>
+                <ProgressBar
+                  label={`${r.done} of ${r.total} steps`}
+                  value={r.done}
+                  max={Math.max(1, r.total)}
+                  status={r.failed ? "error" : r.done === r.total ? "finished" : "active"}
+                  helperText={
+                    r.failed
+                      ? "Stopped on an error"
+                      : (r.current ?? (r.done === r.total ? "Done" : "Waiting"))
+                  }
+                />
+              </div>
+            ))}
+          </div>
+          <h2 className="fhd-plan-subheading">Step log</h2>
+          <ol className="fhd-plan-log" aria-live="polite" data-testid="plan-log">
+            {run.log.length === 0 && (
+              <li className="fhd-plan-hint">No step has run in this window yet.</li>
+            )}
+            {run.log.map((l) => (
+              <li key={l.id} data-kind={l.kind} data-console={l.console}>
+                <span className="fhd-plan-log__region">[{l.region || l.console}]</span> {l.text}
+              </li>
+            ))}
+          </ol>
+          {outcome && !outcome.completed && (
+            <InlineNotification
+              kind={outcome.cancelled ? "warning" : "error"}
+              lowContrast
+              hideCloseButton
+              title={outcome.cancelled ? "The run was cancelled" : "The run stopped"}
+              subtitle={
+                outcome.regions
+                  .filter((r) => r.failure)
+                  .map((r) => `${r.console}: ${r.failure?.message} ${r.failure?.fix}`)
+                  .join(" ") || "Resume continues where it stopped, without duplicates."
+              }
+            />
+          )}
+          <div className="fhd-plan-buttons">
+            {running ? (
+              <Button
+                kind="danger"
+                onClick={cancel}
+                disabled={cancelling}
+                data-testid="plan-cancel"
+              >
+                {cancelling ? "Cancelling…" : "Cancel"}
+              </Button>
+            ) : status.state === "stopped" || status.state === "running" ? (
+              <Button onClick={apply} data-testid="plan-resume">
+                Resume
+              </Button>
+            ) : null}
+            {!running && (
+              <Button kind="secondary" onClick={() => setStage("preview")}>
+                Preview again
+              </Button>
+            )}
+            <Button kind="tertiary" onClick={() => setStage("report")} data-testid="plan-to-report">
+              {status.state === "completed" ? "View report" : "Report so far"}
+            </Button>
+          </div>
+        </div>
+      )}
+      {stage === "report" && (
+        <ReportStage
+          name={name}
+          version={status.updated_at}
+          onExport={exportFile}
+          onBack={() => setStage("apply")}
+        />
+      )}
+    </div>
+  );
+}
+
+function Crumbs(props: { name: string }) {
+  return (
+    <nav className="fhd-plan-crumbs" aria-label="Breadcrumb">
+      <a href={plansHref({ view: "list" })}>HA plans</a> / {props.name}
+    </nav>
+  );
+}
+
+function PreviewStage(props: {
+  name: string;
+  canApply: boolean;
+  resume: boolean;
+  onApply: () => void;
+}) {
+  const [preview, setPreview] = useState<PlanPreview | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the preview
+  useEffect(() => {
+    let live = true;
+    setPreview(null);
+    setError(null);
+    planPreview(props.name)
+      .then((p) => {
+        if (!live) return;
+        markPreviewed(props.name);
+        setPreview(p);
+      })
+      .catch((e) => {
+        if (live) setError(e);
+      });
+    return () => {
+      live = false;
+    };
+  }, [props.name, attempt]);
+
+  if (error) {
+    const d = describeError(error);
+    return (
+      <div className="fhd-plan-stage" data-stage="preview">
+        <InlineNotification
+          kind="error"
+          lowContrast
+          hideCloseButton
+          title={d.sentence}
+          subtitle={`${d.detail} ${d.fix}`}
+        />
+        <div className="fhd-plan-buttons">
+          <Button onClick={() => setAttempt((a) => a + 1)}>Preview again</Button>
+        </div>
+      </div>
+    );
+  }
+  if (!preview) {
+    return <InlineLoading description="Reading the consoles' current state…" />;
+  }
+  const consoles = [...new Set(preview.steps.map((s) => s.console))];
+  return (
+    <div className="fhd-plan-stage" data-stage="preview" data-ready={preview.ready}>
+      <h2 className="fhd-plan-subheading">Checks</h2>
+      <ul className="fhd-plan-checks" data-testid="plan-checks">
+        {preview.checks.map((c) => (
+          <li key={c.name} data-ok={c.ok}>
+            {c.ok ? "✓" : "✗"} {c.name}: {c.detail}
+          </li>
+        ))}
+      </ul>
+      {consoles.map((console) => {
+        const steps = preview.steps.filter((s) => s.console === console);
+        return (
+          <section key={console} data-testid="plan-preview-console" data-console={console}>
+            <h2 className="fhd-plan-subheading">
+              {console} <span className="fhd-plan-hint">{steps[0]?.region}</span>
+            </h2>
+            <Table size="sm" aria-label={`Steps in ${console}`}>
+              <TableHead>
+                <TableRow>
+                  <TableHeader>#</TableHeader>
+                  <TableHeader>Step</TableHeader>
+                  <TableHeader>Verdict</TableHeader>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {steps.map((s) => (
+                  <TableRow
+                    key={s.key}
+                    data-testid="plan-preview-step"
+                    data-step={s.key}
+                    data-verdict={s.preview.status}
+                  >
+                    <TableCell>{s.number}</TableCell>
+                    <TableCell>{s.description}</TableCell>
+                    <TableCell>
+                      <VerdictTag verdict={s.preview} />
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </section>
+        );
+      })}
+      {!preview.ready && (
+        <InlineNotification
+          kind="warning"
+          lowContrast
+          hideCloseButton
+          title="Some steps are blocked"
+          subtitle="Fix what the reasons say, then preview again. Apply runs only when nothing is blocked."
+        />
+      )}
+      <div className="fhd-plan-buttons">
+        <Button kind="secondary" onClick={() => setAttempt((a) => a + 1)}>
+          Preview again
+        </Button>
+        <Button
+          onClick={props.onApply}
+          disabled={!props.canApply || !preview.ready}
+          data-testid="plan-apply"
+        >
+          {props.resume ? "Resume" : "Apply"}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function ReportStage(props: {
+  name: string;
+  version: string;
+  onExport: (kind: PlanExportKind) => void;
+  onBack: () => void;
+}) {
+  const [view, setView] = useState<PlanReportView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new `version` re-reads the report
+  useEffect(() => {
+    let live = true;
+    planReport(props.name)
+      .then((v) => {
+        if (live) setView(v);
+      })
+      .catch((e) => {
+        if (live) setError(e);
+      });
+    return () => {
+      live = false;
+    };
+  }, [props.name, props.version]);
+  if (error) {
+    const d = describeError(error);
+    return (
+      <InlineNotification
+        kind="error"
+        lowContrast
+        hideCloseButton
+        title={d.sentence}
+        subtitle={d.detail}
+      />
+    );
+  }
+  if (!view) return <InlineLoading description="Building the report…" />;
+  const report = view.report;
+  return (
+    <div className="fhd-plan-stage" data-stage="report" data-testid="plan-report">
+      {report.regions.map((r) => (
+        <section key={r.console} data-testid="plan-report-region" data-console={r.console}>
+          <h2 className="fhd-plan-subheading">
+            {r.region || r.console} <span className="fhd-plan-hint">console {r.console}</span>
+          </h2>
+          <p className="fhd-plan-hint">
+            CA:{" "}
+            {r.ca
+              ? `${r.ca.component_id ?? "?"}${r.ca.already_present ? " (already present)" : " (imported)"}`
+              : "not yet"}{" "}
+            · MSP:{" "}
+            {r.msp
+              ? `${r.msp.component_id ?? "?"}${r.msp.already_present ? " (already present)" : " (imported)"}`
+              : "not yet"}
+            {r.source_peers.length > 0 &&
+              ` · region-1 peers imported: ${r.source_peers.map((p) => p.component_id ?? "?").join(", ")}`}
+          </p>
+          <Table size="sm" aria-label={`New peers in ${r.console}`}>
+            <TableHead>
+              <TableRow>
+                <TableHeader>Peer</TableHeader>
+                <TableHeader>Enroll id</TableHeader>
+                <TableHeader>Id</TableHeader>
+                <TableHeader>API URL</TableHeader>
+                <TableHeader>Running</TableHeader>
+                <TableHeader>Imported into</TableHeader>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {r.peers.map((p) => (
+                <TableRow key={p.enroll_id} data-testid="plan-report-peer">
+                  <TableCell>{p.display_name}</TableCell>
+                  <TableCell>{p.enroll_id}</TableCell>
+                  <TableCell>{p.component_id ?? "-"}</TableCell>
+                  <TableCell>{p.api_url ?? "-"}</TableCell>
+                  <TableCell>{p.running ? "Yes" : "No"}</TableCell>
+                  <TableCell>
+                    {p.imported_into
+                      .map((i) => `${i.console}: ${i.component_id ?? "?"}`)
+                      .join(", ") || "-"}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          {r.open_steps.length > 0 && (
+            <>
+              <h3 className="fhd-plan-subheading">Open steps</h3>
+              <ul className="fhd-plan-checks">
+                {r.open_steps.map((s) => (
+                  <li key={s.step} data-ok={s.error ? "false" : "true"}>
+                    {s.description}
+                    {s.error ? ` — last error: ${s.error}` : ""}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      ))}
+      <h2 className="fhd-plan-subheading">Manual steps</h2>
+      {report.manual.length === 0 && (
+        <p className="fhd-plan-hint">None: the plan names no channel and no chaincode.</p>
+      )}
+      {report.manual.map((m) => (
+        <div
+          key={`${m.kind}:${m.channel ?? m.chaincode}`}
+          className="fhd-plan-manual"
+          data-testid="plan-manual-step"
+          data-kind={m.kind}
+        >
+          <h3 className="fhd-plan-region__title">
+            {m.kind === "join_channel"
+              ? `Join channel ${m.channel}`
+              : m.kind === "anchor_peers"
+                ? `Anchor peers in ${m.channel}`
+                : `Install chaincode ${m.chaincode}`}
+          </h3>
+          <p>{m.instruction}</p>
+          {m.values.length > 0 && (
+            <ul>
+              {m.values.map((v) => (
+                <li key={v}>
+                  <code>{v}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
+      <div className="fhd-plan-buttons">
+        <Button kind="secondary" onClick={props.onBack}>
+          Back to the run
+        </Button>
+        <Button
+          kind="tertiary"
+          onClick={() => props.onExport("plan")}
+          data-testid="plan-export-plan"
+        >
+          Export plan file
+        </Button>
+        <Button
+          kind="tertiary"
+          onClick={() => props.onExport("reportJson")}
+          data-testid="plan-export-json"
+        >
+          Export report (JSON)
+        </Button>
+        <Button
+          kind="tertiary"
+          onClick={() => props.onExport("reportMarkdown")}
+          data-testid="plan-export-md"
+        >
+          Export report (Markdown)
+        </Button>
+      </div>
+    </div>
+  );
+}

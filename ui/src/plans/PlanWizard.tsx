@@ -1,0 +1,496 @@
+// "New plan": source → targets → peers per region → secrets, then the plan is saved once
+// (plan_create) and its page continues with preview → apply → report. The registrar's secret
+// lives only in this form's state until it is sent, and is cleared once the plan is saved.
+import {
+  Button,
+  Checkbox,
+  InlineLoading,
+  InlineNotification,
+  NumberInput,
+  PasswordInput,
+  RadioButton,
+  RadioButtonGroup,
+  Select,
+  SelectItem,
+  TextInput,
+} from "@carbon/react";
+import { useEffect, useMemo, useState } from "react";
+import { consoleComponents, consoleList, libraryList, planCreate } from "../api";
+import type { ConsoleComponents } from "../bindings/ConsoleComponents";
+import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import type { LibraryItem } from "../bindings/LibraryItem";
+import { describeError } from "../errors";
+import {
+  buildPlan,
+  emptyForm,
+  type FormErrors,
+  newRegion,
+  plansHref,
+  type RegionForm,
+  validateStep,
+  type WizardForm,
+  withCount,
+} from "./logic";
+import { PlanProgress } from "./parts";
+
+const DEFAULT_PEERS = 2;
+
+export function PlanWizard() {
+  const [step, setStep] = useState(0);
+  const [form, setForm] = useState<WizardForm>(emptyForm);
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [consoles, setConsoles] = useState<ConsoleSummary[] | null>(null);
+  const [components, setComponents] = useState<ConsoleComponents | null>(null);
+  const [identities, setIdentities] = useState<LibraryItem[]>([]);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>(null);
+
+  useEffect(() => {
+    consoleList()
+      .then(setConsoles)
+      .catch(() => setConsoles([]));
+    libraryList()
+      .then((items) => setIdentities(items.filter((i) => i.kind === "identity")))
+      .catch(() => setIdentities([]));
+  }, []);
+
+  useEffect(() => {
+    setComponents(null);
+    if (!form.sourceConsole) return;
+    let live = true;
+    consoleComponents(form.sourceConsole)
+      .then((c) => {
+        if (live) setComponents(c);
+      })
+      .catch(() => {
+        if (live)
+          setComponents({
+            console: form.sourceConsole,
+            fetchedAt: "",
+            peers: [],
+            cas: [],
+            orderers: [],
+            msps: [],
+          });
+      });
+    return () => {
+      live = false;
+    };
+  }, [form.sourceConsole]);
+
+  const set = (patch: Partial<WizardForm>) => setForm((f) => ({ ...f, ...patch }));
+  const setRegion = (console: string, patch: (r: RegionForm) => RegionForm) =>
+    setForm((f) => ({
+      ...f,
+      targets: f.targets.map((t) => (t.console === console ? patch(t) : t)),
+    }));
+
+  const orgPeers = useMemo(
+    () => (components?.peers ?? []).filter((p) => !form.mspId || p.mspId === form.mspId),
+    [components, form.mspId],
+  );
+
+  const next = async () => {
+    const found = validateStep(form, step);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    if (step < 3) {
+      setStep(step + 1);
+      return;
+    }
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const record = await planCreate({
+        plan: buildPlan(form),
+        registrarSecret: form.registrar === "enroll" ? form.secret : null,
+      });
+      // The secret is in the workspace vault now; forget it here.
+      setForm(emptyForm());
+      window.location.hash = plansHref({ view: "plan", name: record.plan.name });
+    } catch (e) {
+      setSaveError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const others = (consoles ?? []).filter((c) => c.name !== form.sourceConsole);
+
+  return (
+    <div className="fhd-plan-page" data-testid="plan-wizard">
+      <nav className="fhd-plan-crumbs" aria-label="Breadcrumb">
+        <a href={plansHref({ view: "list" })}>HA plans</a> / New plan
+      </nav>
+      <h1 className="fhd-page-title">New HA plan</h1>
+      <PlanProgress current={step} />
+      <form
+        className="fhd-plan-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void next();
+        }}
+      >
+        {step === 0 && (
+          <section aria-labelledby="plan-step-title" data-step="source">
+            <h2 id="plan-step-title" className="fhd-plan-heading">
+              Source: the organization in region 1
+            </h2>
+            <TextInput
+              id="plan-name"
+              labelText="Plan name"
+              value={form.name}
+              invalid={!!errors.name}
+              invalidText={errors.name}
+              onChange={(e) => set({ name: e.target.value })}
+            />
+            {consoles === null ? (
+              <InlineLoading description="Loading consoles…" />
+            ) : (
+              <Select
+                id="plan-source-console"
+                labelText="Console of region 1"
+                value={form.sourceConsole}
+                invalid={!!errors.sourceConsole}
+                invalidText={errors.sourceConsole}
+                onChange={(e) =>
+                  set({
+                    sourceConsole: e.target.value,
+                    ca: "",
+                    msp: "",
+                    mspId: "",
+                    peers: [],
+                    targets: form.targets.filter((t) => t.console !== e.target.value),
+                  })
+                }
+              >
+                <SelectItem value="" text="Choose a console" />
+                {consoles.map((c) => (
+                  <SelectItem key={c.name} value={c.name} text={`${c.name} (${c.region})`} />
+                ))}
+              </Select>
+            )}
+            {form.sourceConsole && !components && (
+              <InlineLoading description="Reading the console's components…" />
+            )}
+            {components && (
+              <>
+                <Select
+                  id="plan-source-ca"
+                  labelText="Certificate Authority"
+                  value={form.ca}
+                  invalid={!!errors.ca}
+                  invalidText={errors.ca}
+                  onChange={(e) => set({ ca: e.target.value })}
+                >
+                  <SelectItem value="" text="Choose the organization's CA" />
+                  {components.cas.map((c) => (
+                    <SelectItem key={c.id} value={c.id} text={`${c.displayName} (${c.id})`} />
+                  ))}
+                </Select>
+                <Select
+                  id="plan-source-msp"
+                  labelText="MSP definition"
+                  value={form.msp}
+                  invalid={!!errors.msp}
+                  invalidText={errors.msp}
+                  onChange={(e) => {
+                    const msp = components.msps.find((m) => m.id === e.target.value);
+                    set({ msp: e.target.value, mspId: msp?.mspId ?? "", peers: [] });
+                  }}
+                >
+                  <SelectItem value="" text="Choose the organization's MSP" />
+                  {components.msps.map((m) => (
+                    <SelectItem key={m.id} value={m.id} text={`${m.displayName} (${m.mspId})`} />
+                  ))}
+                </Select>
+                <fieldset className="fhd-plan-fieldset">
+                  <legend className="cds--label">
+                    Existing peers (imported into every region)
+                  </legend>
+                  {orgPeers.length === 0 && <p className="fhd-plan-hint">No peer of this MSP.</p>}
+                  {orgPeers.map((p) => (
+                    <Checkbox
+                      key={p.id}
+                      id={`plan-source-peer-${p.id}`}
+                      labelText={`${p.displayName} (${p.id})`}
+                      checked={form.peers.includes(p.id)}
+                      onChange={(_, { checked }) =>
+                        set({
+                          peers: checked
+                            ? [...form.peers, p.id]
+                            : form.peers.filter((x) => x !== p.id),
+                        })
+                      }
+                    />
+                  ))}
+                </fieldset>
+                <TextInput
+                  id="plan-channels"
+                  labelText="Channels the peers serve (optional, comma-separated)"
+                  helperText="Recorded for the report: joining the new peers is a manual step for now."
+                  value={form.channels}
+                  onChange={(e) => set({ channels: e.target.value })}
+                />
+                <TextInput
+                  id="plan-chaincodes"
+                  labelText="Chaincodes installed on the peers (optional, comma-separated)"
+                  value={form.chaincodes}
+                  onChange={(e) => set({ chaincodes: e.target.value })}
+                />
+              </>
+            )}
+          </section>
+        )}
+
+        {step === 1 && (
+          <section aria-labelledby="plan-step-title" data-step="targets">
+            <h2 id="plan-step-title" className="fhd-plan-heading">
+              Targets: the consoles (regions) to replicate into
+            </h2>
+            {others.length === 0 && (
+              <p className="fhd-plan-hint">Add another console first (Consoles → Add console).</p>
+            )}
+            {others.map((c) => (
+              <Checkbox
+                key={c.name}
+                id={`plan-target-${c.name}`}
+                labelText={`${c.name} (${c.region})${c.lastVerdict?.importOnly ? " — import-only" : ""}`}
+                checked={form.targets.some((t) => t.console === c.name)}
+                onChange={(_, { checked }) =>
+                  set({
+                    targets: checked
+                      ? [
+                          ...form.targets,
+                          withCount(
+                            newRegion(c.name, c.region),
+                            DEFAULT_PEERS,
+                            form.mspId || form.msp,
+                          ),
+                        ]
+                      : form.targets.filter((t) => t.console !== c.name),
+                  })
+                }
+              />
+            ))}
+            {errors.targets && <p className="fhd-plan-error">{errors.targets}</p>}
+          </section>
+        )}
+
+        {step === 2 && (
+          <section aria-labelledby="plan-step-title" data-step="peers">
+            <h2 id="plan-step-title" className="fhd-plan-heading">
+              Peers per region
+            </h2>
+            {errors.peers && <p className="fhd-plan-error">{errors.peers}</p>}
+            {form.targets.map((t) => (
+              <fieldset
+                key={t.console}
+                className="fhd-plan-region"
+                data-testid="plan-region-form"
+                data-console={t.console}
+              >
+                <legend className="fhd-plan-region__title">
+                  {t.console} <span className="fhd-plan-hint">{t.region}</span>
+                </legend>
+                <NumberInput
+                  id={`plan-count-${t.console}`}
+                  label="Number of peers"
+                  min={0}
+                  max={20}
+                  value={t.count}
+                  onChange={(_, { value }) =>
+                    setRegion(t.console, (r) =>
+                      withCount(r, Number(value) || 0, form.mspId || form.msp),
+                    )
+                  }
+                />
+                <div className="fhd-plan-names">
+                  {t.names.map((name, i) => (
+                    <TextInput
+                      // biome-ignore lint/suspicious/noArrayIndexKey: peers are positional
+                      key={i}
+                      id={`plan-peer-${t.console}-${i}`}
+                      labelText={`Peer ${i + 1} display name`}
+                      value={name}
+                      invalid={!!errors[`peer:${t.console}:${i}`]}
+                      invalidText={errors[`peer:${t.console}:${i}`]}
+                      onChange={(e) =>
+                        setRegion(t.console, (r) => ({
+                          ...r,
+                          names: r.names.map((n, j) => (j === i ? e.target.value : n)),
+                        }))
+                      }
+                    />
+                  ))}
+                </div>
+                <div className="fhd-plan-grid">
+                  <TextInput
+                    id={`plan-zone-${t.console}`}
+                    labelText="Zone (optional)"
+                    value={t.zone}
+                    onChange={(e) => setRegion(t.console, (r) => ({ ...r, zone: e.target.value }))}
+                  />
+                  <TextInput
+                    id={`plan-version-${t.console}`}
+                    labelText="Fabric version (optional)"
+                    placeholder="deployer default"
+                    value={t.version}
+                    onChange={(e) =>
+                      setRegion(t.console, (r) => ({ ...r, version: e.target.value }))
+                    }
+                  />
+                  <Select
+                    id={`plan-statedb-${t.console}`}
+                    labelText="State database"
+                    value={t.stateDb}
+                    onChange={(e) =>
+                      setRegion(t.console, (r) => ({
+                        ...r,
+                        stateDb: e.target.value as RegionForm["stateDb"],
+                      }))
+                    }
+                  >
+                    <SelectItem value="couchdb" text="CouchDB" />
+                    <SelectItem value="leveldb" text="LevelDB" />
+                    <SelectItem value="" text="Console default" />
+                  </Select>
+                  <TextInput
+                    id={`plan-cpu-${t.console}`}
+                    labelText="CPU (optional)"
+                    placeholder="e.g. 200m"
+                    value={t.cpu}
+                    onChange={(e) => setRegion(t.console, (r) => ({ ...r, cpu: e.target.value }))}
+                  />
+                  <TextInput
+                    id={`plan-memory-${t.console}`}
+                    labelText="Memory (optional)"
+                    placeholder="e.g. 400Mi"
+                    value={t.memory}
+                    onChange={(e) =>
+                      setRegion(t.console, (r) => ({ ...r, memory: e.target.value }))
+                    }
+                  />
+                  <TextInput
+                    id={`plan-storage-${t.console}`}
+                    labelText="Ledger storage (optional)"
+                    placeholder="e.g. 100Gi"
+                    value={t.storageSize}
+                    onChange={(e) =>
+                      setRegion(t.console, (r) => ({ ...r, storageSize: e.target.value }))
+                    }
+                  />
+                  <TextInput
+                    id={`plan-storage-class-${t.console}`}
+                    labelText="Storage class (optional)"
+                    value={t.storageClass}
+                    onChange={(e) =>
+                      setRegion(t.console, (r) => ({ ...r, storageClass: e.target.value }))
+                    }
+                  />
+                </div>
+              </fieldset>
+            ))}
+          </section>
+        )}
+
+        {step === 3 && (
+          <section aria-labelledby="plan-step-title" data-step="secrets">
+            <h2 id="plan-step-title" className="fhd-plan-heading">
+              Secrets: who registers the new peers at the CA
+            </h2>
+            <RadioButtonGroup
+              legendText="Registrar"
+              name="plan-registrar"
+              valueSelected={form.registrar}
+              onChange={(v) => set({ registrar: v as WizardForm["registrar"] })}
+            >
+              <RadioButton
+                id="plan-registrar-enroll"
+                labelText="CA admin (enroll id and secret)"
+                value="enroll"
+              />
+              <RadioButton
+                id="plan-registrar-wallet"
+                labelText="A wallet identity"
+                value="wallet"
+              />
+            </RadioButtonGroup>
+            {form.registrar === "enroll" ? (
+              <>
+                <TextInput
+                  id="plan-enroll-id"
+                  labelText="CA admin enroll id"
+                  value={form.enrollId}
+                  invalid={!!errors.enrollId}
+                  invalidText={errors.enrollId}
+                  onChange={(e) => set({ enrollId: e.target.value })}
+                />
+                <PasswordInput
+                  id="plan-secret"
+                  labelText="Enroll secret"
+                  helperText="Sent once when the plan is saved and kept encrypted in the workspace."
+                  autoComplete="off"
+                  value={form.secret}
+                  invalid={!!errors.secret}
+                  invalidText={errors.secret}
+                  onChange={(e) => set({ secret: e.target.value })}
+                />
+              </>
+            ) : (
+              <Select
+                id="plan-wallet-identity"
+                labelText="Wallet identity"
+                value={form.walletIdentity}
+                invalid={!!errors.walletIdentity}
+                invalidText={errors.walletIdentity}
+                onChange={(e) => set({ walletIdentity: e.target.value })}
+              >
+                <SelectItem value="" text="Choose an identity" />
+                {identities.map((i) => (
+                  <SelectItem key={i.id} value={i.id} text={i.displayName} />
+                ))}
+              </Select>
+            )}
+            <Select
+              id="plan-org-admin"
+              labelText="Org admin identity (optional; named in the report's manual steps)"
+              value={form.orgAdminIdentity}
+              onChange={(e) => set({ orgAdminIdentity: e.target.value })}
+            >
+              <SelectItem value="" text="None" />
+              {identities.map((i) => (
+                <SelectItem key={i.id} value={i.id} text={i.displayName} />
+              ))}
+            </Select>
+            {saveError !== null && (
+              <InlineNotification
+                kind="error"
+                lowContrast
+                hideCloseButton
+                title={describeError(saveError).sentence}
+                subtitle={describeError(saveError).detail}
+              />
+            )}
+          </section>
+        )}
+
+        <div className="fhd-plan-buttons">
+          <Button
+            kind="secondary"
+            onClick={() => {
+              if (step === 0) window.location.hash = plansHref({ view: "list" });
+              else setStep(step - 1);
+            }}
+          >
+            {step === 0 ? "Cancel" : "Back"}
+          </Button>
+          <Button type="submit" id="plan-wizard-next" disabled={saving}>
+            {step < 3 ? "Next" : saving ? "Saving…" : "Save and preview"}
+          </Button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+// Small pieces shared by the wizard and the plan's page.
+import { ProgressIndicator, ProgressStep, Tag } from "@carbon/react";
+import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
+import { WIZARD_STEPS } from "./logic";
+
+/** The seven steps of a plan, `current` highlighted (0 source … 6 report). */
+export function PlanProgress(props: { current: number }) {
+  return (
+    <ProgressIndicator
+      className="fhd-plan-progress"
+      currentIndex={props.current}
+      spaceEqually
+      data-testid="plan-progress"
+    >
+      {WIZARD_STEPS.map((label) => (
+        <ProgressStep key={label} label={label} />
+      ))}
+    </ProgressIndicator>
+  );
+}
+
+/** A preview verdict: will do / already done / blocked (with the reason under it). */
+export function VerdictTag(props: { verdict: PlanPreviewStatus }) {
+  const v = props.verdict;
+  switch (v.status) {
+    case "will_do":
+      return (
+        <Tag type="blue" size="sm" data-verdict="will_do">
+          Will do
+        </Tag>
+      );
+    case "already_done":
+      return (
+        <span data-verdict="already_done">
+          <Tag type="green" size="sm">
+            Already done
+          </Tag>
+          <span className="fhd-plan-hint"> {v.detail}</span>
+        </span>
+      );
+    case "blocked":
+      return (
+        <span data-verdict="blocked">
+          <Tag type="red" size="sm">
+            Blocked
+          </Tag>
+          <span className="fhd-plan-reason">{v.reason}</span>
+        </span>
+      );
+  }
+}

@@ -1,0 +1,231 @@
+// The HA plans page in real Chromium against the mock bundle: the wizard up to the preview, a
+// run with a progress bar per region and the live step log, cancel → stopped → resume →
+// completed, and the report with its manual steps. The mock's `?planHold=1` keeps a plan's first
+// run waiting at "wait until running" in every region until it is cancelled, so no step of this
+// test depends on timing. Writes docs/screenshots/ha-plan-*.png with UPDATE_SCREENSHOTS=1.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Browser,
+  launchChromium,
+  MOCK_DIST,
+  type OpenedPage,
+  openApp,
+  SCREENSHOT_DIR,
+  type StaticServer,
+  serveDir,
+  UI_DIR,
+  updateScreenshots,
+} from "./harness";
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(join(MOCK_DIST, "index.html"))) {
+    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
+  }
+  server = await serveDir(MOCK_DIST);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const open = (path: string): Promise<OpenedPage> =>
+  openApp(browser.context, `${server.url}/${path}`);
+
+type Call = { cmd: string; args: unknown };
+const calls = (page: Page): Promise<Call[]> => page.evaluate(() => window.__ipcCalls);
+const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
+  (await calls(page)).filter((c) => c.cmd === cmd);
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!updateScreenshots) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.mouse.move(1439, 899);
+  await page.evaluate(async () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+    await document.fonts.ready;
+  });
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: true,
+    animations: "disabled",
+  });
+}
+
+const SECRET = "adminpw-canary-7f3a";
+const next = (page: Page) => page.locator("#plan-wizard-next").click();
+const check = (page: Page, id: string) => page.locator(`label[for="${id}"]`).click();
+const view = (page: Page) => page.getByTestId("plan-view");
+const region = (page: Page, console: string) =>
+  page.locator(`[data-testid="plan-region"][data-console="${console}"]`);
+
+/** Walks the wizard from the list to the saved plan's preview. */
+async function createPlan(page: Page, name: string, targets: string[]): Promise<void> {
+  await page.getByRole("button", { name: /New plan/ }).click();
+  await expect.poll(() => page.getByTestId("plan-wizard").isVisible()).toBe(true);
+  await page.locator("#plan-name").fill(name);
+  await page.locator("#plan-source-console").selectOption("Dallas");
+  await page.locator("#plan-source-ca").selectOption("org1ca");
+  await page.locator("#plan-source-msp").selectOption("org1msp");
+  await check(page, "plan-source-peer-org1peer0");
+  await page.locator("#plan-channels").fill("mychannel");
+  await page.locator("#plan-chaincodes").fill("basic");
+  await next(page);
+  for (const t of targets) await check(page, `plan-target-${t}`);
+  await next(page);
+  await expect.poll(() => page.getByTestId("plan-region-form").count()).toBe(targets.length);
+  await next(page);
+  await page.locator("#plan-secret").fill(SECRET);
+  await next(page);
+  await expect.poll(() => view(page).getAttribute("data-plan")).toBe(name);
+}
+
+describe("HA plans", () => {
+  it("wizard → preview → apply → cancel → resume → report", async () => {
+    const { page, errors } = await open("?consoles=ha&planHold=1#/ha-plans");
+    await expect.poll(() => page.getByText("No HA plans yet").isVisible()).toBe(true);
+
+    // The first step refuses to move on without its fields.
+    await page.getByRole("button", { name: /New plan/ }).click();
+    await next(page);
+    for (const text of ["Enter a name for the plan.", "Choose the console of region 1."]) {
+      expect(await page.getByText(text).isVisible(), text).toBe(true);
+    }
+    await page.goto(`${server.url}/?consoles=ha&planHold=1#/ha-plans`);
+    await page.waitForFunction(() => window.__ipcCalls.some((c) => c.cmd === "ui_ready"));
+
+    await createPlan(page, "Org1 HA", ["Sydney", "London"]);
+
+    // The secret crossed once, with plan_create, and the plan itself holds none.
+    const created = await callsOf(page, "plan_create");
+    expect(created).toHaveLength(1);
+    const input = (
+      (created[0]?.args ?? {}) as { input: { plan: unknown; registrarSecret: string } }
+    ).input;
+    expect(input.registrarSecret).toBe(SECRET);
+    expect(JSON.stringify(input.plan)).not.toContain(SECRET);
+    const elsewhere = (await calls(page)).filter(
+      (c) => c.cmd !== "plan_create" && JSON.stringify(c.args ?? null).includes(SECRET),
+    );
+    expect(elsewhere).toEqual([]);
+
+    // Preview: one table per console, the steps in order with their verdicts.
+    await expect
+      .poll(() => page.locator('[data-stage="preview"]').getAttribute("data-ready"))
+      .toBe("true");
+    expect(
+      await page
+        .getByTestId("plan-preview-console")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-console"))),
+    ).toEqual(["Sydney", "London"]);
+    const sydney = page.locator('[data-testid="plan-preview-console"][data-console="Sydney"]');
+    const verdicts = await sydney
+      .getByTestId("plan-preview-step")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-verdict")));
+    expect(verdicts.length).toBeGreaterThan(5);
+    expect(verdicts.every((v) => v === "will_do")).toBe(true);
+    await screenshot(page, "ha-plan-preview");
+
+    // Apply: a progress bar per region and the live log; the run waits for the peers.
+    await page.getByTestId("plan-apply").click();
+    await expect.poll(() => view(page).getAttribute("data-state")).toBe("running");
+    expect(await page.getByTestId("plan-region").count()).toBe(2);
+    for (const c of ["Sydney", "London"]) {
+      await expect
+        .poll(() =>
+          page
+            .locator(`[data-testid="plan-log"] li[data-console="${c}"][data-kind="started"]`)
+            .filter({ hasText: "Wait until peer" })
+            .count(),
+        )
+        .toBe(1);
+      const done = Number(await region(page, c).getAttribute("data-done"));
+      const total = Number(await region(page, c).getAttribute("data-total"));
+      expect(done).toBeGreaterThan(0);
+      expect(done).toBeLessThan(total);
+    }
+    await screenshot(page, "ha-plan-apply");
+
+    // Cancel → stopped, with Resume.
+    await page.getByTestId("plan-cancel").click();
+    await expect.poll(() => view(page).getAttribute("data-state")).toBe("stopped");
+    expect(await page.getByText("The run was cancelled").isVisible()).toBe(true);
+    expect(await callsOf(page, "plan_cancel")).toHaveLength(1);
+
+    // Resume → completed: the done steps are skipped, the rest run.
+    await page.getByTestId("plan-resume").click();
+    await expect.poll(() => view(page).getAttribute("data-state")).toBe("completed");
+    for (const c of ["Sydney", "London"]) {
+      expect(await region(page, c).getAttribute("data-done")).toBe(
+        await region(page, c).getAttribute("data-total"),
+      );
+    }
+    expect(
+      await page.locator('[data-testid="plan-log"] li[data-kind="skipped"]').count(),
+    ).toBeGreaterThan(0);
+    expect(await callsOf(page, "plan_apply")).toHaveLength(2);
+
+    // Report: the new peers per region and the manual steps with their values.
+    await page.getByTestId("plan-to-report").click();
+    await expect.poll(() => page.getByTestId("plan-report-region").count()).toBe(2);
+    expect(await page.getByTestId("plan-report-peer").count()).toBe(4);
+    expect(
+      await page
+        .getByTestId("plan-manual-step")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-kind"))),
+    ).toEqual(["join_channel", "anchor_peers", "install_chaincode"]);
+    expect(await page.getByTestId("plan-report").textContent()).toContain(
+      "org1msp-au-syd-peer1.au-syd.example.com:7051",
+    );
+    await screenshot(page, "ha-plan-report");
+    await page.getByTestId("plan-export-md").click();
+    await expect.poll(async () => (await callsOf(page, "plan_export_dialog")).length).toBe(1);
+    expect((await callsOf(page, "plan_export_dialog"))[0]?.args).toEqual({
+      name: "Org1 HA",
+      kind: "reportMarkdown",
+    });
+    await expect
+      .poll(() => page.getByText("Org1-HA.report.md", { exact: false }).isVisible())
+      .toBe(true);
+
+    // The list shows the plan as completed.
+    await page.locator(".fhd-plan-crumbs a").click();
+    const tile = page.locator('[data-testid="plan-tile"][data-plan="Org1 HA"]');
+    await expect.poll(() => tile.getAttribute("data-state")).toBe("completed");
+    expect(errors).toEqual([]);
+  });
+
+  it("blocks creation in an import-only console, with the reason, and does not apply", async () => {
+    const { page, errors } = await open("?consoles=ha#/ha-plans");
+    await createPlan(page, "Org1 to Frankfurt", ["Frankfurt"]);
+    await expect
+      .poll(() => page.locator('[data-stage="preview"]').getAttribute("data-ready"))
+      .toBe("false");
+    const frankfurt = page.locator(
+      '[data-testid="plan-preview-console"][data-console="Frankfurt"]',
+    );
+    const verdict = (key: string) =>
+      frankfurt
+        .locator(`[data-testid="plan-preview-step"][data-step="${key}"]`)
+        .getAttribute("data-verdict");
+    // Frankfurt holds the CA and MSP already; it cannot create peers.
+    expect(await verdict("Frankfurt/import-ca")).toBe("already_done");
+    expect(await verdict("Frankfurt/create/org1msp-eu-de-peer1")).toBe("blocked");
+    expect(await frankfurt.textContent()).toContain("import-only: it cannot create peers");
+    expect(await page.getByTestId("plan-apply").isDisabled()).toBe(true);
+    // Listed as previewed.
+    await page.locator(".fhd-plan-crumbs a").click();
+    const tile = page.locator('[data-testid="plan-tile"][data-plan="Org1 to Frankfurt"]');
+    await expect.poll(() => tile.getAttribute("data-state")).toBe("previewed");
+    expect(errors).toEqual([]);
+  });
+});
