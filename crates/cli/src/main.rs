@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod artifact;
+mod bundle;
 mod ca;
 mod console;
 mod plan;
@@ -62,6 +63,9 @@ enum Command {
     /// HA replication plans: new, list, show, preview, apply, resume, status, report.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
+    /// Offline bundles for consoles this desk cannot reach: create, inspect, verify, apply.
+    #[command(subcommand)]
+    Bundle(bundle::BundleCommand),
     /// Start three test consoles on this computer (one per region) and a Fabric CA test
     /// server, to try the app without a cluster. Runs until Ctrl-C. Prints each console's URL,
     /// API key and API secret, and the CA's URL, TLS certificate file and bootstrap admin:
@@ -153,6 +157,7 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Console(cmd) => console::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Ca(cmd) => ca::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Plan(cmd) => plan::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Bundle(cmd) => bundle::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Sandbox { register, regions } => sandbox::run(register, &regions, || {
             open(data_dir.clone(), cli.no_keyring)
         }),

@@ -4,6 +4,7 @@
 //! that everything the window can do is reachable from a terminal and from tests without a
 //! window. Nothing here depends on Tauri.
 
+pub mod bundles;
 pub mod ca;
 pub mod consoles;
 pub mod doctor;
