@@ -275,3 +275,50 @@ pub(crate) fn json_reply(status: StatusCode, body: &serde_json::Value) -> Reply 
     );
     response
 }
+
+/// A server started on a runtime of its own: `start` runs on a new thread's two-worker runtime,
+/// the started value comes back once it is serving, and the thread keeps driving the server task
+/// that `take_server` takes out of it, until that task ends (on shutdown). For tests and tools
+/// without an async runtime.
+pub(crate) fn start_on_own_runtime<T, F>(
+    name: &str,
+    start: impl FnOnce() -> F + Send + 'static,
+    take_server: fn(&mut T) -> Option<tokio::task::JoinHandle<()>>,
+) -> std::io::Result<(T, std::thread::JoinHandle<()>)>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = std::io::Result<T>>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(err) => {
+                    let _ = tx.send(Err(err));
+                    return;
+                }
+            };
+            match runtime.block_on(start()) {
+                Ok(mut started) => {
+                    let server = take_server(&mut started);
+                    let _ = tx.send(Ok(started));
+                    if let Some(server) = server {
+                        let _ = runtime.block_on(server);
+                    }
+                }
+                Err(err) => {
+                    let _ = tx.send(Err(err));
+                }
+            }
+        })?;
+    let started = rx
+        .recv()
+        .map_err(|_| std::io::Error::other(format!("{name} thread exited before starting")))??;
+    Ok((started, thread))
+}

@@ -245,37 +245,11 @@ impl TestCa {
     /// Starts a CA server on a runtime of its own (a background thread), for tests and tools
     /// without an async runtime. Stop it with [`TestCa::shutdown_blocking`].
     pub fn start_blocking(cfg: TestCaConfig) -> io::Result<TestCa> {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("test-ca".to_owned())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime,
-                    Err(err) => {
-                        let _ = tx.send(Err(err));
-                        return;
-                    }
-                };
-                match runtime.block_on(TestCa::start(cfg)) {
-                    Ok(mut ca) => {
-                        let server = ca.server.take();
-                        let _ = tx.send(Ok(ca));
-                        if let Some(server) = server {
-                            let _ = runtime.block_on(server);
-                        }
-                    }
-                    Err(err) => {
-                        let _ = tx.send(Err(err));
-                    }
-                }
-            })?;
-        let mut ca = rx
-            .recv()
-            .map_err(|_| io::Error::other("test CA thread exited before starting"))??;
+        let (mut ca, thread) = crate::net::start_on_own_runtime(
+            "test-ca",
+            move || TestCa::start(cfg),
+            |started: &mut TestCa| started.server.take(),
+        )?;
         ca.thread = Some(thread);
         Ok(ca)
     }

@@ -166,37 +166,11 @@ impl TestConsole {
     /// Starts a console on a runtime of its own (a background thread), for tests and tools
     /// without an async runtime. Stop it with [`TestConsole::shutdown_blocking`].
     pub fn start_blocking(cfg: TestConsoleConfig) -> io::Result<TestConsole> {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("test-console".to_owned())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime,
-                    Err(err) => {
-                        let _ = tx.send(Err(err));
-                        return;
-                    }
-                };
-                match runtime.block_on(TestConsole::start(cfg)) {
-                    Ok(mut console) => {
-                        let server = console.server.take();
-                        let _ = tx.send(Ok(console));
-                        if let Some(server) = server {
-                            let _ = runtime.block_on(server);
-                        }
-                    }
-                    Err(err) => {
-                        let _ = tx.send(Err(err));
-                    }
-                }
-            })?;
-        let mut console = rx
-            .recv()
-            .map_err(|_| io::Error::other("test console thread exited before starting"))??;
+        let (mut console, thread) = crate::net::start_on_own_runtime(
+            "test-console",
+            move || TestConsole::start(cfg),
+            |started: &mut TestConsole| started.server.take(),
+        )?;
         console.thread = Some(thread);
         Ok(console)
     }
