@@ -6,7 +6,7 @@ import { type FormEvent, useId, useState } from "react";
 import { caAssociate } from "../api";
 import type { LibraryItem } from "../bindings/LibraryItem";
 import { isIpcError } from "../errors";
-import { PanelButton } from "../library/PanelParts";
+import { SubmitFooter } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
 import {
   type EnrollErrors,
@@ -100,19 +100,14 @@ export default function AssociatePanel(props: {
       label={ca.displayName}
       onClose={props.onClose}
       footer={
-        <>
-          <PanelButton kind="cancel" onClick={props.onClose}>
-            Cancel
-          </PanelButton>
-          <PanelButton
-            kind="primary"
-            id="ca-associate-submit"
-            disabled={busy}
-            onClick={() => void submit()}
-          >
-            {busy ? "Associating…" : "Associate identity"}
-          </PanelButton>
-        </>
+        <SubmitFooter
+          id="ca-associate-submit"
+          busy={busy}
+          label="Associate identity"
+          busyLabel="Associating…"
+          onCancel={props.onClose}
+          onSubmit={() => void submit()}
+        />
       }
     >
       <form className="fhd-ca-form" noValidate onSubmit={(e) => void submit(e)}>

@@ -7,7 +7,7 @@ import { caEnroll } from "../api";
 import type { CaTarget } from "../bindings/CaTarget";
 import type { LibraryItem } from "../bindings/LibraryItem";
 import { isIpcError } from "../errors";
-import { PanelButton } from "../library/PanelParts";
+import { SubmitFooter } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
 import {
   type EnrollErrors,
@@ -88,19 +88,14 @@ export default function EnrollPanel(props: {
       label={props.caLabel}
       onClose={props.onClose}
       footer={
-        <>
-          <PanelButton kind="cancel" onClick={props.onClose}>
-            Cancel
-          </PanelButton>
-          <PanelButton
-            kind="primary"
-            id="ca-enroll-submit"
-            disabled={busy}
-            onClick={() => void submit()}
-          >
-            {busy ? "Enrolling…" : "Enroll"}
-          </PanelButton>
-        </>
+        <SubmitFooter
+          id="ca-enroll-submit"
+          busy={busy}
+          label="Enroll"
+          busyLabel="Enrolling…"
+          onCancel={props.onClose}
+          onSubmit={() => void submit()}
+        />
       }
     >
       <form className="fhd-ca-form" noValidate onSubmit={(e) => void submit(e)}>

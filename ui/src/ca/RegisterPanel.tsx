@@ -15,7 +15,7 @@ import { caRegister } from "../api";
 import type { CaIdentityType } from "../bindings/CaIdentityType";
 import type { CaTarget } from "../bindings/CaTarget";
 import { isIpcError } from "../errors";
-import { PanelButton } from "../library/PanelParts";
+import { PanelButton, SubmitFooter } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
 import {
   emptyRegisterForm,
@@ -200,19 +200,14 @@ export default function RegisterPanel(props: {
       label={props.caLabel}
       onClose={props.onClose}
       footer={
-        <>
-          <PanelButton kind="cancel" onClick={props.onClose}>
-            Cancel
-          </PanelButton>
-          <PanelButton
-            kind="primary"
-            id="ca-register-submit"
-            disabled={busy}
-            onClick={() => void submit()}
-          >
-            {busy ? "Registering…" : "Register user"}
-          </PanelButton>
-        </>
+        <SubmitFooter
+          id="ca-register-submit"
+          busy={busy}
+          label="Register user"
+          busyLabel="Registering…"
+          onCancel={props.onClose}
+          onSubmit={() => void submit()}
+        />
       }
     >
       <form className="fhd-ca-form" noValidate onSubmit={(e) => void submit(e)}>

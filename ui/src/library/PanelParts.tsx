@@ -58,3 +58,24 @@ export function ImportantBox(props: { id: string; children: ReactNode }) {
     </div>
   );
 }
+
+/** The usual side-panel footer: Cancel, then the primary action (its busy text while it runs). */
+export function SubmitFooter(props: {
+  id: string;
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+  onCancel: () => void;
+  onSubmit: () => void;
+}) {
+  return (
+    <>
+      <PanelButton kind="cancel" onClick={props.onCancel}>
+        Cancel
+      </PanelButton>
+      <PanelButton kind="primary" id={props.id} disabled={props.busy} onClick={props.onSubmit}>
+        {props.busy ? props.busyLabel : props.label}
+      </PanelButton>
+    </>
+  );
+}
