@@ -8,7 +8,7 @@ RELEASE_APP := target/release/fabric-ha-desktop
 DEBUG_APP := target/debug/fabric-ha-desktop
 
 .PHONY: help run test setup setup-test ui app app-e2e lint fmt bindings bindings-check \
-	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup bench-replication clean
+	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup bench-replication bench-bundle clean
 
 help:
 	@echo "make run   - install dependencies, build, start the app"
@@ -73,7 +73,7 @@ test-fuzz:
 
 test: setup-test lint bindings-check test-ui test-keyring test-e2e test-fuzz test-rust
 
-bench: bench-startup bench-replication
+bench: bench-startup bench-replication bench-bundle
 
 bench-startup: setup-test
 	tests/keyring/run.sh xvfb-run -a -s "-screen 0 1440x900x24" python3 bench/startup/bench.py
@@ -81,6 +81,10 @@ bench-startup: setup-test
 # The HA engine against test consoles with injected latency (bench/replication/src/main.rs).
 bench-replication:
 	$(CARGO) run --release -q -p bench-replication -- $(BENCH_ARGS)
+
+# Offline bundle create / verify against zip + age of the same bytes (bench/bundle/src/main.rs).
+bench-bundle:
+	$(CARGO) run --release -q -p bench-bundle -- $(BENCH_ARGS)
 
 clean:
 	$(CARGO) clean

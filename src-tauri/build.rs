@@ -36,10 +36,19 @@ fn main() {
         "plan_create",
         "plan_preview",
         "plan_apply",
+        "plan_resume_interrupted",
         "plan_cancel",
         "plan_status",
         "plan_report",
         "plan_export_dialog",
+        "bundle_create",
+        "bundle_open_dialog",
+        "bundle_identity_dialog",
+        "bundle_detect",
+        "bundle_inspect",
+        "bundle_verify",
+        "bundle_apply",
+        "bundle_signing_key",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         panic!("tauri-build failed: {e:#}");

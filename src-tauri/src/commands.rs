@@ -7,6 +7,10 @@ use std::time::Instant;
 
 use std::path::PathBuf;
 
+use fabric_ha_core::bundles::{
+    self, ApplyTarget, BundleApplyReport, BundleBuildInput, BundleKeyInput, BundleWritten,
+    Inspection, Verification,
+};
 use fabric_ha_core::ca::{
     CaAssociationInput, CaEnrollInput, CaInfoView, CaRegisterInput, CaRegistered, CaTarget, CaUser,
 };
@@ -19,7 +23,9 @@ use fabric_ha_core::plans::engine::{ApplyOptions, CancellationToken, Preview};
 use fabric_ha_core::plans::{
     PlanCreateInput, PlanExportKind, PlanFinished, PlanProgressUpdate, PlanReportView, PlanStatus,
 };
-use fabric_ha_core::{doctor, AppInfo, CoreError, DoctorReport, IpcError, Sensitive, Settings};
+use fabric_ha_core::{
+    doctor, AppInfo, CoreError, DoctorReport, IpcError, Sensitive, Settings, Workspace,
+};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::opening::Opening;
@@ -351,9 +357,48 @@ pub async fn plan_preview(state: State<'_, AppState>, name: String) -> Result<Pr
 #[tauri::command]
 pub async fn plan_apply(app: AppHandle, state: State<'_, AppState>, name: String) -> Result<()> {
     let ws = state.workspace.workspace()?;
+    start_run(app, ws, Arc::clone(&state.runs), name)
+}
+
+/// Resumes every plan whose run was interrupted (the app or the CLI died while applying it)
+/// and that no other process is applying now; the names of the plans resumed.
+#[tauri::command]
+pub async fn plan_resume_interrupted(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Vec<String>> {
+    let ws = state.workspace.workspace()?;
+    let lookup = Arc::clone(&ws);
+    let interrupted = blocking(move || lookup.plans_interrupted()).await?;
+    let mut resumed = Vec::new();
+    for record in interrupted {
+        let name = record.plan.name;
+        match start_run(
+            app.clone(),
+            Arc::clone(&ws),
+            Arc::clone(&state.runs),
+            name.clone(),
+        ) {
+            Ok(()) => {
+                tracing::info!(plan = %name, "resuming an interrupted plan");
+                resumed.push(name);
+            }
+            // Already started in this window in the meantime.
+            Err(e) => tracing::info!(plan = %name, error = %e.message, "not resumed"),
+        }
+    }
+    Ok(resumed)
+}
+
+fn start_run(
+    app: AppHandle,
+    ws: Arc<Workspace>,
+    runs: Arc<Mutex<HashMap<String, CancellationToken>>>,
+    name: String,
+) -> Result<()> {
     let cancel = CancellationToken::new();
     {
-        let mut runs = state.runs.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut runs = runs.lock().unwrap_or_else(PoisonError::into_inner);
         if runs.contains_key(&name) {
             return Err(CoreError::InvalidInput {
                 field: "name".into(),
@@ -363,7 +408,6 @@ pub async fn plan_apply(app: AppHandle, state: State<'_, AppState>, name: String
         }
         runs.insert(name.clone(), cancel.clone());
     }
-    let runs = Arc::clone(&state.runs);
     tauri::async_runtime::spawn_blocking(move || {
         let progress_app = app.clone();
         let plan = name.clone();
@@ -450,4 +494,98 @@ pub async fn plan_export_dialog(
     .await?;
     tracing::info!(path = %shown, "plan exported");
     Ok(Some(shown))
+}
+
+/// Builds a bundle for a console, then asks where to save it (the native save dialog proposes
+/// `<target>.bundle`); `None` if cancelled. A bundle that cannot be built never opens the
+/// dialog. The passphrase arrives wrapped as a secret and is never logged.
+#[tauri::command]
+pub async fn bundle_create(
+    state: State<'_, AppState>,
+    input: BundleBuildInput,
+) -> Result<Option<BundleWritten>> {
+    let ws = state.workspace.workspace()?;
+    let built = blocking(move || ws.bundle_build(input)).await?;
+    let Some(path) = crate::dialogs::save_as(&built.file_name).await else {
+        return Ok(None);
+    };
+    blocking(move || {
+        built.write(&path)?;
+        Ok(BundleWritten {
+            path: path.display().to_string(),
+            encrypted: built.encrypted,
+            manifest: built.manifest,
+        })
+    })
+    .await
+    .map(Some)
+}
+
+/// Asks for a bundle file with the native open dialog; `None` if cancelled.
+#[tauri::command]
+pub async fn bundle_open_dialog() -> Option<PathBuf> {
+    crate::dialogs::pick_bundle().await
+}
+
+/// Asks for an age identity file with the native open dialog; `None` if cancelled. Only the
+/// path crosses: the key is read when the bundle is opened.
+#[tauri::command]
+pub async fn bundle_identity_dialog() -> Option<PathBuf> {
+    crate::dialogs::pick_identity().await
+}
+
+/// The bundles among dropped files, by content (age-encrypted, or a zip with a bundle
+/// manifest).
+#[tauri::command]
+pub async fn bundle_detect(paths: Vec<PathBuf>) -> Result<Vec<PathBuf>> {
+    blocking(move || {
+        Ok(paths
+            .into_iter()
+            .filter(|p| bundles::is_bundle_file(p))
+            .collect())
+    })
+    .await
+}
+
+/// A bundle's manifest, entries and signer; nothing is applied.
+#[tauri::command]
+pub async fn bundle_inspect(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    key: BundleKeyInput,
+) -> Result<Inspection> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.bundle_inspect(&path, &key.into_key()?)).await
+}
+
+/// Checks every file of a bundle against its manifest, and the signature.
+#[tauri::command]
+pub async fn bundle_verify(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    key: BundleKeyInput,
+) -> Result<Verification> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.bundle_verify(&path, &key.into_key()?)).await
+}
+
+/// Verifies a bundle, then imports it into a reachable console (its target) or the library,
+/// never as a duplicate, recording a plan's offline steps in its journal.
+#[tauri::command]
+pub async fn bundle_apply(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    key: BundleKeyInput,
+    target: ApplyTarget,
+) -> Result<BundleApplyReport> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.bundle_apply(&path, &key.into_key()?, &target)).await
+}
+
+/// The public half of this workspace's bundle signing key (made on first use), to give to
+/// receivers.
+#[tauri::command]
+pub async fn bundle_signing_key(state: State<'_, AppState>) -> Result<String> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.bundle_signing_public_key()).await
 }

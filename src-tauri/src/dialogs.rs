@@ -17,16 +17,34 @@ pub async fn pick_console_files() -> Option<Vec<PathBuf>> {
         .map(|files| files.into_iter().map(|f| f.path().to_path_buf()).collect())
 }
 
-/// Shows the save dialog with the console's file name proposed.
+/// Shows the open dialog for one offline bundle (no filter: bundles are recognised by content,
+/// whatever their name).
+#[cfg(not(feature = "e2e"))]
+pub async fn pick_bundle() -> Option<PathBuf> {
+    rfd::AsyncFileDialog::new()
+        .set_title("Open bundle")
+        .pick_file()
+        .await
+        .map(|f| f.path().to_path_buf())
+}
+
+/// Shows the open dialog for an age identity file (`AGE-SECRET-KEY-1…` lines; any name).
+#[cfg(not(feature = "e2e"))]
+pub async fn pick_identity() -> Option<PathBuf> {
+    rfd::AsyncFileDialog::new()
+        .set_title("Choose the age identity file")
+        .pick_file()
+        .await
+        .map(|f| f.path().to_path_buf())
+}
+
+/// Shows the save dialog with the proposed file name (its extension as the filter).
 #[cfg(not(feature = "e2e"))]
 pub async fn save_as(proposed: &str) -> Option<PathBuf> {
-    let extension = if proposed.ends_with(".zip") {
-        "zip"
-    } else if proposed.ends_with(".md") {
-        "md"
-    } else {
-        "json"
-    };
+    let extension = std::path::Path::new(proposed)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("json");
     rfd::AsyncFileDialog::new()
         .set_title("Export")
         .set_file_name(proposed)
@@ -37,8 +55,9 @@ pub async fn save_as(proposed: &str) -> Option<PathBuf> {
 }
 
 /// Test builds: the answers come from the JSON file named by `FABRIC_HA_E2E_DIALOGS`
-/// (`{"pick": ["/abs/a.json"], "saveDir": "/abs/dir"}`), read at each call so a test can change
-/// them between clicks. No file, or no key: the user "cancelled".
+/// (`{"pick": ["/abs/a.json"], "pickBundle": "/abs/b.bundle", "pickIdentity": "/abs/key.txt",
+/// "saveDir": "/abs/dir"}`), read at each call so a test can change them between clicks. No
+/// file, or no key: the user "cancelled".
 #[cfg(feature = "e2e")]
 fn script() -> serde_json::Value {
     std::env::var_os("FABRIC_HA_E2E_DIALOGS")
@@ -56,6 +75,18 @@ pub async fn pick_console_files() -> Option<Vec<PathBuf>> {
             .filter_map(|p| p.as_str().map(PathBuf::from))
             .collect(),
     )
+}
+
+/// Test builds: the scripted answer to the bundle open dialog.
+#[cfg(feature = "e2e")]
+pub async fn pick_bundle() -> Option<PathBuf> {
+    Some(PathBuf::from(script().get("pickBundle")?.as_str()?))
+}
+
+/// Test builds: the scripted answer to the identity file open dialog.
+#[cfg(feature = "e2e")]
+pub async fn pick_identity() -> Option<PathBuf> {
+    Some(PathBuf::from(script().get("pickIdentity")?.as_str()?))
 }
 
 /// Test builds: the scripted answer to the save dialog (the proposed name in `saveDir`).

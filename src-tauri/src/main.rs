@@ -94,10 +94,19 @@ fn run(started: Instant) -> Result<(), String> {
             commands::plan_create,
             commands::plan_preview,
             commands::plan_apply,
+            commands::plan_resume_interrupted,
             commands::plan_cancel,
             commands::plan_status,
             commands::plan_report,
             commands::plan_export_dialog,
+            commands::bundle_create,
+            commands::bundle_open_dialog,
+            commands::bundle_identity_dialog,
+            commands::bundle_detect,
+            commands::bundle_inspect,
+            commands::bundle_verify,
+            commands::bundle_apply,
+            commands::bundle_signing_key,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

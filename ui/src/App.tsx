@@ -8,6 +8,7 @@ import {
   useCallback,
   useEffect,
   useMemo,
+  useRef,
   useState,
 } from "react";
 import { appInfo, getSettings, libraryList, updateSettings } from "./api";
@@ -138,6 +139,15 @@ function Shell(props: {
   useEffect(() => {
     if (libraryError !== undefined) notifyError(libraryError, "The library could not be read");
   }, [libraryError, notifyError]);
+
+  // Plans interrupted by a crash, a kill or a power loss continue once secrets are open.
+  const secretsOpen = info.secrets === "keyring" || info.secrets === "passphrase";
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (!secretsOpen || resumed.current) return;
+    resumed.current = true;
+    void import("./plans/resume").then((m) => m.resumeInterruptedPlans(notify, notifyError));
+  }, [secretsOpen, notify, notifyError]);
 
   const state = useMemo<AppState>(
     () => ({

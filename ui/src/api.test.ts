@@ -2,6 +2,14 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { describe, expect, it } from "vitest";
 import {
   appInfo,
+  bundleApply,
+  bundleCreate,
+  bundleDetect,
+  bundleIdentityDialog,
+  bundleInspect,
+  bundleOpenDialog,
+  bundleSigningKey,
+  bundleVerify,
   caAssociate,
   caAssociation,
   caEnroll,
@@ -158,6 +166,40 @@ describe("api", () => {
       ["console_export_dialog", { name: "Dallas", componentId: "org1ca" }],
       ["console_import", { name: "Tokyo", artifactIds: ["lib-ca-org1"] }],
       ["console_copy", { from: "Dallas", to: "Tokyo", componentIds: ["org1peer0"] }],
+    ]);
+  });
+
+  it("calls the bundle commands with camelCase arguments", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    const input = {
+      target: "Frankfurt",
+      contents: { plan: "Org1 HA" },
+      protection: { kind: "passphrase" as const, passphrase: "pw" },
+      includeIdentities: false,
+      sign: true,
+    };
+    const key = { kind: "identityFile" as const, path: "/keys.txt" };
+    await bundleCreate(input);
+    await bundleOpenDialog();
+    await bundleIdentityDialog();
+    await bundleDetect(["/a.bundle"]);
+    await bundleInspect("/a.bundle", key);
+    await bundleVerify("/a.bundle", key);
+    await bundleApply("/a.bundle", key, { console: "Frankfurt" });
+    await bundleSigningKey();
+    expect(calls).toEqual([
+      ["bundle_create", { input }],
+      ["bundle_open_dialog", {}],
+      ["bundle_identity_dialog", {}],
+      ["bundle_detect", { paths: ["/a.bundle"] }],
+      ["bundle_inspect", { path: "/a.bundle", key }],
+      ["bundle_verify", { path: "/a.bundle", key }],
+      ["bundle_apply", { path: "/a.bundle", key, target: { console: "Frankfurt" } }],
+      ["bundle_signing_key", {}],
     ]);
   });
 

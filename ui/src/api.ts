@@ -4,6 +4,13 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { BundleApplyReport } from "./bindings/BundleApplyReport";
+import type { BundleApplyTarget } from "./bindings/BundleApplyTarget";
+import type { BundleBuildInput } from "./bindings/BundleBuildInput";
+import type { BundleInspection } from "./bindings/BundleInspection";
+import type { BundleKeyInput } from "./bindings/BundleKeyInput";
+import type { BundleVerification } from "./bindings/BundleVerification";
+import type { BundleWritten } from "./bindings/BundleWritten";
 import type { CaAssociationInput } from "./bindings/CaAssociationInput";
 import type { CaEnrollInput } from "./bindings/CaEnrollInput";
 import type { CaInfoView } from "./bindings/CaInfoView";
@@ -70,6 +77,7 @@ export interface Commands {
   ca_association: { args: { ca: string }; result: LibraryItem | null };
   plan_list: { args: undefined; result: PlanRecord[] };
   plan_running: { args: undefined; result: string[] };
+  plan_resume_interrupted: { args: undefined; result: string[] };
   plan_get: { args: { name: string }; result: PlanRecord };
   plan_create: { args: { input: PlanCreateInput }; result: PlanRecord };
   plan_preview: { args: { name: string }; result: PlanPreview };
@@ -78,6 +86,17 @@ export interface Commands {
   plan_status: { args: { name: string }; result: PlanStatus };
   plan_report: { args: { name: string }; result: PlanReportView };
   plan_export_dialog: { args: { name: string; kind: PlanExportKind }; result: string | null };
+  bundle_create: { args: { input: BundleBuildInput }; result: BundleWritten | null };
+  bundle_open_dialog: { args: undefined; result: string | null };
+  bundle_identity_dialog: { args: undefined; result: string | null };
+  bundle_detect: { args: { paths: string[] }; result: string[] };
+  bundle_inspect: { args: { path: string; key: BundleKeyInput }; result: BundleInspection };
+  bundle_verify: { args: { path: string; key: BundleKeyInput }; result: BundleVerification };
+  bundle_apply: {
+    args: { path: string; key: BundleKeyInput; target: BundleApplyTarget };
+    result: BundleApplyReport;
+  };
+  bundle_signing_key: { args: undefined; result: string };
 }
 
 export type CommandName = keyof Commands;
@@ -231,6 +250,10 @@ export const planPreview = (name: string): Promise<PlanPreview> => call("plan_pr
  * `onPlanFinished`. */
 export const planApply = (name: string): Promise<null> => call("plan_apply", { name });
 
+/** Resumes the plans whose last run was interrupted (the app or the CLI died while applying
+ * them) and that no other process is applying; their names. Follow them like `planApply`. */
+export const planResumeInterrupted = (): Promise<string[]> => call("plan_resume_interrupted");
+
 /** Cancels a running plan; false when it was not running. */
 export const planCancel = (name: string): Promise<boolean> => call("plan_cancel", { name });
 
@@ -257,3 +280,40 @@ export const onPlanProgress = (
 /** Calls `handler` when a run ends. */
 export const onPlanFinished = (handler: (finished: PlanFinished) => void): Promise<UnlistenFn> =>
   listen<PlanFinished>(PLAN_FINISHED_EVENT, (event) => handler(event.payload));
+
+/** Builds a bundle for a console, then asks where to save it (native save dialog); what was
+ * written, or null when the user cancelled. A bundle that cannot be built fails before the
+ * dialog opens. A passphrase crosses here once and is never sent back. */
+export const bundleCreate = (input: BundleBuildInput): Promise<BundleWritten | null> =>
+  call("bundle_create", { input });
+
+/** Asks for a bundle file (native open dialog); its path, or null when cancelled. */
+export const bundleOpenDialog = (): Promise<string | null> => call("bundle_open_dialog");
+
+/** Asks for an age identity file (native open dialog); its path (the key itself stays in the
+ * backend), or null when cancelled. */
+export const bundleIdentityDialog = (): Promise<string | null> => call("bundle_identity_dialog");
+
+/** The bundles among dropped files, recognised by content. */
+export const bundleDetect = (paths: string[]): Promise<string[]> =>
+  call("bundle_detect", { paths });
+
+/** A bundle's manifest, entries and signer; nothing is applied. */
+export const bundleInspect = (path: string, key: BundleKeyInput): Promise<BundleInspection> =>
+  call("bundle_inspect", { path, key });
+
+/** Checks every file of a bundle against its manifest and the signature; a changed file
+ * rejects with `bundle_tampered` naming it in `details.entry`. */
+export const bundleVerify = (path: string, key: BundleKeyInput): Promise<BundleVerification> =>
+  call("bundle_verify", { path, key });
+
+/** Verifies a bundle, then imports it into a registered console (its target) or the library,
+ * never as a duplicate; the per-item report and the plan steps recorded as done. */
+export const bundleApply = (
+  path: string,
+  key: BundleKeyInput,
+  target: BundleApplyTarget,
+): Promise<BundleApplyReport> => call("bundle_apply", { path, key, target });
+
+/** This workspace's bundle signing public key (base64 ed25519), made on first use. */
+export const bundleSigningKey = (): Promise<string> => call("bundle_signing_key");

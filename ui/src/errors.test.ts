@@ -41,6 +41,14 @@ const ALL_CODES = [
   "ca_bad_request",
   "ca_server_error",
   "ca_invalid_response",
+  "bundle_key_needed",
+  "bundle_wrong_key",
+  "bundle_tampered",
+  "bundle_signature_invalid",
+  "bundle_wrong_console",
+  "not_a_bundle",
+  "bundle_damaged",
+  "plan_busy",
 ] as const satisfies readonly ErrorCode[];
 type Missing = Exclude<ErrorCode, (typeof ALL_CODES)[number]>;
 const noneMissing: [Missing] extends [never] ? true : false = true;

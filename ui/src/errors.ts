@@ -163,10 +163,52 @@ const CA_ERROR_TEXT: Record<CaErrorCode, ErrorText> = {
   },
 };
 
+/** The offline bundles' error codes (crates/core/src/bundles.rs). */
+type BundleErrorCode =
+  | "bundle_key_needed"
+  | "bundle_wrong_key"
+  | "bundle_tampered"
+  | "bundle_signature_invalid"
+  | "bundle_wrong_console"
+  | "not_a_bundle"
+  | "bundle_damaged";
+
+const BUNDLE_ERROR_TEXT: Record<BundleErrorCode, ErrorText> = {
+  bundle_key_needed: {
+    sentence: "The bundle is encrypted.",
+    fix: "Enter the bundle's passphrase, or choose the age identity file whose key it was made for.",
+  },
+  bundle_wrong_key: {
+    sentence: "The passphrase or identity file does not open this bundle.",
+    fix: "Check the passphrase (it is case-sensitive), or choose the identity file of a recipient the bundle was made for.",
+  },
+  bundle_tampered: {
+    sentence: "A file in the bundle was changed after the bundle was made.",
+    fix: "Do not apply it: ask the sender for a new bundle, sent another way.",
+  },
+  bundle_signature_invalid: {
+    sentence: "The bundle's signature does not hold.",
+    fix: "Do not apply it: the manifest was changed or signed by another key. Ask the sender for a new bundle.",
+  },
+  bundle_wrong_console: {
+    sentence: "This bundle was made for another console.",
+    fix: "Apply it to the console named in the bundle, or into the local library.",
+  },
+  not_a_bundle: {
+    sentence: "This file is not a Fabric HA bundle.",
+    fix: "Choose the bundle file itself (made with Bundles → Build or 'fabric-ha bundle create'), or update the app if it is newer.",
+  },
+  bundle_damaged: {
+    sentence: "The bundle is damaged or unsafe to read.",
+    fix: "Copy the file again from the sender; if it keeps failing, ask for a new bundle.",
+  },
+};
+
 /** One entry per code: adding a code on the Rust side without a sentence here fails `tsc`. */
 export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   ...CONSOLE_ERROR_TEXT,
   ...CA_ERROR_TEXT,
+  ...BUNDLE_ERROR_TEXT,
   Internal: {
     sentence: "Something unexpected went wrong inside Fabric HA Desktop.",
     fix: "Try again. If it keeps happening, run Diagnostics in Settings and include the log folder when you report it.",
@@ -194,6 +236,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   NotFound: {
     sentence: "What you asked for no longer exists.",
     fix: "Refresh the page; it may have been removed in another window or by the CLI.",
+  },
+  plan_busy: {
+    sentence: "Another process is applying this plan right now.",
+    fix: "Wait for that run (the CLI or another window) to finish, or stop it; then resume here.",
   },
 };
 

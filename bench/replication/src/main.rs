@@ -120,7 +120,7 @@ async fn measure(
     let ctx = Context {
         plan: &record,
         consoles: &consoles,
-        ca: &ca,
+        ca: Some(&ca),
         registrar: RegistrarCredential::Enroll {
             enroll_id: CA_ADMIN.0.into(),
             secret: Sensitive::from(CA_ADMIN.1),

@@ -76,7 +76,17 @@ fn lane(steps: &[&Step], l: Latencies, shared: &mut Shared) -> Duration {
         match &step.action {
             Action::ImportCa => t += l.request * (2 + shared.first("source ca")),
             Action::ImportMsp => t += l.request * (2 + shared.first("source msp")),
-            Action::ImportSourcePeer { .. } | Action::CopyPeer { .. } => t += l.request * 3,
+            Action::ImportSourcePeer { .. } | Action::ImportFirstPeer | Action::CopyPeer { .. } => {
+                t += l.request * 3
+            }
+            // The steps that create the organization (a plan with `source.create`); the
+            // benchmark's plans replicate an existing one.
+            Action::CreateCa
+            | Action::EnrollCaAdmin
+            | Action::RegisterAdmin { .. }
+            | Action::EnrollAdmin { .. } => t += l.request * 2,
+            Action::CreateMsp => t += l.request * 4,
+            Action::WaitCa => t += l.deploy + l.request * 2,
             Action::Register { .. } => t += l.request * (2 + shared.first("registrar")),
             Action::CreatePeer { enroll_id } => {
                 t += l.request * 2;

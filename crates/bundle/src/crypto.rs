@@ -192,7 +192,8 @@ pub(crate) fn unprotect(
     let mut stream = decryptor
         .decrypt(identities.iter().map(|i| i.as_ref()))
         .map_err(map_err)?;
-    let mut out = Vec::new();
+    // The plaintext is a little shorter than the file: one allocation.
+    let mut out = Vec::with_capacity(bytes.len().min(usize::try_from(max_bytes).unwrap_or(0)));
     let read = (&mut stream)
         .take(max_bytes + 1)
         .read_to_end(&mut out)

@@ -27,6 +27,7 @@ use fabric_ha_artifacts::{self as artifacts, Artifact, ArtifactKind};
 use fabric_ha_sensitive::Sensitive;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 
 pub use crypto::{BundleKey, Protection, Signer};
 pub use error::BundleError;
@@ -48,8 +49,9 @@ pub const STEPS_MD: &str = "steps.md";
 pub const STEPS_HTML: &str = "steps.html";
 
 /// A console as the bundle names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "BundleConsoleRef")]
 pub struct ConsoleRef {
     /// Its name in the workspace that made the bundle.
     pub name: String,
@@ -59,8 +61,9 @@ pub struct ConsoleRef {
 }
 
 /// The HA plan a bundle carries out (part of).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "BundlePlanRef")]
 pub struct PlanRef {
     /// Workspace id of the plan.
     pub id: String,
@@ -72,8 +75,9 @@ pub struct PlanRef {
 }
 
 /// What an entry of the bundle is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export, rename = "BundleFileRole")]
 pub enum FileRole {
     /// The console-layout bulk zip.
     ConsoleZip,
@@ -86,12 +90,14 @@ pub enum FileRole {
 }
 
 /// One file of the bundle, as the manifest lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "BundleFileEntry")]
 pub struct FileEntry {
     /// Entry name in the bundle.
     pub path: String,
     /// Size in bytes.
+    #[ts(type = "number")]
     pub size: u64,
     /// SHA-256, lower-case hex.
     pub sha256: String,
@@ -100,8 +106,9 @@ pub struct FileEntry {
 }
 
 /// One component the bundle carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "BundleComponent")]
 pub struct ComponentEntry {
     /// What it is.
     pub kind: ArtifactKind,
@@ -113,8 +120,9 @@ pub struct ComponentEntry {
 }
 
 /// The manifest: what the bundle is for and every file in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, rename = "BundleManifest")]
 pub struct Manifest {
     /// Always [`FORMAT`].
     pub format: String,
@@ -258,6 +266,14 @@ fn pretty(value: &impl Serialize) -> Result<Vec<u8>, BundleError> {
     Ok(bytes)
 }
 
+/// An `api/*.json` entry: the call to make with its body (keys in sorted order).
+#[derive(Serialize)]
+struct ImportFile<'a> {
+    body: &'a serde_json::Value,
+    method: &'static str,
+    path: String,
+}
+
 /// Builds a bundle: the console zip, the import bodies, the step lists and the manifest,
 /// optionally signed, then protected as `protection` says.
 pub fn create(
@@ -269,12 +285,9 @@ pub fn create(
     if spec.target.name.trim().is_empty() {
         return Err(invalid("target", "the target console has no name"));
     }
-    let artifacts: Vec<Artifact> = spec
-        .artifacts
-        .iter()
-        .filter(|a| spec.include_identities || a.kind() != ArtifactKind::Identity)
-        .cloned()
-        .collect();
+    // Identities go in only with the opt-in (the console zip leaves them out by itself).
+    let included = |a: &&Artifact| spec.include_identities || a.kind() != ArtifactKind::Identity;
+    let artifacts: Vec<&Artifact> = spec.artifacts.iter().filter(included).collect();
     if artifacts.is_empty() {
         return Err(invalid(
             "artifacts",
@@ -282,7 +295,7 @@ pub fn create(
         ));
     }
     let mut entries: Vec<(String, FileRole, Sensitive<Vec<u8>>)> = Vec::new();
-    let zip = artifacts::export_bulk_zip(&artifacts, spec.include_identities)
+    let zip = artifacts::export_bulk_zip(&spec.artifacts, spec.include_identities)
         .map_err(|e| invalid("artifacts", e.to_string()))?;
     entries.push((CONSOLE_ZIP.to_owned(), FileRole::ConsoleZip, zip));
     let order = [
@@ -306,11 +319,11 @@ pub fn create(
                     body.component_type,
                     name_part(display)
                 );
-                let bytes = pretty(&serde_json::json!({
-                    "method": "POST",
-                    "path": format!("/ak/api/v3/components/{}", body.component_type),
-                    "body": body.body,
-                }))?;
+                let bytes = pretty(&ImportFile {
+                    method: "POST",
+                    path: format!("/ak/api/v3/components/{}", body.component_type),
+                    body: &body.body,
+                })?;
                 entries.push((path, FileRole::ImportBody, Sensitive::new(bytes)));
             }
         }
@@ -362,7 +375,14 @@ pub fn create(
             .collect(),
     };
     let manifest_bytes = pretty(&manifest)?;
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    // Stored entries: the zip is the entries plus headers; allocate it once.
+    let capacity = manifest_bytes.len()
+        + entries
+            .iter()
+            .map(|(path, _, bytes)| bytes.expose().len() + 2 * path.len() + 128)
+            .sum::<usize>()
+        + 1024;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default())
@@ -436,8 +456,9 @@ pub fn read_file(path: &std::path::Path, limits: &Limits) -> Result<Vec<u8>, Bun
 }
 
 /// Who signed a bundle, and whether the signature holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "BundleSigner")]
 pub struct SignerInfo {
     /// The signer's ed25519 public key (base64).
     pub public_key: String,
@@ -446,8 +467,9 @@ pub struct SignerInfo {
 }
 
 /// What `inspect` shows: nothing is applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "BundleInspection")]
 pub struct Inspection {
     /// The bundle file.
     pub file: String,
@@ -456,14 +478,16 @@ pub struct Inspection {
     /// The manifest.
     pub manifest: Manifest,
     /// Every entry of the bundle, with its size.
+    #[ts(type = "Array<[string, number]>")]
     pub entries: Vec<(String, u64)>,
     /// The signer, when signed.
     pub signer: Option<SignerInfo>,
 }
 
 /// A verified bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "BundleVerification")]
 pub struct Verification {
     /// The bundle file.
     pub file: String,
@@ -582,7 +606,9 @@ pub fn open(
         if let Some(reason) = unsafe_name(&name) {
             return Err(refuse(reason));
         }
-        let mut data = Vec::new();
+        let mut data = Vec::with_capacity(
+            usize::try_from(entry.size().min(limits.max_entry_bytes)).unwrap_or(0),
+        );
         (&mut entry)
             .take(limits.max_entry_bytes + 1)
             .read_to_end(&mut data)

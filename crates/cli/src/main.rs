@@ -62,7 +62,7 @@ enum Command {
     Ca(ca::CaCommand),
     /// HA replication plans: new, list, show, preview, apply, resume, status, report.
     #[command(subcommand)]
-    Plan(plan::PlanCommand),
+    Plan(Box<plan::PlanCommand>),
     /// Offline bundles for consoles this desk cannot reach: create, inspect, verify, apply.
     #[command(subcommand)]
     Bundle(bundle::BundleCommand),
@@ -156,7 +156,7 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Artifact(cmd) => artifact::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Console(cmd) => console::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Ca(cmd) => ca::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
-        Command::Plan(cmd) => plan::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Plan(cmd) => plan::run(*cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Bundle(cmd) => bundle::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Sandbox { register, regions } => sandbox::run(register, &regions, || {
             open(data_dir.clone(), cli.no_keyring)

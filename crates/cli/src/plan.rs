@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use clap::{ArgGroup, Subcommand};
 use fabric_ha_core::plans::engine::{
-    ApplyOptions, CancellationToken, HookPoint, PeerDefaults, PeerSpec, Plan, PreviewStatus,
-    Progress, ProgressEvent, Registrar, RunOutcome, Source, Target, DEFAULT_WAIT_SECS, PLAN_FORMAT,
+    ApplyOptions, Bootstrap, CancellationToken, HookPoint, PeerDefaults, PeerSpec, Plan,
+    PreviewStatus, Progress, ProgressEvent, Registrar, RunOutcome, Source, Target,
+    DEFAULT_WAIT_SECS, PLAN_FORMAT,
 };
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
 
@@ -35,9 +36,23 @@ pub(crate) enum PlanCommand {
         /// Read the plan from this JSON file (its name is replaced by NAME).
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
-        /// Region-1 console (where the organization exists).
-        #[arg(long, requires_all = ["ca", "msp"])]
+        /// Region-1 console (where the organization exists, or is created with --new-org).
+        #[arg(long)]
         source: Option<String>,
+        /// Create the organization with this MSP id first: its CA (admin: --registrar-id,
+        /// secret generated), org admin, MSP definition with Node OUs and first peer, all in
+        /// the source console.
+        #[arg(long, value_name = "MSP_ID", conflicts_with_all = ["ca", "msp", "source_peers", "registrar_identity", "registrar_secret_stdin"])]
+        new_org: Option<String>,
+        /// With --new-org: display name of the new CA (default "<MSP_ID> CA").
+        #[arg(long, requires = "new_org")]
+        ca_name: Option<String>,
+        /// With --new-org: display name of the new MSP definition (default "<MSP_ID> MSP").
+        #[arg(long, requires = "new_org")]
+        msp_name: Option<String>,
+        /// With --new-org: enroll id of the org admin (default "<MSP_ID>-admin").
+        #[arg(long, requires = "new_org")]
+        org_admin_id: Option<String>,
         /// Console id of the organization's CA in the source console.
         #[arg(long)]
         ca: Option<String>,
@@ -174,6 +189,10 @@ pub(crate) fn run(
             name,
             from,
             source,
+            new_org,
+            ca_name,
+            msp_name,
+            org_admin_id,
             ca,
             msp,
             source_peers,
@@ -197,11 +216,54 @@ pub(crate) fn run(
                         .map_err(|e| invalid("--from", format!("{}: {e}", path.display())))?;
                     Plan::from_json(&text)?
                 }
-                None => {
-                    let (source, ca, msp) = match (source, ca, msp) {
-                        (Some(s), Some(c), Some(m)) => (s, c, m),
-                        _ => return Err(invalid("--source", "needs --ca and --msp")),
+                None if new_org.is_some() => {
+                    let (Some(source), Some(msp_id)) = (source, new_org) else {
+                        return Err(invalid("--new-org", "needs --source"));
                     };
+                    let defaults = PeerDefaults {
+                        zone,
+                        version,
+                        state_db,
+                    };
+                    let create = Bootstrap {
+                        ca_display_name: ca_name.unwrap_or_else(|| format!("{msp_id} CA")),
+                        msp_display_name: msp_name.unwrap_or_else(|| format!("{msp_id} MSP")),
+                        org_admin_enroll_id: org_admin_id
+                            .unwrap_or_else(|| format!("{msp_id}-admin")),
+                        first_peer: PeerSpec::numbered(&msp_id, &source, 1, 1, &defaults).remove(0),
+                        msp_id,
+                    };
+                    let registrar = Registrar::EnrollId(
+                        registrar_id.unwrap_or_else(|| format!("{}-ca-admin", create.msp_id)),
+                    );
+                    let targets = parse_targets(&ws, &create.msp_id, &targets, &defaults)?;
+                    Plan {
+                        format: PLAN_FORMAT,
+                        name: name.clone(),
+                        source: Source {
+                            console: source,
+                            ca: String::new(),
+                            msp: String::new(),
+                            peers: Vec::new(),
+                            registrar,
+                            org_admin_identity: org_admin,
+                            create: Some(create),
+                        },
+                        targets,
+                        channels,
+                        chaincodes,
+                        wait_timeout_secs: wait_timeout,
+                    }
+                }
+                None => {
+                    let (source, ca, msp) =
+                        match (source, ca, msp) {
+                            (Some(s), Some(c), Some(m)) => (s, c, m),
+                            _ => return Err(invalid(
+                                "--source",
+                                "needs --ca and --msp (or --new-org to create the organization)",
+                            )),
+                        };
                     let registrar = match (registrar_id, registrar_identity) {
                         (Some(id), None) => Registrar::EnrollId(id),
                         (None, Some(id)) => Registrar::LibraryIdentity(id),
@@ -227,6 +289,7 @@ pub(crate) fn run(
                             peers: source_peers,
                             registrar,
                             org_admin_identity: org_admin,
+                            create: None,
                         },
                         &targets,
                         &defaults,
@@ -238,6 +301,8 @@ pub(crate) fn run(
             };
             plan.name = name;
             let secret = match &plan.source.registrar {
+                // A plan that creates its CA generates the CA admin's secret itself.
+                Registrar::EnrollId(_) if plan.source.create.is_some() => None,
                 Registrar::EnrollId(_) => Some(registrar_secret(registrar_secret_stdin)?),
                 Registrar::LibraryIdentity(_) => None,
             };
@@ -254,15 +319,24 @@ pub(crate) fn run(
             Ok(ExitCode::SUCCESS)
         }
         PlanCommand::List { json } => {
-            let plans = open()?.plans()?;
+            let ws = open()?;
+            let plans = ws.plans()?;
             if json {
                 print_json(&plans)?;
             } else {
+                let interrupted: Vec<String> =
+                    ws.plans_interrupted()?.into_iter().map(|p| p.id).collect();
                 for p in &plans {
+                    // A `running` plan no process is applying was interrupted: resume it.
+                    let state = if interrupted.contains(&p.id) {
+                        "interrupted".to_owned()
+                    } else {
+                        serde_plain(&p.state)
+                    };
                     println!(
-                        "{:<24} {:<10} {} → {}",
+                        "{:<24} {:<11} {} → {}",
                         p.plan.name,
-                        serde_plain(&p.state),
+                        state,
                         p.plan.source.console,
                         p.plan
                             .targets
@@ -398,6 +472,37 @@ pub(crate) fn run(
     }
 }
 
+/// `--target CONSOLE=COUNT` flags as targets with numbered peers of `msp_id`.
+fn parse_targets(
+    ws: &Workspace,
+    msp_id: &str,
+    targets: &[String],
+    defaults: &PeerDefaults,
+) -> Result<Vec<Target>, CoreError> {
+    let consoles = ws.consoles()?;
+    let mut plan_targets = Vec::new();
+    for t in targets {
+        let (console, count) = t
+            .split_once('=')
+            .ok_or_else(|| invalid("--target", format!("{t:?} is not CONSOLE=COUNT")))?;
+        let count: usize = count
+            .parse()
+            .map_err(|_| invalid("--target", format!("{count:?} is not a number")))?;
+        let region = consoles
+            .iter()
+            .find(|c| c.name == console)
+            .map(|c| c.region.clone())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| console.to_owned());
+        plan_targets.push(Target {
+            console: console.to_owned(),
+            peers: PeerSpec::numbered(msp_id, &region, 1, count, defaults),
+            region,
+        });
+    }
+    Ok(plan_targets)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build_plan(
     ws: &Workspace,
@@ -432,27 +537,7 @@ fn build_plan(
             .map(|p| p.id.clone())
             .collect();
     }
-    let consoles = ws.consoles()?;
-    let mut plan_targets = Vec::new();
-    for t in targets {
-        let (console, count) = t
-            .split_once('=')
-            .ok_or_else(|| invalid("--target", format!("{t:?} is not CONSOLE=COUNT")))?;
-        let count: usize = count
-            .parse()
-            .map_err(|_| invalid("--target", format!("{count:?} is not a number")))?;
-        let region = consoles
-            .iter()
-            .find(|c| c.name == console)
-            .map(|c| c.region.clone())
-            .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| console.to_owned());
-        plan_targets.push(Target {
-            console: console.to_owned(),
-            peers: PeerSpec::numbered(&msp_id, &region, 1, count, defaults),
-            region,
-        });
-    }
+    let plan_targets = parse_targets(ws, &msp_id, targets, defaults)?;
     let plan = Plan {
         format: PLAN_FORMAT,
         name: name.to_owned(),

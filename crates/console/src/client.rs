@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-use crate::create::CreatePeerBody;
+use crate::create::{CreateCaBody, CreatePeerBody};
 use crate::error::{
     error_from_status, is_import_only_answer, server_text, ConsoleError, RouteKind,
 };
@@ -674,6 +674,20 @@ impl ConsoleClient {
         let json = body
             .request_json()
             .map_err(|e| invalid(format!("cannot encode the create-peer body: {e}")))?;
+        let mut call = Call::new(Method::POST, PATH).json(&json);
+        call.timeout = Some(self.options.deploy_timeout);
+        let answer = self.send(&call).await?;
+        decode(PATH, &answer)
+    }
+
+    /// `POST /ak/api/v3/kubernetes/components/fabric-ca` (deployer API 1b). Needs a manager
+    /// key and a console with a deployer ([`ConsoleError::ImportOnly`] otherwise). Never
+    /// retried: a second copy would deploy a second CA.
+    pub async fn create_ca(&self, body: &CreateCaBody) -> Result<Component, ConsoleError> {
+        const PATH: &str = "/ak/api/v3/kubernetes/components/fabric-ca";
+        let json = body
+            .request_json()
+            .map_err(|e| invalid(format!("cannot encode the create-CA body: {e}")))?;
         let mut call = Call::new(Method::POST, PATH).json(&json);
         call.timeout = Some(self.options.deploy_timeout);
         let answer = self.send(&call).await?;

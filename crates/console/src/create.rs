@@ -288,6 +288,71 @@ impl CreatePeerBody {
     }
 }
 
+/// `POST /ak/api/v3/kubernetes/components/fabric-ca` body (deployer API "1b. Provision a
+/// component", openapi `CreateCaBody`): a CA whose registry holds one bootstrap identity, the
+/// CA admin, with the registrar attributes the console UI gives it. The console copies
+/// `config_override.ca` to `config_override.tlsca`, so the same id and secret enroll at both
+/// CA names.
+#[derive(Clone, Debug, Serialize)]
+pub struct CreateCaBody {
+    /// Tile title (≤ 64 characters); the console derives the id from it.
+    pub display_name: String,
+    /// The CA admin's enroll id (`config_override.ca.registry.identities[0].name`, 4 to 255
+    /// characters).
+    #[serde(skip_serializing)]
+    pub admin_enroll_id: String,
+    /// Its secret (`...identities[0].pass`, 4 to 255 characters).
+    #[serde(skip_serializing)]
+    pub admin_enroll_secret: Sensitive<String>,
+    /// Kubernetes zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// A version from `/kubernetes/fabric/versions` (`ca`); the deployer default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+impl CreateCaBody {
+    /// The registry identity of the CA admin; `pass` only when `secret` is given.
+    fn registry(&self, secret: Option<&Sensitive<String>>) -> Value {
+        let mut identity = serde_json::json!({
+            "name": self.admin_enroll_id,
+            "type": "client",
+            "affiliation": "",
+            "attrs": {
+                "hf.Registrar.Roles": "*",
+                "hf.Registrar.DelegateRoles": "*",
+                "hf.Revoker": true,
+                "hf.IntermediateCA": true,
+                "hf.GenCRL": true,
+                "hf.Registrar.Attributes": "*",
+                "hf.AffiliationMgr": true,
+            },
+        });
+        if let Some(secret) = secret {
+            identity["pass"] = Value::String(secret.expose().clone());
+        }
+        serde_json::json!({ "ca": { "registry": { "maxenrollments": -1, "identities": [identity] } } })
+    }
+
+    /// The body without the admin's secret, safe to log or show.
+    pub fn public_json(&self) -> Result<Value, serde_json::Error> {
+        let mut v = serde_json::to_value(self)?;
+        v["config_override"] = self.registry(None);
+        Ok(v)
+    }
+
+    /// The JSON actually sent, secret included. Crate-private, as for the peer body.
+    pub(crate) fn request_json(&self) -> Result<Value, serde_json::Error> {
+        let mut v = serde_json::to_value(self)?;
+        v["config_override"] = self.registry(Some(&self.admin_enroll_secret));
+        Ok(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -297,6 +362,37 @@ mod tests {
     use std::collections::BTreeSet;
 
     const SECRET: &str = "canary-enroll-secret-91f";
+
+    #[test]
+    fn create_ca_body_has_the_documented_registry_and_hides_the_secret() {
+        let body = CreateCaBody {
+            display_name: "Org1 CA".into(),
+            admin_enroll_id: "org1-ca-admin".into(),
+            admin_enroll_secret: SECRET.into(),
+            zone: None,
+            version: None,
+            tags: None,
+        };
+        let public = body.public_json().unwrap();
+        assert!(!public.to_string().contains(SECRET));
+        let sent = body.request_json().unwrap();
+        let identity = &sent["config_override"]["ca"]["registry"]["identities"][0];
+        assert_eq!(identity["name"], "org1-ca-admin");
+        assert_eq!(identity["pass"], SECRET);
+        assert_eq!(identity["type"], "client");
+        assert_eq!(identity["attrs"]["hf.Registrar.Roles"], "*");
+        assert_eq!(
+            sent["config_override"]["ca"]["registry"]["maxenrollments"],
+            -1
+        );
+        let keys: BTreeSet<&str> = sent
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, BTreeSet::from(["config_override", "display_name"]));
+    }
 
     fn enrollment_body() -> CreatePeerBody {
         CreatePeerBody {

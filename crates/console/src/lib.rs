@@ -28,9 +28,9 @@ mod tls;
 pub use check::{ConnectionReport, Verdict};
 pub use client::{ClientOptions, ConsoleClient, ConsoleEndpoint};
 pub use create::{
-    Amounts, CaChain, CaEnrollment, ComponentAdmins, CreatePeerBody, EnrollmentCrypto, Hsm,
-    MspComponent, MspCrypto, PeerCrypto, PeerResources, PeerStorage, Resource, StateDb,
-    TlsCaEnrollment, Volume,
+    Amounts, CaChain, CaEnrollment, ComponentAdmins, CreateCaBody, CreatePeerBody,
+    EnrollmentCrypto, Hsm, MspComponent, MspCrypto, PeerCrypto, PeerResources, PeerStorage,
+    Resource, StateDb, TlsCaEnrollment, Volume,
 };
 pub use dedupe::find_existing;
 pub use error::ConsoleError;

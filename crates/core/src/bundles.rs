@@ -3,26 +3,35 @@
 //! console or the library through the same no-duplicate paths as every other import,
 //! recording the plan's offline steps in its journal.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use fabric_ha_artifacts::{self as artifacts, Artifact, ReadOptions};
 use fabric_ha_bundle as bundle;
 use fabric_ha_engine::journal::{self, StepResult};
+use fabric_ha_sensitive::Sensitive;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use fabric_ha_bundle::{
     BundleError, BundleKey, Inspection, Limits, Manifest, Protection, Verification,
 };
 
 use crate::consoles::ConsoleImportReport;
-use crate::error::{from_store, CoreError};
+use crate::error::{from_store, CoreError, ErrorCode};
 use crate::library::{rehydrate, unix_now, ImportReport};
 use crate::workspace::Workspace;
 
 /// Vault id of the workspace's ed25519 bundle signing key.
 pub const SIGNING_KEY_SECRET_ID: &str = "bundle/signing-key";
 
-/// What goes into a bundle.
-#[derive(Debug, Clone)]
+/// The extension of the bundle files the app proposes (an unencrypted one is also a `.zip`).
+pub const BUNDLE_EXTENSION: &str = "bundle";
+
+/// What goes into a bundle: `{"artifacts": [ids]}` or `{"plan": name}` over IPC.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum BundleContents {
     /// These library artifacts.
     Artifacts(Vec<String>),
@@ -47,8 +56,10 @@ pub struct BundleCreateInput {
     pub out: PathBuf,
 }
 
-/// Where to apply a bundle.
-#[derive(Debug, Clone)]
+/// Where to apply a bundle: `{"console": name}` or `"library"` over IPC.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "BundleApplyTarget")]
 pub enum ApplyTarget {
     /// A registered, reachable console (it must be the bundle's target).
     Console(String),
@@ -57,8 +68,9 @@ pub enum ApplyTarget {
 }
 
 /// The outcome of applying a bundle.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct BundleApplyReport {
     /// The checks that passed first.
     pub verification: Verification,
@@ -70,13 +82,253 @@ pub struct BundleApplyReport {
     pub plan_steps_recorded: Vec<String>,
 }
 
+/// How a bundle is to be protected, as the app's form sends it. The passphrase is wrapped as
+/// a secret while it is read.
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum BundleProtectionInput {
+    /// age with a passphrase.
+    Passphrase {
+        /// The passphrase.
+        #[ts(type = "string")]
+        passphrase: Sensitive<String>,
+    },
+    /// age to X25519 recipients (`age1…`).
+    Recipients {
+        /// Their public keys.
+        recipients: Vec<String>,
+    },
+    /// No encryption; refused unless `confirmed`.
+    Unencrypted {
+        /// The explicit confirmation that the file may be written readable.
+        confirmed: bool,
+    },
+}
+
+impl From<BundleProtectionInput> for Protection {
+    fn from(input: BundleProtectionInput) -> Self {
+        match input {
+            BundleProtectionInput::Passphrase { passphrase } => Protection::Passphrase {
+                passphrase,
+                work_factor: None,
+            },
+            BundleProtectionInput::Recipients { recipients } => Protection::Recipients(recipients),
+            BundleProtectionInput::Unencrypted { confirmed } => Protection::Unencrypted {
+                allow_unencrypted: confirmed,
+            },
+        }
+    }
+}
+
+/// A bundle to build, as the app's form sends it (where to write it is asked afterwards).
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BundleBuildInput {
+    /// A registered console's name, or just the name of the console it is for.
+    pub target: String,
+    /// What goes in.
+    pub contents: BundleContents,
+    /// Encryption (or the explicit confirmation that there is none).
+    pub protection: BundleProtectionInput,
+    /// Carry identities with their private keys and the plan's enroll secrets.
+    pub include_identities: bool,
+    /// Sign the manifest with the workspace's signing key.
+    pub sign: bool,
+}
+
+/// The key that opens a bundle, as the app sends it: none, the passphrase (wrapped as a secret
+/// while it is read), or the path of an age identity file, read here so the private key never
+/// passes through the window.
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum BundleKeyInput {
+    /// An unencrypted bundle.
+    None,
+    /// The bundle's passphrase.
+    Passphrase {
+        /// The passphrase.
+        #[ts(type = "string")]
+        passphrase: Sensitive<String>,
+    },
+    /// An age identity file (`AGE-SECRET-KEY-1…` lines) for a bundle made for recipients.
+    IdentityFile {
+        /// Its path.
+        path: PathBuf,
+    },
+}
+
+impl BundleKeyInput {
+    /// The key, reading the identity file when one is named.
+    pub fn into_key(self) -> Result<BundleKey, CoreError> {
+        match self {
+            BundleKeyInput::None => Ok(BundleKey::None),
+            BundleKeyInput::Passphrase { passphrase } => Ok(BundleKey::Passphrase(passphrase)),
+            BundleKeyInput::IdentityFile { path } => std::fs::read_to_string(&path)
+                .map(|text| BundleKey::Identity(Sensitive::new(text)))
+                .map_err(|e| CoreError::InvalidInput {
+                    field: "identity".into(),
+                    reason: format!("cannot read {}: {e}", path.display()),
+                }),
+        }
+    }
+}
+
+/// A bundle built in memory, to be written where the user chooses.
+#[derive(Debug)]
+pub struct BuiltBundle {
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// Whether it is encrypted.
+    pub encrypted: bool,
+    /// The file name to propose: `<target>.bundle`, or `<target>.bundle.zip` unencrypted.
+    pub file_name: String,
+    bytes: Sensitive<Vec<u8>>,
+}
+
+impl BuiltBundle {
+    /// Writes the bundle (owner-only).
+    pub fn write(&self, path: &Path) -> Result<(), CoreError> {
+        bundle::write_file(path, self.bytes.expose()).map_err(bundle_err)?;
+        tracing::info!(
+            target_console = %self.manifest.target_console.name,
+            components = self.manifest.components.len(),
+            encrypted = self.encrypted,
+            "bundle written"
+        );
+        Ok(())
+    }
+}
+
+/// A bundle written through the app: where, and its manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BundleWritten {
+    /// The file written.
+    pub path: String,
+    /// Whether it is encrypted.
+    pub encrypted: bool,
+    /// Its manifest.
+    pub manifest: Manifest,
+}
+
 fn bundle_err(e: BundleError) -> CoreError {
     match e {
         BundleError::Io { path, reason } => CoreError::Storage(format!("{path}: {reason}")),
-        other => CoreError::InvalidInput {
-            field: "bundle".into(),
-            reason: other.to_string(),
-        },
+        BundleError::Invalid { field, reason } => CoreError::InvalidInput { field, reason },
+        other => CoreError::Bundle(other),
+    }
+}
+
+/// The stable code of a bundle failure.
+pub(crate) fn error_code(err: &BundleError) -> ErrorCode {
+    match err {
+        BundleError::KeyNeeded { .. } => ErrorCode::BundleKeyNeeded,
+        BundleError::WrongKey { .. } => ErrorCode::BundleWrongKey,
+        BundleError::Unlisted { .. }
+        | BundleError::Missing { .. }
+        | BundleError::SizeMismatch { .. }
+        | BundleError::HashMismatch { .. } => ErrorCode::BundleTampered,
+        BundleError::Signature { .. } => ErrorCode::BundleSignatureInvalid,
+        BundleError::WrongConsole { .. } => ErrorCode::BundleWrongConsole,
+        BundleError::NotABundle { .. } | BundleError::Manifest { .. } => ErrorCode::NotABundle,
+        BundleError::Damaged { .. }
+        | BundleError::UnsafeEntry { .. }
+        | BundleError::TooLarge { .. }
+        | BundleError::TooManyEntries { .. } => ErrorCode::BundleDamaged,
+        BundleError::Invalid { .. } => ErrorCode::InvalidInput,
+        BundleError::Io { .. } => ErrorCode::Storage,
+    }
+}
+
+/// The bundle file and, where there is one, the entry a failure is about.
+pub(crate) fn error_details(err: &BundleError) -> serde_json::Value {
+    match err {
+        BundleError::KeyNeeded { file }
+        | BundleError::WrongKey { file }
+        | BundleError::Damaged { file, .. }
+        | BundleError::NotABundle { file, .. }
+        | BundleError::TooManyEntries { file, .. }
+        | BundleError::Signature { file, .. } => serde_json::json!({ "file": file }),
+        BundleError::Manifest { file, .. } => {
+            serde_json::json!({ "file": file, "entry": bundle::MANIFEST })
+        }
+        BundleError::UnsafeEntry { file, entry, .. }
+        | BundleError::TooLarge { file, entry, .. }
+        | BundleError::Unlisted { file, entry }
+        | BundleError::Missing { file, entry }
+        | BundleError::SizeMismatch { file, entry, .. }
+        | BundleError::HashMismatch { file, entry } => {
+            serde_json::json!({ "file": file, "entry": entry })
+        }
+        BundleError::WrongConsole {
+            file,
+            bundle_for,
+            target,
+        } => serde_json::json!({ "file": file, "bundleFor": bundle_for, "target": target }),
+        BundleError::Invalid { field, reason } => {
+            serde_json::json!({ "field": field, "reason": reason })
+        }
+        BundleError::Io { path, .. } => serde_json::json!({ "file": path }),
+    }
+}
+
+/// Whether a file is an offline bundle, by its content: age-encrypted, or a zip whose
+/// `manifest.json` is a bundle manifest. Unreadable files are not.
+pub fn is_bundle_file(path: &Path) -> bool {
+    const AGE_MAGIC: &[u8] = b"age-encryption.org/";
+    const MAX_MANIFEST: u64 = 1024 * 1024;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = [0u8; AGE_MAGIC.len()];
+    let Ok(n) = file.read(&mut head) else {
+        return false;
+    };
+    if head[..n] == *AGE_MAGIC {
+        return true;
+    }
+    if !artifacts::is_zip(&head[..n]) {
+        return false;
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    let Ok(manifest) = zip.by_name(bundle::MANIFEST) else {
+        return false;
+    };
+    let mut text = Vec::new();
+    if manifest.take(MAX_MANIFEST).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    serde_json::from_slice::<serde_json::Value>(&text)
+        .ok()
+        .is_some_and(|m| m["format"] == bundle::FORMAT)
+}
+
+/// The proposed file name: the target's name with anything but letters, digits, `-`, `_` and
+/// `.` as `-`.
+fn proposed_file_name(target: &str, encrypted: bool) -> String {
+    let stem: String = target
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches(|c| c == '-' || c == '.');
+    let stem = if stem.is_empty() { "console" } else { stem };
+    if encrypted {
+        format!("{stem}.{BUNDLE_EXTENSION}")
+    } else {
+        format!("{stem}.{BUNDLE_EXTENSION}.zip")
     }
 }
 
@@ -239,10 +491,39 @@ impl Workspace {
 
     /// Builds a bundle for a console and writes it (owner-only). Returns its manifest.
     pub fn bundle_create(&self, input: &BundleCreateInput) -> Result<Manifest, CoreError> {
-        let spec = match &input.contents {
-            BundleContents::Plan(name) => {
-                self.plan_spec(name, &input.target, input.include_identities)?
-            }
+        let built = self.build_bundle(
+            &input.target,
+            &input.contents,
+            &input.protection,
+            input.include_identities,
+            input.sign,
+        )?;
+        built.write(&input.out)?;
+        Ok(built.manifest)
+    }
+
+    /// Builds a bundle in memory, for the app to write where the user chooses.
+    pub fn bundle_build(&self, input: BundleBuildInput) -> Result<BuiltBundle, CoreError> {
+        let protection = Protection::from(input.protection);
+        self.build_bundle(
+            &input.target,
+            &input.contents,
+            &protection,
+            input.include_identities,
+            input.sign,
+        )
+    }
+
+    fn build_bundle(
+        &self,
+        target: &str,
+        contents: &BundleContents,
+        protection: &Protection,
+        include_identities: bool,
+        sign: bool,
+    ) -> Result<BuiltBundle, CoreError> {
+        let spec = match contents {
+            BundleContents::Plan(name) => self.plan_spec(name, target, include_identities)?,
             BundleContents::Artifacts(ids) => {
                 if ids.is_empty() {
                     return Err(CoreError::InvalidInput {
@@ -260,7 +541,7 @@ impl Workspace {
                             what: format!("artifact {id}"),
                         })?;
                     if row.kind == "identity" {
-                        if !input.include_identities {
+                        if !include_identities {
                             return Err(CoreError::InvalidInput {
                                 field: "includeIdentities".into(),
                                 reason: format!("{:?} is an identity: bundling it carries its private key; opt in explicitly", row.display_name),
@@ -277,31 +558,28 @@ impl Workspace {
                     }
                 }
                 bundle::BundleSpec {
-                    target: self.console_ref(&input.target)?,
+                    target: self.console_ref(target)?,
                     source: None,
                     plan: None,
                     artifacts: list,
-                    include_identities: input.include_identities,
+                    include_identities,
                     manual_steps: Vec::new(),
                     app_version: crate::VERSION.to_owned(),
                 }
             }
         };
-        let signer = if input.sign {
+        let signer = if sign {
             Some(self.bundle_signing_key()?)
         } else {
             None
         };
-        let created =
-            bundle::create(&spec, &input.protection, signer.as_ref()).map_err(bundle_err)?;
-        bundle::write_file(&input.out, created.bytes.expose()).map_err(bundle_err)?;
-        tracing::info!(
-            target_console = %spec.target.name,
-            components = created.manifest.components.len(),
-            encrypted = created.encrypted,
-            "bundle written"
-        );
-        Ok(created.manifest)
+        let created = bundle::create(&spec, protection, signer.as_ref()).map_err(bundle_err)?;
+        Ok(BuiltBundle {
+            file_name: proposed_file_name(&spec.target.name, created.encrypted),
+            manifest: created.manifest,
+            encrypted: created.encrypted,
+            bytes: created.bytes,
+        })
     }
 
     fn bundle_open(&self, path: &Path, key: &BundleKey) -> Result<bundle::Opened, CoreError> {
@@ -322,7 +600,7 @@ impl Workspace {
 
     /// Verifies a bundle, then imports its console zip into a reachable console (which must be
     /// the bundle's target) or into the library, never as a duplicate; when the bundle belongs
-    /// to a plan of this workspace and nothing was rejected, records its steps as done.
+    /// to a plan of this workspace and the console took all of it, records its steps as done.
     pub fn bundle_apply(
         &self,
         path: &Path,
@@ -333,11 +611,10 @@ impl Workspace {
         let verification = opened.verify().map_err(bundle_err)?;
         let zip_name = bundle::CONSOLE_ZIP.to_owned();
         let zip = opened.console_zip().map_err(bundle_err)?;
-        let (library, console, ok, console_name) = match target {
+        let (library, console, console_name) = match target {
             ApplyTarget::Library => {
                 let report = self.import_files(vec![(zip_name, zip.expose().clone())])?;
-                let ok = report.all_accepted();
-                (Some(report), None, ok, None)
+                (Some(report), None, None)
             }
             ApplyTarget::Console(name) => {
                 let console = self.console_ref(name)?;
@@ -347,19 +624,20 @@ impl Workspace {
                     .map_err(bundle_err)?;
                 let report =
                     self.console_import_files(name, vec![(zip_name, zip.expose().clone())])?;
-                let ok = report.all_ok();
-                (None, Some(report), ok, Some(name.clone()))
+                let done = report.all_ok().then(|| name.clone());
+                (None, Some(report), done)
             }
         };
         let mut recorded = Vec::new();
-        if let (true, Some(plan)) = (ok, &opened.manifest().plan) {
+        // The plan's steps import into the target console: only an apply there that nothing
+        // was refused carries them out (one into the library does not).
+        if let (Some(console), Some(plan)) = (console_name, &opened.manifest().plan) {
             let known = journal::list_plans(self.store())?
                 .into_iter()
                 .any(|p| p.id == plan.id);
             if known {
                 let result = StepResult {
-                    console: console_name
-                        .unwrap_or_else(|| opened.manifest().target_console.name.clone()),
+                    console,
                     ..StepResult::default()
                 };
                 for step in &plan.steps {

@@ -107,6 +107,31 @@ pub enum ErrorCode {
     /// The CA answered something that does not have a Fabric CA's shape.
     #[serde(rename = "ca_invalid_response")]
     CaInvalidResponse,
+    /// The bundle is encrypted and no passphrase or identity file was given.
+    #[serde(rename = "bundle_key_needed")]
+    BundleKeyNeeded,
+    /// The passphrase or identity file does not open the bundle.
+    #[serde(rename = "bundle_wrong_key")]
+    BundleWrongKey,
+    /// A file of the bundle differs from its manifest (changed, missing or added);
+    /// `details.entry` names it.
+    #[serde(rename = "bundle_tampered")]
+    BundleTampered,
+    /// The manifest's signature is missing, malformed or does not hold.
+    #[serde(rename = "bundle_signature_invalid")]
+    BundleSignatureInvalid,
+    /// The bundle was made for another console.
+    #[serde(rename = "bundle_wrong_console")]
+    BundleWrongConsole,
+    /// The file is not a bundle of this app (or of a newer format).
+    #[serde(rename = "not_a_bundle")]
+    NotABundle,
+    /// The bundle is truncated, damaged, oversized or holds an unsafe entry.
+    #[serde(rename = "bundle_damaged")]
+    BundleDamaged,
+    /// Another process (the CLI or another window) is applying this plan now.
+    #[serde(rename = "plan_busy")]
+    PlanBusy,
 }
 
 /// Everything that can go wrong in the core.
@@ -156,6 +181,18 @@ pub enum CoreError {
     /// A Fabric CA call failed; `Display` carries the CA's own message.
     #[error("{0}")]
     Ca(#[from] fabric_ha_fabric_ca::CaError),
+    /// An offline bundle could not be opened, verified or applied; `Display` names the file
+    /// and the entry.
+    #[error("{0}")]
+    Bundle(fabric_ha_bundle::BundleError),
+    /// Another process holds the plan's run lock.
+    #[error("plan {name:?} is being applied by another process{}", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    PlanBusy {
+        /// The plan.
+        name: String,
+        /// The process holding it, when it could be read.
+        pid: Option<u32>,
+    },
     /// An unexpected condition.
     #[error("{0}")]
     Internal(String),
@@ -195,6 +232,8 @@ impl CoreError {
             CoreError::ConsoleExists { .. } => ErrorCode::ConsoleExists,
             CoreError::ConsoleUnknown { .. } => ErrorCode::ConsoleUnknown,
             CoreError::Ca(e) => crate::ca::error_code(e),
+            CoreError::Bundle(e) => crate::bundles::error_code(e),
+            CoreError::PlanBusy { .. } => ErrorCode::PlanBusy,
             CoreError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -225,6 +264,10 @@ impl CoreError {
                 Some(serde_json::json!({ "name": name }))
             }
             CoreError::Ca(e) => Some(crate::ca::error_details(e)),
+            CoreError::Bundle(e) => Some(crate::bundles::error_details(e)),
+            CoreError::PlanBusy { name, pid } => {
+                Some(serde_json::json!({ "name": name, "pid": pid }))
+            }
             _ => None,
         }
     }

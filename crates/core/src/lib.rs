@@ -14,6 +14,7 @@ pub mod library;
 pub mod logging;
 pub mod paths;
 pub mod plans;
+pub mod runlock;
 pub mod settings;
 pub mod workspace;
 

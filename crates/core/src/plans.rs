@@ -21,6 +21,7 @@ use ts_rs::TS;
 use crate::consoles::block_on;
 use crate::error::{from_store, CoreError};
 use crate::library::private_key_secret_id;
+use crate::runlock;
 use crate::workspace::Workspace;
 
 pub use fabric_ha_engine as engine;
@@ -209,6 +210,13 @@ impl Workspace {
             self.console_row(name)?;
         }
         match (&plan.source.registrar, &registrar_secret) {
+            (Registrar::EnrollId(_), Some(_)) if plan.source.create.is_some() => {
+                return Err(CoreError::InvalidInput {
+                    field: "registrarSecret".into(),
+                    reason: "the plan creates its CA and generates the CA admin's secret; do not give one".into(),
+                })
+            }
+            (Registrar::EnrollId(_), None) if plan.source.create.is_some() => {}
             (Registrar::EnrollId(_), None) => {
                 return Err(CoreError::InvalidInput {
                     field: "registrarSecret".into(),
@@ -248,6 +256,20 @@ impl Workspace {
         Ok(journal::list_plans(self.store())?)
     }
 
+    /// Plans whose journal says a run is in progress but no process is applying them: the
+    /// process died (crash, kill, power loss). Resuming them continues from the journal.
+    pub fn plans_interrupted(&self) -> Result<Vec<PlanRecord>, CoreError> {
+        let mut out = Vec::new();
+        for record in self.plans()? {
+            if record.state == journal::PlanState::Running
+                && !runlock::is_held(self.data_dir(), &record.id)?
+            {
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
     /// The plan named `name`.
     pub fn plan(&self, name: &str) -> Result<PlanRecord, CoreError> {
         journal::get_plan(self.store(), name)?.ok_or_else(|| CoreError::NotFound {
@@ -274,35 +296,114 @@ impl Workspace {
         let record = self.plan(name)?;
         let (consoles, ca) = self.plan_clients(&record)?;
         let registrar = self.plan_registrar(&record)?;
-        self.with_vault(|vault, store| {
+        let mut preview = self.with_vault(|vault, store| {
             let ctx = Context {
                 plan: &record,
                 consoles: &consoles,
-                ca: &ca,
+                ca: ca.as_ref(),
                 registrar,
                 store,
                 vault,
             };
             Ok(block_on(fabric_ha_engine::preview(ctx))??)
-        })
+        })?;
+        // The org admin identity the plan names must really be an admin of the MSP.
+        if let (Some(id), None) = (
+            &record.plan.source.org_admin_identity,
+            &record.plan.source.create,
+        ) {
+            let source = &record.plan.source;
+            let check = match (self.library_identity(id), consoles.get(&source.console)) {
+                (Ok((cert, _)), Some(client)) => {
+                    match block_on(fabric_ha_engine::ConsoleApi::get(client, &source.msp))? {
+                        Ok(msp) => fabric_ha_engine::org_admin_check(&msp, &cert),
+                        Err(e) => fabric_ha_engine::Check {
+                            name: format!("org admin identity {id:?} is an admin of the MSP"),
+                            ok: false,
+                            detail: e.to_string(),
+                        },
+                    }
+                }
+                (Err(e), _) => fabric_ha_engine::Check {
+                    name: format!("org admin identity {id:?} is an admin of the MSP"),
+                    ok: false,
+                    detail: e.to_string(),
+                },
+                (_, None) => {
+                    return Err(CoreError::Internal(
+                        "no client for the source console".into(),
+                    ))
+                }
+            };
+            preview.ready &= check.ok;
+            preview.checks.push(check);
+        }
+        Ok(preview)
     }
 
     /// Applies the plan, or resumes it from its journal: the same call either way.
+    /// Only one process applies a plan at a time: a second one gets
+    /// [`CoreError::PlanBusy`] before anything is read or changed.
     pub fn plan_apply(&self, name: &str, options: &ApplyOptions) -> Result<RunOutcome, CoreError> {
         let record = self.plan(name)?;
+        let _run = runlock::acquire(self.data_dir(), &record.id, &record.plan.name)?;
         let (consoles, ca) = self.plan_clients(&record)?;
         let registrar = self.plan_registrar(&record)?;
-        self.with_vault(|vault, store| {
+        let outcome = self.with_vault(|vault, store| {
             let ctx = Context {
                 plan: &record,
                 consoles: &consoles,
-                ca: &ca,
+                ca: ca.as_ref(),
                 registrar,
                 store,
                 vault,
             };
             Ok(block_on(fabric_ha_engine::apply(ctx, options))??)
-        })
+        })?;
+        self.plan_store_org_admin(&record)?;
+        Ok(outcome)
+    }
+
+    /// Adds the org admin a plan with `source.create` enrolled to the library, as an identity
+    /// (its key encrypted). Idempotent: the same certificate and key are stored once.
+    fn plan_store_org_admin(&self, record: &PlanRecord) -> Result<(), CoreError> {
+        let Some(create) = &record.plan.source.create else {
+            return Ok(());
+        };
+        let (cert_id, key_id) = (
+            journal::org_admin_cert_id(&record.id),
+            journal::org_admin_key_id(&record.id),
+        );
+        let identity = self.with_vault(|vault, store| {
+            let has = |id: &str| vault.contains(store, id).map_err(from_store);
+            if !(has(&cert_id)? && has(&key_id)?) {
+                return Ok(None);
+            }
+            let cert = vault.get_str(store, &cert_id).map_err(from_store)?;
+            let key = vault.get_str(store, &key_id).map_err(from_store)?;
+            use base64::Engine as _;
+            let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+            Ok(Some(Sensitive::new(
+                serde_json::json!({
+                    "name": format!("{} admin", create.msp_id),
+                    "type": "identity",
+                    "cert": b64(cert.expose()),
+                    "private_key": b64(key.expose()),
+                })
+                .to_string(),
+            )))
+        })?;
+        let Some(file) = identity else {
+            return Ok(());
+        };
+        let report = self.import_files(vec![(
+            format!("{}_identity.json", create.org_admin_enroll_id),
+            file.expose().as_bytes().to_vec(),
+        )])?;
+        if let Some(f) = report.files.first() {
+            tracing::info!(plan = %record.plan.name, status = ?f.status, "org admin identity stored in the library");
+        }
+        Ok(())
     }
 
     /// The report with its Markdown.
@@ -369,13 +470,17 @@ impl Workspace {
     fn plan_clients(
         &self,
         record: &PlanRecord,
-    ) -> Result<(HashMap<String, ConsoleClient>, FabricCaClient), CoreError> {
+    ) -> Result<(HashMap<String, ConsoleClient>, Option<FabricCaClient>), CoreError> {
         let mut consoles = HashMap::new();
         for name in record.plan.consoles() {
             let row = self.console_row(name)?;
             consoles.insert(name.to_owned(), self.console_client(&row)?);
         }
         let source = &record.plan.source;
+        if source.create.is_some() {
+            // The engine connects to the CA the plan creates once it exists.
+            return Ok((consoles, None));
+        }
         let client = consoles
             .get(&source.console)
             .ok_or_else(|| CoreError::Internal("no client for the source console".into()))?;
@@ -394,10 +499,13 @@ impl Workspace {
             })?;
         let url = ca.api_url.clone().unwrap_or_default();
         let ca_client = FabricCaClient::new(&url, &TlsPin::from_pem(&tls)?, CaOptions::default())?;
-        Ok((consoles, ca_client))
+        Ok((consoles, Some(ca_client)))
     }
 
     fn plan_registrar(&self, record: &PlanRecord) -> Result<RegistrarCredential, CoreError> {
+        if record.plan.source.create.is_some() {
+            return Ok(RegistrarCredential::Generated);
+        }
         match &record.plan.source.registrar {
             Registrar::EnrollId(id) => {
                 let secret = self.with_vault(|vault, store| {

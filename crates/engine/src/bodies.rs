@@ -2,8 +2,9 @@
 //! with `crypto.enrollment` (§3.2).
 
 use fabric_ha_console::{
-    CaEnrollment, Component, ComponentAdmins, ComponentMsp, CreatePeerBody, EnrollmentCrypto,
-    MspCaRef, PeerCrypto, PeerResources, PeerStorage, Resource, StateDb, TlsCaEnrollment, Volume,
+    CaEnrollment, Component, ComponentAdmins, ComponentMsp, CreateCaBody, CreatePeerBody,
+    EnrollmentCrypto, MspCaRef, PeerCrypto, PeerResources, PeerStorage, Resource, StateDb,
+    TlsCaEnrollment, Volume,
 };
 use fabric_ha_sensitive::Sensitive;
 use serde_json::{json, Map, Value};
@@ -146,6 +147,55 @@ pub fn peer_import_body(record: &Component) -> Result<Value, EngineError> {
         body["node_ou"] = json!({ "enabled": ou.enabled });
     }
     Ok(body)
+}
+
+/// The create-CA body of the plan's bootstrap: the CA admin is the registrar, with `secret`.
+pub fn create_ca_body(
+    display_name: &str,
+    admin_enroll_id: &str,
+    secret: &Sensitive<String>,
+) -> CreateCaBody {
+    CreateCaBody {
+        display_name: display_name.to_owned(),
+        admin_enroll_id: admin_enroll_id.to_owned(),
+        admin_enroll_secret: secret.clone(),
+        zone: None,
+        version: None,
+        tags: None,
+    }
+}
+
+/// The MSP definition of an organization created from nothing (§2.6, as the console UI builds
+/// it with "Node OU" ticked): the enrollment CA's root as root and as the certificate of every
+/// OU identifier, the TLS CA's root as TLS root, the org admin's certificate as admin. All
+/// certificates are base64 of PEM.
+pub fn create_msp_body(
+    msp_id: &str,
+    display_name: &str,
+    ca_root: &str,
+    tls_root: &str,
+    admin_cert: &str,
+    host_url: Option<&str>,
+) -> Value {
+    let ou = |name: &str| json!({ "certificate": ca_root, "organizational_unit_identifier": name });
+    let mut body = json!({
+        "msp_id": msp_id,
+        "display_name": display_name,
+        "root_certs": [ca_root],
+        "tls_root_certs": [tls_root],
+        "admins": [admin_cert],
+        "fabric_node_ous": {
+            "enable": true,
+            "admin_ou_identifier": ou("admin"),
+            "client_ou_identifier": ou("client"),
+            "peer_ou_identifier": ou("peer"),
+            "orderer_ou_identifier": ou("orderer"),
+        },
+    });
+    if let Some(url) = host_url {
+        body["host_url"] = json!(url);
+    }
+    body
 }
 
 /// Host and port of a CA's `api_url` (the port defaults to the scheme's).

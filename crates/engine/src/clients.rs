@@ -6,11 +6,11 @@ use std::future::Future;
 
 use fabric_ha_console::{
     Component, ComponentQuery, ComponentStatus, ComponentType, ConnectionReport, ConsoleClient,
-    ConsoleError, CreatePeerBody,
+    ConsoleError, CreateCaBody, CreatePeerBody,
 };
 use fabric_ha_fabric_ca::{
-    CaError, CaIdentity, CaInfo, EnrollRequest, Enrollment, FabricCaClient, IdentityInfo,
-    RegisterRoute, RegistrationRequest,
+    CaError, CaIdentity, CaInfo, ClientOptions, EnrollRequest, Enrollment, FabricCaClient,
+    IdentityInfo, RegisterRoute, RegistrationRequest, TlsPin,
 };
 use fabric_ha_sensitive::Sensitive;
 use serde_json::Value;
@@ -31,6 +31,11 @@ pub trait ConsoleApi: Sync {
     fn create_peer(
         &self,
         body: &CreatePeerBody,
+    ) -> impl Future<Output = Result<Component, ConsoleError>> + Send;
+    /// Creates (deploys) a CA.
+    fn create_ca(
+        &self,
+        body: &CreateCaBody,
     ) -> impl Future<Output = Result<Component, ConsoleError>> + Send;
     /// Health of components by id.
     fn status(
@@ -62,6 +67,10 @@ impl ConsoleApi for ConsoleClient {
         ConsoleClient::create_peer(self, body).await
     }
 
+    async fn create_ca(&self, body: &CreateCaBody) -> Result<Component, ConsoleError> {
+        ConsoleClient::create_ca(self, body).await
+    }
+
     async fn status(&self, ids: &[&str]) -> Result<Vec<(String, ComponentStatus)>, ConsoleError> {
         self.component_status(ids, 5000).await
     }
@@ -73,6 +82,12 @@ impl ConsoleApi for ConsoleClient {
 
 /// What the engine needs from the organization's Fabric CA (reference §5).
 pub trait CaApi: Sync {
+    /// A client for the CA at `api_url` whose TLS certificate is `tls_cert` (PEM or base64 of
+    /// PEM, as in a CA record's `msp.component.tls_cert`): how the engine reaches a CA the
+    /// plan created.
+    fn connect(api_url: &str, tls_cert: &str) -> Result<Self, CaError>
+    where
+        Self: Sized;
     /// The CA's `cainfo` (reachability, chain).
     fn cainfo(&self, ca_name: &str) -> impl Future<Output = Result<CaInfo, CaError>> + Send;
     /// Enrolls an identity (the registrar).
@@ -96,6 +111,14 @@ pub trait CaApi: Sync {
 }
 
 impl CaApi for FabricCaClient {
+    fn connect(api_url: &str, tls_cert: &str) -> Result<Self, CaError> {
+        FabricCaClient::new(
+            api_url,
+            &TlsPin::from_pem(tls_cert)?,
+            ClientOptions::default(),
+        )
+    }
+
     async fn cainfo(&self, ca_name: &str) -> Result<CaInfo, CaError> {
         FabricCaClient::cainfo(self, ca_name).await
     }

@@ -25,12 +25,12 @@ pub enum EngineError {
     /// else, a duplicate peer name, a record without the needed certificates).
     #[error("{0}")]
     Blocked(String),
-    /// A peer did not report running within the region's timeout.
-    #[error("peer {peer:?} on console {console:?} was not running after {secs} s")]
+    /// A peer (or a CA the plan created) did not report running within the timeout.
+    #[error("{peer:?} on console {console:?} was not running after {secs} s")]
     NotRunning {
         /// Console name.
         console: String,
-        /// Console id of the peer.
+        /// Console id of the peer or CA.
         peer: String,
         /// The timeout that expired.
         secs: u64,

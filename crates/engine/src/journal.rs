@@ -317,6 +317,16 @@ pub fn registrar_secret_id(plan_id: &str) -> String {
     format!("plan/{plan_id}/registrar")
 }
 
+/// Vault id of the certificate (PEM) of the org admin a plan with `source.create` enrolled.
+pub fn org_admin_cert_id(plan_id: &str) -> String {
+    format!("plan/{plan_id}/org-admin/cert")
+}
+
+/// Vault id of the private key (PEM) of the org admin a plan with `source.create` enrolled.
+pub fn org_admin_key_id(plan_id: &str) -> String {
+    format!("plan/{plan_id}/org-admin/private_key")
+}
+
 /// Records that `step` was carried out outside a run (an offline bundle applied by hand or on
 /// another machine): done, one more attempt, with `result`. Additive hook for bundles.
 pub fn record_external_done(

@@ -2,6 +2,10 @@
 //!
 //! - [`Plan`]: the organization in region 1 (console, CA, MSP, existing peers, registrar) and
 //!   the target regions with the peers to create there; human-readable JSON, no secrets.
+//! - A plan may start from nothing (`source.create`): a region-1 lane, run before every target,
+//!   creates the CA (its admin's secret generated), waits until it answers, enrolls its admin,
+//!   registers and enrolls the org admin (type `admin`), registers the first peer, creates the
+//!   MSP definition with Node OUs from the CA's roots, creates the first peer and waits for it.
 //! - [`plan_steps`]: per target console, in order: import the CA, import the MSP, import the
 //!   region-1 peers, register each new peer's enroll id at the region-1 CA, create the peer
 //!   with `crypto.enrollment` pointing at that CA, wait until it runs, import it into every
@@ -35,9 +39,10 @@ mod steps;
 pub use clients::{CaApi, ConsoleApi};
 pub use error::EngineError;
 pub use plan::{
-    PeerDefaults, PeerSpec, Plan, Registrar, Source, Target, DEFAULT_WAIT_SECS, PLAN_FORMAT,
+    Bootstrap, PeerDefaults, PeerSpec, Plan, Registrar, Source, Target, DEFAULT_WAIT_SECS,
+    PLAN_FORMAT,
 };
-pub use preview::preview;
+pub use preview::{org_admin_check, preview};
 pub use run::{
     apply, generate_secret, ApplyOptions, Check, Context, Failure, Hook, HookPoint, Preview,
     PreviewStatus, Progress, ProgressEvent, RegionOutcome, RegistrarCredential, RunOutcome,

@@ -17,6 +17,8 @@ pub const DEFAULT_WAIT_SECS: u64 = 600;
 const MAX_DISPLAY_NAME: usize = 64;
 /// Longest enroll id the console accepts (§3.2).
 const MAX_ENROLL_ID: usize = 255;
+/// Longest MSP id the console accepts (§2.3).
+const MAX_MSP_ID: usize = 250;
 
 /// One HA replication plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -54,18 +56,43 @@ fn default_wait() -> u64 {
 pub struct Source {
     /// Name of the region-1 console in the workspace.
     pub console: String,
-    /// Console id of the organization's CA there.
+    /// Console id of the organization's CA there (empty with [`Source::create`]: the CA the
+    /// plan creates).
+    #[serde(default)]
     pub ca: String,
-    /// Console id of the organization's MSP definition there.
+    /// Console id of the organization's MSP definition there (empty with [`Source::create`]).
+    #[serde(default)]
     pub msp: String,
     /// Console ids of the organization's existing peers there (imported into every target).
     #[serde(default)]
     pub peers: Vec<String>,
-    /// Who registers the new peers' enroll ids at the CA.
+    /// Who registers the new peers' enroll ids at the CA. With [`Source::create`] this is
+    /// the new CA's admin, an [`Registrar::EnrollId`] whose secret the plan generates.
     pub registrar: Registrar,
     /// Library id of the org admin identity (the report names it for the manual steps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_admin_identity: Option<String>,
+    /// The organization does not exist yet: create it in the region-1 console first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create: Option<Bootstrap>,
+}
+
+/// An organization to create from nothing in the region-1 console: its CA (whose admin is the
+/// plan's registrar), the org admin identity, the MSP definition and the first peer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export, rename = "PlanBootstrap")]
+pub struct Bootstrap {
+    /// Tile title of the new CA (≤ 64 characters; the console derives its id from it).
+    pub ca_display_name: String,
+    /// The organization's MSP id (letters, digits, `.` and `-`).
+    pub msp_id: String,
+    /// Tile title of the MSP definition.
+    pub msp_display_name: String,
+    /// Enroll id of the org admin, registered as type `admin` and enrolled into the library.
+    pub org_admin_enroll_id: String,
+    /// The first peer, created in the region-1 console.
+    pub first_peer: PeerSpec,
 }
 
 /// The CA registrar. Its secret or private key lives in the workspace vault, never in the
@@ -214,9 +241,17 @@ impl Plan {
         if self.name.chars().any(char::is_control) {
             return Err(invalid("the name must not contain control characters"));
         }
-        if self.source.console.is_empty() || self.source.ca.is_empty() || self.source.msp.is_empty()
-        {
-            return Err(invalid("the source needs a console, a CA id and an MSP id"));
+        if self.source.console.is_empty() {
+            return Err(invalid("source.console: the source needs a console"));
+        }
+        match &self.source.create {
+            None if self.source.ca.is_empty() || self.source.msp.is_empty() => {
+                return Err(invalid(
+                    "the source needs a CA id and an MSP id (or `create` to create the organization)",
+                ));
+            }
+            None => {}
+            Some(create) => self.check_bootstrap(create)?,
         }
         if self.targets.is_empty() {
             return Err(invalid("the plan needs at least one target console"));
@@ -227,6 +262,14 @@ impl Plan {
         let mut consoles = BTreeSet::from([self.source.console.as_str()]);
         let mut names = BTreeSet::new();
         let mut ids = BTreeSet::new();
+        if let Some(create) = &self.source.create {
+            names.insert(create.first_peer.display_name.as_str());
+            ids.insert(create.first_peer.enroll_id.as_str());
+            ids.insert(create.org_admin_enroll_id.as_str());
+            if let Registrar::EnrollId(admin) = &self.source.registrar {
+                ids.insert(admin.as_str());
+            }
+        }
         for t in &self.targets {
             if !consoles.insert(t.console.as_str()) {
                 return Err(invalid(format!(
@@ -253,6 +296,89 @@ impl Plan {
         Ok(())
     }
 
+    /// The organization's MSP id when the plan creates it.
+    pub fn created_msp_id(&self) -> Option<&str> {
+        self.source.create.as_ref().map(|c| c.msp_id.as_str())
+    }
+
+    fn check_bootstrap(&self, create: &Bootstrap) -> Result<(), EngineError> {
+        let field = |name: &str, msg: String| invalid(format!("source.create.{name}: {msg}"));
+        if !self.source.ca.is_empty() || !self.source.msp.is_empty() {
+            return Err(invalid(
+                "source.ca / source.msp: leave them out with `create` (the plan creates the CA and the MSP)",
+            ));
+        }
+        if !self.source.peers.is_empty() {
+            return Err(invalid(
+                "source.peers: an organization that does not exist yet has no peers to import",
+            ));
+        }
+        let Registrar::EnrollId(admin) = &self.source.registrar else {
+            return Err(invalid(
+                "source.registrar: with `create` the registrar is the new CA's admin: give an enroll_id",
+            ));
+        };
+        // The console's CreateCaBody: 4 to 255 characters for the registry's name and pass.
+        if admin.chars().count() < 4 {
+            return Err(invalid(format!(
+                "source.registrar: the CA admin's enroll id {admin:?} needs at least 4 characters"
+            )));
+        }
+        check_enroll_id(admin).map_err(|m| invalid(format!("source.registrar: {m}")))?;
+        for (name, value) in [
+            ("ca_display_name", &create.ca_display_name),
+            ("msp_display_name", &create.msp_display_name),
+        ] {
+            if value.trim().is_empty()
+                || value.trim() != value
+                || value.chars().count() > MAX_DISPLAY_NAME
+            {
+                return Err(field(
+                    name,
+                    format!("{value:?} must have 1 to 64 characters and no surrounding spaces"),
+                ));
+            }
+        }
+        let msp_ok = !create.msp_id.is_empty()
+            && create.msp_id.len() <= MAX_MSP_ID
+            && create.msp_id != "."
+            && create.msp_id != ".."
+            && create
+                .msp_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if !msp_ok {
+            return Err(field(
+                "msp_id",
+                format!(
+                    "{:?} must have 1 to 250 of the characters A-Z a-z 0-9 . - (and not be . or ..)",
+                    create.msp_id
+                ),
+            ));
+        }
+        check_enroll_id(&create.org_admin_enroll_id)
+            .map_err(|m| field("org_admin_enroll_id", m))?;
+        if &create.org_admin_enroll_id == admin {
+            return Err(field(
+                "org_admin_enroll_id",
+                "must differ from the CA admin's enroll id".to_owned(),
+            ));
+        }
+        check_peer(&create.first_peer).map_err(|e| match e {
+            EngineError::InvalidPlan(m) => invalid(format!("source.create.first_peer: {m}")),
+            other => other,
+        })?;
+        if create.first_peer.enroll_id == create.org_admin_enroll_id
+            || &create.first_peer.enroll_id == admin
+        {
+            return Err(field(
+                "first_peer.enroll_id",
+                "must differ from the CA admin's and the org admin's enroll ids".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Every console the plan touches: the source first, then the targets in order.
     pub fn consoles(&self) -> Vec<&str> {
         std::iter::once(self.source.console.as_str())
@@ -269,13 +395,7 @@ fn check_peer(p: &PeerSpec) -> Result<(), EngineError> {
             p.display_name
         )));
     }
-    let bad = |c: char| c.is_whitespace() || ":/<>#{}%`[]\\^~|\"".contains(c);
-    if p.enroll_id.is_empty() || p.enroll_id.len() > MAX_ENROLL_ID || p.enroll_id.chars().any(bad) {
-        return Err(invalid(format!(
-            "enroll id {:?} must have 1 to 255 characters and none of whitespace : / < > # {{ }} % ` [ ] \\ ^ ~ | \"",
-            p.enroll_id
-        )));
-    }
+    check_enroll_id(&p.enroll_id).map_err(invalid)?;
     if let Some(db) = &p.state_db {
         if db != "couchdb" && db != "leveldb" {
             return Err(invalid(format!(
@@ -283,6 +403,16 @@ fn check_peer(p: &PeerSpec) -> Result<(), EngineError> {
                 p.display_name
             )));
         }
+    }
+    Ok(())
+}
+
+fn check_enroll_id(id: &str) -> Result<(), String> {
+    let bad = |c: char| c.is_whitespace() || ":/<>#{}%`[]\\^~|\"".contains(c);
+    if id.is_empty() || id.len() > MAX_ENROLL_ID || id.chars().any(bad) {
+        return Err(format!(
+            "enroll id {id:?} must have 1 to 255 characters and none of whitespace : / < > # {{ }} % ` [ ] \\ ^ ~ | \""
+        ));
     }
     Ok(())
 }
@@ -308,6 +438,7 @@ pub(crate) mod tests {
                 peers: vec!["org1peer1".into()],
                 registrar: Registrar::EnrollId("admin".into()),
                 org_admin_identity: None,
+                create: None,
             },
             targets: vec![
                 Target {

@@ -78,7 +78,8 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
         let creates_here = plan
             .targets
             .iter()
-            .any(|t| t.console == *name && !t.peers.is_empty());
+            .any(|t| t.console == *name && !t.peers.is_empty())
+            || (plan.source.create.is_some() && *name == plan.source.console);
         let ok = match &state.report.verdict {
             Verdict::Ready => true,
             Verdict::ImportOnly | Verdict::CannotCreate => !creates_here,
@@ -96,61 +97,113 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
         });
     }
 
-    // Region 1: the CA and MSP records, the CA itself, the registrar.
+    // Region 1: the CA and MSP records, the CA itself, the registrar. A plan that creates the
+    // organization checks instead that it can create it, until its CA exists.
     let source = &plan.source;
+    let done = |key: &str| {
+        journal
+            .get(&format!("{}/{key}", source.console))
+            .is_some_and(|e| e.state == crate::journal::StepState::Done)
+    };
+    let pending = match &source.create {
+        Some(create) if !done("create-ca") => {
+            let reason = states
+                .get(&source.console)
+                .filter(|s| s.report.verdict != Verdict::Ready)
+                .map(|s| verdict_reason(&source.console, &s.report));
+            checks.push(Check {
+                name: format!(
+                    "organization {:?} can be created in console {:?}",
+                    create.msp_id, source.console
+                ),
+                ok: reason.is_none(),
+                detail: reason.clone().unwrap_or_else(|| {
+                    "manager key on a console that can create CAs and peers".to_owned()
+                }),
+            });
+            Some(reason)
+        }
+        _ => None,
+    };
     let ca_record = engine.source_ca().await;
     let msp_record = engine.source_msp().await;
-    for (what, id, r) in [
-        ("CA", &source.ca, &ca_record),
-        ("MSP definition", &source.msp, &msp_record),
-    ] {
+    let msp_pending = source.create.is_some() && !done("create-msp");
+    let mut registrar = Err(EngineError::Blocked(
+        "the organization's CA does not exist yet".to_owned(),
+    ));
+    if pending.is_none() {
+        for (what, id, r, later) in [
+            ("CA", engine.source_ca_id(), &ca_record, false),
+            (
+                "MSP definition",
+                engine.source_msp_id(),
+                &msp_record,
+                msp_pending,
+            ),
+        ] {
+            if later {
+                continue;
+            }
+            checks.push(Check {
+                name: format!(
+                    "{what} {:?} in console {:?}",
+                    id.unwrap_or_default(),
+                    source.console
+                ),
+                ok: r.is_ok(),
+                detail: match r {
+                    Ok(c) => format!("found ({})", c.display_name.as_deref().unwrap_or(&c.id)),
+                    Err(e) => e.to_string(),
+                },
+            });
+        }
+        let ca_name = engine.ca_name().await.unwrap_or_else(|_| "ca".to_owned());
+        let tlsca_name = ca_record
+            .as_ref()
+            .ok()
+            .and_then(|c| c.msp.as_ref()?.tlsca.as_ref()?.name.clone())
+            .unwrap_or_else(|| "tlsca".to_owned());
+        let mut ca_ok = true;
+        for name in [&ca_name, &tlsca_name] {
+            let r = match engine.ca().await {
+                Ok(ca) => ca.cainfo(name).await.map_err(EngineError::from),
+                Err(e) => Err(e),
+            };
+            ca_ok &= r.is_ok();
+            checks.push(Check {
+                name: format!("CA {name:?} reachable"),
+                ok: r.is_ok(),
+                detail: match r {
+                    Ok(info) => format!("cainfo answered (version {})", info.version),
+                    Err(e) => e.to_string(),
+                },
+            });
+        }
+        registrar = if ca_ok {
+            engine.registrar().await.map(|_| ())
+        } else {
+            Err(EngineError::Blocked("the CA is not reachable".to_owned()))
+        };
         checks.push(Check {
-            name: format!("{what} {id:?} in console {:?}", source.console),
-            ok: r.is_ok(),
-            detail: match r {
-                Ok(c) => format!("found ({})", c.display_name.as_deref().unwrap_or(&c.id)),
+            name: "registrar can act at the CA".to_owned(),
+            ok: registrar.is_ok(),
+            detail: match &registrar {
+                Ok(()) => "enrolled".to_owned(),
                 Err(e) => e.to_string(),
             },
         });
+        // The org admin the plan enrolled must really be an admin of the MSP it created.
+        if let (Ok(msp), Ok(Some(cert))) = (&msp_record, engine.org_admin_cert()) {
+            checks.push(org_admin_check(msp, &cert));
+        }
     }
-    let ca_name = engine.ca_name().await.unwrap_or_else(|_| "ca".to_owned());
-    let tlsca_name = ca_record
-        .as_ref()
-        .ok()
-        .and_then(|c| c.msp.as_ref()?.tlsca.as_ref()?.name.clone())
-        .unwrap_or_else(|| "tlsca".to_owned());
-    let mut ca_ok = true;
-    for name in [&ca_name, &tlsca_name] {
-        let r = engine.ca.cainfo(name).await;
-        ca_ok &= r.is_ok();
-        checks.push(Check {
-            name: format!("CA {name:?} reachable"),
-            ok: r.is_ok(),
-            detail: match r {
-                Ok(info) => format!("cainfo answered (version {})", info.version),
-                Err(e) => e.to_string(),
-            },
-        });
-    }
-    let registrar = if ca_ok {
-        engine.registrar().await.map(|_| ())
-    } else {
-        Err(EngineError::Blocked("the CA is not reachable".to_owned()))
-    };
-    checks.push(Check {
-        name: "registrar can act at the CA".to_owned(),
-        ok: registrar.is_ok(),
-        detail: match &registrar {
-            Ok(()) => "enrolled".to_owned(),
-            Err(e) => e.to_string(),
-        },
-    });
 
     let records = |name: &str| records_of(&states, name);
     let msp_id = msp_record
         .as_ref()
         .ok()
         .and_then(|m| m.msp_id.clone())
+        .or_else(|| plan.created_msp_id().map(str::to_owned))
         .unwrap_or_default();
 
     let mut out: Vec<StepPreview> = Vec::new();
@@ -168,6 +221,8 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
                     .map(|id| format!(" ({id})"))
                     .unwrap_or_default()
             ))
+        } else if let Some(reason) = &pending {
+            pending_status(&engine, &step, &states, &msp_id, reason.as_deref())
         } else {
             step_status(
                 &engine,
@@ -187,6 +242,9 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
                 Action::ImportCa
                 | Action::ImportMsp
                 | Action::ImportSourcePeer { .. }
+                | Action::ImportFirstPeer
+                | Action::CreateCa
+                | Action::CreateMsp
                 | Action::CreatePeer { .. } => Some(step.console.clone()),
                 _ => None,
             };
@@ -224,6 +282,149 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
         steps: out,
         ready,
     })
+}
+
+/// A step's verdict while the organization is still to be created (its CA does not exist):
+/// everything waits on the region-1 console being able to create it.
+fn pending_status<C: ConsoleApi, A: CaApi>(
+    engine: &Engine<'_, C, A>,
+    step: &Step,
+    states: &HashMap<String, ConsoleState>,
+    msp_id: &str,
+    cannot_create: Option<&str>,
+) -> PreviewStatus {
+    if let Some(reason) = cannot_create {
+        return blocked(format!("the organization cannot be created: {reason}"));
+    }
+    let target = step.console.as_str();
+    let list = match records_of(states, target) {
+        Ok(l) => l,
+        Err(reason) => return blocked(reason),
+    };
+    match &step.action {
+        Action::CreateCa => {
+            let Some(create) = &engine.plan().source.create else {
+                return blocked("the plan creates no CA");
+            };
+            let same = list
+                .iter()
+                .filter(|c| c.kind() == Some(ComponentType::Ca))
+                .filter(|c| c.display_name.as_deref() == Some(create.ca_display_name.as_str()))
+                .count();
+            if same > 0 {
+                return blocked(format!(
+                    "console {target:?} already holds a CA named {:?} that this plan did not create",
+                    create.ca_display_name
+                ));
+            }
+            PreviewStatus::WillDo
+        }
+        Action::CreatePeer { enroll_id } => {
+            let Some(spec) = find_peer(engine.plan(), enroll_id) else {
+                return blocked("no such peer in the plan");
+            };
+            let found = Engine::<C, A>::find_peer_by_name(list, &spec.display_name, Some(msp_id));
+            if !found.is_empty() {
+                return blocked(format!(
+                    "console {target:?} already holds a peer named {:?}",
+                    spec.display_name
+                ));
+            }
+            match states.get(target) {
+                Some(state) if state.report.verdict != Verdict::Ready => {
+                    blocked(verdict_reason(target, &state.report))
+                }
+                _ => PreviewStatus::WillDo,
+            }
+        }
+        _ => PreviewStatus::WillDo,
+    }
+}
+
+/// Whether `admin_cert_pem` (PEM or base64 of PEM) can act as an admin of the MSP definition
+/// `msp`: its certificate must be issued by one of the MSP's roots (directly or through one of
+/// its intermediates) and either be listed in `admins`, or — with Node OUs enabled — carry the
+/// admin OU (`admin` unless the MSP names another).
+pub fn org_admin_check(msp: &Component, admin_cert_pem: &str) -> Check {
+    let msp_id = msp.msp_id.as_deref().unwrap_or(&msp.id);
+    let result = admin_verdict(msp, admin_cert_pem);
+    Check {
+        name: format!("org admin identity is an admin of MSP {msp_id:?}"),
+        ok: result.is_ok(),
+        detail: result.unwrap_or_else(|e| e),
+    }
+}
+
+fn admin_verdict(msp: &Component, admin_cert_pem: &str) -> Result<String, String> {
+    use fabric_ha_artifacts::Cert;
+    let cert = Cert::from_pem(admin_cert_pem)
+        .or_else(|_| Cert::from_b64pem(admin_cert_pem))
+        .map_err(|e| format!("the identity's certificate cannot be read: {e}"))?;
+    let parse = |list: Vec<String>| -> Result<Vec<Cert>, String> {
+        list.iter()
+            .map(|c| {
+                Cert::from_b64pem(c)
+                    .map_err(|e| format!("the MSP holds an unreadable certificate: {e}"))
+            })
+            .collect()
+    };
+    let strings = |key: &str| -> Vec<String> {
+        msp.extra
+            .get(key)
+            .and_then(serde_json::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let roots = parse(msp.root_certs.clone().unwrap_or_default())?;
+    let intermediates = parse(strings("intermediate_certs"))?;
+    let member = roots.iter().any(|r| cert.is_issued_by(r))
+        || intermediates
+            .iter()
+            .any(|i| cert.is_issued_by(i) && roots.iter().any(|r| i.is_issued_by(r)));
+    if !member {
+        return Err(format!(
+            "the certificate {:?} is not issued by the MSP's root certificates",
+            cert.subject()
+        ));
+    }
+    let admins = parse(msp.admins.clone().unwrap_or_default())?;
+    if admins.iter().any(|a| a.der() == cert.der()) {
+        return Ok(format!(
+            "{:?} is listed in the MSP's admins",
+            cert.subject()
+        ));
+    }
+    let ous = msp.extra.get("fabric_node_ous");
+    let enabled = ous
+        .and_then(|o| o.get("enable"))
+        .is_some_and(|e| e == &serde_json::json!(true) || e == &serde_json::json!("enabled"));
+    if !enabled {
+        return Err(format!(
+            "{:?} is not in the MSP's admins, and the MSP does not enable Node OUs",
+            cert.subject()
+        ));
+    }
+    let admin_ou = ous
+        .and_then(|o| o.get("admin_ou_identifier"))
+        .and_then(|a| a.get("organizational_unit_identifier"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("admin");
+    if cert.organizational_units().iter().any(|o| o == admin_ou) {
+        Ok(format!(
+            "{:?} carries the admin OU {admin_ou:?} (Node OUs enabled)",
+            cert.subject()
+        ))
+    } else {
+        Err(format!(
+            "{:?} is not in the MSP's admins and lacks the admin OU {admin_ou:?} (its OUs: {:?})",
+            cert.subject(),
+            cert.organizational_units()
+        ))
+    }
 }
 
 fn records_of<'s>(
@@ -273,11 +474,37 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
             ComponentType::Ca,
             ca_record.clone().and_then(|r| ca_import_body(&r)),
         ),
+        Action::ImportMsp if msp_record.is_err() && engine.plan().source.create.is_some() => {
+            PreviewStatus::WillDo
+        }
         Action::ImportMsp => present(
             target,
             ComponentType::Msp,
             msp_record.clone().and_then(|r| msp_import_body(&r)),
         ),
+        Action::CreateCa
+        | Action::WaitCa
+        | Action::EnrollCaAdmin
+        | Action::RegisterAdmin { .. }
+        | Action::EnrollAdmin { .. }
+        | Action::CreateMsp => PreviewStatus::WillDo,
+        Action::ImportFirstPeer => {
+            let source = &engine.plan().source.console;
+            let Some(first) = engine.plan().source.create.as_ref().map(|c| &c.first_peer) else {
+                return blocked("the plan creates no first peer");
+            };
+            match engine
+                .result(&format!("{source}/create/{}", first.enroll_id))
+                .and_then(|r| r.api_url)
+            {
+                Some(url) => present(
+                    target,
+                    ComponentType::Peer,
+                    Ok(serde_json::json!({ "api_url": url })),
+                ),
+                None => PreviewStatus::WillDo,
+            }
+        }
         Action::ImportSourcePeer { peer } => {
             let source = &engine.plan().source.console;
             let body = match records(source) {
@@ -307,7 +534,11 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
             };
             let ca_name = engine.ca_name().await.unwrap_or_else(|_| "ca".to_owned());
             let stored = engine.stored_secret(enroll_id);
-            match (engine.ca.identity(reg, &ca_name, enroll_id).await, stored) {
+            let looked_up = match engine.ca().await {
+                Ok(ca) => ca.identity(reg, &ca_name, enroll_id).await,
+                Err(e) => return blocked(e.to_string()),
+            };
+            match (looked_up, stored) {
                 (_, Err(e)) => blocked(e.to_string()),
                 (Ok(_), Ok(Some(_))) => already("registered by this plan"),
                 (Ok(_), Ok(None)) => blocked(format!(
@@ -318,7 +549,7 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
             }
         }
         Action::CreatePeer { enroll_id } => {
-            let Some((_, spec)) = find_peer(engine.plan(), enroll_id) else {
+            let Some(spec) = find_peer(engine.plan(), enroll_id) else {
                 return blocked("no such peer in the plan");
             };
             let list = match records(target) {
@@ -359,7 +590,7 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
             match earlier(out, &format!("{target}/create/{enroll_id}")) {
                 Some(PreviewStatus::Blocked { .. }) => blocked("the peer cannot be created"),
                 Some(PreviewStatus::AlreadyDone { .. }) => {
-                    let Some((_, spec)) = find_peer(engine.plan(), enroll_id) else {
+                    let Some(spec) = find_peer(engine.plan(), enroll_id) else {
                         return blocked("no such peer in the plan");
                     };
                     let Ok(list) = records(target) else {
@@ -390,7 +621,7 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
             match earlier(out, &format!("{target}/create/{enroll_id}")) {
                 Some(PreviewStatus::Blocked { .. }) => blocked("the peer cannot be created"),
                 Some(PreviewStatus::AlreadyDone { .. }) => {
-                    let Some((_, spec)) = find_peer(engine.plan(), enroll_id) else {
+                    let Some(spec) = find_peer(engine.plan(), enroll_id) else {
                         return blocked("no such peer in the plan");
                     };
                     let Ok(list) = records(target) else {

@@ -150,6 +150,20 @@ pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Re
             all_peers.push((source_peer.clone(), url));
         }
     }
+    // The first peer of an organization the plan created, for the anchor peers.
+    if let Some(create) = &plan.source.create {
+        let key = format!(
+            "{}/create/{}",
+            plan.source.console, create.first_peer.enroll_id
+        );
+        let url = journal
+            .get(&key)
+            .filter(|e| e.state == StepState::Done)
+            .and_then(|e| e.result.as_ref()?.api_url.clone());
+        if let Some(url) = url {
+            all_peers.push((create.first_peer.display_name.clone(), url));
+        }
+    }
     for t in &plan.targets {
         let c = &t.console;
         let mut peers = Vec::new();
@@ -273,12 +287,22 @@ pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Re
         plan: plan.name.clone(),
         state: record.state,
         source_console: plan.source.console.clone(),
-        ca: plan.source.ca.clone(),
-        msp: plan.source.msp.clone(),
+        ca: created_id(record, journal, "create-ca").unwrap_or_else(|| plan.source.ca.clone()),
+        msp: created_id(record, journal, "create-msp").unwrap_or_else(|| plan.source.msp.clone()),
         org_admin_identity: plan.source.org_admin_identity.clone(),
         regions,
         manual,
     }
+}
+
+/// The console id of what a plan that creates its organization made in `step`.
+fn created_id(
+    record: &PlanRecord,
+    journal: &HashMap<String, JournalEntry>,
+    step: &str,
+) -> Option<String> {
+    record.plan.source.create.as_ref()?;
+    placed(journal, &format!("{}/{step}", record.plan.source.console))?.component_id
 }
 
 fn placed_md(p: &Option<Placed>) -> String {

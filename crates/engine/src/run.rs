@@ -21,11 +21,18 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use crate::bodies::{ca_import_body, create_peer_body, msp_import_body, peer_import_body};
+use crate::bodies::{
+    ca_import_body, create_ca_body, create_msp_body, create_peer_body, msp_import_body,
+    peer_import_body,
+};
 use crate::clients::{CaApi, ConsoleApi};
 use crate::error::EngineError;
-use crate::journal::{self, enroll_secret_id, PlanRecord, PlanState, StepResult, StepState};
-use crate::steps::{find_peer, plan_steps, Action, Step};
+use crate::journal::{
+    self, enroll_secret_id, org_admin_cert_id, org_admin_key_id, registrar_secret_id, PlanRecord,
+    PlanState, StepResult, StepState,
+};
+use crate::plan::Registrar;
+use crate::steps::{find_peer, plan_steps, Action, Step, BOOTSTRAP_REGION};
 
 /// Who registers the new enroll ids, ready to use.
 pub enum RegistrarCredential {
@@ -38,6 +45,9 @@ pub enum RegistrarCredential {
         /// Its secret.
         secret: Sensitive<String>,
     },
+    /// The admin of the CA the plan creates (`source.create`): its enroll id is the plan's
+    /// registrar, its secret the one the engine generated and kept in the vault.
+    Generated,
 }
 
 /// Everything a preview or a run works with. The clients come in through traits, so tests use
@@ -47,8 +57,9 @@ pub struct Context<'a, C: ConsoleApi, A: CaApi> {
     pub plan: &'a PlanRecord,
     /// A client for every console of the plan, by workspace name.
     pub consoles: &'a HashMap<String, C>,
-    /// A client for the region-1 CA.
-    pub ca: &'a A,
+    /// A client for the region-1 CA; `None` when the plan creates the CA (the engine connects
+    /// to it with [`CaApi::connect`] once it exists).
+    pub ca: Option<&'a A>,
     /// The registrar.
     pub registrar: RegistrarCredential,
     /// The workspace database (journal).
@@ -84,7 +95,7 @@ pub type Hook = Arc<dyn Fn(HookPoint<'_>) + Send + Sync>;
 pub struct ApplyOptions {
     /// Longest time between status polls while waiting for a peer. Polling starts at
     /// [`MIN_POLL_INTERVAL`] (or this, when shorter) and the gap grows with the time waited (a
-    /// fifth of it), so a peer that runs early is noticed early and a long deploy is polled
+    /// tenth of it), so a peer that runs early is noticed early and a long deploy is polled
     /// every `poll_interval`.
     pub poll_interval: Duration,
     /// First wait before retrying a step that failed transiently (doubles, at most 30 s).
@@ -273,14 +284,15 @@ pub const DEFAULT_MAX_COMPONENTS: usize = 75;
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// Shortest time between status polls while waiting for a peer (see
 /// [`ApplyOptions::poll_interval`]).
-pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(200);
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
 
-/// The gap before the next status poll after waiting `waited` for a peer: a fifth of the time
-/// waited, at least [`MIN_POLL_INTERVAL`], at most `max` (the option, which wins when shorter).
-/// A poll therefore notices a running peer at most 20 % (or 200 ms) after it started running,
-/// and a deploy of minutes is polled every `max`.
+/// The gap before the next status poll after waiting `waited` for a peer: a tenth of the time
+/// waited, at least `floor` (the console's write budget allows no more, see [`poll_floor`]), at
+/// most `max` (the option, which wins when shorter). Where the console's limit allows it, a
+/// poll notices a running peer at most 10 % (or 100 ms) after it started running; a deploy of
+/// minutes is polled every `max`.
 fn next_poll(waited: Duration, max: Duration, floor: Duration) -> Duration {
-    (waited / 5).max(floor).min(max)
+    (waited / 10).max(floor).min(max)
 }
 
 /// Status polls are writes (`POST /components/status`, reference §1.5), so they share the
@@ -306,7 +318,10 @@ pub fn generate_secret() -> Sensitive<String> {
 pub(crate) struct Engine<'a, C: ConsoleApi, A: CaApi> {
     pub(crate) record: &'a PlanRecord,
     pub(crate) consoles: &'a HashMap<String, C>,
-    pub(crate) ca: &'a A,
+    /// The region-1 CA client given by the caller, if any.
+    ca_given: Option<&'a A>,
+    /// The client the engine made for a CA the plan created.
+    ca_made: OnceCell<A>,
     pub(crate) store: &'a Store,
     pub(crate) vault: &'a Vault,
     /// The CA admin to enroll as registrar, when no identity was given.
@@ -342,11 +357,13 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             RegistrarCredential::Enroll { enroll_id, secret } => {
                 (OnceCell::new(), Some((enroll_id, secret)))
             }
+            RegistrarCredential::Generated => (OnceCell::new(), None),
         };
         Ok(Engine {
             record: ctx.plan,
             consoles: ctx.consoles,
-            ca: ctx.ca,
+            ca_given: ctx.ca,
+            ca_made: OnceCell::new(),
             store: ctx.store,
             vault: ctx.vault,
             enroll,
@@ -393,14 +410,78 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
         Ok(record.clone())
     }
 
+    /// Console id of a region-1 component: the plan's, or the one its bootstrap step `step`
+    /// created (from the journal).
+    fn source_id(&self, planned: &str, step: &str, what: &str) -> Result<String, EngineError> {
+        if self.plan().source.create.is_none() {
+            return Ok(planned.to_owned());
+        }
+        self.result(&format!("{}/{step}", self.plan().source.console))
+            .and_then(|r| r.component_id)
+            .ok_or_else(|| {
+                EngineError::Blocked(format!(
+                    "the organization's {what} has not been created yet"
+                ))
+            })
+    }
+
+    pub(crate) fn source_ca_id(&self) -> Result<String, EngineError> {
+        self.source_id(&self.plan().source.ca, "create-ca", "CA")
+    }
+
+    pub(crate) fn source_msp_id(&self) -> Result<String, EngineError> {
+        self.source_id(&self.plan().source.msp, "create-msp", "MSP definition")
+    }
+
     pub(crate) async fn source_ca(&self) -> Result<Component, EngineError> {
-        self.source_record(&self.source_ca, &self.plan().source.ca)
-            .await
+        let id = self.source_ca_id()?;
+        self.source_record(&self.source_ca, &id).await
     }
 
     pub(crate) async fn source_msp(&self) -> Result<Component, EngineError> {
-        self.source_record(&self.source_msp, &self.plan().source.msp)
+        let id = self.source_msp_id()?;
+        self.source_record(&self.source_msp, &id).await
+    }
+
+    /// The region-1 CA client: the caller's, or one made from the CA record of the CA the
+    /// plan created.
+    pub(crate) async fn ca(&self) -> Result<&A, EngineError> {
+        if let Some(ca) = self.ca_given {
+            return Ok(ca);
+        }
+        self.ca_made
+            .get_or_try_init(|| async {
+                let record = self.source_ca().await?;
+                let url = record.api_url.as_deref().ok_or_else(|| {
+                    EngineError::Blocked(format!("the CA record {:?} has no api_url", record.id))
+                })?;
+                let tls = record
+                    .msp
+                    .as_ref()
+                    .and_then(|m| m.component.as_ref())
+                    .and_then(|c| c.tls_cert.as_deref())
+                    .ok_or_else(|| {
+                        EngineError::Blocked(format!(
+                            "the CA record {:?} has no TLS certificate",
+                            record.id
+                        ))
+                    })?;
+                Ok(A::connect(url, tls)?)
+            })
             .await
+    }
+
+    /// The CA admin's enroll id and secret of a plan that creates its CA; `None` until the
+    /// secret was generated.
+    fn generated_registrar(&self) -> Result<Option<(String, Sensitive<String>)>, EngineError> {
+        let Registrar::EnrollId(id) = &self.plan().source.registrar else {
+            return Ok(None);
+        };
+        let key = registrar_secret_id(&self.record.id);
+        if self.plan().source.create.is_none() || !self.vault.contains(self.store, &key)? {
+            return Ok(None);
+        }
+        Ok(Some((id.clone(), self.vault.get_str(self.store, &key)?)))
     }
 
     pub(crate) async fn ca_name(&self) -> Result<String, EngineError> {
@@ -416,12 +497,18 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
     pub(crate) async fn registrar(&self) -> Result<&CaIdentity, EngineError> {
         self.registrar
             .get_or_try_init(|| async {
-                let (enroll_id, secret) = self.enroll.as_ref().ok_or_else(|| {
-                    EngineError::Blocked("no registrar identity is available".to_owned())
-                })?;
+                let generated = match &self.enroll {
+                    Some(_) => None,
+                    None => self.generated_registrar()?,
+                };
+                let (enroll_id, secret) =
+                    self.enroll.as_ref().or(generated.as_ref()).ok_or_else(|| {
+                        EngineError::Blocked("no registrar identity is available".to_owned())
+                    })?;
                 let ca_name = self.ca_name().await?;
                 let enrollment = self
-                    .ca
+                    .ca()
+                    .await?
                     .enroll(&EnrollRequest::new(
                         ca_name,
                         enroll_id.clone(),
@@ -509,6 +596,51 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
     ) -> Result<StepResult, EngineError> {
         let target = step.console.as_str();
         match &step.action {
+            Action::CreateCa => self.create_ca().await,
+            Action::WaitCa => {
+                let deadline = {
+                    let mut d = wait_deadline.lock().unwrap_or_else(PoisonError::into_inner);
+                    *d.get_or_insert_with(|| {
+                        Instant::now() + Duration::from_secs(self.plan().wait_timeout_secs)
+                    })
+                };
+                self.wait_ca(deadline).await
+            }
+            Action::EnrollCaAdmin => {
+                self.registrar().await?;
+                Ok(StepResult {
+                    console: "ca".to_owned(),
+                    component_id: match &self.plan().source.registrar {
+                        Registrar::EnrollId(id) | Registrar::LibraryIdentity(id) => {
+                            Some(id.clone())
+                        }
+                    },
+                    ..StepResult::default()
+                })
+            }
+            Action::RegisterAdmin { enroll_id } => self.register(enroll_id, "admin").await,
+            Action::EnrollAdmin { enroll_id } => self.enroll_admin(enroll_id).await,
+            Action::CreateMsp => self.create_msp().await,
+            Action::ImportFirstPeer => {
+                let source = &self.plan().source.console;
+                let first = self
+                    .plan()
+                    .source
+                    .create
+                    .as_ref()
+                    .map(|c| c.first_peer.enroll_id.clone())
+                    .ok_or_else(|| {
+                        EngineError::InvalidPlan("the plan creates no first peer".to_owned())
+                    })?;
+                let id = self.new_peer_id(source, &first)?;
+                let record = self
+                    .console(source)?
+                    .get(&id)
+                    .await
+                    .map_err(console_err(source))?;
+                self.import_once(target, ComponentType::Peer, peer_import_body(&record)?)
+                    .await
+            }
             Action::ImportCa => {
                 let body = ca_import_body(&self.source_ca().await?)?;
                 self.import_once(target, ComponentType::Ca, body).await
@@ -527,7 +659,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
                 self.import_once(target, ComponentType::Peer, peer_import_body(&record)?)
                     .await
             }
-            Action::Register { enroll_id } => self.register(enroll_id).await,
+            Action::Register { enroll_id } => self.register(enroll_id, "peer").await,
             Action::CreatePeer { enroll_id } => self.create(target, enroll_id).await,
             Action::WaitRunning { enroll_id } => {
                 let deadline = {
@@ -551,8 +683,195 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
         }
     }
 
-    async fn register(&self, enroll_id: &str) -> Result<StepResult, EngineError> {
+    /// Creates the organization's CA, unless a CA of that name is already there. The admin's
+    /// secret is generated and stored before the request, so a crash after the console
+    /// accepted it still leaves the secret the CA was created with.
+    async fn create_ca(&self) -> Result<StepResult, EngineError> {
+        let plan = self.plan();
+        let (Some(create), Registrar::EnrollId(admin)) =
+            (&plan.source.create, &plan.source.registrar)
+        else {
+            return Err(EngineError::InvalidPlan(
+                "the plan does not create a CA".to_owned(),
+            ));
+        };
+        let name = &plan.source.console;
+        let console = self.console(name)?;
+        let existing = console.list().await.map_err(console_err(name))?;
+        let found: Vec<&Component> = existing
+            .iter()
+            .filter(|c| c.kind() == Some(ComponentType::Ca))
+            .filter(|c| c.display_name.as_deref() == Some(create.ca_display_name.as_str()))
+            .collect();
+        let key = registrar_secret_id(&self.record.id);
+        let stored = self.vault.contains(self.store, &key)?;
+        match (found.as_slice(), stored) {
+            ([one], true) if !one.is_imported() => {
+                return Ok(StepResult {
+                    console: name.clone(),
+                    component_id: Some(one.id.clone()),
+                    api_url: one.api_url.clone(),
+                    operations_url: one.operations_url.clone(),
+                    already_present: true,
+                })
+            }
+            ([], _) => {}
+            (some, _) => {
+                return Err(EngineError::Blocked(format!(
+                    "console {name:?} already holds {} CA(s) named {:?} that this plan did not create; choose another CA display name or remove them",
+                    some.len(),
+                    create.ca_display_name
+                )))
+            }
+        }
+        let secret = if stored {
+            self.vault.get_str(self.store, &key)?
+        } else {
+            let s = generate_secret();
+            self.vault.put_str(self.store, &key, s.expose())?;
+            s
+        };
+        let made = console
+            .create_ca(&create_ca_body(&create.ca_display_name, admin, &secret))
+            .await
+            .map_err(console_err(name))?;
+        Ok(StepResult {
+            console: name.clone(),
+            component_id: Some(made.id),
+            api_url: made.api_url,
+            operations_url: made.operations_url,
+            already_present: false,
+        })
+    }
+
+    /// Waits until the console reports the new CA running, then until both its CA names
+    /// answer `cainfo`.
+    async fn wait_ca(&self, deadline: Instant) -> Result<StepResult, EngineError> {
+        let name = self.plan().source.console.clone();
+        let id = self.source_ca_id()?;
+        self.wait_status(&name, &id, deadline, &id).await?;
+        let ca = self.source_ca().await?;
+        let tlsca_name = ca
+            .msp
+            .as_ref()
+            .and_then(|m| m.tlsca.as_ref())
+            .and_then(|t| t.name.clone())
+            .unwrap_or_else(|| "tlsca".to_owned());
+        let started = Instant::now();
+        for ca_name in [self.ca_name().await?, tlsca_name] {
+            loop {
+                match self.ca().await?.cainfo(&ca_name).await {
+                    Ok(_) => break,
+                    Err(e) => {
+                        let e = EngineError::from(e);
+                        if !e.is_transient() || Instant::now() >= deadline {
+                            return Err(e);
+                        }
+                        tracing::debug!(ca = %ca_name, error = %e, "cainfo not answering yet");
+                    }
+                }
+                let poll = next_poll(started.elapsed(), self.poll_interval, MIN_POLL_INTERVAL);
+                tokio::time::sleep(poll.min(deadline.saturating_duration_since(Instant::now())))
+                    .await;
+            }
+        }
+        Ok(StepResult {
+            console: name,
+            component_id: Some(id),
+            api_url: ca.api_url,
+            operations_url: ca.operations_url,
+            already_present: false,
+        })
+    }
+
+    /// Enrolls the org admin with its stored secret; the certificate and the private key go
+    /// to the vault (the core adds them to the library as an identity).
+    async fn enroll_admin(&self, enroll_id: &str) -> Result<StepResult, EngineError> {
+        let (cert_id, key_id) = (
+            org_admin_cert_id(&self.record.id),
+            org_admin_key_id(&self.record.id),
+        );
+        let done = |already_present| StepResult {
+            console: "ca".to_owned(),
+            component_id: Some(enroll_id.to_owned()),
+            already_present,
+            ..StepResult::default()
+        };
+        if self.vault.contains(self.store, &cert_id)? && self.vault.contains(self.store, &key_id)? {
+            return Ok(done(true));
+        }
+        let secret = self.stored_secret(enroll_id)?.ok_or_else(|| {
+            EngineError::Blocked(format!(
+                "enroll id {enroll_id:?} has no stored secret: its registration did not complete"
+            ))
+        })?;
+        let ca_name = self.ca_name().await?;
+        let enrollment = self
+            .ca()
+            .await?
+            .enroll(&EnrollRequest::new(ca_name, enroll_id, secret))
+            .await?;
+        // The key first: a certificate without its key would look complete.
+        self.vault
+            .put_str(self.store, &key_id, enrollment.private_key_pem.expose())?;
+        self.vault
+            .put_str(self.store, &cert_id, &enrollment.cert_pem)?;
+        Ok(done(false))
+    }
+
+    /// The org admin's certificate (PEM) enrolled by this plan.
+    pub(crate) fn org_admin_cert(&self) -> Result<Option<String>, EngineError> {
+        let id = org_admin_cert_id(&self.record.id);
+        if !self.vault.contains(self.store, &id)? {
+            return Ok(None);
+        }
+        Ok(Some(self.vault.get_str(self.store, &id)?.expose().clone()))
+    }
+
+    /// Creates the MSP definition from the new CA's roots (read from the CA itself), unless an
+    /// MSP with that id and those roots is already there.
+    async fn create_msp(&self) -> Result<StepResult, EngineError> {
+        let plan = self.plan();
+        let Some(create) = &plan.source.create else {
+            return Err(EngineError::InvalidPlan(
+                "the plan does not create an MSP".to_owned(),
+            ));
+        };
+        let admin = self.org_admin_cert()?.ok_or_else(|| {
+            EngineError::Blocked("the org admin has not been enrolled yet".to_owned())
+        })?;
+        let ca = self.source_ca().await?;
+        let tlsca_name = ca
+            .msp
+            .as_ref()
+            .and_then(|m| m.tlsca.as_ref())
+            .and_then(|t| t.name.clone())
+            .unwrap_or_else(|| "tlsca".to_owned());
+        let client = self.ca().await?;
+        let root = client.cainfo(&self.ca_name().await?).await?.ca_chain_pem;
+        let tls_root = client.cainfo(&tlsca_name).await?.ca_chain_pem;
+        let name = &plan.source.console;
+        let console = self.console(name)?;
+        let host_url = console
+            .test_connection()
+            .await
+            .settings
+            .and_then(|s| s.host_url);
+        let b64 = |pem: &str| base64::engine::general_purpose::STANDARD.encode(pem);
+        let body = create_msp_body(
+            &create.msp_id,
+            &create.msp_display_name,
+            &b64(&root),
+            &b64(&tls_root),
+            &b64(&admin),
+            host_url.as_deref(),
+        );
+        self.import_once(name, ComponentType::Msp, body).await
+    }
+
+    async fn register(&self, enroll_id: &str, kind: &str) -> Result<StepResult, EngineError> {
         let registrar = self.registrar().await?;
+        let ca = self.ca().await?;
         let ca_name = self.ca_name().await?;
         let done = |already_present| StepResult {
             console: "ca".to_owned(),
@@ -562,7 +881,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             already_present,
         };
         let stored = self.stored_secret(enroll_id)?;
-        match self.ca.identity(registrar, &ca_name, enroll_id).await {
+        match ca.identity(registrar, &ca_name, enroll_id).await {
             Ok(_) if stored.is_some() => return Ok(done(true)),
             Ok(_) => {
                 return Err(EngineError::Blocked(format!(
@@ -586,10 +905,10 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
                 s
             }
         };
-        let mut request = RegistrationRequest::new(ca_name, enroll_id, "peer");
+        let mut request = RegistrationRequest::new(ca_name, enroll_id, kind);
         request.secret = Some(secret);
         request.max_enrollments = -1;
-        match self.ca.register(registrar, &request).await {
+        match ca.register(registrar, &request).await {
             Ok(_) => Ok(done(false)),
             Err(e) if e.kind() == Some(CaErrorKind::AlreadyRegistered) => Ok(done(true)),
             Err(e) => Err(e.into()),
@@ -597,7 +916,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
     }
 
     async fn create(&self, target: &str, enroll_id: &str) -> Result<StepResult, EngineError> {
-        let (_, spec) = find_peer(self.plan(), enroll_id).ok_or_else(|| {
+        let spec = find_peer(self.plan(), enroll_id).ok_or_else(|| {
             EngineError::InvalidPlan(format!("no peer with enroll id {enroll_id:?}"))
         })?;
         let msp = self.source_msp().await?;
@@ -652,27 +971,37 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
         deadline: Instant,
     ) -> Result<StepResult, EngineError> {
         let id = self.new_peer_id(target, enroll_id)?;
+        self.wait_status(target, &id, deadline, enroll_id).await?;
+        let created = self.result(&format!("{target}/create/{enroll_id}"));
+        Ok(StepResult {
+            console: target.to_owned(),
+            component_id: Some(id),
+            api_url: created.as_ref().and_then(|c| c.api_url.clone()),
+            operations_url: created.and_then(|c| c.operations_url),
+            already_present: false,
+        })
+    }
+
+    /// Polls the console's status of component `id` until it is "ok" or `deadline` passes.
+    async fn wait_status(
+        &self,
+        target: &str,
+        id: &str,
+        deadline: Instant,
+        label: &str,
+    ) -> Result<(), EngineError> {
         let console = self.console(target)?;
         let started = Instant::now();
         loop {
-            match console.status(&[id.as_str()]).await {
-                Ok(list) if list.iter().any(|(_, s)| s.health == Health::Ok) => {
-                    let created = self.result(&format!("{target}/create/{enroll_id}"));
-                    return Ok(StepResult {
-                        console: target.to_owned(),
-                        component_id: Some(id),
-                        api_url: created.as_ref().and_then(|c| c.api_url.clone()),
-                        operations_url: created.and_then(|c| c.operations_url),
-                        already_present: false,
-                    });
-                }
+            match console.status(&[id]).await {
+                Ok(list) if list.iter().any(|(_, s)| s.health == Health::Ok) => return Ok(()),
                 Ok(_) => {}
                 Err(e) => {
                     let e = EngineError::console(target, e);
                     if !e.is_transient() {
                         return Err(e);
                     }
-                    tracing::debug!(step = %enroll_id, error = %e, "status poll failed; polling on");
+                    tracing::debug!(step = %label, error = %e, "status poll failed; polling on");
                 }
             }
             let limit = self
@@ -685,7 +1014,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             if Instant::now() + poll > deadline {
                 return Err(EngineError::NotRunning {
                     console: target.to_owned(),
-                    peer: id,
+                    peer: id.to_owned(),
                     secs: self.plan().wait_timeout_secs,
                 });
             }
@@ -828,18 +1157,19 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
     async fn run_lane(
         &self,
         lane: &Lane<'_>,
-        target: &crate::plan::Target,
+        (console, region): (&str, &str),
         steps: &[Step],
     ) -> RegionOutcome {
         let mut first_failure = None;
         let wait_deadline = Mutex::new(None);
         let pending = steps.iter().any(|s| !lane.done_before.contains_key(&s.key));
         let creates = steps.iter().any(|s| {
-            matches!(s.action, Action::CreatePeer { .. }) && !lane.done_before.contains_key(&s.key)
+            matches!(s.action, Action::CreatePeer { .. } | Action::CreateCa)
+                && !lane.done_before.contains_key(&s.key)
         });
         if pending && creates {
             // The region can only create peers with a manager key on a console that deploys.
-            if let Err(e) = self.check_can_create(&target.console).await {
+            if let Err(e) = self.check_can_create(console).await {
                 if let Some(step) = steps
                     .iter()
                     .find(|s| !lane.done_before.contains_key(&s.key))
@@ -873,8 +1203,8 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             }
         }
         RegionOutcome {
-            console: target.console.clone(),
-            region: target.region.clone(),
+            console: console.to_owned(),
+            region: region.to_owned(),
             completed: first_failure.is_none(),
             failure: first_failure,
         }
@@ -926,6 +1256,23 @@ pub async fn apply<C: ConsoleApi, A: CaApi>(
     };
     journal::set_plan_state(store, &plan_id, PlanState::Running)?;
     tracing::info!(plan = %plan.name, steps = steps.len(), "plan run started");
+    // The organization is created first, when the plan creates it: every region needs it.
+    let bootstrap: Vec<Step> = steps
+        .iter()
+        .filter(|s| s.region == BOOTSTRAP_REGION && s.console == plan.source.console)
+        .cloned()
+        .collect();
+    let mut regions = Vec::new();
+    if !bootstrap.is_empty() {
+        let outcome = engine
+            .run_lane(&lane, (&plan.source.console, BOOTSTRAP_REGION), &bootstrap)
+            .await;
+        let created = outcome.completed;
+        regions.push(outcome);
+        if !created {
+            return finish(store, &plan_id, &plan.name, options, regions);
+        }
+    }
     let lanes = plan.targets.iter().map(|target| {
         let mine: Vec<Step> = steps
             .iter()
@@ -934,9 +1281,13 @@ pub async fn apply<C: ConsoleApi, A: CaApi>(
             .collect();
         let engine = &engine;
         let lane = &lane;
-        async move { engine.run_lane(lane, target, &mine).await }
+        async move {
+            engine
+                .run_lane(lane, (&target.console, &target.region), &mine)
+                .await
+        }
     });
-    let regions: Vec<RegionOutcome> = match options.max_concurrent_regions {
+    let outcomes: Vec<RegionOutcome> = match options.max_concurrent_regions {
         None => futures_util::future::join_all(lanes).await,
         Some(n) => {
             futures_util::stream::StreamExt::collect(futures_util::stream::StreamExt::buffered(
@@ -946,20 +1297,32 @@ pub async fn apply<C: ConsoleApi, A: CaApi>(
             .await
         }
     };
+    regions.extend(outcomes);
+    finish(store, &plan_id, &plan.name, options, regions)
+}
+
+/// Records how the run ended and says so.
+fn finish(
+    store: &Store,
+    plan_id: &str,
+    name: &str,
+    options: &ApplyOptions,
+    regions: Vec<RegionOutcome>,
+) -> Result<RunOutcome, EngineError> {
     let completed = regions.iter().all(|r| r.completed);
     let cancelled = options.cancel.is_cancelled();
     journal::set_plan_state(
         store,
-        &plan_id,
+        plan_id,
         if completed {
             PlanState::Completed
         } else {
             PlanState::Stopped
         },
     )?;
-    tracing::info!(plan = %plan.name, completed, cancelled, "plan run ended");
+    tracing::info!(plan = %name, completed, cancelled, "plan run ended");
     Ok(RunOutcome {
-        plan: plan.name,
+        plan: name.to_owned(),
         completed,
         cancelled,
         regions,
@@ -977,7 +1340,7 @@ mod tests {
         assert_eq!(next_poll(Duration::ZERO, max, floor), MIN_POLL_INTERVAL);
         assert_eq!(
             next_poll(Duration::from_secs(2), max, floor),
-            Duration::from_millis(400)
+            Duration::from_millis(200)
         );
         assert_eq!(next_poll(Duration::from_secs(600), max, floor), max);
         // A shorter option wins over the floor.

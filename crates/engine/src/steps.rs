@@ -10,6 +10,28 @@ use crate::plan::{PeerSpec, Plan, Target};
 #[serde(tag = "action", rename_all = "snake_case")]
 #[ts(export, rename = "PlanAction")]
 pub enum Action {
+    /// Create (deploy) the organization's CA in the region-1 console, its admin being the
+    /// plan's registrar with a generated secret.
+    CreateCa,
+    /// Wait until the console reports the new CA running and it answers `cainfo`.
+    WaitCa,
+    /// Enroll the new CA's admin (the registrar).
+    EnrollCaAdmin,
+    /// Register the org admin's enroll id at the new CA (type `admin`).
+    RegisterAdmin {
+        /// The enroll id.
+        enroll_id: String,
+    },
+    /// Enroll the org admin; its certificate and key are kept encrypted.
+    EnrollAdmin {
+        /// The enroll id.
+        enroll_id: String,
+    },
+    /// Create the MSP definition in the region-1 console from the CA's roots, with Node OUs
+    /// and the org admin's certificate as admin.
+    CreateMsp,
+    /// Import the peer the plan created in region 1 into the target console.
+    ImportFirstPeer,
     /// Import the region-1 CA into the target console.
     ImportCa,
     /// Import the organization's MSP definition into the target console.
@@ -51,7 +73,8 @@ pub struct Step {
     pub key: String,
     /// Position in the plan's step list (1-based; for display).
     pub number: usize,
-    /// The target console this step belongs to (its region's lane).
+    /// The console this step belongs to (its region's lane; the region-1 console for the
+    /// steps that create the organization).
     pub console: String,
     /// The region label.
     pub region: String,
@@ -65,6 +88,7 @@ pub struct Step {
 /// Every step of `plan`, region by region, each region in the order its steps run.
 pub fn plan_steps(plan: &Plan) -> Vec<Step> {
     let mut steps = Vec::new();
+    bootstrap_steps(plan, &mut steps);
     for target in &plan.targets {
         region_steps(plan, target, &mut steps);
     }
@@ -74,8 +98,101 @@ pub fn plan_steps(plan: &Plan) -> Vec<Step> {
     steps
 }
 
+/// Region label of the steps that create the organization in the region-1 console.
+pub const BOOTSTRAP_REGION: &str = "region 1";
+
+/// The steps that create the organization in the region-1 console (none unless the plan has
+/// `source.create`); every target region runs after them.
+fn bootstrap_steps(plan: &Plan, out: &mut Vec<Step>) {
+    let Some(create) = &plan.source.create else {
+        return;
+    };
+    let c = &plan.source.console;
+    let step = |key: String, action: Action, description: String| Step {
+        key: format!("{c}/{key}"),
+        number: 0,
+        console: c.clone(),
+        region: BOOTSTRAP_REGION.to_owned(),
+        action,
+        description,
+    };
+    let ca = &create.ca_display_name;
+    let admin = &create.org_admin_enroll_id;
+    let peer = &create.first_peer;
+    out.push(step(
+        "create-ca".into(),
+        Action::CreateCa,
+        format!("Create CA {ca:?} in console {c:?}"),
+    ));
+    out.push(step(
+        "wait-ca".into(),
+        Action::WaitCa,
+        format!("Wait until CA {ca:?} is running and answers"),
+    ));
+    out.push(step(
+        "enroll-ca-admin".into(),
+        Action::EnrollCaAdmin,
+        format!("Enroll the admin of CA {ca:?}"),
+    ));
+    out.push(step(
+        format!("register-admin/{admin}"),
+        Action::RegisterAdmin {
+            enroll_id: admin.clone(),
+        },
+        format!("Register enroll id {admin:?} (type admin) at CA {ca:?}"),
+    ));
+    out.push(step(
+        format!("register/{}", peer.enroll_id),
+        Action::Register {
+            enroll_id: peer.enroll_id.clone(),
+        },
+        format!(
+            "Register enroll id {:?} (type peer) at CA {ca:?}",
+            peer.enroll_id
+        ),
+    ));
+    out.push(step(
+        format!("enroll-admin/{admin}"),
+        Action::EnrollAdmin {
+            enroll_id: admin.clone(),
+        },
+        format!("Enroll the org admin {admin:?} into the library"),
+    ));
+    out.push(step(
+        "create-msp".into(),
+        Action::CreateMsp,
+        format!(
+            "Create MSP definition {:?} ({}) in console {c:?} with Node OUs",
+            create.msp_display_name, create.msp_id
+        ),
+    ));
+    out.push(step(
+        format!("create/{}", peer.enroll_id),
+        Action::CreatePeer {
+            enroll_id: peer.enroll_id.clone(),
+        },
+        format!(
+            "Create peer {:?} in console {c:?}, enrolling {:?} at CA {ca:?}",
+            peer.display_name, peer.enroll_id
+        ),
+    ));
+    out.push(step(
+        format!("wait/{}", peer.enroll_id),
+        Action::WaitRunning {
+            enroll_id: peer.enroll_id.clone(),
+        },
+        format!("Wait until peer {:?} is running", peer.display_name),
+    ));
+}
+
 fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
     let c = &target.console;
+    // An organization created by the plan has no console ids yet: name its CA and MSP by the
+    // display names they are created with.
+    let (ca, msp) = match &plan.source.create {
+        Some(create) => (&create.ca_display_name, &create.msp_display_name),
+        None => (&plan.source.ca, &plan.source.msp),
+    };
     let step = |key: String, action: Action, description: String| Step {
         key,
         number: 0,
@@ -87,16 +204,23 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
     out.push(step(
         format!("{c}/import-ca"),
         Action::ImportCa,
-        format!("Import CA {:?} into console {c:?}", plan.source.ca),
+        format!("Import CA {ca:?} into console {c:?}"),
     ));
     out.push(step(
         format!("{c}/import-msp"),
         Action::ImportMsp,
-        format!(
-            "Import MSP definition {:?} into console {c:?}",
-            plan.source.msp
-        ),
+        format!("Import MSP definition {msp:?} into console {c:?}"),
     ));
+    if let Some(create) = &plan.source.create {
+        out.push(step(
+            format!("{c}/import-first-peer"),
+            Action::ImportFirstPeer,
+            format!(
+                "Import peer {:?} of console {:?} into console {c:?}",
+                create.first_peer.display_name, plan.source.console
+            ),
+        ));
+    }
     for peer in &plan.source.peers {
         out.push(step(
             format!("{c}/import-peer/{peer}"),
@@ -114,8 +238,8 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
                 enroll_id: p.enroll_id.clone(),
             },
             format!(
-                "Register enroll id {:?} (type peer) at CA {:?}",
-                p.enroll_id, plan.source.ca
+                "Register enroll id {:?} (type peer) at CA {ca:?}",
+                p.enroll_id
             ),
         ));
         out.push(step(
@@ -124,8 +248,8 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
                 enroll_id: p.enroll_id.clone(),
             },
             format!(
-                "Create peer {:?} in console {c:?}, enrolling {:?} at CA {:?}",
-                p.display_name, p.enroll_id, plan.source.ca
+                "Create peer {:?} in console {c:?}, enrolling {:?} at CA {ca:?}",
+                p.display_name, p.enroll_id
             ),
         ));
     }
@@ -155,14 +279,19 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
     }
 }
 
-/// The peer spec and its target for an enroll id.
-pub(crate) fn find_peer<'a>(plan: &'a Plan, enroll_id: &str) -> Option<(&'a Target, &'a PeerSpec)> {
-    plan.targets.iter().find_map(|t| {
-        t.peers
-            .iter()
-            .find(|p| p.enroll_id == enroll_id)
-            .map(|p| (t, p))
-    })
+/// The spec of the peer with `enroll_id`: a target's new peer or the first peer the plan
+/// creates in region 1.
+pub(crate) fn find_peer<'a>(plan: &'a Plan, enroll_id: &str) -> Option<&'a PeerSpec> {
+    plan.source
+        .create
+        .as_ref()
+        .map(|c| &c.first_peer)
+        .filter(|p| p.enroll_id == enroll_id)
+        .or_else(|| {
+            plan.targets
+                .iter()
+                .find_map(|t| t.peers.iter().find(|p| p.enroll_id == enroll_id))
+        })
 }
 
 #[cfg(test)]

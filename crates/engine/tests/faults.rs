@@ -28,7 +28,7 @@ async fn chaos(
         let now = count();
         for _ in 0..(now / 5).saturating_sub(seen / 5) {
             n += 1;
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 faults.fail_next([503]);
             } else {
                 faults.reset_next(1);
@@ -58,7 +58,7 @@ async fn faults_and_rate_limits_end_in_a_complete_or_resumable_run() {
     let ctx = || Context {
         plan: &record,
         consoles: &consoles,
-        ca: &ca,
+        ca: Some(&ca),
         registrar: registrar(),
         store: &store,
         vault: &vault,

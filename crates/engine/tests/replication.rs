@@ -33,7 +33,7 @@ async fn replicates_one_org_to_two_regions_once() {
     let ctx = || Context {
         plan: &record,
         consoles: &consoles,
-        ca: &ca,
+        ca: Some(&ca),
         registrar: registrar(),
         store: &store,
         vault: &vault,
@@ -129,7 +129,7 @@ async fn an_import_only_target_is_blocked_and_the_other_region_completes() {
     let ctx = || Context {
         plan: &record,
         consoles: &consoles,
-        ca: &ca,
+        ca: Some(&ca),
         registrar: registrar(),
         store: &store,
         vault: &vault,

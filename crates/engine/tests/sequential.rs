@@ -29,7 +29,7 @@ async fn one_region_at_a_time_finishes_each_region_before_the_next() {
     let ctx = Context {
         plan: &record,
         consoles: &consoles,
-        ca: &ca,
+        ca: Some(&ca),
         registrar: registrar(),
         store: &store,
         vault: &vault,

@@ -208,6 +208,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Like [`Store::try_with_tx`], but the commit is on disk (the WAL synced with
+    /// `synchronous=FULL`) before this returns, so it survives a power loss, not only a crash.
+    /// For the few writes that must precede an effect outside the workspace: a generated
+    /// secret is stored before a Fabric CA registers it, and must not be lost after.
+    pub fn try_with_durable_tx<R>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut conn = self.lock();
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let result: Result<R, StoreError> = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        let reset = conn.pragma_update(None, "synchronous", "NORMAL");
+        let out = result?;
+        reset?;
+        Ok(out)
+    }
+
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave the connection in a
         // half-written state (an open transaction rolls back on drop), so a

@@ -111,9 +111,10 @@ impl Vault {
     }
 
     /// Encrypts and stores `secret` under `id`, replacing any previous
-    /// value (a fresh nonce is used on every write).
+    /// value (a fresh nonce is used on every write). The write is durable when this returns
+    /// (see [`Store::try_with_durable_tx`]): callers send the secret elsewhere right after.
     pub fn put(&self, store: &Store, id: &str, secret: &[u8]) -> Result<(), StoreError> {
-        store.try_with_tx(|tx| self.put_in_tx(store, tx, id, secret))
+        store.try_with_durable_tx(|tx| self.put_in_tx(store, tx, id, secret))
     }
 
     /// Like [`Vault::put`], inside a transaction the caller holds (from [`Store::with_tx`] on

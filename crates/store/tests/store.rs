@@ -93,6 +93,41 @@ fn pragmas_are_set() {
 }
 
 #[test]
+fn durable_transactions_commit_with_full_sync_and_leave_normal_behind() {
+    let t = temp();
+    let store = Store::open(t.path()).unwrap();
+    let sync = |c: &rusqlite::Connection| -> rusqlite::Result<i64> {
+        c.pragma_query_value(None, "synchronous", |r| r.get(0))
+    };
+    let inside = store
+        .try_with_durable_tx(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('durable', 'yes')",
+                [],
+            )?;
+            Ok(sync(tx)?)
+        })
+        .unwrap();
+    assert_eq!(
+        inside, 2,
+        "synchronous=FULL while the durable transaction commits"
+    );
+    assert_eq!(store.meta_get("durable").unwrap().as_deref(), Some("yes"));
+    assert_eq!(store.with_conn(sync).unwrap(), 1, "back to NORMAL after");
+    // A failed transaction rolls back and also leaves NORMAL behind.
+    let failed: Result<(), StoreError> = store.try_with_durable_tx(|tx| {
+        tx.execute("UPDATE meta SET value = 'no' WHERE key = 'durable'", [])?;
+        Err(StoreError::InvalidMeta {
+            key: "durable".into(),
+            reason: "refused".into(),
+        })
+    });
+    assert!(failed.is_err());
+    assert_eq!(store.meta_get("durable").unwrap().as_deref(), Some("yes"));
+    assert_eq!(store.with_conn(sync).unwrap(), 1);
+}
+
+#[test]
 fn too_new_schema_is_refused() {
     let t = temp();
     let store = Store::open(t.path()).unwrap();

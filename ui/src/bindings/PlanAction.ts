@@ -3,7 +3,15 @@
 /**
  * What one step does.
  */
-export type PlanAction = { "action": "import_ca" } | { "action": "import_msp" } | { "action": "import_source_peer", 
+export type PlanAction = { "action": "create_ca" } | { "action": "wait_ca" } | { "action": "enroll_ca_admin" } | { "action": "register_admin", 
+/**
+ * The enroll id.
+ */
+enroll_id: string, } | { "action": "enroll_admin", 
+/**
+ * The enroll id.
+ */
+enroll_id: string, } | { "action": "create_msp" } | { "action": "import_first_peer" } | { "action": "import_ca" } | { "action": "import_msp" } | { "action": "import_source_peer", 
 /**
  * Console id of the peer in the source console.
  */

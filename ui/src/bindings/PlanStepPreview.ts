@@ -18,7 +18,8 @@ key: string,
  */
 number: number, 
 /**
- * The target console this step belongs to (its region's lane).
+ * The console this step belongs to (its region's lane; the region-1 console for the
+ * steps that create the organization).
  */
 console: string, 
 /**
@@ -28,7 +29,15 @@ region: string,
 /**
  * A human sentence.
  */
-description: string, } & ({ "action": "import_ca" } | { "action": "import_msp" } | { "action": "import_source_peer", 
+description: string, } & ({ "action": "create_ca" } | { "action": "wait_ca" } | { "action": "enroll_ca_admin" } | { "action": "register_admin", 
+/**
+ * The enroll id.
+ */
+enroll_id: string, } | { "action": "enroll_admin", 
+/**
+ * The enroll id.
+ */
+enroll_id: string, } | { "action": "create_msp" } | { "action": "import_first_peer" } | { "action": "import_ca" } | { "action": "import_msp" } | { "action": "import_source_peer", 
 /**
  * Console id of the peer in the source console.
  */

@@ -70,13 +70,6 @@ export interface HaPlanItem {
   summary: string;
 }
 
-/** An exported bundle of artifacts. */
-export interface BundleItem {
-  id: string;
-  name: string;
-  summary: string;
-}
-
 /** Everything the pages list. */
 export interface WorkspaceData {
   consoles: ConsoleItem[];
@@ -86,7 +79,6 @@ export interface WorkspaceData {
   msps: MspItem[];
   identities: IdentityItem[];
   haPlans: HaPlanItem[];
-  bundles: BundleItem[];
 }
 
 export const EMPTY_WORKSPACE: WorkspaceData = {
@@ -97,5 +89,4 @@ export const EMPTY_WORKSPACE: WorkspaceData = {
   msps: [],
   identities: [],
   haPlans: [],
-  bundles: [],
 };

@@ -1,7 +1,7 @@
 // Drag and drop anywhere on the window: Tauri reports the files' absolute paths
 // (`onDragDropEvent`); while files hover over the window a full-window overlay says what a drop
-// does, and a drop imports the paths. Outside Tauri (unit tests) there is no webview to listen
-// to, and nothing happens.
+// does, and a drop hands the paths on (console files are imported, a bundle opens). Outside
+// Tauri (unit tests) there is no webview to listen to, and nothing happens.
 import { DocumentImport } from "@carbon/icons-react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { useEffect, useRef, useState } from "react";
@@ -57,7 +57,7 @@ export default function DropImport(props: { onDrop: (paths: string[]) => void })
         <DocumentImport size={48} className="fhd-drop__icon" aria-hidden="true" />
         <p className="fhd-drop__title">Drop console files to import them</p>
         <p className="fhd-drop__hint">
-          JSON files or a bulk export zip
+          JSON files or a bulk export zip; a bundle opens in Bundles
           {hovering.files > 0
             ? ` · ${hovering.files === 1 ? "1 file" : `${hovering.files} files`}`
             : ""}

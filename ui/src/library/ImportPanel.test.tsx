@@ -13,13 +13,16 @@ beforeEach(() => resetReadyForTests());
 
 const ORG2_PEER = libraryItem({ id: "p2", kind: "peer", displayName: "Org2 Peer0" });
 
-/** A backend whose import adds Org2 Peer0 to the library. */
-function importingBackend(report: ImportReport | null, shouldMockEvents = false) {
+/** A backend whose import adds Org2 Peer0 to the library; `*.bundle` files are bundles. */
+function importingBackend(report: ImportReport | null, shouldMockEvents = true) {
   const library: LibraryItem[] = [];
   const calls = mockBackend({
     shouldMockEvents,
-    extra: (cmd) => {
+    extra: (cmd, args) => {
       if (cmd === "library_list") return [...library];
+      if (cmd === "bundle_detect") {
+        return (args as { paths: string[] }).paths.filter((p) => p.endsWith(".bundle"));
+      }
       if (cmd === "library_import_dialog" || cmd === "library_import_paths") {
         if (report) library.push(ORG2_PEER);
         return report;
@@ -135,5 +138,29 @@ describe("Import panels", () => {
         name: "Import report",
       }),
     ).toBeInTheDocument();
+  });
+
+  it("drag and drop: a bundle opens in Bundles → Receive, the other files are imported", async () => {
+    mockWindows("main");
+    const calls = importingBackend(REPORT, true);
+    window.location.hash = "#/nodes";
+    render(<App />);
+    await screen.findByRole("heading", { level: 1, name: "Nodes" });
+    const bundle = "/tmp/for eu-de.bundle";
+    const paths = ["/tmp/Org2 Peer0_peer.json", bundle];
+    await waitFor(async () => {
+      await act(() => emit("tauri://drag-enter", { paths, position: { x: 10, y: 10 } }));
+      expect(screen.getByTestId("drop-overlay")).toHaveTextContent("a bundle opens in Bundles");
+    });
+    await act(() => emit("tauri://drag-drop", { paths, position: { x: 10, y: 10 } }));
+    await waitFor(() =>
+      expect(window.location.hash).toBe(`#/bundles/receive/${encodeURIComponent(bundle)}`),
+    );
+    expect(calls.find((c) => c.cmd === "bundle_detect")?.args).toEqual({ paths });
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "library_import_paths")?.args).toEqual({
+        paths: ["/tmp/Org2 Peer0_peer.json"],
+      }),
+    );
   });
 });

@@ -1,6 +1,8 @@
 // The library's panels (import, import report, detail, bulk export) and the window-wide drop
 // target, opened from any page through `useLibraryUi()`. Only this small host is in the startup
-// bundle: every panel, and the drag-and-drop listener, load on first use.
+// bundle: every panel, and the drag-and-drop listener, load on first use. A dropped offline
+// bundle (recognised by the backend from its content) opens in Bundles → Receive instead of
+// being imported.
 import {
   createContext,
   lazy,
@@ -12,9 +14,10 @@ import {
   useMemo,
   useState,
 } from "react";
-import { libraryImportDialog, libraryImportPaths } from "../api";
+import { bundleDetect, libraryImportDialog, libraryImportPaths } from "../api";
 import type { ArtifactKind } from "../bindings/ArtifactKind";
 import type { ImportReport } from "../bindings/ImportReport";
+import { openBundle } from "../bundles/route";
 import { useNotifier } from "../components/Notifications";
 import { useLibrary } from "../data/WorkspaceData";
 
@@ -65,7 +68,7 @@ export function useLibraryUi(): LibraryUi {
 
 export function LibraryUiProvider(props: { children: ReactNode }) {
   const { refresh } = useLibrary();
-  const { notifyError } = useNotifier();
+  const { notify, notifyError } = useNotifier();
   const [panel, setPanel] = useState<Panel | null>(null);
   // The drop listener loads after the first frame, so it never delays startup.
   const [dropArmed, setDropArmed] = useState(false);
@@ -119,6 +122,33 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
     [reload, notifyError],
   );
 
+  // Bundles open in the receive view (one at a time); every other file is imported.
+  const drop = useCallback(
+    async (paths: string[]) => {
+      if (paths.length === 0) return;
+      let bundles: string[];
+      try {
+        bundles = await bundleDetect(paths);
+      } catch (error) {
+        notifyError(error, "The dropped files could not be read");
+        return;
+      }
+      const [first, ...more] = bundles;
+      if (first !== undefined) {
+        openBundle(first);
+        if (more.length > 0) {
+          notify({
+            kind: "info",
+            title: "One bundle at a time",
+            subtitle: `Opened ${first}. Drop the other ${more.length === 1 ? "bundle" : `${more.length} bundles`} after this one.`,
+          });
+        }
+      }
+      await importPaths(paths.filter((p) => !bundles.includes(p)));
+    },
+    [importPaths, notify, notifyError],
+  );
+
   const ui = useMemo<LibraryUi>(
     () => ({
       openImport: (kind) => setPanel({ type: "import", kind }),
@@ -145,7 +175,7 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
       </Suspense>
       {dropArmed ? (
         <Suspense fallback={null}>
-          <DropImport onDrop={importPaths} />
+          <DropImport onDrop={drop} />
         </Suspense>
       ) : null}
     </LibraryUiContext.Provider>

@@ -15,6 +15,7 @@ import type { ConsoleNode } from "../bindings/ConsoleNode";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { IpcError } from "../bindings/IpcError";
+import type { LibraryItem } from "../bindings/LibraryItem";
 import { MOCK_DOWNLOADS, type MockLibrary } from "./library";
 
 function error(code: string, message: string, details: IpcError["details"] = null) {
@@ -421,6 +422,39 @@ export class MockConsoles {
               certExpiresAt: item.expiresAt,
             });
       return this.importInto(target, component, artifactId);
+    });
+    return { console: name, items };
+  }
+
+  /** Imports components read from a file (an offline bundle's console zip), never twice. */
+  importComponents(
+    name: string,
+    components: readonly Pick<LibraryItem, "kind" | "displayName" | "mspId" | "apiUrl">[],
+  ): ConsoleImportReport {
+    const target = this.get(name);
+    const items = components.map((c, i): ConsoleImportItem => {
+      if (c.kind === "identity") {
+        return {
+          artifactId: null,
+          displayName: c.displayName,
+          kind: "identity",
+          outcome: "rejected",
+          componentId: null,
+          message: "identities are kept in a browser's wallet, not imported into a console",
+        };
+      }
+      const id = `bundle-${i}`;
+      const component =
+        c.kind === "msp"
+          ? msp(id, c.displayName, c.mspId ?? "")
+          : node({
+              id,
+              kind: c.kind,
+              displayName: c.displayName,
+              mspId: c.mspId,
+              apiUrl: c.apiUrl,
+            });
+      return this.importInto(target, component, null);
     });
     return { console: name, items };
   }

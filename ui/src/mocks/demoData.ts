@@ -139,7 +139,6 @@ export const DEMO_WORKSPACE: WorkspaceData = {
     { id: "i5", name: "peer0", expiresAt: inMonths(12), connectedTo: [], caNames: ["Org1 CA"] },
   ],
   haPlans: [],
-  bundles: [],
 };
 
 const inDays = (days: number, now: number) => new Date(now + days * 24 * 3600 * 1000).toISOString();

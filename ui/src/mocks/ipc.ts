@@ -7,13 +7,17 @@
 // (no console; by default three sandbox consoles, see mocks/consoles.ts), `?consoles=ha` (two
 // more, empty consoles to replicate into), `?planHold=1` (a plan's first run waits at its
 // first "wait until running" step in every region until it is cancelled; see mocks/plans.ts). Every library CA
-// answers the `ca_*` commands as a CA server with `ca` and `tlsca` (mocks/ca.ts).
+// answers the `ca_*` commands as a CA server with `ca` and `tlsca` (mocks/ca.ts). Offline
+// bundles live in a small file system under ~/Downloads (mocks/bundles.ts).
 //
 // Events are mocked too (`shouldMockEvents`): `window.__emitTauriEvent("tauri://drag-drop",
 // { paths, position })` reaches `onDragDropEvent` listeners as Tauri's own event would.
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { BundleApplyTarget } from "../bindings/BundleApplyTarget";
+import type { BundleBuildInput } from "../bindings/BundleBuildInput";
+import type { BundleKeyInput } from "../bindings/BundleKeyInput";
 import type { CaAssociationInput } from "../bindings/CaAssociationInput";
 import type { CaEnrollInput } from "../bindings/CaEnrollInput";
 import type { CaRegisterInput } from "../bindings/CaRegisterInput";
@@ -25,6 +29,7 @@ import type { PlanCreateInput } from "../bindings/PlanCreateInput";
 import type { PlanExportKind } from "../bindings/PlanExportKind";
 import type { Settings } from "../bindings/Settings";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "../data/model";
+import { MockBundles } from "./bundles";
 import { MockCas } from "./ca";
 import { MockConsoles } from "./consoles";
 import { DEMO_WORKSPACE, demoLibrary } from "./demoData";
@@ -90,6 +95,7 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
   });
   const plans = new MockPlans(consoles, { hold: params.get("planHold") === "1" });
   const cas = new MockCas(library);
+  const bundles = new MockBundles(library, consoles, plans);
 
   window.__ipcCalls = [];
   window.__emitTauriEvent = (event, payload) => emit(event, payload);
@@ -211,6 +217,8 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
           return plans.preview((args as { name: string }).name);
         case "plan_apply":
           return plans.apply((args as { name: string }).name);
+        case "plan_resume_interrupted":
+          return plans.resumeInterrupted();
         case "plan_cancel":
           return plans.cancel((args as { name: string }).name);
         case "plan_status":
@@ -221,6 +229,32 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
           const { name, kind } = args as { name: string; kind: PlanExportKind };
           return plans.exportDialog(name, kind);
         }
+        case "bundle_create":
+          return bundles.create((args as { input: BundleBuildInput }).input);
+        case "bundle_open_dialog":
+          return bundles.openDialog();
+        case "bundle_identity_dialog":
+          return bundles.identityDialog();
+        case "bundle_detect":
+          return bundles.detect((args as { paths: string[] }).paths);
+        case "bundle_inspect": {
+          const { path, key } = args as { path: string; key: BundleKeyInput };
+          return bundles.inspect(path, key);
+        }
+        case "bundle_verify": {
+          const { path, key } = args as { path: string; key: BundleKeyInput };
+          return bundles.verify(path, key);
+        }
+        case "bundle_apply": {
+          const { path, key, target } = args as {
+            path: string;
+            key: BundleKeyInput;
+            target: BundleApplyTarget;
+          };
+          return bundles.apply(path, key, target);
+        }
+        case "bundle_signing_key":
+          return bundles.signingKey();
         default:
           throw ipcError("NotFound", `command ${cmd} was not found`, { what: cmd });
       }

@@ -4,7 +4,9 @@
 // step, an import-only console blocks peer creation. With `?planHold=1` a plan's first run waits
 // at the first "wait until running" step of every region until it is cancelled, so a test can
 // see a run in progress, cancel it and resume it without timing. Registrar secrets are checked
-// for presence and dropped: the mock keeps none.
+// for presence and dropped: the mock keeps none. A plan with `source.create` first creates the
+// organization in its region-1 console (the CA, MSP and first peer appear in the mock console),
+// then replicates it; an import-only region-1 console blocks it.
 import { emit } from "@tauri-apps/api/event";
 import type { IpcError } from "../bindings/IpcError";
 import type { PlanCreateInput } from "../bindings/PlanCreateInput";
@@ -24,6 +26,7 @@ import type { PlanReportView } from "../bindings/PlanReportView";
 import type { PlanSpec } from "../bindings/PlanSpec";
 import type { PlanStatus } from "../bindings/PlanStatus";
 import type { PlanStep } from "../bindings/PlanStep";
+import { BOOTSTRAP_REGION, bootstrapProblems } from "../plans/logic";
 import type { MockConsoles } from "./consoles";
 import { MOCK_DOWNLOADS } from "./library";
 
@@ -55,10 +58,85 @@ interface Run {
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "");
 
+/** The steps that create the organization in the region-1 console, as the engine orders them. */
+function bootstrapSteps(plan: PlanSpec): PlanStep[] {
+  const create = plan.source.create;
+  if (!create) return [];
+  const c = plan.source.console;
+  const base = { number: 0, console: c, region: BOOTSTRAP_REGION };
+  const ca = create.ca_display_name;
+  const admin = create.org_admin_enroll_id;
+  const peer = create.first_peer;
+  return [
+    {
+      ...base,
+      key: `${c}/create-ca`,
+      action: "create_ca",
+      description: `Create CA "${ca}" in console "${c}"`,
+    },
+    {
+      ...base,
+      key: `${c}/wait-ca`,
+      action: "wait_ca",
+      description: `Wait until CA "${ca}" is running and answers`,
+    },
+    {
+      ...base,
+      key: `${c}/enroll-ca-admin`,
+      action: "enroll_ca_admin",
+      description: `Enroll the admin of CA "${ca}"`,
+    },
+    {
+      ...base,
+      key: `${c}/register-admin/${admin}`,
+      action: "register_admin",
+      enroll_id: admin,
+      description: `Register enroll id "${admin}" (type admin) at CA "${ca}"`,
+    },
+    {
+      ...base,
+      key: `${c}/register/${peer.enroll_id}`,
+      action: "register",
+      enroll_id: peer.enroll_id,
+      description: `Register enroll id "${peer.enroll_id}" (type peer) at CA "${ca}"`,
+    },
+    {
+      ...base,
+      key: `${c}/enroll-admin/${admin}`,
+      action: "enroll_admin",
+      enroll_id: admin,
+      description: `Enroll the org admin "${admin}" into the library`,
+    },
+    {
+      ...base,
+      key: `${c}/create-msp`,
+      action: "create_msp",
+      description: `Create MSP definition "${create.msp_display_name}" (${create.msp_id}) in console "${c}" with Node OUs`,
+    },
+    {
+      ...base,
+      key: `${c}/create/${peer.enroll_id}`,
+      action: "create_peer",
+      enroll_id: peer.enroll_id,
+      description: `Create peer "${peer.display_name}" in console "${c}", enrolling "${peer.enroll_id}" at CA "${ca}"`,
+    },
+    {
+      ...base,
+      key: `${c}/wait/${peer.enroll_id}`,
+      action: "wait_running",
+      enroll_id: peer.enroll_id,
+      description: `Wait until peer "${peer.display_name}" is running`,
+    },
+  ];
+}
+
 /** The steps of a plan, as the engine orders them (crates/engine/src/steps.rs). */
 export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
-  const steps: PlanStep[] = [];
+  const steps: PlanStep[] = bootstrapSteps(plan);
   const consoles = [plan.source.console, ...plan.targets.map((t) => t.console)];
+  // A plan that creates its organization names the CA and MSP by their display names.
+  const ca = plan.source.create?.ca_display_name ?? plan.source.ca;
+  const msp = plan.source.create?.msp_display_name ?? plan.source.msp;
   for (const t of plan.targets) {
     const c = t.console;
     const base = { number: 0, console: c, region: t.region };
@@ -66,14 +144,22 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
       ...base,
       key: `${c}/import-ca`,
       action: "import_ca",
-      description: `Import CA "${plan.source.ca}" into console "${c}"`,
+      description: `Import CA "${ca}" into console "${c}"`,
     });
     steps.push({
       ...base,
       key: `${c}/import-msp`,
       action: "import_msp",
-      description: `Import MSP definition "${plan.source.msp}" into console "${c}"`,
+      description: `Import MSP definition "${msp}" into console "${c}"`,
     });
+    if (plan.source.create) {
+      steps.push({
+        ...base,
+        key: `${c}/import-first-peer`,
+        action: "import_first_peer",
+        description: `Import peer "${plan.source.create.first_peer.display_name}" of console "${plan.source.console}" into console "${c}"`,
+      });
+    }
     for (const peer of plan.source.peers) {
       steps.push({
         ...base,
@@ -89,14 +175,14 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
         key: `${c}/register/${p.enroll_id}`,
         action: "register",
         enroll_id: p.enroll_id,
-        description: `Register enroll id "${p.enroll_id}" (type peer) at CA "${plan.source.ca}"`,
+        description: `Register enroll id "${p.enroll_id}" (type peer) at CA "${ca}"`,
       });
       steps.push({
         ...base,
         key: `${c}/create/${p.enroll_id}`,
         action: "create_peer",
         enroll_id: p.enroll_id,
-        description: `Create peer "${p.display_name}" in console "${c}", enrolling "${p.enroll_id}" at CA "${plan.source.ca}"`,
+        description: `Create peer "${p.display_name}" in console "${c}", enrolling "${p.enroll_id}" at CA "${ca}"`,
       });
     }
     for (const p of t.peers) {
@@ -153,6 +239,16 @@ export class MockPlans {
     return [...this.active.keys()].sort();
   }
 
+  /** Resumes every plan left `running` by a run that is not active any more (the app died). */
+  resumeInterrupted(): string[] {
+    const names = [...this.plans.values()]
+      .filter((p) => p.record.state === "running" && !this.active.has(p.record.plan.name))
+      .map((p) => p.record.plan.name)
+      .sort();
+    for (const name of names) this.apply(name);
+    return names;
+  }
+
   get(name: string): PlanRecord {
     return this.find(name).record;
   }
@@ -162,10 +258,39 @@ export class MockPlans {
     const invalid = (reason: string) => error("InvalidInput", `plan: ${reason}`, { field: "plan" });
     if (!plan.name.trim()) throw invalid("the name must have 1 to 64 characters");
     if (this.plans.has(plan.name)) throw invalid(`a plan named "${plan.name}" exists`);
+    const { source } = plan;
+    const create = source.create;
+    const problem = bootstrapProblems(source)[0];
+    if (problem) throw invalid(`${problem.path}: ${problem.message}`);
+    if (!create && (!source.ca || !source.msp)) {
+      throw invalid(
+        "the source needs a CA id and an MSP id (or `create` to create the organization)",
+      );
+    }
     if (plan.targets.length === 0) throw invalid("the plan needs at least one target console");
-    const ids = plan.targets.flatMap((t) => t.peers.map((p) => p.enroll_id));
-    if (new Set(ids).size !== ids.length) throw invalid("an enroll id is used twice");
-    if ("enroll_id" in plan.source.registrar && !input.registrarSecret) {
+    const admin = "enroll_id" in source.registrar ? source.registrar.enroll_id : null;
+    const names = new Set(create ? [create.first_peer.display_name] : []);
+    const ids = new Set(
+      create
+        ? [create.first_peer.enroll_id, create.org_admin_enroll_id, ...(admin ? [admin] : [])]
+        : [],
+    );
+    for (const peer of plan.targets.flatMap((t) => t.peers)) {
+      if (names.has(peer.display_name)) {
+        throw invalid(`display name "${peer.display_name}" is used twice`);
+      }
+      if (ids.has(peer.enroll_id)) throw invalid(`enroll id "${peer.enroll_id}" is used twice`);
+      names.add(peer.display_name);
+      ids.add(peer.enroll_id);
+    }
+    if (admin !== null && create && input.registrarSecret !== null) {
+      throw error(
+        "InvalidInput",
+        "registrarSecret: the plan creates its CA and generates the CA admin's secret; do not give one",
+        { field: "registrarSecret" },
+      );
+    }
+    if (admin !== null && !create && !input.registrarSecret) {
       throw error("InvalidInput", "registrarSecret: the registrar's enroll secret is needed", {
         field: "registrarSecret",
       });
@@ -186,6 +311,25 @@ export class MockPlans {
     p.record = { ...p.record, state, updated_at: new Date().toISOString() };
   }
 
+  /** Why a create step of the organization would make a second component of the same name in
+   * the region-1 console (the engine refuses to), or null. */
+  private clash(plan: PlanSpec, step: PlanStep): string | null {
+    const create = plan.source.create;
+    if (!create || step.region !== BOOTSTRAP_REGION) return null;
+    const held = this.consoles.components(step.console);
+    if (
+      step.action === "create_ca" &&
+      held.cas.some((c) => c.displayName === create.ca_display_name)
+    ) {
+      return `console "${step.console}" already holds a CA named "${create.ca_display_name}" that this plan did not create`;
+    }
+    const peer = create.first_peer.display_name;
+    if (step.action === "create_peer" && held.peers.some((c) => c.displayName === peer)) {
+      return `console "${step.console}" already holds a peer named "${peer}"`;
+    }
+    return null;
+  }
+
   /** Why creation cannot happen in `console`, or null. */
   private blocker(console: string): string | null {
     const v = this.consoles.verdictOf(console);
@@ -194,18 +338,49 @@ export class MockPlans {
     return null;
   }
 
-  private verdict(plan: PlanSpec, step: PlanStep, journal: Map<string, Entry>): PlanPreviewStatus {
-    const done = journal.get(step.key);
-    if (done?.state === "done") {
+  /** A done step's journal entry. */
+  private done(p: MockPlan, key: string): Entry | undefined {
+    const e = p.journal.get(key);
+    return e?.state === "done" ? e : undefined;
+  }
+
+  /** Console ids of the region-1 CA and MSP: the plan's, or the ones it created. */
+  private sourceIds(p: MockPlan): { ca: string; msp: string } {
+    const { source } = p.record.plan;
+    if (!source.create) return { ca: source.ca, msp: source.msp };
+    const made = (key: string) => this.done(p, `${source.console}/${key}`)?.componentId ?? "";
+    return { ca: made("create-ca"), msp: made("create-msp") };
+  }
+
+  /** Why the plan cannot create its organization, while its CA does not exist yet; or null. */
+  private cannotCreate(p: MockPlan): string | null {
+    const { source } = p.record.plan;
+    if (!source.create || this.done(p, `${source.console}/create-ca`)) return null;
+    const v = this.consoles.verdictOf(source.console);
+    if (v.ok && !v.importOnly) return null;
+    return `console "${source.console}": ${v.sentence} ${v.fix ?? ""}`.trim();
+  }
+
+  private verdict(p: MockPlan, step: PlanStep): PlanPreviewStatus {
+    const plan = p.record.plan;
+    const done = this.done(p, step.key);
+    if (done) {
       return { status: "already_done", detail: done.componentId ?? "done in an earlier run" };
+    }
+    const cannot = this.cannotCreate(p);
+    if (cannot) {
+      return { status: "blocked", reason: `the organization cannot be created: ${cannot}` };
     }
     const refused = this.consoles.verdictOf(step.console);
     if (!refused.ok) return { status: "blocked", reason: refused.sentence };
-    if (step.action === "import_ca" && this.consoles.holds(step.console, plan.source.ca)) {
-      return { status: "already_done", detail: plan.source.ca };
+    const clash = this.clash(plan, step);
+    if (clash) return { status: "blocked", reason: clash };
+    const ids = this.sourceIds(p);
+    if (step.action === "import_ca" && this.consoles.holds(step.console, ids.ca)) {
+      return { status: "already_done", detail: ids.ca };
     }
-    if (step.action === "import_msp" && this.consoles.holds(step.console, plan.source.msp)) {
-      return { status: "already_done", detail: plan.source.msp };
+    if (step.action === "import_msp" && this.consoles.holds(step.console, ids.msp)) {
+      return { status: "already_done", detail: ids.msp };
     }
     if (
       step.action === "import_source_peer" &&
@@ -233,20 +408,28 @@ export class MockPlans {
       const v = this.consoles.verdictOf(c);
       return { name: `Manager key on console "${c}"`, ok: v.ok, detail: v.sentence };
     });
-    checks.push({
-      name: "CA reachable",
-      ok: true,
-      detail: `CA "${plan.source.ca}" answered cainfo`,
-    });
-    checks.push({
-      name: "Registrar",
-      ok: true,
-      detail: "the registrar may register peers (hf.Registrar.Roles includes peer)",
-    });
-    const steps = mockPlanSteps(plan).map((step) => ({
-      ...step,
-      preview: this.verdict(plan, step, p.journal),
-    }));
+    const create = plan.source.create;
+    if (create && !this.done(p, `${plan.source.console}/create-ca`)) {
+      // Until its CA exists, a plan that creates the organization checks that it can.
+      const cannot = this.cannotCreate(p);
+      checks.push({
+        name: `organization "${create.msp_id}" can be created in console "${plan.source.console}"`,
+        ok: cannot === null,
+        detail: cannot ?? "manager key on a console that can create CAs and peers",
+      });
+    } else {
+      checks.push({
+        name: "CA reachable",
+        ok: true,
+        detail: `CA "${this.sourceIds(p).ca}" answered cainfo`,
+      });
+      checks.push({
+        name: "Registrar",
+        ok: true,
+        detail: "the registrar may register peers (hf.Registrar.Roles includes peer)",
+      });
+    }
+    const steps = mockPlanSteps(plan).map((step) => ({ ...step, preview: this.verdict(p, step) }));
     const ready = checks.every((c) => c.ok) && steps.every((s) => s.preview.status !== "blocked");
     return { plan: name, checks, steps, ready };
   }
@@ -345,9 +528,9 @@ export class MockPlans {
         const why =
           this.consoles.verdictOf(console).ok === false
             ? this.consoles.verdictOf(console).sentence
-            : step.action === "create_peer"
-              ? this.blocker(console)
-              : null;
+            : ((step.action === "create_peer" || step.action === "create_ca"
+                ? this.blocker(console)
+                : null) ?? this.clash(plan, step));
         if (why) {
           p.journal.set(step.key, {
             ...(p.journal.get(step.key) as Entry),
@@ -368,7 +551,7 @@ export class MockPlans {
             },
           };
         }
-        const entry = this.effect(plan, step);
+        const entry = this.effect(p, step);
         p.journal.set(step.key, { ...entry, attempts: (e?.attempts ?? 0) + 1 });
         await send(step, {
           kind: "done",
@@ -381,7 +564,11 @@ export class MockPlans {
         .every((s) => p.journal.get(s.key)?.state === "done");
       return { console, region, completed, failure: null };
     };
-    const regions = await Promise.all(plan.targets.map((t) => lane(t.console, t.region)));
+    // The organization is created first, when the plan creates it: every region needs it.
+    const regions = plan.source.create ? [await lane(plan.source.console, BOOTSTRAP_REGION)] : [];
+    if (regions.every((r) => r.completed)) {
+      regions.push(...(await Promise.all(plan.targets.map((t) => lane(t.console, t.region)))));
+    }
     const completed = regions.every((r) => r.completed);
     this.setState(p, completed ? "completed" : "stopped");
     this.active.delete(plan.name);
@@ -393,42 +580,126 @@ export class MockPlans {
     await emit("plan://finished", finished);
   }
 
-  /** What a step leaves behind in the journal. */
-  private effect(plan: PlanSpec, step: PlanStep): Entry {
-    const base = { state: "done" as const, error: null, attempts: 1, alreadyPresent: false };
-    const peer = plan.targets
-      .flatMap((t) => t.peers.map((p) => ({ t, p })))
-      .find(({ p }) => "enroll_id" in step && p.enroll_id === step.enroll_id);
+  /** Deploys a CA, MSP or peer into mock console `name` as a console does on a create request
+   * (listed at once, running, its id derived from its display name): its id and api_url. */
+  private deploy(
+    name: string,
+    kind: "ca" | "msp" | "peer",
+    displayName: string,
+    mspId: string,
+  ): { id: string; apiUrl: string | null } {
+    const target = this.consoles.consoles.find((c) => c.summary.name === name);
+    if (!target) throw error("console_unknown", `no console called ${name}`, { name });
+    const taken = (id: string) =>
+      target.nodes.some((n) => n.id === id) || target.msps.some((m) => m.id === id);
+    const base = slug(displayName);
+    let id = base;
+    for (let n = 0; taken(id); n++) id = `${base}_${n}`;
+    if (kind === "msp") {
+      target.msps.push({
+        id,
+        displayName,
+        mspId,
+        rootCerts: 1,
+        adminCerts: 1,
+        nodeOuEnabled: true,
+      });
+      return { id, apiUrl: null };
+    }
+    const host = `${id}.${target.summary.region || slug(name)}.example.com`;
+    const apiUrl = kind === "ca" ? `https://${host}:7054` : `grpcs://${host}:7051`;
+    target.nodes.push({
+      id,
+      kind,
+      displayName,
+      mspId: kind === "peer" ? mspId : null,
+      apiUrl,
+      location: target.summary.region,
+      imported: false,
+      version: kind === "ca" ? "1.5.15" : "2.5.12",
+      status: "running",
+      nodes: 1,
+      nodeOuEnabled: kind === "peer",
+      certExpiresAt: new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString(),
+    });
+    return { id, apiUrl };
+  }
+
+  /** What a step leaves behind in the journal; the steps that create the organization deploy
+   * its CA, MSP and first peer into the mock region-1 console. */
+  private effect(p: MockPlan, step: PlanStep): Entry {
+    const plan = p.record.plan;
+    const { source } = plan;
+    const entry = (componentId: string | null, apiUrl: string | null = null): Entry => ({
+      state: "done",
+      error: null,
+      attempts: 1,
+      alreadyPresent: false,
+      componentId,
+      apiUrl,
+    });
+    const made = (deployed: { id: string; apiUrl: string | null }) =>
+      entry(deployed.id, deployed.apiUrl);
+    const create = source.create;
+    if (create && step.region === BOOTSTRAP_REGION) {
+      const c = step.console;
+      switch (step.action) {
+        case "create_ca":
+          return made(this.deploy(c, "ca", create.ca_display_name, create.msp_id));
+        case "create_msp":
+          return made(this.deploy(c, "msp", create.msp_display_name, create.msp_id));
+        case "create_peer":
+          return made(this.deploy(c, "peer", create.first_peer.display_name, create.msp_id));
+        case "wait_ca":
+          return entry(this.sourceIds(p).ca);
+        case "enroll_ca_admin":
+          return entry("enroll_id" in source.registrar ? source.registrar.enroll_id : null);
+        case "enroll_admin":
+          return entry(step.enroll_id);
+      }
+    }
+    const ids = this.sourceIds(p);
+    const created = (enrollId: string, console = step.console) =>
+      this.done(p, `${console}/create/${enrollId}`);
     switch (step.action) {
       case "import_ca":
         return {
-          ...base,
-          alreadyPresent: this.consoles.holds(step.console, plan.source.ca),
-          componentId: plan.source.ca,
-          apiUrl: null,
+          ...entry(ids.ca),
+          alreadyPresent: this.consoles.holds(step.console, ids.ca),
         };
       case "import_msp":
         return {
-          ...base,
-          alreadyPresent: this.consoles.holds(step.console, plan.source.msp),
-          componentId: plan.source.msp,
-          apiUrl: null,
+          ...entry(ids.msp),
+          alreadyPresent: this.consoles.holds(step.console, ids.msp),
         };
+      case "import_first_peer":
+        return entry(
+          create
+            ? (created(create.first_peer.enroll_id, source.console)?.componentId ?? null)
+            : null,
+        );
       case "import_source_peer":
-        return { ...base, componentId: step.peer as string, apiUrl: null };
-      case "register":
-        return { ...base, componentId: null, apiUrl: null };
-      case "create_peer":
-      case "wait_running":
-        return {
-          ...base,
-          componentId: peer ? slug(peer.p.display_name) : null,
-          apiUrl: peer ? `grpcs://${peer.p.enroll_id}.${peer.t.region}.example.com:7051` : null,
-        };
+        return entry(step.peer);
+      case "create_peer": {
+        const target = plan.targets.find((t) =>
+          t.peers.some((x) => x.enroll_id === step.enroll_id),
+        );
+        const peer = target?.peers.find((x) => x.enroll_id === step.enroll_id);
+        return target && peer
+          ? entry(
+              slug(peer.display_name),
+              `grpcs://${peer.enroll_id}.${target.region}.example.com:7051`,
+            )
+          : entry(null);
+      }
+      case "wait_running": {
+        const peer = created(step.enroll_id);
+        return entry(peer?.componentId ?? null, peer?.apiUrl ?? null);
+      }
       case "copy_peer":
-        return { ...base, componentId: peer ? slug(peer.p.display_name) : null, apiUrl: null };
+        return entry(created(step.enroll_id)?.componentId ?? null);
       default:
-        return { ...base, componentId: null, apiUrl: null };
+        return entry(null);
     }
   }
 
@@ -446,6 +717,10 @@ export class MockPlans {
     };
     const consoles = [plan.source.console, ...plan.targets.map((t) => t.console)];
     const allPeers: string[] = [];
+    // The first peer of an organization the plan created, for the anchor peers.
+    const first = plan.source.create?.first_peer;
+    const firstUrl = first && done(`${plan.source.console}/create/${first.enroll_id}`)?.apiUrl;
+    if (first && firstUrl) allPeers.push(`${first.display_name} (${firstUrl})`);
     const regions = plan.targets.map((t) => {
       const c = t.console;
       const peers: PlanPeerReport[] = t.peers.map((peer) => {
@@ -520,8 +795,7 @@ export class MockPlans {
       plan: name,
       state: p.record.state,
       source_console: plan.source.console,
-      ca: plan.source.ca,
-      msp: plan.source.msp,
+      ...this.sourceIds(p),
       org_admin_identity: plan.source.org_admin_identity ?? null,
       regions,
       manual,

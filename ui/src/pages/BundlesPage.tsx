@@ -1,37 +1,39 @@
-import { FolderOpen } from "@carbon/icons-react";
-import { comingLater } from "../components/ActionButton";
-import { TileSection } from "../components/TileSection";
-import type { BundleItem } from "../data/model";
-import { useWorkspaceData } from "../data/WorkspaceData";
-import { useAppState } from "../state";
+// The Bundles page (lazy-loaded, with its styles): build a bundle for a console this desk cannot
+// reach, or receive one — inspect, verify, apply. Sub-views live in the hash: `#/bundles`
+// (build), `#/bundles/receive`, `#/bundles/receive/<file>` (a bundle opened by dialog or dropped
+// anywhere on the window).
+import { useSyncExternalStore } from "react";
+import { BuildView } from "../bundles/BuildView";
+import { BundlesTabs } from "../bundles/parts";
+import { ReceiveStart, ReceiveView } from "../bundles/ReceiveView";
+import { parseBundlesHash } from "../bundles/route";
+import "../styles/deferred.scss";
+import "../consoles/consoles.scss";
+import "../bundles/bundles.scss";
 
-const COLUMNS = [
-  { key: "name", header: "Name", text: (b: BundleItem) => b.name },
-  { key: "summary", header: "Contents", text: (b: BundleItem) => b.summary },
-];
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
 
 export default function BundlesPage() {
-  const { bundles } = useWorkspaceData();
-  const { settings } = useAppState();
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  const view = parseBundlesHash(hash);
   return (
-    <>
+    <div className="fhd-bundle-page" data-testid="bundles-page" data-view={view.view}>
       <h1 className="fhd-page-title">Bundles</h1>
-      <TileSection
-        id="bundles"
-        title="Bundles"
-        info="A bundle is one file holding the JSON exports an operator in another region needs: nodes, MSP definitions and, only if you choose so, encrypted identities."
-        items={bundles}
-        itemKey={(b) => b.id}
-        toTile={(b) => ({ id: b.id, title: b.name, subtitle: b.summary, labels: [] })}
-        columns={COLUMNS}
-        actions={comingLater(
-          { label: "Open bundle", kind: "secondary", icon: FolderOpen },
-          "Create bundle",
-        )}
-        emptyTitle="No bundles yet"
-        emptyHint="Create a bundle to hand your nodes and organizations to another region, or open one you received."
-        defaultPageSize={settings.pageSize}
-      />
-    </>
+      <p className="fhd-bundle-lead">
+        A bundle carries components to a console you cannot reach from here: one file, encrypted by
+        default, optionally signed, with the steps to do in that console.
+      </p>
+      <BundlesTabs active={view.view} />
+      {view.view === "build" ? (
+        <BuildView />
+      ) : view.file === null ? (
+        <ReceiveStart />
+      ) : (
+        <ReceiveView key={view.file} file={view.file} />
+      )}
+    </div>
   );
 }

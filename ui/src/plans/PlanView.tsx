@@ -1,7 +1,8 @@
 // One plan's page: the wizard's last three steps. Preview (the checks and, per console, the
 // ordered steps: will do / already done / blocked and why), Apply (a progress bar per region and
 // the live step log from `plan://progress`, Cancel; a stopped plan shows Resume), and Report
-// (per region what was created and imported, the manual steps, exports).
+// (what was created and imported, the manual steps, exports). A plan that creates its
+// organization has one more lane first: "region 1", in the region-1 console.
 import {
   Button,
   InlineLoading,
@@ -27,6 +28,7 @@ import {
   planStatus,
 } from "../api";
 import type { PlanExportKind } from "../bindings/PlanExportKind";
+import type { PlanOpenStep } from "../bindings/PlanOpenStep";
 import type { PlanPreview } from "../bindings/PlanPreview";
 import type { PlanReportView } from "../bindings/PlanReportView";
 import type { PlanRunOutcome } from "../bindings/PlanRunOutcome";
@@ -34,7 +36,11 @@ import type { PlanStatus } from "../bindings/PlanStatus";
 import { useNotifier } from "../components/Notifications";
 import { describeError } from "../errors";
 import {
+  ACTION_LABEL,
   applyProgress,
+  BOOTSTRAP_REGION,
+  createdOrg,
+  laneLabel,
   plansHref,
   type RunView,
   runFromStatus,
@@ -206,7 +212,7 @@ export function PlanView(props: { name: string }) {
                 data-failed={r.failed}
               >
                 <div className="fhd-plan-lane__title">
-                  {r.console} <span className="fhd-plan-hint">{r.region}</span>
+                  {r.console} <span className="fhd-plan-hint">{laneLabel(r.region)}</span>
                 </div>
                 <ProgressBar
                   label={`${r.done} of ${r.total} steps`}
@@ -276,7 +282,7 @@ export function PlanView(props: { name: string }) {
       {stage === "report" && (
         <ReportStage
           name={name}
-          version={status.updated_at}
+          status={status}
           onExport={exportFile}
           onBack={() => setStage("apply")}
         />
@@ -357,12 +363,13 @@ function PreviewStage(props: {
         return (
           <section key={console} data-testid="plan-preview-console" data-console={console}>
             <h2 className="fhd-plan-subheading">
-              {console} <span className="fhd-plan-hint">{steps[0]?.region}</span>
+              {console} <span className="fhd-plan-hint">{laneLabel(steps[0]?.region ?? "")}</span>
             </h2>
             <Table size="sm" aria-label={`Steps in ${console}`}>
               <TableHead>
                 <TableRow>
                   <TableHeader>#</TableHeader>
+                  <TableHeader>Action</TableHeader>
                   <TableHeader>Step</TableHeader>
                   <TableHeader>Verdict</TableHeader>
                 </TableRow>
@@ -376,6 +383,7 @@ function PreviewStage(props: {
                     data-verdict={s.preview.status}
                   >
                     <TableCell>{s.number}</TableCell>
+                    <TableCell>{ACTION_LABEL[s.action]}</TableCell>
                     <TableCell>{s.description}</TableCell>
                     <TableCell>
                       <VerdictTag verdict={s.preview} />
@@ -412,14 +420,34 @@ function PreviewStage(props: {
   );
 }
 
+/** Steps not done yet, with their last error. */
+function OpenSteps(props: { steps: PlanOpenStep[] }) {
+  if (props.steps.length === 0) return null;
+  return (
+    <>
+      <h3 className="fhd-plan-subheading">Open steps</h3>
+      <ul className="fhd-plan-checks">
+        {props.steps.map((s) => (
+          <li key={s.step} data-ok={s.error ? "false" : "true"}>
+            {s.description}
+            {s.error ? ` — last error: ${s.error}` : ""}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 function ReportStage(props: {
   name: string;
-  version: string;
+  /** The plan's journal; a newer one re-reads the report. */
+  status: PlanStatus;
   onExport: (kind: PlanExportKind) => void;
   onBack: () => void;
 }) {
   const [view, setView] = useState<PlanReportView | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const version = props.status.updated_at;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new `version` re-reads the report
   useEffect(() => {
     let live = true;
@@ -433,7 +461,7 @@ function ReportStage(props: {
     return () => {
       live = false;
     };
-  }, [props.name, props.version]);
+  }, [props.name, version]);
   if (error) {
     const d = describeError(error);
     return (
@@ -448,8 +476,40 @@ function ReportStage(props: {
   }
   if (!view) return <InlineLoading description="Building the report…" />;
   const report = view.report;
+  const org = createdOrg(props.status);
   return (
     <div className="fhd-plan-stage" data-stage="report" data-testid="plan-report">
+      {org && (
+        <section data-testid="plan-report-org" data-console={org.console}>
+          <h2 className="fhd-plan-subheading">
+            {BOOTSTRAP_REGION}{" "}
+            <span className="fhd-plan-hint">
+              console {org.console} · the organization this plan creates
+            </span>
+          </h2>
+          <Table size="sm" aria-label={`Created in ${org.console}`}>
+            <TableHead>
+              <TableRow>
+                <TableHeader>Created</TableHeader>
+                <TableHeader>Name</TableHeader>
+                <TableHeader>Id</TableHeader>
+                <TableHeader>State</TableHeader>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {org.rows.map((r) => (
+                <TableRow key={r.what} data-testid="plan-report-created">
+                  <TableCell>{r.what}</TableCell>
+                  <TableCell>{r.name}</TableCell>
+                  <TableCell>{r.id ?? "-"}</TableCell>
+                  <TableCell>{r.state}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <OpenSteps steps={org.open} />
+        </section>
+      )}
       {report.regions.map((r) => (
         <section key={r.console} data-testid="plan-report-region" data-console={r.console}>
           <h2 className="fhd-plan-subheading">
@@ -495,19 +555,7 @@ function ReportStage(props: {
               ))}
             </TableBody>
           </Table>
-          {r.open_steps.length > 0 && (
-            <>
-              <h3 className="fhd-plan-subheading">Open steps</h3>
-              <ul className="fhd-plan-checks">
-                {r.open_steps.map((s) => (
-                  <li key={s.step} data-ok={s.error ? "false" : "true"}>
-                    {s.description}
-                    {s.error ? ` — last error: ${s.error}` : ""}
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
+          <OpenSteps steps={r.open_steps} />
         </section>
       ))}
       <h2 className="fhd-plan-subheading">Manual steps</h2>

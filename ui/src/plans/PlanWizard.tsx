@@ -1,6 +1,9 @@
 // "New plan": source → targets → peers per region → secrets, then the plan is saved once
-// (plan_create) and its page continues with preview → apply → report. The registrar's secret
-// lives only in this form's state until it is sent, and is cleared once the plan is saved.
+// (plan_create) and its page continues with preview → apply → report. The source is an existing
+// organization of the region-1 console, or a new one the plan creates there first (its fields
+// default from the MSP id as the CLI's `--new-org` does, and are checked by the engine's rules).
+// The registrar's secret lives only in this form's state until it is sent, and is cleared once
+// the plan is saved; a new organization needs none.
 import {
   Button,
   Checkbox,
@@ -22,11 +25,17 @@ import type { LibraryItem } from "../bindings/LibraryItem";
 import { describeError } from "../errors";
 import {
   buildPlan,
+  editNewOrg,
   emptyForm,
   type FormErrors,
+  type NewOrgField,
+  newOrgDefaults,
+  newOrgErrors,
   newRegion,
   plansHref,
   type RegionForm,
+  refillNewOrg,
+  registrarSecret,
   validateStep,
   type WizardForm,
   withCount,
@@ -34,6 +43,31 @@ import {
 import { PlanProgress } from "./parts";
 
 const DEFAULT_PEERS = 2;
+
+/** The new organization's fields after its MSP id, in the order they are shown. */
+const NEW_ORG_INPUTS: { field: NewOrgField; id: string; label: string; helper?: string }[] = [
+  {
+    field: "caName",
+    id: "plan-org-ca-name",
+    label: "CA display name",
+    helper: "The console derives the CA's id from it.",
+  },
+  {
+    field: "caAdminId",
+    id: "plan-org-ca-admin",
+    label: "CA admin enroll id",
+    helper: "Registers every peer; its secret is generated.",
+  },
+  { field: "mspName", id: "plan-org-msp-name", label: "MSP display name" },
+  {
+    field: "orgAdminId",
+    id: "plan-org-admin",
+    label: "Org admin enroll id",
+    helper: "Registered as type admin and listed in the MSP.",
+  },
+  { field: "peerName", id: "plan-org-peer-name", label: "First peer display name" },
+  { field: "peerEnrollId", id: "plan-org-peer-id", label: "First peer enroll id" },
+];
 
 export function PlanWizard() {
   const [step, setStep] = useState(0);
@@ -56,7 +90,7 @@ export function PlanWizard() {
 
   useEffect(() => {
     setComponents(null);
-    if (!form.sourceConsole) return;
+    if (!form.sourceConsole || form.mode === "new") return;
     let live = true;
     consoleComponents(form.sourceConsole)
       .then((c) => {
@@ -76,7 +110,7 @@ export function PlanWizard() {
     return () => {
       live = false;
     };
-  }, [form.sourceConsole]);
+  }, [form.sourceConsole, form.mode]);
 
   const set = (patch: Partial<WizardForm>) => setForm((f) => ({ ...f, ...patch }));
   const setRegion = (console: string, patch: (r: RegionForm) => RegionForm) =>
@@ -103,7 +137,7 @@ export function PlanWizard() {
     try {
       const record = await planCreate({
         plan: buildPlan(form),
-        registrarSecret: form.registrar === "enroll" ? form.secret : null,
+        registrarSecret: registrarSecret(form),
       });
       // The secret is in the workspace vault now; forget it here.
       setForm(emptyForm());
@@ -116,6 +150,15 @@ export function PlanWizard() {
   };
 
   const others = (consoles ?? []).filter((c) => c.name !== form.sourceConsole);
+  const source = consoles?.find((c) => c.name === form.sourceConsole);
+  // A new organization's fields are checked as they are typed; an empty one once Next was
+  // pressed.
+  const orgChecks = form.mode === "new" ? newOrgErrors(form) : {};
+  const orgError = (field: NewOrgField | "mspId") => {
+    const value = field === "mspId" ? form.mspId : form.org[field];
+    return value !== "" || errors[field] ? orgChecks[field] : undefined;
+  };
+  const showChannels = form.mode === "new" ? form.sourceConsole !== "" : components !== null;
 
   return (
     <div className="fhd-plan-page" data-testid="plan-wizard">
@@ -145,6 +188,33 @@ export function PlanWizard() {
               invalidText={errors.name}
               onChange={(e) => set({ name: e.target.value })}
             />
+            <RadioButtonGroup
+              legendText="Organization"
+              name="plan-source-mode"
+              valueSelected={form.mode}
+              helperText={
+                form.mode === "new"
+                  ? "The plan first creates it in the console of region 1: its CA, org admin, MSP definition with Node OUs and first peer."
+                  : "It exists in the console of region 1: its CA, MSP and peers are imported into every region."
+              }
+              onChange={(v) =>
+                set({
+                  mode: v as WizardForm["mode"],
+                  ca: "",
+                  msp: "",
+                  mspId: "",
+                  peers: [],
+                  org: { ...newOrgDefaults("", ""), edited: [] },
+                })
+              }
+            >
+              <RadioButton
+                id="plan-mode-existing"
+                labelText="Existing organization"
+                value="existing"
+              />
+              <RadioButton id="plan-mode-new" labelText="New organization" value="new" />
+            </RadioButtonGroup>
             {consoles === null ? (
               <InlineLoading description="Loading consoles…" />
             ) : (
@@ -154,16 +224,27 @@ export function PlanWizard() {
                 value={form.sourceConsole}
                 invalid={!!errors.sourceConsole}
                 invalidText={errors.sourceConsole}
-                onChange={(e) =>
-                  set({
-                    sourceConsole: e.target.value,
-                    ca: "",
-                    msp: "",
-                    mspId: "",
-                    peers: [],
-                    targets: form.targets.filter((t) => t.console !== e.target.value),
-                  })
-                }
+                warn={form.mode === "new" && !!source?.lastVerdict?.importOnly}
+                warnText="This console is import-only: it cannot create the organization's CA and peer."
+                onChange={(e) => {
+                  const targets = form.targets.filter((t) => t.console !== e.target.value);
+                  set(
+                    form.mode === "new"
+                      ? {
+                          sourceConsole: e.target.value,
+                          org: refillNewOrg(form.org, form.mspId, e.target.value),
+                          targets,
+                        }
+                      : {
+                          sourceConsole: e.target.value,
+                          ca: "",
+                          msp: "",
+                          mspId: "",
+                          peers: [],
+                          targets,
+                        },
+                  );
+                }}
               >
                 <SelectItem value="" text="Choose a console" />
                 {consoles.map((c) => (
@@ -171,10 +252,45 @@ export function PlanWizard() {
                 ))}
               </Select>
             )}
-            {form.sourceConsole && !components && (
+            {form.mode === "new" && (
+              <fieldset className="fhd-plan-region" data-testid="plan-new-org">
+                <legend className="fhd-plan-region__title">New organization</legend>
+                <TextInput
+                  id="plan-org-msp-id"
+                  labelText="MSP id"
+                  helperText="Letters, digits, dots and dashes. The other names below start from it."
+                  value={form.mspId}
+                  invalid={!!orgError("mspId")}
+                  invalidText={orgError("mspId")}
+                  onChange={(e) =>
+                    set({
+                      mspId: e.target.value,
+                      org: refillNewOrg(form.org, e.target.value, form.sourceConsole),
+                    })
+                  }
+                />
+                <div className="fhd-plan-names">
+                  {NEW_ORG_INPUTS.map((input) => (
+                    <TextInput
+                      key={input.field}
+                      id={input.id}
+                      labelText={input.label}
+                      helperText={input.helper}
+                      value={form.org[input.field]}
+                      invalid={!!orgError(input.field)}
+                      invalidText={orgError(input.field)}
+                      onChange={(e) =>
+                        set({ org: editNewOrg(form.org, input.field, e.target.value) })
+                      }
+                    />
+                  ))}
+                </div>
+              </fieldset>
+            )}
+            {form.mode === "existing" && form.sourceConsole && !components && (
               <InlineLoading description="Reading the console's components…" />
             )}
-            {components && (
+            {form.mode === "existing" && components && (
               <>
                 <Select
                   id="plan-source-ca"
@@ -226,6 +342,10 @@ export function PlanWizard() {
                     />
                   ))}
                 </fieldset>
+              </>
+            )}
+            {showChannels && (
+              <>
                 <TextInput
                   id="plan-channels"
                   labelText="Channels the peers serve (optional, comma-separated)"
@@ -395,7 +515,23 @@ export function PlanWizard() {
           </section>
         )}
 
-        {step === 3 && (
+        {step === 3 && form.mode === "new" && (
+          <section aria-labelledby="plan-step-title" data-step="secrets">
+            <h2 id="plan-step-title" className="fhd-plan-heading">
+              Secrets: generated by the plan
+            </h2>
+            <InlineNotification
+              kind="info"
+              lowContrast
+              hideCloseButton
+              data-testid="plan-no-secret"
+              title="No secret is needed."
+              subtitle={`The plan generates the secret of the CA admin "${form.org.caAdminId}" and every enroll secret (the org admin "${form.org.orgAdminId}" and each peer), and keeps them encrypted in the workspace with the org admin's certificate and key.`}
+            />
+          </section>
+        )}
+
+        {step === 3 && form.mode === "existing" && (
           <section aria-labelledby="plan-step-title" data-step="secrets">
             <h2 id="plan-step-title" className="fhd-plan-heading">
               Secrets: who registers the new peers at the CA
@@ -464,16 +600,17 @@ export function PlanWizard() {
                 <SelectItem key={i.id} value={i.id} text={i.displayName} />
               ))}
             </Select>
-            {saveError !== null && (
-              <InlineNotification
-                kind="error"
-                lowContrast
-                hideCloseButton
-                title={describeError(saveError).sentence}
-                subtitle={describeError(saveError).detail}
-              />
-            )}
           </section>
+        )}
+
+        {step === 3 && saveError !== null && (
+          <InlineNotification
+            kind="error"
+            lowContrast
+            hideCloseButton
+            title={describeError(saveError).sentence}
+            subtitle={describeError(saveError).detail}
+          />
         )}
 
         <div className="fhd-plan-buttons">

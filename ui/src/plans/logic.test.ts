@@ -3,12 +3,20 @@ import type { PlanProgress } from "../bindings/PlanProgress";
 import type { PlanStatus } from "../bindings/PlanStatus";
 import {
   applyProgress,
+  BOOTSTRAP_REGION,
+  bootstrapProblems,
   buildPlan,
+  createdOrg,
   defaultEnrollId,
+  editNewOrg,
   emptyForm,
+  laneLabel,
+  newOrgDefaults,
   newRegion,
   parsePlansHash,
   plansHref,
+  refillNewOrg,
+  registrarSecret,
   runFromStatus,
   shownState,
   validateStep,
@@ -101,6 +109,153 @@ describe("the wizard", () => {
   });
 });
 
+/** A new organization Org3MSP in Dallas, with the CLI's defaults, replicated to Sydney. */
+function newOrg(): WizardForm {
+  return {
+    ...emptyForm(),
+    name: "Org3 HA",
+    mode: "new",
+    sourceConsole: "Dallas",
+    mspId: "Org3MSP",
+    org: { ...newOrgDefaults("Org3MSP", "Dallas"), edited: [] },
+    targets: [withCount(newRegion("Sydney", "au-syd"), 2, "Org3MSP")],
+  };
+}
+
+describe("a new organization", () => {
+  it("defaults every name from the MSP id as `plan new --new-org` does", () => {
+    expect(newOrgDefaults("Org3MSP", "Dallas")).toEqual({
+      caName: "Org3MSP CA",
+      mspName: "Org3MSP MSP",
+      caAdminId: "Org3MSP-ca-admin",
+      orgAdminId: "Org3MSP-admin",
+      peerName: "Org3MSP peer 1 (Dallas)",
+      peerEnrollId: "org3msp-dallas-peer1",
+    });
+    // Nothing to derive from yet; the first peer also needs the console.
+    expect(Object.values(newOrgDefaults("", "Dallas")).every((v) => v === "")).toBe(true);
+    expect(newOrgDefaults("Org3MSP", "")).toMatchObject({ peerName: "", peerEnrollId: "" });
+  });
+
+  it("refills the fields not typed into when the MSP id or the console changes", () => {
+    let org = refillNewOrg(emptyForm().org, "Org3", "Dallas");
+    org = editNewOrg(org, "caName", "Org three CA");
+    org = refillNewOrg(org, "Org4MSP", "Sydney");
+    expect(org).toMatchObject({
+      caName: "Org three CA",
+      mspName: "Org4MSP MSP",
+      caAdminId: "Org4MSP-ca-admin",
+      peerName: "Org4MSP peer 1 (Sydney)",
+      peerEnrollId: "org4msp-sydney-peer1",
+      edited: ["caName"],
+    });
+    // An emptied field stays the user's.
+    org = refillNewOrg(editNewOrg(org, "orgAdminId", ""), "Org5MSP", "Sydney");
+    expect(org.orgAdminId).toBe("");
+    expect(org.edited).toEqual(["caName", "orgAdminId"]);
+  });
+
+  it("checks each field with the engine's rules and messages", () => {
+    expect(validateStep(newOrg(), 0)).toEqual({});
+    const broken = (patch: Partial<WizardForm["org"]>, mspId = "Org3MSP") =>
+      validateStep({ ...newOrg(), mspId, org: { ...newOrg().org, ...patch } }, 0);
+    expect(broken({}, "Org 3")).toEqual({
+      mspId: '"Org 3" must have 1 to 250 of the characters A-Z a-z 0-9 . - (and not be . or ..)',
+    });
+    expect(broken({}, "..")).toHaveProperty("mspId");
+    expect(broken({}, "a".repeat(251))).toHaveProperty("mspId");
+    expect(broken({ caAdminId: "adm" })).toEqual({
+      caAdminId: `the CA admin's enroll id "adm" needs at least 4 characters`,
+    });
+    expect(broken({ caAdminId: "ca admin" })).toEqual({
+      caAdminId:
+        'enroll id "ca admin" must have 1 to 255 characters and none of whitespace : / < > # { } % ` [ ] \\ ^ ~ | "',
+    });
+    expect(broken({ orgAdminId: "Org3MSP-ca-admin" })).toEqual({
+      orgAdminId: "must differ from the CA admin's enroll id",
+    });
+    expect(broken({ peerEnrollId: "Org3MSP-admin" })).toEqual({
+      peerEnrollId: "must differ from the CA admin's and the org admin's enroll ids",
+    });
+    expect(broken({ caName: " Org3 CA", peerName: "p".repeat(65) })).toEqual({
+      caName: '" Org3 CA" must have 1 to 64 characters and no surrounding spaces',
+      peerName: `peer display name "${"p".repeat(65)}" must have 1 to 64 characters and no surrounding spaces`,
+    });
+    // Empty fields ask for a value; an existing organization's CA and MSP are not asked for.
+    expect(validateStep({ ...newOrg(), mspId: "", org: emptyForm().org }, 0)).toEqual({
+      mspId: "Enter the organization's MSP id.",
+      caName: "Enter the CA's display name.",
+      mspName: "Enter the MSP definition's display name.",
+      caAdminId: "Enter the CA admin's enroll id.",
+      orgAdminId: "Enter the org admin's enroll id.",
+      peerName: "Enter the first peer's display name.",
+      peerEnrollId: "Enter the first peer's enroll id.",
+    });
+  });
+
+  it("keeps the first peer's name and the organization's enroll ids unique in the plan", () => {
+    const form = newOrg();
+    const sydney = form.targets[0] as (typeof form.targets)[0];
+    const clash = { ...form, targets: [{ ...sydney, names: ["Org3MSP peer 1 (Dallas)", "b"] }] };
+    expect(validateStep(clash, 2)).toEqual({ "peer:Sydney:0": "Used twice in this plan." });
+    // A target labelled like the console would number its peers like the first peer.
+    const dallasLike = { ...form, targets: [{ ...sydney, region: "Dallas", names: ["a", "b"] }] };
+    expect(validateStep(dallasLike, 2)).toEqual({
+      "peer:Sydney:0": 'Its enroll id "org3msp-dallas-peer1" is used twice in this plan.',
+    });
+    expect(validateStep(form, 2)).toEqual({});
+  });
+
+  it("needs no secret and builds `source.create` with an empty CA, MSP and peer list", () => {
+    const form = { ...newOrg(), secret: "typed-before-switching" };
+    expect(validateStep({ ...form, secret: "" }, 3)).toEqual({});
+    expect(registrarSecret(form)).toBeNull();
+    expect(registrarSecret(filled())).toBe("s3cret");
+    const plan = buildPlan(form);
+    expect(JSON.stringify(plan)).not.toContain("typed-before-switching");
+    expect(plan.source).toEqual({
+      console: "Dallas",
+      ca: "",
+      msp: "",
+      peers: [],
+      registrar: { enroll_id: "Org3MSP-ca-admin" },
+      org_admin_identity: null,
+      create: {
+        ca_display_name: "Org3MSP CA",
+        msp_id: "Org3MSP",
+        msp_display_name: "Org3MSP MSP",
+        org_admin_enroll_id: "Org3MSP-admin",
+        first_peer: {
+          display_name: "Org3MSP peer 1 (Dallas)",
+          enroll_id: "org3msp-dallas-peer1",
+          csr_hosts: [],
+        },
+      },
+    });
+    expect(plan.targets[0]?.peers.map((p) => p.enroll_id)).toEqual([
+      "org3msp-au-syd-peer1",
+      "org3msp-au-syd-peer2",
+    ]);
+    expect(bootstrapProblems(plan.source)).toEqual([]);
+  });
+
+  it("reports what the engine refuses in a plan file first, in its order", () => {
+    const source = buildPlan(newOrg()).source;
+    expect(bootstrapProblems(buildPlan(filled()).source)).toEqual([]);
+    const problems = bootstrapProblems({
+      ...source,
+      ca: "org1ca",
+      peers: ["org1peer0"],
+      registrar: { library_identity: "id1" },
+    });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "source.ca / source.msp: leave them out with `create` (the plan creates the CA and the MSP)",
+      "source.peers: an organization that does not exist yet has no peers to import",
+      "source.registrar: with `create` the registrar is the new CA's admin: give an enroll_id",
+    ]);
+  });
+});
+
 describe("a run", () => {
   const status = {
     id: "p1",
@@ -160,6 +315,58 @@ describe("a run", () => {
       ["retrying", "Sydney/register/x: attempt 1 failed (503); retrying"],
       ["failed", "Sydney/register/x: failed — refused"],
     ]);
+  });
+
+  it("runs the organization's own lane first when the plan creates it", () => {
+    const plan = buildPlan(newOrg());
+    const created = {
+      ...status,
+      plan,
+      steps: [
+        { step: "Dallas/create-ca", console: "Dallas", state: "done", component_id: "org3ca" },
+        { step: "Dallas/create-msp", console: "Dallas", state: "done", component_id: "org3msp" },
+        { step: "Dallas/create/org3msp-dallas-peer1", console: "Dallas", state: "failed" },
+        { step: "Sydney/import-ca", console: "Sydney", state: "pending" },
+      ].map((s, i) => ({
+        component_id: null,
+        ...s,
+        number: i + 1,
+        description: s.step,
+        attempts: 1,
+        error: s.state === "failed" ? "quota" : null,
+      })),
+    } satisfies PlanStatus;
+    let run = runFromStatus(created);
+    expect(run.regions.map((r) => [r.console, r.region, r.done, r.total, r.failed])).toEqual([
+      ["Dallas", BOOTSTRAP_REGION, 2, 3, true],
+      ["Sydney", "au-syd", 0, 1, false],
+    ]);
+    run = applyProgress(run, {
+      ...progress("Dallas/create/org3msp-dallas-peer1", {
+        kind: "done",
+        already_present: false,
+        component_id: "org3msppeer1",
+      }),
+      console: "Dallas",
+      region: BOOTSTRAP_REGION,
+    });
+    expect(run.regions[0]).toMatchObject({ done: 3, total: 3 });
+    expect(run.log[0]?.region).toBe(BOOTSTRAP_REGION);
+    expect(laneLabel(BOOTSTRAP_REGION)).toBe("region 1 · creates the organization");
+    expect(laneLabel("au-syd")).toBe("au-syd");
+
+    // The report's view of what was created: CA and MSP by id, the peer not yet.
+    const org = createdOrg(created);
+    expect(org?.rows.map((r) => [r.what, r.name, r.id, r.state])).toEqual([
+      ["Certificate Authority", "Org3MSP CA", "org3ca", "Created"],
+      ["MSP definition", "Org3MSP MSP (Org3MSP)", "org3msp", "Created"],
+      ["Org admin", "Org3MSP-admin", null, "Not yet"],
+      ["First peer", "Org3MSP peer 1 (Dallas)", null, "Not yet"],
+    ]);
+    expect(org?.open.map((s) => [s.step, s.error])).toEqual([
+      ["Dallas/create/org3msp-dallas-peer1", "quota"],
+    ]);
+    expect(createdOrg(status)).toBeNull();
   });
 
   it("shows running for a run in this window and previewed for a previewed draft", () => {

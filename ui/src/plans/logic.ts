@@ -1,7 +1,10 @@
 // The HA plans UI's pure logic: the page's sub-views in the hash, the wizard's form and its
-// checks, the plan it becomes, and the live state of a run folded from progress events.
+// checks (for a new organization, the engine's own rules: crates/engine/src/plan.rs), the plan
+// it becomes, and the live state of a run folded from progress events.
+import type { PlanAction } from "../bindings/PlanAction";
 import type { PlanPeerSpec } from "../bindings/PlanPeerSpec";
 import type { PlanProgress } from "../bindings/PlanProgress";
+import type { PlanSource } from "../bindings/PlanSource";
 import type { PlanSpec } from "../bindings/PlanSpec";
 import type { PlanState } from "../bindings/PlanState";
 import type { PlanStatus } from "../bindings/PlanStatus";
@@ -82,13 +85,34 @@ export interface RegionForm {
   storageClass: string;
 }
 
+/** The fields of a new organization that default from its MSP id. */
+export const NEW_ORG_FIELDS = [
+  "caName",
+  "mspName",
+  "caAdminId",
+  "orgAdminId",
+  "peerName",
+  "peerEnrollId",
+] as const;
+
+export type NewOrgField = (typeof NEW_ORG_FIELDS)[number];
+
+/** An organization the plan creates in the region-1 console (`source.create`). */
+export type NewOrgForm = Record<NewOrgField, string> & {
+  /** The fields typed into: a new MSP id or console no longer refills them. */
+  edited: NewOrgField[];
+};
+
 export interface WizardForm {
   name: string;
+  /** "existing": the organization is in the region-1 console; "new": the plan creates it. */
+  mode: "existing" | "new";
   sourceConsole: string;
   ca: string;
   msp: string;
-  /** The MSP's msp_id (names the new peers). */
+  /** The organization's msp_id (names the new peers): the chosen MSP's, or typed for a new one. */
   mspId: string;
+  org: NewOrgForm;
   peers: string[];
   channels: string;
   chaincodes: string;
@@ -104,10 +128,12 @@ export interface WizardForm {
 export function emptyForm(): WizardForm {
   return {
     name: "",
+    mode: "existing",
     sourceConsole: "",
     ca: "",
     msp: "",
     mspId: "",
+    org: { ...newOrgDefaults("", ""), edited: [] },
     peers: [],
     channels: "",
     chaincodes: "",
@@ -159,7 +185,187 @@ export function withCount(r: RegionForm, count: number, mspId: string): RegionFo
   return { ...r, count: n, names };
 }
 
+/** The CLI's defaults for a new organization `mspId` in console `console` (`fabric-ha plan new
+ * --new-org`): "<MSP id> CA", "<MSP id> MSP", "<MSP id>-ca-admin", "<MSP id>-admin", and the first
+ * peer numbered like the engine's `PeerSpec::numbered` with the console's name as its region. */
+export function newOrgDefaults(mspId: string, console: string): Record<NewOrgField, string> {
+  const peer = mspId !== "" && console !== "";
+  return {
+    caName: mspId && `${mspId} CA`,
+    mspName: mspId && `${mspId} MSP`,
+    caAdminId: mspId && `${mspId}-ca-admin`,
+    orgAdminId: mspId && `${mspId}-admin`,
+    peerName: peer ? defaultPeerName(mspId, console, 1) : "",
+    peerEnrollId: peer ? defaultEnrollId(mspId, console, 1) : "",
+  };
+}
+
+/** The new organization with every field not typed into refilled from `mspId` and `console`. */
+export function refillNewOrg(org: NewOrgForm, mspId: string, console: string): NewOrgForm {
+  const defaults = newOrgDefaults(mspId, console);
+  const next = { ...org };
+  for (const field of NEW_ORG_FIELDS) {
+    if (!org.edited.includes(field)) next[field] = defaults[field];
+  }
+  return next;
+}
+
+/** The new organization with `field` typed into. */
+export function editNewOrg(org: NewOrgForm, field: NewOrgField, value: string): NewOrgForm {
+  const edited = org.edited.includes(field) ? org.edited : [...org.edited, field];
+  return { ...org, [field]: value, edited };
+}
+
+// ── The engine's rules for a plan that creates its organization (`Plan::check_bootstrap`) ──
+
+/** One broken rule: where the engine says it is, and the wizard's field that holds it. */
+export interface BootstrapProblem {
+  field: NewOrgField | "mspId" | null;
+  /** The plan's field as the engine names it, e.g. `source.create.msp_id`. */
+  path: string;
+  message: string;
+}
+
+const quote = (s: string) => JSON.stringify(s);
+const charCount = (s: string) => [...s].length;
+const BAD_ENROLL_CHAR = /[\s:/<>#{}%`[\]\\^~|"]/u;
+
+/** The engine's `check_enroll_id`: what is wrong with `id`, or null. */
+function enrollIdProblem(id: string): string | null {
+  const bytes = new TextEncoder().encode(id).length;
+  if (bytes === 0 || bytes > 255 || BAD_ENROLL_CHAR.test(id)) {
+    return `enroll id ${quote(id)} must have 1 to 255 characters and none of whitespace : / < > # { } % \` [ ] \\ ^ ~ | "`;
+  }
+  return null;
+}
+
+/** A console tile title: 1 to 64 characters, no surrounding spaces. */
+const badDisplayName = (s: string) => s.trim() === "" || s.trim() !== s || charCount(s) > 64;
+
+/** Every rule of the engine that `source` breaks, in the engine's order (so the first is the
+ * one it reports); empty for a source without `create`. */
+export function bootstrapProblems(source: PlanSource): BootstrapProblem[] {
+  const create = source.create;
+  if (!create) return [];
+  const out: BootstrapProblem[] = [];
+  const add = (field: BootstrapProblem["field"], path: string, message: string) =>
+    out.push({ field, path, message });
+  if (source.ca || source.msp) {
+    add(
+      null,
+      "source.ca / source.msp",
+      "leave them out with `create` (the plan creates the CA and the MSP)",
+    );
+  }
+  if (source.peers.length > 0) {
+    add(null, "source.peers", "an organization that does not exist yet has no peers to import");
+  }
+  const admin = "enroll_id" in source.registrar ? source.registrar.enroll_id : null;
+  if (admin === null) {
+    add(
+      "caAdminId",
+      "source.registrar",
+      "with `create` the registrar is the new CA's admin: give an enroll_id",
+    );
+  } else if (charCount(admin) < 4) {
+    add(
+      "caAdminId",
+      "source.registrar",
+      `the CA admin's enroll id ${quote(admin)} needs at least 4 characters`,
+    );
+  } else {
+    const problem = enrollIdProblem(admin);
+    if (problem) add("caAdminId", "source.registrar", problem);
+  }
+  for (const [field, key, value] of [
+    ["caName", "ca_display_name", create.ca_display_name],
+    ["mspName", "msp_display_name", create.msp_display_name],
+  ] as const) {
+    if (badDisplayName(value)) {
+      add(
+        field,
+        `source.create.${key}`,
+        `${quote(value)} must have 1 to 64 characters and no surrounding spaces`,
+      );
+    }
+  }
+  const mspId = create.msp_id;
+  if (!/^[A-Za-z0-9.-]{1,250}$/.test(mspId) || mspId === "." || mspId === "..") {
+    add(
+      "mspId",
+      "source.create.msp_id",
+      `${quote(mspId)} must have 1 to 250 of the characters A-Z a-z 0-9 . - (and not be . or ..)`,
+    );
+  }
+  const orgAdmin = create.org_admin_enroll_id;
+  const orgAdminProblem = enrollIdProblem(orgAdmin);
+  if (orgAdminProblem) {
+    add("orgAdminId", "source.create.org_admin_enroll_id", orgAdminProblem);
+  } else if (orgAdmin === admin) {
+    add(
+      "orgAdminId",
+      "source.create.org_admin_enroll_id",
+      "must differ from the CA admin's enroll id",
+    );
+  }
+  const peer = create.first_peer;
+  if (badDisplayName(peer.display_name)) {
+    add(
+      "peerName",
+      "source.create.first_peer",
+      `peer display name ${quote(peer.display_name)} must have 1 to 64 characters and no surrounding spaces`,
+    );
+  }
+  const peerProblem = enrollIdProblem(peer.enroll_id);
+  if (peerProblem) {
+    add("peerEnrollId", "source.create.first_peer", peerProblem);
+  }
+  if (peer.state_db && peer.state_db !== "couchdb" && peer.state_db !== "leveldb") {
+    add(
+      null,
+      "source.create.first_peer",
+      `state_db of ${quote(peer.display_name)} must be couchdb or leveldb`,
+    );
+  }
+  if (!peerProblem && (peer.enroll_id === orgAdmin || peer.enroll_id === admin)) {
+    add(
+      "peerEnrollId",
+      "source.create.first_peer.enroll_id",
+      "must differ from the CA admin's and the org admin's enroll ids",
+    );
+  }
+  return out;
+}
+
 export type FormErrors = Partial<Record<string, string>>;
+
+const REQUIRED: Record<NewOrgField | "mspId", string> = {
+  mspId: "Enter the organization's MSP id.",
+  caName: "Enter the CA's display name.",
+  mspName: "Enter the MSP definition's display name.",
+  caAdminId: "Enter the CA admin's enroll id.",
+  orgAdminId: "Enter the org admin's enroll id.",
+  peerName: "Enter the first peer's display name.",
+  peerEnrollId: "Enter the first peer's enroll id.",
+};
+
+/** The new organization's checks per field: "Enter …" when empty, else the engine's rule. */
+export function newOrgErrors(form: WizardForm): FormErrors {
+  const errors: FormErrors = {};
+  for (const p of bootstrapProblems(buildSource(form))) {
+    if (p.field && !errors[p.field]) errors[p.field] = p.message;
+  }
+  for (const [field, message] of Object.entries(REQUIRED)) {
+    const value = field === "mspId" ? form.mspId : form.org[field as NewOrgField];
+    if (value === "") errors[field] = message;
+  }
+  return errors;
+}
+
+/** The enroll id of peer `i` of region `t` (as the engine's `PeerSpec::numbered`). */
+function targetEnrollId(form: WizardForm, t: RegionForm, i: number): string {
+  return defaultEnrollId(form.mspId || form.msp, t.region || t.console, i + 1);
+}
 
 const list = (s: string) =>
   s
@@ -174,29 +380,41 @@ export function validateStep(form: WizardForm, step: number): FormErrors {
     if (!form.name.trim()) errors.name = "Enter a name for the plan.";
     else if (form.name.length > 64) errors.name = "At most 64 characters.";
     if (!form.sourceConsole) errors.sourceConsole = "Choose the console of region 1.";
-    if (!form.ca) errors.ca = "Choose the organization's CA.";
-    if (!form.msp) errors.msp = "Choose the organization's MSP.";
+    if (form.mode === "new") {
+      Object.assign(errors, newOrgErrors(form));
+    } else {
+      if (!form.ca) errors.ca = "Choose the organization's CA.";
+      if (!form.msp) errors.msp = "Choose the organization's MSP.";
+    }
   }
   if (step === 1 && form.targets.length === 0) {
     errors.targets = "Choose at least one console to replicate into.";
   }
   if (step === 2) {
-    const seen = new Set<string>();
+    // A new organization's first peer and enroll ids are part of the plan too.
+    const org = form.mode === "new" ? form.org : null;
+    const seen = new Set<string>(org ? [org.peerName] : []);
+    const ids = new Set<string>(org ? [org.caAdminId, org.orgAdminId, org.peerEnrollId] : []);
     let total = 0;
     for (const t of form.targets) {
       total += t.count;
       t.names.forEach((name, i) => {
         const key = `peer:${t.console}:${i}`;
+        const id = targetEnrollId(form, t, i);
         if (!name.trim()) errors[key] = "Enter a display name.";
         else if (name.length > 64) errors[key] = "At most 64 characters.";
         else if (name.trim() !== name) errors[key] = "No spaces at the start or end.";
         else if (seen.has(name)) errors[key] = "Used twice in this plan.";
+        else if (ids.has(id))
+          errors[key] = `Its enroll id ${quote(id)} is used twice in this plan.`;
         seen.add(name);
+        ids.add(id);
       });
     }
     if (total === 0) errors.peers = "Add at least one peer in one region.";
   }
-  if (step === 3) {
+  // A new organization needs no secret: the engine generates them.
+  if (step === 3 && form.mode === "existing") {
     if (form.registrar === "enroll") {
       if (!form.enrollId.trim()) errors.enrollId = "Enter the CA admin's enroll id.";
       if (!form.secret) errors.secret = "Enter the enroll secret.";
@@ -207,23 +425,53 @@ export function validateStep(form: WizardForm, step: number): FormErrors {
   return errors;
 }
 
+const opt = (s: string) => (s.trim() ? s.trim() : null);
+
+/** The plan's source: the existing organization, or the one it creates (the CA's admin is the
+ * registrar, whose secret the engine generates). */
+function buildSource(form: WizardForm): PlanSource {
+  if (form.mode === "new") {
+    const org = form.org;
+    return {
+      console: form.sourceConsole,
+      ca: "",
+      msp: "",
+      peers: [],
+      registrar: { enroll_id: org.caAdminId },
+      org_admin_identity: null,
+      create: {
+        ca_display_name: org.caName,
+        msp_id: form.mspId,
+        msp_display_name: org.mspName,
+        org_admin_enroll_id: org.orgAdminId,
+        first_peer: { display_name: org.peerName, enroll_id: org.peerEnrollId, csr_hosts: [] },
+      },
+    };
+  }
+  return {
+    console: form.sourceConsole,
+    ca: form.ca,
+    msp: form.msp,
+    peers: form.peers,
+    registrar:
+      form.registrar === "enroll"
+        ? { enroll_id: form.enrollId.trim() }
+        : { library_identity: form.walletIdentity },
+    org_admin_identity: opt(form.orgAdminIdentity),
+  };
+}
+
+/** The registrar secret sent with the plan: only an existing organization's CA admin has one. */
+export function registrarSecret(form: WizardForm): string | null {
+  return form.mode === "existing" && form.registrar === "enroll" ? form.secret : null;
+}
+
 /** The plan the wizard describes (no secret in it). */
 export function buildPlan(form: WizardForm): PlanSpec {
-  const opt = (s: string) => (s.trim() ? s.trim() : null);
   return {
     format: 1,
     name: form.name.trim(),
-    source: {
-      console: form.sourceConsole,
-      ca: form.ca,
-      msp: form.msp,
-      peers: form.peers,
-      registrar:
-        form.registrar === "enroll"
-          ? { enroll_id: form.enrollId.trim() }
-          : { library_identity: form.walletIdentity },
-      org_admin_identity: opt(form.orgAdminIdentity),
-    },
+    source: buildSource(form),
     targets: form.targets
       .filter((t) => t.count > 0)
       .map((t) => ({
@@ -232,7 +480,7 @@ export function buildPlan(form: WizardForm): PlanSpec {
         peers: t.names.map(
           (name, i): PlanPeerSpec => ({
             display_name: name,
-            enroll_id: defaultEnrollId(form.mspId || form.msp, t.region || t.console, i + 1),
+            enroll_id: targetEnrollId(form, t, i),
             zone: opt(t.zone),
             version: opt(t.version),
             state_db: t.stateDb || null,
@@ -247,6 +495,97 @@ export function buildPlan(form: WizardForm): PlanSpec {
     channels: list(form.channels),
     chaincodes: list(form.chaincodes),
     wait_timeout_secs: 600,
+  };
+}
+
+// ── Steps ──
+
+/** Region label of the lane that creates the organization in the region-1 console (the
+ * engine's `BOOTSTRAP_REGION`). */
+export const BOOTSTRAP_REGION = "region 1";
+
+/** A lane's region as shown: the lane that creates the organization says so. */
+export function laneLabel(region: string): string {
+  return region === BOOTSTRAP_REGION ? `${region} · creates the organization` : region;
+}
+
+/** What each kind of step does, in a few words. */
+export const ACTION_LABEL: Record<PlanAction["action"], string> = {
+  create_ca: "Create CA",
+  wait_ca: "Wait for the CA",
+  enroll_ca_admin: "Enroll CA admin",
+  register_admin: "Register org admin",
+  enroll_admin: "Enroll org admin",
+  create_msp: "Create MSP",
+  import_first_peer: "Import first peer",
+  import_ca: "Import CA",
+  import_msp: "Import MSP",
+  import_source_peer: "Import region-1 peer",
+  register: "Register peer",
+  create_peer: "Create peer",
+  wait_running: "Wait for the peer",
+  copy_peer: "Import new peer",
+};
+
+/** One thing a plan that creates its organization makes in the region-1 console. */
+export interface CreatedRow {
+  what: string;
+  name: string;
+  /** Its console id, once made. */
+  id: string | null;
+  state: string;
+}
+
+/** What a plan that creates its organization made in the region-1 console, from its journal. */
+export interface CreatedOrg {
+  console: string;
+  rows: CreatedRow[];
+  /** The organization's steps not done yet, with their last error. */
+  open: PlanStatus["steps"];
+}
+
+export function createdOrg(status: PlanStatus): CreatedOrg | null {
+  const { console, create } = status.plan.source;
+  if (!create) return null;
+  const peer = create.first_peer;
+  const steps = status.steps.filter((s) => s.console === console);
+  const done = (key: string) =>
+    steps.find((s) => s.step === `${console}/${key}` && s.state === "done");
+  const ca = done("create-ca");
+  const msp = done("create-msp");
+  const first = done(`create/${peer.enroll_id}`);
+  const notYet = "Not yet";
+  return {
+    console,
+    rows: [
+      {
+        what: "Certificate Authority",
+        name: create.ca_display_name,
+        id: ca?.component_id ?? null,
+        state: ca ? "Created" : notYet,
+      },
+      {
+        what: "MSP definition",
+        name: `${create.msp_display_name} (${create.msp_id})`,
+        id: msp?.component_id ?? null,
+        state: msp ? "Created" : notYet,
+      },
+      {
+        what: "Org admin",
+        name: create.org_admin_enroll_id,
+        id: null,
+        state: done(`enroll-admin/${create.org_admin_enroll_id}`)
+          ? "Enrolled, kept encrypted"
+          : notYet,
+      },
+      {
+        what: "First peer",
+        name: peer.display_name,
+        id: first?.component_id ?? null,
+        state: done(`wait/${peer.enroll_id}`) ? "Running" : first ? "Created" : notYet,
+      },
+    ],
+    open: steps.filter((s) => s.state !== "done"),
   };
 }
 
@@ -277,7 +616,11 @@ export interface RunView {
 
 /** The run as the journal has it (before any event, or after a reload). */
 export function runFromStatus(status: PlanStatus): RunView {
-  const regions = status.plan.targets.map((t) => {
+  const { source, targets } = status.plan;
+  const lanes = source.create
+    ? [{ console: source.console, region: BOOTSTRAP_REGION }, ...targets]
+    : targets;
+  const regions = lanes.map((t) => {
     const steps = status.steps.filter((s) => s.console === t.console);
     return {
       console: t.console,

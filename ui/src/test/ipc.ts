@@ -49,7 +49,8 @@ export function mockBackend(
     settings?: Partial<Settings>;
     library?: LibraryItem[];
     extra?: (cmd: string, args: unknown) => unknown;
-    /** Passed to mockIPC: lets tests emit Tauri events (drag and drop). */
+    /** Passed to mockIPC (default true): event listeners work and tests can emit Tauri
+     * events (drag and drop, plan progress). */
     shouldMockEvents?: boolean;
   } = {},
 ): RecordedCall[] {
@@ -74,6 +75,9 @@ export function mockBackend(
           return settings;
         case "ui_ready":
           return null;
+        // The shell resumes interrupted plans once secrets are open: none here.
+        case "plan_resume_interrupted":
+          return [];
         case "library_list":
           return library;
         case "library_remove": {
@@ -86,7 +90,7 @@ export function mockBackend(
           throw { code: "NotFound", message: `no mock for ${cmd}`, details: null };
       }
     },
-    { shouldMockEvents: opts.shouldMockEvents ?? false },
+    { shouldMockEvents: opts.shouldMockEvents ?? true },
   );
   return calls;
 }

@@ -540,7 +540,7 @@ describe("the library (?library=demo)", () => {
     const position = { x: 400, y: 300 };
     await emitUntil(page, "tauri://drag-enter", { paths, position }, () => overlay.isVisible());
     expect(await overlay.textContent()).toContain(
-      "Drop console files to import themJSON files or a bulk export zip · 2 files",
+      "Drop console files to import themJSON files or a bulk export zip; a bundle opens in Bundles · 2 files",
     );
     const cover = await overlay.boundingBox();
     expect(cover).toMatchObject({ x: 0, y: 0, width: 1440, height: 900 });

@@ -204,6 +204,193 @@ describe("HA plans", () => {
     expect(errors).toEqual([]);
   });
 
+  it("creates a new organization in region 1, then replicates it", async () => {
+    const { page, errors } = await open("?consoles=ha#/ha-plans");
+    await page.getByRole("button", { name: /New plan/ }).click();
+    await expect.poll(() => page.getByTestId("plan-wizard").isVisible()).toBe(true);
+    await page.locator("#plan-name").fill("Org3 HA");
+    await check(page, "plan-mode-new");
+    await page.locator("#plan-source-console").selectOption("Dallas");
+    await page.locator("#plan-org-msp-id").fill("Org3MSP");
+
+    // Every name starts from the MSP id, as `fabric-ha plan new --new-org` names them.
+    const value = (id: string) => page.locator(`#${id}`).inputValue();
+    expect(
+      await Promise.all(
+        [
+          "plan-org-ca-name",
+          "plan-org-ca-admin",
+          "plan-org-msp-name",
+          "plan-org-admin",
+          "plan-org-peer-name",
+          "plan-org-peer-id",
+        ].map(value),
+      ),
+    ).toEqual([
+      "Org3MSP CA",
+      "Org3MSP-ca-admin",
+      "Org3MSP MSP",
+      "Org3MSP-admin",
+      "Org3MSP peer 1 (Dallas)",
+      "org3msp-dallas-peer1",
+    ]);
+
+    // The engine's rules, inline under the field; the step does not move on.
+    await page.locator("#plan-org-ca-admin").fill("adm");
+    const short = page.getByText(`the CA admin's enroll id "adm" needs at least 4 characters`);
+    await expect.poll(() => short.isVisible()).toBe(true);
+    expect(await page.locator("#plan-org-ca-admin").getAttribute("aria-invalid")).toBe("true");
+    await next(page);
+    expect(await page.locator('[data-step="source"]').count()).toBe(1);
+    await page.locator("#plan-org-ca-admin").fill("org3-ca-admin");
+    await expect.poll(() => short.count()).toBe(0);
+    // A typed name stays when the MSP id changes; the others follow it.
+    await page.locator("#plan-org-msp-name").fill("Org3 MSP");
+    await page.locator("#plan-org-msp-id").fill("Org3MSP ");
+    await expect.poll(() => page.getByText('"Org3MSP " must have 1 to 250').isVisible()).toBe(true);
+    await page.locator("#plan-org-msp-id").fill("Org3MSP");
+    expect(await value("plan-org-msp-name")).toBe("Org3 MSP");
+    expect(await value("plan-org-ca-name")).toBe("Org3MSP CA");
+    await next(page);
+
+    await check(page, "plan-target-Sydney");
+    await next(page);
+    await expect.poll(() => page.getByTestId("plan-region-form").count()).toBe(1);
+    await next(page);
+    // No secret to give: the plan generates them.
+    await expect.poll(() => page.getByTestId("plan-no-secret").isVisible()).toBe(true);
+    expect(await page.locator("#plan-secret").count()).toBe(0);
+    expect(await page.getByTestId("plan-no-secret").textContent()).toContain(
+      'the CA admin "org3-ca-admin"',
+    );
+    await next(page);
+    await expect.poll(() => view(page).getAttribute("data-plan")).toBe("Org3 HA");
+
+    const created = await callsOf(page, "plan_create");
+    expect(created).toHaveLength(1);
+    const input = (
+      (created[0]?.args ?? {}) as {
+        input: { plan: { source: Record<string, unknown> }; registrarSecret: string | null };
+      }
+    ).input;
+    expect(input.registrarSecret).toBeNull();
+    expect(input.plan.source).toMatchObject({
+      console: "Dallas",
+      ca: "",
+      msp: "",
+      peers: [],
+      registrar: { enroll_id: "org3-ca-admin" },
+      create: {
+        ca_display_name: "Org3MSP CA",
+        msp_id: "Org3MSP",
+        msp_display_name: "Org3 MSP",
+        org_admin_enroll_id: "Org3MSP-admin",
+        first_peer: { display_name: "Org3MSP peer 1 (Dallas)", enroll_id: "org3msp-dallas-peer1" },
+      },
+    });
+
+    // Preview: the organization's own lane first, every step will be done.
+    await expect
+      .poll(() => page.locator('[data-stage="preview"]').getAttribute("data-ready"))
+      .toBe("true");
+    expect(
+      await page
+        .getByTestId("plan-preview-console")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-console"))),
+    ).toEqual(["Dallas", "Sydney"]);
+    const dallas = page.locator('[data-testid="plan-preview-console"][data-console="Dallas"]');
+    expect(await dallas.locator("h2").textContent()).toBe(
+      "Dallas region 1 · creates the organization",
+    );
+    const rows = dallas.getByTestId("plan-preview-step");
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-step")))).toEqual([
+      "Dallas/create-ca",
+      "Dallas/wait-ca",
+      "Dallas/enroll-ca-admin",
+      "Dallas/register-admin/Org3MSP-admin",
+      "Dallas/register/org3msp-dallas-peer1",
+      "Dallas/enroll-admin/Org3MSP-admin",
+      "Dallas/create-msp",
+      "Dallas/create/org3msp-dallas-peer1",
+      "Dallas/wait/org3msp-dallas-peer1",
+    ]);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-verdict")))).toEqual(
+      Array(9).fill("will_do"),
+    );
+    expect(await rows.locator("td:nth-child(2)").allTextContents()).toEqual([
+      "Create CA",
+      "Wait for the CA",
+      "Enroll CA admin",
+      "Register org admin",
+      "Register peer",
+      "Enroll org admin",
+      "Create MSP",
+      "Create peer",
+      "Wait for the peer",
+    ]);
+    expect(
+      await page
+        .locator('[data-testid="plan-preview-step"][data-step="Sydney/import-first-peer"]')
+        .getAttribute("data-verdict"),
+    ).toBe("will_do");
+
+    // Apply: the organization's lane runs to the end, then the region's.
+    await page.getByTestId("plan-apply").click();
+    await expect.poll(() => view(page).getAttribute("data-state")).toBe("completed");
+    expect(
+      await page
+        .getByTestId("plan-region")
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute("data-console"), e.getAttribute("data-done")]),
+        ),
+    ).toEqual([
+      ["Dallas", "9"],
+      ["Sydney", "11"],
+    ]);
+    expect(await region(page, "Dallas").textContent()).toContain(
+      "region 1 · creates the organization",
+    );
+    const log = page.locator('[data-testid="plan-log"] li[data-kind="done"]');
+    expect(await log.first().textContent()).toMatch(
+      /^\[region 1\] Create CA "Org3MSP CA" in console "Dallas": done \(\w+\)$/,
+    );
+
+    // Report: what the plan created in region 1, and the region that imported it.
+    await page.getByTestId("plan-to-report").click();
+    await expect.poll(() => page.getByTestId("plan-report-created").count()).toBe(4);
+    const createdRows = await page
+      .getByTestId("plan-report-created")
+      .evaluateAll((els) =>
+        els.map((e) => [...e.querySelectorAll("td")].map((td) => td.textContent)),
+      );
+    expect(createdRows.map(([what, name, , state]) => [what, name, state])).toEqual([
+      ["Certificate Authority", "Org3MSP CA", "Created"],
+      ["MSP definition", "Org3 MSP (Org3MSP)", "Created"],
+      ["Org admin", "Org3MSP-admin", "Enrolled, kept encrypted"],
+      ["First peer", "Org3MSP peer 1 (Dallas)", "Running"],
+    ]);
+    const [caId, mspId, , peerId] = createdRows.map((r) => r[2]);
+    expect(caId).toMatch(/^\w+$/);
+    expect(await page.getByTestId("plan-report-region").textContent()).toContain(
+      `CA: ${caId} (imported) · MSP: ${mspId} (imported)`,
+    );
+    expect(await page.getByTestId("plan-report-peer").count()).toBe(2);
+
+    // The console of region 1 lists them.
+    await page.evaluate(() => {
+      window.location.hash = "#/consoles/c/Dallas";
+    });
+    await expect
+      .poll(() => page.locator("#console-cas article h3").allTextContents())
+      .toContain("Org3MSP CA");
+    expect(await page.locator("#console-msps article h3").allTextContents()).toContain("Org3 MSP");
+    expect(await page.locator("#console-peers article h3").allTextContents()).toContain(
+      "Org3MSP peer 1 (Dallas)",
+    );
+    expect(peerId).toMatch(/^\w+$/);
+    expect(errors).toEqual([]);
+  });
+
   it("blocks creation in an import-only console, with the reason, and does not apply", async () => {
     const { page, errors } = await open("?consoles=ha#/ha-plans");
     await createPlan(page, "Org1 to Frankfurt", ["Frankfurt"]);

@@ -221,6 +221,7 @@ pub fn plan(world: &World, name: &str) -> Plan {
             peers: vec![world.peer1.clone()],
             registrar: Registrar::EnrollId(CA_ADMIN.0.into()),
             org_admin_identity: None,
+            create: None,
         },
         targets: REGIONS[1..]
             .iter()

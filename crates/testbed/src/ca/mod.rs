@@ -87,6 +87,20 @@ pub struct TestCaConfig {
     pub version: String,
     /// Faults injected in front of every request.
     pub faults: Faults,
+    /// Further identities of the CA's `registry.identities`, registered at start (without
+    /// registrar attributes).
+    pub identities: Vec<RegistryIdentity>,
+}
+
+/// One entry of a CA configuration's `registry.identities`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryIdentity {
+    /// Enroll id.
+    pub name: String,
+    /// Enroll secret.
+    pub pass: String,
+    /// `client`, `peer`, `orderer`, `user` or `admin`.
+    pub kind: String,
 }
 
 impl Default for TestCaConfig {
@@ -100,6 +114,7 @@ impl Default for TestCaConfig {
             enrollment_validity: Duration::from_secs(365 * 86_400),
             version: "1.5.15".to_owned(),
             faults: Faults::default(),
+            identities: Vec::new(),
         }
     }
 }
@@ -156,6 +171,18 @@ impl TestCa {
     /// Starts a CA server on `127.0.0.1` with an ephemeral port, on the current tokio runtime.
     pub async fn start(cfg: TestCaConfig) -> io::Result<TestCa> {
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        Self::serve(listener, cfg)
+    }
+
+    /// Starts a CA server on `127.0.0.1` with an ephemeral port, from synchronous code that
+    /// runs inside a tokio runtime (a test console's request handler deploying a CA).
+    pub(crate) fn start_in_current_runtime(cfg: TestCaConfig) -> io::Result<TestCa> {
+        let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        listener.set_nonblocking(true)?;
+        Self::serve(TcpListener::from_std(listener)?, cfg)
+    }
+
+    fn serve(listener: TcpListener, cfg: TestCaConfig) -> io::Result<TestCa> {
         let port = listener.local_addr()?.port();
         let url = format!("https://127.0.0.1:{port}");
 
@@ -208,12 +235,27 @@ impl TestCa {
             max_enrollments: -1,
             enrollments: 0,
         };
+        let mut users = BTreeMap::new();
+        for extra in &cfg.identities {
+            users.insert(
+                extra.name.clone(),
+                api::User {
+                    secret: extra.pass.clone(),
+                    kind: extra.kind.clone(),
+                    affiliation: String::new(),
+                    attrs: ecert_attrs(&extra.name, &extra.kind),
+                    max_enrollments: cfg.max_enrollments,
+                    enrollments: 0,
+                },
+            );
+        }
+        users.insert(admin_id, admin);
         let faults = FaultHandle::new(cfg.faults.clone());
         let state = Arc::new(api::State {
             cfg,
             cas,
             mutable: Mutex::new(api::Mutable {
-                users: BTreeMap::from([(admin_id, admin)]),
+                users,
                 issued: BTreeMap::new(),
                 rejections: Vec::new(),
             }),
@@ -361,6 +403,22 @@ impl Drop for TestCa {
     }
 }
 
+/// The attributes every identity's enrollment certificate carries.
+fn ecert_attrs(id: &str, kind: &str) -> Vec<api::Attr> {
+    [
+        ("hf.EnrollmentID", id),
+        ("hf.Type", kind),
+        ("hf.Affiliation", ""),
+    ]
+    .into_iter()
+    .map(|(name, value)| api::Attr {
+        name: name.to_owned(),
+        value: value.to_owned(),
+        ecert: true,
+    })
+    .collect()
+}
+
 /// The bootstrap identity's attributes, as `fabric-ca-server init -b` registers them.
 fn bootstrap_attrs(id: &str) -> Vec<api::Attr> {
     [
@@ -378,18 +436,6 @@ fn bootstrap_attrs(id: &str) -> Vec<api::Attr> {
         value: value.to_owned(),
         ecert: false,
     })
-    .chain(
-        [
-            ("hf.EnrollmentID", id),
-            ("hf.Type", "client"),
-            ("hf.Affiliation", ""),
-        ]
-        .into_iter()
-        .map(|(name, value)| api::Attr {
-            name: name.to_owned(),
-            value: value.to_owned(),
-            ecert: true,
-        }),
-    )
+    .chain(ecert_attrs(id, "client"))
     .collect()
 }

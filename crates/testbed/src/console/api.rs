@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use super::certs;
 use super::schema::{self, Context, Schema};
 use super::store::{self, Component, Store};
+use super::ui_import;
 use crate::net::{json_reply, Reply, Request};
 
 const CA: &str = "fabric-ca";
@@ -22,6 +23,8 @@ const MSP: &str = "msp";
 const MSP_EXTERNAL: &str = "msp-external";
 const IMPORT_TYPES: [&str; 5] = [CA, PEER, ORDERER, MSP, MSP_EXTERNAL];
 const ROLES: [&str; 3] = ["reader", "writer", "manager"];
+/// The one CA version the deployer offers.
+const CA_VERSION: &str = "1.5.7-1";
 
 /// Fields a deployer manages; `/ak/` answers show them only with `deployment_attrs=included`.
 const DEPLOYMENT_FIELDS: [&str; 11] = [
@@ -266,6 +269,7 @@ fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
         (&Method::DELETE, ["kubernetes", "components", _]) => (Action::Delete, true),
         (&Method::GET, ["kubernetes", "fabric", "versions"]) => (Action::View, true),
         (_, ["permissions", "keys", ..]) => (Action::ApiKeys, false),
+        (&Method::POST, ui_import::ROUTE) => (Action::Import, false),
         _ => return route_not_found(method, path),
     };
     // The console checks for a deployer before it looks at credentials.
@@ -288,6 +292,7 @@ fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
         (&Method::GET, ["components", id]) => get_one(store, id, flags),
         (&Method::POST, ["components", "status"]) => status(store, body),
         (&Method::POST, ["components", "bulk"]) => bulk_import(store, body),
+        (&Method::POST, ui_import::ROUTE) => ui_import::bulk_import(store, &req.body),
         (&Method::POST, ["components"]) => {
             let kind = body.get("type").and_then(Value::as_str).map(str::to_owned);
             import(store, kind.as_deref(), body)
@@ -304,6 +309,7 @@ fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
         (&Method::POST, ["kubernetes", "components"]) => {
             match body.get("type").and_then(Value::as_str) {
                 Some(PEER) => create_peer(store, body),
+                Some(CA) => create_ca(store, body),
                 _ => msgs(
                     400,
                     vec!["Expected the component 'type' to be in the body or route.".to_owned()],
@@ -311,7 +317,12 @@ fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
             }
         }
         (&Method::POST, ["kubernetes", "components", PEER]) => create_peer(store, body),
-        (&Method::DELETE, ["kubernetes", "components", id]) => remove(store, id),
+        (&Method::POST, ["kubernetes", "components", CA]) => create_ca(store, body),
+        (&Method::DELETE, ["kubernetes", "components", id]) => {
+            // Deleting a created CA stops its server too.
+            store.lock().ca_servers.remove(*id);
+            remove(store, id)
+        }
         (&Method::GET, ["kubernetes", "fabric", "versions"]) => versions(store),
         (&Method::POST, ["permissions", "keys"]) => create_key(store, body),
         (&Method::GET, ["permissions", "keys"]) => list_keys(store),
@@ -759,6 +770,105 @@ fn resource_schema() -> Schema {
         .prop("fluentd", entry)
 }
 
+/// `CreateCaBody` of the console's OpenAPI file: strict at every level it documents.
+fn create_ca_schema() -> Schema {
+    let amounts = Schema::object()
+        .strict()
+        .prop("cpu", Schema::string())
+        .prop("memory", Schema::string());
+    let resource = Schema::object()
+        .strict()
+        .prop("requests", amounts.clone())
+        .prop("limits", amounts);
+    let volume = Schema::object()
+        .strict()
+        .prop("size", Schema::string())
+        .prop("class", Schema::string());
+    let enrollments = || Schema::number().range(-1.0, f64::from(i32::MAX));
+    let identity = Schema::object()
+        .strict()
+        .required(&["name", "pass", "type"])
+        .prop("name", Schema::string().min_len(4).max_len(255))
+        .prop("pass", Schema::string().min_len(4).max_len(255))
+        .prop(
+            "type",
+            Schema::string()
+                .max_len(256)
+                .one_of(&["client", "peer", "orderer", "user", "admin"]),
+        )
+        .prop("maxenrollments", enrollments())
+        .prop("affiliation", Schema::string().max_len(1024))
+        .prop("attrs", Schema::object());
+    let registry = Schema::object()
+        .strict()
+        .required(&["maxenrollments", "identities"])
+        .prop("maxenrollments", enrollments())
+        .prop(
+            "identities",
+            Schema::array(identity).min_len(1).max_len(1024),
+        );
+    let config_ca = Schema::object()
+        .strict()
+        .illegal_keys(&["version", "port", "caount", "cafiles", "operations", "ldap"])
+        .required(&["registry"])
+        .prop("cors", Schema::object())
+        .prop("debug", Schema::boolean())
+        .prop("crlsizelimit", Schema::number())
+        .prop("tls", Schema::object())
+        .prop("ca", Schema::object())
+        .prop("crl", Schema::object())
+        .prop("registry", registry)
+        .prop("db", Schema::object())
+        .prop("affiliations", Schema::object())
+        .prop("csr", Schema::object())
+        .prop("idemix", Schema::object())
+        .prop("BCCSP", Schema::object())
+        .prop("intermediate", Schema::object())
+        .prop("cfg", Schema::object())
+        .prop("metrics", Schema::object())
+        .prop("signing", Schema::object());
+    Schema::object()
+        .strict()
+        .required(&["display_name", "config_override"])
+        .prop("id", component_id())
+        .prop("display_name", display_name())
+        .prop(
+            "resources",
+            Schema::object()
+                .strict()
+                .required(&["ca"])
+                .prop("ca", resource),
+        )
+        .prop(
+            "storage",
+            Schema::object()
+                .strict()
+                .required(&["ca"])
+                .prop("ca", volume),
+        )
+        .prop("zone", Schema::string())
+        .prop(
+            "config_override",
+            Schema::object()
+                .strict()
+                .required(&["ca"])
+                .prop("ca", config_ca.clone())
+                .prop("tlsca", config_ca),
+        )
+        .prop("migrated_from", short_string(128))
+        .prop("replicas", Schema::number().range(0.0, 32.0))
+        .prop("tags", tags())
+        .prop(
+            "hsm",
+            Schema::object()
+                .strict()
+                .required(&["pkcs11endpoint"])
+                .prop("pkcs11endpoint", http_url()),
+        )
+        .prop("region", Schema::string())
+        .prop("version", Schema::string())
+}
+
 fn create_peer_schema() -> Schema {
     let enroll_value = || {
         Schema::string()
@@ -1130,16 +1240,61 @@ fn import(store: &Store, kind: Option<&str>, body: &Value) -> Reply {
             vec!["Expected the component 'type' to be in the body or route.".to_owned()],
         );
     };
+    match import_one(store, kind, body) {
+        Ok(record) => reply(200, &record),
+        Err(Refusal::Invalid(errors)) => msgs(400, errors),
+        Err(Refusal::Limit) => component_limit(),
+        Err(Refusal::IdConflict) => id_conflict(),
+    }
+}
+
+/// Why a typed import was refused.
+#[derive(Debug)]
+pub(super) enum Refusal {
+    /// 400 with the validation messages.
+    Invalid(Vec<String>),
+    /// 400: the console holds `max_components`.
+    Limit,
+    /// 409: the explicit id is taken.
+    IdConflict,
+}
+
+impl Refusal {
+    /// The status and message(s) the console answers with.
+    pub(super) fn status_and_messages(&self) -> (u16, Vec<String>) {
+        match self {
+            Refusal::Invalid(errors) => (400, errors.clone()),
+            Refusal::Limit => (
+                400,
+                vec![
+                    "total component limit reached. delete a component to make space for this one."
+                        .to_owned(),
+                ],
+            ),
+            Refusal::IdConflict => (
+                409,
+                vec![
+                    "unable to onboard component b/c of id conflict. use a different component id."
+                        .to_owned(),
+                ],
+            ),
+        }
+    }
+}
+
+/// One typed import (`kind` is one of [`IMPORT_TYPES`]): the stored record as the console
+/// answers it, or why it was refused.
+pub(super) fn import_one(store: &Store, kind: &str, body: &Value) -> Result<Value, Refusal> {
     let mut data = store.lock();
     let errors = validation(&import_schema(kind), body, &data, false);
     if !errors.is_empty() {
-        return msgs(400, errors);
+        return Err(Refusal::Invalid(errors));
     }
     if data.components.len() >= store.cfg.max_components {
-        return component_limit();
+        return Err(Refusal::Limit);
     }
     let Some(id) = pick_id(&data, body) else {
-        return id_conflict();
+        return Err(Refusal::IdConflict);
     };
     let record = build_import_record(kind, body, &id);
     let response = format_record(&record, Flags::default(), store::now_ms());
@@ -1151,7 +1306,7 @@ fn import(store: &Store, kind: Option<&str>, body: &Value) -> Reply {
             reachable: false,
         },
     );
-    reply(200, &response)
+    Ok(response)
 }
 
 fn bulk_import(store: &Store, body: &Value) -> Reply {
@@ -1322,7 +1477,7 @@ fn versions(store: &Store) -> Reply {
             "versions": {
                 "peer": table(&store.cfg.peer_versions),
                 "orderer": table(&store.cfg.peer_versions),
-                "ca": table(&["1.5.7-1".to_owned()]),
+                "ca": table(&[CA_VERSION.to_owned()]),
             }
         }),
     )
@@ -1524,6 +1679,136 @@ fn create_peer(store: &Store, body: &Value) -> Reply {
         parsed_certs: false,
     };
     let response = format_record(&record, flags, store::now_ms());
+    data.components.insert(
+        id,
+        Component {
+            record,
+            ready_at: Some(Instant::now() + store.cfg.deploy_delay),
+            reachable: false,
+        },
+    );
+    reply(200, &response)
+}
+
+/// Creates a CA the way a deployer does: a real CA server (enrollment CA `ca` and TLS CA
+/// `tlsca`) whose registry is the body's `config_override.ca.registry.identities` (the first
+/// one is the bootstrap registrar), a record with its URL and certificates, and a status that
+/// turns "ok" `deploy_delay` after the request.
+fn create_ca(store: &Store, body: &Value) -> Reply {
+    let mut data = store.lock();
+    let mut errors = validation(&create_ca_schema(), body, &data, false);
+    if let Some(version) = body.get("version").and_then(Value::as_str) {
+        if version != CA_VERSION {
+            errors.push(format!(
+                "Expected parameter 'version' to be one of these values: '{CA_VERSION}'."
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return msgs(400, errors);
+    }
+    if data.components.len() >= store.cfg.max_components {
+        return component_limit();
+    }
+    let Some(id) = pick_id(&data, body) else {
+        return id_conflict();
+    };
+    let identities: Vec<crate::ca::RegistryIdentity> = body["config_override"]["ca"]["registry"]
+        ["identities"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|i| crate::ca::RegistryIdentity {
+                    name: i["name"].as_str().unwrap_or_default().to_owned(),
+                    pass: i["pass"].as_str().unwrap_or_default().to_owned(),
+                    kind: i["type"].as_str().unwrap_or_default().to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some((bootstrap, others)) = identities.split_first() else {
+        return msgs(
+            400,
+            vec![
+                "Expected parameter 'config_override.ca.registry.identities' to exist.".to_owned(),
+            ],
+        );
+    };
+    let display_name = body["display_name"].as_str().unwrap_or_default();
+    let org: String = display_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+        .collect();
+    let config = crate::ca::TestCaConfig {
+        org: if org.trim().is_empty() {
+            id.clone()
+        } else {
+            org
+        },
+        bootstrap: (bootstrap.name.clone(), bootstrap.pass.clone()),
+        identities: others.to_vec(),
+        version: "1.5.7".to_owned(),
+        ..crate::ca::TestCaConfig::default()
+    };
+    let server = match crate::ca::TestCa::start_in_current_runtime(config) {
+        Ok(server) => server,
+        Err(e) => {
+            return reply(
+                500,
+                &json!({ "statusCode": 500, "msg": format!("the deployer could not start the CA: {e}") }),
+            )
+        }
+    };
+    let root = |name: &str| server.ca_root_pem(name).map(|pem| STANDARD.encode(pem));
+    let mut tags = body_tags(body);
+    tags.extend([CA.to_owned(), "ibm_saas".to_owned()]);
+    let mut record = Map::new();
+    record.insert("id".into(), json!(id));
+    record.insert("dep_component_id".into(), json!(id.replace(['_', '-'], "")));
+    record.insert("type".into(), json!(CA));
+    record.insert("display_name".into(), json!(display_name));
+    record.insert("location".into(), json!("ibm_saas"));
+    record.insert("api_url".into(), json!(server.url()));
+    record.insert("operations_url".into(), json!(server.url()));
+    record.insert(
+        "msp".into(),
+        json!({
+            "ca": { "name": "ca", "root_certs": [root("ca")] },
+            "tlsca": { "name": "tlsca", "root_certs": [root("tlsca")] },
+            "component": { "tls_cert": STANDARD.encode(server.tls_cert_pem()) },
+        }),
+    );
+    record.insert(
+        "version".into(),
+        body.get("version").cloned().unwrap_or(json!(CA_VERSION)),
+    );
+    record.insert(
+        "resources".into(),
+        body.get("resources").cloned().unwrap_or_else(|| {
+            json!({ "ca": { "requests": { "cpu": "100m", "memory": "200M" }, "limits": { "cpu": "100m", "memory": "200M" } } })
+        }),
+    );
+    record.insert(
+        "storage".into(),
+        body.get("storage")
+            .cloned()
+            .unwrap_or_else(|| json!({ "ca": { "size": "20Gi", "class": "default" } })),
+    );
+    for field in ["zone", "region", "hsm", "migrated_from"] {
+        if let Some(value) = body.get(field) {
+            record.insert(field.into(), value.clone());
+        }
+    }
+    record.insert("tags".into(), fmt_tags(tags));
+    record.insert("scheme_version".into(), json!("v1"));
+    record.insert("timestamp".into(), json!(store::now_ms()));
+
+    let flags = Flags {
+        deployment_attrs: true,
+        parsed_certs: false,
+    };
+    let response = format_record(&record, flags, store::now_ms());
+    data.ca_servers.insert(id.clone(), server);
     data.components.insert(
         id,
         Component {

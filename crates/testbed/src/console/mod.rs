@@ -9,7 +9,12 @@
 //! status, 25 writes and 100 reads per minute per client (IP + User-Agent) with 429 and
 //! `Retry-After`, 503 for deployer routes on an import-only console, `unknown_enroll_host` for
 //! peers enrolling at a CA this console does not know, and a peer that reports "not ok" until
-//! `deploy_delay` after its creation.
+//! `deploy_delay` after its creation. Creating a CA (deployer API `CreateCaBody`, strict) starts
+//! a real [`crate::ca::TestCa`] whose bootstrap registrar is the body's first registry identity;
+//! its record points at that server and turns "ok" after `deploy_delay` too. What the console
+//! UI's Settings → Bulk data management → Import does with an export zip is served at
+//! `POST /ak/api/v3/testbed/bulk-import` (no real console has that route: the browser does it),
+//! taking only the export's own layout.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -26,6 +31,7 @@ mod api;
 mod certs;
 mod schema;
 mod store;
+mod ui_import;
 
 use std::io;
 use std::net::SocketAddr;

@@ -44,6 +44,8 @@ pub(crate) struct ApiKey {
 pub(crate) struct Data {
     pub(crate) components: BTreeMap<String, Component>,
     pub(crate) keys: BTreeMap<String, ApiKey>,
+    /// The CA servers of created CAs, by component id (dropping one stops it).
+    pub(crate) ca_servers: BTreeMap<String, crate::ca::TestCa>,
     /// (client, high-volume limiter) -> (window number, requests in it).
     rate: HashMap<(String, bool), (u128, u32)>,
 }

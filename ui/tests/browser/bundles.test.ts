@@ -1,0 +1,238 @@
+// The Bundles page in real Chromium against the mock bundle: build a passphrase bundle for
+// Frankfurt (no encryption refused without the confirmation), open it again by dialog, a wrong
+// passphrase named as such, inspect, verify, apply into the Frankfurt console with the per-item
+// report; then a changed bundle dropped on another page opens in Receive, and verify names the
+// changed file. Writes docs/screenshots/bundles-*.png with UPDATE_SCREENSHOTS=1.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Browser,
+  launchChromium,
+  MOCK_DIST,
+  type OpenedPage,
+  openApp,
+  SCREENSHOT_DIR,
+  type StaticServer,
+  serveDir,
+  UI_DIR,
+  updateScreenshots,
+} from "./harness";
+
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(join(MOCK_DIST, "index.html"))) {
+    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
+  }
+  server = await serveDir(MOCK_DIST);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const open = (path: string): Promise<OpenedPage> =>
+  openApp(browser.context, `${server.url}/${path}`);
+
+type Call = { cmd: string; args: unknown };
+const calls = (page: Page): Promise<Call[]> => page.evaluate(() => window.__ipcCalls);
+const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
+  (await calls(page)).filter((c) => c.cmd === cmd);
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!updateScreenshots) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.mouse.move(1439, 899);
+  await page.evaluate(async () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+    await document.fonts.ready;
+  });
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: true,
+    animations: "disabled",
+  });
+}
+
+// The mock's values (src/mocks/bundles.ts).
+const PASSPHRASE = "carried by hand";
+const CHANGED = "/home/operator/Downloads/Frankfurt-changed.bundle";
+const CHANGED_ENTRY = "api/03-fabric-peer-Org1-Peer0.json";
+
+const click = (page: Page, id: string) => page.locator(`label[for="${id}"]`).click();
+const receive = (page: Page) => page.getByTestId("bundle-receive");
+const fileChecks = (page: Page) =>
+  page
+    .getByTestId("bundle-file-row")
+    .evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute("data-path"), r.getAttribute("data-check")]),
+    );
+
+/** Opens the bundle in the receive view with `passphrase`; resolves once the key form answered. */
+async function unlock(page: Page, passphrase: string): Promise<void> {
+  await expect.poll(() => receive(page).getAttribute("data-state")).toBe("key");
+  await page.locator("#bundle-key-passphrase-input").fill(passphrase);
+  await page.locator("#bundle-unlock").click();
+}
+
+describe("Bundles", () => {
+  it("build → open by dialog → wrong passphrase → inspect → verify → apply into a console", async () => {
+    const { page, errors } = await open("?library=demo#/bundles");
+    await expect.poll(() => page.getByTestId("bundle-build").isVisible()).toBe(true);
+
+    await page.locator("#bundle-target").selectOption("Frankfurt");
+    for (const id of ["lib-ca-org1", "lib-msp-org1", "lib-peer-org1-peer0"]) {
+      await click(page, `bundle-artifact-${id}`);
+    }
+    // Identities stay out until the opt-in.
+    expect(await page.locator("#bundle-artifact-lib-identity-org1admin").isDisabled()).toBe(true);
+
+    // No encryption needs its explicit confirmation: nothing is sent without it.
+    await click(page, "bundle-protection-unencrypted");
+    await expect
+      .poll(() => page.locator("#bundle-unencrypted-important-label").isVisible())
+      .toBe(true);
+    await page.locator("#bundle-save").click();
+    await expect
+      .poll(() => page.getByText("Confirm that the bundle may be written unencrypted.").isVisible())
+      .toBe(true);
+    expect(await callsOf(page, "bundle_create")).toEqual([]);
+
+    await click(page, "bundle-protection-passphrase");
+    await page.locator("#bundle-passphrase").fill(PASSPHRASE);
+    await page.locator("#bundle-passphrase-confirm").fill(PASSPHRASE);
+    await expect
+      .poll(() => page.getByTestId("bundle-signing-key").textContent())
+      .toContain("Receivers see this public key as the signer");
+    await screenshot(page, "bundles-build");
+    await page.locator("#bundle-save").click();
+    const written = page.getByTestId("bundle-written");
+    await expect
+      .poll(() => written.locator(".fhd-bundle-path").textContent())
+      .toBe("/home/operator/Downloads/Frankfurt.bundle");
+    expect((await callsOf(page, "bundle_create")).map((c) => c.args)).toEqual([
+      {
+        input: {
+          target: "Frankfurt",
+          contents: { artifacts: ["lib-ca-org1", "lib-msp-org1", "lib-peer-org1-peer0"] },
+          protection: { kind: "passphrase", passphrase: PASSPHRASE },
+          includeIdentities: false,
+          sign: true,
+        },
+      },
+    ]);
+    expect(await page.locator("#bundle-passphrase").inputValue()).toBe("");
+
+    // Receive: the open dialog answers the bundle just written.
+    await page.getByTestId("bundles-tab-receive").click();
+    await page.locator("#bundle-open").click();
+    await expect
+      .poll(() => page.getByTestId("bundle-file").textContent())
+      .toBe("/home/operator/Downloads/Frankfurt.bundle");
+    await unlock(page, "not the passphrase");
+    const keyError = page.getByTestId("bundle-key-error");
+    await expect.poll(() => keyError.getAttribute("data-code")).toBe("bundle_wrong_key");
+    expect(await keyError.textContent()).toContain(
+      "The passphrase or identity file does not open this bundle.",
+    );
+    await page.locator("#bundle-key-passphrase-input").fill(PASSPHRASE);
+    await page.locator("#bundle-unlock").click();
+    await expect.poll(() => receive(page).getAttribute("data-state")).toBe("open");
+
+    // Inspect: nothing applied yet; the manifest, the signer, the files with their SHA-256.
+    expect(await page.locator('[data-fact="target"] dd').textContent()).toBe(
+      "Frankfurt (https://127.0.0.1:3002)",
+    );
+    expect(await page.getByTestId("bundle-signer").getAttribute("data-valid")).toBe("true");
+    expect(await page.getByTestId("bundle-component").count()).toBe(3);
+    expect(await callsOf(page, "bundle_apply")).toEqual([]);
+
+    await page.locator("#bundle-verify").click();
+    await expect.poll(() => receive(page).getAttribute("data-verify")).toBe("ok");
+    expect(await page.getByTestId("bundle-verified").textContent()).toMatch(
+      /^All 6 files match the manifest; signed by .+\.$/,
+    );
+    expect((await fileChecks(page)).every(([, check]) => check === "ok")).toBe(true);
+    await screenshot(page, "bundles-receive");
+
+    // Apply into Frankfurt (the bundle's target, proposed): the CA and MSP are there already.
+    expect(await page.locator("#bundle-apply-console-name").inputValue()).toBe("Frankfurt");
+    await page.locator("#bundle-apply").click();
+    const report = page.getByTestId("bundle-apply-report");
+    await expect
+      .poll(() =>
+        report
+          .getByTestId("console-import-item")
+          .evaluateAll((items) =>
+            items.map((i) => [i.getAttribute("data-name"), i.getAttribute("data-outcome")]),
+          ),
+      )
+      .toEqual([
+        ["Org1 CA", "alreadyPresent"],
+        ["Org1 MSP", "alreadyPresent"],
+        ["Org1 Peer0", "imported"],
+      ]);
+    const applied = await callsOf(page, "bundle_apply");
+    expect(applied.map((c) => (c.args as { target: unknown }).target)).toEqual([
+      { console: "Frankfurt" },
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it("a bundle dropped on another page opens in Receive; verify names the changed file", async () => {
+    const { page, errors } = await open("?library=demo#/organizations");
+    const overlay = page.getByTestId("drop-overlay");
+    const paths = [CHANGED];
+    const position = { x: 400, y: 300 };
+    // The drop listener is registered after the first frame: hover until the overlay shows.
+    await expect
+      .poll(async () => {
+        await page.evaluate(
+          ([p, pos]) => window.__emitTauriEvent("tauri://drag-enter", { paths: p, position: pos }),
+          [paths, position] as const,
+        );
+        return overlay.isVisible();
+      })
+      .toBe(true);
+    expect(await overlay.textContent()).toContain("a bundle opens in Bundles");
+    await page.evaluate(
+      ([p, pos]) => window.__emitTauriEvent("tauri://drag-drop", { paths: p, position: pos }),
+      [paths, position] as const,
+    );
+    await expect
+      .poll(() => page.evaluate(() => window.location.hash))
+      .toBe(`#/bundles/receive/${encodeURIComponent(CHANGED)}`);
+    expect((await callsOf(page, "bundle_detect")).map((c) => c.args)).toEqual([{ paths }]);
+    expect(await callsOf(page, "library_import_paths")).toEqual([]);
+
+    await unlock(page, PASSPHRASE);
+    await expect.poll(() => receive(page).getAttribute("data-state")).toBe("open");
+    await page.locator("#bundle-verify").click();
+    await expect.poll(() => receive(page).getAttribute("data-verify")).toBe("failed");
+    const verifyError = page.getByTestId("bundle-verify-error");
+    expect(await verifyError.getAttribute("data-code")).toBe("bundle_tampered");
+    expect(await verifyError.textContent()).toContain(
+      "A file in the bundle was changed after the bundle was made.",
+    );
+    expect(await verifyError.textContent()).toContain(CHANGED_ENTRY);
+    expect((await fileChecks(page)).filter(([, check]) => check === "failed")).toEqual([
+      [CHANGED_ENTRY, "failed"],
+    ]);
+    await screenshot(page, "bundles-tampered");
+
+    // Applying refuses it too, and changes nothing.
+    await page.locator("#bundle-apply").click();
+    await expect
+      .poll(() => page.getByTestId("bundle-apply-error").getAttribute("data-code"))
+      .toBe("bundle_tampered");
+    expect(await page.getByTestId("bundle-apply-report").count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
