@@ -274,36 +274,24 @@ struct ImportFile<'a> {
     path: String,
 }
 
-/// Builds a bundle: the console zip, the import bodies, the step lists and the manifest,
-/// optionally signed, then protected as `protection` says.
-pub fn create(
-    spec: &BundleSpec,
-    protection: &Protection,
-    signer: Option<&Signer>,
-) -> Result<Created, BundleError> {
-    protection.check()?;
-    if spec.target.name.trim().is_empty() {
-        return Err(invalid("target", "the target console has no name"));
-    }
-    // Identities go in only with the opt-in (the console zip leaves them out by itself).
-    let included = |a: &&Artifact| spec.include_identities || a.kind() != ArtifactKind::Identity;
-    let artifacts: Vec<&Artifact> = spec.artifacts.iter().filter(included).collect();
-    if artifacts.is_empty() {
-        return Err(invalid(
-            "artifacts",
-            "nothing to bundle (identities need --include-identities)",
-        ));
-    }
-    let mut entries: Vec<(String, FileRole, Sensitive<Vec<u8>>)> = Vec::new();
-    let zip = artifacts::export_bulk_zip(&spec.artifacts, spec.include_identities)
-        .map_err(|e| invalid("artifacts", e.to_string()))?;
-    entries.push((CONSOLE_ZIP.to_owned(), FileRole::ConsoleZip, zip));
+/// A file of the bundle with its SHA-256, before it is zipped.
+struct Entry {
+    path: String,
+    role: FileRole,
+    bytes: Sensitive<Vec<u8>>,
+    sha256: String,
+}
+
+/// One `api/*.json` entry per import body, in the procedure's order (CAs, MSPs, peers,
+/// ordering nodes), each with its SHA-256.
+fn import_body_entries(artifacts: &[&Artifact]) -> Result<Vec<Entry>, BundleError> {
     let order = [
         ArtifactKind::Ca,
         ArtifactKind::Msp,
         ArtifactKind::Peer,
         ArtifactKind::Orderer,
     ];
+    let mut entries = Vec::new();
     let mut n = 0;
     for kind in order {
         for a in artifacts.iter().filter(|a| a.kind() == kind) {
@@ -324,20 +312,74 @@ pub fn create(
                     path: format!("/ak/api/v3/components/{}", body.component_type),
                     body: &body.body,
                 })?;
-                entries.push((path, FileRole::ImportBody, Sensitive::new(bytes)));
+                entries.push(Entry {
+                    path,
+                    role: FileRole::ImportBody,
+                    sha256: sha256_hex(&bytes),
+                    bytes: Sensitive::new(bytes),
+                });
             }
         }
     }
-    entries.push((
-        STEPS_MD.to_owned(),
-        FileRole::StepsMarkdown,
-        Sensitive::new(steps::markdown(spec).into_bytes()),
-    ));
-    entries.push((
-        STEPS_HTML.to_owned(),
-        FileRole::StepsHtml,
-        Sensitive::new(steps::html(spec).into_bytes()),
-    ));
+    Ok(entries)
+}
+
+/// Builds a bundle: the console zip, the import bodies, the step lists and the manifest,
+/// optionally signed, then protected as `protection` says.
+pub fn create(
+    spec: &BundleSpec,
+    protection: &Protection,
+    signer: Option<&Signer>,
+) -> Result<Created, BundleError> {
+    protection.check()?;
+    if spec.target.name.trim().is_empty() {
+        return Err(invalid("target", "the target console has no name"));
+    }
+    // Identities go in only with the opt-in (the console zip leaves them out by itself).
+    let included = |a: &&Artifact| spec.include_identities || a.kind() != ArtifactKind::Identity;
+    let artifacts: Vec<&Artifact> = spec.artifacts.iter().filter(included).collect();
+    if artifacts.is_empty() {
+        return Err(invalid(
+            "artifacts",
+            "nothing to bundle (identities need --include-identities)",
+        ));
+    }
+    // The console zip and the import bodies are independent: build them on two cores, each
+    // with its SHA-256.
+    let (console_zip, bodies) = std::thread::scope(|scope| {
+        let console_zip = scope.spawn(|| {
+            artifacts::export_bulk_zip(&spec.artifacts, spec.include_identities)
+                .map_err(|e| invalid("artifacts", e.to_string()))
+                .map(|zip| {
+                    let sha = sha256_hex(zip.expose());
+                    (zip, sha)
+                })
+        });
+        let bodies = import_body_entries(&artifacts);
+        let console_zip = console_zip
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (console_zip, bodies)
+    });
+    let (zip, zip_sha) = console_zip?;
+    let mut entries = vec![Entry {
+        path: CONSOLE_ZIP.to_owned(),
+        role: FileRole::ConsoleZip,
+        bytes: zip,
+        sha256: zip_sha,
+    }];
+    entries.extend(bodies?);
+    for (path, role, text) in [
+        (STEPS_MD, FileRole::StepsMarkdown, steps::markdown(spec)),
+        (STEPS_HTML, FileRole::StepsHtml, steps::html(spec)),
+    ] {
+        entries.push(Entry {
+            path: path.to_owned(),
+            role,
+            sha256: sha256_hex(text.as_bytes()),
+            bytes: Sensitive::new(text.into_bytes()),
+        });
+    }
     let components = [
         ArtifactKind::Ca,
         ArtifactKind::Msp,
@@ -366,11 +408,11 @@ pub fn create(
         components,
         files: entries
             .iter()
-            .map(|(path, role, bytes)| FileEntry {
-                path: path.clone(),
-                size: bytes.expose().len() as u64,
-                sha256: sha256_hex(bytes.expose()),
-                role: *role,
+            .map(|e| FileEntry {
+                path: e.path.clone(),
+                size: e.bytes.expose().len() as u64,
+                sha256: e.sha256.clone(),
+                role: e.role,
             })
             .collect(),
     };
@@ -379,7 +421,7 @@ pub fn create(
     let capacity = manifest_bytes.len()
         + entries
             .iter()
-            .map(|(path, _, bytes)| bytes.expose().len() + 2 * path.len() + 128)
+            .map(|e| e.bytes.expose().len() + 2 * e.path.len() + 128)
             .sum::<usize>()
         + 1024;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
@@ -397,8 +439,8 @@ pub fn create(
     if let Some(signer) = signer {
         put(SIGNATURE, &pretty(&signer.sign(&manifest_bytes))?)?;
     }
-    for (path, _, bytes) in &entries {
-        put(path, bytes.expose())?;
+    for e in &entries {
+        put(&e.path, e.bytes.expose())?;
     }
     let inner = Sensitive::new(zip.finish().map_err(zerr)?.into_inner());
     let encrypted = !matches!(protection, Protection::Unencrypted { .. });

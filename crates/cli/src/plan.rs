@@ -614,6 +614,74 @@ fn progress_line(p: &Progress) -> String {
     )
 }
 
+/// One progress bar per region on a terminal: done steps of the region's steps, the step in
+/// hand as the message, failures and retries printed above the bars as plain lines.
+struct RegionBars {
+    multi: indicatif::MultiProgress,
+    bars: std::collections::HashMap<String, indicatif::ProgressBar>,
+}
+
+impl RegionBars {
+    fn new(status: &fabric_ha_core::plans::PlanStatus, to_stderr: bool) -> RegionBars {
+        let target = if to_stderr {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::stdout()
+        };
+        let multi = indicatif::MultiProgress::with_draw_target(target);
+        let style = indicatif::ProgressStyle::with_template(
+            "{prefix:>14} [{bar:24}] {pos:>3}/{len:3} {wide_msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        let mut bars = std::collections::HashMap::new();
+        let mut order: Vec<&str> = Vec::new();
+        for s in &status.steps {
+            if !order.contains(&s.console.as_str()) {
+                order.push(&s.console);
+            }
+        }
+        for console in order {
+            // Steps done by an earlier run count when the engine reports them (`Skipped`).
+            let total = status.steps.iter().filter(|s| s.console == console).count();
+            let bar = multi.add(indicatif::ProgressBar::new(total as u64));
+            bar.set_style(style.clone());
+            bar.set_prefix(console.to_owned());
+            bars.insert(console.to_owned(), bar);
+        }
+        RegionBars { multi, bars }
+    }
+
+    fn update(&mut self, p: &Progress) {
+        let Some(bar) = self.bars.get(&p.console) else {
+            let _ = self.multi.println(progress_line(p));
+            return;
+        };
+        match &p.event {
+            ProgressEvent::Started => bar.set_message(p.description.clone()),
+            ProgressEvent::Done { .. } | ProgressEvent::Skipped => bar.inc(1),
+            ProgressEvent::Retrying { .. } | ProgressEvent::Failed { .. } => {
+                let _ = self.multi.println(progress_line(p));
+                if matches!(p.event, ProgressEvent::Failed { .. }) {
+                    bar.abandon_with_message("stopped");
+                }
+            }
+        }
+    }
+
+    fn finish(self) {
+        for bar in self.bars.values() {
+            if !bar.is_finished() {
+                bar.finish_with_message(if bar.position() == bar.length().unwrap_or(0) {
+                    "done"
+                } else {
+                    "stopped"
+                });
+            }
+        }
+    }
+}
+
 fn id_suffix(id: &Option<String>) -> String {
     id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default()
 }
@@ -625,10 +693,25 @@ fn apply(
     poll_interval: std::time::Duration,
 ) -> Result<ExitCode, CoreError> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+    // Progress goes to stdout unless stdout carries the JSON outcome. On a terminal it is one
+    // bar per region with its current step; otherwise one plain line per event.
+    let to_terminal = if json {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    };
+    let mut bars = if to_terminal {
+        Some(RegionBars::new(&ws.plan_status(name)?, json))
+    } else {
+        None
+    };
     let printer = std::thread::spawn(move || {
         while let Some(p) = rx.blocking_recv() {
+            if let Some(bars) = bars.as_mut() {
+                bars.update(&p);
+                continue;
+            }
             let line = progress_line(&p);
-            // Progress goes to stdout unless stdout carries the JSON outcome.
             if json {
                 eprintln!("{line}");
             } else {
@@ -636,6 +719,9 @@ fn apply(
                 let _ = writeln!(out, "{line}");
                 let _ = out.flush();
             }
+        }
+        if let Some(bars) = bars {
+            bars.finish();
         }
     });
     let cancel = CancellationToken::new();

@@ -175,6 +175,54 @@ fn killed_at_every_step_boundary_and_resumed_converges_without_duplicates() {
     let before = peers_by_console(&world);
     let out = ok(apply(&ws, "resume").output().unwrap());
     assert!(text(&out).contains("completed"));
+    assert!(
+        text(&out).contains("done earlier"),
+        "plain lines off a terminal"
+    );
+    assert_eq!(peers_by_console(&world), before);
+
+    // On a terminal (a pseudo-terminal from `script`) the progress is one bar per region,
+    // each full, instead of one line per step.
+    let lanes: Vec<(String, usize)> = {
+        let status: Value = serde_json::from_slice(
+            &ok(command(&ws, &["plan", "status", "ha", "--json"])
+                .output()
+                .unwrap())
+            .stdout,
+        )
+        .unwrap();
+        let mut lanes: Vec<(String, usize)> = Vec::new();
+        for s in status["steps"].as_array().unwrap() {
+            let console = s["console"].as_str().unwrap().to_owned();
+            match lanes.iter_mut().find(|(c, _)| *c == console) {
+                Some((_, n)) => *n += 1,
+                None => lanes.push((console, 1)),
+            }
+        }
+        lanes
+    };
+    let cmd = format!(
+        "{} --data-dir {} plan resume ha --poll-interval 0.05",
+        env!("CARGO_BIN_EXE_fabric-ha"),
+        ws.display()
+    );
+    let out = ok(Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("FABRIC_HA_NO_KEYRING", "1")
+        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
+        .env_remove("FABRIC_HA_HOME")
+        .output()
+        .unwrap());
+    let tty = text(&out);
+    assert!(!tty.contains("done earlier"), "{tty}");
+    for (console, n) in &lanes {
+        assert!(
+            tty.lines().any(|l| l.contains(console.as_str())
+                && l.contains(&format!("{n:>3}/{n:<3}"))
+                && l.contains("done")),
+            "no full bar for {console} ({n} steps): {tty}"
+        );
+    }
     assert_eq!(peers_by_console(&world), before);
 
     let status: Value = serde_json::from_slice(
