@@ -49,6 +49,26 @@ describe("App", () => {
     expect(calls.filter((c) => c.cmd === "ui_ready")).toHaveLength(1);
   });
 
+  it("resumes interrupted plans once, after the first frame, and says so", async () => {
+    const calls = mockBackend({
+      extra: (cmd) => (cmd === "plan_resume_interrupted" ? ["Org1 HA"] : undefined),
+    });
+    render(<App />);
+    expect(await screen.findByText('Resuming plan "Org1 HA"')).toBeInTheDocument();
+    const order = calls.map((c) => c.cmd);
+    expect(order.indexOf("ui_ready")).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf("ui_ready")).toBeLessThan(order.indexOf("plan_resume_interrupted"));
+    expect(order.filter((c) => c === "plan_resume_interrupted")).toHaveLength(1);
+  });
+
+  it("does not resume plans while secrets are locked", async () => {
+    const calls = mockBackend({ info: { secrets: "locked" } });
+    render(<App />);
+    expect(await screen.findByRole("heading", { level: 1, name: "Nodes" })).toBeInTheDocument();
+    await waitFor(() => expect(calls.some((c) => c.cmd === "ui_ready")).toBe(true));
+    expect(calls.some((c) => c.cmd === "plan_resume_interrupted")).toBe(false);
+  });
+
   it("shows the rail with every page and marks the active one", async () => {
     mockBackend();
     window.location.hash = "#/organizations";

@@ -22,7 +22,7 @@ import { LibraryProvider } from "./data/WorkspaceData";
 import { describeError } from "./errors";
 import { LibraryUiProvider } from "./library/LibraryUi";
 import NodesPage from "./pages/NodesPage";
-import { ReadyMarker } from "./ready";
+import { firstFrame, ReadyMarker } from "./ready";
 import { type Route, useRoute } from "./router";
 import { type AppState, AppStateProvider } from "./state";
 
@@ -146,7 +146,9 @@ function Shell(props: {
   useEffect(() => {
     if (!secretsOpen || resumed.current) return;
     resumed.current = true;
-    void import("./plans/resume").then((m) => m.resumeInterruptedPlans(notify, notifyError));
+    void firstFrame()
+      .then(() => import("./plans/resume"))
+      .then((m) => m.resumeInterruptedPlans(notify, notifyError));
   }, [secretsOpen, notify, notifyError]);
 
   const state = useMemo<AppState>(

@@ -4,6 +4,20 @@ import { useEffect } from "react";
 import { uiReady } from "./api";
 
 let sent = false;
+let painted: () => void = () => {};
+let painting = newFirstFrame();
+
+function newFirstFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    painted = resolve;
+  });
+}
+
+/** Resolves once the first frame is on screen (and `ui_ready` sent): work that can wait for
+ * it (resuming interrupted plans) starts then. */
+export function firstFrame(): Promise<void> {
+  return painting;
+}
 
 /** Sends `ui_ready` once per page load, after the next frame has been painted. */
 export function reportReady(): void {
@@ -19,6 +33,7 @@ export function reportReady(): void {
       });
       // The Carbon styles the start page does not need (modals, forms, tables, toasts).
       void import("./styles/deferred.scss");
+      painted();
     }, 0);
   });
 }
@@ -35,4 +50,5 @@ export function ReadyMarker(): null {
 /** For tests: forget that `ui_ready` was sent. */
 export function resetReadyForTests(): void {
   sent = false;
+  painting = newFirstFrame();
 }
