@@ -515,6 +515,7 @@ pub async fn bundle_create(
             path: path.display().to_string(),
             encrypted: built.encrypted,
             manifest: built.manifest,
+            warnings: built.warnings,
         })
     })
     .await

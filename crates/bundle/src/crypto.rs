@@ -88,16 +88,28 @@ fn secret(s: &Sensitive<String>) -> SecretString {
     SecretString::from(s.expose().clone())
 }
 
-pub(crate) fn protect(
+/// Receives the plaintext bundle in chunks and returns it protected as `protection` says:
+/// `age`-encrypted as it arrives, or (unencrypted) joined once the last chunk is in. Every
+/// plaintext chunk is zeroized when it has been used.
+pub(crate) fn seal_stream(
     protection: &Protection,
-    inner: Sensitive<Vec<u8>>,
+    chunks: std::sync::mpsc::Receiver<Sensitive<Vec<u8>>>,
 ) -> Result<Sensitive<Vec<u8>>, BundleError> {
     let fail = |e: &dyn std::fmt::Display| BundleError::Invalid {
         field: "encryption".into(),
         reason: e.to_string(),
     };
     let encryptor = match protection {
-        Protection::Unencrypted { .. } => return Ok(inner),
+        Protection::Unencrypted { .. } => {
+            // Joined with the exact capacity: a growing buffer would leave plaintext copies
+            // behind in freed memory.
+            let parts: Vec<Sensitive<Vec<u8>>> = chunks.iter().collect();
+            let mut out = Vec::with_capacity(parts.iter().map(|p| p.expose().len()).sum());
+            for part in &parts {
+                out.extend_from_slice(part.expose());
+            }
+            return Ok(Sensitive::new(out));
+        }
         Protection::Passphrase {
             passphrase,
             work_factor,
@@ -118,9 +130,11 @@ pub(crate) fn protect(
                 .map_err(|e| fail(&e))?
         }
     };
-    let mut out = Vec::with_capacity(inner.expose().len() + 1024);
+    let mut out = Vec::new();
     let mut writer = encryptor.wrap_output(&mut out).map_err(|e| fail(&e))?;
-    writer.write_all(inner.expose()).map_err(|e| fail(&e))?;
+    for chunk in chunks {
+        writer.write_all(chunk.expose()).map_err(|e| fail(&e))?;
+    }
     writer.finish().map_err(|e| fail(&e))?;
     Ok(Sensitive::new(out))
 }

@@ -274,24 +274,18 @@ struct ImportFile<'a> {
     path: String,
 }
 
-/// A file of the bundle with its SHA-256, before it is zipped.
-struct Entry {
-    path: String,
-    role: FileRole,
-    bytes: Sensitive<Vec<u8>>,
-    sha256: String,
-}
-
-/// One `api/*.json` entry per import body, in the procedure's order (CAs, MSPs, peers,
-/// ordering nodes), each with its SHA-256.
-fn import_body_entries(artifacts: &[&Artifact]) -> Result<Vec<Entry>, BundleError> {
+/// Hands every `api/*.json` entry to `put` as it is made, in the procedure's order (CAs,
+/// MSPs, peers, ordering nodes).
+fn for_each_import_body(
+    artifacts: &[&Artifact],
+    mut put: impl FnMut(String, Sensitive<Vec<u8>>) -> Result<(), BundleError>,
+) -> Result<(), BundleError> {
     let order = [
         ArtifactKind::Ca,
         ArtifactKind::Msp,
         ArtifactKind::Peer,
         ArtifactKind::Orderer,
     ];
-    let mut entries = Vec::new();
     let mut n = 0;
     for kind in order {
         for a in artifacts.iter().filter(|a| a.kind() == kind) {
@@ -312,16 +306,11 @@ fn import_body_entries(artifacts: &[&Artifact]) -> Result<Vec<Entry>, BundleErro
                     path: format!("/ak/api/v3/components/{}", body.component_type),
                     body: &body.body,
                 })?;
-                entries.push(Entry {
-                    path,
-                    role: FileRole::ImportBody,
-                    sha256: sha256_hex(&bytes),
-                    bytes: Sensitive::new(bytes),
-                });
+                put(path, Sensitive::new(bytes))?;
             }
         }
     }
-    Ok(entries)
+    Ok(())
 }
 
 /// Builds a bundle: the console zip, the import bodies, the step lists and the manifest,
@@ -344,43 +333,84 @@ pub fn create(
             "nothing to bundle (identities need --include-identities)",
         ));
     }
-    // The console zip and the import bodies are independent: build them on two cores, each
-    // with its SHA-256.
-    let (console_zip, bodies) = std::thread::scope(|scope| {
-        let console_zip = scope.spawn(|| {
-            artifacts::export_bulk_zip(&spec.artifacts, spec.include_identities)
-                .map_err(|e| invalid("artifacts", e.to_string()))
-                .map(|zip| {
-                    let sha = sha256_hex(zip.expose());
-                    (zip, sha)
-                })
-        });
-        let bodies = import_body_entries(&artifacts);
-        let console_zip = console_zip
+    // Three things at once: the console zip on one thread; the import bodies, written into
+    // the bundle's zip as they are made, on this one; and the zip, in chunks, protected on a
+    // third as it arrives. The manifest, which needs every file's SHA-256, goes in last.
+    let (chunks, received) = std::sync::mpsc::sync_channel(8);
+    let encrypted = !matches!(protection, Protection::Unencrypted { .. });
+    std::thread::scope(|scope| {
+        let sealer = scope.spawn(move || crypto::seal_stream(protection, received));
+        let zipped = (|| -> Result<Manifest, BundleError> {
+            let console_zip = scope.spawn(|| {
+                artifacts::export_bulk_zip(&spec.artifacts, spec.include_identities)
+                    .map_err(|e| invalid("artifacts", e.to_string()))
+                    .map(|zip| {
+                        let sha = sha256_hex(zip.expose());
+                        (zip, sha)
+                    })
+            });
+            let mut zip = BundleZip::new(ChunkSink::new(chunks));
+            let mut files = Vec::new();
+            for_each_import_body(&artifacts, |path, bytes| {
+                files.push(zip.put(path, FileRole::ImportBody, bytes)?);
+                Ok(())
+            })?;
+            for (path, role, text) in [
+                (STEPS_MD, FileRole::StepsMarkdown, steps::markdown(spec)),
+                (STEPS_HTML, FileRole::StepsHtml, steps::html(spec)),
+            ] {
+                files.push(zip.put(path.to_owned(), role, Sensitive::new(text.into_bytes()))?);
+            }
+            let (console_zip, sha256) = console_zip
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            zip.raw(CONSOLE_ZIP, console_zip.expose())?;
+            files.insert(
+                0,
+                FileEntry {
+                    path: CONSOLE_ZIP.to_owned(),
+                    size: console_zip.expose().len() as u64,
+                    sha256,
+                    role: FileRole::ConsoleZip,
+                },
+            );
+            let manifest = Manifest {
+                format: FORMAT.to_owned(),
+                format_version: FORMAT_VERSION,
+                created_at: now_rfc3339(),
+                app_version: spec.app_version.clone(),
+                source_console: spec.source.clone(),
+                target_console: spec.target.clone(),
+                plan: spec.plan.clone(),
+                includes_identities: spec.include_identities,
+                signer_public_key: signer.map(Signer::public_key),
+                components: component_entries(&artifacts),
+                files,
+            };
+            let manifest_bytes = pretty(&manifest)?;
+            zip.raw(MANIFEST, &manifest_bytes)?;
+            if let Some(signer) = signer {
+                zip.raw(SIGNATURE, &pretty(&signer.sign(&manifest_bytes))?)?;
+            }
+            zip.finish()?;
+            Ok(manifest)
+        })();
+        // A failed zip drops its sink, which ends the sealer; a failed sealer stops the zip.
+        let sealed = sealer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (console_zip, bodies)
-    });
-    let (zip, zip_sha) = console_zip?;
-    let mut entries = vec![Entry {
-        path: CONSOLE_ZIP.to_owned(),
-        role: FileRole::ConsoleZip,
-        bytes: zip,
-        sha256: zip_sha,
-    }];
-    entries.extend(bodies?);
-    for (path, role, text) in [
-        (STEPS_MD, FileRole::StepsMarkdown, steps::markdown(spec)),
-        (STEPS_HTML, FileRole::StepsHtml, steps::html(spec)),
-    ] {
-        entries.push(Entry {
-            path: path.to_owned(),
-            role,
-            sha256: sha256_hex(text.as_bytes()),
-            bytes: Sensitive::new(text.into_bytes()),
-        });
-    }
-    let components = [
+        let manifest = zipped?;
+        Ok(Created {
+            bytes: sealed?,
+            manifest,
+            encrypted,
+        })
+    })
+}
+
+/// The components a manifest lists, in the procedure's order.
+fn component_entries(artifacts: &[&Artifact]) -> Vec<ComponentEntry> {
+    [
         ArtifactKind::Ca,
         ArtifactKind::Msp,
         ArtifactKind::Identity,
@@ -394,62 +424,111 @@ pub fn create(
         display_name: a.display_name().to_owned(),
         msp_id: a.msp_id().map(str::to_owned),
     })
-    .collect();
-    let manifest = Manifest {
-        format: FORMAT.to_owned(),
-        format_version: FORMAT_VERSION,
-        created_at: now_rfc3339(),
-        app_version: spec.app_version.clone(),
-        source_console: spec.source.clone(),
-        target_console: spec.target.clone(),
-        plan: spec.plan.clone(),
-        includes_identities: spec.include_identities,
-        signer_public_key: signer.map(Signer::public_key),
-        components,
-        files: entries
-            .iter()
-            .map(|e| FileEntry {
-                path: e.path.clone(),
-                size: e.bytes.expose().len() as u64,
-                sha256: e.sha256.clone(),
-                role: e.role,
-            })
-            .collect(),
-    };
-    let manifest_bytes = pretty(&manifest)?;
-    // Stored entries: the zip is the entries plus headers; allocate it once.
-    let capacity = manifest_bytes.len()
-        + entries
-            .iter()
-            .map(|e| e.bytes.expose().len() + 2 * e.path.len() + 128)
-            .sum::<usize>()
-        + 1024;
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(capacity)));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o600);
-    let zerr = |e: zip::result::ZipError| invalid("bundle", e.to_string());
-    let mut put = |name: &str, bytes: &[u8]| -> Result<(), BundleError> {
-        zip.start_file(name, options).map_err(zerr)?;
-        zip.write_all(bytes)
+    .collect()
+}
+
+/// Plaintext handed to the sealer in chunks of this size.
+const CHUNK: usize = 256 * 1024;
+
+/// A `Write` that hands the bytes on in fixed-size chunks (its buffer never grows, so no
+/// plaintext copy is left behind by a reallocation).
+struct ChunkSink {
+    to: std::sync::mpsc::SyncSender<Sensitive<Vec<u8>>>,
+    buf: Vec<u8>,
+}
+
+impl ChunkSink {
+    fn new(to: std::sync::mpsc::SyncSender<Sensitive<Vec<u8>>>) -> ChunkSink {
+        ChunkSink {
+            to,
+            buf: Vec::with_capacity(CHUNK),
+        }
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        self.to.send(Sensitive::new(chunk)).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the encryption stopped")
+        })
+    }
+}
+
+impl Write for ChunkSink {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = data.len().min(CHUNK - self.buf.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == CHUNK {
+            self.send()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            Ok(())
+        } else {
+            self.send()
+        }
+    }
+}
+
+impl Drop for ChunkSink {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.buf);
+    }
+}
+
+/// The bundle's own zip, written as a stream (stored entries, fixed times, owner-only
+/// modes), hashing every file it takes.
+struct BundleZip {
+    zip: zip::ZipWriter<zip::write::StreamWriter<ChunkSink>>,
+    options: zip::write::SimpleFileOptions,
+}
+
+impl BundleZip {
+    fn new(sink: ChunkSink) -> BundleZip {
+        BundleZip {
+            zip: zip::ZipWriter::new_stream(sink),
+            options: zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored)
+                .last_modified_time(zip::DateTime::default())
+                .unix_permissions(0o600),
+        }
+    }
+
+    fn raw(&mut self, name: &str, bytes: &[u8]) -> Result<(), BundleError> {
+        self.zip
+            .start_file(name, self.options)
+            .map_err(|e| invalid("bundle", e.to_string()))?;
+        self.zip
+            .write_all(bytes)
             .map_err(|e| invalid("bundle", e.to_string()))
-    };
-    put(MANIFEST, &manifest_bytes)?;
-    if let Some(signer) = signer {
-        put(SIGNATURE, &pretty(&signer.sign(&manifest_bytes))?)?;
     }
-    for e in &entries {
-        put(&e.path, e.bytes.expose())?;
+
+    /// Writes a file and returns its manifest entry.
+    fn put(
+        &mut self,
+        path: String,
+        role: FileRole,
+        bytes: Sensitive<Vec<u8>>,
+    ) -> Result<FileEntry, BundleError> {
+        self.raw(&path, bytes.expose())?;
+        Ok(FileEntry {
+            size: bytes.expose().len() as u64,
+            sha256: sha256_hex(bytes.expose()),
+            path,
+            role,
+        })
     }
-    let inner = Sensitive::new(zip.finish().map_err(zerr)?.into_inner());
-    let encrypted = !matches!(protection, Protection::Unencrypted { .. });
-    let bytes = crypto::protect(protection, inner)?;
-    Ok(Created {
-        bytes,
-        manifest,
-        encrypted,
-    })
+
+    fn finish(self) -> Result<(), BundleError> {
+        let mut sink = self
+            .zip
+            .finish()
+            .map_err(|e| invalid("bundle", e.to_string()))?
+            .into_inner();
+        sink.flush().map_err(|e| invalid("bundle", e.to_string()))
+    }
 }
 
 /// Writes a bundle owner-only (0600 on Unix, whether or not it is encrypted).

@@ -1,10 +1,13 @@
 //! The human step list: what to do in the target console, in the procedure's order, with the
 //! values to type. Written as Markdown and as a standalone HTML page.
 
-use fabric_ha_artifacts::{Artifact, ArtifactKind};
+use fabric_ha_artifacts::{self as artifacts, Artifact, ArtifactKind};
 use fabric_ha_sensitive::Sensitive;
 
 use crate::{BundleSpec, CONSOLE_ZIP};
+
+/// The largest file the console's Settings → Bulk data management → Import takes (1 MiB).
+const CONSOLE_IMPORT_MAX_BYTES: usize = 1024 * 1024;
 
 /// A value of a manual step: plain, or a secret the user opted in to carry.
 #[derive(Debug, Clone)]
@@ -137,6 +140,25 @@ fn all_steps(spec: &BundleSpec) -> Vec<Step> {
     steps
 }
 
+/// The size of the console zip of `spec` when it is at most `limit` bytes, `None` when it is
+/// larger. The zip stores its entries, so its size is that of an empty export plus what each
+/// component adds on its own: the sum stops as soon as it passes `limit`, without writing the
+/// whole zip again.
+fn console_zip_size_within(spec: &BundleSpec, limit: usize) -> Option<usize> {
+    let size = |list: &[Artifact]| {
+        artifacts::export_bulk_zip(list, spec.include_identities).map_or(0, |z| z.expose().len())
+    };
+    let empty = size(&[]);
+    let mut total = empty;
+    for a in &spec.artifacts {
+        total += size(std::slice::from_ref(a)).saturating_sub(empty);
+        if total > limit {
+            return None;
+        }
+    }
+    Some(total)
+}
+
 fn intro(spec: &BundleSpec) -> Vec<String> {
     let mut lines = vec![format!(
         "Bundle for console \"{}\"{}.",
@@ -150,9 +172,15 @@ fn intro(spec: &BundleSpec) -> Vec<String> {
     if let Some(plan) = &spec.plan {
         lines.push(format!("HA plan \"{}\" (id {}).", plan.name, plan.id));
     }
-    lines.push(format!(
-        "Fastest: Settings → Bulk data management → Import, and choose `{CONSOLE_ZIP}` from this bundle. It holds every component below; then continue with the steps that are not imports. Otherwise do the steps one by one, in this order."
-    ));
+    if console_zip_size_within(spec, CONSOLE_IMPORT_MAX_BYTES).is_none() {
+        lines.push(format!(
+            "`{CONSOLE_ZIP}` is larger than 1 MiB, the most the console's Settings → Bulk data management → Import takes: that dialog refuses it, so do not use it. Import the components with the API bodies instead: each `api/*.json` file names its call (`POST /ak/api/v3/components/<type>`) and the body to send with an API key allowed to import, in the order of their numbers. Or do the steps below one by one, in this order, or split the selection into smaller bundles."
+        ));
+    } else {
+        lines.push(format!(
+            "Fastest: Settings → Bulk data management → Import, and choose `{CONSOLE_ZIP}` from this bundle. It holds every component below; then continue with the steps that are not imports. Otherwise do the steps one by one, in this order."
+        ));
+    }
     if !spec.include_identities {
         lines.push("No identity or secret is in this bundle: add the org admin to the console's wallet yourself.".into());
     }
@@ -227,4 +255,102 @@ pub(crate) fn html(spec: &BundleSpec) -> String {
     }
     out.push_str("</ol>\n</body>\n</html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use fabric_ha_artifacts::testdata::Pki;
+    use fabric_ha_artifacts::{read_json, Artifact};
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::ConsoleRef;
+
+    /// `peers` peers (each its own id, name and address) beside a CA, an MSP, an ordering
+    /// service of 3 nodes and an identity.
+    fn spec(pki: &Pki, peers: usize, include_identities: bool) -> BundleSpec {
+        let mut values = vec![
+            pki.ca_v3(),
+            pki.msp(),
+            pki.orderer_cluster(),
+            pki.identity(),
+        ];
+        values.extend((0..peers).map(|i| {
+            let mut v = pki.peer_v3();
+            v["id"] = json!(format!("peer{i}"));
+            v["display_name"] = json!(format!("Peer {i}"));
+            v["api_url"] = json!(format!("grpcs://peer{i}.org1.example.com:7051"));
+            v
+        }));
+        let artifacts: Vec<Artifact> = values
+            .iter()
+            .flat_map(|v: &Value| read_json("x.json", v.to_string().as_bytes()).accepted)
+            .collect();
+        assert_eq!(artifacts.len(), 4 + peers);
+        BundleSpec {
+            target: ConsoleRef {
+                name: "eu-de".into(),
+                url: None,
+            },
+            source: None,
+            plan: None,
+            artifacts,
+            include_identities,
+            manual_steps: Vec::new(),
+            app_version: "0.1.0".into(),
+        }
+    }
+
+    fn zip_len(spec: &BundleSpec) -> usize {
+        artifacts::export_bulk_zip(&spec.artifacts, spec.include_identities)
+            .unwrap()
+            .expose()
+            .len()
+    }
+
+    #[test]
+    fn the_console_zip_size_is_counted_exactly_up_to_the_limit() {
+        let pki = Pki::new();
+        for identities in [false, true] {
+            let spec = spec(&pki, 5, identities);
+            let len = zip_len(&spec);
+            assert_eq!(console_zip_size_within(&spec, usize::MAX), Some(len));
+            assert_eq!(console_zip_size_within(&spec, len), Some(len));
+            assert_eq!(console_zip_size_within(&spec, len - 1), None);
+        }
+    }
+
+    #[test]
+    fn a_console_zip_over_1_mib_is_not_proposed_for_the_import_dialog() {
+        let pki = Pki::new();
+        let small = spec(&pki, 3, false);
+        assert!(zip_len(&small) < CONSOLE_IMPORT_MAX_BYTES);
+        let md = markdown(&small);
+        assert!(
+            md.contains("Fastest: Settings → Bulk data management → Import"),
+            "{md}"
+        );
+        assert!(!md.contains("larger than 1 MiB"), "{md}");
+
+        let peer_bytes = zip_len(&spec(&pki, 1, false)) - zip_len(&spec(&pki, 0, false));
+        let large = spec(&pki, CONSOLE_IMPORT_MAX_BYTES / peer_bytes + 1, false);
+        assert!(zip_len(&large) > CONSOLE_IMPORT_MAX_BYTES);
+        let md = markdown(&large);
+        assert!(!md.contains("Fastest"), "{md}");
+        assert!(md.contains(
+            "`console/bulk-import.zip` is larger than 1 MiB, the most the console's Settings → Bulk data management → Import takes: that dialog refuses it"
+        ));
+        assert!(md.contains("each `api/*.json` file names its call"));
+        assert!(md.contains("split the selection into smaller bundles"));
+        let html = html(&large);
+        assert!(html.contains("<code>console/bulk-import.zip</code> is larger than 1 MiB"));
+        assert!(html.contains("each <code>api/*.json</code> file names its call (<code>POST /ak/api/v3/components/&lt;type&gt;</code>)"));
+        assert!(!html.contains("Fastest"));
+        // The component steps stay: each import can still be done in the console's forms.
+        assert!(md.contains(&format!(
+            "**Import peer \"Peer {}\"**",
+            large.artifacts.len() - 5
+        )));
+    }
 }

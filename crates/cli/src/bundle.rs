@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, Subcommand};
 use fabric_ha_core::bundles::{
-    ApplyTarget, BundleContents, BundleCreateInput, BundleKey, Protection,
+    ApplyTarget, BundleContents, BundleCreateInput, BundleKey, Manifest, Protection,
 };
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
 use zeroize::Zeroize;
@@ -16,6 +16,14 @@ use crate::print_json;
 
 /// Environment variable a bundle passphrase may come from.
 const PASSPHRASE_ENV: &str = "FABRIC_HA_BUNDLE_PASSPHRASE";
+
+/// `bundle create --json`: the manifest's fields, and the warnings.
+#[derive(serde::Serialize)]
+struct Created<'a> {
+    #[serde(flatten)]
+    manifest: &'a Manifest,
+    warnings: &'a [String],
+}
 
 /// How to open a bundle.
 #[derive(Debug, Args)]
@@ -66,7 +74,7 @@ pub(crate) enum BundleCommand {
         /// The bundle file to write (owner-only).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// Print the manifest as JSON.
+        /// Print the manifest as JSON, with a `warnings` list.
         #[arg(long)]
         json: bool,
     },
@@ -201,7 +209,7 @@ pub(crate) fn run(
                 None => BundleContents::Artifacts(artifacts),
             };
             let ws = open()?;
-            let manifest = ws.bundle_create(&BundleCreateInput {
+            let written = ws.bundle_create(&BundleCreateInput {
                 target,
                 contents,
                 protection,
@@ -209,8 +217,15 @@ pub(crate) fn run(
                 sign,
                 out: out.clone(),
             })?;
+            for warning in &written.warnings {
+                eprintln!("warning: {warning}");
+            }
+            let manifest = &written.manifest;
             if json {
-                print_json(&manifest)?;
+                print_json(&Created {
+                    manifest,
+                    warnings: &written.warnings,
+                })?;
             } else {
                 println!(
                     "wrote {} for console {:?}: {} components, {} files{}",

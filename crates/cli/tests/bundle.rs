@@ -133,3 +133,91 @@ fn create_inspect_verify_apply_between_two_workspaces() {
     assert!(text(&again).contains("already present"), "{}", text(&again));
     assert_eq!(library_names(&remote), after);
 }
+
+#[test]
+fn create_warns_on_stderr_and_in_json_when_the_console_zip_is_over_1_mib() {
+    let tmp = tempfile::tempdir().unwrap();
+    let desk = tmp.path().join("desk");
+    // 400 generated peers, each with its own id, name and address, as one console zip.
+    let pki = fabric_ha_artifacts::testdata::Pki::new();
+    let peers: Vec<_> = (0..400)
+        .flat_map(|i| {
+            let mut v = pki.peer_v3();
+            v["id"] = serde_json::json!(format!("peer{i}"));
+            v["display_name"] = serde_json::json!(format!("Peer {i}"));
+            v["api_url"] = serde_json::json!(format!("grpcs://peer{i}.org1.example.com:7051"));
+            fabric_ha_artifacts::read_json("peer.json", v.to_string().as_bytes()).accepted
+        })
+        .collect();
+    let zip = tmp.path().join("peers.zip");
+    std::fs::write(
+        &zip,
+        fabric_ha_artifacts::export_bulk_zip(&peers, false)
+            .unwrap()
+            .expose(),
+    )
+    .unwrap();
+    let out = fabric_ha(&desk, &["artifact", "import", zip.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let list = ok_json(&fabric_ha(&desk, &["artifact", "list", "--json"], ""));
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 400);
+
+    let create = |ids: &[&str], file: &str| {
+        let bundle = tmp.path().join(file);
+        let mut args = vec![
+            "bundle",
+            "create",
+            "--for",
+            "eu-de",
+            "--unencrypted",
+            "--yes",
+            "--json",
+            "--out",
+        ];
+        args.push(bundle.to_str().unwrap());
+        args.extend(ids);
+        let out = fabric_ha(&desk, &args, "");
+        let created = ok_json(&out);
+        (created, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+
+    let (small, stderr) = create(&ids[..20], "small.bundle.zip");
+    assert_eq!(small["warnings"], serde_json::json!([]), "{small:#}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert_eq!(small["target_console"]["name"], "eu-de");
+
+    let (large, stderr) = create(&ids, "large.bundle.zip");
+    let size = large["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "console/bulk-import.zip")
+        .unwrap()["size"]
+        .as_u64()
+        .unwrap();
+    assert!(size > 1024 * 1024, "{size}");
+    let warnings = large["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{large:#}");
+    let warning = warnings[0].as_str().unwrap();
+    assert!(
+        warning.starts_with(&format!("console/bulk-import.zip has {size} bytes")),
+        "{warning}"
+    );
+    assert!(warning.contains("api/*.json"), "{warning}");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .collect::<Vec<_>>(),
+        [format!("warning: {warning}")],
+        "{stderr}"
+    );
+    // The manifest's fields stay at the top level.
+    assert_eq!(large["components"].as_array().unwrap().len(), 400);
+}

@@ -28,6 +28,10 @@ pub const SIGNING_KEY_SECRET_ID: &str = "bundle/signing-key";
 /// The extension of the bundle files the app proposes (an unencrypted one is also a `.zip`).
 pub const BUNDLE_EXTENSION: &str = "bundle";
 
+/// The largest file the console's Settings → Bulk data management → Import takes (1 MiB); a
+/// bundle whose console zip is larger says so.
+pub const CONSOLE_IMPORT_MAX_BYTES: u64 = 1024 * 1024;
+
 /// What goes into a bundle: `{"artifacts": [ids]}` or `{"plan": name}` over IPC.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -185,6 +189,8 @@ pub struct BuiltBundle {
     pub encrypted: bool,
     /// The file name to propose: `<target>.bundle`, or `<target>.bundle.zip` unencrypted.
     pub file_name: String,
+    /// What its creator should know before handing it over.
+    pub warnings: Vec<String>,
     bytes: Sensitive<Vec<u8>>,
 }
 
@@ -202,7 +208,7 @@ impl BuiltBundle {
     }
 }
 
-/// A bundle written through the app: where, and its manifest.
+/// A bundle written: where, its manifest, and what its creator should know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -213,6 +219,25 @@ pub struct BundleWritten {
     pub encrypted: bool,
     /// Its manifest.
     pub manifest: Manifest,
+    /// What to know before handing it over (e.g. a console zip the console's import dialog
+    /// refuses); empty when there is nothing.
+    pub warnings: Vec<String>,
+}
+
+/// What the creator of a bundle should know before handing it over: a console zip larger
+/// than the console's import dialog takes.
+fn bundle_warnings(manifest: &Manifest) -> Vec<String> {
+    manifest
+        .files
+        .iter()
+        .filter(|f| f.role == bundle::FileRole::ConsoleZip && f.size > CONSOLE_IMPORT_MAX_BYTES)
+        .map(|f| {
+            format!(
+                "{} has {} bytes, more than the {CONSOLE_IMPORT_MAX_BYTES} (1 MiB) the console's Settings → Bulk data management → Import takes, which refuses it: import the components with the API bodies (api/*.json) or one by one as steps.md says, or split the selection into smaller bundles",
+                f.path, f.size
+            )
+        })
+        .collect()
 }
 
 fn bundle_err(e: BundleError) -> CoreError {
@@ -332,6 +357,19 @@ fn proposed_file_name(target: &str, encrypted: bool) -> String {
     }
 }
 
+/// `word` as one shell word: as it is when it needs no quoting, single-quoted otherwise.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -416,27 +454,57 @@ impl Workspace {
             let file = self.console_export(console, id)?;
             read_artifact(&file.file_name, file.bytes.expose())
         };
-        let mut list = vec![
-            export(source, &plan.source.ca)?,
-            export(source, &plan.source.msp)?,
-        ];
+        let journal = journal::journal(self.store(), &record.id)?;
+        // Console id of what the step `key` created, once it is done.
+        let created = |key: &str| {
+            journal
+                .get(key)
+                .filter(|e| e.state == journal::StepState::Done)
+                .and_then(|e| e.result.as_ref()?.component_id.clone())
+        };
+        // A plan that creates its organization names its region-1 components by the ids its
+        // region-1 steps recorded.
+        let (ca, msp, first_peer) = match &plan.source.create {
+            None => (plan.source.ca.clone(), plan.source.msp.clone(), None),
+            Some(create) => {
+                let made = |step: &str, what: &str| {
+                    created(&format!("{source}/{step}")).ok_or_else(|| {
+                        CoreError::InvalidInput {
+                            field: "plan".into(),
+                            reason: format!(
+                                "plan {plan_name:?} creates its organization, whose {what} is not in console {source:?} yet; create the organization first: run `fabric-ha plan apply {}` until the region-1 steps are done",
+                                shell_word(plan_name)
+                            ),
+                        }
+                    })
+                };
+                (
+                    made("create-ca", "CA")?,
+                    made("create-msp", "MSP definition")?,
+                    Some(made(
+                        &format!("create/{}", create.first_peer.enroll_id),
+                        "first peer",
+                    )?),
+                )
+            }
+        };
+        let mut list = vec![export(source, &ca)?, export(source, &msp)?];
         let mut steps = vec![
             format!("{target}/import-ca"),
             format!("{target}/import-msp"),
         ];
+        if let Some(peer) = &first_peer {
+            list.push(export(source, peer)?);
+            steps.push(format!("{target}/import-first-peer"));
+        }
         for peer in &plan.source.peers {
             list.push(export(source, peer)?);
             steps.push(format!("{target}/import-peer/{peer}"));
         }
         // Peers the plan already created in other regions, to be imported here too.
-        let journal = journal::journal(self.store(), &record.id)?;
         for other in plan.targets.iter().filter(|t| t.console != target) {
             for p in &other.peers {
-                let created = journal
-                    .get(&format!("{}/create/{}", other.console, p.enroll_id))
-                    .filter(|e| e.state == journal::StepState::Done)
-                    .and_then(|e| e.result.as_ref()?.component_id.clone());
-                if let Some(id) = created {
+                if let Some(id) = created(&format!("{}/create/{}", other.console, p.enroll_id)) {
                     list.push(export(&other.console, &id)?);
                     steps.push(format!("{}/copy/{}/{target}", other.console, p.enroll_id));
                 }
@@ -489,8 +557,9 @@ impl Workspace {
         })
     }
 
-    /// Builds a bundle for a console and writes it (owner-only). Returns its manifest.
-    pub fn bundle_create(&self, input: &BundleCreateInput) -> Result<Manifest, CoreError> {
+    /// Builds a bundle for a console and writes it (owner-only). Returns its manifest and
+    /// warnings.
+    pub fn bundle_create(&self, input: &BundleCreateInput) -> Result<BundleWritten, CoreError> {
         let built = self.build_bundle(
             &input.target,
             &input.contents,
@@ -499,7 +568,12 @@ impl Workspace {
             input.sign,
         )?;
         built.write(&input.out)?;
-        Ok(built.manifest)
+        Ok(BundleWritten {
+            path: input.out.display().to_string(),
+            encrypted: built.encrypted,
+            manifest: built.manifest,
+            warnings: built.warnings,
+        })
     }
 
     /// Builds a bundle in memory, for the app to write where the user chooses.
@@ -574,8 +648,13 @@ impl Workspace {
             None
         };
         let created = bundle::create(&spec, protection, signer.as_ref()).map_err(bundle_err)?;
+        let warnings = bundle_warnings(&created.manifest);
+        for warning in &warnings {
+            tracing::warn!(target_console = %spec.target.name, "{warning}");
+        }
         Ok(BuiltBundle {
             file_name: proposed_file_name(&spec.target.name, created.encrypted),
+            warnings,
             manifest: created.manifest,
             encrypted: created.encrypted,
             bytes: created.bytes,
@@ -653,5 +732,18 @@ impl Workspace {
             console,
             plan_steps_recorded: recorded,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn plan_names_are_quoted_for_the_shell_only_when_needed() {
+        assert_eq!(shell_word("ha-2.eu_de"), "ha-2.eu_de");
+        assert_eq!(shell_word("my plan"), "'my plan'");
+        assert_eq!(shell_word("it's $HOME"), "'it'\\''s $HOME'");
+        assert_eq!(shell_word(""), "''");
     }
 }

@@ -2,7 +2,7 @@
 import type { BundleManifest } from "./BundleManifest";
 
 /**
- * A bundle written through the app: where, and its manifest.
+ * A bundle written: where, its manifest, and what its creator should know.
  */
 export type BundleWritten = { 
 /**
@@ -16,4 +16,9 @@ encrypted: boolean,
 /**
  * Its manifest.
  */
-manifest: BundleManifest, };
+manifest: BundleManifest, 
+/**
+ * What to know before handing it over (e.g. a console zip the console's import dialog
+ * refuses); empty when there is nothing.
+ */
+warnings: Array<string>, };

@@ -6,6 +6,7 @@ import {
   Button,
   Checkbox,
   InlineLoading,
+  InlineNotification,
   PasswordInput,
   RadioButton,
   RadioButtonGroup,
@@ -351,6 +352,16 @@ export function BuildView() {
             Saved
           </h2>
           <p className="fhd-bundle-path">{written.path}</p>
+          {written.warnings.map((warning) => (
+            <InlineNotification
+              key={warning}
+              kind="warning"
+              lowContrast
+              hideCloseButton
+              title="Before you hand it over"
+              subtitle={warning}
+            />
+          ))}
           <ManifestFacts manifest={written.manifest} encrypted={written.encrypted} />
           <p className="fhd-bundle-hint">
             {written.manifest.components.length} components in {written.manifest.files.length} files

@@ -23,8 +23,9 @@ const ORG1_CA = libraryItem({
   apiUrl: "https://127.0.0.1:7054",
 });
 
-/** The page over the browser build's mock backend (consoles, plans and bundles). */
-function renderPage(hash: string) {
+/** The page over the browser build's mock backend (consoles, plans and bundles); a built
+ * bundle comes back with `createWarnings`. */
+function renderPage(hash: string, createWarnings: string[] = []) {
   const library = new MockLibrary([ORG1_CA]);
   const consoles = new MockConsoles(library);
   const bundles = new MockBundles(library, consoles, new MockPlans(consoles));
@@ -40,7 +41,7 @@ function renderPage(hash: string) {
         case "bundle_signing_key":
           return bundles.signingKey();
         case "bundle_create":
-          return bundles.create((a as { input: never }).input);
+          return { ...bundles.create((a as { input: never }).input), warnings: createWarnings };
         case "bundle_inspect":
           return bundles.inspect((a as { path: string }).path, (a as { key: never }).key);
         case "bundle_verify":
@@ -83,6 +84,7 @@ describe("the Bundles page", () => {
     await user.click(screen.getByRole("button", { name: "Save bundle…" }));
     const written = await screen.findByTestId("bundle-written");
     expect(within(written).getByText("/home/operator/Downloads/Frankfurt.bundle")).toBeVisible();
+    expect(within(written).queryByText("Before you hand it over")).toBeNull();
     expect(calls.filter((c) => c.cmd === "bundle_create").map((c) => c.args)).toEqual([
       {
         input: {
@@ -96,6 +98,24 @@ describe("the Bundles page", () => {
     ]);
     expect(screen.getByLabelText("Passphrase")).toHaveValue("");
     expect(screen.getByLabelText("Passphrase again")).toHaveValue("");
+  });
+
+  it("shows the warnings of a built bundle with the result", async () => {
+    const user = userEvent.setup();
+    const warning =
+      "console/bulk-import.zip has 1300000 bytes, more than the 1048576 (1 MiB) the console's Settings → Bulk data management → Import takes";
+    renderPage(bundlesHref({ view: "build" }), [warning]);
+    await user.selectOptions(
+      await screen.findByLabelText("The console the bundle is for"),
+      "Frankfurt",
+    );
+    await user.click(screen.getByLabelText("Org1 CA"));
+    fill(screen.getByLabelText("Passphrase"), MOCK_BUNDLE_PASSPHRASE);
+    fill(screen.getByLabelText("Passphrase again"), MOCK_BUNDLE_PASSPHRASE);
+    await user.click(screen.getByRole("button", { name: "Save bundle…" }));
+    const written = await screen.findByTestId("bundle-written");
+    expect(within(written).getByText("Before you hand it over")).toBeVisible();
+    expect(within(written).getByText(warning)).toBeVisible();
   });
 
   it("receives: asks for the key, says a wrong one is wrong, and names the changed file", async () => {

@@ -370,7 +370,7 @@ export class MockBundles {
     const path = `${MOCK_DOWNLOADS}/${stem}.bundle${encrypted ? "" : ".zip"}`;
     this.files.set(path, built);
     this.lastWritten = path;
-    return { path, encrypted, manifest: built.manifest };
+    return { path, encrypted, manifest: built.manifest, warnings: [] };
   }
 
   /** Reads and decrypts a bundle as `bundle::open` does. */
