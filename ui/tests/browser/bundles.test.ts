@@ -1,65 +1,9 @@
-// The Bundles page in real Chromium against the mock bundle: build a passphrase bundle for
-// Frankfurt (no encryption refused without the confirmation), open it again by dialog, a wrong
-// passphrase named as such, inspect, verify, apply into the Frankfurt console with the per-item
-// report; then a changed bundle dropped on another page opens in Receive, and verify names the
-// changed file. Writes docs/screenshots/bundles-*.png with UPDATE_SCREENSHOTS=1.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Browser,
-  launchChromium,
-  MOCK_DIST,
-  type OpenedPage,
-  openApp,
-  SCREENSHOT_DIR,
-  type StaticServer,
-  serveDir,
-  UI_DIR,
-  updateScreenshots,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { ipcCallsOf, screenshot, serveMockApp } from "./harness";
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(join(MOCK_DIST, "index.html"))) {
-    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
-  }
-  server = await serveDir(MOCK_DIST);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (path: string): Promise<OpenedPage> =>
-  openApp(browser.context, `${server.url}/${path}`);
-
-type Call = { cmd: string; args: unknown };
-const calls = (page: Page): Promise<Call[]> => page.evaluate(() => window.__ipcCalls);
-const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
-  (await calls(page)).filter((c) => c.cmd === cmd);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (!updateScreenshots) return;
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.mouse.move(1439, 899);
-  await page.evaluate(async () => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    window.scrollTo(0, 0);
-    await document.fonts.ready;
-  });
-  await page.screenshot({
-    path: join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: true,
-    animations: "disabled",
-  });
-}
+const { open } = serveMockApp();
+const callsOf = ipcCallsOf;
 
 // The mock's values (src/mocks/bundles.ts).
 const PASSPHRASE = "carried by hand";

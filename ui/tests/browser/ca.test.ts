@@ -1,63 +1,9 @@
-// A library CA's page in real Chromium against the mock bundle: associate the CA's admin,
-// register a peer (the generated secret shown once), the users table, enroll into the wallet
-// (the Wallet page shows it), the TLS CA tab, and the "already registered" error. Writes
-// docs/screenshots/ca-detail.png with UPDATE_SCREENSHOTS=1.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Browser,
-  launchChromium,
-  MOCK_DIST,
-  type OpenedPage,
-  openApp,
-  SCREENSHOT_DIR,
-  type StaticServer,
-  serveDir,
-  UI_DIR,
-  updateScreenshots,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { ipcCallsOf, screenshot, serveMockApp } from "./harness";
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(join(MOCK_DIST, "index.html"))) {
-    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
-  }
-  server = await serveDir(MOCK_DIST);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (path: string): Promise<OpenedPage> =>
-  openApp(browser.context, `${server.url}/${path}`);
-
-type Call = { cmd: string; args: unknown };
-const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
-  (await page.evaluate(() => window.__ipcCalls)).filter((c) => c.cmd === cmd);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (!updateScreenshots) return;
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.mouse.move(1439, 899);
-  await page.evaluate(async () => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    window.scrollTo(0, 0);
-    await document.fonts.ready;
-  });
-  await page.screenshot({
-    path: join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: true,
-    animations: "disabled",
-  });
-}
+const { open } = serveMockApp();
+const callsOf = ipcCallsOf;
 
 /** Waits until a side panel has slid in completely (see consoles.test.ts). */
 async function panelOpen(panel: Locator): Promise<void> {

@@ -3,63 +3,14 @@
 // regions, and importing library artifacts into a console. Writes docs/screenshots with
 // UPDATE_SCREENSHOTS=1.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Browser,
-  launchChromium,
-  MOCK_DIST,
-  type OpenedPage,
-  openApp,
-  PROD_DIST,
-  SCREENSHOT_DIR,
-  type StaticServer,
-  serveDir,
-  UI_DIR,
-  updateScreenshots,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { ipcCallsOf, PROD_DIST, screenshot, serveMockApp, UI_DIR } from "./harness";
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(join(MOCK_DIST, "index.html"))) {
-    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
-  }
-  server = await serveDir(MOCK_DIST);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (path: string): Promise<OpenedPage> =>
-  openApp(browser.context, `${server.url}/${path}`);
-
-type Call = { cmd: string; args: unknown };
-const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
-  (await page.evaluate(() => window.__ipcCalls)).filter((c) => c.cmd === cmd);
-
-/** 1440 px screenshot into docs/screenshots (UPDATE_SCREENSHOTS=1), animations stopped. */
-async function screenshot(page: Page, name: string, viewport = false): Promise<void> {
-  if (!updateScreenshots) return;
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.mouse.move(1439, 899);
-  await page.evaluate(async () => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    window.scrollTo(0, 0);
-    await document.fonts.ready;
-  });
-  await page.screenshot({
-    path: join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: !viewport,
-    animations: "disabled",
-  });
-}
+const { open } = serveMockApp();
+const callsOf = ipcCallsOf;
 
 const consoleTiles = (page: Page) => page.locator('[data-testid="console-tile"]');
 const column = (page: Page, name: string) =>

@@ -1,11 +1,13 @@
 // Test-only harness for the browser tests: a tiny static server for a built bundle and Debian's
 // Chromium driven by playwright-core (no browser download; see platform-notes.md).
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const UI_DIR = resolve(import.meta.dirname, "../..");
 export const MOCK_DIST = join(UI_DIR, "dist-mock");
@@ -114,3 +116,64 @@ export async function openApp(context: BrowserContext, url: string): Promise<Ope
 }
 
 export const updateScreenshots = process.env.UPDATE_SCREENSHOTS === "1";
+
+/** For a test file on the mock build: serves it (built first if missing) and starts Chromium
+ * before the file's tests, closes both after; `open(path)` opens a page of it, `url(path)` is
+ * its address. */
+export function serveMockApp(): {
+  open: (path: string) => Promise<OpenedPage>;
+  url: (path: string) => string;
+} {
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!existsSync(join(MOCK_DIST, "index.html"))) {
+      execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
+    }
+    server = await serveDir(MOCK_DIST);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const url = (path: string): string => {
+    if (!server) throw new Error("serveMockApp: used before beforeAll ran");
+    return `${server.url}/${path}`;
+  };
+  return {
+    url,
+    open: (path) => {
+      if (!browser) throw new Error("serveMockApp: used before beforeAll ran");
+      return openApp(browser.context, url(path));
+    },
+  };
+}
+
+/** One recorded IPC call of the mock build. */
+export type IpcCall = { cmd: string; args: unknown };
+
+/** Every IPC call the page has made so far. */
+export const ipcCalls = (page: Page): Promise<IpcCall[]> => page.evaluate(() => window.__ipcCalls);
+
+/** The page's IPC calls of one command. */
+export const ipcCallsOf = async (page: Page, cmd: string): Promise<IpcCall[]> =>
+  (await ipcCalls(page)).filter((c) => c.cmd === cmd);
+
+/** 1440 px screenshot into docs/screenshots (only with UPDATE_SCREENSHOTS=1), animations
+ * stopped, pointer and focus out of the way; the whole page unless `viewport`. */
+export async function screenshot(page: Page, name: string, viewport = false): Promise<void> {
+  if (!updateScreenshots) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.mouse.move(1439, 899);
+  await page.evaluate(async () => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+    await document.fonts.ready;
+  });
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}.png`),
+    fullPage: !viewport,
+    animations: "disabled",
+  });
+}

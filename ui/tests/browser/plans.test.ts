@@ -1,65 +1,10 @@
-// The HA plans page in real Chromium against the mock bundle: the wizard up to the preview, a
-// run with a progress bar per region and the live step log, cancel → stopped → resume →
-// completed, and the report with its manual steps. The mock's `?planHold=1` keeps a plan's first
-// run waiting at "wait until running" in every region until it is cancelled, so no step of this
-// test depends on timing. Writes docs/screenshots/ha-plan-*.png with UPDATE_SCREENSHOTS=1.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Browser,
-  launchChromium,
-  MOCK_DIST,
-  type OpenedPage,
-  openApp,
-  SCREENSHOT_DIR,
-  type StaticServer,
-  serveDir,
-  UI_DIR,
-  updateScreenshots,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { ipcCalls, ipcCallsOf, screenshot, serveMockApp } from "./harness";
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(join(MOCK_DIST, "index.html"))) {
-    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
-  }
-  server = await serveDir(MOCK_DIST);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (path: string): Promise<OpenedPage> =>
-  openApp(browser.context, `${server.url}/${path}`);
-
-type Call = { cmd: string; args: unknown };
-const calls = (page: Page): Promise<Call[]> => page.evaluate(() => window.__ipcCalls);
-const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
-  (await calls(page)).filter((c) => c.cmd === cmd);
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (!updateScreenshots) return;
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.mouse.move(1439, 899);
-  await page.evaluate(async () => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    window.scrollTo(0, 0);
-    await document.fonts.ready;
-  });
-  await page.screenshot({
-    path: join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: true,
-    animations: "disabled",
-  });
-}
+const { open, url } = serveMockApp();
+const calls = ipcCalls;
+const callsOf = ipcCallsOf;
 
 const SECRET = "adminpw-canary-7f3a";
 const next = (page: Page) => page.locator("#plan-wizard-next").click();
@@ -100,7 +45,7 @@ describe("HA plans", () => {
     for (const text of ["Enter a name for the plan.", "Choose the console of region 1."]) {
       expect(await page.getByText(text).isVisible(), text).toBe(true);
     }
-    await page.goto(`${server.url}/?consoles=ha&planHold=1#/ha-plans`);
+    await page.goto(url("?consoles=ha&planHold=1#/ha-plans"));
     await page.waitForFunction(() => window.__ipcCalls.some((c) => c.cmd === "ui_ready"));
 
     await createPlan(page, "Org1 HA", ["Sydney", "London"]);
