@@ -123,6 +123,39 @@ fn apply(ws: &Path, verb: &str) -> Command {
     command(ws, &["plan", verb, "ha", "--poll-interval", "0.05"])
 }
 
+/// Applies the plan `ha`, then resumes it, each run dying right after its first journal
+/// boundary: alternately after a step's effect (before its outcome is recorded) and after the
+/// outcome is recorded, until a run completes. `after_first_kill` runs once, after the first
+/// kill. The number of runs it took.
+fn killed_until_done(ws: &Path, total: usize, after_first_kill: impl FnOnce()) -> usize {
+    let mut after_first_kill = Some(after_first_kill);
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        assert!(runs <= 2 * total + 2, "no convergence after {runs} runs");
+        let var = if runs.is_multiple_of(2) {
+            "FABRIC_HA_TEST_KILL_AFTER_STEP"
+        } else {
+            "FABRIC_HA_TEST_KILL_AFTER_EFFECT"
+        };
+        let out = apply(ws, if runs == 1 { "apply" } else { "resume" })
+            .env(var, "1")
+            .output()
+            .unwrap();
+        if out.status.success() {
+            return runs;
+        }
+        assert!(
+            out.status.code().is_none(),
+            "the run failed instead of being killed: {}",
+            text(&out)
+        );
+        if let Some(hook) = after_first_kill.take() {
+            hook();
+        }
+    }
+}
+
 #[test]
 fn killed_at_every_step_boundary_and_resumed_converges_without_duplicates() {
     let rt = runtime();
@@ -141,33 +174,7 @@ fn killed_at_every_step_boundary_and_resumed_converges_without_duplicates() {
     assert_eq!(preview["ready"], true, "{preview:#}");
     let total = preview["steps"].as_array().unwrap().len();
 
-    // Each run dies right after its first journal boundary: alternately after a step's
-    // outcome is recorded, and after its effect but before the outcome is recorded.
-    let mut runs = 0;
-    loop {
-        runs += 1;
-        assert!(runs <= 2 * total + 2, "no convergence after {runs} runs");
-        let var = if runs.is_multiple_of(2) {
-            "FABRIC_HA_TEST_KILL_AFTER_STEP"
-        } else {
-            "FABRIC_HA_TEST_KILL_AFTER_EFFECT"
-        };
-        let out = apply(&ws, if runs == 1 { "apply" } else { "resume" })
-            .env(var, "1")
-            .output()
-            .unwrap();
-        if out.status.success() {
-            break;
-        }
-        assert!(
-            out.status.code().is_none(),
-            "the run failed instead of being killed: {}",
-            text(&out)
-        );
-        if runs == 1 {
-            interrupted_then_busy(&world, &ws);
-        }
-    }
+    let runs = killed_until_done(&ws, total, || interrupted_then_busy(&world, &ws));
     assert!(runs > total / 2, "only {runs} runs for {total} steps");
     assert_replicated(&world);
 
@@ -368,30 +375,8 @@ fn from_nothing_killed_at_every_step_boundary_and_resumed_creates_everything_onc
         "create CA, wait, enroll CA admin, register admin and peer, enroll admin, MSP, peer, wait"
     );
 
-    // Every run dies at its first journal boundary, alternating after the outcome and after
-    // the effect, so every bootstrap step is interrupted both ways.
-    let mut runs = 0;
-    loop {
-        runs += 1;
-        assert!(runs <= 2 * total + 2, "no convergence after {runs} runs");
-        let var = if runs.is_multiple_of(2) {
-            "FABRIC_HA_TEST_KILL_AFTER_STEP"
-        } else {
-            "FABRIC_HA_TEST_KILL_AFTER_EFFECT"
-        };
-        let out = apply(&ws, if runs == 1 { "apply" } else { "resume" })
-            .env(var, "1")
-            .output()
-            .unwrap();
-        if out.status.success() {
-            break;
-        }
-        assert!(
-            out.status.code().is_none(),
-            "the run failed instead of being killed: {}",
-            text(&out)
-        );
-    }
+    // Every bootstrap step is interrupted both ways.
+    let runs = killed_until_done(&ws, total, || {});
     assert!(runs > total, "only {runs} runs for {total} steps");
 
     // One CA, one MSP in every console; each of the 3 peers exactly once everywhere; one
