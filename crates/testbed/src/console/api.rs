@@ -750,15 +750,20 @@ fn edit_schema(kind: &str) -> Schema {
     }
 }
 
-fn resource_schema() -> Schema {
+/// One container's `{requests, limits}` of `{cpu, memory}` (strict).
+fn container_resources() -> Schema {
     let amounts = Schema::object()
         .strict()
         .prop("cpu", Schema::string())
         .prop("memory", Schema::string());
-    let entry = Schema::object()
+    Schema::object()
         .strict()
         .prop("requests", amounts.clone())
-        .prop("limits", amounts);
+        .prop("limits", amounts)
+}
+
+fn resource_schema() -> Schema {
+    let entry = container_resources();
     Schema::object()
         .strict()
         .prop("peer", entry.clone())
@@ -772,14 +777,7 @@ fn resource_schema() -> Schema {
 
 /// `CreateCaBody` of the console's OpenAPI file: strict at every level it documents.
 fn create_ca_schema() -> Schema {
-    let amounts = Schema::object()
-        .strict()
-        .prop("cpu", Schema::string())
-        .prop("memory", Schema::string());
-    let resource = Schema::object()
-        .strict()
-        .prop("requests", amounts.clone())
-        .prop("limits", amounts);
+    let resource = container_resources();
     let volume = Schema::object()
         .strict()
         .prop("size", Schema::string())
