@@ -6,6 +6,7 @@
 mod commands;
 mod dialogs;
 mod opening;
+mod window;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -54,7 +55,9 @@ fn run(started: Instant) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     // Opens while the window starts; commands wait for it.
     let workspace = opening::Opening::start(OpenOptions::new(data_dir));
+    let opening = std::sync::Arc::clone(&workspace);
     tauri::Builder::default()
+        .setup(move |app| window::create_main(app, &opening))
         .manage(commands::AppState {
             workspace,
             started,

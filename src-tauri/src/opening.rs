@@ -5,6 +5,7 @@
 //! show it instead of the app vanishing.
 
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use fabric_ha_core::{CoreError, IpcError, OpenOptions, Workspace};
 
@@ -43,6 +44,16 @@ impl Opening {
     fn finish(&self, outcome: Outcome) {
         *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
         self.ready.notify_all();
+    }
+
+    /// The outcome if the workspace opens within `limit`, else `None` (it goes on opening).
+    pub fn within(&self, limit: Duration) -> Option<Outcome> {
+        let slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let (slot, _) = self
+            .ready
+            .wait_timeout_while(slot, limit, |s| s.is_none())
+            .unwrap_or_else(PoisonError::into_inner);
+        slot.clone()
     }
 
     /// The open workspace, waiting for it if it is still opening.

@@ -43,6 +43,11 @@ before(async () => {
     env: { ...process.env, FABRIC_HA_HOME: home, FABRIC_HA_E2E_DIALOGS: join(home, "dialogs.json") },
   });
   await waitForDriver(20_000);
+  await startApp();
+});
+
+/** Starts the app (a new WebDriver session is a new app process). */
+async function startApp() {
   browser = await remote({
     hostname: "127.0.0.1",
     port: PORT,
@@ -52,7 +57,7 @@ before(async () => {
       "tauri:options": { application: APP },
     },
   });
-});
+}
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});
@@ -74,6 +79,11 @@ async function go(label) {
     timeout: 10_000,
     timeoutMsg: `the ${label} page did not open`,
   });
+}
+
+/** Where the page took its start-up data from: "window" (handed over with the window) or "ipc". */
+async function bootSource() {
+  return browser.execute(() => performance.getEntriesByName("fhd:boot")[0]?.detail ?? null);
 }
 
 test("first run: the welcome screen leads into the app and is remembered", async () => {
@@ -274,4 +284,23 @@ test("all regions: three sandbox consoles side by side; copy a CA across without
   } finally {
     sandbox.kill("SIGTERM");
   }
+});
+
+// The first page renders from the data the window is created with (src-tauri/src/window.rs);
+// a reload must not reuse that data, which is older than the page by then.
+test("a restart renders from the window's data; after a change, a reload asks the backend", async () => {
+  await browser.deleteSession();
+  await startApp();
+  assert.equal(await heading(), "Nodes");
+  const tile = (name) => browser.$(`article[aria-label="${name}"]`);
+  await (await tile("Org1 Peer 1")).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await bootSource(), "window", "the first page rendered from the window's data");
+
+  cli("artifact", "import", join(corpus, "good", "peer-legacy.json"));
+  await browser.refresh();
+  await (await tile("Org1 Peer 1 (legacy)")).waitForDisplayed({
+    timeout: 10_000,
+    timeoutMsg: "the reloaded page showed the window's data from before the import",
+  });
+  assert.equal(await bootSource(), "ipc");
 });

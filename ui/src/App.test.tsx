@@ -1,10 +1,10 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App, startBoot } from "./App";
 import { ERROR_TEXT } from "./errors";
 import { resetReadyForTests } from "./ready";
-import { libraryItem, mockBackend } from "./test/ipc";
+import { libraryItem, mockBackend, TEST_INFO, TEST_SETTINGS } from "./test/ipc";
 
 beforeEach(() => {
   resetReadyForTests();
@@ -138,6 +138,49 @@ describe("App", () => {
     expect(tile).toHaveTextContent("Imported");
     // The boot request was taken over, not repeated.
     expect(calls.filter((c) => c.cmd === "library_list")).toHaveLength(1);
+  });
+
+  it("starts from the data the window brought along, and asks for none of it", async () => {
+    const calls = mockBackend();
+    window.__FHD_STARTUP__ = {
+      info: TEST_INFO,
+      settings: TEST_SETTINGS,
+      library: [libraryItem({ id: "c1", kind: "ca", displayName: "Org1 CA" })],
+    };
+    startBoot();
+    expect(window.__FHD_STARTUP__).toBeUndefined();
+    render(<App />);
+    // The first render is the page itself: no loading phase in between.
+    expect(screen.getByRole("heading", { level: 1, name: "Nodes" })).toBeInTheDocument();
+    expect(screen.getByRole("article", { name: "Org1 CA" })).toBeInTheDocument();
+    await waitFor(() => expect(calls.some((c) => c.cmd === "ui_ready")).toBe(true));
+    const asked = calls.map((c) => c.cmd);
+    for (const cmd of ["app_info", "get_settings", "library_list"])
+      expect(asked).not.toContain(cmd);
+  });
+
+  it("asks again after a reload: the window's data is from before it", async () => {
+    const calls = mockBackend({ library: [] });
+    window.__FHD_STARTUP__ = {
+      info: TEST_INFO,
+      settings: TEST_SETTINGS,
+      library: [libraryItem({ id: "c1", kind: "ca", displayName: "Removed since" })],
+    };
+    const entries = vi
+      .spyOn(performance, "getEntriesByType")
+      .mockReturnValue([{ type: "reload" } as unknown as PerformanceEntry]);
+    try {
+      startBoot();
+    } finally {
+      entries.mockRestore();
+    }
+    expect(window.__FHD_STARTUP__).toBeUndefined();
+    render(<App />);
+    expect(await screen.findByRole("heading", { level: 1, name: "Nodes" })).toBeInTheDocument();
+    expect(screen.queryByRole("article", { name: "Removed since" })).toBeNull();
+    expect(calls.map((c) => c.cmd)).toEqual(
+      expect.arrayContaining(["app_info", "get_settings", "library_list"]),
+    );
   });
 
   it("opens the pages even when the library cannot be read, and says why", async () => {

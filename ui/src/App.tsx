@@ -1,5 +1,6 @@
-// Startup: load AppInfo, Settings and the library in one round of parallel requests, then show
-// the first-run card or the pages, and the passphrase prompt while secrets are locked.
+// Startup: take AppInfo, Settings and the library from the window (startup.ts), or load them in
+// one round of parallel requests, then show the first-run card or the pages, and the passphrase
+// prompt while secrets are locked.
 import { Button, Theme } from "@carbon/react";
 import {
   type ComponentType,
@@ -15,6 +16,7 @@ import { appInfo, getSettings, libraryList, updateSettings } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { LibraryItem } from "./bindings/LibraryItem";
 import type { Settings } from "./bindings/Settings";
+import type { StartupData } from "./bindings/StartupData";
 import { AppHeader } from "./components/AppHeader";
 import { NavRail } from "./components/NavRail";
 import { NotificationsProvider, useNotifier } from "./components/Notifications";
@@ -24,6 +26,7 @@ import { LibraryUiProvider } from "./library/LibraryUi";
 import NodesPage from "./pages/NodesPage";
 import { firstFrame, ReadyMarker } from "./ready";
 import { type Route, useRoute } from "./router";
+import { takeStartupData } from "./startup";
 import { type AppState, AppStateProvider } from "./state";
 
 // The Nodes page is the start page, so it ships in the main bundle; the others load on demand.
@@ -61,11 +64,30 @@ function requestBoot(): Promise<BootData> {
   return Promise.all([appInfo(), getSettings(), library]);
 }
 
-/** Asks the backend for AppInfo, Settings and the library right away, before React mounts, so
- * the answers are (nearly) there by the first render. The first `App` mount takes these
- * requests over. */
+/** The start page's data when the window brought it along: the first `App` mount starts from
+ * it and asks for nothing. */
+let handed: StartupData | undefined;
+
+/** Takes the start page's data the window brought along or, without it, asks the backend for
+ * AppInfo, Settings and the library right away, before React mounts, so the answers are
+ * (nearly) there by the first render. The first `App` mount takes either over. */
 export function startBoot(): void {
-  early = requestBoot();
+  handed = takeStartupData();
+  // Where the data came from, for the end-to-end test and the startup probes.
+  if (handed) performance.mark("fhd:boot", { detail: "window" });
+  else early = requestBoot();
+}
+
+function initialBoot(): Boot {
+  const data = handed;
+  handed = undefined;
+  if (!data) return { phase: "loading" };
+  return {
+    phase: "ready",
+    info: data.info,
+    settings: data.settings,
+    library: { items: data.library },
+  };
 }
 
 function fetchBoot(): Promise<BootData> {
@@ -75,20 +97,25 @@ function fetchBoot(): Promise<BootData> {
 }
 
 export function App() {
-  const [boot, setBoot] = useState<Boot>({ phase: "loading" });
+  const [boot, setBoot] = useState<Boot>(initialBoot);
+  const loaded = useRef(boot.phase !== "loading");
 
   const load = useCallback(() => {
     setBoot({ phase: "loading" });
     fetchBoot().then(
       ([info, settings, library]) => {
-        performance.mark("fhd:boot");
+        performance.mark("fhd:boot", { detail: "ipc" });
         setBoot({ phase: "ready", info, settings, library });
       },
       (error: unknown) => setBoot({ phase: "failed", error }),
     );
   }, []);
 
-  useEffect(() => load(), [load]);
+  useEffect(() => {
+    if (loaded.current) return;
+    loaded.current = true;
+    load();
+  }, [load]);
 
   const onInfo = useCallback(
     (info: AppInfo) => setBoot((b) => (b.phase === "ready" ? { ...b, info } : b)),

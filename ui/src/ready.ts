@@ -1,6 +1,6 @@
 // `ui_ready` tells the backend when the first real frame is on screen; startup time is measured
 // by it, so it must be sent exactly once, after that frame was painted.
-import { useEffect } from "react";
+import { useLayoutEffect } from "react";
 import { uiReady } from "./api";
 
 let sent = false;
@@ -39,9 +39,14 @@ export function reportReady(): void {
 }
 
 /** Renders nothing; reports readiness once the content around it has committed. Place it
- * inside the same Suspense boundary as the first real content. */
+ * inside the same Suspense boundary as the first real content.
+ *
+ * A layout effect runs in the same task as the DOM commit, before the browser renders, so the
+ * animation frame it asks for is the one that paints this content: the moment the bare window
+ * of `bench/startup` reports too. (A passive effect may run after that paint, and its frame
+ * would then be the second one, which WebKit holds back until its first composite is done.) */
 export function ReadyMarker(): null {
-  useEffect(() => {
+  useLayoutEffect(() => {
     reportReady();
   }, []);
   return null;

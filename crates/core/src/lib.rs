@@ -21,7 +21,7 @@ pub mod workspace;
 pub use doctor::{CheckStatus, DoctorCheck, DoctorReport};
 pub use error::{CoreError, ErrorCode, IpcError};
 pub use fabric_ha_sensitive::Sensitive;
-pub use info::{AppInfo, SecretsState};
+pub use info::{AppInfo, SecretsState, StartupData};
 pub use settings::{Language, Settings};
 pub use workspace::{OpenOptions, Workspace};
 

@@ -313,3 +313,49 @@ fn base64_decode(s: &str) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.decode(s).unwrap()
 }
+
+/// The start-up script carries what the three start-up commands answer, and whatever a path
+/// holds (quotes, backslashes, `</script>`, line and paragraph separators) stays data.
+#[test]
+fn the_startup_script_carries_the_start_page_data_as_inert_json() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent
+        .path()
+        .join("a \"quoted\" \\ </script><script>alert(1)</script> \u{2028}\u{2029} dir");
+    let ws = unlocked(&dir);
+    for path in corpus("good").into_iter().take(3) {
+        import(&ws, &path);
+    }
+    let data = fabric_ha_core::StartupData::read(&ws).unwrap();
+    assert_eq!(data.info, ws.info().unwrap());
+    assert_eq!(data.settings, ws.settings().unwrap());
+    assert_eq!(data.library, ws.library().unwrap());
+    assert!(!data.library.is_empty());
+
+    let origins = vec![
+        "tauri://localhost".to_string(),
+        "http://tauri.localhost".to_string(),
+    ];
+    let script = data.init_script(&origins).unwrap();
+    let literal = script
+        .strip_prefix(
+            r#"if (["tauri://localhost","http://tauri.localhost"].includes(window.location.origin)) window.__FHD_STARTUP__ = JSON.parse("#,
+        )
+        .and_then(|s| s.strip_suffix(");"))
+        .expect("one guarded assignment of one JSON.parse call");
+    // One string literal: it starts and ends with the only unescaped quotes.
+    let inner = &literal[1..literal.len() - 1];
+    assert!(literal.starts_with('"') && literal.ends_with('"'));
+    let mut escaped = false;
+    for c in inner.chars() {
+        assert!(
+            escaped || c != '"',
+            "an unescaped quote would end the literal"
+        );
+        escaped = !escaped && c == '\\';
+    }
+    let json: String = serde_json::from_str(literal).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value, serde_json::to_value(&data).unwrap());
+    assert_eq!(value["info"]["dataDir"], dir.display().to_string());
+}
