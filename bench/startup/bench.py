@@ -127,7 +127,7 @@ def one_run(binary, home):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args()
