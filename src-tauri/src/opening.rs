@@ -70,3 +70,18 @@ impl Opening {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn within_gives_up_while_opening_and_answers_once_open() {
+        let opening = Opening::default();
+        assert!(opening.within(Duration::from_millis(20)).is_none());
+        opening.finish(Err(CoreError::Internal("no disk".into()).into()));
+        let outcome = opening.within(Duration::ZERO).expect("finished");
+        assert_eq!(outcome.unwrap_err().message, "no disk");
+    }
+}
