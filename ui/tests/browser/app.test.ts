@@ -1,72 +1,13 @@
 // The app in real Chromium against the mock bundle (dist-mock): navigation, views, first run,
 // settings, the passphrase prompt, measured styles, and the docs/screenshots.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Browser,
-  launchChromium,
-  MOCK_DIST,
-  type OpenedPage,
-  openApp,
-  PROD_DIST,
-  SCREENSHOT_DIR,
-  type StaticServer,
-  serveDir,
-  UI_DIR,
-  updateScreenshots,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { ipcCalls, ipcCallsOf, PROD_DIST, screenshot, serveMockApp, UI_DIR } from "./harness";
 
-let server: StaticServer;
-let browser: Browser;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(join(MOCK_DIST, "index.html"))) {
-    execFileSync("npx", ["vite", "build", "--mode", "mock"], { cwd: UI_DIR, stdio: "inherit" });
-  }
-  server = await serveDir(MOCK_DIST);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(path: string): Promise<OpenedPage> {
-  const page = await openApp(browser.context, `${server.url}/${path}`);
-  opened.push(page);
-  return page;
-}
-
-async function ipcCalls(page: Page): Promise<{ cmd: string; args: unknown }[]> {
-  return page.evaluate(() => window.__ipcCalls);
-}
-
-/** Full-page 1440 px screenshot into docs/screenshots when UPDATE_SCREENSHOTS=1. Side panels
- * are 1440x900 viewport captures, as the console's reference screenshots. */
-async function screenshot(
-  page: Page,
-  name: string,
-  opts: { viewport?: boolean; mouse?: [number, number] } = {},
-): Promise<void> {
-  if (!updateScreenshots) return;
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.mouse.move(...(opts.mouse ?? [1439, 899]));
-  await page.evaluate(async () => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    window.scrollTo(0, 0);
-    await document.fonts.ready;
-  });
-  await page.waitForTimeout(400);
-  await page.screenshot({
-    path: join(SCREENSHOT_DIR, `${name}.png`),
-    fullPage: !opts.viewport,
-  });
-}
+const { open } = serveMockApp();
 
 const h1 = (page: Page) => page.locator("h1");
 const sectionTitles = (page: Page) => page.locator("h2.fhd-section__title").allTextContents();
@@ -403,10 +344,6 @@ describe("Fabric HA Desktop in Chromium", () => {
   });
 });
 
-type Call = { cmd: string; args: unknown };
-const callsOf = async (page: Page, cmd: string): Promise<Call[]> =>
-  (await ipcCalls(page)).filter((c) => c.cmd === cmd);
-
 /** The status attribute of every row of the visible import report. */
 const reportRows = (page: Page) =>
   page
@@ -516,7 +453,7 @@ describe("the library (?library=demo)", () => {
       "$.root_certs[0]",
       "$.admins",
     ]);
-    await screenshot(page, "import-report", { viewport: true, mouse: [600, 450] });
+    await screenshot(page, "import-report", true, [600, 450]);
 
     // The library was read again: the accepted components are tiles now.
     await panel.getByRole("button", { name: "Done" }).click();
@@ -529,7 +466,7 @@ describe("the library (?library=demo)", () => {
     expect(await org2ca.locator(".fhd-tile__label").first().textContent()).toBe(
       "Certificate Expiration",
     );
-    expect(await callsOf(page, "library_list")).toHaveLength(2);
+    expect(await ipcCallsOf(page, "library_list")).toHaveLength(2);
     expect(errors).toEqual([]);
   });
 
@@ -544,7 +481,7 @@ describe("the library (?library=demo)", () => {
     );
     const cover = await overlay.boundingBox();
     expect(cover).toMatchObject({ x: 0, y: 0, width: 1440, height: 900 });
-    await screenshot(page, "drop-overlay", { viewport: true });
+    await screenshot(page, "drop-overlay", true);
     await page.evaluate(() => window.__emitTauriEvent("tauri://drag-leave", null));
     await expect.poll(() => overlay.count()).toBe(0);
 
@@ -562,7 +499,9 @@ describe("the library (?library=demo)", () => {
     expect(
       await page.locator("#import-report-panel .cds--modal-header__heading").textContent(),
     ).toBe("Import report");
-    expect((await callsOf(page, "library_import_paths")).map((c) => c.args)).toEqual([{ paths }]);
+    expect((await ipcCallsOf(page, "library_import_paths")).map((c) => c.args)).toEqual([
+      { paths },
+    ]);
     await expect
       .poll(() => page.locator("#msps article h3").allTextContents())
       .toEqual(["Org1 MSP", "Org3 MSP"]);
@@ -586,7 +525,7 @@ describe("the library (?library=demo)", () => {
     expect(await exportButton.isEnabled()).toBe(true);
     await exportButton.click();
     await expect.poll(() => page.getByText(/^Exported to /).isVisible()).toBe(true);
-    expect((await callsOf(page, "library_export_dialog")).map((c) => c.args)).toEqual([
+    expect((await ipcCallsOf(page, "library_export_dialog")).map((c) => c.args)).toEqual([
       { ids: ["lib-identity-org1admin"], includePrivateKeys: true, format: "auto" },
     ]);
     expect(await page.getByText(/^Exported to /).textContent()).toBe(
@@ -609,7 +548,7 @@ describe("the library (?library=demo)", () => {
     await modal.getByRole("button", { name: "Remove" }).click();
     await expect.poll(() => page.locator("#peers article").count()).toBe(0);
     expect(await page.getByText("No peers yet").isVisible()).toBe(true);
-    expect((await callsOf(page, "library_remove")).map((c) => c.args)).toEqual([
+    expect((await ipcCallsOf(page, "library_remove")).map((c) => c.args)).toEqual([
       { ids: ["lib-peer-org1-peer0"] },
     ]);
     expect(errors).toEqual([]);
@@ -640,13 +579,13 @@ describe("the library (?library=demo)", () => {
       .locator(".fhd-important__box")
       .evaluate((el) => getComputedStyle(el).borderTopColor);
     expect(border).toBe("rgb(241, 194, 27)");
-    await screenshot(page, "bulk-export", { viewport: true, mouse: [600, 450] });
+    await screenshot(page, "bulk-export", true, [600, 450]);
 
     // Peers unticked: the ids of the other kinds, identities with their keys.
     await panel.getByText("Peers", { exact: true }).click();
     await panel.locator("#bulk-export-submit").click();
     await expect.poll(() => panel.count()).toBe(0);
-    expect((await callsOf(page, "library_export_dialog")).map((c) => c.args)).toEqual([
+    expect((await ipcCallsOf(page, "library_export_dialog")).map((c) => c.args)).toEqual([
       {
         ids: [
           "lib-ca-org1",
@@ -664,7 +603,7 @@ describe("the library (?library=demo)", () => {
     await expect
       .poll(() => reportRows(page))
       .toEqual(["accepted", "acceptedWithWarnings", "rejected"]);
-    expect(await callsOf(page, "library_import_dialog")).toHaveLength(1);
+    expect(await ipcCallsOf(page, "library_import_dialog")).toHaveLength(1);
     expect(errors).toEqual([]);
   });
 });

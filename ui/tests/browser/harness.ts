@@ -161,11 +161,17 @@ export const ipcCallsOf = async (page: Page, cmd: string): Promise<IpcCall[]> =>
   (await ipcCalls(page)).filter((c) => c.cmd === cmd);
 
 /** 1440 px screenshot into docs/screenshots (only with UPDATE_SCREENSHOTS=1), animations
- * stopped, pointer and focus out of the way; the whole page unless `viewport`. */
-export async function screenshot(page: Page, name: string, viewport = false): Promise<void> {
+ * stopped, focus out of the way and the pointer at `mouse` (default: out of the way); the whole
+ * page unless `viewport`. */
+export async function screenshot(
+  page: Page,
+  name: string,
+  viewport = false,
+  mouse: [number, number] = [1439, 899],
+): Promise<void> {
   if (!updateScreenshots) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.mouse.move(1439, 899);
+  await page.mouse.move(...mouse);
   await page.evaluate(async () => {
     (document.activeElement as HTMLElement | null)?.blur();
     window.scrollTo(0, 0);
