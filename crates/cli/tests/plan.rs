@@ -111,6 +111,17 @@ fn setup(world: &World, ws: &Path, tmp: &Path) {
     .unwrap());
 }
 
+/// `plan preview ha --json`, parsed.
+fn preview_json(ws: &Path) -> Value {
+    serde_json::from_slice(
+        &ok(command(ws, &["plan", "preview", "ha", "--json"])
+            .output()
+            .unwrap())
+        .stdout,
+    )
+    .unwrap()
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -164,13 +175,7 @@ fn killed_at_every_step_boundary_and_resumed_converges_without_duplicates() {
     let ws = tmp.path().join("ws");
     setup(&world, &ws, tmp.path());
 
-    let preview: Value = serde_json::from_slice(
-        &ok(command(&ws, &["plan", "preview", "ha", "--json"])
-            .output()
-            .unwrap())
-        .stdout,
-    )
-    .unwrap();
+    let preview = preview_json(&ws);
     assert_eq!(preview["ready"], true, "{preview:#}");
     let total = preview["steps"].as_array().unwrap().len();
 
@@ -358,13 +363,7 @@ fn from_nothing_killed_at_every_step_boundary_and_resumed_creates_everything_onc
     )
     .output()
     .unwrap());
-    let preview: Value = serde_json::from_slice(
-        &ok(command(&ws, &["plan", "preview", "ha", "--json"])
-            .output()
-            .unwrap())
-        .stdout,
-    )
-    .unwrap();
+    let preview = preview_json(&ws);
     assert_eq!(preview["ready"], true, "{preview:#}");
     let steps = preview["steps"].as_array().unwrap();
     let total = steps.len();
@@ -433,13 +432,7 @@ fn from_nothing_killed_at_every_step_boundary_and_resumed_creates_everything_onc
     assert_eq!(identities.len(), 1, "{library:#}");
 
     // The preview after the run checks that admin against the MSP and finds nothing to do.
-    let after: Value = serde_json::from_slice(
-        &ok(command(&ws, &["plan", "preview", "ha", "--json"])
-            .output()
-            .unwrap())
-        .stdout,
-    )
-    .unwrap();
+    let after = preview_json(&ws);
     assert!(after["checks"].as_array().unwrap().iter().any(|c| c["name"]
         .as_str()
         .unwrap()
