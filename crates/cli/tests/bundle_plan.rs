@@ -245,6 +245,16 @@ fn peer_urls(records: &[Value]) -> Vec<String> {
     urls
 }
 
+/// The plan steps a bundle's manifest says it carries.
+fn steps_of(manifest: &Value) -> Vec<String> {
+    manifest["plan"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
 #[test]
 fn plan_bundle_for_an_offline_console_applies_once_and_the_plan_converges() {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -278,12 +288,7 @@ fn plan_bundle_for_an_offline_console_applies_once_and_the_plan_converges() {
         "bundle create contacted eu-de"
     );
     assert_eq!(manifest["target_console"]["name"], OFFLINE);
-    let bundled_steps: Vec<String> = manifest["plan"]["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect();
+    let bundled_steps = steps_of(&manifest);
     assert_eq!(
         bundled_steps,
         [
@@ -569,12 +574,7 @@ fn plan_that_creates_its_organization_bundles_what_region_1_created_once_it_exis
     let mut json_create = create.to_vec();
     json_create.extend(["--sign", "--json"]);
     let manifest = ok_json(&run(&ws, &json_create));
-    let bundled_steps: Vec<String> = manifest["plan"]["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect();
+    let bundled_steps = steps_of(&manifest);
     assert_eq!(
         bundled_steps,
         [
