@@ -2,9 +2,10 @@
 //! the wallet, register, list identities, associate an identity with a library CA.
 //!
 //! `CA` is a library CA (id or display name; URL, CA name and TLS pin come from its file) or
-//! the CA's URL (then `--tls-cert`, unless a library CA has that URL). Enroll secrets come from
-//! `--secret`, `--secret-stdin` or `FABRIC_HA_ENROLL_SECRET`; a generated secret is printed
-//! once, alone on stdout, and no other secret is ever printed.
+//! the CA's URL (then `--tls-cert`, unless a library CA has that URL; without `--ca-name` no CA
+//! name is sent and the server's default CA answers, whose name `info` and `enroll` print).
+//! Enroll secrets come from `--secret`, `--secret-stdin` or `FABRIC_HA_ENROLL_SECRET`; a
+//! generated secret is printed once, alone on stdout, and no other secret is ever printed.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,8 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, Subcommand};
 use fabric_ha_core::ca::{
-    CaAssociationInput, CaAttribute, CaEnrollInput, CaIdentityType, CaRegisterInput, CaTarget,
+    CaAssociationInput, CaAttribute, CaEnrollInput, CaEnrolled, CaIdentityType, CaRegisterInput,
+    CaTarget,
 };
 use fabric_ha_core::library::LibraryItem;
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
@@ -29,7 +31,8 @@ pub(crate) struct CaArgs {
     /// A library CA (id or display name, see `artifact list`) or the CA's https URL.
     #[arg(value_name = "CA")]
     ca: String,
-    /// The CA inside the server (`ca`, `tlsca`, ...); default: the library CA's, else `ca`.
+    /// The CA inside the server (`ca`, `tlsca`, ...); default: the library CA's; for a URL no
+    /// library CA has, none is sent and the server's default CA answers.
     #[arg(long, value_name = "NAME")]
     ca_name: Option<String>,
     /// PEM file of the CA's TLS certificate to pin (default: the library CA's
@@ -200,10 +203,7 @@ fn parse_attr(text: &str) -> Result<CaAttribute, CoreError> {
     })
 }
 
-fn print_identity(item: &LibraryItem, json: bool, what: &str) -> Result<(), CoreError> {
-    if json {
-        return print_json(item);
-    }
+fn print_identity(item: &LibraryItem, what: &str) {
     println!(
         "{what} {} into the wallet as {:?} (expires {}, CA {})",
         item.id,
@@ -213,6 +213,23 @@ fn print_identity(item: &LibraryItem, json: bool, what: &str) -> Result<(), Core
             "-".to_owned()
         } else {
             item.issuing_cas.join(", ")
+        }
+    );
+}
+
+/// A new wallet identity and the name of the CA that issued it (with `--json`: the wallet
+/// item's fields and `caName`).
+fn print_enrolled(enrolled: &CaEnrolled, json: bool) -> Result<(), CoreError> {
+    if json {
+        return print_json(enrolled);
+    }
+    print_identity(&enrolled.identity, "enrolled");
+    println!(
+        "ca name      {}",
+        if enrolled.ca_name.is_empty() {
+            "-"
+        } else {
+            &enrolled.ca_name
         }
     );
     Ok(())
@@ -254,14 +271,14 @@ pub(crate) fn run(
             hosts,
             json,
         } => {
-            let item = open()?.ca_enroll(CaEnrollInput {
+            let enrolled = open()?.ca_enroll_answered(CaEnrollInput {
                 target: ca.target()?,
                 enroll_id: id,
                 enroll_secret: secret.take()?,
                 wallet_name,
                 hosts,
             })?;
-            print_identity(&item, json, "enrolled")?;
+            print_enrolled(&enrolled, json)?;
         }
         CaCommand::Register {
             ca,
@@ -357,7 +374,7 @@ pub(crate) fn run(
                 }
             };
             let item = open()?.ca_associate(&ca, how)?;
-            print_identity(&item, false, "associated")?;
+            print_identity(&item, "associated");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -350,3 +350,217 @@ fn info_enroll_register_identities_and_associate() {
     assert_eq!(printed.matches(generated.as_str()).count(), 1);
     tca.shutdown_blocking();
 }
+
+/// A bare URL with no `--ca-name` talks to the server's default CA, as `fabric-ca-client`
+/// does without `--caname`: here a standalone server whose default CA is `org1-ca` (it has no
+/// CA named `ca`).
+#[test]
+fn a_bare_url_uses_the_servers_default_ca() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let tca = TestCa::start_blocking(TestCaConfig {
+        ca_name: "org1-ca".to_owned(),
+        ..TestCaConfig::default()
+    })
+    .unwrap();
+    let url = tca.url();
+    let tls_path = tmp.path().join("ca-tls.pem");
+    std::fs::write(&tls_path, tca.tls_cert_pem()).unwrap();
+    let tls = tls_path.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["ca"];
+        all.extend_from_slice(&args[..1]);
+        all.extend_from_slice(&[url.as_str(), "--tls-cert", tls]);
+        all.extend_from_slice(&args[1..]);
+        fabric_ha(&ws, &all)
+    };
+
+    // info: the answering CA's name, as text and as JSON.
+    let info = ok(&run(&["info"]));
+    assert!(info.lines().any(|l| l == "ca name      org1-ca"), "{info}");
+    let info = ok_json(&run(&["info", "--json"]));
+    assert_eq!(info["caName"], "org1-ca");
+    assert_eq!(
+        info["caChainPem"],
+        tca.ca_root_pem("org1-ca").unwrap().as_str()
+    );
+
+    // enroll: the name from the answer's server info.
+    let out = command(
+        &ws,
+        &[
+            "ca",
+            "enroll",
+            &url,
+            "--tls-cert",
+            tls,
+            "--id",
+            "admin",
+            "--as",
+            "Admin",
+        ],
+    )
+    .env("FABRIC_HA_ENROLL_SECRET", "adminpw")
+    .output()
+    .unwrap();
+    let printed = ok(&out);
+    assert!(
+        printed.lines().any(|l| l == "ca name      org1-ca"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("enrolled ") && printed.contains("\"Admin\""),
+        "{printed}"
+    );
+    let out = command(
+        &ws,
+        &[
+            "ca",
+            "enroll",
+            &url,
+            "--tls-cert",
+            tls,
+            "--id",
+            "admin",
+            "--as",
+            "Admin 2",
+            "--json",
+        ],
+    )
+    .env("FABRIC_HA_ENROLL_SECRET", "adminpw")
+    .output()
+    .unwrap();
+    let enrolled = ok_json(&out);
+    assert_eq!(enrolled["caName"], "org1-ca");
+    assert_eq!(enrolled["kind"], "identity");
+    assert_eq!(enrolled["displayName"], "Admin 2");
+    assert_eq!(
+        enrolled["issuingCas"][0],
+        format!("org1-ca at {}", url.trim_start_matches("https://"))
+    );
+
+    // register and identities, signed by the enrolled admin.
+    let out = run(&[
+        "register",
+        "--registrar",
+        "Admin",
+        "--id",
+        "peer1",
+        "--type",
+        "peer",
+        "--secret",
+        "peer1pw",
+    ]);
+    assert_eq!(ok(&out), "");
+    assert!(
+        text(&out).contains("registered peer1 as peer"),
+        "{}",
+        text(&out)
+    );
+    let users = ok_json(&run(&["identities", "--registrar", "Admin", "--json"]));
+    let ids: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"admin") && ids.contains(&"peer1"), "{users}");
+    let table = ok(&run(&["identities", "--registrar", "Admin"]));
+    assert!(table.contains("peer1"), "{table}");
+    // The secret this workspace registered enrolls at the default CA too.
+    let printed = ok(&run(&["enroll", "--id", "peer1", "--as", "Peer 1"]));
+    assert!(
+        printed.lines().any(|l| l == "ca name      org1-ca"),
+        "{printed}"
+    );
+
+    // No call named a CA.
+    let selections = tca.ca_selections();
+    assert!(
+        selections
+            .iter()
+            .all(|s| s.query.is_none() && s.caname.is_none()),
+        "{selections:?}"
+    );
+    assert_eq!(selections.len(), 8, "{selections:?}");
+
+    // A name the server lacks: the CA's own message, exit 1, for every command.
+    for args in [
+        &["info", "--ca-name", "nope"][..],
+        &[
+            "enroll",
+            "--ca-name",
+            "nope",
+            "--id",
+            "admin",
+            "--secret",
+            "adminpw",
+            "--as",
+            "Nope",
+        ],
+        &[
+            "register",
+            "--ca-name",
+            "nope",
+            "--registrar",
+            "Admin",
+            "--id",
+            "x",
+            "--type",
+            "client",
+        ],
+        &["identities", "--ca-name", "nope", "--registrar", "Admin"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        assert!(
+            text(&out).contains("CA 'nope' does not exist"),
+            "{args:?}: {}",
+            text(&out)
+        );
+    }
+    // `ca`, what console-deployed CAs answer to, is just another unknown name here.
+    let out = run(&["info", "--ca-name", "ca"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("CA 'ca' does not exist"),
+        "{}",
+        text(&out)
+    );
+    tca.shutdown_blocking();
+}
+
+/// A library CA keeps the CA names of its file, also when it is named by its URL.
+#[test]
+fn a_library_ca_keeps_the_names_from_its_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let tca = TestCa::start_blocking(TestCaConfig::default()).unwrap();
+    let url = tca.url();
+    let file = tmp.path().join("Org1 CA_ca.json");
+    let mut body = ca_file(&tca);
+    body["msp"]["ca"]["name"] = "tlsca".into();
+    body["ca_name"] = "tlsca".into();
+    std::fs::write(&file, body.to_string()).unwrap();
+    ok(&fabric_ha(
+        &ws,
+        &["artifact", "import", file.to_str().unwrap()],
+    ));
+
+    for ca in ["Org1 CA", url.as_str()] {
+        let info = ok_json(&fabric_ha(&ws, &["ca", "info", ca, "--json"]));
+        assert_eq!(info["caName"], "tlsca", "{ca}");
+        let info = ok_json(&fabric_ha(
+            &ws,
+            &["ca", "info", ca, "--ca-name", "ca", "--json"],
+        ));
+        assert_eq!(info["caName"], "ca", "{ca}");
+    }
+    let selections = tca.ca_selections();
+    assert_eq!(selections.len(), 4, "{selections:?}");
+    assert!(
+        selections.iter().all(|s| s.query.is_some()),
+        "{selections:?}"
+    );
+    tca.shutdown_blocking();
+}

@@ -4,6 +4,9 @@
 //! - **Which CA**: a library CA artifact (id or display name) gives the URL, the CA names and
 //!   the TLS pin (`msp.component.tls_cert`); a plain URL needs the CA's TLS certificate, unless
 //!   a library CA has that `api_url`. The connection is never unverified.
+//! - **Which CA inside the server**: the name given, else the library CA's from its file;
+//!   for a URL no library CA has, no name is sent (as `fabric-ca-client` without `--caname`),
+//!   so the server's default CA answers, and its name comes back from `cainfo` and enroll.
 //! - **Enroll** stores the identity in the wallet the way an imported identity file is stored
 //!   (the console's identity file shape, private key only in the encrypted vault), with the CA
 //!   chain the CA reported kept beside it.
@@ -33,7 +36,8 @@ use crate::error::{from_store, CoreError, ErrorCode};
 use crate::library::{private_key_secret_id, rehydrate, unix_now, ImportStatus, LibraryItem};
 use crate::workspace::Workspace;
 
-/// The CA name used when neither the caller nor the library CA names one.
+/// The CA name used for a library CA whose file names none (console-deployed CAs answer to
+/// `ca` and `tlsca`). A URL no library CA has gets no name: the server's default CA.
 pub const DEFAULT_CA_NAME: &str = "ca";
 
 /// Which CA to talk to.
@@ -44,7 +48,8 @@ pub struct CaTarget {
     /// A library CA (its id or display name), or the CA server's `https://` URL.
     pub ca: String,
     /// The CA inside the server (`?ca=`, e.g. `ca` or `tlsca`); default: the library CA's
-    /// `ca_name`, else `ca`.
+    /// `ca_name`; for a URL no library CA has, none is sent and the server's default CA
+    /// answers.
     #[serde(default)]
     pub ca_name: Option<String>,
     /// The CA's TLS certificate to pin (PEM, or base64 of PEM); default: the library CA's
@@ -343,7 +348,7 @@ fn fix(err: &CaError) -> &'static str {
                 "Enroll with the identity's own enroll id; the certificate's common name must equal it."
             }
             CaErrorKind::CaNotFound => {
-                "Check the CA name (usually 'ca' for the enrollment CA and 'tlsca' for the TLS CA)."
+                "Check the CA name: console-deployed CAs answer to 'ca' (enrollment) and 'tlsca' (TLS); a standalone fabric-ca-server answers to its own name, or to no name at all (its default CA: leave --ca-name out)."
             }
             CaErrorKind::NotFound => "Check the enroll id; list the CA's identities to see them.",
             CaErrorKind::PasswordAttemptsExceeded => {
@@ -398,15 +403,33 @@ pub(crate) fn enrolled_ca_label(ca_name: &str, url: &str) -> String {
     format!("{ca_name} at {host}")
 }
 
-/// A CA to call: where, which CA name, the pin, and the library CA it came from.
+/// An enrollment stored in the wallet, with the CA that answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaEnrolled {
+    /// The new wallet identity.
+    #[serde(flatten)]
+    pub identity: LibraryItem,
+    /// The name of the CA that issued the certificate (the answer's `ServerInfo.CAName`): the
+    /// server's default CA when no name was sent.
+    pub ca_name: String,
+}
+
+/// A CA to call: where, which CA name (`None`: the server's default CA), the pin, and the
+/// library CA it came from.
 struct Resolved {
     url: String,
-    ca_name: String,
+    ca_name: Option<String>,
     pin: TlsPin,
     library: Option<(String, CaArtifact)>,
 }
 
 impl Resolved {
+    /// The CA name for logs.
+    fn ca_name_shown(&self) -> &str {
+        self.ca_name.as_deref().unwrap_or("(default)")
+    }
+
     fn client(&self) -> Result<FabricCaClient, CoreError> {
         Ok(FabricCaClient::new(
             &self.url,
@@ -524,7 +547,8 @@ impl Workspace {
         if wanted.is_empty() {
             return Err(invalid("ca", "give a library CA (id or name) or a CA URL"));
         }
-        let (url, library, pins) = if is_url(wanted) {
+        // The CA names the library's files give this server, when it has any.
+        let (url, library, pins, library_names) = if is_url(wanted) {
             let url = wanted.trim_end_matches('/').to_owned();
             let same: Vec<(String, CaArtifact)> = self
                 .library_cas()?
@@ -532,16 +556,21 @@ impl Workspace {
                 .filter(|(_, ca)| ca.api_url().trim_end_matches('/') == url)
                 .collect();
             let pins: Vec<String> = same.iter().map(|(_, ca)| cert_pem(ca.tls_cert())).collect();
+            let mut names: Vec<String> =
+                same.iter().map(|(_, ca)| ca.ca_name().to_owned()).collect();
+            names.sort();
+            names.dedup();
             let library = match <[_; 1]>::try_from(same) {
                 Ok([one]) => Some(one),
                 Err(_) => None,
             };
-            (url, library, pins)
+            (url, library, pins, names)
         } else {
             let (id, ca) = self.library_ca(wanted)?;
             let url = ca.api_url().trim_end_matches('/').to_owned();
             let pins = vec![cert_pem(ca.tls_cert())];
-            (url, Some((id, ca)), pins)
+            let names = vec![ca.ca_name().to_owned()];
+            (url, Some((id, ca)), pins, names)
         };
         let pin = match target.tls_cert.as_deref().map(str::trim) {
             Some(given) if !given.is_empty() => {
@@ -559,19 +588,20 @@ impl Workspace {
                 ))
             }
         };
-        let ca_name = target
+        let given = target
             .ca_name
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty())
-            .map(str::to_owned)
-            .or_else(|| {
-                library
-                    .as_ref()
-                    .map(|(_, ca)| ca.ca_name().to_owned())
-                    .filter(|n| !n.is_empty())
-            })
-            .unwrap_or_else(|| DEFAULT_CA_NAME.to_owned());
+            .map(str::to_owned);
+        let ca_name = match (given, library_names.as_slice()) {
+            (Some(given), _) => Some(given),
+            // A URL no library CA has: send no name, the server's default CA answers.
+            (None, []) => None,
+            // A library CA: the name from its file (all its files, when several have the URL).
+            (None, [one]) if !one.trim().is_empty() => Some(one.trim().to_owned()),
+            (None, _) => Some(DEFAULT_CA_NAME.to_owned()),
+        };
         Ok(Resolved {
             url,
             ca_name,
@@ -644,7 +674,7 @@ impl Workspace {
     pub fn ca_info(&self, target: &CaTarget) -> Result<CaInfoView, CoreError> {
         let ca = self.resolve(target)?;
         let client = ca.client()?;
-        let info = block_on(client.cainfo(&ca.ca_name))??;
+        let info = block_on(client.cainfo(ca.ca_name.as_deref()))??;
         let chain = chain_certs(&info.ca_chain_pem)
             .iter()
             .map(|c| CaChainCert {
@@ -667,6 +697,12 @@ impl Workspace {
     /// CA chain beside it. Nothing is asked of the CA when the wallet name is taken or secrets
     /// are locked.
     pub fn ca_enroll(&self, input: CaEnrollInput) -> Result<LibraryItem, CoreError> {
+        self.ca_enroll_answered(input).map(|e| e.identity)
+    }
+
+    /// [`Workspace::ca_enroll`], also returning the name of the CA that answered (with no CA
+    /// name sent, the server's default CA names itself).
+    pub fn ca_enroll_answered(&self, input: CaEnrollInput) -> Result<CaEnrolled, CoreError> {
         let wallet_name = non_empty("walletName", &input.wallet_name)?;
         let enroll_id = non_empty("enrollId", &input.enroll_id)?;
         let taken = self
@@ -716,12 +752,18 @@ impl Workspace {
             .map(|h| h.trim().to_owned())
             .filter(|h| !h.is_empty())
             .collect();
-        let mut request = EnrollRequest::new(ca.ca_name.clone(), enroll_id.clone(), secret);
+        let mut request = EnrollRequest::at_default_ca(enroll_id.clone(), secret);
+        request.ca_name = ca.ca_name.clone();
         request.hosts = hosts;
         let client = ca.client()?;
         let enrollment = block_on(client.enroll(&request))??;
-        tracing::info!(url = %ca.url, ca_name = %ca.ca_name, enroll_id = %enroll_id, "enrolled");
-        self.store_enrollment(&wallet_name, &ca, &enroll_id, &enrollment)
+        tracing::info!(url = %ca.url, ca_name = %enrollment.ca_name, asked = ca.ca_name_shown(),
+            enroll_id = %enroll_id, "enrolled");
+        let identity = self.store_enrollment(&wallet_name, &ca, &enroll_id, &enrollment)?;
+        Ok(CaEnrolled {
+            identity,
+            ca_name: enrollment.ca_name,
+        })
     }
 
     fn store_enrollment(
@@ -814,7 +856,7 @@ impl Workspace {
         };
         let client = ca.client()?;
         let secret = block_on(client.register(&registrar, &request, RegisterRoute::Identities))??;
-        tracing::info!(url = %ca.url, ca_name = %ca.ca_name, enroll_id = %enroll_id,
+        tracing::info!(url = %ca.url, ca_name = ca.ca_name_shown(), enroll_id = %enroll_id,
             identity_type = input.identity_type.as_str(), "registered");
         let kept = self.with_vault(|vault, store| {
             vault
@@ -846,7 +888,7 @@ impl Workspace {
         let ca = self.resolve(target)?;
         let registrar = self.registrar(registrar, &ca)?;
         let client = ca.client()?;
-        let list = block_on(client.identities(&registrar, &ca.ca_name))??;
+        let list = block_on(client.identities(&registrar, ca.ca_name.as_deref()))??;
         Ok(list
             .into_iter()
             .map(|i| CaUser {

@@ -37,7 +37,8 @@ impl Default for ClientOptions {
 /// What `cainfo` reports about one CA of the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaInfo {
-    /// `CAName`: the name that `?ca=` selects.
+    /// `CAName`: the name that `?ca=` selects. Asked without a name, this is the name of the
+    /// server's default CA (a standalone `fabric-ca-server` names it after `ca.name`).
     pub ca_name: String,
     /// `CAChain` decoded: the PEM text of the CA's chain (root first, as the CA sends it). Use
     /// it for an MSP's `root_certs` / `tls_root_certs` and to pin TLS ([`TlsPin::from_pem`]).
@@ -74,8 +75,10 @@ pub struct AttributeRequest {
 /// An enroll call.
 #[derive(Debug, Clone)]
 pub struct EnrollRequest {
-    /// The CA inside the server (`ca`, `tlsca`, ...), sent as `?ca=`.
-    pub ca_name: String,
+    /// The CA inside the server (`ca`, `tlsca`, ...), sent as `?ca=` and `caname`; `None` (or
+    /// an empty name) sends neither, so the server's default CA answers, as with
+    /// `fabric-ca-client` without `--caname`.
+    pub ca_name: Option<String>,
     /// The enroll id; it becomes the CSR's common name, which the CA requires.
     pub enroll_id: String,
     /// The enroll secret (basic auth password).
@@ -98,7 +101,16 @@ impl EnrollRequest {
         enroll_secret: Sensitive<String>,
     ) -> Self {
         Self {
-            ca_name: ca_name.into(),
+            ca_name: Some(ca_name.into()),
+            ..Self::at_default_ca(enroll_id, enroll_secret)
+        }
+    }
+
+    /// An enrollment at the server's default CA (no CA name sent), with no hosts, the default
+    /// profile and default attributes.
+    pub fn at_default_ca(enroll_id: impl Into<String>, enroll_secret: Sensitive<String>) -> Self {
+        Self {
+            ca_name: None,
             enroll_id: enroll_id.into(),
             enroll_secret,
             hosts: Vec::new(),
@@ -111,7 +123,8 @@ impl EnrollRequest {
 /// The result of an enrollment: the key never left this process.
 #[derive(Debug)]
 pub struct Enrollment {
-    /// The CA that issued the certificate.
+    /// The CA that issued the certificate: the answer's `ServerInfo.CAName` (the default CA's
+    /// name when none was asked for), else the name asked for.
     pub ca_name: String,
     /// The signed certificate, PEM.
     pub cert_pem: String,
@@ -141,8 +154,9 @@ pub enum RegisterRoute {
 /// A registration.
 #[derive(Debug, Clone)]
 pub struct RegistrationRequest {
-    /// The CA inside the server, sent as `?ca=`.
-    pub ca_name: String,
+    /// The CA inside the server, sent as `?ca=` and `caname`; `None` (or an empty name) sends
+    /// neither: the server's default CA.
+    pub ca_name: Option<String>,
     /// The new enroll id.
     pub id: String,
     /// `peer`, `client`, `admin`, `orderer` (the Node OU types) or `user`; empty for the
@@ -167,7 +181,16 @@ impl RegistrationRequest {
         identity_type: impl Into<String>,
     ) -> Self {
         Self {
-            ca_name: ca_name.into(),
+            ca_name: Some(ca_name.into()),
+            ..Self::at_default_ca(id, identity_type)
+        }
+    }
+
+    /// A registration of `id` with `identity_type` at the server's default CA (no CA name
+    /// sent), a CA-generated secret and the CA's defaults for everything else.
+    pub fn at_default_ca(id: impl Into<String>, identity_type: impl Into<String>) -> Self {
+        Self {
+            ca_name: None,
             id: id.into(),
             identity_type: identity_type.into(),
             secret: None,
@@ -256,7 +279,9 @@ struct RegistrationBody<'a> {
     max_enrollments: i32,
     affiliation: &'a str,
     attrs: &'a [Attribute],
-    caname: &'a str,
+    /// Left out for the default CA, as the Go client's `omitempty` does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caname: Option<&'a str>,
 }
 
 enum Auth<'a> {
@@ -334,6 +359,11 @@ fn ca_info(path: &str, net: CaInfoNet) -> Result<CaInfo, CaError> {
     })
 }
 
+/// The CA name to send: `None` for the server's default CA (an empty name included).
+fn named(ca_name: Option<&str>) -> Option<&str> {
+    ca_name.filter(|name| !name.is_empty())
+}
+
 fn from_result<T: serde::de::DeserializeOwned>(path: &str, result: Value) -> Result<T, CaError> {
     serde_json::from_value(result).map_err(|e| invalid_response(path, e.to_string()))
 }
@@ -374,8 +404,9 @@ impl FabricCaClient {
         self.base.as_str()
     }
 
-    /// `base/api/v1/<segments...>?ca=<ca_name>`; segments are percent-encoded.
-    fn endpoint(&self, segments: &[&str], ca_name: &str) -> Result<Url, CaError> {
+    /// `base/api/v1/<segments...>?ca=<ca_name>`, without a query for the default CA; segments
+    /// are percent-encoded.
+    fn endpoint(&self, segments: &[&str], ca_name: Option<&str>) -> Result<Url, CaError> {
         let mut url = self.base.clone();
         {
             let mut path = url
@@ -386,8 +417,8 @@ impl FabricCaClient {
                 path.push(segment);
             }
         }
-        if !ca_name.is_empty() {
-            url.query_pairs_mut().append_pair("ca", ca_name);
+        if let Some(name) = named(ca_name) {
+            url.query_pairs_mut().append_pair("ca", name);
         }
         Ok(url)
     }
@@ -483,31 +514,36 @@ impl FabricCaClient {
         }
     }
 
-    /// `GET /api/v1/cainfo?ca=<ca_name>` (no authentication).
-    pub async fn cainfo(&self, ca_name: &str) -> Result<CaInfo, CaError> {
-        let url = self.endpoint(&["cainfo"], ca_name)?;
+    /// `GET /api/v1/cainfo?ca=<ca_name>` (no authentication); `None` asks the server's default
+    /// CA (`GET /api/v1/cainfo`), whose name comes back in [`CaInfo::ca_name`].
+    pub async fn cainfo<'a>(&self, ca_name: impl Into<Option<&'a str>>) -> Result<CaInfo, CaError> {
+        let url = self.endpoint(&["cainfo"], ca_name.into())?;
         let path = url.path().to_owned();
         let result = self.call(Method::GET, url, None, Auth::None).await?;
         ca_info(&path, from_result(&path, result)?)
     }
 
     /// `POST /api/v1/enroll?ca=<ca_name>`: makes a P-256 key here, sends a CSR with
-    /// `CN=<enroll id>` and the hosts, authenticated with the enroll id and secret.
+    /// `CN=<enroll id>` and the hosts, authenticated with the enroll id and secret. Without a
+    /// CA name neither `?ca=` nor `caname` is sent and the server's default CA enrolls.
     pub async fn enroll(&self, request: &EnrollRequest) -> Result<Enrollment, CaError> {
+        let ca_name = named(request.ca_name.as_deref());
         let key = generate_key()?;
         let csr = csr_pem(&key, &request.enroll_id, &request.hosts)?;
         let mut body = json!({
             "certificate_request": csr,
-            "caname": request.ca_name,
             "profile": request.profile,
         });
+        if let Some(name) = ca_name {
+            body["caname"] = json!(name);
+        }
         if !request.hosts.is_empty() {
             body["hosts"] = json!(request.hosts);
         }
         if !request.attr_reqs.is_empty() {
             body["attr_reqs"] = json!(request.attr_reqs);
         }
-        let url = self.endpoint(&["enroll"], &request.ca_name)?;
+        let url = self.endpoint(&["enroll"], ca_name)?;
         let path = url.path().to_owned();
         let result = self
             .call(
@@ -525,7 +561,7 @@ impl FabricCaClient {
         let info = ca_info(&path, answer.server_info)?;
         Ok(Enrollment {
             ca_name: if info.ca_name.is_empty() {
-                request.ca_name.clone()
+                ca_name.unwrap_or_default().to_owned()
             } else {
                 info.ca_name
             },
@@ -543,6 +579,7 @@ impl FabricCaClient {
         request: &RegistrationRequest,
         route: RegisterRoute,
     ) -> Result<Sensitive<String>, CaError> {
+        let ca_name = named(request.ca_name.as_deref());
         let body = RegistrationBody {
             id: &request.id,
             identity_type: &request.identity_type,
@@ -550,7 +587,7 @@ impl FabricCaClient {
             max_enrollments: request.max_enrollments,
             affiliation: &request.affiliation,
             attrs: &request.attrs,
-            caname: &request.ca_name,
+            caname: ca_name,
         };
         // The serialised body holds the secret; this copy is wiped once sent.
         let bytes = zeroize::Zeroizing::new(
@@ -560,7 +597,7 @@ impl FabricCaClient {
             RegisterRoute::Register => "register",
             RegisterRoute::Identities => "identities",
         };
-        let url = self.endpoint(&[segment], &request.ca_name)?;
+        let url = self.endpoint(&[segment], ca_name)?;
         let path = url.path().to_owned();
         let result = self
             .call(
@@ -576,15 +613,15 @@ impl FabricCaClient {
         }
     }
 
-    /// `GET /api/v1/identities/<id>?ca=<ca_name>`; [`CaErrorKind::NotFound`] when no such
-    /// identity is registered.
-    pub async fn identity(
+    /// `GET /api/v1/identities/<id>?ca=<ca_name>` (`None`: the default CA, no query);
+    /// [`CaErrorKind::NotFound`] when no such identity is registered.
+    pub async fn identity<'a>(
         &self,
         caller: &CaIdentity,
-        ca_name: &str,
+        ca_name: impl Into<Option<&'a str>>,
         id: &str,
     ) -> Result<IdentityInfo, CaError> {
-        let url = self.endpoint(&["identities", id], ca_name)?;
+        let url = self.endpoint(&["identities", id], ca_name.into())?;
         let path = url.path().to_owned();
         let result = self
             .call(Method::GET, url, None, Auth::Token(caller))
@@ -592,14 +629,14 @@ impl FabricCaClient {
         from_result(&path, result)
     }
 
-    /// `GET /api/v1/identities?ca=<ca_name>`: every identity the caller may see (the caller
-    /// must be a registrar).
-    pub async fn identities(
+    /// `GET /api/v1/identities?ca=<ca_name>` (`None`: the default CA, no query): every
+    /// identity the caller may see (the caller must be a registrar).
+    pub async fn identities<'a>(
         &self,
         caller: &CaIdentity,
-        ca_name: &str,
+        ca_name: impl Into<Option<&'a str>>,
     ) -> Result<Vec<IdentityInfo>, CaError> {
-        let url = self.endpoint(&["identities"], ca_name)?;
+        let url = self.endpoint(&["identities"], ca_name.into())?;
         let path = url.path().to_owned();
         let result = self
             .call(Method::GET, url, None, Auth::Token(caller))

@@ -1,5 +1,7 @@
 //! A Fabric CA REST client (reference `console-api.md` §5): `cainfo`, enroll, register and
-//! identities, for every CA name a server hosts (`?ca=ca`, `?ca=tlsca`).
+//! identities, for every CA name a server hosts (`?ca=ca`, `?ca=tlsca`), or for its default CA
+//! with no name sent (`None`; a standalone `fabric-ca-server` names that CA after `ca.name`
+//! and refuses any other name with 404 code 19 "CA '<name>' does not exist").
 //!
 //! - **Enroll** makes a P-256 key in this process and sends only a PKCS#10 request with
 //!   `CN=<enroll id>` (the CA requires it) and the hosts as subject alternative names; the key

@@ -91,6 +91,149 @@ async fn cainfo_reports_both_cas_and_their_roots() {
     ca.shutdown().await;
 }
 
+/// A standalone `fabric-ca-server` whose `ca.name` is `org1-ca`: it has no CA named `ca`.
+async fn start_standalone() -> (TestCa, FabricCaClient) {
+    let ca = TestCa::start(TestCaConfig {
+        ca_name: "org1-ca".to_owned(),
+        ..TestCaConfig::default()
+    })
+    .await
+    .unwrap();
+    let pin = TlsPin::from_pem(&ca.tls_cert_pem()).unwrap();
+    let client = FabricCaClient::new(&ca.url(), &pin, ClientOptions::default()).unwrap();
+    (ca, client)
+}
+
+fn is_ca_not_found(err: &CaError, name: &str) -> bool {
+    err.kind() == Some(CaErrorKind::CaNotFound)
+        && matches!(err, CaError::Ca { status: 404, code: 19, message, .. }
+            if *message == format!("CA '{name}' does not exist"))
+}
+
+#[tokio::test]
+async fn without_a_ca_name_every_call_goes_to_the_default_ca_and_names_none() {
+    let (ca, client) = start_standalone().await;
+
+    let info = client.cainfo(None).await.unwrap();
+    assert_eq!(info.ca_name, "org1-ca");
+    assert_eq!(info.ca_chain_pem, ca.ca_root_pem("org1-ca").unwrap());
+    assert!(is_ca_not_found(
+        &client.cainfo("ca").await.unwrap_err(),
+        "ca"
+    ));
+
+    let admin_enrollment = client
+        .enroll(&EnrollRequest::at_default_ca(
+            "admin",
+            Sensitive::from("adminpw"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(admin_enrollment.ca_name, "org1-ca");
+    assert_eq!(
+        admin_enrollment.ca_chain_pem,
+        ca.ca_root_pem("org1-ca").unwrap()
+    );
+    let admin = admin_enrollment.identity().unwrap();
+    let root = Cert::from_pem(&ca.ca_root_pem("org1-ca").unwrap()).unwrap();
+
+    // Both routes; the token signs the URI without a query.
+    for (id, route) in [
+        ("peer7", RegisterRoute::Register),
+        ("app7", RegisterRoute::Identities),
+    ] {
+        let request = RegistrationRequest::at_default_ca(id, "client");
+        let secret = client.register(&admin, &request, route).await.unwrap();
+        let enrollment = client
+            .enroll(&EnrollRequest::at_default_ca(id, secret))
+            .await
+            .unwrap();
+        assert_eq!(enrollment.ca_name, "org1-ca");
+        Cert::from_pem(&enrollment.cert_pem)
+            .unwrap()
+            .verify_signed_by(&root)
+            .unwrap();
+        assert_eq!(client.identity(&admin, None, id).await.unwrap().id, id);
+    }
+    let listed = client.identities(&admin, None).await.unwrap();
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    // An empty name is no name.
+    let mut empty = EnrollRequest::new("", "admin", Sensitive::from("adminpw"));
+    empty.hosts = vec!["h.example.com".to_owned()];
+    assert_eq!(client.enroll(&empty).await.unwrap().ca_name, "org1-ca");
+    assert!(
+        ca.rejections().iter().all(|r| r.code == 19),
+        "{:?}",
+        ca.rejections()
+    );
+
+    // Nothing named a CA: no `?ca=` and no `caname`, as `fabric-ca-client` without
+    // `--caname` sends.
+    let selections = ca.ca_selections();
+    assert_eq!(selections.len(), 11, "{selections:?}");
+    let unnamed: Vec<_> = selections
+        .iter()
+        .filter(|s| s.query.is_none() && s.caname.is_none())
+        .collect();
+    assert_eq!(unnamed.len(), 10, "{selections:?}");
+    assert!(unnamed
+        .iter()
+        .all(|s| s.answered.as_deref() == Some("org1-ca")));
+    ca.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_name_the_server_lacks_brings_back_the_cas_own_message() {
+    let (ca, client) = start_standalone().await;
+    let admin = client
+        .enroll(&EnrollRequest::at_default_ca(
+            "admin",
+            Sensitive::from("adminpw"),
+        ))
+        .await
+        .unwrap()
+        .identity()
+        .unwrap();
+    let err = client
+        .enroll(&EnrollRequest::new(
+            "nope",
+            "admin",
+            Sensitive::from("adminpw"),
+        ))
+        .await
+        .unwrap_err();
+    assert!(is_ca_not_found(&err, "nope"), "{err:?}");
+    for route in [RegisterRoute::Register, RegisterRoute::Identities] {
+        let err = client
+            .register(
+                &admin,
+                &RegistrationRequest::new("nope", "x", "client"),
+                route,
+            )
+            .await
+            .unwrap_err();
+        assert!(is_ca_not_found(&err, "nope"), "{err:?}");
+    }
+    let err = client.identities(&admin, "nope").await.unwrap_err();
+    assert!(is_ca_not_found(&err, "nope"), "{err:?}");
+    // What a console-deployed CA answers to is just another unknown name here.
+    let err = client
+        .enroll(&EnrollRequest::new(
+            "ca",
+            "admin",
+            Sensitive::from("adminpw"),
+        ))
+        .await
+        .unwrap_err();
+    assert!(is_ca_not_found(&err, "ca"), "{err:?}");
+    assert!(err.to_string().contains("CA 'ca' does not exist"), "{err}");
+    // A named call sends the name both ways.
+    let named = ca.ca_selections().pop().unwrap();
+    assert_eq!(named.query.as_deref(), Some("ca"));
+    assert_eq!(named.caname.as_deref(), Some("ca"));
+    ca.shutdown().await;
+}
+
 #[tokio::test]
 async fn registers_and_enrolls_every_node_ou_type_through_both_routes() {
     let (ca, client) = start().await;

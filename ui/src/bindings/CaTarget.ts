@@ -10,7 +10,8 @@ export type CaTarget = {
 ca: string, 
 /**
  * The CA inside the server (`?ca=`, e.g. `ca` or `tlsca`); default: the library CA's
- * `ca_name`, else `ca`.
+ * `ca_name`; for a URL no library CA has, none is sent and the server's default CA
+ * answers.
  */
 caName: string | null, 
 /**

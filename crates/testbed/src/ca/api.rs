@@ -23,7 +23,7 @@ use x509_cert::request::CertReq;
 use x509_cert::Certificate;
 
 use super::pki::{self, Authority, LeafSpec};
-use super::{Rejection, TestCaConfig};
+use super::{CaSelection, Rejection, TestCaConfig};
 use crate::net::{Reply, Request};
 
 /// One registered identity. The user table is shared by every CA name of the server, as on a
@@ -153,6 +153,7 @@ pub(crate) struct Mutable {
     /// Serial numbers (hex) of the certificates each CA issued: its certificate table.
     pub(crate) issued: BTreeMap<String, BTreeSet<String>>,
     pub(crate) rejections: Vec<Rejection>,
+    pub(crate) selections: Vec<CaSelection>,
 }
 
 pub(crate) struct State {
@@ -357,29 +358,50 @@ fn allow(req: &Request, methods: &[Method]) -> Result<(), CaErr> {
     }
 }
 
-/// `?ca=` first, then the body's `caname`, then the default CA (`getCAName`), and the CA must
-/// exist (`GetCA`).
+/// `?ca=` first, then the body's `caname`, then the default CA, [`TestCaConfig::ca_name`]
+/// (`getCAName`; an empty value counts as none), and the CA must exist (`GetCA`). What the
+/// request named is recorded for [`super::TestCa::ca_selections`].
 fn ca_name<'s>(state: &'s State, req: &Request) -> Result<(&'s str, &'s Ca), CaErr> {
-    let from_query = req.query.as_deref().and_then(|q| {
+    let query = req.query.as_deref().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "ca")
             .map(|(_, v)| v.into_owned())
-            .filter(|v| !v.is_empty())
     });
-    let from_body = || {
-        serde_json::from_slice::<Value>(&req.body)
-            .ok()
-            .and_then(|v| v.get("caname").and_then(Value::as_str).map(str::to_owned))
-            .filter(|v| !v.is_empty())
-    };
-    let name = from_query
-        .or_else(from_body)
+    let caname = serde_json::from_slice::<Value>(&req.body)
+        .ok()
+        .and_then(|v| v.get("caname").and_then(Value::as_str).map(str::to_owned));
+    let name = query
+        .clone()
+        .filter(|v| !v.is_empty())
+        .or_else(|| caname.clone().filter(|v| !v.is_empty()))
         .unwrap_or_else(|| state.cfg.ca_name.clone());
-    state
-        .cas
-        .get_key_value(&name)
+    let found = state.cas.get_key_value(&name);
+    state.lock().selections.push(CaSelection {
+        method: req.method.to_string(),
+        path: req.path.clone(),
+        query,
+        caname,
+        answered: found.map(|(k, _)| k.clone()),
+    });
+    found
         .map(|(k, v)| (k.as_str(), v))
         .ok_or_else(|| CaErr::http(404, 19, format!("CA '{name}' does not exist")))
+}
+
+/// Fabric CA refuses a request without an `Authorization` header before it looks for the CA
+/// on `enroll` and `identities` (observed on 1.5: no header and an unknown CA name is 401 code
+/// 2; a wrong header and an unknown CA name is 404 code 19).
+fn require_auth_header(req: &Request) -> Result<(), CaErr> {
+    let present = req
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.is_empty());
+    if present {
+        Ok(())
+    } else {
+        Err(CaErr::http(401, 2, "No authorization header"))
+    }
 }
 
 fn read_body(req: &Request) -> Result<Value, CaErr> {
@@ -522,6 +544,7 @@ fn csr_sans(csr: &CertReq) -> Vec<String> {
 
 fn enroll(state: &State, req: &Request) -> Result<Ok201, CaErr> {
     allow(req, &[Method::POST])?;
+    require_auth_header(req)?;
     let (ca_name, ca) = ca_name(state, req)?;
     let id = basic_auth(state, req)?;
     let body = read_body(req)?;
@@ -865,8 +888,10 @@ fn location(id: &str) -> String {
 
 fn register(state: &State, req: &Request) -> Result<Ok201, CaErr> {
     allow(req, &[Method::POST])?;
-    let body = read_body(req)?;
+    // Register looks for the CA first: an unknown CA name is 404 code 19 whatever the body
+    // and the header.
     let (ca_name, ca) = ca_name(state, req)?;
+    let body = read_body(req)?;
     let caller = token_auth(state, req, ca_name, ca)?;
     let (secret, _) = register_user(state, &caller, &body)?;
     let id = body.get("id").and_then(Value::as_str).unwrap_or_default();
@@ -879,6 +904,7 @@ fn register(state: &State, req: &Request) -> Result<Ok201, CaErr> {
 
 fn identities(state: &State, req: &Request) -> Result<Ok201, CaErr> {
     allow(req, &[Method::GET, Method::POST])?;
+    require_auth_header(req)?;
     let (ca_name, ca) = ca_name(state, req)?;
     let caller_id = token_auth(state, req, ca_name, ca)?;
     let caller = state
@@ -925,6 +951,7 @@ fn identities(state: &State, req: &Request) -> Result<Ok201, CaErr> {
 
 fn identity(state: &State, req: &Request, id: &str) -> Result<Ok201, CaErr> {
     allow(req, &[Method::GET, Method::DELETE])?;
+    require_auth_header(req)?;
     let (ca_name, ca) = ca_name(state, req)?;
     let caller_id = token_auth(state, req, ca_name, ca)?;
     if req.method == Method::DELETE {

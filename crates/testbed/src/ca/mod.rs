@@ -3,9 +3,13 @@
 //!
 //! One HTTPS endpoint hosts two CA names, [`TestCaConfig::ca_name`] (`ca`) and
 //! [`TestCaConfig::tlsca_name`] (`tlsca`), each with its own self-signed P-256 root, chosen by
-//! `?ca=`, then the body's `caname`, then the default (`ca`). Every route is served under
-//! `/api/v1/` and at the root, as Fabric CA does. Its HTTPS certificate is issued by the TLS CA
-//! for `localhost` and `127.0.0.1`.
+//! `?ca=`, then the body's `caname`, then the default CA: `ca_name`, the one a request that
+//! names no CA (or an empty one) gets. A standalone `fabric-ca-server` names its default CA
+//! after `ca.name` in its config; set `ca_name` to e.g. `org1-ca` to be one, and every other
+//! name (`ca` included) is 404 code 19 "CA '<name>' does not exist", as there. What each
+//! request named is kept ([`TestCa::ca_selections`]). Every route is served under `/api/v1/`
+//! and at the root, as Fabric CA does. Its HTTPS certificate is issued by the TLS CA for
+//! `localhost` and `127.0.0.1`.
 //!
 //! What it enforces, as Fabric CA does:
 //! - `cainfo` (GET/POST/HEAD, no auth): `CAName`, `CAChain` (base64 of the root PEM),
@@ -26,7 +30,9 @@
 //!   registered"; register answers 201 with the secret (12 random characters when none was
 //!   given) and a `Location` header; an unknown identity is 404 code 63.
 //! - The envelope is `{"result":...,"errors":[{"code":N,"message":"..."}],"messages":[],
-//!   "success":bool}` with `result` `""` on errors; an unknown CA name is 404 code 19.
+//!   "success":bool}` with `result` `""` on errors; an unknown CA name is 404 code 19, checked
+//!   after a missing `Authorization` header (401 code 2) on `enroll` and `identities` and
+//!   before anything else on `register`, in Fabric CA 1.5's order.
 //!
 //! The identity table is shared by both CA names (the same id and secret enroll at either, as
 //! on a console-deployed CA); each CA keeps its own table of issued certificates. What the
@@ -69,7 +75,8 @@ pub use crate::net::{FaultHandle, Faults};
 /// TLS CA beside it.
 #[derive(Debug, Clone)]
 pub struct TestCaConfig {
-    /// The enrollment CA's name (`?ca=`), also the default CA.
+    /// The enrollment CA's name (`?ca=`), also the default CA: the one that answers a request
+    /// naming no CA (a standalone `fabric-ca-server`'s `ca.name`, e.g. `org1-ca`).
     pub ca_name: String,
     /// The TLS CA's name.
     pub tlsca_name: String,
@@ -135,6 +142,21 @@ pub struct Rejection {
     pub local_code: i64,
     /// Fabric CA's local message.
     pub local_message: String,
+}
+
+/// How one request named its CA, as received: `None` where it sent nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaSelection {
+    /// HTTP method.
+    pub method: String,
+    /// Request path.
+    pub path: String,
+    /// The `ca` query parameter (`Some("")` for an empty one).
+    pub query: Option<String>,
+    /// The body's `caname` field (`Some("")` for an empty one).
+    pub caname: Option<String>,
+    /// The CA that answered; `None` when the name was unknown (404 code 19).
+    pub answered: Option<String>,
 }
 
 /// A certificate and key issued outside the enroll route (see [`TestCa::issue_expired`]).
@@ -258,6 +280,7 @@ impl TestCa {
                 users,
                 issued: BTreeMap::new(),
                 rejections: Vec::new(),
+                selections: Vec::new(),
             }),
         });
         let requests = Arc::new(AtomicUsize::new(0));
@@ -323,6 +346,11 @@ impl TestCa {
     /// Every refused request so far, oldest first.
     pub fn rejections(&self) -> Vec<Rejection> {
         self.state.lock().rejections.clone()
+    }
+
+    /// How each request that got as far as choosing its CA named it, oldest first.
+    pub fn ca_selections(&self) -> Vec<CaSelection> {
+        self.state.lock().selections.clone()
     }
 
     /// Issues and records a certificate for the registered `id` at `ca_name` whose validity
