@@ -193,14 +193,19 @@ pub async fn console_test(state: State<'_, AppState>, name: String) -> Result<Co
     blocking(move || ws.test_console(&name)).await
 }
 
-/// A console's tiles (cached 20 s).
+/// A console's tiles (cached 20 s); `fresh` (an explicit refresh) reads past every cache.
 #[tauri::command]
 pub async fn console_components(
     state: State<'_, AppState>,
     name: String,
+    fresh: Option<bool>,
 ) -> Result<ConsoleComponents> {
     let ws = state.workspace.workspace()?;
-    blocking(move || ws.console_components(&name)).await
+    if fresh.unwrap_or(false) {
+        blocking(move || ws.console_components_fresh(&name)).await
+    } else {
+        blocking(move || ws.console_components(&name)).await
+    }
 }
 
 /// Exports components of a console into the local library.

@@ -151,6 +151,7 @@ describe("api", () => {
     await consoleRemove("Dallas");
     await consoleTest("Dallas");
     await consoleComponents("Dallas");
+    await consoleComponents("Dallas", true);
     await consoleExportToLibrary("Dallas", ["org1ca"]);
     await consoleExportDialog("Dallas", "org1ca");
     await consoleImport("Tokyo", ["lib-ca-org1"]);
@@ -161,7 +162,8 @@ describe("api", () => {
       ["console_update", { name: "Dallas", input: { ...input, auth: null } }],
       ["console_remove", { name: "Dallas" }],
       ["console_test", { name: "Dallas" }],
-      ["console_components", { name: "Dallas" }],
+      ["console_components", { name: "Dallas", fresh: false }],
+      ["console_components", { name: "Dallas", fresh: true }],
       ["console_export_to_library", { name: "Dallas", componentIds: ["org1ca"] }],
       ["console_export_dialog", { name: "Dallas", componentId: "org1ca" }],
       ["console_import", { name: "Tokyo", artifactIds: ["lib-ca-org1"] }],

@@ -58,7 +58,7 @@ export interface Commands {
   console_update: { args: { name: string; input: ConsoleInput }; result: ConsoleSummary };
   console_remove: { args: { name: string }; result: null };
   console_test: { args: { name: string }; result: ConnectionVerdict };
-  console_components: { args: { name: string }; result: ConsoleComponents };
+  console_components: { args: { name: string; fresh: boolean }; result: ConsoleComponents };
   console_export_to_library: {
     args: { name: string; componentIds: string[] };
     result: ImportReport;
@@ -175,9 +175,11 @@ export const consoleRemove = (name: string): Promise<null> => call("console_remo
 export const consoleTest = (name: string): Promise<ConnectionVerdict> =>
   call("console_test", { name });
 
-/** The console's peers, CAs, ordering services (one per cluster) and MSPs, with status. */
-export const consoleComponents = (name: string): Promise<ConsoleComponents> =>
-  call("console_components", { name });
+/** The console's peers, CAs, ordering services (one per cluster) and MSPs, with status. The
+ * backend reuses a console's answer for 20 s; `fresh` (an explicit refresh) reads past that
+ * cache and the console's own. */
+export const consoleComponents = (name: string, fresh = false): Promise<ConsoleComponents> =>
+  call("console_components", { name, fresh });
 
 /** Exports components of a console into the local library; the library's import report. */
 export const consoleExportToLibrary = (

@@ -629,8 +629,11 @@ impl ConsoleClient {
         decode(&path, &answer)
     }
 
-    /// `POST /ak/api/v3/components/status` for `ids` (always HTTP 207). Read-only, so it is
-    /// retried like a GET. `timeout_ms` is how long the console waits for each component.
+    /// `POST /ak/api/v3/components/status` for `ids` (always HTTP 207). The request is
+    /// `{"components": {"<id>": {...}}}`; the answer is keyed by id at the top level (§3.5).
+    /// Read-only, so it is retried like a GET. `timeout_ms` is how long the console waits for
+    /// each component. Returns one entry per id, in order; an id the console does not know is
+    /// [`crate::Health::Unknown`].
     pub async fn component_status(
         &self,
         ids: &[&str],
@@ -649,20 +652,10 @@ impl ConsoleClient {
             .send(&Call::new(Method::POST, PATH).json(&body).safe())
             .await?;
         let value: Value = decode(PATH, &answer)?;
-        let entries = value
-            .get("components")
-            .and_then(Value::as_object)
-            .ok_or_else(|| ConsoleError::InvalidResponse {
-                path: PATH.to_owned(),
-                reason: "no \"components\" object".to_owned(),
-            })?;
-        Ok(ids
-            .iter()
-            .map(|id| {
-                let raw = entries.get(*id).cloned().unwrap_or(Value::Null);
-                ((*id).to_owned(), ComponentStatus::from_entry(raw))
-            })
-            .collect())
+        ComponentStatus::from_answer(ids, &value).map_err(|reason| ConsoleError::InvalidResponse {
+            path: PATH.to_owned(),
+            reason,
+        })
     }
 
     /// `POST /ak/api/v3/kubernetes/components/fabric-peer` (§3). Needs a manager key and a

@@ -425,18 +425,39 @@ pub enum Health {
 pub struct ComponentStatus {
     /// The verdict.
     pub health: Health,
-    /// The whole entry as sent (`status_code`, `status_resp`, ...).
+    /// The whole entry as sent (`status_url`, `_cache_expires_in`, `status_resp`, `error`, ...);
+    /// `null` when the answer had no entry for the id.
     pub raw: Value,
 }
 
 impl ComponentStatus {
+    /// One entry: `"status": "ok"` is [`Health::Ok`], any other string [`Health::NotOk`], and a
+    /// `null` or missing status (an unknown id: `{"status": null, "status_url": "?", "error":
+    /// "unknown component id"}`) or an entry that is not an object [`Health::Unknown`].
     pub(crate) fn from_entry(raw: Value) -> Self {
         let health = match raw.get("status").and_then(Value::as_str) {
-            Some("ok") => Health::Ok,
+            Some(s) if s.trim().eq_ignore_ascii_case("ok") => Health::Ok,
             Some(_) => Health::NotOk,
             None => Health::Unknown,
         };
         Self { health, raw }
+    }
+
+    /// The whole answer of `POST /ak/api/v3/components/status` (reference §3.5, §9): an object
+    /// keyed by component id at the top level, with no `components` wrapper. Returns one entry
+    /// per requested id, in the order asked; keys that were not asked for are ignored and an id
+    /// the answer leaves out is [`Health::Unknown`]. `Err` when the answer is not an object.
+    pub(crate) fn from_answer(ids: &[&str], answer: &Value) -> Result<Vec<(String, Self)>, String> {
+        let entries = answer
+            .as_object()
+            .ok_or_else(|| "the status answer is not an object keyed by component id".to_owned())?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                let raw = entries.get(*id).cloned().unwrap_or(Value::Null);
+                ((*id).to_owned(), Self::from_entry(raw))
+            })
+            .collect())
     }
 }
 
@@ -545,5 +566,72 @@ mod tests {
             ComponentStatus::from_entry(json!({"status": null})).health,
             Health::Unknown
         );
+        assert_eq!(
+            ComponentStatus::from_entry(
+                json!({"status": null, "status_url": "?", "error": "unknown component id"})
+            )
+            .health,
+            Health::Unknown
+        );
+        assert_eq!(
+            ComponentStatus::from_entry(Value::Null).health,
+            Health::Unknown
+        );
+    }
+
+    /// The answer a live console gave (reference §3.5, §9), verbatim: keyed by id at the top
+    /// level, `_cache_expires_in` on known ids, the unknown-id entry with its `error`.
+    #[test]
+    fn a_real_console_status_answer_parses() {
+        let answer: Value = serde_json::from_str(
+            r#"{"org1peer0":{"status":"ok","status_url":"https://peer0.org1.example.com:9443/healthz","_cache_expires_in":"1.4 mins"},"org1ca":{"status":"not ok","status_url":"https://127.0.0.1:7054/cainfo","_cache_expires_in":"1.4 mins"},"ghost":{"status":null,"status_url":"?","error":"unknown component id"}}"#,
+        )
+        .unwrap();
+        let parsed =
+            ComponentStatus::from_answer(&["org1peer0", "org1ca", "ghost"], &answer).unwrap();
+        let health: Vec<(&str, Health)> = parsed
+            .iter()
+            .map(|(id, s)| (id.as_str(), s.health))
+            .collect();
+        assert_eq!(
+            health,
+            [
+                ("org1peer0", Health::Ok),
+                ("org1ca", Health::NotOk),
+                ("ghost", Health::Unknown)
+            ]
+        );
+        assert_eq!(parsed[0].1.raw["_cache_expires_in"], "1.4 mins");
+        assert_eq!(parsed[2].1.raw["error"], "unknown component id");
+    }
+
+    #[test]
+    fn status_answers_tolerate_extra_keys_and_missing_ids() {
+        let answer = json!({
+            "org1peer0": {"status": "ok", "status_url": "https://p:9443/healthz",
+                          "_cache_expires_in": "1.4 mins", "status_resp": {"status": "OK"},
+                          "something_new": [1, 2]},
+            "not_asked": {"status": "ok"},
+            "msg": "a key no id has"
+        });
+        let parsed = ComponentStatus::from_answer(&["org1peer0", "org1peer9"], &answer).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[0].1.health, Health::Ok);
+        assert_eq!(parsed[0].1.raw["status_resp"]["status"], "OK");
+        assert_eq!(
+            parsed[1],
+            (
+                "org1peer9".to_owned(),
+                ComponentStatus {
+                    health: Health::Unknown,
+                    raw: Value::Null
+                }
+            )
+        );
+        // The old, wrong shape says nothing about the requested ids.
+        let wrapped = json!({"components": {"org1peer0": {"status": "ok"}}});
+        let parsed = ComponentStatus::from_answer(&["org1peer0"], &wrapped).unwrap();
+        assert_eq!(parsed[0].1.health, Health::Unknown);
+        assert!(ComponentStatus::from_answer(&["org1peer0"], &json!([])).is_err());
     }
 }

@@ -521,7 +521,10 @@ async fn create_peer_versions_and_status() {
     assert_eq!(status[0].0, peer.id);
     assert_eq!(status[0].1.health, Health::NotOk, "still deploying");
     assert_eq!(status[1].1.health, Health::Ok);
+    assert_eq!(status[1].1.raw["_cache_expires_in"], "1.4 mins");
+    assert_eq!(status[1].1.raw["status_resp"]["success"], true);
     assert_eq!(status[2].1.health, Health::Unknown);
+    assert_eq!(status[2].1.raw["error"], "unknown component id");
     tc.shutdown().await;
 }
 

@@ -210,6 +210,40 @@ fn three_consoles_export_import_and_rerun_hold_one_copy_each() {
 }
 
 #[test]
+fn an_explicit_refresh_reads_past_the_cache_and_replaces_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let tc = start("us-south");
+    ws.add_console(input("us-south", &tc, tc.manager_key()))
+        .unwrap();
+    let pki = Pki::new();
+    let seed = lib_ids(
+        &ws,
+        vec![json_file("Org1 Peer 1_peer.json", &pki.peer_v3())],
+    );
+    ws.console_import("us-south", &seed).unwrap();
+
+    let first = ws.console_components("us-south").unwrap();
+    assert_eq!(first.peers[0].status, ComponentStatus::Unknown);
+    tc.set_reachable(&first.peers[0].id, true);
+
+    // A poll within 20 s is answered from the cache, without a request.
+    let requests = tc.request_count();
+    assert_eq!(ws.console_components("us-south").unwrap(), first);
+    assert_eq!(tc.request_count(), requests);
+
+    // An explicit refresh asks the console (list + status) and sees the change.
+    let fresh = ws.console_components_fresh("us-south").unwrap();
+    assert_eq!(tc.request_count(), requests + 2);
+    assert_eq!(fresh.peers[0].status, ComponentStatus::Running);
+    assert!(fresh.fetched_at >= first.fetched_at);
+
+    // The next poll gets the refreshed answer from the cache.
+    assert_eq!(ws.console_components("us-south").unwrap(), fresh);
+    assert_eq!(tc.request_count(), requests + 2);
+}
+
+#[test]
 fn add_test_remove_keeps_the_secret_encrypted() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = workspace(tmp.path());

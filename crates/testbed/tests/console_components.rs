@@ -525,12 +525,20 @@ async fn status_is_always_207() {
     )
     .await;
     assert_eq!(status, 207);
-    assert_eq!(body["components"]["org1ca"]["status"], "not ok");
+    // Keyed by id at the top level (§3.5, §9): no "components" wrapper.
+    assert_eq!(body.as_object().map(|o| o.len()), Some(2), "{body}");
+    assert!(body.get("components").is_none(), "{body}");
+    assert_eq!(body["org1ca"]["status"], "not ok");
     assert_eq!(
-        body["components"]["org1ca"]["status_url"],
+        body["org1ca"]["status_url"],
         "https://ca-us-east.example.com:443/cainfo"
     );
-    assert_eq!(body["components"]["ghost"]["status"], Value::Null);
+    assert_eq!(body["org1ca"]["_cache_expires_in"], "1.4 mins");
+    assert_eq!(body["org1ca"]["status_resp"]["statusCode"], 503);
+    assert_eq!(
+        body["ghost"],
+        json!({"status": null, "status_url": "?", "error": "unknown component id"})
+    );
 
     assert!(console.set_reachable("org1ca", true));
     let (status, _, body) = call(
@@ -543,7 +551,41 @@ async fn status_is_always_207() {
     )
     .await;
     assert_eq!(status, 207);
-    assert_eq!(body["components"]["org1ca"]["status"], "ok");
+    assert_eq!(body["org1ca"]["status"], "ok");
+    assert_eq!(body["org1ca"]["_cache_expires_in"], "1.4 mins");
+    assert_eq!(
+        body["org1ca"]["status_resp"],
+        json!({"result": {"CAName": "ca", "Version": "1.5.7"}, "success": true})
+    );
+    console.shutdown().await;
+}
+
+#[tokio::test]
+async fn status_reads_an_array_as_ids_0_1_and_answers_each_unknown() {
+    let (console, client) = start(TestConsoleConfig::default()).await;
+    let writer = console.writer_key();
+    let ca = ca_body("Org1 CA", "https://ca-us-east.example.com:443");
+    call(
+        &client,
+        &console,
+        Method::POST,
+        "/ak/api/v3/components/fabric-ca",
+        &writer,
+        Some(&ca),
+    )
+    .await;
+    let unknown = json!({"status": null, "status_url": "?", "error": "unknown component id"});
+    let (status, _, body) = call(
+        &client,
+        &console,
+        Method::POST,
+        "/ak/api/v3/components/status",
+        &console.reader_key(),
+        Some(&json!({"components": ["org1ca", "org1ca"]})),
+    )
+    .await;
+    assert_eq!(status, 207);
+    assert_eq!(body, json!({"0": unknown, "1": unknown}));
     console.shutdown().await;
 }
 

@@ -185,7 +185,7 @@ async fn created_peer_turns_running_after_the_deploy_delay() {
     .await;
     assert_eq!(status, 207);
     assert_eq!(
-        first["components"]["org1peer2"]["status"], "not ok",
+        first["org1peer2"]["status"], "not ok",
         "pending right after create"
     );
 
@@ -204,7 +204,7 @@ async fn created_peer_turns_running_after_the_deploy_delay() {
                 Some(&request),
             )
             .await;
-            body["components"]["org1peer2"]["status"] == "ok"
+            body["org1peer2"]["status"] == "ok"
         }
     })
     .await;

@@ -184,7 +184,7 @@ async fn a_created_ca_runs_a_real_ca_server_and_becomes_a_known_enroll_host() {
                 Some(&json!({"components": {"org1ca": {}}})),
             )
             .await;
-            answer["components"]["org1ca"]["status"].clone()
+            answer["org1ca"]["status"].clone()
         }
     };
     assert_eq!(status_of().await, "not ok");

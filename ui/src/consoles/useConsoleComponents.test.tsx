@@ -9,6 +9,16 @@ function Probe(props: { name: string }) {
   return <p>{error ? "failed" : data ? `peers: ${data.peers.length}` : "reading"}</p>;
 }
 
+/** The fetch time and a refresh button, as the all-regions columns show them. */
+function Fetched(props: { name: string }) {
+  const { data, refresh } = useConsoleComponents(props.name);
+  return (
+    <button type="button" onClick={refresh}>
+      {data ? `Fetched ${data.fetchedAt}` : "reading"}
+    </button>
+  );
+}
+
 afterEach(() => vi.useRealTimers());
 
 describe("useConsoleComponents", () => {
@@ -34,7 +44,10 @@ describe("useConsoleComponents", () => {
     expect(calls).toHaveLength(1);
     await act(() => vi.advanceTimersByTimeAsync(1000));
     expect(screen.getByText("peers: 2")).toBeInTheDocument();
-    expect(calls).toEqual([{ name: "Dallas" }, { name: "Dallas" }]);
+    expect(calls).toEqual([
+      { name: "Dallas", fresh: false },
+      { name: "Dallas", fresh: false },
+    ]);
 
     // Hidden window: no polling.
     const visibility = vi.spyOn(document, "visibilityState", "get").mockReturnValue("hidden");
@@ -46,6 +59,40 @@ describe("useConsoleComponents", () => {
       await vi.advanceTimersByTimeAsync(0);
     });
     expect(calls).toHaveLength(3);
+  });
+
+  it("refresh reads anew, past the backend's 20 s cache", async () => {
+    // The backend: one answer per console, reused for 20 s unless `fresh`.
+    let now = Date.parse("2025-11-27T14:00:00Z");
+    let cached: { at: number; answer: unknown } | null = null;
+    const calls: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== "console_components") throw new Error(cmd);
+      calls.push(args);
+      const { fresh } = args as { name: string; fresh: boolean };
+      if (!fresh && cached && now - cached.at < 20_000) return cached.answer;
+      const answer = {
+        console: "Dallas",
+        fetchedAt: new Date(now).toISOString(),
+        peers: [],
+        cas: [],
+        orderers: [],
+        msps: [],
+      };
+      cached = { at: now, answer };
+      return answer;
+    });
+    render(<Fetched name="Dallas" />);
+    expect(await screen.findByText("Fetched 2025-11-27T14:00:00.000Z")).toBeInTheDocument();
+
+    // 16 s later the refresh button asks for a fresh answer and shows it.
+    now += 16_000;
+    await act(async () => screen.getByRole("button").click());
+    expect(await screen.findByText("Fetched 2025-11-27T14:00:16.000Z")).toBeInTheDocument();
+    expect(calls).toEqual([
+      { name: "Dallas", fresh: false },
+      { name: "Dallas", fresh: true },
+    ]);
   });
 
   it("keeps the error of a failed read", async () => {

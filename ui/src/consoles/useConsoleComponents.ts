@@ -1,6 +1,6 @@
 // A console's components, fetched when a view shows it, again every 60 s while the window is
 // visible (the backend caches each console's answer for 20 s, so several views stay within the
-// console's rate limit), and on demand.
+// console's rate limit), and on demand: `refresh` (the refresh buttons) reads past every cache.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { consoleComponents } from "../api";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
@@ -11,6 +11,7 @@ export interface ComponentsState {
   /** Why the last fetch failed (the data of an earlier one is kept). */
   error: unknown;
   loading: boolean;
+  /** An explicit refresh: a new read from the console, never a cached answer. */
   refresh: () => void;
 }
 
@@ -22,38 +23,44 @@ export function useConsoleComponents(name: string, version = 0): ComponentsState
   const generation = useRef(0);
   const fetchedAt = useRef(0);
 
-  const refresh = useCallback(() => {
-    const mine = ++generation.current;
-    setLoading(true);
-    consoleComponents(name).then(
-      (next) => {
-        if (mine !== generation.current) return;
-        fetchedAt.current = Date.now();
-        setData(next);
-        setError(null);
-        setLoading(false);
-      },
-      (failure: unknown) => {
-        if (mine !== generation.current) return;
-        fetchedAt.current = Date.now();
-        setError(failure);
-        setLoading(false);
-      },
-    );
-  }, [name]);
+  const read = useCallback(
+    (fresh: boolean) => {
+      const mine = ++generation.current;
+      setLoading(true);
+      consoleComponents(name, fresh).then(
+        (next) => {
+          if (mine !== generation.current) return;
+          fetchedAt.current = Date.now();
+          setData(next);
+          setError(null);
+          setLoading(false);
+        },
+        (failure: unknown) => {
+          if (mine !== generation.current) return;
+          fetchedAt.current = Date.now();
+          setError(failure);
+          setLoading(false);
+        },
+      );
+    },
+    [name],
+  );
+
+  // Not `read` itself: a click handler would pass its event as `fresh`.
+  const refresh = useCallback(() => read(true), [read]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is a refetch trigger.
   useEffect(() => {
-    refresh();
-  }, [refresh, version]);
+    read(false);
+  }, [read, version]);
 
   useEffect(() => {
     const timer = window.setInterval(() => {
-      if (document.visibilityState === "visible") refresh();
+      if (document.visibilityState === "visible") read(false);
     }, POLL_MS);
     const onVisible = () => {
       if (document.visibilityState === "visible" && Date.now() - fetchedAt.current >= POLL_MS) {
-        refresh();
+        read(false);
       }
     };
     document.addEventListener("visibilitychange", onVisible);
@@ -62,7 +69,7 @@ export function useConsoleComponents(name: string, version = 0): ComponentsState
       document.removeEventListener("visibilitychange", onVisible);
       generation.current++;
     };
-  }, [refresh]);
+  }, [read]);
 
   return { data, error, loading, refresh };
 }

@@ -206,6 +206,11 @@ describe("Consoles", () => {
     await expect
       .poll(async () => (await callsOf(page, "console_components")).length)
       .toBe(before + 1);
+    // An explicit refresh reads past the backend's cache.
+    expect((await callsOf(page, "console_components")).at(-1)?.args).toEqual({
+      name: "Dallas",
+      fresh: true,
+    });
 
     await page.getByRole("button", { name: "Actions for Org1 CA" }).click();
     await page.getByRole("menuitem", { name: "Save file…" }).click();

@@ -199,9 +199,21 @@ impl Workspace {
         if let Some(cached) = self.console_cache().get(name, COMPONENTS_CACHE) {
             return Ok(cached);
         }
+        self.read_console_components(name)
+    }
+
+    /// [`Self::console_components`] for an explicit refresh: never an answer from this
+    /// workspace's cache, and the console is asked to skip its own cache too (`cache=skip` on
+    /// the GET, `skip_cache` for each status). The answer replaces the cached one.
+    pub fn console_components_fresh(&self, name: &str) -> Result<ConsoleComponents, CoreError> {
+        self.read_console_components(name)
+    }
+
+    fn read_console_components(&self, name: &str) -> Result<ConsoleComponents, CoreError> {
         let row = self.console_row(name)?;
         let client = self.console_client(&row)?;
         let fetched = block_on(async {
+            // `full()` includes `cache=skip`: the console's in-memory cache never answers.
             let records = client.list_components(ComponentQuery::full()).await?;
             let ids: Vec<&str> = records
                 .iter()

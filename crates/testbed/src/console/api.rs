@@ -1407,19 +1407,36 @@ fn edit(store: &Store, id: &str, body: &Value) -> Reply {
     )
 }
 
+/// `POST /ak/api/v3/components/status` (reference §3.5, §9): always 207, the answer keyed by
+/// component id at the top level. Known ids carry `status`, `status_url` and
+/// `_cache_expires_in`; an unknown id answers `{"status": null, "status_url": "?", "error":
+/// "unknown component id"}`. `components` is read as an object keyed by id, so an array asks
+/// for the ids "0", "1", ...
 fn status(store: &Store, body: &Value) -> Reply {
-    let Some(requested) = body.get("components").and_then(Value::as_object) else {
-        return msgs(
-            400,
-            vec!["Expected parameter 'components' to exist.".to_owned()],
-        );
+    // What a console reports for a fresh entry; this server keeps no status cache.
+    const CACHE_EXPIRES_IN: &str = "1.4 mins";
+    let requested: Vec<(String, &Value)> = match body.get("components") {
+        Some(Value::Object(map)) => map.iter().map(|(id, o)| (id.clone(), o)).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (i.to_string(), o))
+            .collect(),
+        _ => {
+            return msgs(
+                400,
+                vec!["Expected parameter 'components' to exist.".to_owned()],
+            )
+        }
     };
     let data = store.lock();
     let now = Instant::now();
     let mut out = Map::new();
     for (id, options) in requested {
-        let entry = match data.components.get(id) {
-            None => json!({ "status": Value::Null }),
+        let entry = match data.components.get(&id) {
+            None => {
+                json!({ "status": Value::Null, "status_url": "?", "error": "unknown component id" })
+            }
             Some(c) => {
                 let healthy = match c.ready_at {
                     Some(ready_at) => now >= ready_at,
@@ -1438,6 +1455,7 @@ fn status(store: &Store, body: &Value) -> Reply {
                 let mut entry = json!({
                     "status": if healthy { "ok" } else { "not ok" },
                     "status_url": status_url,
+                    "_cache_expires_in": CACHE_EXPIRES_IN,
                 });
                 if options.get("include_status_resp") == Some(&Value::Bool(true)) {
                     entry["status_resp"] = if healthy {
@@ -1453,9 +1471,9 @@ fn status(store: &Store, body: &Value) -> Reply {
                 entry
             }
         };
-        out.insert(id.clone(), entry);
+        out.insert(id, entry);
     }
-    reply(207, &json!({ "components": out }))
+    reply(207, &Value::Object(out))
 }
 
 fn versions(store: &Store) -> Reply {
