@@ -1,0 +1,99 @@
+//! Waiting for a node to answer, bounded, and failing early when its process exits.
+
+use std::time::{Duration, Instant};
+
+use crate::{Error, NodeProcess};
+
+/// An HTTPS client that trusts only `root_pem` (the node's TLS CA).
+pub(crate) fn https_client(root_pem: &str) -> Result<reqwest::Client, Error> {
+    let root = reqwest::Certificate::from_pem(root_pem.as_bytes())
+        .map_err(|e| Error::Invalid(format!("bad TLS root certificate: {e}")))?;
+    reqwest::Client::builder()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(root)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| Error::Invalid(format!("cannot build an HTTPS client: {e}")))
+}
+
+/// An HTTPS client that trusts only `root_pem` and presents `identity` (a TLS client
+/// certificate and its PKCS#8 key, PEM), for endpoints that require client authentication.
+pub(crate) fn https_client_with_identity(
+    root_pem: &str,
+    cert_pem: &str,
+    key_file: &std::path::Path,
+) -> Result<reqwest::Client, Error> {
+    let root = reqwest::Certificate::from_pem(root_pem.as_bytes())
+        .map_err(|e| Error::Invalid(format!("bad TLS root certificate: {e}")))?;
+    let mut pem = crate::read(key_file)?.into_bytes();
+    pem.extend_from_slice(cert_pem.as_bytes());
+    let identity = reqwest::Identity::from_pem(&pem)
+        .map_err(|e| Error::Invalid(format!("bad TLS client identity: {e}")))?;
+    reqwest::Client::builder()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(root)
+        .identity(identity)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| Error::Invalid(format!("cannot build an HTTPS client: {e}")))
+}
+
+/// GET `url` once: true on a 2xx answer whose body contains `expect` (when given).
+pub(crate) async fn answers(client: &reqwest::Client, url: &str, expect: Option<&str>) -> bool {
+    check(client, url, expect).await.is_ok()
+}
+
+/// GET `url` once: `Ok` on a 2xx answer whose body contains `expect` (when given), else what
+/// came back instead.
+async fn check(client: &reqwest::Client, url: &str, expect: Option<&str>) -> Result<(), String> {
+    let response = client.get(url).send().await.map_err(|e| {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            text.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        text
+    })?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    if status.is_success() && expect.is_none_or(|needle| body.contains(needle)) {
+        Ok(())
+    } else {
+        Err(format!("HTTP {status}: {body}"))
+    }
+}
+
+/// Polls `url` until it answers (see [`answers`]), the process exits (an error with its log),
+/// or `timeout` passes.
+pub(crate) async fn wait_until_answers(
+    process: &mut NodeProcess,
+    client: &reqwest::Client,
+    url: &str,
+    expect: Option<&str>,
+    timeout: Duration,
+) -> Result<(), Error> {
+    let deadline = Instant::now() + timeout;
+    let mut pause = Duration::from_millis(25);
+    loop {
+        let last = match check(client, url, expect).await {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        if !process.is_running() {
+            return Err(Error::Exited {
+                what: process.name().to_owned(),
+                log: process.log_tail(20),
+            });
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Timeout {
+                what: format!("{} ({url}: {last})", process.name()),
+                after: timeout,
+                log: process.log_tail(20),
+            });
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(250));
+    }
+}

@@ -1,0 +1,173 @@
+//! Long-running Fabric processes and short tool runs, each with its own log and a clean
+//! environment, on loopback.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::Pid;
+
+use crate::Error;
+
+/// How long a stopped process gets to exit after SIGTERM before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Variables kept from the caller's environment; everything else is left out, so that an
+/// org-admin env sourced in the calling shell never leaks into a node.
+const KEPT_ENV: [&str; 3] = ["PATH", "LANG", "TZ"];
+
+/// A command with a clean environment: only [`KEPT_ENV`] and `HOME` set to `home`.
+pub(crate) fn clean_command(program: &Path, home: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_clear();
+    for name in KEPT_ENV {
+        if let Some(value) = std::env::var_os(name) {
+            cmd.env(name, value);
+        }
+    }
+    cmd.env("HOME", home);
+    cmd
+}
+
+/// A running node (CA, orderer, peer, chaincode server) in a process group of its own. Dropping
+/// it stops the group: SIGTERM, then SIGKILL after a grace period.
+#[derive(Debug)]
+pub struct NodeProcess {
+    name: String,
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+impl NodeProcess {
+    /// Starts `cmd` in a new process group with stdin closed and stdout/stderr appended to
+    /// `log`.
+    pub(crate) fn spawn(name: &str, mut cmd: Command, log: &Path) -> Result<NodeProcess, Error> {
+        let out = File::options()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_err(|e| Error::io(format!("cannot open {}", log.display()), e))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| Error::io(format!("cannot open {}", log.display()), e))?;
+        use std::os::unix::process::CommandExt as _;
+        cmd.process_group(0)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err);
+        let child = cmd
+            .spawn()
+            .map_err(|e| Error::io(format!("cannot start {name}"), e))?;
+        tracing::debug!(node = name, pid = child.id(), "started");
+        Ok(NodeProcess {
+            name: name.to_owned(),
+            child: Some(child),
+            log: log.to_path_buf(),
+        })
+    }
+
+    /// The node's name (as given when started).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The process id (also the process group id); `None` once stopped.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// The log file.
+    pub fn log_path(&self) -> &Path {
+        &self.log
+    }
+
+    /// True while the process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        match self.child.as_mut() {
+            Some(child) => matches!(child.try_wait(), Ok(None)),
+            None => false,
+        }
+    }
+
+    /// The last `lines` lines of the log, for error messages.
+    pub fn log_tail(&self, lines: usize) -> String {
+        log_tail(&self.log, lines)
+    }
+
+    /// Stops the process group and waits for the process (bounded: SIGKILL after
+    /// [`STOP_GRACE`]). Idempotent.
+    pub fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let Ok(pid) = i32::try_from(child.id()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return;
+        };
+        let group = Pid::from_raw(pid);
+        if matches!(child.try_wait(), Ok(None)) {
+            let _ = killpg(group, Signal::SIGTERM);
+            let deadline = Instant::now() + STOP_GRACE;
+            while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        // Whatever is left of the group (the leader, or children it started) goes now.
+        let _ = killpg(group, Signal::SIGKILL);
+        let _ = child.wait();
+        tracing::debug!(node = %self.name, pid, "stopped");
+    }
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The last `lines` lines of a log file (empty when unreadable).
+pub(crate) fn log_tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Runs a tool to completion (bounded by `timeout`) and returns its stdout. A failure carries
+/// the tool's own output.
+pub(crate) async fn run_tool(what: &str, cmd: Command, timeout: Duration) -> Result<String, Error> {
+    let mut cmd = tokio::process::Command::from(cmd);
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let child = cmd
+        .spawn()
+        .map_err(|e| Error::io(format!("cannot run {what}"), e))?;
+    let output = tokio::time::timeout(timeout, child.wait_with_output())
+        .await
+        .map_err(|_| Error::Timeout {
+            what: what.to_owned(),
+            after: timeout,
+            log: String::new(),
+        })?
+        .map_err(|e| Error::io(format!("cannot run {what}"), e))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if output.status.success() {
+        Ok(stdout)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().collect();
+        Err(Error::Tool {
+            what: what.to_owned(),
+            status: output.status.to_string(),
+            output: format!(
+                "{}{}",
+                stdout.trim(),
+                tail[tail.len().saturating_sub(15)..].join("\n")
+            ),
+        })
+    }
+}
