@@ -123,8 +123,17 @@ pub(crate) struct Request {
 
 pub(crate) type Reply = Response<Full<Bytes>>;
 
-/// Handles one request; the servers keep their state in memory, so handling never waits.
-pub(crate) type Handler = Arc<dyn Fn(Request) -> Reply + Send + Sync>;
+/// A reply that may have to wait (on a real Fabric node the console's deployer starts).
+pub(crate) type ReplyFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Reply> + Send>>;
+
+/// Handles one request. The servers keep their state in memory; only routes that drive real
+/// Fabric processes wait.
+pub(crate) type Handler = Arc<dyn Fn(Request) -> ReplyFuture + Send + Sync>;
+
+/// A reply that is ready now.
+pub(crate) fn ready(reply: Reply) -> ReplyFuture {
+    Box::pin(std::future::ready(reply))
+}
 
 /// Everything the accept loop needs; dropped (and every connection with it) on shutdown.
 pub(crate) struct Server {
@@ -233,7 +242,8 @@ impl Connection {
                         headers: parts.headers,
                         body,
                         peer: peer.ip(),
-                    })),
+                    })
+                    .await),
                 }
             }
         });

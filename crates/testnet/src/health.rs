@@ -97,3 +97,12 @@ pub(crate) async fn wait_until_answers(
         pause = (pause * 2).min(Duration::from_millis(250));
     }
 }
+
+/// One health probe as a console makes it: GET `url` (trusting only `root_pem`), true on a 2xx
+/// answer whose body contains `expect` (when given).
+pub async fn probe(url: &str, root_pem: &str, expect: Option<&str>) -> bool {
+    match https_client(root_pem) {
+        Ok(client) => answers(&client, url, expect).await,
+        Err(_) => false,
+    }
+}

@@ -35,7 +35,8 @@ use std::time::Duration;
 
 pub use ca::{CaServer, CaSpec, RegistryIdentity};
 pub use fabric_ha_fabric_bins::{Binary, FabricBins, HOW_TO_GET};
-pub use msp::{enroll, CaEndpoint, Enrollment, OrgAdmin};
+pub use health::probe;
+pub use msp::{enroll, identity_list, CaEndpoint, Enrollment, OrgAdmin};
 pub use orderer::OrderingService;
 pub use peer::{Peer, PeerSpec};
 pub use ports::free_port;

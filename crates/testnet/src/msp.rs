@@ -49,7 +49,7 @@ fn userinfo(text: &str) -> String {
 /// The `fabric-ca-client` command for `endpoint`, its home in `home`, the TLS pin written there.
 fn ca_client(
     fabric: &Fabric,
-    subcommand: &str,
+    subcommand: &[&str],
     endpoint: &CaEndpoint,
     home: &Path,
 ) -> Result<std::process::Command, Error> {
@@ -58,7 +58,7 @@ fn ca_client(
     write(&pin, &endpoint.tls_cert_pem)?;
     let mut cmd = clean_command(&fabric.bin(Binary::FabricCaClient), home);
     cmd.env("FABRIC_CA_CLIENT_HOME", home)
-        .arg(subcommand)
+        .args(subcommand)
         .arg("--tls.certfiles")
         .arg(&pin);
     if let Some(name) = &endpoint.ca_name {
@@ -78,7 +78,7 @@ pub async fn enroll(
     out: &Path,
 ) -> Result<Enrollment, Error> {
     let home = out.with_extension("client");
-    let mut cmd = ca_client(fabric, "enroll", endpoint, &home)?;
+    let mut cmd = ca_client(fabric, &["enroll"], endpoint, &home)?;
     let rest = endpoint
         .url
         .strip_prefix("https://")
@@ -125,7 +125,7 @@ pub async fn register(
     kind: &str,
 ) -> Result<(), Error> {
     let home = registrar.dir.with_extension("registrar");
-    let mut cmd = ca_client(fabric, "register", endpoint, &home)?;
+    let mut cmd = ca_client(fabric, &["register"], endpoint, &home)?;
     cmd.env("FABRIC_CA_CLIENT_ID_SECRET", secret)
         .arg("-u")
         .arg(&endpoint.url)
@@ -144,6 +144,27 @@ pub async fn register(
     )
     .await
     .map(drop)
+}
+
+/// `fabric-ca-client identity list` at `endpoint` as the registrar whose MSP folder is
+/// `registrar`: the CA's own listing (`Name: …, Type: …, …` lines).
+pub async fn identity_list(
+    fabric: &Fabric,
+    endpoint: &CaEndpoint,
+    registrar: &Enrollment,
+) -> Result<String, Error> {
+    let home = registrar.dir.with_extension("registrar");
+    let mut cmd = ca_client(fabric, &["identity", "list"], endpoint, &home)?;
+    cmd.arg("-u")
+        .arg(&endpoint.url)
+        .arg("-M")
+        .arg(&registrar.dir);
+    run_tool(
+        &format!("identity list at {}", endpoint.url),
+        cmd,
+        CLIENT_TIMEOUT,
+    )
+    .await
 }
 
 /// The Node OU configuration of an MSP whose CA root is `cacerts/ca.pem`.

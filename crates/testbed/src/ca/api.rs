@@ -389,8 +389,9 @@ fn ca_name<'s>(state: &'s State, req: &Request) -> Result<(&'s str, &'s Ca), CaE
 }
 
 /// Fabric CA refuses a request without an `Authorization` header before it looks for the CA
-/// on `enroll` and `identities` (observed on 1.5: no header and an unknown CA name is 401 code
-/// 2; a wrong header and an unknown CA name is 404 code 19).
+/// on `identities` (observed on 1.5: no header and an unknown CA name is 401 code 2; any
+/// header, even one that is no token, and an unknown CA name is 404 code 19). `enroll` checks
+/// more before the CA: [`basic_credentials`].
 fn require_auth_header(req: &Request) -> Result<(), CaErr> {
     let present = req
         .headers
@@ -426,8 +427,9 @@ fn cainfo(state: &State, req: &Request) -> Result<Ok201, CaErr> {
     ok(200, ca.info(name, Some(&state.cfg.version)))
 }
 
-/// `BasicAuthentication`: the enroll id on success.
-fn basic_auth(state: &State, req: &Request) -> Result<String, CaErr> {
+/// The first half of `BasicAuthentication`, before it looks for the CA: the header must be
+/// there (401 code 2) and carry a user and password (else masked as 401 code 20).
+fn basic_credentials(req: &Request) -> Result<(String, String), CaErr> {
     let header = req
         .headers
         .get(AUTHORIZATION)
@@ -443,6 +445,12 @@ fn basic_auth(state: &State, req: &Request) -> Result<String, CaErr> {
     let Some((user, password)) = decoded.as_deref().and_then(|t| t.split_once(':')) else {
         return Err(CaErr::authn(21, "No user/pass in authorization header"));
     };
+    Ok((user.to_owned(), password.to_owned()))
+}
+
+/// The second half of `BasicAuthentication`, once the CA is known: the user, its secret and
+/// its enrollments left; the enroll id on success.
+fn basic_login(state: &State, user: &str, password: &str) -> Result<String, CaErr> {
     let mutable = state.lock();
     let Some(record) = mutable.users.get(user) else {
         return Err(CaErr::authn(
@@ -544,9 +552,12 @@ fn csr_sans(csr: &CertReq) -> Vec<String> {
 
 fn enroll(state: &State, req: &Request) -> Result<Ok201, CaErr> {
     allow(req, &[Method::POST])?;
-    require_auth_header(req)?;
+    // Fabric CA 1.5 reads the header's user and password before it looks for the CA, and
+    // checks them after: a header that is not basic auth is 401 code 20 whatever the CA name,
+    // a wrong password at an unknown CA is 404 code 19.
+    let (user, password) = basic_credentials(req)?;
     let (ca_name, ca) = ca_name(state, req)?;
-    let id = basic_auth(state, req)?;
+    let id = basic_login(state, &user, &password)?;
     let body = read_body(req)?;
     let csr_text = body
         .get("certificate_request")
@@ -595,7 +606,9 @@ fn enroll(state: &State, req: &Request) -> Result<Ok201, CaErr> {
         ous,
         sans: &sans,
         attrs,
-        tls: ca_name == state.cfg.tlsca_name,
+        // Fabric CA's `tls` signing profile, at either CA; the default profile gives only
+        // digital signature, also at the TLS CA.
+        tls: body.get("profile").and_then(Value::as_str) == Some("tls"),
         not_before,
         not_after,
     };

@@ -19,9 +19,11 @@
 //!   enroll id is 403 code 77; the CSR's signature is checked. The certificate is a real X.509
 //!   v3 P-256 certificate with subject `OU=<type>[,OU=<affiliation part>...],CN=<id>`, the
 //!   request's `hosts` (or else the CSR's) as SANs, and Fabric's attribute extension
-//!   `1.2.3.4.5.6.7.8.1` holding `{"attrs":{...}}` (the `ecert` attributes, by default
-//!   `hf.Affiliation`, `hf.EnrollmentID`, `hf.Type`). TLS CA certificates also carry server and
-//!   client auth key usages.
+//!   `1.2.3.4.5.6.7.8.1` holding `{"attrs":{...}}` (the `ecert` attributes: `hf.Affiliation`,
+//!   `hf.EnrollmentID`, `hf.Type` for a registered identity; none, so no extension, for the
+//!   bootstrap admin and the configured identities). The `tls` signing profile (at either CA)
+//!   adds key encipherment, key agreement and server and client auth; the default profile is
+//!   digital signature only, at the TLS CA too.
 //! - `register` and `identities` (token auth): the token must be `b64(cert PEM).b64(sig)` with
 //!   a low-S DER ECDSA signature over `METHOD.b64(uri).b64(body).b64(cert)` of the exact URI
 //!   and body received, by a certificate this CA issued, recorded and still valid; anything
@@ -31,8 +33,9 @@
 //!   given) and a `Location` header; an unknown identity is 404 code 63.
 //! - The envelope is `{"result":...,"errors":[{"code":N,"message":"..."}],"messages":[],
 //!   "success":bool}` with `result` `""` on errors; an unknown CA name is 404 code 19, checked
-//!   after a missing `Authorization` header (401 code 2) on `enroll` and `identities` and
-//!   before anything else on `register`, in Fabric CA 1.5's order.
+//!   after a missing `Authorization` header (401 code 2) on `identities`, after a missing or
+//!   non-basic one (401 code 2, 401 code 20) but before the password on `enroll`, and before
+//!   anything else on `register`, in Fabric CA 1.5's order.
 //!
 //! The identity table is shared by both CA names (the same id and secret enroll at either, as
 //! on a console-deployed CA); each CA keeps its own table of issued certificates. What the
@@ -84,7 +87,8 @@ pub struct TestCaConfig {
     pub org: String,
     /// The bootstrap registrar: enroll id and secret. It is a `client` with
     /// `hf.Registrar.Roles`, `hf.Registrar.DelegateRoles` and `hf.Registrar.Attributes` `*`,
-    /// and `hf.Revoker`, `hf.GenCRL`, `hf.IntermediateCA`, `hf.AffiliationMgr` true.
+    /// and `hf.Revoker`, `hf.GenCRL`, `hf.IntermediateCA`, `hf.AffiliationMgr` `1` (the
+    /// configuration's `true`, as Fabric CA stores it), and no other attribute.
     pub bootstrap: (String, String),
     /// The CA's `registry.maxenrollments`: -1 unlimited; identities registered with 0 get it.
     pub max_enrollments: i64,
@@ -94,8 +98,9 @@ pub struct TestCaConfig {
     pub version: String,
     /// Faults injected in front of every request.
     pub faults: Faults,
-    /// Further identities of the CA's `registry.identities`, registered at start (without
-    /// registrar attributes).
+    /// Further identities of the CA's `registry.identities`, registered at start with no
+    /// attributes (neither registrar nor `hf.EnrollmentID`/`hf.Type`/`hf.Affiliation`, which
+    /// Fabric CA adds only when an identity is registered through its API).
     pub identities: Vec<RegistryIdentity>,
 }
 
@@ -253,7 +258,7 @@ impl TestCa {
             secret: admin_secret,
             kind: "client".to_owned(),
             affiliation: String::new(),
-            attrs: bootstrap_attrs(&admin_id),
+            attrs: bootstrap_attrs(),
             max_enrollments: -1,
             enrollments: 0,
         };
@@ -265,7 +270,7 @@ impl TestCa {
                     secret: extra.pass.clone(),
                     kind: extra.kind.clone(),
                     affiliation: String::new(),
-                    attrs: ecert_attrs(&extra.name, &extra.kind),
+                    attrs: Vec::new(),
                     max_enrollments: cfg.max_enrollments,
                     enrollments: 0,
                 },
@@ -291,7 +296,7 @@ impl TestCa {
             tls: Some(acceptor),
             faults: faults.clone(),
             requests: Arc::clone(&requests),
-            handler: Arc::new(move |req| api::handle(&handler_state, req)),
+            handler: Arc::new(move |req| crate::net::ready(api::handle(&handler_state, req))),
             shutdown: shutdown_rx,
         };
         let server = tokio::spawn(server.run());
@@ -431,32 +436,19 @@ impl Drop for TestCa {
     }
 }
 
-/// The attributes every identity's enrollment certificate carries.
-fn ecert_attrs(id: &str, kind: &str) -> Vec<api::Attr> {
-    [
-        ("hf.EnrollmentID", id),
-        ("hf.Type", kind),
-        ("hf.Affiliation", ""),
-    ]
-    .into_iter()
-    .map(|(name, value)| api::Attr {
-        name: name.to_owned(),
-        value: value.to_owned(),
-        ecert: true,
-    })
-    .collect()
-}
-
-/// The bootstrap identity's attributes, as `fabric-ca-server init -b` registers them.
-fn bootstrap_attrs(id: &str) -> Vec<api::Attr> {
+/// The bootstrap identity's attributes, as `fabric-ca-server init -b` registers them from its
+/// default configuration: the booleans stored as `1`, none of them in certificates, and no
+/// `hf.EnrollmentID`/`hf.Type`/`hf.Affiliation` (the bootstrap admin's enrollment certificate
+/// has no attribute extension).
+fn bootstrap_attrs() -> Vec<api::Attr> {
     [
         ("hf.Registrar.Roles", "*"),
         ("hf.Registrar.DelegateRoles", "*"),
+        ("hf.Revoker", "1"),
+        ("hf.IntermediateCA", "1"),
+        ("hf.GenCRL", "1"),
         ("hf.Registrar.Attributes", "*"),
-        ("hf.Revoker", "true"),
-        ("hf.GenCRL", "true"),
-        ("hf.IntermediateCA", "true"),
-        ("hf.AffiliationMgr", "true"),
+        ("hf.AffiliationMgr", "1"),
     ]
     .into_iter()
     .map(|(name, value)| api::Attr {
@@ -464,6 +456,5 @@ fn bootstrap_attrs(id: &str) -> Vec<api::Attr> {
         value: value.to_owned(),
         ecert: false,
     })
-    .chain(ecert_attrs(id, "client"))
     .collect()
 }

@@ -156,6 +156,8 @@ pub(crate) struct LeafSpec<'a> {
     pub(crate) sans: &'a [String],
     /// The Fabric attribute extension's `attrs`; no extension when `None`.
     pub(crate) attrs: Option<BTreeMap<String, String>>,
+    /// Fabric CA's `tls` signing profile: key encipherment and key agreement besides digital
+    /// signature, and server and client auth extended key usages.
     pub(crate) tls: bool,
     pub(crate) not_before: SystemTime,
     pub(crate) not_after: SystemTime,
@@ -225,7 +227,7 @@ impl Authority {
         parts.push((CN, spec.enroll_id));
         let subject = name(&parts)?;
         let key_usage = if spec.tls {
-            KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment
+            KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment | KeyUsages::KeyAgreement
         } else {
             KeyUsages::DigitalSignature.into()
         };

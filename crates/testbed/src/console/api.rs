@@ -1,5 +1,6 @@
 //! Routing, authentication, rate limiting and the route handlers.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use base64::engine::general_purpose::STANDARD;
@@ -11,10 +12,11 @@ use hyper::{Method, Response, StatusCode};
 use serde_json::{json, Map, Value};
 
 use super::certs;
+use super::deploy;
 use super::schema::{self, Context, Schema};
 use super::store::{self, Component, Store};
 use super::ui_import;
-use crate::net::{json_reply, Reply, Request};
+use crate::net::{json_reply, ready, Reply, ReplyFuture, Request};
 
 const CA: &str = "fabric-ca";
 const PEER: &str = "fabric-peer";
@@ -134,16 +136,16 @@ fn deployer_missing() -> Reply {
 }
 
 /// Entry point for every request that passed fault injection.
-pub(crate) fn handle(store: &Store, req: Request) -> Reply {
+pub(crate) fn handle(store: &Arc<Store>, req: Request) -> ReplyFuture {
     // The console parses JSON bodies before anything else; a broken body never reaches the
     // rate limiter or the auth check.
     let body = match parse_body(&req) {
         Ok(body) => body,
         Err(details) => {
-            return reply(
+            return ready(reply(
                 400,
                 &json!({ "statusCode": 400, "msg": "input error", "details": details }),
-            )
+            ))
         }
     };
     let path = if req.path.len() > 1 {
@@ -152,7 +154,7 @@ pub(crate) fn handle(store: &Store, req: Request) -> Reply {
         req.path.clone()
     };
     if !path.starts_with("/ak/") {
-        return public_route(store, &req.method, &path);
+        return ready(public_route(store, &req.method, &path));
     }
     let user_agent = req
         .headers
@@ -161,23 +163,43 @@ pub(crate) fn handle(store: &Store, req: Request) -> Reply {
         .unwrap_or("undefined");
     let high_volume = req.method == Method::GET;
     let count = store.count_request(format!("{}{user_agent}", req.peer), high_volume);
-    let mut response = if count.exceeded {
-        too_many_requests(store, high_volume)
+    let routed = if count.exceeded {
+        Routed::Now(too_many_requests(store, high_volume))
     } else {
-        ak_route(store, &req, &path, &body)
+        ak_route(store, &req, &path, body)
     };
-    let headers = response.headers_mut();
-    headers.insert("X-RateLimit-Limit", HeaderValue::from(count.limit));
-    headers.insert("X-RateLimit-Remaining", HeaderValue::from(count.remaining));
-    if count.exceeded {
-        headers.insert("X-RateLimit-Reset", HeaderValue::from(count.reset_unix));
-        let window = store.cfg.rate_limit_window.as_millis().div_ceil(1000);
-        headers.insert(
-            RETRY_AFTER,
-            HeaderValue::from(u64::try_from(window).unwrap_or(u64::MAX)),
-        );
+    let window = store.cfg.rate_limit_window.as_millis().div_ceil(1000);
+    Box::pin(async move {
+        let mut response = match routed {
+            Routed::Now(response) => response,
+            Routed::Later(future) => future.await,
+        };
+        let headers = response.headers_mut();
+        headers.insert("X-RateLimit-Limit", HeaderValue::from(count.limit));
+        headers.insert("X-RateLimit-Remaining", HeaderValue::from(count.remaining));
+        if count.exceeded {
+            headers.insert("X-RateLimit-Reset", HeaderValue::from(count.reset_unix));
+            headers.insert(
+                RETRY_AFTER,
+                HeaderValue::from(u64::try_from(window).unwrap_or(u64::MAX)),
+            );
+        }
+        response
+    })
+}
+
+/// A route's answer: ready now, or once real Fabric nodes have answered.
+pub(crate) enum Routed {
+    /// Answered from memory.
+    Now(Reply),
+    /// Waits on a real node (the deployer starting one, or a health probe).
+    Later(ReplyFuture),
+}
+
+impl From<Reply> for Routed {
+    fn from(reply: Reply) -> Self {
+        Routed::Now(reply)
     }
-    response
 }
 
 fn too_many_requests(store: &Store, high_volume: bool) -> Reply {
@@ -240,19 +262,20 @@ fn public_route(store: &Store, method: &Method, path: &str) -> Reply {
     }
 }
 
-fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
+fn ak_route(store: &Arc<Store>, req: &Request, path: &str, body: Value) -> Routed {
+    let body = &body;
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let Some(rest) = segments.strip_prefix(&["ak", "api", "v3"]) else {
-        return route_not_found(&req.method, path);
+        return route_not_found(&req.method, path).into();
     };
     let flags = Flags::from_query(req.query.as_deref());
     let method = &req.method;
 
     // Public routes under /ak/.
     match (method, rest) {
-        (&Method::GET, ["settings"]) => return settings(store),
+        (&Method::GET, ["settings"]) => return settings(store).into(),
         (&Method::GET, ["healthcheck"]) => {
-            return reply(200, &json!({ "message": "ok", "id": store.instance_id }))
+            return reply(200, &json!({ "message": "ok", "id": store.instance_id })).into()
         }
         _ => {}
     }
@@ -270,18 +293,37 @@ fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
         (&Method::GET, ["kubernetes", "fabric", "versions"]) => (Action::View, true),
         (_, ["permissions", "keys", ..]) => (Action::ApiKeys, false),
         (&Method::POST, ui_import::ROUTE) => (Action::Import, false),
-        _ => return route_not_found(method, path),
+        _ => return route_not_found(method, path).into(),
     };
     // The console checks for a deployer before it looks at credentials.
     if needs_deployer && store.cfg.import_only {
-        return deployer_missing();
+        return deployer_missing().into();
     }
     let bootstrap_allowed = *method == Method::POST && rest == ["permissions", "keys"];
     if !authorized(store, req, action, bootstrap_allowed) {
-        return unauthorized(store);
+        return unauthorized(store).into();
     }
 
-    match (method, rest) {
+    if let Some(deployer) = store.cfg.deployer.clone() {
+        match (method, rest) {
+            (&Method::POST, ["kubernetes", "components", kind @ (PEER | CA)]) => {
+                return deploy::create(store, deployer, kind, body.clone());
+            }
+            (&Method::POST, ["kubernetes", "components"]) => {
+                if let Some(kind @ (PEER | CA)) = body.get("type").and_then(Value::as_str) {
+                    return deploy::create(store, deployer, kind, body.clone());
+                }
+            }
+            (&Method::DELETE, ["kubernetes", "components", id]) => {
+                return deploy::delete(store, id);
+            }
+            _ => {}
+        }
+    }
+    if let (&Method::POST, ["components", "status"]) = (method, rest) {
+        return deploy::status(store, body);
+    }
+    Routed::Now(match (method, rest) {
         (&Method::GET, ["health"]) => health(store),
         (&Method::GET, ["components"]) => list(store, flags, |_| true),
         (&Method::GET, ["components", "types", kind]) => list(store, flags, |c| c.kind() == *kind),
@@ -290,7 +332,6 @@ fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
             list(store, flags, |c| has_tag(c, &tag))
         }
         (&Method::GET, ["components", id]) => get_one(store, id, flags),
-        (&Method::POST, ["components", "status"]) => status(store, body),
         (&Method::POST, ["components", "bulk"]) => bulk_import(store, body),
         (&Method::POST, ui_import::ROUTE) => ui_import::bulk_import(store, &req.body),
         (&Method::POST, ["components"]) => {
@@ -328,7 +369,7 @@ fn ak_route(store: &Store, req: &Request, path: &str, body: &Value) -> Reply {
         (&Method::GET, ["permissions", "keys"]) => list_keys(store),
         (&Method::DELETE, ["permissions", "keys", key]) => delete_key(store, key),
         _ => route_not_found(method, path),
-    }
+    })
 }
 
 /// `Basic base64(key:secret)` with a key whose roles allow `action`, or the bootstrap user on
@@ -470,7 +511,7 @@ fn get_one(store: &Store, id: &str, flags: Flags) -> Reply {
     }
 }
 
-fn remove(store: &Store, id: &str) -> Reply {
+pub(super) fn remove(store: &Store, id: &str) -> Reply {
     match store.lock().components.remove(id) {
         Some(c) => reply(
             200,
@@ -1195,7 +1236,7 @@ fn validation(schema: &Schema, body: &Value, data: &store::Data, is_edit: bool) 
     schema::validate(schema, body, &ctx)
 }
 
-fn id_conflict() -> Reply {
+pub(super) fn id_conflict() -> Reply {
     reply(
         409,
         &json!({
@@ -1407,14 +1448,43 @@ fn edit(store: &Store, id: &str, body: &Value) -> Reply {
     )
 }
 
-/// `POST /ak/api/v3/components/status` (reference §3.5, §9): always 207, the answer keyed by
-/// component id at the top level. Known ids carry `status`, `status_url` and
-/// `_cache_expires_in`; an unknown id answers `{"status": null, "status_url": "?", "error":
-/// "unknown component id"}`. `components` is read as an object keyed by id, so an array asks
-/// for the ids "0", "1", ...
-fn status(store: &Store, body: &Value) -> Reply {
-    // What a console reports for a fresh entry; this server keeps no status cache.
-    const CACHE_EXPIRES_IN: &str = "1.4 mins";
+/// How a console finds out whether a component is healthy.
+pub(super) enum Health {
+    /// Known from memory (simulated deploys and imported records).
+    Known(bool),
+    /// A real node: GET this URL, trusting this root, expecting this text.
+    Probe {
+        url: String,
+        root_pem: String,
+        expect: Option<&'static str>,
+    },
+}
+
+/// One id of a status request.
+pub(super) struct StatusItem {
+    id: String,
+    /// `None` for an unknown id.
+    known: Option<KnownStatus>,
+}
+
+pub(super) struct KnownStatus {
+    is_ca: bool,
+    status_url: Value,
+    include_status_resp: bool,
+    pub(super) health: Health,
+}
+
+impl StatusItem {
+    /// The probe to run for this id, if it is a real node.
+    pub(super) fn health_mut(&mut self) -> Option<&mut Health> {
+        self.known.as_mut().map(|k| &mut k.health)
+    }
+}
+
+/// `POST /ak/api/v3/components/status` (reference §3.5, §9), first half: what to check for
+/// each requested id. `components` is read as an object keyed by id, so an array asks for the
+/// ids "0", "1", ...
+pub(super) fn status_items(store: &Store, body: &Value) -> Result<Vec<StatusItem>, Box<Reply>> {
     let requested: Vec<(String, &Value)> = match body.get("components") {
         Some(Value::Object(map)) => map.iter().map(|(id, o)| (id.clone(), o)).collect(),
         Some(Value::Array(list)) => list
@@ -1423,43 +1493,76 @@ fn status(store: &Store, body: &Value) -> Reply {
             .map(|(i, o)| (i.to_string(), o))
             .collect(),
         _ => {
-            return msgs(
+            return Err(Box::new(msgs(
                 400,
                 vec!["Expected parameter 'components' to exist.".to_owned()],
-            )
+            )))
         }
     };
     let data = store.lock();
     let now = Instant::now();
-    let mut out = Map::new();
-    for (id, options) in requested {
-        let entry = match data.components.get(&id) {
-            None => {
-                json!({ "status": Value::Null, "status_url": "?", "error": "unknown component id" })
-            }
-            Some(c) => {
-                let healthy = match c.ready_at {
-                    Some(ready_at) => now >= ready_at,
-                    None => c.reachable,
-                };
-                let (url_field, suffix) = if c.kind() == CA {
+    Ok(requested
+        .into_iter()
+        .map(|(id, options)| {
+            let known = data.components.get(&id).map(|c| {
+                let is_ca = c.kind() == CA;
+                let (url_field, suffix) = if is_ca {
                     ("api_url", "/cainfo")
                 } else {
                     ("operations_url", "/healthz")
                 };
-                let status_url = c
+                let url = c
                     .record
                     .get(url_field)
                     .and_then(Value::as_str)
-                    .map_or(Value::Null, |u| json!(format!("{u}{suffix}")));
+                    .map(|u| format!("{u}{suffix}"));
+                let health = match (data.nodes.get(&id), &url) {
+                    (Some(node), Some(url)) => Health::Probe {
+                        url: url.clone(),
+                        root_pem: node.probe_root_pem().to_owned(),
+                        expect: (!is_ca).then_some("\"OK\""),
+                    },
+                    _ => Health::Known(match c.ready_at {
+                        Some(ready_at) => now >= ready_at,
+                        None => c.reachable,
+                    }),
+                };
+                KnownStatus {
+                    is_ca,
+                    status_url: url.map_or(Value::Null, Value::String),
+                    include_status_resp: options.get("include_status_resp")
+                        == Some(&Value::Bool(true)),
+                    health,
+                }
+            });
+            StatusItem { id, known }
+        })
+        .collect())
+}
+
+/// Second half: the 207 answer keyed by component id at the top level. Known ids carry
+/// `status`, `status_url` and `_cache_expires_in`; an unknown id answers `{"status": null,
+/// "status_url": "?", "error": "unknown component id"}`. Every probe must have been replaced by
+/// its outcome.
+pub(super) fn status_reply(items: Vec<StatusItem>) -> Reply {
+    // What a console reports for a fresh entry; this server keeps no status cache.
+    const CACHE_EXPIRES_IN: &str = "1.4 mins";
+    let mut out = Map::new();
+    for item in items {
+        let entry = match item.known {
+            None => {
+                json!({ "status": Value::Null, "status_url": "?", "error": "unknown component id" })
+            }
+            Some(known) => {
+                let healthy = matches!(known.health, Health::Known(true));
                 let mut entry = json!({
                     "status": if healthy { "ok" } else { "not ok" },
-                    "status_url": status_url,
+                    "status_url": known.status_url,
                     "_cache_expires_in": CACHE_EXPIRES_IN,
                 });
-                if options.get("include_status_resp") == Some(&Value::Bool(true)) {
+                if known.include_status_resp {
                     entry["status_resp"] = if healthy {
-                        if c.kind() == CA {
+                        if known.is_ca {
                             json!({ "result": { "CAName": "ca", "Version": "1.5.7" }, "success": true })
                         } else {
                             json!({ "status": "OK" })
@@ -1471,7 +1574,7 @@ fn status(store: &Store, body: &Value) -> Reply {
                 entry
             }
         };
-        out.insert(id, entry);
+        out.insert(item.id, entry);
     }
     reply(207, &Value::Object(out))
 }
@@ -1536,9 +1639,13 @@ fn node_host(id: &str, console: &str, role: &str) -> String {
     format!("{id}-{role}.{console}.containers.invalid")
 }
 
-fn create_peer(store: &Store, body: &Value) -> Reply {
-    let mut data = store.lock();
-    let mut errors = validation(&create_peer_schema(), body, &data, false);
+/// Validates a create-peer body and picks its id, or the console's refusal.
+pub(super) fn check_create_peer(
+    store: &Store,
+    data: &store::Data,
+    body: &Value,
+) -> Result<String, Box<Reply>> {
+    let mut errors = validation(&create_peer_schema(), body, data, false);
     let crypto = body.get("crypto");
     let enrollment = crypto.and_then(|c| c.get("enrollment"));
     let own_msp = crypto.and_then(|c| c.get("msp"));
@@ -1561,72 +1668,41 @@ fn create_peer(store: &Store, body: &Value) -> Reply {
         }
     }
     if !errors.is_empty() {
-        return msgs(400, errors);
+        return Err(Box::new(msgs(400, errors)));
     }
     if data.components.len() >= store.cfg.max_components {
-        return component_limit();
+        return Err(Box::new(component_limit()));
     }
-    let Some(id) = pick_id(&data, body) else {
-        return id_conflict();
-    };
+    pick_id(data, body).ok_or_else(|| Box::new(id_conflict()))
+}
 
-    let (ca_section, tlsca_section, mut component) = if let Some(enrollment) = enrollment {
-        let mut ca = json!({ "name": enrollment["ca"]["name"] });
-        if let Some(roots) = ca_roots(
-            &data,
-            enrollment["ca"]["host"].as_str().unwrap_or(""),
-            &enrollment["ca"]["port"],
-            "ca",
-        ) {
-            ca["root_certs"] = roots;
-        }
-        let mut tlsca = json!({ "name": enrollment["tlsca"]["name"] });
-        if let Some(roots) = ca_roots(
-            &data,
-            enrollment["tlsca"]["host"].as_str().unwrap_or(""),
-            &enrollment["tlsca"]["port"],
-            "tlsca",
-        ) {
-            tlsca["root_certs"] = roots;
-        }
-        let admin_certs = enrollment["component"]
-            .get("admin_certs")
-            .or_else(|| enrollment["component"].get("admincerts"))
-            .cloned()
-            .unwrap_or_else(|| json!([]));
-        let certs = (
-            crate::tls::throwaway_cert_b64(&format!("{id} tls")),
-            crate::tls::throwaway_cert_b64(&format!("{id} enrollment")),
-        );
-        let (Ok(tls_cert), Ok(ecert)) = certs else {
-            return reply(
-                500,
-                &json!({ "statusCode": 500, "msg": "unable to create test certificates" }),
-            );
-        };
-        (
-            ca,
-            tlsca,
-            json!({ "tls_cert": tls_cert, "ecert": ecert, "admin_certs": admin_certs }),
-        )
-    } else {
-        let msp = own_msp.cloned().unwrap_or_else(|| json!({}));
-        (
-            json!({ "root_certs": msp["ca"]["root_certs"] }),
-            json!({ "root_certs": msp["tlsca"]["root_certs"] }),
-            json!({
-                "tls_cert": msp["component"]["tls_cert"],
-                "ecert": msp["component"]["ecert"],
-                "admin_certs": msp["component"].get("admin_certs").cloned().unwrap_or_else(|| json!([])),
-            }),
-        )
-    };
-    if let Some(component) = component.as_object_mut() {
-        component.retain(|_, v| !v.is_null());
-    }
+/// Where a created node answers.
+pub(super) struct NodeUrls {
+    /// `grpcs://host:port` (peers) or `https://host:port` (CAs).
+    pub(super) api_url: String,
+    /// The operations endpoint.
+    pub(super) operations_url: String,
+    /// The grpc-web proxy (peers only).
+    pub(super) grpcwp_url: Option<String>,
+}
 
-    let peer_host = node_host(&id, &store.cfg.name, "peer");
-    let proxy_host = node_host(&id, &store.cfg.name, "proxy");
+/// The admin certificates a create-peer body's `crypto.enrollment` carries (either spelling).
+pub(super) fn enrollment_admin_certs(enrollment: &Value) -> Value {
+    enrollment["component"]
+        .get("admin_certs")
+        .or_else(|| enrollment["component"].get("admincerts"))
+        .cloned()
+        .unwrap_or_else(|| json!([]))
+}
+
+/// The stored record of a created peer with its URLs and `msp` section.
+pub(super) fn created_peer_record(
+    store: &Store,
+    id: &str,
+    body: &Value,
+    urls: NodeUrls,
+    msp: Value,
+) -> Map<String, Value> {
     let default_version = store.cfg.peer_versions.first().cloned().unwrap_or_default();
     let mut tags = body_tags(body);
     tags.extend([PEER.to_owned(), "ibm_saas".to_owned()]);
@@ -1637,19 +1713,12 @@ fn create_peer(store: &Store, body: &Value) -> Reply {
     record.insert("display_name".into(), body["display_name"].clone());
     record.insert("msp_id".into(), body["msp_id"].clone());
     record.insert("location".into(), json!("ibm_saas"));
-    record.insert("api_url".into(), json!(format!("grpcs://{peer_host}:7051")));
-    record.insert(
-        "operations_url".into(),
-        json!(format!("https://{peer_host}:9443")),
-    );
-    record.insert(
-        "grpcwp_url".into(),
-        json!(format!("https://{proxy_host}:443")),
-    );
-    record.insert(
-        "msp".into(),
-        json!({ "ca": ca_section, "tlsca": tlsca_section, "component": component }),
-    );
+    record.insert("api_url".into(), json!(urls.api_url));
+    record.insert("operations_url".into(), json!(urls.operations_url));
+    if let Some(grpcwp_url) = urls.grpcwp_url {
+        record.insert("grpcwp_url".into(), json!(grpcwp_url));
+    }
+    record.insert("msp".into(), msp);
     record.insert("node_ou".into(), json!({ "enabled": true }));
     record.insert(
         "version".into(),
@@ -1678,18 +1747,24 @@ fn create_peer(store: &Store, body: &Value) -> Reply {
             json!({ "peer": { "size": "100Gi", "class": "default" }, "statedb": { "size": "100Gi", "class": "default" } })
         }),
     );
-    for field in ["zone", "region", "config_override", "hsm"] {
+    for field in ["zone", "region", "config_override", "hsm", "migrated_from"] {
         if let Some(value) = body.get(field) {
             record.insert(field.into(), value.clone());
         }
     }
-    if let Some(value) = body.get("migrated_from") {
-        record.insert("migrated_from".into(), value.clone());
-    }
     record.insert("tags".into(), fmt_tags(tags));
     record.insert("scheme_version".into(), json!("v1"));
     record.insert("timestamp".into(), json!(store::now_ms()));
+    record
+}
 
+/// Stores a created component and answers with its record (as `deployment_attrs=included`).
+pub(super) fn store_created(
+    data: &mut store::Data,
+    id: String,
+    record: Map<String, Value>,
+    ready_at: Option<Instant>,
+) -> Reply {
     let flags = Flags {
         deployment_attrs: true,
         parsed_certs: false,
@@ -1699,20 +1774,105 @@ fn create_peer(store: &Store, body: &Value) -> Reply {
         id,
         Component {
             record,
-            ready_at: Some(Instant::now() + store.cfg.deploy_delay),
+            ready_at,
             reachable: false,
         },
     );
     reply(200, &response)
 }
 
-/// Creates a CA the way a deployer does: a real CA server (enrollment CA `ca` and TLS CA
-/// `tlsca`) whose registry is the body's `config_override.ca.registry.identities` (the first
-/// one is the bootstrap registrar), a record with its URL and certificates, and a status that
-/// turns "ok" `deploy_delay` after the request.
-fn create_ca(store: &Store, body: &Value) -> Reply {
+/// Creates a peer without a deployer behind it: a record whose URLs lead nowhere and whose
+/// certificates are throwaway ones, "running" `deploy_delay` after the request.
+fn create_peer(store: &Store, body: &Value) -> Reply {
     let mut data = store.lock();
-    let mut errors = validation(&create_ca_schema(), body, &data, false);
+    let id = match check_create_peer(store, &data, body) {
+        Ok(id) => id,
+        Err(refusal) => return *refusal,
+    };
+    let crypto = &body["crypto"];
+    let msp = if let Some(enrollment) = crypto.get("enrollment") {
+        let mut ca = json!({ "name": enrollment["ca"]["name"] });
+        if let Some(roots) = ca_roots(
+            &data,
+            enrollment["ca"]["host"].as_str().unwrap_or(""),
+            &enrollment["ca"]["port"],
+            "ca",
+        ) {
+            ca["root_certs"] = roots;
+        }
+        let mut tlsca = json!({ "name": enrollment["tlsca"]["name"] });
+        if let Some(roots) = ca_roots(
+            &data,
+            enrollment["tlsca"]["host"].as_str().unwrap_or(""),
+            &enrollment["tlsca"]["port"],
+            "tlsca",
+        ) {
+            tlsca["root_certs"] = roots;
+        }
+        let certs = (
+            crate::tls::throwaway_cert_b64(&format!("{id} tls")),
+            crate::tls::throwaway_cert_b64(&format!("{id} enrollment")),
+        );
+        let (Ok(tls_cert), Ok(ecert)) = certs else {
+            return reply(
+                500,
+                &json!({ "statusCode": 500, "msg": "unable to create test certificates" }),
+            );
+        };
+        json!({
+            "ca": ca,
+            "tlsca": tlsca,
+            "component": { "tls_cert": tls_cert, "ecert": ecert, "admin_certs": enrollment_admin_certs(enrollment) },
+        })
+    } else {
+        let own = crypto.get("msp").cloned().unwrap_or_else(|| json!({}));
+        let mut component = json!({
+            "tls_cert": own["component"]["tls_cert"],
+            "ecert": own["component"]["ecert"],
+            "admin_certs": own["component"].get("admin_certs").cloned().unwrap_or_else(|| json!([])),
+        });
+        if let Some(component) = component.as_object_mut() {
+            component.retain(|_, v| !v.is_null());
+        }
+        json!({
+            "ca": { "root_certs": own["ca"]["root_certs"] },
+            "tlsca": { "root_certs": own["tlsca"]["root_certs"] },
+            "component": component,
+        })
+    };
+    let peer_host = node_host(&id, &store.cfg.name, "peer");
+    let proxy_host = node_host(&id, &store.cfg.name, "proxy");
+    let urls = NodeUrls {
+        api_url: format!("grpcs://{peer_host}:7051"),
+        operations_url: format!("https://{peer_host}:9443"),
+        grpcwp_url: Some(format!("https://{proxy_host}:443")),
+    };
+    let record = created_peer_record(store, &id, body, urls, msp);
+    let ready_at = Some(Instant::now() + store.cfg.deploy_delay);
+    store_created(&mut data, id, record, ready_at)
+}
+
+/// What a create-CA body asks for, once valid.
+pub(super) struct CaRequest {
+    /// The component id.
+    pub(super) id: String,
+    /// Its display name.
+    pub(super) display_name: String,
+    /// An organization name for the CA's certificates.
+    pub(super) org: String,
+    /// The bootstrap registrar: the first registry identity.
+    pub(super) bootstrap: crate::ca::RegistryIdentity,
+    /// The other registry identities.
+    pub(super) others: Vec<crate::ca::RegistryIdentity>,
+}
+
+/// Validates a create-CA body and picks its id, or the console's refusal.
+pub(super) fn check_create_ca(
+    store: &Store,
+    data: &store::Data,
+    body: &Value,
+) -> Result<CaRequest, Box<Reply>> {
+    let mut errors = validation(&create_ca_schema(), body, data, false);
     if let Some(version) = body.get("version").and_then(Value::as_str) {
         if version != CA_VERSION {
             errors.push(format!(
@@ -1721,14 +1881,12 @@ fn create_ca(store: &Store, body: &Value) -> Reply {
         }
     }
     if !errors.is_empty() {
-        return msgs(400, errors);
+        return Err(Box::new(msgs(400, errors)));
     }
     if data.components.len() >= store.cfg.max_components {
-        return component_limit();
+        return Err(Box::new(component_limit()));
     }
-    let Some(id) = pick_id(&data, body) else {
-        return id_conflict();
-    };
+    let id = pick_id(data, body).ok_or_else(|| Box::new(id_conflict()))?;
     let identities: Vec<crate::ca::RegistryIdentity> = body["config_override"]["ca"]["registry"]
         ["identities"]
         .as_array()
@@ -1743,57 +1901,50 @@ fn create_ca(store: &Store, body: &Value) -> Reply {
         })
         .unwrap_or_default();
     let Some((bootstrap, others)) = identities.split_first() else {
-        return msgs(
+        return Err(Box::new(msgs(
             400,
             vec![
                 "Expected parameter 'config_override.ca.registry.identities' to exist.".to_owned(),
             ],
-        );
+        )));
     };
-    let display_name = body["display_name"].as_str().unwrap_or_default();
+    let display_name = body["display_name"].as_str().unwrap_or_default().to_owned();
     let org: String = display_name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
         .collect();
-    let config = crate::ca::TestCaConfig {
+    Ok(CaRequest {
         org: if org.trim().is_empty() {
             id.clone()
         } else {
             org
         },
-        bootstrap: (bootstrap.name.clone(), bootstrap.pass.clone()),
-        identities: others.to_vec(),
-        version: "1.5.7".to_owned(),
-        ..crate::ca::TestCaConfig::default()
-    };
-    let server = match crate::ca::TestCa::start_in_current_runtime(config) {
-        Ok(server) => server,
-        Err(e) => {
-            return reply(
-                500,
-                &json!({ "statusCode": 500, "msg": format!("the deployer could not start the CA: {e}") }),
-            )
-        }
-    };
-    let root = |name: &str| server.ca_root_pem(name).map(|pem| STANDARD.encode(pem));
+        id,
+        display_name,
+        bootstrap: bootstrap.clone(),
+        others: others.to_vec(),
+    })
+}
+
+/// The stored record of a created CA.
+pub(super) fn created_ca_record(
+    request: &CaRequest,
+    body: &Value,
+    urls: NodeUrls,
+    msp: Value,
+) -> Map<String, Value> {
+    let id = &request.id;
     let mut tags = body_tags(body);
     tags.extend([CA.to_owned(), "ibm_saas".to_owned()]);
     let mut record = Map::new();
     record.insert("id".into(), json!(id));
     record.insert("dep_component_id".into(), json!(id.replace(['_', '-'], "")));
     record.insert("type".into(), json!(CA));
-    record.insert("display_name".into(), json!(display_name));
+    record.insert("display_name".into(), json!(request.display_name));
     record.insert("location".into(), json!("ibm_saas"));
-    record.insert("api_url".into(), json!(server.url()));
-    record.insert("operations_url".into(), json!(server.url()));
-    record.insert(
-        "msp".into(),
-        json!({
-            "ca": { "name": "ca", "root_certs": [root("ca")] },
-            "tlsca": { "name": "tlsca", "root_certs": [root("tlsca")] },
-            "component": { "tls_cert": STANDARD.encode(server.tls_cert_pem()) },
-        }),
-    );
+    record.insert("api_url".into(), json!(urls.api_url));
+    record.insert("operations_url".into(), json!(urls.operations_url));
+    record.insert("msp".into(), msp);
     record.insert(
         "version".into(),
         body.get("version").cloned().unwrap_or(json!(CA_VERSION)),
@@ -1818,22 +1969,53 @@ fn create_ca(store: &Store, body: &Value) -> Reply {
     record.insert("tags".into(), fmt_tags(tags));
     record.insert("scheme_version".into(), json!("v1"));
     record.insert("timestamp".into(), json!(store::now_ms()));
+    record
+}
 
-    let flags = Flags {
-        deployment_attrs: true,
-        parsed_certs: false,
+/// Creates a CA without real Fabric behind the deployer: an in-memory [`crate::ca::TestCa`]
+/// (enrollment CA `ca` and TLS CA `tlsca`) whose registry is the body's
+/// `config_override.ca.registry.identities` (the first one is the bootstrap registrar), "ok"
+/// `deploy_delay` after the request.
+fn create_ca(store: &Store, body: &Value) -> Reply {
+    let mut data = store.lock();
+    let request = match check_create_ca(store, &data, body) {
+        Ok(request) => request,
+        Err(refusal) => return *refusal,
     };
-    let response = format_record(&record, flags, store::now_ms());
-    data.ca_servers.insert(id.clone(), server);
-    data.components.insert(
-        id,
-        Component {
-            record,
-            ready_at: Some(Instant::now() + store.cfg.deploy_delay),
-            reachable: false,
-        },
-    );
-    reply(200, &response)
+    let config = crate::ca::TestCaConfig {
+        org: request.org.clone(),
+        bootstrap: (
+            request.bootstrap.name.clone(),
+            request.bootstrap.pass.clone(),
+        ),
+        identities: request.others.clone(),
+        version: "1.5.7".to_owned(),
+        ..crate::ca::TestCaConfig::default()
+    };
+    let server = match crate::ca::TestCa::start_in_current_runtime(config) {
+        Ok(server) => server,
+        Err(e) => {
+            return reply(
+                500,
+                &json!({ "statusCode": 500, "msg": format!("the deployer could not start the CA: {e}") }),
+            )
+        }
+    };
+    let root = |name: &str| server.ca_root_pem(name).map(|pem| STANDARD.encode(pem));
+    let msp = json!({
+        "ca": { "name": "ca", "root_certs": [root("ca")] },
+        "tlsca": { "name": "tlsca", "root_certs": [root("tlsca")] },
+        "component": { "tls_cert": STANDARD.encode(server.tls_cert_pem()) },
+    });
+    let urls = NodeUrls {
+        api_url: server.url(),
+        operations_url: server.url(),
+        grpcwp_url: None,
+    };
+    let record = created_ca_record(&request, body, urls, msp);
+    data.ca_servers.insert(request.id.clone(), server);
+    let ready_at = Some(Instant::now() + store.cfg.deploy_delay);
+    store_created(&mut data, request.id, record, ready_at)
 }
 
 // ------------------------------------------------------------------ API keys

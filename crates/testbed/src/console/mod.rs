@@ -10,8 +10,15 @@
 //! `Retry-After`, 503 for deployer routes on an import-only console, `unknown_enroll_host` for
 //! peers enrolling at a CA this console does not know, and a peer that reports "not ok" until
 //! `deploy_delay` after its creation. Creating a CA (deployer API `CreateCaBody`, strict) starts
-//! a real [`crate::ca::TestCa`] whose bootstrap registrar is the body's first registry identity;
-//! its record points at that server and turns "ok" after `deploy_delay` too. What the console
+//! an in-memory [`crate::ca::TestCa`] whose bootstrap registrar is the body's first registry
+//! identity; its record points at that server and turns "ok" after `deploy_delay` too.
+//!
+//! With a [`Deployer`] (`TestConsoleConfig::deployer`, real Fabric binaries) the deployer routes
+//! drive real processes instead: create-CA starts a `fabric-ca-server` (CA names `ca` and
+//! `tlsca`, registry from the body), create-peer enrolls the peer's certificates at the CA named
+//! in `crypto.enrollment` and starts `peer node start`; the records carry their real URLs and
+//! certificates, the status route asks each node (`/cainfo`, `/healthz`), and deleting the
+//! component stops it and removes its data. What the console
 //! UI's Settings → Bulk data management → Import does with an export zip is served at
 //! `POST /ak/api/v3/testbed/bulk-import` (no real console has that route: the browser does it),
 //! taking only the export's own layout.
@@ -29,6 +36,7 @@
 
 mod api;
 mod certs;
+mod deploy;
 mod schema;
 mod store;
 mod ui_import;
@@ -77,6 +85,20 @@ pub struct TestConsoleConfig {
     pub bootstrap_user: Option<(String, String)>,
     /// Fabric versions the deployer offers, per node type; the first of each is the default.
     pub peer_versions: Vec<String>,
+    /// Real Fabric behind the deployer routes: create-CA starts a `fabric-ca-server`,
+    /// create-peer a `peer`, status asks them, deleting stops them. `None`: simulated deploys
+    /// (in-memory CA, peers whose URLs lead nowhere, "ok" after `deploy_delay`).
+    pub deployer: Option<Deployer>,
+}
+
+/// Real Fabric for a console's deployer: the binaries and the folder its nodes live in (one
+/// subfolder per console).
+#[derive(Debug, Clone)]
+pub struct Deployer {
+    /// The Fabric binaries.
+    pub fabric: fabric_ha_testnet::Fabric,
+    /// Where node folders and logs go.
+    pub dir: std::path::PathBuf,
 }
 
 impl Default for TestConsoleConfig {
@@ -93,6 +115,7 @@ impl Default for TestConsoleConfig {
             faults: Faults::default(),
             bootstrap_user: None,
             peer_versions: vec!["2.5.4-1".to_owned(), "2.4.9-1".to_owned()],
+            deployer: None,
         }
     }
 }
@@ -221,6 +244,16 @@ impl TestConsole {
     /// peers follow their deploy life cycle instead. Returns false for an unknown id.
     pub fn set_reachable(&self, id: &str, reachable: bool) -> bool {
         self.store.set_reachable(id, reachable)
+    }
+
+    /// Process ids of the Fabric nodes the deployer runs (created CAs and peers).
+    pub fn node_pids(&self) -> Vec<u32> {
+        self.store
+            .lock()
+            .nodes
+            .values()
+            .filter_map(deploy::RealNode::pid)
+            .collect()
     }
 
     /// Requests received so far, including faulted, rejected and rate-limited ones.

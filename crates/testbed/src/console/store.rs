@@ -46,6 +46,9 @@ pub(crate) struct Data {
     pub(crate) keys: BTreeMap<String, ApiKey>,
     /// The CA servers of created CAs, by component id (dropping one stops it).
     pub(crate) ca_servers: BTreeMap<String, crate::ca::TestCa>,
+    /// The real Fabric processes of created components, by component id (dropping one stops
+    /// it).
+    pub(crate) nodes: BTreeMap<String, super::deploy::RealNode>,
     /// (client, high-volume limiter) -> (window number, requests in it).
     rate: HashMap<(String, bool), (u128, u32)>,
 }
