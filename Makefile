@@ -35,9 +35,15 @@ run: setup app
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./$(RELEASE_APP); \
 	else echo "no display: starting under Xvfb"; xvfb-run -a -s "-screen 0 1440x900x24" ./$(RELEASE_APP); fi
 
+# The real-network suites (crates/testnet) run on the Fabric binaries scripts/setup.sh unpacked
+# into .fabric/, unless FABRIC_BIN already names others. Tested when the recipe runs, not when
+# make reads this file: on a fresh clone setup-test unpacks them earlier in the same `make test`.
+FABRIC_ENV = if [ -z "$${FABRIC_BIN:-}" ] && [ -x .fabric/bin/peer ]; then \
+	export FABRIC_BIN="$(CURDIR)/.fabric/bin" FABRIC_CFG_PATH="$${FABRIC_CFG_PATH:-$(CURDIR)/.fabric/config}"; fi;
+
 # Regenerates ui/src/bindings from the Rust types (ts-rs runs as part of the core's tests).
 bindings:
-	$(CARGO) test -q --workspace --lib export_bindings
+	$(FABRIC_ENV) $(CARGO) test -q --workspace --lib export_bindings
 
 bindings-check: bindings
 	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
@@ -54,11 +60,11 @@ fmt:
 	cd ui && npx biome check --write .
 
 test-rust:
-	$(CARGO) nextest run --workspace --no-fail-fast
+	$(FABRIC_ENV) $(CARGO) nextest run --workspace --no-fail-fast
 
 # Secrets against a real gnome-keyring (Secret Service) on a private D-Bus session.
 test-keyring:
-	tests/keyring/run.sh env FABRIC_HA_REAL_KEYRING=1 $(CARGO) test -p fabric-ha-store --test keyring_real
+	$(FABRIC_ENV) tests/keyring/run.sh env FABRIC_HA_REAL_KEYRING=1 $(CARGO) test -p fabric-ha-store --test keyring_real
 
 test-ui:
 	cd ui && npm run test:unit && npm run test:browser

@@ -34,11 +34,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check this host: data folder, database, OS keyring, versions, WebKit.
+    /// Check this host: data folder, database, OS keyring, versions, WebKit, Fabric binaries.
     Doctor {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// The Fabric release's bin/ folder (default: FABRIC_BIN, else PATH).
+        #[arg(long, value_name = "DIR")]
+        fabric_bin: Option<PathBuf>,
     },
     /// Open the workspace as the app does and show what it holds.
     Info {
@@ -116,8 +119,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, CoreError> {
     let data_dir = paths::resolve_data_dir(cli.data_dir)?;
     match cli.command {
-        Command::Doctor { json } => {
-            let report = doctor::run(&data_dir);
+        Command::Doctor { json, fabric_bin } => {
+            let report = doctor::run_with_fabric_bin(&data_dir, fabric_bin.as_deref());
             if json {
                 print_json(&report)?;
             } else {

@@ -55,11 +55,39 @@ fn doctor_json_reports_every_check_and_creates_nothing() {
             "data directory",
             "database",
             "keyring",
-            "webview"
+            "webview",
+            "fabric binaries"
         ]
     );
     assert!(report["ok"].is_boolean());
     assert!(!dir.exists(), "doctor only reads");
+}
+
+#[test]
+fn doctor_names_the_fabric_binaries_missing_from_fabric_bin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("bin");
+    std::fs::create_dir(&empty).unwrap();
+    let args = ["doctor", "--json", "--fabric-bin", empty.to_str().unwrap()];
+    let report = stdout_json(&fabric_ha(&tmp.path().join("ws"), &args));
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "fabric binaries")
+        .unwrap();
+    assert_eq!(check["status"], "warn", "{check}");
+    let detail = check["detail"].as_str().unwrap();
+    for program in [
+        "peer",
+        "orderer",
+        "osnadmin",
+        "fabric-ca-server",
+        "fabric-ca-client",
+    ] {
+        assert!(detail.contains(program), "{program}: {detail}");
+    }
+    assert!(detail.contains(&empty.display().to_string()), "{detail}");
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! `fabric-ha doctor`: what this host offers the app, checked without changing anything.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
+use fabric_ha_fabric_bins::{Binary, FabricBins, Origin};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -50,15 +52,22 @@ fn check(name: &str, status: CheckStatus, detail: impl Into<String>) -> DoctorCh
     }
 }
 
-/// Runs every check for the workspace in `data_dir`. Reads only: a missing workspace is
-/// reported, not created.
+/// Runs every check for the workspace in `data_dir`, the Fabric binaries looked for through
+/// `FABRIC_BIN` or `PATH`. Reads only: a missing workspace is reported, not created.
 pub fn run(data_dir: &Path) -> DoctorReport {
+    run_with_fabric_bin(data_dir, None)
+}
+
+/// [`run`], the Fabric binaries looked for in `fabric_bin` (a release's `bin/` folder, given by
+/// `--fabric-bin`) before `FABRIC_BIN` and `PATH`.
+pub fn run_with_fabric_bin(data_dir: &Path, fabric_bin: Option<&Path>) -> DoctorReport {
     let checks = vec![
         check_versions(),
         check_data_dir(data_dir),
         check_database(data_dir),
         check_keyring(),
         check_webview(),
+        check_fabric_bins(fabric_bin),
     ];
     DoctorReport {
         ok: checks.iter().all(|c| c.status != CheckStatus::Fail),
@@ -202,6 +211,145 @@ fn check_webview() -> DoctorCheck {
     }
 }
 
+/// The Hyperledger Fabric and Fabric CA release programs, their sample configuration and the
+/// ccaas builder. The app itself does not need them, so a warning at most; the sandbox and the
+/// real-network tests start nodes from them.
+fn check_fabric_bins(explicit: Option<&Path>) -> DoctorCheck {
+    let name = "fabric binaries";
+    let bins = FabricBins::locate(explicit);
+    let found: Vec<(Binary, PathBuf)> = Binary::ALL
+        .iter()
+        .filter_map(|b| bins.path(*b).map(|p| (*b, p)))
+        .collect();
+    // One process start each: side by side, so the doctor stays quick.
+    let versions: Vec<Result<Option<String>, String>> = std::thread::scope(|scope| {
+        let running: Vec<_> = found
+            .iter()
+            .map(|(binary, path)| scope.spawn(move || program_version(*binary, path)))
+            .collect();
+        running
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("the version check panicked".to_owned()))
+            })
+            .collect()
+    });
+    let mut listed = Vec::new();
+    let mut broken = Vec::new();
+    for ((binary, _), version) in found.iter().zip(versions) {
+        match version {
+            Ok(Some(v)) => listed.push(format!("{} {v}", binary.file_name())),
+            Ok(None) => listed.push(format!("{} (no version command)", binary.file_name())),
+            Err(e) => broken.push(e),
+        }
+    }
+    let listed = listed.join(", ");
+
+    let mut dirs: Vec<String> = Vec::new();
+    for (_, path) in &found {
+        let dir = path
+            .parent()
+            .map_or_else(String::new, |d| d.display().to_string());
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    let source = match bins.origin() {
+        Origin::Flag => "--fabric-bin",
+        Origin::Env => "FABRIC_BIN",
+        Origin::Path => "PATH",
+    };
+    let config = bins.config_dir().map_or_else(
+        || "no config folder (core.yaml, orderer.yaml)".to_owned(),
+        |d| format!("config {}", d.display()),
+    );
+    let ccaas = bins.ccaas_builder().map_or_else(
+        || "no ccaas builder".to_owned(),
+        |d| format!("ccaas builder {}", d.display()),
+    );
+
+    match bins.require(&Binary::ALL, true) {
+        Ok(()) if broken.is_empty() => check(
+            name,
+            CheckStatus::Ok,
+            format!(
+                "{listed}; from {source} ({}); {config}; {ccaas}",
+                dirs.join(", ")
+            ),
+        ),
+        Ok(()) => check(
+            name,
+            CheckStatus::Warn,
+            format!(
+                "{}; found {listed} (from {source}); the sandbox and the real-network tests need them all, the app does not",
+                broken.join("; ")
+            ),
+        ),
+        Err(missing) => {
+            let mut detail = format!(
+                "missing {} (looked in {})",
+                missing.missing.join(", "),
+                missing.looked_in
+            );
+            if !listed.is_empty() {
+                detail.push_str(&format!("; found {listed}"));
+            }
+            if !broken.is_empty() {
+                detail.push_str(&format!("; {}", broken.join("; ")));
+            }
+            detail.push_str(&format!(
+                "; the sandbox and the real-network tests need them, the app does not: {}",
+                fabric_ha_fabric_bins::HOW_TO_GET
+            ));
+            check(name, CheckStatus::Warn, detail)
+        }
+    }
+}
+
+/// The release version a program reports, `None` for the two without a version command.
+fn program_version(binary: Binary, path: &Path) -> Result<Option<String>, String> {
+    match binary {
+        // Fabric 2.5's osnadmin and discover have no version command: that they start is enough.
+        Binary::Osnadmin | Binary::Discover => {
+            let output = Command::new(path)
+                .arg("--help")
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", path.display()))?;
+            if output.status.success() {
+                Ok(None)
+            } else {
+                Err(format!(
+                    "{} --help failed ({}): {}",
+                    path.display(),
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ))
+            }
+        }
+        // configtxgen takes `version` for a profile name; its version is a flag.
+        Binary::Configtxgen => {
+            let output = Command::new(path)
+                .arg("-version")
+                .env_remove("FABRIC_CFG_PATH")
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", path.display()))?;
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .find_map(|line| line.trim().strip_prefix("Version:"))
+                .map(|v| Some(v.trim().trim_start_matches('v').to_owned()))
+                .ok_or_else(|| {
+                    format!(
+                        "{} -version printed no version (exit {})",
+                        path.display(),
+                        output.status
+                    )
+                })
+        }
+        _ => fabric_ha_fabric_bins::version(path).map(Some),
+    }
+}
+
 /// Looks for a shared library in the folders the dynamic loader searches on Linux.
 fn find_library(file: &str) -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("LD_LIBRARY_PATH")
@@ -242,9 +390,11 @@ mod tests {
                 "data directory",
                 "database",
                 "keyring",
-                "webview"
+                "webview",
+                "fabric binaries"
             ]
         );
+        assert_ne!(report.checks[5].status, CheckStatus::Fail);
         let data = &report.checks[1];
         assert_eq!(data.status, CheckStatus::Ok);
         assert!(
@@ -262,5 +412,92 @@ mod tests {
         let report = run(&file);
         assert!(!report.ok);
         assert_eq!(report.checks[1].status, CheckStatus::Fail);
+    }
+
+    /// The fabric binaries check; a fake program that another test thread's process start was
+    /// still holding open for writing fails with "Text file busy" for a moment: tried again.
+    fn fabric_check(dir: &Path) -> DoctorCheck {
+        for _ in 0..20 {
+            let c = check_fabric_bins(Some(dir));
+            if !c.detail.contains("Text file busy") {
+                return c;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        check_fabric_bins(Some(dir))
+    }
+
+    #[test]
+    fn no_fabric_binaries_is_a_warning_naming_each_program() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = fabric_check(tmp.path());
+        assert_eq!(c.name, "fabric binaries");
+        assert_eq!(c.status, CheckStatus::Warn, "{}", c.detail);
+        for binary in Binary::ALL {
+            assert!(
+                c.detail.contains(binary.file_name()),
+                "{} named: {}",
+                binary.file_name(),
+                c.detail
+            );
+        }
+        assert!(c.detail.contains(&tmp.path().display().to_string()));
+        assert!(c.detail.contains(fabric_ha_fabric_bins::HOW_TO_GET));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fabric_binaries_that_answer_are_listed_with_their_versions() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let bin = tmp.path().join("bin");
+        let builder = tmp.path().join("builders").join("ccaas").join("bin");
+        let config = tmp.path().join("config");
+        for dir in [&bin, &builder, &config] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(config.join("core.yaml"), "").unwrap();
+        std::fs::write(config.join("orderer.yaml"), "").unwrap();
+        std::fs::write(builder.join("detect"), "").unwrap();
+        for binary in Binary::ALL {
+            let script = bin.join(binary.file_name());
+            std::fs::write(
+                &script,
+                format!(
+                    "#!/bin/sh\necho '{}:'\necho ' Version: 2.5.16'\n",
+                    binary.file_name()
+                ),
+            )
+            .unwrap();
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+
+        let c = fabric_check(&bin);
+        assert_eq!(c.status, CheckStatus::Ok, "{}", c.detail);
+        for binary in [
+            Binary::Peer,
+            Binary::Orderer,
+            Binary::Configtxgen,
+            Binary::Configtxlator,
+            Binary::FabricCaServer,
+            Binary::FabricCaClient,
+        ] {
+            let listed = format!("{} 2.5.16", binary.file_name());
+            assert!(c.detail.contains(&listed), "{listed}: {}", c.detail);
+        }
+        assert!(c.detail.contains("osnadmin (no version command)"));
+        assert!(
+            c.detail
+                .contains(&format!("from --fabric-bin ({})", bin.display())),
+            "{}",
+            c.detail
+        );
+        assert!(c.detail.contains("ccaas builder"), "{}", c.detail);
+
+        // A program that does not answer is a warning, not a failure.
+        std::fs::write(bin.join("peer"), "#!/bin/sh\nexit 3\n").unwrap();
+        let c = fabric_check(&bin);
+        assert_eq!(c.status, CheckStatus::Warn, "{}", c.detail);
+        assert!(c.detail.contains("printed no version"), "{}", c.detail);
     }
 }
