@@ -72,7 +72,9 @@ enum Command {
     /// Start three test consoles on this computer (one per region) and a Fabric CA test
     /// server, to try the app without a cluster. Runs until Ctrl-C. Prints each console's URL,
     /// API key and API secret, and the CA's URL, TLS certificate file and bootstrap admin:
-    /// throwaway credentials of local test servers.
+    /// throwaway credentials of local test servers. With --fabric, real Fabric instead: the
+    /// consoles deploy real CAs and peers, and region 1 holds an organization (CA, MSP, peer)
+    /// with an ordering service, the channel mychannel and a committed chaincode.
     Sandbox {
         /// Also register the consoles in the workspace (labelled sandbox); they are removed
         /// again when the sandbox stops.
@@ -81,6 +83,12 @@ enum Command {
         /// Three region names, separated by commas.
         #[arg(long, default_value = sandbox::DEFAULT_REGIONS)]
         regions: String,
+        /// Real Fabric nodes from the release binaries (FABRIC_BIN / FABRIC_CFG_PATH, or PATH).
+        #[arg(long)]
+        fabric: bool,
+        /// The Fabric release's bin/ folder (with --fabric).
+        #[arg(long, value_name = "DIR", requires = "fabric")]
+        fabric_bin: Option<std::path::PathBuf>,
     },
 }
 
@@ -161,9 +169,17 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Ca(cmd) => ca::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Plan(cmd) => plan::run(*cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Bundle(cmd) => bundle::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
-        Command::Sandbox { register, regions } => sandbox::run(register, &regions, || {
-            open(data_dir.clone(), cli.no_keyring)
-        }),
+        Command::Sandbox {
+            register,
+            regions,
+            fabric,
+            fabric_bin,
+        } => {
+            let real = fabric.then_some(sandbox::RealFabric { bin: fabric_bin });
+            sandbox::run(register, &regions, real, || {
+                open(data_dir.clone(), cli.no_keyring)
+            })
+        }
         Command::Settings(cmd) => {
             let ws = open(data_dir, cli.no_keyring)?;
             match cmd {

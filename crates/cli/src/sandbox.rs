@@ -9,6 +9,10 @@ use fabric_ha_core::consoles::{ConsoleAuthInput, ConsoleInput};
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
 use fabric_ha_testbed::ca::{TestCa, TestCaConfig};
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
+use fabric_ha_testbed::sandbox::{
+    FabricSandbox, SandboxConfig, CA_ADMIN, CHAINCODE, CHANNEL, MSP_ID, ORG_ADMIN,
+};
+use fabric_ha_testnet::Fabric;
 
 /// Regions of the sandbox when none are given.
 pub(crate) const DEFAULT_REGIONS: &str = "us-south,eu-de,jp-tok";
@@ -75,13 +79,23 @@ fn wait_for_stop() -> Result<(), CoreError> {
     })
 }
 
+/// `--fabric`: real Fabric nodes from the release binaries.
+pub(crate) struct RealFabric {
+    /// `--fabric-bin`: the release's `bin/` folder.
+    pub(crate) bin: Option<PathBuf>,
+}
+
 /// Runs the sandbox in the foreground until Ctrl-C / SIGTERM.
 pub(crate) fn run(
     register: bool,
     regions: &str,
+    real: Option<RealFabric>,
     open: impl FnOnce() -> Result<Workspace, CoreError>,
 ) -> Result<ExitCode, CoreError> {
     let regions = parse_regions(regions)?;
+    if let Some(real) = real {
+        return run_fabric(register, regions, real, open);
+    }
     let ws = if register { Some(open()?) } else { None };
     let ca_dir = std::env::temp_dir().join(format!("fabric-ha-sandbox-{}", std::process::id()));
     std::fs::create_dir_all(&ca_dir)
@@ -98,31 +112,9 @@ pub(crate) fn run(
                 ..TestConsoleConfig::default()
             })
             .map_err(|e| CoreError::Internal(format!("cannot start the {region} console: {e}")))?;
-            let (key, secret) = console.manager_key();
-            let ca = console.ca_cert_pem().unwrap_or_default();
             let ca_path: PathBuf = ca_dir.join(format!("{region}-ca.pem"));
-            std::fs::write(&ca_path, &ca).map_err(|e| {
-                CoreError::Storage(format!("cannot write {}: {e}", ca_path.display()))
-            })?;
-            println!("{}", console_name(region));
-            println!("  region      {region}");
-            println!("  url         {}", console.url());
-            println!("  api key     {key}");
-            println!("  api secret  {secret}");
-            println!("  ca cert     {}", ca_path.display());
-            if let Some(ws) = &ws {
-                ws.add_sandbox_console(ConsoleInput {
-                    name: console_name(region),
-                    region: region.clone(),
-                    url: console.url(),
-                    auth: Some(ConsoleAuthInput::ApiKey {
-                        api_key: key,
-                        api_secret: Sensitive::new(secret),
-                    }),
-                    ca_cert_pem: Some(ca),
-                })?;
+            if announce_console(ws.as_ref(), region, &console, &ca_path)? {
                 registered.push(console_name(region));
-                println!("  registered  as console {}", console_name(region));
             }
             consoles.push((region.clone(), console));
         }
@@ -163,6 +155,153 @@ pub(crate) fn run(
         ca.shutdown_blocking();
     }
     let _ = std::fs::remove_dir_all(&ca_dir);
+    outcome?;
+    if let Some(e) = cleanup_error {
+        return Err(e);
+    }
+    eprintln!("sandbox stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints one console of the sandbox and registers it when asked.
+fn announce_console(
+    ws: Option<&Workspace>,
+    region: &str,
+    console: &TestConsole,
+    ca_path: &std::path::Path,
+) -> Result<bool, CoreError> {
+    let (key, secret) = console.manager_key();
+    let ca = console.ca_cert_pem().unwrap_or_default();
+    std::fs::write(ca_path, &ca)
+        .map_err(|e| CoreError::Storage(format!("cannot write {}: {e}", ca_path.display())))?;
+    println!("{}", console_name(region));
+    println!("  region      {region}");
+    println!("  url         {}", console.url());
+    println!("  api key     {key}");
+    println!("  api secret  {secret}");
+    println!("  ca cert     {}", ca_path.display());
+    let Some(ws) = ws else {
+        return Ok(false);
+    };
+    ws.add_sandbox_console(ConsoleInput {
+        name: console_name(region),
+        region: region.to_owned(),
+        url: console.url(),
+        auth: Some(ConsoleAuthInput::ApiKey {
+            api_key: key,
+            api_secret: Sensitive::new(secret),
+        }),
+        ca_cert_pem: Some(ca),
+    })?;
+    println!("  registered  as console {}", console_name(region));
+    Ok(true)
+}
+
+/// `sandbox --fabric`: the consoles with a real deployer and region 1's organization,
+/// ordering service, channel and chaincode ([`FabricSandbox`]), until Ctrl-C / SIGTERM.
+fn run_fabric(
+    register: bool,
+    regions: Vec<String>,
+    real: RealFabric,
+    open: impl FnOnce() -> Result<Workspace, CoreError>,
+) -> Result<ExitCode, CoreError> {
+    let fabric = Fabric::locate(real.bin.as_deref()).map_err(|e| CoreError::InvalidInput {
+        field: "--fabric".into(),
+        reason: e.to_string(),
+    })?;
+    let ws = if register { Some(open()?) } else { None };
+    let dir = std::env::temp_dir().join(format!("fabric-ha-sandbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CoreError::Storage(format!("cannot create {}: {e}", dir.display())))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CoreError::Internal(format!("cannot start the sandbox runtime: {e}")))?;
+    eprintln!("starting real Fabric in {} (about 10 s)", dir.display());
+    let started = runtime.block_on(FabricSandbox::start(SandboxConfig {
+        fabric,
+        regions: regions.clone(),
+        dir: dir.clone(),
+        console: TestConsoleConfig {
+            deploy_delay: DEPLOY_DELAY,
+            ..TestConsoleConfig::default()
+        },
+    }));
+    let sandbox = match started {
+        Ok(sandbox) => sandbox,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(CoreError::Internal(format!(
+                "the Fabric sandbox did not start: {e}"
+            )));
+        }
+    };
+    let mut registered = Vec::new();
+    let outcome = (|| -> Result<(), CoreError> {
+        for (region, console) in &sandbox.consoles {
+            if announce_console(
+                ws.as_ref(),
+                region,
+                console,
+                &dir.join(format!("{region}-console-ca.pem")),
+            )? {
+                registered.push(console_name(region));
+            }
+        }
+        let org = &sandbox.org;
+        let ca_tls = dir.join("org1-ca-tls.pem");
+        std::fs::write(&ca_tls, &org.ca_tls_cert_pem)
+            .map_err(|e| CoreError::Storage(format!("cannot write {}: {e}", ca_tls.display())))?;
+        println!("sandbox-ca (created in {})", console_name(&regions[0]));
+        println!("  component   {}", org.ca_id);
+        println!("  url         {}", org.ca_url);
+        println!("  ca names    ca, tlsca");
+        println!("  tls cert    {}", ca_tls.display());
+        println!("  admin       {} / {}", CA_ADMIN.0, CA_ADMIN.1);
+        println!("organization");
+        println!(
+            "  msp id      {MSP_ID} (component {})",
+            org.msp_component_id
+        );
+        println!(
+            "  org admin   {} / {} (type admin)",
+            ORG_ADMIN.0, ORG_ADMIN.1
+        );
+        println!("  peer        {} {}", org.peer_id, org.peer_api_url);
+        println!("orderer");
+        println!("  address     {}", sandbox.ordering.address());
+        println!("  msp id      {}", sandbox.ordering.msp_id());
+        println!(
+            "  tls root    {}",
+            sandbox.ordering.tls_root_file().display()
+        );
+        println!("channel");
+        println!("  name        {CHANNEL}");
+        println!("  chaincode   {CHAINCODE} ({})", sandbox.package.package_id);
+        println!("org-admin env {}", sandbox.env_file.display());
+        println!(
+            "  try         . {} && peer channel list",
+            sandbox.env_file.display()
+        );
+        println!(
+            "sandbox ready (Ctrl-C to stop{})",
+            if register { " and unregister" } else { "" }
+        );
+        wait_for_stop()
+    })();
+
+    let mut cleanup_error = None;
+    if let Some(ws) = &ws {
+        for name in &registered {
+            if let Err(e) = ws.remove_console(name) {
+                cleanup_error.get_or_insert(e);
+            }
+        }
+    }
+    runtime.block_on(sandbox.shutdown());
+    drop(runtime);
+    let _ = std::fs::remove_dir_all(&dir);
     outcome?;
     if let Some(e) = cleanup_error {
         return Err(e);

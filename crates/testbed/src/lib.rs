@@ -7,8 +7,12 @@
 //! [`ca`] is an in-memory Fabric CA server with two CA names (`ca` and `tlsca`) on one TLS
 //! endpoint: `cainfo`, enroll, register and identities, real P-256 X.509 v3 certificates with
 //! Fabric's Node OU and attribute extension, and token checks as strict as Fabric CA's.
+//!
+//! [`sandbox`] builds a whole HA starting point on real Fabric (consoles with a real deployer,
+//! the organization in region 1, an ordering service, a channel and a chaincode).
 
 pub mod ca;
 pub mod console;
 mod net;
+pub mod sandbox;
 mod tls;
