@@ -55,6 +55,11 @@ impl CaServer {
     /// enrolls the bootstrap admin and registers `spec.identities`.
     pub async fn start(fabric: &Fabric, dir: &Path, spec: CaSpec) -> Result<CaServer, Error> {
         let home = dir.join(&spec.name);
+        if home.exists() {
+            // What a failed earlier attempt left behind.
+            std::fs::remove_dir_all(&home)
+                .map_err(|e| Error::io(format!("cannot clear {}", home.display()), e))?;
+        }
         mkdir(&home.join("tlsca"))?;
         let port = free_port()?;
         let operations_port = free_port()?;

@@ -87,6 +87,25 @@ impl Peer {
     /// starts `peer node start`. Returns once the process runs; see [`Peer::wait_healthy`].
     pub async fn start(fabric: &Fabric, dir: &Path, spec: PeerSpec) -> Result<Peer, Error> {
         let home = dir.join(&spec.name);
+        let started = Peer::start_in(fabric, dir, &home, spec).await;
+        if started.is_err() {
+            // A refused enrollment leaves nothing behind for the next attempt to trip over.
+            let _ = std::fs::remove_dir_all(&home);
+        }
+        started
+    }
+
+    async fn start_in(
+        fabric: &Fabric,
+        dir: &Path,
+        home: &Path,
+        spec: PeerSpec,
+    ) -> Result<Peer, Error> {
+        let home = home.to_path_buf();
+        if home.exists() {
+            std::fs::remove_dir_all(&home)
+                .map_err(|e| Error::io(format!("cannot clear {}", home.display()), e))?;
+        }
         mkdir(&home)?;
         let ecert = enroll(
             fabric,
