@@ -1,7 +1,6 @@
 //! `fabric-ha doctor`: what this host offers the app, checked without changing anything.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use fabric_ha_fabric_bins::{Binary, FabricBins, Origin};
 use serde::Serialize;
@@ -225,7 +224,9 @@ fn check_fabric_bins(explicit: Option<&Path>) -> DoctorCheck {
     let versions: Vec<Result<Option<String>, String>> = std::thread::scope(|scope| {
         let running: Vec<_> = found
             .iter()
-            .map(|(binary, path)| scope.spawn(move || program_version(*binary, path)))
+            .map(|(binary, path)| {
+                scope.spawn(move || fabric_ha_fabric_bins::version(*binary, path))
+            })
             .collect();
         running
             .into_iter()
@@ -304,49 +305,6 @@ fn check_fabric_bins(explicit: Option<&Path>) -> DoctorCheck {
             ));
             check(name, CheckStatus::Warn, detail)
         }
-    }
-}
-
-/// The release version a program reports, `None` for the two without a version command.
-fn program_version(binary: Binary, path: &Path) -> Result<Option<String>, String> {
-    match binary {
-        // Fabric 2.5's osnadmin and discover have no version command: that they start is enough.
-        Binary::Osnadmin | Binary::Discover => {
-            let output = Command::new(path)
-                .arg("--help")
-                .output()
-                .map_err(|e| format!("cannot run {}: {e}", path.display()))?;
-            if output.status.success() {
-                Ok(None)
-            } else {
-                Err(format!(
-                    "{} --help failed ({}): {}",
-                    path.display(),
-                    output.status,
-                    String::from_utf8_lossy(&output.stderr).trim()
-                ))
-            }
-        }
-        // configtxgen takes `version` for a profile name; its version is a flag.
-        Binary::Configtxgen => {
-            let output = Command::new(path)
-                .arg("-version")
-                .env_remove("FABRIC_CFG_PATH")
-                .output()
-                .map_err(|e| format!("cannot run {}: {e}", path.display()))?;
-            String::from_utf8_lossy(&output.stdout)
-                .lines()
-                .find_map(|line| line.trim().strip_prefix("Version:"))
-                .map(|v| Some(v.trim().trim_start_matches('v').to_owned()))
-                .ok_or_else(|| {
-                    format!(
-                        "{} -version printed no version (exit {})",
-                        path.display(),
-                        output.status
-                    )
-                })
-        }
-        _ => fabric_ha_fabric_bins::version(path).map(Some),
     }
 }
 

@@ -218,20 +218,42 @@ impl FabricBins {
     }
 }
 
-/// Runs `<program> version` and returns the `Version:` line's value (`2.5.16`, `1.5.21`).
-pub fn version(program: &Path) -> Result<String, String> {
-    let output = Command::new(program)
-        .arg("version")
-        .env_remove("FABRIC_CFG_PATH")
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    text.lines()
+/// The release version `binary` at `program` reports (`2.5.16`, `1.5.21`): `<program> version`,
+/// or `-version` for `configtxgen` (which reads `version` as a profile name). `osnadmin` and
+/// `discover` have no version command in Fabric 2.5: `Ok(None)` once `--help` succeeds.
+pub fn version(binary: Binary, program: &Path) -> Result<Option<String>, String> {
+    let run = |arg: &str| {
+        Command::new(program)
+            .arg(arg)
+            .env_remove("FABRIC_CFG_PATH")
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", program.display()))
+    };
+    let arg = match binary {
+        Binary::Osnadmin | Binary::Discover => {
+            let output = run("--help")?;
+            return if output.status.success() {
+                Ok(None)
+            } else {
+                Err(format!(
+                    "{} --help failed ({}): {}",
+                    program.display(),
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ))
+            };
+        }
+        Binary::Configtxgen => "-version",
+        _ => "version",
+    };
+    let output = run(arg)?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
         .find_map(|line| line.trim().strip_prefix("Version:"))
-        .map(|v| v.trim().trim_start_matches('v').to_owned())
+        .map(|v| Some(v.trim().trim_start_matches('v').to_owned()))
         .ok_or_else(|| {
             format!(
-                "{} version printed no version (exit {})",
+                "{} {arg} printed no version (exit {})",
                 program.display(),
                 output.status
             )
@@ -280,7 +302,10 @@ mod tests {
         .unwrap();
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-        assert_eq!(version(&script).unwrap(), "2.5.16");
-        assert!(version(&dir.path().join("nope")).is_err());
+        assert_eq!(
+            version(Binary::Peer, &script).unwrap(),
+            Some("2.5.16".to_owned())
+        );
+        assert!(version(Binary::Peer, &dir.path().join("nope")).is_err());
     }
 }
