@@ -133,21 +133,9 @@ pub(crate) fn run(
             config.bootstrap.0, config.bootstrap.1
         );
         fabric_ca = Some(ca);
-        println!(
-            "sandbox ready (Ctrl-C to stop{})",
-            if register { " and unregister" } else { "" }
-        );
-        wait_for_stop()
+        ready_until_stopped(register)
     })();
-
-    let mut cleanup_error = None;
-    if let Some(ws) = &ws {
-        for name in &registered {
-            if let Err(e) = ws.remove_console(name) {
-                cleanup_error.get_or_insert(e);
-            }
-        }
-    }
+    let cleanup_error = unregister(ws.as_ref(), &registered);
     for (_, console) in consoles {
         console.shutdown_blocking();
     }
@@ -161,6 +149,27 @@ pub(crate) fn run(
     }
     eprintln!("sandbox stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says `sandbox ready` and waits for Ctrl-C / SIGTERM.
+fn ready_until_stopped(register: bool) -> Result<(), CoreError> {
+    println!(
+        "sandbox ready (Ctrl-C to stop{})",
+        if register { " and unregister" } else { "" }
+    );
+    wait_for_stop()
+}
+
+/// Removes the consoles the sandbox registered; the first error, if any.
+fn unregister(ws: Option<&Workspace>, registered: &[String]) -> Option<CoreError> {
+    let ws = ws?;
+    let mut first = None;
+    for name in registered {
+        if let Err(e) = ws.remove_console(name) {
+            first.get_or_insert(e);
+        }
+    }
+    first
 }
 
 /// Prints one console of the sandbox and registers it when asked.
@@ -284,21 +293,9 @@ fn run_fabric(
             "  try         . {} && peer channel list",
             sandbox.env_file.display()
         );
-        println!(
-            "sandbox ready (Ctrl-C to stop{})",
-            if register { " and unregister" } else { "" }
-        );
-        wait_for_stop()
+        ready_until_stopped(register)
     })();
-
-    let mut cleanup_error = None;
-    if let Some(ws) = &ws {
-        for name in &registered {
-            if let Err(e) = ws.remove_console(name) {
-                cleanup_error.get_or_insert(e);
-            }
-        }
-    }
+    let cleanup_error = unregister(ws.as_ref(), &registered);
     runtime.block_on(sandbox.shutdown());
     drop(runtime);
     let _ = std::fs::remove_dir_all(&dir);

@@ -12,8 +12,8 @@ use base64::Engine as _;
 use common::*;
 use fabric_ha_engine::journal::{self, org_admin_cert_id, registrar_secret_id};
 use fabric_ha_engine::{
-    apply, org_admin_check, preview, ApplyOptions, Bootstrap, CaApi, Context, PeerDefaults,
-    PeerSpec, Plan, PreviewStatus, Registrar, RegistrarCredential, Source, Target, PLAN_FORMAT,
+    apply, org_admin_check, preview, ApplyOptions, CaApi, Context, Plan, PreviewStatus, Registrar,
+    RegistrarCredential,
 };
 use fabric_ha_fabric_ca::{EnrollRequest, FabricCaClient};
 use fabric_ha_testbed::console::TestConsole;
@@ -29,42 +29,8 @@ fn options() -> ApplyOptions {
     }
 }
 
-pub fn bootstrap_plan(name: &str) -> Plan {
-    let d = PeerDefaults {
-        zone: None,
-        version: None,
-        state_db: None,
-    };
-    Plan {
-        format: PLAN_FORMAT,
-        name: name.to_owned(),
-        source: Source {
-            console: REGIONS[0].into(),
-            ca: String::new(),
-            msp: String::new(),
-            peers: vec![],
-            registrar: Registrar::EnrollId("org9-ca-admin".into()),
-            org_admin_identity: None,
-            create: Some(Bootstrap {
-                ca_display_name: "Org9 CA".into(),
-                msp_id: NEW_MSP.into(),
-                msp_display_name: "Org9 MSP".into(),
-                org_admin_enroll_id: "org9-admin".into(),
-                first_peer: PeerSpec::numbered(NEW_MSP, REGIONS[0], 1, 1, &d).remove(0),
-            }),
-        },
-        targets: REGIONS[1..]
-            .iter()
-            .map(|r| Target {
-                console: (*r).into(),
-                region: (*r).into(),
-                peers: PeerSpec::numbered(NEW_MSP, r, 1, 1, &d),
-            })
-            .collect(),
-        channels: vec![],
-        chaincodes: vec![],
-        wait_timeout_secs: 30,
-    }
+fn bootstrap_plan(name: &str) -> Plan {
+    plan_from_nothing(name, 9, 1, None)
 }
 
 async fn empty_consoles(

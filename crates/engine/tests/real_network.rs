@@ -15,55 +15,12 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use common::*;
 use fabric_ha_engine::journal::registrar_secret_id;
-use fabric_ha_engine::{
-    apply, preview, ApplyOptions, Bootstrap, Context, PeerDefaults, PeerSpec, Plan, Registrar,
-    RegistrarCredential, Source, Target, PLAN_FORMAT,
-};
+use fabric_ha_engine::{apply, preview, ApplyOptions, Context, RegistrarCredential};
 use fabric_ha_fabric_ca::FabricCaClient;
 use fabric_ha_testbed::console::{Deployer, TestConsole};
 use fabric_ha_testnet::{enroll, identity_list, probe, CaEndpoint, Fabric};
 use serde_json::Value;
 use x509_cert::der::DecodePem as _;
-
-const MSP: &str = "org7msp";
-
-fn plan() -> Plan {
-    let d = PeerDefaults {
-        zone: None,
-        version: None,
-        state_db: Some("leveldb".into()),
-    };
-    Plan {
-        format: PLAN_FORMAT,
-        name: "real".into(),
-        source: Source {
-            console: REGIONS[0].into(),
-            ca: String::new(),
-            msp: String::new(),
-            peers: vec![],
-            registrar: Registrar::EnrollId("org7-ca-admin".into()),
-            org_admin_identity: None,
-            create: Some(Bootstrap {
-                ca_display_name: "Org7 CA".into(),
-                msp_id: MSP.into(),
-                msp_display_name: "Org7 MSP".into(),
-                org_admin_enroll_id: "org7-admin".into(),
-                first_peer: PeerSpec::numbered(MSP, REGIONS[0], 1, 1, &d).remove(0),
-            }),
-        },
-        targets: REGIONS[1..]
-            .iter()
-            .map(|r| Target {
-                console: (*r).into(),
-                region: (*r).into(),
-                peers: PeerSpec::numbered(MSP, r, 1, 2, &d),
-            })
-            .collect(),
-        channels: vec![],
-        chaincodes: vec![],
-        wait_timeout_secs: 60,
-    }
-}
 
 fn pem(b64: &Value) -> String {
     String::from_utf8(STANDARD.decode(b64.as_str().unwrap()).unwrap()).unwrap()
@@ -100,7 +57,7 @@ async fn replicates_onto_real_peers() {
             .map(|(r, tc)| ((*r).to_owned(), console_client(tc)))
             .collect();
         let (store, vault) = open_store(&tmp.path().join("ws"));
-        let record = saved(&store, &plan());
+        let record = saved(&store, &plan_from_nothing("real", 7, 2, Some("leveldb")));
         let ctx = || Context::<_, FabricCaClient> {
             plan: &record,
             consoles: &clients,

@@ -13,7 +13,9 @@ use fabric_ha_console::{
     CreatePeerBody, EnrollmentCrypto, PeerCrypto, TlsCaEnrollment,
 };
 use fabric_ha_engine::journal::{self, PlanRecord};
-use fabric_ha_engine::{PeerDefaults, PeerSpec, Plan, Registrar, Source, Target, PLAN_FORMAT};
+use fabric_ha_engine::{
+    Bootstrap, PeerDefaults, PeerSpec, Plan, Registrar, Source, Target, PLAN_FORMAT,
+};
 use fabric_ha_fabric_ca::{
     ClientOptions as CaOptions, EnrollRequest, FabricCaClient, RegisterRoute, RegistrationRequest,
     TlsPin,
@@ -234,6 +236,48 @@ pub fn plan(world: &World, name: &str) -> Plan {
         channels: vec!["mychannel".into()],
         chaincodes: vec!["basic".into()],
         wait_timeout_secs: 30,
+    }
+}
+
+/// A plan that starts from nothing: organization `org{n}msp` (CA `Org{n} CA`, admin
+/// `org{n}-admin`, registrar `org{n}-ca-admin`) with its first peer in region 1, then
+/// `per_target` peers in each of regions 2 and 3.
+pub fn plan_from_nothing(name: &str, n: u8, per_target: usize, state_db: Option<&str>) -> Plan {
+    let msp = format!("org{n}msp");
+    let d = PeerDefaults {
+        zone: None,
+        version: None,
+        state_db: state_db.map(str::to_owned),
+    };
+    Plan {
+        format: PLAN_FORMAT,
+        name: name.to_owned(),
+        source: Source {
+            console: REGIONS[0].into(),
+            ca: String::new(),
+            msp: String::new(),
+            peers: vec![],
+            registrar: Registrar::EnrollId(format!("org{n}-ca-admin")),
+            org_admin_identity: None,
+            create: Some(Bootstrap {
+                ca_display_name: format!("Org{n} CA"),
+                msp_id: msp.clone(),
+                msp_display_name: format!("Org{n} MSP"),
+                org_admin_enroll_id: format!("org{n}-admin"),
+                first_peer: PeerSpec::numbered(&msp, REGIONS[0], 1, 1, &d).remove(0),
+            }),
+        },
+        targets: REGIONS[1..]
+            .iter()
+            .map(|r| Target {
+                console: (*r).into(),
+                region: (*r).into(),
+                peers: PeerSpec::numbered(&msp, r, 1, per_target, &d),
+            })
+            .collect(),
+        channels: vec![],
+        chaincodes: vec![],
+        wait_timeout_secs: 60,
     }
 }
 
