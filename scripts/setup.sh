@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   build-essential curl wget file libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  pkg-config libdbus-1-dev xvfb xauth nodejs npm)
+  pkg-config libdbus-1-dev xvfb xauth nodejs npm protobuf-compiler libprotobuf-dev)
 test_pkgs=(webkit2gtk-driver chromium gnome-keyring dbus dbus-daemon dbus-x11 libsecret-tools
   xdotool python3-gi gir1.2-gtk-3.0 imagemagick fonts-dejavu-core procps
   libsqlite3-0)  # libsqlite3-0: fabric-ca-server links it (the real-network suites)

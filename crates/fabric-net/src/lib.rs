@@ -1,0 +1,27 @@
+//! Native gRPC to Hyperledger Fabric peers: what the HA procedure's last steps need (join
+//! channels, install the same packages) without the `peer` CLI.
+//!
+//! - [`Signer`]: a wallet identity (MSP id, certificate, P-256 key kept [`Sensitive`]) that
+//!   signs proposals with ECDSA/SHA-256, DER, low-S, as Fabric requires.
+//! - [`PeerClient`]: one HTTP/2 connection per peer from its console record: `api_url`
+//!   (`grpcs://host:port`), TLS pinned to the record's TLS CA roots, the server name from the URL.
+//! - Calls: `cscc` GetChannels / JoinChain / GetConfigBlock, `qscc` GetChainInfo /
+//!   GetBlockByNumber, `_lifecycle` QueryInstalledChaincodes / GetInstalledChaincodePackage /
+//!   InstallChaincode.
+//! - [`NetError`]: a typed code with a fix, carrying the peer's own message.
+//!
+//! The protocol messages come from the `fabric-gateway` crate's generated modules; the few
+//! `_lifecycle` messages it does not export are in [`lifecycle`], checked against a real peer's
+//! bytes in the tests.
+//!
+//! [`Sensitive`]: fabric_ha_sensitive::Sensitive
+
+mod error;
+pub mod lifecycle;
+mod peer;
+mod proposal;
+mod signer;
+
+pub use error::{NetError, NetErrorCode};
+pub use peer::{ChainInfo, InstalledPackage, PeerClient, PeerEndpoint};
+pub use signer::Signer;

@@ -1,0 +1,249 @@
+//! The gRPC client against real peers (the sandbox network: `mychannel` with the committed
+//! asset contract on the region-1 peer) and a second peer started for the test: channels,
+//! heights and blocks agree with the `peer` CLI; block 0 from one peer joins the other, which
+//! catches up; the exact package bytes installed on the second peer give the same package id;
+//! refusals come back typed with the peer's message.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::time::{Duration, Instant};
+
+use fabric_gateway::pb::common::Block;
+use fabric_ha_fabric_net::{NetErrorCode, PeerClient, PeerEndpoint, Signer};
+use fabric_ha_sensitive::Sensitive;
+use fabric_ha_testbed::console::TestConsoleConfig;
+use fabric_ha_testbed::sandbox::{
+    FabricSandbox, SandboxConfig, CA_ADMIN, CHAINCODE, CHANNEL, MSP_ID,
+};
+use fabric_ha_testnet::{channel, enroll, msp, CaEndpoint, Fabric, Peer, PeerSpec};
+use prost::Message as _;
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn endpoint(api_url: &str, root: &str) -> PeerEndpoint {
+    PeerEndpoint {
+        api_url: api_url.to_owned(),
+        tls_root_pems: vec![root.to_owned()],
+        client_tls: None,
+    }
+}
+
+fn signer_from(msp_dir: &std::path::Path, cert_pem: &str) -> Signer {
+    let key = std::fs::read_to_string(msp_dir.join("keystore").join("key.pem")).unwrap();
+    Signer::new(MSP_ID, cert_pem, &Sensitive::new(key)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn join_install_and_refusals_against_real_peers() {
+    let Some(fabric) = Fabric::for_tests("join_install_and_refusals_against_real_peers") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let sandbox = FabricSandbox::start(SandboxConfig {
+        fabric: fabric.clone(),
+        regions: vec!["r1".into(), "r2".into(), "r3".into()],
+        dir: tmp.path().join("net"),
+        console: TestConsoleConfig::default(),
+    })
+    .await
+    .unwrap();
+    let admin = signer_from(&sandbox.org_admin.msp_dir, &sandbox.org_admin.cert_pem);
+    let org = &sandbox.org;
+    let peer1 = PeerClient::connect(
+        &endpoint(&org.peer_api_url, &org.peer_tls_root_pem),
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+
+    // What the peer CLI sees, natively.
+    assert_eq!(
+        peer1.channels(&admin).await.unwrap(),
+        vec![CHANNEL.to_owned()]
+    );
+    let info = peer1.chain_info(&admin, CHANNEL).await.unwrap();
+    let cli_endpoint =
+        channel::PeerEndpoint::from_api_url(&org.peer_api_url, &org.peer_tls_root_pem).unwrap();
+    let cli_height = channel::height(
+        &fabric,
+        tmp.path(),
+        &sandbox.org_admin,
+        &cli_endpoint,
+        CHANNEL,
+    )
+    .await
+    .unwrap();
+    assert_eq!(info.height, cli_height);
+    assert!(
+        info.height >= 4,
+        "genesis, approve, commit, invoke: {}",
+        info.height
+    );
+    let genesis = peer1.block(&admin, CHANNEL, 0).await.unwrap();
+    let block = Block::decode(genesis.as_slice()).unwrap();
+    assert_eq!(block.header.unwrap().number, 0);
+    let config = Block::decode(
+        peer1
+            .config_block(&admin, CHANNEL)
+            .await
+            .unwrap()
+            .as_slice(),
+    )
+    .unwrap();
+    assert_eq!(config.header.unwrap().number, 0, "no config update yet");
+
+    let installed = peer1.installed(&admin).await.unwrap();
+    let package = installed
+        .iter()
+        .find(|p| p.package_id == sandbox.package.package_id)
+        .unwrap_or_else(|| panic!("{installed:#?}"));
+    assert_eq!(
+        package.references,
+        vec![(CHANNEL.to_owned(), CHAINCODE.to_owned(), "1.0".to_owned())]
+    );
+    let bytes = peer1
+        .installed_package(&admin, &package.package_id)
+        .await
+        .unwrap();
+    assert_eq!(bytes, sandbox.package.bytes);
+
+    // A second peer of the organization, as a deployer in another region starts it.
+    let ca = CaEndpoint {
+        url: org.ca_url.clone(),
+        tls_cert_pem: org.ca_tls_cert_pem.clone(),
+        ca_name: Some("ca".into()),
+    };
+    let registrar = enroll(
+        &fabric,
+        &ca,
+        CA_ADMIN.0,
+        CA_ADMIN.1,
+        &[],
+        &tmp.path().join("reg"),
+    )
+    .await
+    .unwrap();
+    msp::register(&fabric, &ca, &registrar, "org1peer2", "org1peer2pw", "peer")
+        .await
+        .unwrap();
+    msp::register(
+        &fabric,
+        &ca,
+        &registrar,
+        "org1client",
+        "org1clientpw",
+        "client",
+    )
+    .await
+    .unwrap();
+    let mut tlsca = ca.clone();
+    tlsca.ca_name = Some("tlsca".into());
+    let mut peer2_node = Peer::start(
+        &fabric,
+        &tmp.path().join("extra"),
+        PeerSpec {
+            name: "org1peer2".into(),
+            msp_id: MSP_ID.into(),
+            ca: ca.clone(),
+            enroll: ("org1peer2".into(), "org1peer2pw".into()),
+            tlsca,
+            tls_enroll: ("org1peer2".into(), "org1peer2pw".into()),
+            csr_hosts: vec![],
+            admin_certs: vec![sandbox.org_admin.cert_pem.clone()],
+            gossip_bootstrap: None,
+        },
+    )
+    .await
+    .unwrap();
+    peer2_node.wait_healthy(TIMEOUT).await.unwrap();
+    let peer2 = PeerClient::connect(
+        &endpoint(&peer2_node.api_url(), peer2_node.tlsca_root_pem()),
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+
+    // Not an admin of the peer: a client of the organization is refused, with the peer's words.
+    let client_dir = tmp.path().join("client");
+    let client_enrollment = enroll(&fabric, &ca, "org1client", "org1clientpw", &[], &client_dir)
+        .await
+        .unwrap();
+    let client = Signer::new(
+        MSP_ID,
+        &client_enrollment.cert_pem,
+        &Sensitive::new(std::fs::read_to_string(&client_enrollment.key_path).unwrap()),
+    )
+    .unwrap();
+    let refused = peer2.join(&client, &genesis).await.unwrap_err();
+    assert_eq!(refused.code, NetErrorCode::NotAnAdmin, "{refused}");
+    let refused = peer2.install(&client, &bytes).await.unwrap_err();
+    assert_eq!(refused.code, NetErrorCode::NotAnAdmin, "{refused}");
+
+    // Join with block 0 from the region-1 peer; a second join is typed, not a failure.
+    assert!(peer2.channels(&admin).await.unwrap().is_empty());
+    peer2.join(&admin, &genesis).await.unwrap();
+    assert_eq!(
+        peer2.channels(&admin).await.unwrap(),
+        vec![CHANNEL.to_owned()]
+    );
+    let again = peer2.join(&admin, &genesis).await.unwrap_err();
+    assert_eq!(again.code, NetErrorCode::AlreadyJoined, "{again}");
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let h = peer2
+            .chain_info(&admin, CHANNEL)
+            .await
+            .map(|i| i.height)
+            .unwrap_or(0);
+        if h >= info.height {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "peer2 stuck at height {h} of {}",
+            info.height
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The same bytes give the same package id; a second install is typed.
+    let (package_id, label) = peer2.install(&admin, &bytes).await.unwrap();
+    assert_eq!(package_id, sandbox.package.package_id);
+    assert_eq!(label, "asset_1.0");
+    let again = peer2.install(&admin, &bytes).await.unwrap_err();
+    assert_eq!(again.code, NetErrorCode::AlreadyInstalled, "{again}");
+    let refused = peer2.install(&admin, b"not a package").await.unwrap_err();
+    assert_eq!(refused.code, NetErrorCode::PackageRefused, "{refused}");
+
+    // A channel the peer has not joined, a wrong TLS pin, a closed port.
+    let missing = peer1.chain_info(&admin, "nochannel").await.unwrap_err();
+    assert_eq!(missing.code, NetErrorCode::ChannelNotFound, "{missing}");
+    let pinned_wrong = PeerClient::connect(
+        &endpoint(&org.peer_api_url, sandbox.ordering.tls_root_pem()),
+        TIMEOUT,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        pinned_wrong.code,
+        NetErrorCode::TlsPinMismatch,
+        "{pinned_wrong}"
+    );
+    let port = fabric_ha_testnet::free_port().unwrap();
+    let closed = PeerClient::connect(
+        &endpoint(&format!("grpcs://127.0.0.1:{port}"), &org.peer_tls_root_pem),
+        TIMEOUT,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(closed.code, NetErrorCode::Unreachable, "{closed}");
+
+    let mut pids = sandbox.pids();
+    pids.extend(peer2_node.pid());
+    peer2_node.stop();
+    sandbox.shutdown().await;
+    let left: Vec<u32> = pids
+        .into_iter()
+        .filter(|p| std::path::Path::new(&format!("/proc/{p}")).exists())
+        .collect();
+    assert!(left.is_empty(), "still running: {left:?}");
+}
