@@ -16,12 +16,15 @@
 //!
 //! [`Sensitive`]: fabric_ha_sensitive::Sensitive
 
+pub mod config;
 mod error;
 pub mod lifecycle;
+mod orderer;
 mod peer;
 mod proposal;
 mod signer;
 
 pub use error::{NetError, NetErrorCode};
+pub use orderer::{last_config_index, BroadcastOutcome, OrdererClient, OrdererEndpoint};
 pub use peer::{ChainInfo, InstalledPackage, PeerClient, PeerEndpoint};
 pub use signer::Signer;

@@ -99,6 +99,42 @@ fn transport_code(message: &str) -> NetErrorCode {
     }
 }
 
+/// An HTTP/2 channel to a node's `api_url`, TLS pinned to its roots, server name from the URL;
+/// with its `host:port`.
+pub(crate) async fn connect_channel(
+    endpoint: &PeerEndpoint,
+    timeout: Duration,
+) -> Result<(Channel, String), NetError> {
+    let (host, address) = host_port(&endpoint.api_url)?;
+    if endpoint.tls_root_pems.is_empty() {
+        return Err(NetError::new(
+            NetErrorCode::InvalidInput,
+            &address,
+            "no TLS CA root to pin the connection to",
+        ));
+    }
+    let mut tls = ClientTlsConfig::new().domain_name(host);
+    for pem in &endpoint.tls_root_pems {
+        tls = tls.ca_certificate(Certificate::from_pem(pem));
+    }
+    if let Some((cert, key)) = &endpoint.client_tls {
+        tls = tls.identity(Identity::from_pem(cert, key.expose()));
+    }
+    let channel = Endpoint::from_shared(format!("https://{address}"))
+        .map_err(|e| NetError::new(NetErrorCode::InvalidInput, &address, e.to_string()))?
+        .tls_config(tls)
+        .map_err(|e| NetError::new(NetErrorCode::InvalidInput, &address, chain(&e)))?
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .connect()
+        .await
+        .map_err(|e| {
+            let message = chain(&e);
+            NetError::new(transport_code(&message), &address, message)
+        })?;
+    Ok((channel, address))
+}
+
 impl PeerClient {
     /// Connects (TLS pinned to `endpoint.tls_root_pems`, server name from the URL), failing
     /// within `timeout`.
@@ -106,33 +142,7 @@ impl PeerClient {
         endpoint: &PeerEndpoint,
         timeout: Duration,
     ) -> Result<PeerClient, NetError> {
-        let (host, address) = host_port(&endpoint.api_url)?;
-        if endpoint.tls_root_pems.is_empty() {
-            return Err(NetError::new(
-                NetErrorCode::InvalidInput,
-                &address,
-                "no TLS CA root to pin the connection to",
-            ));
-        }
-        let mut tls = ClientTlsConfig::new().domain_name(host);
-        for pem in &endpoint.tls_root_pems {
-            tls = tls.ca_certificate(Certificate::from_pem(pem));
-        }
-        if let Some((cert, key)) = &endpoint.client_tls {
-            tls = tls.identity(Identity::from_pem(cert, key.expose()));
-        }
-        let channel = Endpoint::from_shared(format!("https://{address}"))
-            .map_err(|e| NetError::new(NetErrorCode::InvalidInput, &address, e.to_string()))?
-            .tls_config(tls)
-            .map_err(|e| NetError::new(NetErrorCode::InvalidInput, &address, chain(&e)))?
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .connect()
-            .await
-            .map_err(|e| {
-                let message = chain(&e);
-                NetError::new(transport_code(&message), &address, message)
-            })?;
+        let (channel, address) = connect_channel(endpoint, timeout).await?;
         Ok(PeerClient {
             endorser: EndorserClient::new(channel),
             address,

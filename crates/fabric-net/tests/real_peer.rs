@@ -8,13 +8,15 @@
 use std::time::{Duration, Instant};
 
 use fabric_gateway::pb::common::Block;
-use fabric_ha_fabric_net::{NetErrorCode, PeerClient, PeerEndpoint, Signer};
+use fabric_ha_fabric_net::{config, NetErrorCode, OrdererClient, PeerClient, PeerEndpoint, Signer};
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_testbed::console::TestConsoleConfig;
 use fabric_ha_testbed::sandbox::{
     FabricSandbox, SandboxConfig, CA_ADMIN, CHAINCODE, CHANNEL, MSP_ID,
 };
-use fabric_ha_testnet::{channel, enroll, msp, CaEndpoint, Fabric, Peer, PeerSpec};
+use fabric_ha_testnet::{
+    channel, enroll, msp, Binary, CaEndpoint, Fabric, FabricBins, Peer, PeerSpec,
+};
 use prost::Message as _;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -25,6 +27,49 @@ fn endpoint(api_url: &str, root: &str) -> PeerEndpoint {
         tls_root_pems: vec![root.to_owned()],
         client_tls: None,
     }
+}
+
+fn block_header(bytes: &[u8]) -> Option<fabric_gateway::pb::common::BlockHeader> {
+    Block::decode(bytes).unwrap().header
+}
+
+fn host_port(api_url: &str) -> (String, u16) {
+    let (host, port) = api_url
+        .trim_start_matches("grpcs://")
+        .rsplit_once(':')
+        .unwrap();
+    (host.to_owned(), port.parse().unwrap())
+}
+
+/// The organization's anchor peers in a config block, as the real `configtxlator` decodes it.
+fn configtxlator_anchor_peers(file: &std::path::Path, block: &Block) -> Vec<(String, u16)> {
+    std::fs::write(file, block.encode_to_vec()).unwrap();
+    let tool = FabricBins::locate(None)
+        .path(Binary::Configtxlator)
+        .unwrap();
+    let out = std::process::Command::new(tool)
+        .args(["proto_decode", "--type", "common.Block", "--input"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["data"]["data"][0]["payload"]["data"]["config"]["channel_group"]["groups"]["Application"]
+        ["groups"][MSP_ID]["values"]["AnchorPeers"]["value"]["anchor_peers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["host"].as_str().unwrap().to_owned(),
+                u16::try_from(p["port"].as_u64().unwrap()).unwrap(),
+            )
+        })
+        .collect()
 }
 
 fn signer_from(msp_dir: &std::path::Path, cert_pem: &str) -> Signer {
@@ -213,6 +258,75 @@ async fn join_install_and_refusals_against_real_peers() {
     assert_eq!(again.code, NetErrorCode::AlreadyInstalled, "{again}");
     let refused = peer2.install(&admin, b"not a package").await.unwrap_err();
     assert_eq!(refused.code, NetErrorCode::PackageRefused, "{refused}");
+
+    // Anchor peers through the orderer: the config block's anchor peers, one signed update that
+    // adds the second peer, refused for a client, applied once for the admin.
+    let orderer = OrdererClient::connect(
+        &endpoint(
+            &format!("grpcs://{}", sandbox.ordering.address()),
+            sandbox.ordering.tls_root_pem(),
+        ),
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    let first = orderer.block(&admin, CHANNEL, 0).await.unwrap();
+    assert_eq!(first.header, block_header(&genesis));
+    let config_block = orderer.config_block(&admin, CHANNEL).await.unwrap();
+    let original = config::config_from_block(&config_block).unwrap();
+    let peer1_anchor = host_port(&org.peer_api_url);
+    assert_eq!(
+        config::anchor_peers(&original, MSP_ID).unwrap(),
+        vec![peer1_anchor.clone()]
+    );
+    let peer2_anchor = host_port(&peer2_node.api_url());
+    let updated = config::with_anchor_peers(&original, MSP_ID, std::slice::from_ref(&peer2_anchor))
+        .unwrap()
+        .unwrap();
+    let update = config::compute_update(&original, &updated, CHANNEL).unwrap();
+    let refused = orderer
+        .broadcast(config::signed_update_envelope(&client, &update))
+        .await
+        .unwrap();
+    assert_ne!(
+        refused.status, 200,
+        "a client changed the config: {refused:?}"
+    );
+    assert!(!refused.info.is_empty());
+    let height_before = orderer
+        .newest_block(&admin, CHANNEL)
+        .await
+        .unwrap()
+        .header
+        .unwrap()
+        .number;
+    let accepted = orderer
+        .broadcast(config::signed_update_envelope(&admin, &update))
+        .await
+        .unwrap();
+    assert_eq!(accepted.status, 200, "{accepted:?}");
+    let deadline = Instant::now() + TIMEOUT;
+    let new_config = loop {
+        let block = orderer.config_block(&admin, CHANNEL).await.unwrap();
+        if block.header.as_ref().unwrap().number > height_before {
+            break block;
+        }
+        assert!(Instant::now() < deadline, "no new config block");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Exactly one new block, the config block, and the real configtxlator reads both peers.
+    let newest = orderer.newest_block(&admin, CHANNEL).await.unwrap();
+    assert_eq!(newest.header.unwrap().number, height_before + 1);
+    assert_eq!(
+        new_config.header.as_ref().unwrap().number,
+        height_before + 1
+    );
+    let decoded = configtxlator_anchor_peers(&tmp.path().join("config.block"), &new_config);
+    assert_eq!(decoded, vec![peer1_anchor, peer2_anchor.clone()]);
+    let current = config::config_from_block(&new_config).unwrap();
+    assert!(config::with_anchor_peers(&current, MSP_ID, &[peer2_anchor])
+        .unwrap()
+        .is_none());
 
     // A channel the peer has not joined, a wrong TLS pin, a closed port.
     let missing = peer1.chain_info(&admin, "nochannel").await.unwrap_err();

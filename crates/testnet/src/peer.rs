@@ -228,11 +228,31 @@ impl Peer {
         })
     }
 
-    /// Waits (bounded) until `/healthz` says OK; an early exit is an error with the log tail.
+    /// Waits (bounded) until `/healthz` says OK and the peer's own port accepts connections
+    /// (the operations endpoint comes up first); an early exit is an error with the log tail.
     pub async fn wait_healthy(&mut self, timeout: Duration) -> Result<(), Error> {
+        let started = std::time::Instant::now();
         let client = https_client(&self.tlsca_root_pem)?;
         let url = format!("{}/healthz", self.operations_url());
-        wait_until_answers(&mut self.process, &client, &url, Some("\"OK\""), timeout).await
+        wait_until_answers(&mut self.process, &client, &url, Some("\"OK\""), timeout).await?;
+        let address = self.address();
+        while tokio::net::TcpStream::connect(&address).await.is_err() {
+            if !self.process.is_running() {
+                return Err(Error::Exited {
+                    what: self.process.name().to_owned(),
+                    log: self.process.log_tail(20),
+                });
+            }
+            if started.elapsed() >= timeout {
+                return Err(Error::Timeout {
+                    what: format!("{} ({address})", self.process.name()),
+                    after: timeout,
+                    log: self.process.log_tail(20),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(())
     }
 
     /// True when `/healthz` says OK now.
