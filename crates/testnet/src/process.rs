@@ -18,9 +18,21 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 /// org-admin env sourced in the calling shell never leaks into a node.
 const KEPT_ENV: [&str; 3] = ["PATH", "LANG", "TZ"];
 
-/// A command with a clean environment: only [`KEPT_ENV`] and `HOME` set to `home`.
+/// util-linux's `setpriv`, which sets a parent-death signal and then runs the program.
+const SETPRIV: &str = "/usr/bin/setpriv";
+
+/// A command with a clean environment: only [`KEPT_ENV`] and `HOME` set to `home`. On Linux it
+/// runs under `setpriv --pdeathsig KILL`, so that the kernel kills it when the thread that
+/// started it ends: a test process killed from outside (a timeout) leaves no node behind.
 pub(crate) fn clean_command(program: &Path, home: &Path) -> Command {
-    let mut cmd = Command::new(program);
+    let setpriv = Path::new(SETPRIV);
+    let mut cmd = if cfg!(target_os = "linux") && setpriv.is_file() {
+        let mut cmd = Command::new(setpriv);
+        cmd.args(["--pdeathsig", "KILL", "--"]).arg(program);
+        cmd
+    } else {
+        Command::new(program)
+    };
     cmd.env_clear();
     for name in KEPT_ENV {
         if let Some(value) = std::env::var_os(name) {
@@ -169,5 +181,46 @@ pub(crate) async fn run_tool(what: &str, cmd: Command, timeout: Duration) -> Res
                 tail[tail.len().saturating_sub(15)..].join("\n")
             ),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The process state letter from `/proc/<pid>/stat` (`Z` once dead but not yet reaped).
+    fn state(pid: u32) -> Option<char> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.trim_start().chars().next()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_node_whose_starting_thread_ends_is_killed_by_the_kernel() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("sleep.log");
+        let home = dir.path().to_path_buf();
+        // Started on a thread that ends without stopping it (as when a test process is killed
+        // before any destructor runs).
+        let (pid, leaked) = std::thread::spawn(move || {
+            let mut cmd = clean_command(Path::new("/bin/sleep"), &home);
+            cmd.arg("60");
+            let node = NodeProcess::spawn("sleep", cmd, &log).unwrap();
+            (node.pid().unwrap(), node)
+        })
+        .join()
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !matches!(state(pid), Some('Z') | None) {
+            assert!(
+                Instant::now() < deadline,
+                "{pid} still running: {:?}",
+                state(pid)
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        drop(leaked);
+        assert_eq!(state(pid), None, "reaped once its handle drops");
     }
 }
