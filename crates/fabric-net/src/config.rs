@@ -8,11 +8,15 @@
 use std::collections::HashMap;
 
 use fabric_gateway::pb::common::{
-    Block, Config, ConfigEnvelope, ConfigGroup, ConfigPolicy, ConfigSignature, ConfigUpdate,
-    ConfigUpdateEnvelope, ConfigValue, Envelope, HeaderType, Payload,
+    ConfigEnvelope, ConfigGroup, ConfigPolicy, ConfigSignature, ConfigUpdate, ConfigUpdateEnvelope,
+    ConfigValue, Envelope, HeaderType, OrdererAddresses, Payload,
 };
+use fabric_gateway::pb::msp::{FabricMspConfig, MspConfig};
 use fabric_gateway::pb::protos::{AnchorPeer, AnchorPeers};
 use prost::Message as _;
+
+/// A block and a channel configuration, as the functions here take and return them.
+pub use fabric_gateway::pb::common::{Block, Config};
 
 use crate::error::{NetError, NetErrorCode};
 use crate::proposal::{envelope, Signing};
@@ -43,6 +47,91 @@ pub fn config_from_block(block: &Block) -> Result<Config, NetError> {
     config_envelope
         .config
         .ok_or_else(|| invalid("the block is not a config block"))
+}
+
+/// A block from its bytes, as the peer's `qscc GetBlockByNumber` and `cscc GetConfigBlock`
+/// return it.
+pub fn decode_block(bytes: &[u8]) -> Result<Block, NetError> {
+    Block::decode(bytes).map_err(|e| invalid(format!("not a block: {e}")))
+}
+
+/// The channel configuration in a config block's bytes.
+pub fn config_from_block_bytes(bytes: &[u8]) -> Result<Config, NetError> {
+    config_from_block(&decode_block(bytes)?)
+}
+
+/// The MSP ids of the channel's application organizations, sorted.
+pub fn application_orgs(config: &Config) -> Vec<String> {
+    let mut orgs: Vec<String> = config
+        .channel_group
+        .as_ref()
+        .and_then(|g| g.groups.get("Application"))
+        .map(|a| a.groups.keys().cloned().collect())
+        .unwrap_or_default();
+    orgs.sort();
+    orgs
+}
+
+/// An ordering organization as the channel configuration names it: where its orderers listen
+/// and the TLS roots their certificates chain to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrdererOrg {
+    /// The organization's MSP id (its group name under `Orderer`).
+    pub msp_id: String,
+    /// `host:port` of its orderers (`Endpoints`; the channel's global `OrdererAddresses` when
+    /// the organization names none).
+    pub addresses: Vec<String>,
+    /// PEMs of its MSP's `tls_root_certs` and `tls_intermediate_certs`.
+    pub tls_root_pems: Vec<String>,
+}
+
+/// The channel's ordering organizations, sorted by MSP id.
+pub fn orderer_orgs(config: &Config) -> Result<Vec<OrdererOrg>, NetError> {
+    let Some(channel) = config.channel_group.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let addresses = |value: Option<&ConfigValue>| -> Result<Vec<String>, NetError> {
+        value.map_or(Ok(Vec::new()), |v| {
+            OrdererAddresses::decode(v.value.as_slice())
+                .map(|a| a.addresses)
+                .map_err(|e| invalid(format!("OrdererAddresses: {e}")))
+        })
+    };
+    let global = addresses(channel.values.get("OrdererAddresses"))?;
+    let mut orgs = Vec::new();
+    for (msp_id, group) in channel
+        .groups
+        .get("Orderer")
+        .map(|o| &o.groups)
+        .into_iter()
+        .flatten()
+    {
+        let mut own = addresses(group.values.get("Endpoints"))?;
+        if own.is_empty() {
+            own.clone_from(&global);
+        }
+        let mut tls_root_pems = Vec::new();
+        if let Some(value) = group.values.get("MSP") {
+            let msp = MspConfig::decode(value.value.as_slice())
+                .map_err(|e| invalid(format!("{msp_id} MSP: {e}")))?;
+            let fabric = FabricMspConfig::decode(msp.config.as_slice())
+                .map_err(|e| invalid(format!("{msp_id} MSP: {e}")))?;
+            for pem in fabric
+                .tls_root_certs
+                .iter()
+                .chain(&fabric.tls_intermediate_certs)
+            {
+                tls_root_pems.push(String::from_utf8_lossy(pem).into_owned());
+            }
+        }
+        orgs.push(OrdererOrg {
+            msp_id: msp_id.clone(),
+            addresses: own,
+            tls_root_pems,
+        });
+    }
+    orgs.sort_by(|a, b| a.msp_id.cmp(&b.msp_id));
+    Ok(orgs)
 }
 
 fn org_group<'a>(config: &'a Config, msp_id: &str) -> Result<&'a ConfigGroup, NetError> {
@@ -474,6 +563,62 @@ mod tests {
         let read = update.read_set.unwrap();
         let org_read = path(&read, &["Application", "org1msp"]);
         assert_eq!(org_read.values["MSP"].version, 0);
+    }
+
+    #[test]
+    fn orderer_organizations_name_their_endpoints_and_tls_roots() {
+        let mut config = config(None);
+        let channel = config.channel_group.as_mut().unwrap();
+        let msp = MspConfig {
+            r#type: 0,
+            config: FabricMspConfig {
+                name: "OrdererMSP".into(),
+                tls_root_certs: vec![b"-----BEGIN CERTIFICATE-----\nR\n".to_vec()],
+                ..FabricMspConfig::default()
+            }
+            .encode_to_vec(),
+        };
+        let mut own = ConfigGroup::default();
+        own.values
+            .insert("MSP".into(), value(0, &msp.encode_to_vec()));
+        own.values.insert(
+            "Endpoints".into(),
+            value(
+                0,
+                &OrdererAddresses {
+                    addresses: vec!["o1:7050".into()],
+                }
+                .encode_to_vec(),
+            ),
+        );
+        let mut orderer = ConfigGroup::default();
+        orderer.groups.insert("OrdererMSP".into(), own);
+        orderer
+            .groups
+            .insert("LegacyMSP".into(), ConfigGroup::default());
+        channel.groups.insert("Orderer".into(), orderer);
+        channel.values.insert(
+            "OrdererAddresses".into(),
+            value(
+                0,
+                &OrdererAddresses {
+                    addresses: vec!["g:7050".into()],
+                }
+                .encode_to_vec(),
+            ),
+        );
+        let orgs = orderer_orgs(&config).unwrap();
+        assert_eq!(orgs.len(), 2);
+        assert_eq!(orgs[0].msp_id, "LegacyMSP");
+        assert_eq!(orgs[0].addresses, vec!["g:7050".to_owned()]);
+        assert!(orgs[0].tls_root_pems.is_empty());
+        assert_eq!(orgs[1].addresses, vec!["o1:7050".to_owned()]);
+        assert_eq!(
+            orgs[1].tls_root_pems,
+            vec!["-----BEGIN CERTIFICATE-----\nR\n".to_owned()]
+        );
+        assert_eq!(application_orgs(&config), vec!["org1msp", "org2msp"]);
+        assert!(decode_block(b"\xff\xff").is_err());
     }
 
     #[test]

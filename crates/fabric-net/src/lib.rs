@@ -8,6 +8,9 @@
 //! - Calls: `cscc` GetChannels / JoinChain / GetConfigBlock, `qscc` GetChainInfo /
 //!   GetBlockByNumber, `_lifecycle` QueryInstalledChaincodes / GetInstalledChaincodePackage /
 //!   InstallChaincode.
+//! - [`OrdererClient`]: `Deliver` (a block, the newest, the last config block) and `Broadcast`;
+//!   [`config`] computes and signs an anchor-peer config update as `configtxlator` would.
+//! - [`PeerClient::discover_peers`]: the discovery service's peer membership query.
 //! - [`NetError`]: a typed code with a fix, carrying the peer's own message.
 //!
 //! The protocol messages come from the `fabric-gateway` crate's generated modules; the few
@@ -17,6 +20,7 @@
 //! [`Sensitive`]: fabric_ha_sensitive::Sensitive
 
 pub mod config;
+pub mod discovery;
 mod error;
 pub mod lifecycle;
 mod orderer;

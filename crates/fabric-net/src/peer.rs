@@ -9,6 +9,7 @@ use fabric_ha_sensitive::Sensitive;
 use prost::Message;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 
+use crate::discovery::{self, DiscoveredPeer};
 use crate::error::{classify, NetError, NetErrorCode};
 use crate::lifecycle::{
     GetInstalledChaincodePackageArgs, GetInstalledChaincodePackageResult, InstallChaincodeArgs,
@@ -52,6 +53,7 @@ pub struct InstalledPackage {
 #[derive(Debug, Clone)]
 pub struct PeerClient {
     endorser: EndorserClient<Channel>,
+    channel: Channel,
     address: String,
 }
 
@@ -144,7 +146,8 @@ impl PeerClient {
     ) -> Result<PeerClient, NetError> {
         let (channel, address) = connect_channel(endpoint, timeout).await?;
         Ok(PeerClient {
-            endorser: EndorserClient::new(channel),
+            endorser: EndorserClient::new(channel.clone()),
+            channel,
             address,
         })
     }
@@ -278,6 +281,39 @@ impl PeerClient {
             ],
         )
         .await
+    }
+
+    /// The discovery service's peer membership query on `channel`: every peer of every
+    /// organization this peer knows through gossip, with its ledger height.
+    pub async fn discover_peers(
+        &self,
+        signer: &Signer,
+        channel: &str,
+    ) -> Result<Vec<DiscoveredPeer>, NetError> {
+        let context = format!("{} discovery {channel}", self.address);
+        let mut grpc = tonic::client::Grpc::new(self.channel.clone());
+        grpc.ready().await.map_err(|e| {
+            let message = chain(&e);
+            NetError::new(transport_code(&message), &context, message)
+        })?;
+        let codec =
+            tonic::codec::ProstCodec::<discovery::SignedRequest, discovery::Response>::default();
+        let response = grpc
+            .unary(
+                tonic::Request::new(discovery::membership_request(signer, channel)),
+                discovery::discover_path(),
+                codec,
+            )
+            .await
+            .map_err(|status| {
+                NetError::new(
+                    classify(status.message()),
+                    &context,
+                    status.message().to_owned(),
+                )
+            })?
+            .into_inner();
+        discovery::members(&context, response)
     }
 
     /// `_lifecycle QueryInstalledChaincodes`.

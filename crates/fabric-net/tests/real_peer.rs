@@ -275,6 +275,7 @@ async fn join_install_and_refusals_against_real_peers() {
     let config_block = orderer.config_block(&admin, CHANNEL).await.unwrap();
     let original = config::config_from_block(&config_block).unwrap();
     let peer1_anchor = host_port(&org.peer_api_url);
+    let peer1_anchor_host_port = peer1_anchor.clone();
     assert_eq!(
         config::anchor_peers(&original, MSP_ID).unwrap(),
         vec![peer1_anchor.clone()]
@@ -327,6 +328,36 @@ async fn join_install_and_refusals_against_real_peers() {
     assert!(config::with_anchor_peers(&current, MSP_ID, &[peer2_anchor])
         .unwrap()
         .is_none());
+
+    // Discovery, asked from either peer, sees both (gossip through the anchor peers) with
+    // their heights; a client of the organization may ask too (channel reader).
+    let endpoints = {
+        let mut e = vec![
+            format!("{}:{}", peer1_anchor_host_port.0, peer1_anchor_host_port.1),
+            peer2_node.address(),
+        ];
+        e.sort();
+        e
+    };
+    for (name, peer) in [("peer1", &peer1), ("peer2", &peer2)] {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let found = peer.discover_peers(&client, CHANNEL).await.unwrap();
+            let seen: Vec<String> = found
+                .iter()
+                .filter(|p| p.msp_id == MSP_ID)
+                .map(|p| p.endpoint.clone())
+                .collect();
+            if seen == endpoints && found.iter().all(|p| p.ledger_height >= info.height) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "discovery from {name} sees {found:#?}, expected {endpoints:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
 
     // A channel the peer has not joined, a wrong TLS pin, a closed port.
     let missing = peer1.chain_info(&admin, "nochannel").await.unwrap_err();
