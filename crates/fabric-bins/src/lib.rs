@@ -110,12 +110,6 @@ impl std::fmt::Display for Missing {
 
 impl std::error::Error for Missing {}
 
-fn env_dir(name: &str) -> Option<PathBuf> {
-    std::env::var_os(name)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-}
-
 fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -128,6 +122,15 @@ impl FabricBins {
     /// `PATH`. `FABRIC_CFG_PATH` names the configuration folder; without it, `config/` beside
     /// the `bin/` folder. Nothing is checked yet: see [`FabricBins::require`].
     pub fn locate(explicit: Option<&Path>) -> FabricBins {
+        FabricBins::locate_with(explicit, |name| std::env::var_os(name))
+    }
+
+    /// [`FabricBins::locate`] with the environment read through `env`.
+    fn locate_with(
+        explicit: Option<&Path>,
+        env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> FabricBins {
+        let env_dir = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
         let (origin, bin_dir) = match (explicit, env_dir("FABRIC_BIN")) {
             (Some(dir), _) => (Origin::Flag, Some(dir.to_path_buf())),
             (None, Some(dir)) => (Origin::Env, Some(dir)),
@@ -271,7 +274,8 @@ mod tests {
         let bin = dir.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
         std::fs::write(bin.join("peer"), "").unwrap();
-        let bins = FabricBins::locate(Some(&bin));
+        // FABRIC_CFG_PATH (set when the suites run with real Fabric) must not count here.
+        let bins = FabricBins::locate_with(Some(&bin), |_| None);
         assert_eq!(bins.origin(), Origin::Flag);
         assert_eq!(bins.path(Binary::Peer), Some(bin.join("peer")));
         let err = bins
