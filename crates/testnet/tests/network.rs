@@ -159,3 +159,55 @@ async fn a_peer_joins_a_channel_and_an_invoke_commits() {
     let left: Vec<u32> = pids.into_iter().filter(|p| alive(*p)).collect();
     assert!(left.is_empty(), "still running: {left:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_raft_orderers_elect_a_leader_for_a_new_channel() {
+    let Some(fabric) = Fabric::for_tests("three_raft_orderers_elect_a_leader_for_a_new_channel")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let pids;
+    {
+        let ca = CaServer::start(
+            &fabric,
+            dir,
+            CaSpec {
+                name: "org1ca".into(),
+                common_name: "org1ca".into(),
+                bootstrap: ("admin".into(), "adminpw".into()),
+                identities: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+        let ordering = OrderingService::start(&fabric, dir, "OrdererMSP", 3)
+            .await
+            .unwrap();
+        assert_eq!(ordering.addresses().len(), 3);
+        let mut all = ordering.pids();
+        all.extend(ca.pid());
+        pids = all;
+        // Returns once one of the three reports itself the channel's leader.
+        channel::create(
+            &fabric,
+            dir,
+            &ordering,
+            "threenodes",
+            &[ChannelOrg {
+                msp_id: "org1msp".into(),
+                ca_root_pem: ca.ca_root_pem().into(),
+                tlsca_root_pem: ca.tlsca_root_pem().into(),
+                anchor_peers: Vec::new(),
+            }],
+        )
+        .await
+        .unwrap();
+        assert!(OrderingService::start(&fabric, dir, "OrdererMSP", 2)
+            .await
+            .is_err());
+    }
+    let left: Vec<u32> = pids.into_iter().filter(|p| alive(*p)).collect();
+    assert!(left.is_empty(), "still running: {left:?}");
+}
