@@ -49,6 +49,16 @@ const ALL_CODES = [
   "not_a_bundle",
   "bundle_damaged",
   "plan_busy",
+  "fabric_unreachable",
+  "fabric_tls_pin_mismatch",
+  "not_an_admin",
+  "channel_not_found",
+  "package_refused",
+  "fabric_refused",
+  "fabric_timeout",
+  "fabric_invalid_response",
+  "config_update_refused",
+  "no_admin_identity",
 ] as const satisfies readonly ErrorCode[];
 type Missing = Exclude<ErrorCode, (typeof ALL_CODES)[number]>;
 const noneMissing: [Missing] extends [never] ? true : false = true;

@@ -204,11 +204,68 @@ const BUNDLE_ERROR_TEXT: Record<BundleErrorCode, ErrorText> = {
   },
 };
 
+/** Peers and orderers called natively (crates/core/src/fabric). */
+type FabricErrorCode =
+  | "fabric_unreachable"
+  | "fabric_tls_pin_mismatch"
+  | "not_an_admin"
+  | "channel_not_found"
+  | "package_refused"
+  | "fabric_refused"
+  | "fabric_timeout"
+  | "fabric_invalid_response"
+  | "config_update_refused"
+  | "no_admin_identity";
+
+const FABRIC_ERROR_TEXT: Record<FabricErrorCode, ErrorText> = {
+  fabric_unreachable: {
+    sentence: "The peer or orderer could not be reached.",
+    fix: "Check that the node runs and that its API address is reachable from this computer (VPN, proxy, firewall).",
+  },
+  fabric_tls_pin_mismatch: {
+    sentence: "The node's TLS certificate is not issued by the TLS CA of its record.",
+    fix: "Refresh the node's record from its own console (or re-import its file), so the app pins its current TLS CA.",
+  },
+  not_an_admin: {
+    sentence: "The node refused the signing identity: it is not an admin of the organization.",
+    fix: "Sign with the organization's admin: an identity of type admin (Node OUs) or one whose certificate is in the peer's admin certificates.",
+  },
+  channel_not_found: {
+    sentence: "The peer has not joined this channel (or the channel does not exist).",
+    fix: "Join the peer to the channel first, or check the channel's name.",
+  },
+  package_refused: {
+    sentence: "The peer refused the chaincode package.",
+    fix: "Install the exact package the organization approved, copied from another peer of the organization.",
+  },
+  fabric_refused: {
+    sentence: "The node refused the request.",
+    fix: "The node's message below says what it refused and why.",
+  },
+  fabric_timeout: {
+    sentence: "The node did not answer in time.",
+    fix: "Try again; if it keeps happening, the node is overloaded or hard to reach.",
+  },
+  fabric_invalid_response: {
+    sentence: "The node answered something the app could not read.",
+    fix: "Check the node's Fabric version; the details say what could not be read.",
+  },
+  config_update_refused: {
+    sentence: "The orderer refused the channel configuration update.",
+    fix: "Read the orderer's status and info below: usually the signer is not the organization's admin, or the channel changed meanwhile (try again).",
+  },
+  no_admin_identity: {
+    sentence: "No identity in the wallet is an admin of the node's organization.",
+    fix: "Import or enroll the organization's admin into the wallet, or choose the identity to sign with.",
+  },
+};
+
 /** One entry per code: adding a code on the Rust side without a sentence here fails `tsc`. */
 export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   ...CONSOLE_ERROR_TEXT,
   ...CA_ERROR_TEXT,
   ...BUNDLE_ERROR_TEXT,
+  ...FABRIC_ERROR_TEXT,
   Internal: {
     sentence: "Something unexpected went wrong inside Fabric HA Desktop.",
     fix: "Try again. If it keeps happening, run Diagnostics in Settings and include the log folder when you report it.",

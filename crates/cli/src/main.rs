@@ -10,7 +10,9 @@ use clap::{Parser, Subcommand};
 mod artifact;
 mod bundle;
 mod ca;
+mod channel;
 mod console;
+mod peer;
 mod plan;
 mod sandbox;
 use fabric_ha_core::{doctor, paths, CheckStatus, CoreError, OpenOptions, Sensitive, Workspace};
@@ -63,6 +65,14 @@ enum Command {
     /// identity with a library CA.
     #[command(subcommand)]
     Ca(ca::CaCommand),
+    /// One peer at a time, natively: its channels and heights, join a channel, its installed
+    /// chaincode packages, install a package (from a file or another peer).
+    #[command(subcommand)]
+    Peer(peer::PeerCommand),
+    /// A channel's anchor peers: show them, add an organization's peers (one config update
+    /// signed by its admin).
+    #[command(subcommand)]
+    Channel(channel::ChannelCommand),
     /// HA replication plans: new, list, show, preview, apply, resume, status, report.
     #[command(subcommand)]
     Plan(Box<plan::PlanCommand>),
@@ -167,6 +177,8 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Artifact(cmd) => artifact::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Console(cmd) => console::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Ca(cmd) => ca::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Peer(cmd) => peer::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Channel(cmd) => channel::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Plan(cmd) => plan::run(*cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Bundle(cmd) => bundle::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Sandbox {

@@ -132,6 +132,36 @@ pub enum ErrorCode {
     /// Another process (the CLI or another window) is applying this plan now.
     #[serde(rename = "plan_busy")]
     PlanBusy,
+    /// No connection to a peer or orderer (wrong address, node down, firewall).
+    #[serde(rename = "fabric_unreachable")]
+    FabricUnreachable,
+    /// The node's TLS certificate does not chain to the TLS roots of its record.
+    #[serde(rename = "fabric_tls_pin_mismatch")]
+    FabricTlsPinMismatch,
+    /// The signing identity is not an admin of the peer (or of the organization).
+    #[serde(rename = "not_an_admin")]
+    NotAnAdmin,
+    /// The peer has not joined the channel, or the channel does not exist.
+    #[serde(rename = "channel_not_found")]
+    ChannelNotFound,
+    /// The peer refused a chaincode package.
+    #[serde(rename = "package_refused")]
+    PackageRefused,
+    /// The node refused the call for another reason (its message is in `message`).
+    #[serde(rename = "fabric_refused")]
+    FabricRefused,
+    /// The node did not answer in time.
+    #[serde(rename = "fabric_timeout")]
+    FabricTimeout,
+    /// The node answered something this app cannot read.
+    #[serde(rename = "fabric_invalid_response")]
+    FabricInvalidResponse,
+    /// The orderer refused a channel configuration update; `details` has its status and info.
+    #[serde(rename = "config_update_refused")]
+    ConfigUpdateRefused,
+    /// No wallet identity is an admin of the organization whose node is asked.
+    #[serde(rename = "no_admin_identity")]
+    NoAdminIdentity,
 }
 
 /// Everything that can go wrong in the core.
@@ -193,6 +223,39 @@ pub enum CoreError {
         /// The process holding it, when it could be read.
         pid: Option<u32>,
     },
+    /// A call to a peer or orderer failed; `Display` names the node, the call, the signing
+    /// identity and the node's own message.
+    #[error("{node} ({}), signed by wallet identity {identity:?}: {}; {}", error.context, error.message, error.fix())]
+    Fabric {
+        /// The node as the user named it (display name).
+        node: String,
+        /// The wallet identity that signed.
+        identity: String,
+        /// The node's answer, typed.
+        error: fabric_ha_fabric_net::NetError,
+    },
+    /// The orderer refused a channel configuration update.
+    #[error("the orderer {orderer} refused the update of {channel} signed by wallet identity {identity:?}: status {status}: {info}")]
+    ConfigUpdateRefused {
+        /// The orderer's `host:port`.
+        orderer: String,
+        /// The channel.
+        channel: String,
+        /// The wallet identity that signed.
+        identity: String,
+        /// The orderer's status, e.g. `BAD_REQUEST (400)`.
+        status: String,
+        /// The orderer's info text (why).
+        info: String,
+    },
+    /// No wallet identity is an admin of the MSP.
+    #[error("no wallet identity is an admin of {msp_id} (the organization of {node}): import or enroll the organization's admin into the wallet (its certificate listed in the MSP definition's admins, or an admin OU certificate under Node OUs), or choose the identity to sign with (--as)")]
+    NoAdminIdentity {
+        /// The MSP id.
+        msp_id: String,
+        /// The node that needs a signature.
+        node: String,
+    },
     /// An unexpected condition.
     #[error("{0}")]
     Internal(String),
@@ -234,6 +297,9 @@ impl CoreError {
             CoreError::Ca(e) => crate::ca::error_code(e),
             CoreError::Bundle(e) => crate::bundles::error_code(e),
             CoreError::PlanBusy { .. } => ErrorCode::PlanBusy,
+            CoreError::Fabric { error, .. } => crate::fabric::error_code(error.code),
+            CoreError::ConfigUpdateRefused { .. } => ErrorCode::ConfigUpdateRefused,
+            CoreError::NoAdminIdentity { .. } => ErrorCode::NoAdminIdentity,
             CoreError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -267,6 +333,27 @@ impl CoreError {
             CoreError::Bundle(e) => Some(crate::bundles::error_details(e)),
             CoreError::PlanBusy { name, pid } => {
                 Some(serde_json::json!({ "name": name, "pid": pid }))
+            }
+            CoreError::Fabric {
+                node,
+                identity,
+                error,
+            } => Some(serde_json::json!({
+                "node": node, "call": error.context, "identity": identity,
+                "nodeMessage": error.message, "fix": error.fix(),
+            })),
+            CoreError::ConfigUpdateRefused {
+                orderer,
+                channel,
+                identity,
+                status,
+                info,
+            } => Some(serde_json::json!({
+                "orderer": orderer, "channel": channel, "identity": identity,
+                "status": status, "info": info,
+            })),
+            CoreError::NoAdminIdentity { msp_id, node } => {
+                Some(serde_json::json!({ "mspId": msp_id, "node": node }))
             }
             _ => None,
         }

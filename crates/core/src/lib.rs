@@ -9,6 +9,7 @@ pub mod ca;
 pub mod consoles;
 pub mod doctor;
 pub mod error;
+pub mod fabric;
 pub mod info;
 pub mod library;
 pub mod logging;

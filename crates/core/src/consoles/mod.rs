@@ -9,8 +9,8 @@
 //! API secrets are stored only in the encrypted vault, written in the same transaction as the
 //! console row, and never leave the core: [`ConsoleSummary`] carries the key id only.
 
-mod components;
-mod record;
+pub(crate) mod components;
+pub(crate) mod record;
 mod registry;
 mod transfer;
 
