@@ -207,7 +207,17 @@ mod tests {
             let mut cmd = clean_command(Path::new("/bin/sleep"), &home);
             cmd.arg("60");
             let node = NodeProcess::spawn("sleep", cmd, &log).unwrap();
-            (node.pid().unwrap(), node)
+            let pid = node.pid().unwrap();
+            // setpriv sets the parent-death signal, then runs the program: once the process is
+            // `sleep`, the signal is armed (a thread that ends before that arms nothing).
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default()
+                != "sleep\n"
+            {
+                assert!(Instant::now() < deadline, "setpriv never ran sleep");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            (pid, node)
         })
         .join()
         .unwrap();
