@@ -10,6 +10,22 @@ use fabric_ha_testnet::chaincode::{self, Lifecycle};
 use fabric_ha_testnet::channel::{self, ChannelOrg, PeerEndpoint};
 use fabric_ha_testnet::{CaServer, CaSpec, Fabric, OrderingService, OrgAdmin, Peer, PeerSpec};
 
+/// The organization's CA, bootstrap admin `admin` / `adminpw`.
+async fn org_ca(fabric: &Fabric, dir: &Path) -> CaServer {
+    CaServer::start(
+        fabric,
+        dir,
+        CaSpec {
+            name: "org1ca".into(),
+            common_name: "org1ca".into(),
+            bootstrap: ("admin".into(), "adminpw".into()),
+            identities: Vec::new(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
 fn alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
 }
@@ -23,18 +39,7 @@ async fn a_peer_joins_a_channel_and_an_invoke_commits() {
     let dir = tmp.path();
     let mut pids = Vec::new();
     {
-        let ca = CaServer::start(
-            &fabric,
-            dir,
-            CaSpec {
-                name: "org1ca".into(),
-                common_name: "org1ca".into(),
-                bootstrap: ("admin".into(), "adminpw".into()),
-                identities: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
+        let ca = org_ca(&fabric, dir).await;
         pids.extend(ca.pid());
         ca.register(&fabric, "org1admin", "org1adminpw", "admin")
             .await
@@ -170,18 +175,7 @@ async fn three_raft_orderers_elect_a_leader_for_a_new_channel() {
     let dir = tmp.path();
     let pids;
     {
-        let ca = CaServer::start(
-            &fabric,
-            dir,
-            CaSpec {
-                name: "org1ca".into(),
-                common_name: "org1ca".into(),
-                bootstrap: ("admin".into(), "adminpw".into()),
-                identities: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
+        let ca = org_ca(&fabric, dir).await;
         let ordering = OrderingService::start(&fabric, dir, "OrdererMSP", 3)
             .await
             .unwrap();
