@@ -8,7 +8,7 @@ RELEASE_APP := target/release/fabric-ha-desktop
 DEBUG_APP := target/debug/fabric-ha-desktop
 
 .PHONY: help run test setup setup-test ui app app-e2e lint fmt bindings bindings-check \
-	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup bench-replication bench-bundle clean
+	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup bench-replication bench-bundle bench-fabric-ops clean
 
 help:
 	@echo "make run   - install dependencies, build, start the app"
@@ -79,7 +79,7 @@ test-fuzz:
 
 test: setup-test lint bindings-check test-ui test-keyring test-e2e test-fuzz test-rust
 
-bench: bench-startup bench-replication bench-bundle
+bench: bench-startup bench-replication bench-bundle bench-fabric-ops
 
 bench-startup: setup-test
 	tests/keyring/run.sh xvfb-run -a -s "-screen 0 1440x900x24" python3 bench/startup/bench.py
@@ -91,6 +91,12 @@ bench-replication:
 # Offline bundle create / verify against zip + age of the same bytes (bench/bundle/src/main.rs).
 bench-bundle:
 	$(CARGO) run --release -q -p bench-bundle -- $(BENCH_ARGS)
+
+# One new peer's join, catch-up, install and anchor update: fabric-net against the peer and
+# configtxlator CLIs, on a real network (bench/fabric-ops/src/main.rs; needs the Fabric binaries).
+bench-fabric-ops: setup-test
+	@if [ -z "$${FABRIC_BIN:-}" ] && [ -x .fabric/bin/peer ]; then export FABRIC_BIN="$(CURDIR)/.fabric/bin" FABRIC_CFG_PATH="$${FABRIC_CFG_PATH:-$(CURDIR)/.fabric/config}"; fi; \
+	$(CARGO) run --release -q -p bench-fabric-ops -- $(BENCH_ARGS)
 
 clean:
 	$(CARGO) clean
