@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, missing_docs)]
 
+#[macro_use]
 mod common;
 
 use std::time::Duration;
@@ -31,21 +32,7 @@ macro_rules! against_test_ca {
     )*};
 }
 
-against_test_ca!(
-    cainfo_reports_both_cas_and_their_roots,
-    the_bootstrap_admin_enrolls_at_both_cas,
-    without_a_ca_name_the_default_ca_answers,
-    registers_and_enrolls_every_node_ou_type_through_both_routes,
-    the_tls_ca_issues_tls_certificates_under_its_own_root,
-    a_wrong_secret_is_an_authentication_failure,
-    a_duplicate_registration_is_already_registered,
-    enrolling_past_max_enrollments_is_refused,
-    a_registrar_without_the_role_gets_an_authorization_failure,
-    an_unknown_ca_name_is_404_code_19,
-    tls_is_pinned,
-    the_token_is_checked_as_fabric_ca_checks_it,
-    requests_are_checked_in_fabric_cas_order,
-);
+every_scenario!(against_test_ca);
 
 /// A standalone `fabric-ca-server` whose `ca.name` is `org1-ca`: it has no CA named `ca`.
 async fn start_standalone() -> (TestCa, FabricCaClient) {
@@ -94,23 +81,7 @@ async fn without_a_ca_name_every_call_goes_to_the_default_ca_and_names_none() {
     let root = Cert::from_pem(&ca.ca_root_pem("org1-ca").unwrap()).unwrap();
 
     // Both routes; the token signs the URI without a query.
-    for (id, route) in [
-        ("peer7", RegisterRoute::Register),
-        ("app7", RegisterRoute::Identities),
-    ] {
-        let request = RegistrationRequest::at_default_ca(id, "client");
-        let secret = client.register(&admin, &request, route).await.unwrap();
-        let enrollment = client
-            .enroll(&EnrollRequest::at_default_ca(id, secret))
-            .await
-            .unwrap();
-        assert_eq!(enrollment.ca_name, "org1-ca");
-        Cert::from_pem(&enrollment.cert_pem)
-            .unwrap()
-            .verify_signed_by(&root)
-            .unwrap();
-        assert_eq!(client.identity(&admin, None, id).await.unwrap().id, id);
-    }
+    common::register_and_enroll_at_the_default_ca(&client, &admin, &root, "org1-ca").await;
     let listed = client.identities(&admin, None).await.unwrap();
     assert_eq!(listed.len(), 3, "{listed:?}");
     // An empty name is no name.

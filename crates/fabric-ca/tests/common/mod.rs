@@ -6,6 +6,28 @@
 //! (the reason behind a masked error, enrollment counts) is checked only there.
 #![allow(clippy::unwrap_used, dead_code)]
 
+/// Calls `$runner!` with every scenario below, the list both test files run (against the test
+/// server and against a real `fabric-ca-server`).
+macro_rules! every_scenario {
+    ($runner:ident) => {
+        $runner!(
+            cainfo_reports_both_cas_and_their_roots,
+            the_bootstrap_admin_enrolls_at_both_cas,
+            without_a_ca_name_the_default_ca_answers,
+            registers_and_enrolls_every_node_ou_type_through_both_routes,
+            the_tls_ca_issues_tls_certificates_under_its_own_root,
+            a_wrong_secret_is_an_authentication_failure,
+            a_duplicate_registration_is_already_registered,
+            enrolling_past_max_enrollments_is_refused,
+            a_registrar_without_the_role_gets_an_authorization_failure,
+            an_unknown_ca_name_is_404_code_19,
+            tls_is_pinned,
+            the_token_is_checked_as_fabric_ca_checks_it,
+            requests_are_checked_in_fabric_cas_order,
+        );
+    };
+}
+
 use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD;
@@ -379,6 +401,33 @@ pub async fn the_bootstrap_admin_enrolls_at_both_cas(server: &Server) {
         .unwrap();
 }
 
+/// Registers `peer7` (by `/register`) and `app7` (by `/identities`) without a CA name, enrolls
+/// both, and checks that `default_ca` answered and that `root` issued their certificates.
+pub async fn register_and_enroll_at_the_default_ca(
+    client: &FabricCaClient,
+    admin: &CaIdentity,
+    root: &Cert,
+    default_ca: &str,
+) {
+    for (id, route) in [
+        ("peer7", RegisterRoute::Register),
+        ("app7", RegisterRoute::Identities),
+    ] {
+        let request = RegistrationRequest::at_default_ca(id, "client");
+        let new_secret = client.register(admin, &request, route).await.unwrap();
+        let enrolled = client
+            .enroll(&EnrollRequest::at_default_ca(id, new_secret))
+            .await
+            .unwrap();
+        assert_eq!(enrolled.ca_name, default_ca);
+        Cert::from_pem(&enrolled.cert_pem)
+            .unwrap()
+            .verify_signed_by(root)
+            .unwrap();
+        assert_eq!(client.identity(admin, None, id).await.unwrap().id, id);
+    }
+}
+
 /// Without a CA name every call goes to the default CA, `ca`.
 pub async fn without_a_ca_name_the_default_ca_answers(server: &Server) {
     let client = server.client();
@@ -390,23 +439,7 @@ pub async fn without_a_ca_name_the_default_ca_answers(server: &Server) {
     assert_eq!(enrollment.ca_chain_pem, server.root_pem("ca"));
     let admin = enrollment.identity().unwrap();
     let root = Cert::from_pem(&server.root_pem("ca")).unwrap();
-    for (id, route) in [
-        ("peer7", RegisterRoute::Register),
-        ("app7", RegisterRoute::Identities),
-    ] {
-        let request = RegistrationRequest::at_default_ca(id, "client");
-        let new_secret = client.register(&admin, &request, route).await.unwrap();
-        let enrolled = client
-            .enroll(&EnrollRequest::at_default_ca(id, new_secret))
-            .await
-            .unwrap();
-        assert_eq!(enrolled.ca_name, "ca");
-        Cert::from_pem(&enrolled.cert_pem)
-            .unwrap()
-            .verify_signed_by(&root)
-            .unwrap();
-        assert_eq!(client.identity(&admin, None, id).await.unwrap().id, id);
-    }
+    register_and_enroll_at_the_default_ca(&client, &admin, &root, "ca").await;
     let mut ids: Vec<String> = client
         .identities(&admin, None)
         .await
