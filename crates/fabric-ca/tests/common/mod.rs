@@ -265,36 +265,25 @@ fn is_ca_error(err: &CaError, status: u16, code: i64, message: &str) -> bool {
         if *s == status && *c == code && m == message)
 }
 
+/// Asserts the CA's refusal: its kind, HTTP status, code and message.
+fn assert_refused(err: &CaError, kind: CaErrorKind, status: u16, code: i64, message: &str) {
+    assert_eq!(err.kind(), Some(kind), "{err:?}");
+    assert!(is_ca_error(err, status, code, message), "{err:?}");
+}
+
 fn assert_ca_not_found(err: &CaError, name: &str) {
-    assert_eq!(err.kind(), Some(CaErrorKind::CaNotFound), "{err:?}");
-    assert!(
-        is_ca_error(err, 404, 19, &format!("CA '{name}' does not exist")),
-        "{err:?}"
-    );
+    let message = format!("CA '{name}' does not exist");
+    assert_refused(err, CaErrorKind::CaNotFound, 404, 19, &message);
 }
 
 fn assert_authentication_failure(err: &CaError) {
-    assert_eq!(
-        err.kind(),
-        Some(CaErrorKind::AuthenticationFailure),
-        "{err:?}"
-    );
-    assert!(
-        is_ca_error(err, 401, 20, "Authentication failure"),
-        "{err:?}"
-    );
+    let kind = CaErrorKind::AuthenticationFailure;
+    assert_refused(err, kind, 401, 20, "Authentication failure");
 }
 
 fn assert_authorization_failure(err: &CaError) {
-    assert_eq!(
-        err.kind(),
-        Some(CaErrorKind::AuthorizationFailure),
-        "{err:?}"
-    );
-    assert!(
-        is_ca_error(err, 403, 71, "Authorization failure"),
-        "{err:?}"
-    );
+    let kind = CaErrorKind::AuthorizationFailure;
+    assert_refused(err, kind, 403, 71, "Authorization failure");
 }
 
 /// The bootstrap admin's attributes as `fabric-ca-server init -b` stores them, sorted.
