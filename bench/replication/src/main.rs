@@ -127,6 +127,7 @@ async fn measure(
         },
         store: &store,
         vault: &vault,
+        org_admin: None,
     };
     let start = Instant::now();
     let outcome = apply(ctx, &options).await?;

@@ -161,8 +161,8 @@ impl World {
                     peers: PeerSpec::numbered(MSP_ID, r, 1, peers, &defaults),
                 })
                 .collect(),
-            channels: vec!["mychannel".into()],
-            chaincodes: vec!["basic".into()],
+            channels: vec![],
+            chaincodes: vec![],
             wait_timeout_secs: 300,
         };
         plan.validate()?;

@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use clap::{ArgGroup, Subcommand};
@@ -23,6 +24,9 @@ const KILL_AFTER_STEP_ENV: &str = "FABRIC_HA_TEST_KILL_AFTER_STEP";
 /// Test hook: abort the process right after the N-th step's effect, before its outcome is
 /// journaled.
 const KILL_AFTER_EFFECT_ENV: &str = "FABRIC_HA_TEST_KILL_AFTER_EFFECT";
+/// Crash tests: count only the boundaries of steps whose key contains one of these
+/// (comma-separated), e.g. `/join/,/install/,/anchors/`.
+const KILL_STEPS_ENV: &str = "FABRIC_HA_TEST_KILL_STEPS";
 
 // Parsed once per process: the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
@@ -76,7 +80,8 @@ pub(crate) enum PlanCommand {
         /// Library id of an identity allowed to register peers at the CA.
         #[arg(long)]
         registrar_identity: Option<String>,
-        /// Library id of the org admin identity (named in the report's manual steps).
+        /// Library id of the org admin identity: it signs the channel steps (join, install,
+        /// anchor peers).
         #[arg(long)]
         org_admin: Option<String>,
         /// Kubernetes zone of the new peers.
@@ -88,10 +93,12 @@ pub(crate) enum PlanCommand {
         /// State database of the new peers (couchdb or leveldb).
         #[arg(long)]
         state_db: Option<String>,
-        /// A channel the organization's peers serve (repeat; recorded for the report).
+        /// A channel every new peer joins and where the new peers become anchor peers
+        /// (repeat); needs --org-admin.
         #[arg(long = "channel")]
         channels: Vec<String>,
-        /// A chaincode installed on the existing peers (repeat; recorded for the report).
+        /// A chaincode package id (label:hash) or chaincode name to install on the new peers
+        /// (repeat; default: every package the region-1 peers use on the channels).
         #[arg(long = "chaincode")]
         chaincodes: Vec<String>,
         /// Seconds a region's new peers get to report running.
@@ -577,16 +584,35 @@ fn env_count(name: &str) -> Option<usize> {
 }
 
 /// The crash-test hooks, when their variables are set.
+/// With [`KILL_STEPS_ENV`] (comma-separated parts of step keys), only the boundaries of the
+/// steps whose key contains one of them are counted.
 fn test_hook() -> Option<fabric_ha_core::plans::engine::Hook> {
     let after_step = env_count(KILL_AFTER_STEP_ENV);
     let after_effect = env_count(KILL_AFTER_EFFECT_ENV);
     if after_step.is_none() && after_effect.is_none() {
         return None;
     }
+    let only: Vec<String> = std::env::var(KILL_STEPS_ENV)
+        .map(|v| v.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    let (steps, effects) = (AtomicUsize::new(0), AtomicUsize::new(0));
     Some(Arc::new(move |point: HookPoint<'_>| {
+        let (HookPoint::OutcomeRecorded { count, step } | HookPoint::EffectDone { count, step }) =
+            point;
+        let count = if only.is_empty() {
+            count
+        } else if only.iter().any(|o| step.contains(o.as_str())) {
+            let counter = match point {
+                HookPoint::OutcomeRecorded { .. } => &steps,
+                HookPoint::EffectDone { .. } => &effects,
+            };
+            counter.fetch_add(1, Ordering::SeqCst) + 1
+        } else {
+            return;
+        };
         let hit = match point {
-            HookPoint::OutcomeRecorded { count, .. } => Some(count) == after_step,
-            HookPoint::EffectDone { count, .. } => Some(count) == after_effect,
+            HookPoint::OutcomeRecorded { .. } => Some(count) == after_step,
+            HookPoint::EffectDone { .. } => Some(count) == after_effect,
         };
         if hit {
             std::process::abort();
@@ -603,6 +629,7 @@ fn progress_line(p: &Progress) -> String {
         } => format!("already done{}", id_suffix(component_id)),
         ProgressEvent::Done { component_id, .. } => format!("done{}", id_suffix(component_id)),
         ProgressEvent::Skipped => "done earlier".to_owned(),
+        ProgressEvent::CatchUp { height, target } => format!("height {height} of {target}"),
         ProgressEvent::Retrying { attempt, message } => {
             format!("retrying after attempt {attempt}: {message}")
         }
@@ -659,6 +686,9 @@ impl RegionBars {
         };
         match &p.event {
             ProgressEvent::Started => bar.set_message(p.description.clone()),
+            ProgressEvent::CatchUp { height, target } => {
+                bar.set_message(format!("{} (height {height} of {target})", p.description));
+            }
             ProgressEvent::Done { .. } | ProgressEvent::Skipped => bar.inc(1),
             ProgressEvent::Retrying { .. } | ProgressEvent::Failed { .. } => {
                 let _ = self.multi.println(progress_line(p));

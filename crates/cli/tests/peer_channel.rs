@@ -6,12 +6,14 @@
 //! added once and shown, and a client that is not an admin refused with the peer's words.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use common::*;
 use fabric_ha_console::{
     CaEnrollment, ClientOptions, ComponentAdmins, ConsoleClient, ConsoleEndpoint, CreatePeerBody,
     EnrollmentCrypto, Health, PeerCrypto, StateDb, TlsCaEnrollment,
@@ -24,78 +26,8 @@ use fabric_ha_testbed::sandbox::{
 use fabric_ha_testnet::{Binary, Fabric, FabricBins};
 use serde_json::{json, Value};
 
-const PASSPHRASE: &str = "cli peer tests";
 const PEER1: &str = "Org1 Peer 1";
 const PEER2: &str = "Org1 Peer 2";
-
-fn fabric_ha(data_dir: &Path, args: &[&str]) -> Output {
-    fabric_ha_with(data_dir, args, &[])
-}
-
-/// With extra environment variables (secrets stay out of the echoed command line).
-fn fabric_ha_with(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_fabric-ha"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("FABRIC_HA_NO_KEYRING", "1")
-        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
-        .env_remove("FABRIC_HA_HOME")
-        .env_remove("FABRIC_HA_API_SECRET")
-        .env_remove("FABRIC_HA_ENROLL_SECRET")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    eprintln!("$ fabric-ha {}\n{}", args.join(" "), text(&out));
-    out
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "{}", text(out));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn ok_json(out: &Output) -> Value {
-    serde_json::from_str(&ok(out)).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
-}
-
-fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
-}
-
-fn b64(pem: &str) -> String {
-    STANDARD.encode(pem)
-}
-
-/// The `export K='V'` lines of the sandbox's env file.
-fn env_file(path: &Path) -> Vec<(String, String)> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter_map(|l| {
-            let (k, v) = l.strip_prefix("export ")?.split_once('=')?;
-            Some((k.to_owned(), v.trim_matches('\'').to_owned()))
-        })
-        .collect()
-}
-
-fn alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-}
-
-fn host_port(api_url: &str) -> String {
-    api_url.trim_start_matches("grpcs://").to_owned()
-}
 
 /// Creates the second peer through the region-2 console's deployer (its CA imported there
 /// first) and waits until the console says it runs; its record.
@@ -199,52 +131,9 @@ fn one_peer_at_a_time_against_the_real_network() {
         .unwrap();
     let ws = tmp.path().join("ws");
 
-    // The three region consoles, registered as a user registers them.
-    for (region, console) in &sandbox.consoles {
-        let ca = write(
-            tmp.path(),
-            &format!("{region}-ca.pem"),
-            &console.ca_cert_pem().unwrap(),
-        );
-        let (key, secret) = console.manager_key();
-        ok(&fabric_ha_with(
-            &ws,
-            &[
-                "console",
-                "add",
-                region,
-                "--url",
-                &console.url(),
-                "--region",
-                region,
-                "--api-key",
-                &key,
-                "--ca-cert",
-                ca.to_str().unwrap(),
-            ],
-            &[("FABRIC_HA_API_SECRET", &secret)],
-        ));
-    }
-
-    // The org admin into the wallet as its identity file; the CA admin and a client enrolled
-    // at the organization's CA.
-    let admin_key =
-        std::fs::read_to_string(sandbox.org_admin.msp_dir.join("keystore").join("key.pem"))
-            .unwrap();
-    let identity = write(
-        tmp.path(),
-        "org1admin_identity.json",
-        &json!({
-            "name": "org1admin", "type": "identity",
-            "cert": b64(&sandbox.org_admin.cert_pem), "private_key": b64(&admin_key),
-        })
-        .to_string(),
-    );
-    let imported = ok_json(&fabric_ha(
-        &ws,
-        &["artifact", "import", identity.to_str().unwrap(), "--json"],
-    ));
-    assert_eq!(imported["files"][0]["status"], "accepted", "{imported:#}");
+    // The three region consoles, registered as a user registers them, and the org admin in
+    // the wallet as its identity file.
+    set_up_workspace(&ws, tmp.path(), &sandbox);
     let ca_url = sandbox.org.ca_url.clone();
     let ca_tls = write(tmp.path(), "ca-tls.pem", &sandbox.org.ca_tls_cert_pem);
     let ca = |args: &[&str]| {

@@ -296,6 +296,7 @@ impl Workspace {
         let record = self.plan(name)?;
         let (consoles, ca) = self.plan_clients(&record)?;
         let registrar = self.plan_registrar(&record)?;
+        let org_admin = self.plan_org_admin(&record)?;
         let mut preview = self.with_vault(|vault, store| {
             let ctx = Context {
                 plan: &record,
@@ -304,6 +305,7 @@ impl Workspace {
                 registrar,
                 store,
                 vault,
+                org_admin,
             };
             Ok(block_on(fabric_ha_engine::preview(ctx))??)
         })?;
@@ -349,6 +351,7 @@ impl Workspace {
         let _run = runlock::acquire(self.data_dir(), &record.id, &record.plan.name)?;
         let (consoles, ca) = self.plan_clients(&record)?;
         let registrar = self.plan_registrar(&record)?;
+        let org_admin = self.plan_org_admin(&record)?;
         let outcome = self.with_vault(|vault, store| {
             let ctx = Context {
                 plan: &record,
@@ -357,6 +360,7 @@ impl Workspace {
                 registrar,
                 store,
                 vault,
+                org_admin,
             };
             Ok(block_on(fabric_ha_engine::apply(ctx, options))??)
         })?;
@@ -525,6 +529,29 @@ impl Workspace {
                 )?))
             }
         }
+    }
+
+    /// The org admin that signs the channel steps: the library identity the plan names.
+    /// (A plan that creates the organization signs with the admin it enrolled.)
+    fn plan_org_admin(
+        &self,
+        record: &PlanRecord,
+    ) -> Result<Option<fabric_ha_engine::OrgAdminCredential>, CoreError> {
+        let source = &record.plan.source;
+        let (Some(id), None) = (&source.org_admin_identity, &source.create) else {
+            return Ok(None);
+        };
+        let (cert_pem, key_pem) = self.library_identity(id)?;
+        let identity = self
+            .store()
+            .get_artifact(id)
+            .map_err(from_store)?
+            .map_or_else(|| id.clone(), |row| row.display_name);
+        Ok(Some(fabric_ha_engine::OrgAdminCredential {
+            identity,
+            cert_pem,
+            key_pem,
+        }))
     }
 
     /// Certificate and private key of a library identity.

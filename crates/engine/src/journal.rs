@@ -93,6 +93,24 @@ pub struct StepResult {
     pub operations_url: Option<String>,
     /// The effect was already in place; nothing was sent.
     pub already_present: bool,
+    /// A join: the peer's height on the channel when the step finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+    /// A join: the region-1 peer's height it caught up with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_height: Option<u64>,
+    /// An install: the package ids the peer has (installed now or before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub package_ids: Vec<String>,
+    /// An anchor update: the organization's anchor peers (`host:port`) afterwards.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchor_peers: Vec<String>,
+    /// An anchor update: the number of the config block that carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_block: Option<u64>,
+    /// What the operator should know (e.g. a chaincode-as-a-service package's one server).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One journal row.

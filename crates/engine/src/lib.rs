@@ -20,13 +20,20 @@
 //!   anywhere (crash, kill, cancel) resumes to the same end state without duplicates.
 //!   Transient failures (network, 5xx, 429) are retried; progress is a channel of
 //!   [`Progress`] updates.
-//! - [`report::build`]: per region what was created and imported, what remains manual.
+//! - With channels in the plan, each new peer then joins them (block 0 from a region-1 peer,
+//!   waiting until it caught up) and gets the exact chaincode packages the region-1 peers use
+//!   on them; once every region is done, one config update per channel makes the new peers
+//!   anchor peers. These steps talk to the peers and orderers over gRPC, signed by the org
+//!   admin, and look for their effect first like every other step.
+//! - [`report::build`]: per region what was created, imported, joined and installed, the
+//!   channels' anchor peers, and what remains manual.
 //!
 //! Consoles and the CA come in through [`ConsoleApi`] and [`CaApi`]; enroll secrets are
 //! generated here (32 random bytes, base64url), kept in the encrypted vault and only ever
 //! handled as [`fabric_ha_sensitive::Sensitive`].
 
 mod bodies;
+mod channels;
 mod clients;
 mod error;
 pub mod journal;
@@ -36,6 +43,7 @@ pub mod report;
 mod run;
 mod steps;
 
+pub use channels::OrgAdminCredential;
 pub use clients::{CaApi, ConsoleApi};
 pub use error::EngineError;
 pub use plan::{
@@ -48,5 +56,5 @@ pub use run::{
     PreviewStatus, Progress, ProgressEvent, RegionOutcome, RegistrarCredential, RunOutcome,
     StepPreview, DEFAULT_MAX_COMPONENTS, MIN_POLL_INTERVAL,
 };
-pub use steps::{plan_steps, Action, Step};
+pub use steps::{plan_steps, Action, Step, ALL_REGIONS};
 pub use tokio_util::sync::CancellationToken;

@@ -33,10 +33,13 @@ pub struct Plan {
     pub source: Source,
     /// The regions to replicate into, one console each.
     pub targets: Vec<Target>,
-    /// Channels the organization's peers serve (recorded; joining is manual for now).
+    /// Channels every new peer joins (block 0 from a region-1 peer that has joined them) and
+    /// where the new peers become anchor peers.
     #[serde(default)]
     pub channels: Vec<String>,
-    /// Chaincodes installed on the existing peers (recorded; installing is manual for now).
+    /// Which chaincode packages to install on the new peers: package ids (`label:hash`) or
+    /// chaincode names, among those the region-1 peers have installed and a definition on a
+    /// plan channel uses. Empty: every such package.
     #[serde(default)]
     pub chaincodes: Vec<String>,
     /// Seconds a region's new peers get to report running before the region stops.
@@ -259,6 +262,7 @@ impl Plan {
         if self.wait_timeout_secs == 0 {
             return Err(invalid("wait_timeout_secs must be at least 1"));
         }
+        self.check_channels()?;
         let mut consoles = BTreeSet::from([self.source.console.as_str()]);
         let mut names = BTreeSet::new();
         let mut ids = BTreeSet::new();
@@ -291,6 +295,37 @@ impl Plan {
                         p.enroll_id
                     )));
                 }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_channels(&self) -> Result<(), EngineError> {
+        if !self.channels.is_empty() && self.source.create.is_some() {
+            return Err(invalid(
+                "channels: a plan that creates the organization has no peer on a channel yet; join its first peer to the channels, then plan the other regions from the existing organization",
+            ));
+        }
+        if self.channels.is_empty() && !self.chaincodes.is_empty() {
+            return Err(invalid(
+                "chaincodes: packages are installed for the plan's channels; name the channels too",
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for channel in &self.channels {
+            // Fabric's channel names: [a-z][a-z0-9.-]*, shorter than 250 characters.
+            let valid = channel.len() < 250
+                && channel.starts_with(|c: char| c.is_ascii_lowercase())
+                && channel
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+            if !valid {
+                return Err(invalid(format!(
+                    "channels: {channel:?} is not a channel name (lowercase letters, digits, '.' and '-', starting with a letter)"
+                )));
+            }
+            if !seen.insert(channel.as_str()) {
+                return Err(invalid(format!("channels: {channel:?} is listed twice")));
             }
         }
         Ok(())
@@ -452,10 +487,62 @@ pub(crate) mod tests {
                     peers: PeerSpec::numbered("org1msp", "jp-tok", 1, 2, &d),
                 },
             ],
-            channels: vec!["mychannel".into()],
+            channels: vec![],
             chaincodes: vec![],
             wait_timeout_secs: 60,
         }
+    }
+
+    #[test]
+    fn channels_are_fabric_channel_names_once_each_and_need_an_existing_organization() {
+        let mut plan = sample();
+        plan.channels = vec!["mychannel".into(), "org1-org2.v2".into()];
+        plan.chaincodes = vec!["asset".into()];
+        plan.validate().unwrap();
+        for (channels, chaincodes, says) in [
+            (
+                vec!["MyChannel"],
+                vec![],
+                "\"MyChannel\" is not a channel name",
+            ),
+            (vec!["1chan"], vec![], "is not a channel name"),
+            (vec!["a", "a"], vec![], "\"a\" is listed twice"),
+            (vec![], vec!["asset"], "name the channels too"),
+        ] {
+            let mut bad = sample();
+            bad.channels = channels.into_iter().map(String::from).collect();
+            bad.chaincodes = chaincodes.into_iter().map(String::from).collect();
+            let err = bad.validate().unwrap_err().to_string();
+            assert!(err.contains(says), "{err}");
+        }
+        let mut create = sample();
+        create.source.create = Some(Bootstrap {
+            ca_display_name: "Org1 CA".into(),
+            msp_id: "org1msp".into(),
+            msp_display_name: "Org1 MSP".into(),
+            org_admin_enroll_id: "org1admin".into(),
+            first_peer: PeerSpec::numbered(
+                "org1msp",
+                "us",
+                1,
+                1,
+                &PeerDefaults {
+                    zone: None,
+                    version: None,
+                    state_db: None,
+                },
+            )
+            .remove(0),
+        });
+        create.source.ca.clear();
+        create.source.msp.clear();
+        create.source.peers.clear();
+        create.channels = vec!["mychannel".into()];
+        let err = create.validate().unwrap_err().to_string();
+        assert!(
+            err.contains("creates the organization has no peer on a channel"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use fabric_ha_console::{
 use fabric_ha_fabric_ca::CaErrorKind;
 
 use crate::bodies::{ca_import_body, msp_import_body, peer_import_body};
+use crate::channels::ChannelPreview;
 use crate::clients::{CaApi, ConsoleApi};
 use crate::error::EngineError;
 use crate::run::{
@@ -198,6 +199,9 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
         }
     }
 
+    let channel_preview = engine.channel_preview().await;
+    checks.extend(channel_preview.checks.iter().cloned());
+
     let records = |name: &str| records_of(&states, name);
     let msp_id = msp_record
         .as_ref()
@@ -233,6 +237,7 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
                 &msp_record,
                 &msp_id,
                 &registrar,
+                &channel_preview,
             )
             .await
         };
@@ -451,6 +456,7 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
     msp_record: &Result<Component, EngineError>,
     msp_id: &str,
     registrar: &Result<(), EngineError>,
+    channel_preview: &ChannelPreview,
 ) -> PreviewStatus {
     let target = step.console.as_str();
     let records = |name: &str| records_of(states, name);
@@ -643,5 +649,8 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                 _ => PreviewStatus::WillDo,
             }
         }
+        Action::JoinChannel { .. }
+        | Action::InstallChaincodes { .. }
+        | Action::AnchorPeers { .. } => engine.channel_step_status(channel_preview, step).await,
     }
 }

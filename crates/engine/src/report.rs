@@ -1,5 +1,6 @@
-//! The report of a plan: per region what was created and imported (ids and URLs), what is
-//! still open, and what remains manual with the exact values to use. JSON and Markdown.
+//! The report of a plan: per region what was created and imported (ids and URLs), each new
+//! peer's channels with heights and its chaincode packages, each channel's anchor peers, and
+//! what is still open. JSON and Markdown.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -40,6 +41,45 @@ pub struct PeerReport {
     pub running: bool,
     /// Where it was imported.
     pub imported_into: Vec<Placed>,
+    /// The plan's channels it has joined.
+    pub channels: Vec<PeerChannel>,
+    /// Package ids of the chaincode packages it has, once the install step is done.
+    pub package_ids: Vec<String>,
+    /// What the operator should know (a chaincode-as-a-service package's one server).
+    pub warnings: Vec<String>,
+}
+
+/// A channel a new peer has joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanPeerChannel")]
+pub struct PeerChannel {
+    /// The channel.
+    pub channel: String,
+    /// Its height on the peer when the join step finished.
+    #[ts(type = "number | null")]
+    pub height: Option<u64>,
+    /// The region-1 peer's height it caught up with.
+    #[ts(type = "number | null")]
+    pub source_height: Option<u64>,
+    /// It had joined already; nothing was sent.
+    pub already_joined: bool,
+}
+
+/// A channel of the plan: the organization's anchor peers once the update is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanChannelReport")]
+pub struct ChannelReport {
+    /// The channel.
+    pub channel: String,
+    /// The organization's anchor peers (`host:port`) after the plan's update.
+    pub anchor_peers: Vec<String>,
+    /// The config block that carries them.
+    #[ts(type = "number | null")]
+    pub config_block: Option<u64>,
+    /// Every new peer was an anchor peer already; nothing was sent.
+    pub already_present: bool,
+    /// The anchor update is not done yet (it runs once every region is done).
+    pub open: Option<OpenStep>,
 }
 
 /// One region.
@@ -74,24 +114,6 @@ pub struct OpenStep {
     pub error: Option<String>,
 }
 
-/// Something the app does not do yet, with the values to use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export, rename = "PlanManualStep")]
-pub struct ManualStep {
-    /// `join_channel`, `install_chaincode` or `anchor_peers`.
-    pub kind: String,
-    /// Channel, when it concerns one.
-    pub channel: Option<String>,
-    /// Chaincode, when it concerns one.
-    pub chaincode: Option<String>,
-    /// Peers concerned (display name and `api_url`).
-    pub peers: Vec<String>,
-    /// Exact values (e.g. `host:port` anchor peers).
-    pub values: Vec<String>,
-    /// What to do.
-    pub instruction: String,
-}
-
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export, rename = "PlanReport")]
@@ -110,8 +132,8 @@ pub struct Report {
     pub org_admin_identity: Option<String>,
     /// Per region.
     pub regions: Vec<RegionReport>,
-    /// What remains manual.
-    pub manual: Vec<ManualStep>,
+    /// Per channel of the plan.
+    pub channels: Vec<ChannelReport>,
 }
 
 fn placed(journal: &HashMap<String, JournalEntry>, key: &str) -> Option<Placed> {
@@ -124,46 +146,29 @@ fn placed(journal: &HashMap<String, JournalEntry>, key: &str) -> Option<Placed> 
     })
 }
 
-fn host_port(api_url: &str) -> Option<String> {
-    let url = url::Url::parse(api_url).ok()?;
-    Some(format!(
-        "{}:{}",
-        url.host_str()?,
-        url.port_or_known_default()?
-    ))
-}
-
 /// Builds the report of `record` from its journal.
 pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Report {
     let plan = &record.plan;
     let steps = plan_steps(plan);
-    let mut regions = Vec::new();
-    // Every peer of the organization once the plan is done: display name and api_url.
-    let mut all_peers: Vec<(String, String)> = Vec::new();
-    for source_peer in &plan.source.peers {
-        let url = plan.targets.iter().find_map(|t| {
-            journal
-                .get(&format!("{}/import-peer/{source_peer}", t.console))
-                .and_then(|e| e.result.as_ref()?.api_url.clone())
-        });
-        if let Some(url) = url {
-            all_peers.push((source_peer.clone(), url));
-        }
-    }
-    // The first peer of an organization the plan created, for the anchor peers.
-    if let Some(create) = &plan.source.create {
-        let key = format!(
-            "{}/create/{}",
-            plan.source.console, create.first_peer.enroll_id
-        );
-        let url = journal
-            .get(&key)
+    let done = |key: &str| {
+        journal
+            .get(key)
             .filter(|e| e.state == StepState::Done)
-            .and_then(|e| e.result.as_ref()?.api_url.clone());
-        if let Some(url) = url {
-            all_peers.push((create.first_peer.display_name.clone(), url));
+            .and_then(|e| e.result.clone())
+    };
+    let open = |key: &str| {
+        let step = steps.iter().find(|s| s.key == key)?;
+        let e = journal.get(key);
+        if e.is_some_and(|e| e.state == StepState::Done) {
+            return None;
         }
-    }
+        Some(OpenStep {
+            step: step.key.clone(),
+            description: step.description.clone(),
+            error: e.and_then(|e| e.error.clone()),
+        })
+    };
+    let mut regions = Vec::new();
     for t in &plan.targets {
         let c = &t.console;
         let mut peers = Vec::new();
@@ -175,15 +180,13 @@ pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Re
             let running = journal
                 .get(&format!("{c}/wait/{}", p.enroll_id))
                 .is_some_and(|e| e.state == StepState::Done);
+            let installed = done(&format!("{c}/install/{}", p.enroll_id));
             let imported_into = plan
                 .consoles()
                 .into_iter()
                 .filter(|o| *o != c.as_str())
                 .filter_map(|o| placed(journal, &format!("{c}/copy/{}/{o}", p.enroll_id)))
                 .collect();
-            if let Some(url) = created.as_ref().and_then(|r| r.api_url.clone()) {
-                all_peers.push((p.display_name.clone(), url));
-            }
             peers.push(PeerReport {
                 display_name: p.display_name.clone(),
                 enroll_id: p.enroll_id.clone(),
@@ -192,22 +195,30 @@ pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Re
                 operations_url: created.and_then(|r| r.operations_url),
                 running,
                 imported_into,
+                channels: plan
+                    .channels
+                    .iter()
+                    .filter_map(|ch| {
+                        let r = done(&format!("{c}/join/{}/{ch}", p.enroll_id))?;
+                        Some(PeerChannel {
+                            channel: ch.clone(),
+                            height: r.height,
+                            source_height: r.source_height,
+                            already_joined: r.already_present,
+                        })
+                    })
+                    .collect(),
+                package_ids: installed
+                    .as_ref()
+                    .map(|r| r.package_ids.clone())
+                    .unwrap_or_default(),
+                warnings: installed.map(|r| r.warnings).unwrap_or_default(),
             });
         }
         let open_steps = steps
             .iter()
             .filter(|s| &s.console == c)
-            .filter_map(|s| {
-                let e = journal.get(&s.key);
-                if e.is_some_and(|e| e.state == StepState::Done) {
-                    return None;
-                }
-                Some(OpenStep {
-                    step: s.key.clone(),
-                    description: s.description.clone(),
-                    error: e.and_then(|e| e.error.clone()),
-                })
-            })
+            .filter_map(|s| open(&s.key))
             .collect();
         regions.push(RegionReport {
             console: c.clone(),
@@ -225,64 +236,24 @@ pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Re
         });
     }
 
-    let new_peers: Vec<String> = regions
+    let channels = plan
+        .channels
         .iter()
-        .flat_map(|r| {
-            r.peers.iter().map(move |p| {
-                format!(
-                    "{} ({}) in console {:?}",
-                    p.display_name,
-                    p.api_url.as_deref().unwrap_or("not created yet"),
-                    r.console
-                )
-            })
+        .map(|ch| {
+            let key = format!("{}/anchors/{ch}", plan.source.console);
+            let r = done(&key);
+            ChannelReport {
+                channel: ch.clone(),
+                anchor_peers: r
+                    .as_ref()
+                    .map(|r| r.anchor_peers.clone())
+                    .unwrap_or_default(),
+                config_block: r.as_ref().and_then(|r| r.config_block),
+                already_present: r.as_ref().is_some_and(|r| r.already_present),
+                open: open(&key),
+            }
         })
         .collect();
-    let admin = plan
-        .source
-        .org_admin_identity
-        .as_deref()
-        .map(|id| format!("the org admin identity {id}"))
-        .unwrap_or_else(|| "an org admin identity of the MSP (type admin)".to_owned());
-    let mut manual = Vec::new();
-    for ch in &plan.channels {
-        manual.push(ManualStep {
-            kind: "join_channel".to_owned(),
-            channel: Some(ch.clone()),
-            chaincode: None,
-            peers: new_peers.clone(),
-            values: vec![ch.clone()],
-            instruction: format!(
-                "Join each new peer to channel {ch:?} with {admin}: fetch block 0 of {ch:?} (from the ordering service, or qscc GetBlockByNumber on a region-1 peer) and send cscc JoinChain to each peer's api_url."
-            ),
-        });
-        let anchors: Vec<String> = all_peers.iter().filter_map(|(_, u)| host_port(u)).collect();
-        manual.push(ManualStep {
-            kind: "anchor_peers".to_owned(),
-            channel: Some(ch.clone()),
-            chaincode: None,
-            peers: all_peers
-                .iter()
-                .map(|(n, u)| format!("{n} ({u})"))
-                .collect(),
-            values: anchors,
-            instruction: format!(
-                "Set the AnchorPeers of the organization in channel {ch:?} to exactly these host:port values (keep the existing ones, add every new peer), signed by {admin}."
-            ),
-        });
-    }
-    for cc in &plan.chaincodes {
-        manual.push(ManualStep {
-            kind: "install_chaincode".to_owned(),
-            channel: None,
-            chaincode: Some(cc.clone()),
-            peers: new_peers.clone(),
-            values: vec![cc.clone()],
-            instruction: format!(
-                "Install chaincode {cc:?} on each new peer with {admin}, using the package bytes installed on a region-1 peer (_lifecycle GetInstalledChaincodePackage) so the package id matches the approved definition."
-            ),
-        });
-    }
     Report {
         plan: plan.name.clone(),
         state: record.state,
@@ -291,7 +262,7 @@ pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Re
         msp: created_id(record, journal, "create-msp").unwrap_or_else(|| plan.source.msp.clone()),
         org_admin_identity: plan.source.org_admin_identity.clone(),
         regions,
-        manual,
+        channels,
     }
 }
 
@@ -349,7 +320,7 @@ impl Report {
             if !r.peers.is_empty() {
                 let _ = writeln!(
                     md,
-                    "| Peer | Enroll id | Id | api_url | Running | Imported into |\n|---|---|---|---|---|---|"
+                    "| Peer | Enroll id | Id | api_url | Running | Imported into | Channels (height) | Chaincode packages |\n|---|---|---|---|---|---|---|---|"
                 );
                 for p in &r.peers {
                     let into: Vec<String> = p
@@ -363,22 +334,42 @@ impl Report {
                             )
                         })
                         .collect();
+                    let channels: Vec<String> = p
+                        .channels
+                        .iter()
+                        .map(|c| match c.height {
+                            Some(h) => format!("{} ({h})", c.channel),
+                            None => c.channel.clone(),
+                        })
+                        .collect();
+                    let packages: Vec<String> =
+                        p.package_ids.iter().map(|id| format!("`{id}`")).collect();
+                    let dash = |v: Vec<String>| {
+                        if v.is_empty() {
+                            "-".to_owned()
+                        } else {
+                            v.join(", ")
+                        }
+                    };
                     let _ = writeln!(
                         md,
-                        "| {} | `{}` | `{}` | {} | {} | {} |",
+                        "| {} | `{}` | `{}` | {} | {} | {} | {} | {} |",
                         p.display_name,
                         p.enroll_id,
                         p.component_id.as_deref().unwrap_or("-"),
                         p.api_url.as_deref().unwrap_or("-"),
                         if p.running { "yes" } else { "no" },
-                        if into.is_empty() {
-                            "-".to_owned()
-                        } else {
-                            into.join(", ")
-                        }
+                        dash(into),
+                        dash(channels),
+                        dash(packages)
                     );
                 }
                 let _ = writeln!(md);
+                let warnings: std::collections::BTreeSet<&String> =
+                    r.peers.iter().flat_map(|p| &p.warnings).collect();
+                for w in warnings {
+                    let _ = writeln!(md, "> Warning: {w}\n");
+                }
             }
             if !r.open_steps.is_empty() {
                 let _ = writeln!(md, "Open steps:\n");
@@ -396,23 +387,42 @@ impl Report {
                 let _ = writeln!(md);
             }
         }
-        if !self.manual.is_empty() {
-            let _ = writeln!(md, "## Manual steps\n");
-            for m in &self.manual {
-                let _ = writeln!(
-                    md,
-                    "### {}\n\n{}\n",
-                    m.kind.replace('_', " "),
-                    m.instruction
-                );
-                for v in &m.values {
-                    let _ = writeln!(md, "- `{v}`");
+        if !self.channels.is_empty() {
+            let _ = writeln!(md, "## Channels\n");
+            for c in &self.channels {
+                match &c.open {
+                    Some(open) => {
+                        let _ = writeln!(
+                            md,
+                            "- `{}`: anchor peers not updated yet ({}){}",
+                            c.channel,
+                            open.description,
+                            open.error
+                                .as_deref()
+                                .map(|e| format!(" — last error: {e}"))
+                                .unwrap_or_default()
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            md,
+                            "- `{}`: anchor peers of the organization {}{}",
+                            c.channel,
+                            c.anchor_peers
+                                .iter()
+                                .map(|a| format!("`{a}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            match (c.already_present, c.config_block) {
+                                (true, _) => " (already there)".to_owned(),
+                                (false, Some(n)) => format!(" (config block {n})"),
+                                (false, None) => String::new(),
+                            }
+                        );
+                    }
                 }
-                for p in &m.peers {
-                    let _ = writeln!(md, "- peer: {p}");
-                }
-                let _ = writeln!(md);
             }
+            let _ = writeln!(md);
         }
         md
     }

@@ -25,6 +25,7 @@ use crate::bodies::{
     ca_import_body, create_ca_body, create_msp_body, create_peer_body, msp_import_body,
     peer_import_body,
 };
+use crate::channels::{FabricState, OrgAdminCredential};
 use crate::clients::{CaApi, ConsoleApi};
 use crate::error::EngineError;
 use crate::journal::{
@@ -32,7 +33,7 @@ use crate::journal::{
     PlanState, StepResult, StepState,
 };
 use crate::plan::Registrar;
-use crate::steps::{find_peer, plan_steps, Action, Step, BOOTSTRAP_REGION};
+use crate::steps::{find_peer, plan_steps, Action, Step, ALL_REGIONS, BOOTSTRAP_REGION};
 
 /// Who registers the new enroll ids, ready to use.
 pub enum RegistrarCredential {
@@ -66,6 +67,10 @@ pub struct Context<'a, C: ConsoleApi, A: CaApi> {
     pub store: &'a Store,
     /// The workspace vault (enroll secrets).
     pub vault: &'a Vault,
+    /// The organization's admin that signs the channel steps (join, install, anchor peers):
+    /// the library identity the plan names. `None` for a plan that creates the organization
+    /// (it signs with the admin it enrolled) or has no channels.
+    pub org_admin: Option<OrgAdminCredential>,
 }
 
 /// Where a hook is called during a run (see [`ApplyOptions::hook`]).
@@ -163,6 +168,15 @@ pub enum ProgressEvent {
     },
     /// Done in an earlier run (from the journal).
     Skipped,
+    /// A joined peer's height while it catches up with the region-1 peer.
+    CatchUp {
+        /// Its height now.
+        #[ts(type = "number")]
+        height: u64,
+        /// The region-1 peer's height at join time.
+        #[ts(type = "number")]
+        target: u64,
+    },
     /// Failed transiently; it will be tried again.
     Retrying {
         /// Attempt that failed.
@@ -335,6 +349,10 @@ pub(crate) struct Engine<'a, C: ConsoleApi, A: CaApi> {
     pub(crate) write_limits: Mutex<HashMap<String, u64>>,
     pub(crate) effects: AtomicUsize,
     pub(crate) outcomes: AtomicUsize,
+    /// The org admin handed in by the caller.
+    pub(crate) org_admin: Option<OrgAdminCredential>,
+    /// What the channel steps learnt in this run.
+    pub(crate) fabric: FabricState,
 }
 
 fn console_err(name: &str) -> impl Fn(fabric_ha_console::ConsoleError) -> EngineError + '_ {
@@ -375,6 +393,8 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             write_limits: Mutex::new(HashMap::new()),
             effects: AtomicUsize::new(0),
             outcomes: AtomicUsize::new(0),
+            org_admin: ctx.org_admin,
+            fabric: FabricState::default(),
         })
     }
 
@@ -574,6 +594,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
                 api_url: found.api_url.clone(),
                 operations_url: found.operations_url.clone(),
                 already_present: true,
+                ..StepResult::default()
             });
         }
         let made = console
@@ -586,11 +607,13 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             api_url: made.api_url,
             operations_url: made.operations_url,
             already_present: false,
+            ..StepResult::default()
         })
     }
 
     async fn perform(
         &self,
+        lane: &Lane<'_>,
         step: &Step,
         wait_deadline: &Mutex<Option<Instant>>,
     ) -> Result<StepResult, EngineError> {
@@ -680,6 +703,13 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
                 self.import_once(into, ComponentType::Peer, peer_import_body(&record)?)
                     .await
             }
+            Action::JoinChannel { enroll_id, channel } => {
+                self.join_channel(lane, step, enroll_id, channel).await
+            }
+            Action::InstallChaincodes { enroll_id } => {
+                self.install_chaincodes(target, enroll_id).await
+            }
+            Action::AnchorPeers { channel } => self.anchor_peers(target, channel).await,
         }
     }
 
@@ -713,6 +743,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
                     api_url: one.api_url.clone(),
                     operations_url: one.operations_url.clone(),
                     already_present: true,
+                    ..StepResult::default()
                 })
             }
             ([], _) => {}
@@ -741,6 +772,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             api_url: made.api_url,
             operations_url: made.operations_url,
             already_present: false,
+            ..StepResult::default()
         })
     }
 
@@ -781,6 +813,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             api_url: ca.api_url,
             operations_url: ca.operations_url,
             already_present: false,
+            ..StepResult::default()
         })
     }
 
@@ -879,6 +912,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             api_url: None,
             operations_url: None,
             already_present,
+            ..StepResult::default()
         };
         let stored = self.stored_secret(enroll_id)?;
         match ca.identity(registrar, &ca_name, enroll_id).await {
@@ -932,6 +966,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
                     api_url: one.api_url.clone(),
                     operations_url: one.operations_url.clone(),
                     already_present: true,
+                    ..StepResult::default()
                 })
             }
             [] => {}
@@ -961,6 +996,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             api_url: made.api_url,
             operations_url: made.operations_url,
             already_present: false,
+            ..StepResult::default()
         })
     }
 
@@ -979,6 +1015,7 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             api_url: created.as_ref().and_then(|c| c.api_url.clone()),
             operations_url: created.and_then(|c| c.operations_url),
             already_present: false,
+            ..StepResult::default()
         })
     }
 
@@ -1024,14 +1061,14 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
 }
 
 /// The options a lane needs while it runs.
-struct Lane<'o> {
+pub(crate) struct Lane<'o> {
     options: &'o ApplyOptions,
     total: usize,
     done_before: HashMap<String, StepResult>,
 }
 
 impl Lane<'_> {
-    fn emit(&self, step: &Step, event: ProgressEvent) {
+    pub(crate) fn emit(&self, step: &Step, event: ProgressEvent) {
         if let Some(tx) = &self.options.progress {
             // A closed receiver only means nobody is watching.
             let _ = tx.send(Progress {
@@ -1090,7 +1127,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             let outcome = tokio::select! {
                 biased;
                 () = cancel.cancelled() => Err(EngineError::Cancelled),
-                r = self.perform(step, wait_deadline) => r,
+                r = self.perform(lane, step, wait_deadline) => r,
             };
             match outcome {
                 Ok(result) => {
@@ -1122,7 +1159,10 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                 Err(e) => {
                     journal::record_failed(self.store, &self.record.id, &step.key, &e)?;
                     let retry = e.is_transient()
-                        && !matches!(e, EngineError::NotRunning { .. })
+                        && !matches!(
+                            e,
+                            EngineError::NotRunning { .. } | EngineError::NotCaughtUp { .. }
+                        )
                         && attempt < lane.options.max_attempts;
                     tracing::warn!(plan = %self.record.plan.name, step = %step.key, attempt, code = %e.code(), error = %e, retry, "step failed");
                     if !retry {
@@ -1297,7 +1337,22 @@ pub async fn apply<C: ConsoleApi, A: CaApi>(
             .await
         }
     };
+    // The anchor peers of each channel: one update with every region's new peers, so only
+    // once every region is done.
+    let every_region = outcomes.iter().all(|o| o.completed);
     regions.extend(outcomes);
+    let anchors: Vec<Step> = steps
+        .iter()
+        .filter(|s| s.region == ALL_REGIONS)
+        .cloned()
+        .collect();
+    if every_region && !anchors.is_empty() {
+        regions.push(
+            engine
+                .run_lane(&lane, (&plan.source.console, ALL_REGIONS), &anchors)
+                .await,
+        );
+    }
     finish(store, &plan_id, &plan.name, options, regions)
 }
 

@@ -63,6 +63,26 @@ pub enum Action {
         /// The console it is imported into.
         into: String,
     },
+    /// Join the new peer to a channel of the plan with block 0 from a region-1 peer, then wait
+    /// until its height reaches that peer's height at join time.
+    JoinChannel {
+        /// The peer's enroll id.
+        enroll_id: String,
+        /// The channel.
+        channel: String,
+    },
+    /// Install on the new peer, byte for byte, every chaincode package the region-1 peers
+    /// have installed that a definition on a plan channel uses.
+    InstallChaincodes {
+        /// The peer's enroll id.
+        enroll_id: String,
+    },
+    /// Add every new peer of every region to the organization's anchor peers of a channel:
+    /// one config update, once every region's peers have joined.
+    AnchorPeers {
+        /// The channel.
+        channel: String,
+    },
 }
 
 /// One step of a plan.
@@ -92,6 +112,7 @@ pub fn plan_steps(plan: &Plan) -> Vec<Step> {
     for target in &plan.targets {
         region_steps(plan, target, &mut steps);
     }
+    anchor_steps(plan, &mut steps);
     for (i, step) in steps.iter_mut().enumerate() {
         step.number = i + 1;
     }
@@ -100,6 +121,27 @@ pub fn plan_steps(plan: &Plan) -> Vec<Step> {
 
 /// Region label of the steps that create the organization in the region-1 console.
 pub const BOOTSTRAP_REGION: &str = "region 1";
+/// Region label of the steps that run once every region is done (the anchor peers).
+pub const ALL_REGIONS: &str = "all regions";
+
+/// One anchor-peer update per channel of the plan, after every region.
+fn anchor_steps(plan: &Plan, out: &mut Vec<Step>) {
+    let c = &plan.source.console;
+    for channel in &plan.channels {
+        out.push(Step {
+            key: format!("{c}/anchors/{channel}"),
+            number: 0,
+            console: c.clone(),
+            region: ALL_REGIONS.to_owned(),
+            action: Action::AnchorPeers {
+                channel: channel.clone(),
+            },
+            description: format!(
+                "Make the new peers of every region anchor peers of {channel} (one config update)"
+            ),
+        });
+    }
+}
 
 /// The steps that create the organization in the region-1 console (none unless the plan has
 /// `source.create`); every target region runs after them.
@@ -277,6 +319,34 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
             ));
         }
     }
+    for p in &target.peers {
+        for channel in &plan.channels {
+            out.push(step(
+                format!("{c}/join/{}/{channel}", p.enroll_id),
+                Action::JoinChannel {
+                    enroll_id: p.enroll_id.clone(),
+                    channel: channel.clone(),
+                },
+                format!(
+                    "Join peer {:?} to {channel} and wait until it caught up",
+                    p.display_name
+                ),
+            ));
+        }
+        if !plan.channels.is_empty() {
+            out.push(step(
+                format!("{c}/install/{}", p.enroll_id),
+                Action::InstallChaincodes {
+                    enroll_id: p.enroll_id.clone(),
+                },
+                format!(
+                    "Install the chaincode packages of {} on peer {:?}",
+                    plan.channels.join(", "),
+                    p.display_name
+                ),
+            ));
+        }
+    }
 }
 
 /// The spec of the peer with `enroll_id`: a target's new peer or the first peer the plan
@@ -314,5 +384,29 @@ mod tests {
         let unique: std::collections::BTreeSet<&str> = keys.iter().copied().collect();
         assert_eq!(unique.len(), keys.len());
         assert_eq!(steps.last().unwrap().number, steps.len());
+    }
+
+    #[test]
+    fn channels_add_joins_and_installs_per_new_peer_and_one_anchor_update_per_channel() {
+        let mut plan = crate::plan::tests::sample();
+        let before = plan_steps(&plan).len();
+        plan.channels = vec!["mychannel".into(), "other".into()];
+        let steps = plan_steps(&plan);
+        // 4 new peers × (2 joins + 1 install) + 2 anchor updates.
+        assert_eq!(steps.len(), before + 4 * 3 + 2);
+        let keys: Vec<&str> = steps.iter().map(|s| s.key.as_str()).collect();
+        let pos = |k: &str| keys.iter().position(|x| *x == k).unwrap();
+        let peer = "org1msp-eu-de-peer1";
+        assert!(pos(&format!("r2/wait/{peer}")) < pos(&format!("r2/join/{peer}/mychannel")));
+        assert!(pos(&format!("r2/join/{peer}/other")) < pos(&format!("r2/install/{peer}")));
+        let anchors: Vec<&Step> = steps
+            .iter()
+            .filter(|s| matches!(s.action, Action::AnchorPeers { .. }))
+            .collect();
+        assert_eq!(anchors.len(), 2);
+        assert!(anchors.iter().all(|s| s.region == ALL_REGIONS));
+        // The anchor updates come after every region's steps.
+        let last_region_step = steps.iter().rposition(|s| s.region != ALL_REGIONS).unwrap();
+        assert!(steps.iter().position(|s| s.region == ALL_REGIONS).unwrap() > last_region_step);
     }
 }

@@ -68,6 +68,7 @@ async fn creates_the_organization_from_nothing_then_replicates_it() {
         registrar: RegistrarCredential::Generated,
         store: &store,
         vault: &vault,
+        org_admin: None,
     };
 
     let before = preview(ctx()).await.unwrap();
@@ -263,6 +264,7 @@ async fn an_import_only_region_one_console_blocks_every_step() {
         registrar: RegistrarCredential::Generated,
         store: &store,
         vault: &vault,
+        org_admin: None,
     };
     let p = preview(ctx()).await.unwrap();
     assert!(!p.ready);

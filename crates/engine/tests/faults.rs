@@ -62,6 +62,7 @@ async fn faults_and_rate_limits_end_in_a_complete_or_resumable_run() {
         registrar: registrar(),
         store: &store,
         vault: &vault,
+        org_admin: None,
     };
     let options = || ApplyOptions {
         poll_interval: Duration::from_millis(50),

@@ -65,6 +65,7 @@ async fn replicates_onto_real_peers() {
             registrar: RegistrarCredential::Generated,
             store: &store,
             vault: &vault,
+            org_admin: None,
         };
         assert!(preview(ctx()).await.unwrap().ready);
         let options = ApplyOptions {

@@ -37,6 +37,7 @@ async fn replicates_one_org_to_two_regions_once() {
         registrar: registrar(),
         store: &store,
         vault: &vault,
+        org_admin: None,
     };
 
     // Preview: everything to do, nothing blocked.
@@ -93,7 +94,8 @@ async fn replicates_one_org_to_two_regions_once() {
     let stored = journal::get_plan(&store, "org1 ha").unwrap().unwrap();
     assert_eq!(stored.state, PlanState::Completed);
 
-    // The report names every peer with its id and URL, and the anchor peers to set.
+    // The report names every peer with its id and URL; a plan without channels has no channel
+    // section and nothing left to do by hand.
     let rep = report::build(&stored, &journal::journal(&store, &stored.id).unwrap());
     assert_eq!(rep.regions.len(), 2);
     for r in &rep.regions {
@@ -103,14 +105,12 @@ async fn replicates_one_org_to_two_regions_once() {
             assert_eq!(p.imported_into.len(), 2);
         }
     }
-    let anchors = rep
-        .manual
-        .iter()
-        .find(|m| m.kind == "anchor_peers")
-        .unwrap();
-    assert_eq!(anchors.values.len(), 5);
+    assert!(rep.channels.is_empty());
     let md = rep.to_markdown();
-    assert!(md.contains("## Manual steps") && md.contains("mychannel"));
+    assert!(
+        !md.contains("## Channels") && md.contains("| Peer | Enroll id"),
+        "{md}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -133,6 +133,7 @@ async fn an_import_only_target_is_blocked_and_the_other_region_completes() {
         registrar: registrar(),
         store: &store,
         vault: &vault,
+        org_admin: None,
     };
     let p = preview(ctx()).await.unwrap();
     assert!(!p.ready);

@@ -33,6 +33,7 @@ async fn one_region_at_a_time_finishes_each_region_before_the_next() {
         registrar: registrar(),
         store: &store,
         vault: &vault,
+        org_admin: None,
     };
     let outcome = apply(ctx, &options).await.unwrap();
     drop(options);

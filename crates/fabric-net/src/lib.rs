@@ -11,6 +11,8 @@
 //! - [`OrdererClient`]: `Deliver` (a block, the newest, the last config block) and `Broadcast`;
 //!   [`config`] computes and signs an anchor-peer config update as `configtxlator` would.
 //! - [`PeerClient::discover_peers`]: the discovery service's peer membership query.
+//! - [`ops`]: the procedures the commands and the HA plan share (catch-up, the channel's
+//!   orderers, one anchor-peer update); [`package`] reads a chaincode package's label, type and id.
 //! - [`NetError`]: a typed code with a fix, carrying the peer's own message.
 //!
 //! The protocol messages come from the `fabric-gateway` crate's generated modules; the few
@@ -23,7 +25,9 @@ pub mod config;
 pub mod discovery;
 mod error;
 pub mod lifecycle;
+pub mod ops;
 mod orderer;
+pub mod package;
 mod peer;
 mod proposal;
 mod signer;

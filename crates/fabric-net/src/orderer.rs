@@ -15,6 +15,7 @@ use prost::Message as _;
 use tonic::transport::Channel;
 
 use crate::error::{NetError, NetErrorCode};
+use crate::ops::status_name;
 use crate::peer::{connect_channel, PeerEndpoint};
 use crate::proposal::envelope;
 use crate::Signer;
@@ -37,13 +38,6 @@ pub struct BroadcastOutcome {
     pub status: i32,
     /// The orderer's info text (why it refused).
     pub info: String,
-}
-
-fn status_name(status: i32) -> String {
-    Status::try_from(status).map_or_else(
-        |_| status.to_string(),
-        |s| format!("{} ({status})", s.as_str_name()),
-    )
 }
 
 impl OrdererClient {

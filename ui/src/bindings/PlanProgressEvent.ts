@@ -11,7 +11,15 @@ already_present: boolean,
 /**
  * Component id, when the step made or found one.
  */
-component_id: string | null, } | { "kind": "skipped" } | { "kind": "retrying", 
+component_id: string | null, } | { "kind": "skipped" } | { "kind": "catch_up", 
+/**
+ * Its height now.
+ */
+height: number, 
+/**
+ * The region-1 peer's height at join time.
+ */
+target: number, } | { "kind": "retrying", 
 /**
  * Attempt that failed.
  */

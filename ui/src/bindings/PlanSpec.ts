@@ -23,11 +23,14 @@ source: PlanSource,
  */
 targets: Array<PlanTarget>, 
 /**
- * Channels the organization's peers serve (recorded; joining is manual for now).
+ * Channels every new peer joins (block 0 from a region-1 peer that has joined them) and
+ * where the new peers become anchor peers.
  */
 channels: Array<string>, 
 /**
- * Chaincodes installed on the existing peers (recorded; installing is manual for now).
+ * Which chaincode packages to install on the new peers: package ids (`label:hash`) or
+ * chaincode names, among those the region-1 peers have installed and a definition on a
+ * plan channel uses. Empty: every such package.
  */
 chaincodes: Array<string>, 
 /**

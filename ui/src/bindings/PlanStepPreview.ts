@@ -61,4 +61,20 @@ enroll_id: string,
 /**
  * The console it is imported into.
  */
-into: string, });
+into: string, } | { "action": "join_channel", 
+/**
+ * The peer's enroll id.
+ */
+enroll_id: string, 
+/**
+ * The channel.
+ */
+channel: string, } | { "action": "install_chaincodes", 
+/**
+ * The peer's enroll id.
+ */
+enroll_id: string, } | { "action": "anchor_peers", 
+/**
+ * The channel.
+ */
+channel: string, });

@@ -68,6 +68,7 @@ function newOrgPlan(source: string, targets: string[]): PlanSpec {
         first_peer: { display_name: "Org3MSP peer 1", enroll_id: "org3msp-peer1" },
       },
     },
+    channels: [],
   };
 }
 
@@ -89,7 +90,7 @@ describe("the mock HA plans", () => {
     emitted.length = 0;
   });
 
-  it("orders the steps like the engine: imports, register + create, wait, copies", () => {
+  it("orders the steps like the engine: imports, register + create, wait, copies, channels", () => {
     const steps = mockPlanSteps(plan(["Sydney"]));
     expect(steps.map((s) => s.key)).toEqual([
       "Sydney/import-ca",
@@ -103,6 +104,11 @@ describe("the mock HA plans", () => {
       "Sydney/wait/Sydney-peer2",
       "Sydney/copy/Sydney-peer1/Dallas",
       "Sydney/copy/Sydney-peer2/Dallas",
+      "Sydney/join/Sydney-peer1/mychannel",
+      "Sydney/install/Sydney-peer1",
+      "Sydney/join/Sydney-peer2/mychannel",
+      "Sydney/install/Sydney-peer2",
+      "Dallas/anchors/mychannel",
     ]);
     expect(steps.map((s) => s.number)).toEqual(steps.map((_, i) => i + 1));
   });
@@ -145,12 +151,20 @@ describe("the mock HA plans", () => {
       .filter((e) => e.event === "plan://progress")
       .map((e) => (e.payload as PlanProgressUpdate).progress);
     expect(updates.some((u) => u.event.kind === "skipped")).toBe(true);
-    expect(new Set(updates.map((u) => u.console))).toEqual(new Set(["Sydney", "London"]));
+    // The anchor peers run once, in the source console's lane, after both regions.
+    expect(new Set(updates.map((u) => u.console))).toEqual(new Set(["Sydney", "London", "Dallas"]));
+    expect(updates.some((u) => u.event.kind === "catch_up")).toBe(true);
     const status = plans.status("Org1 HA");
     expect(status.state).toBe("completed");
     expect(status.done).toBe(status.steps.length);
     const report = plans.report("Org1 HA");
-    expect(report.report.manual.map((m) => m.kind)).toEqual(["join_channel", "anchor_peers"]);
+    expect(report.report.channels.map((c) => [c.channel, c.anchor_peers.length])).toEqual([
+      ["mychannel", 5],
+    ]);
+    for (const peer of report.report.regions.flatMap((r) => r.peers)) {
+      expect(peer.channels.map((c) => [c.channel, c.height])).toEqual([["mychannel", 12]]);
+      expect(peer.package_ids).toHaveLength(1);
+    }
     expect(report.report.regions.flatMap((r) => r.peers.map((p) => p.running))).toEqual([
       true,
       true,
@@ -309,9 +323,8 @@ describe("a mock plan that creates its organization", () => {
     const { report } = plans.report("Org3 HA");
     expect([report.ca, report.msp]).toEqual([ca?.id, msp?.id]);
     expect(report.regions.map((r) => r.ca?.component_id)).toEqual([ca?.id, ca?.id]);
-    expect(report.manual.find((m) => m.kind === "anchor_peers")?.peers[0]).toBe(
-      `Org3MSP peer 1 (${peer?.apiUrl})`,
-    );
+    // A plan that creates its organization has no channel to join yet.
+    expect(report.channels).toEqual([]);
 
     // A second plan for the same organization would create a second CA of that name.
     plans.create({

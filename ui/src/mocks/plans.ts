@@ -9,10 +9,10 @@
 // then replicates it; an import-only region-1 console blocks it.
 import { emit } from "@tauri-apps/api/event";
 import type { IpcError } from "../bindings/IpcError";
+import type { PlanChannelReport } from "../bindings/PlanChannelReport";
 import type { PlanCreateInput } from "../bindings/PlanCreateInput";
 import type { PlanExportKind } from "../bindings/PlanExportKind";
 import type { PlanFinished } from "../bindings/PlanFinished";
-import type { PlanManualStep } from "../bindings/PlanManualStep";
 import type { PlanPeerReport } from "../bindings/PlanPeerReport";
 import type { PlanPlaced } from "../bindings/PlanPlaced";
 import type { PlanPreview } from "../bindings/PlanPreview";
@@ -26,7 +26,7 @@ import type { PlanReportView } from "../bindings/PlanReportView";
 import type { PlanSpec } from "../bindings/PlanSpec";
 import type { PlanStatus } from "../bindings/PlanStatus";
 import type { PlanStep } from "../bindings/PlanStep";
-import { BOOTSTRAP_REGION, bootstrapProblems } from "../plans/logic";
+import { ALL_REGIONS, BOOTSTRAP_REGION, bootstrapProblems } from "../plans/logic";
 import type { MockConsoles } from "./consoles";
 import { MOCK_DOWNLOADS } from "./library";
 
@@ -41,7 +41,22 @@ interface Entry {
   alreadyPresent: boolean;
   error: string | null;
   attempts: number;
+  /** A join: the peer's height, and the region-1 peer's it caught up with. */
+  height?: number;
+  sourceHeight?: number;
+  /** An install: the packages the peer has, and the warnings they came with. */
+  packageIds?: string[];
+  warnings?: string[];
+  /** An anchor update: the organization's anchor peers after it, and its config block. */
+  anchorPeers?: string[];
+  configBlock?: number;
 }
+
+/** The mock region-1 peers' channel height and the package they use on every channel. */
+const MOCK_SOURCE_HEIGHT = 12;
+const MOCK_PACKAGE_ID =
+  "asset_1.0:3f1c2a9e0b7d4c6f8e5a1b3c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c1d3e";
+const MOCK_REGION1_ANCHOR = "peer1.us-south.example.com:7051";
 
 interface MockPlan {
   record: PlanRecord;
@@ -207,6 +222,38 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
         });
       }
     }
+    for (const p of t.peers) {
+      for (const channel of plan.channels) {
+        steps.push({
+          ...base,
+          key: `${c}/join/${p.enroll_id}/${channel}`,
+          action: "join_channel",
+          enroll_id: p.enroll_id,
+          channel,
+          description: `Join peer "${p.display_name}" to ${channel} and wait until it caught up`,
+        });
+      }
+      if (plan.channels.length > 0) {
+        steps.push({
+          ...base,
+          key: `${c}/install/${p.enroll_id}`,
+          action: "install_chaincodes",
+          enroll_id: p.enroll_id,
+          description: `Install the chaincode packages of ${plan.channels.join(", ")} on peer "${p.display_name}"`,
+        });
+      }
+    }
+  }
+  for (const channel of plan.channels) {
+    steps.push({
+      key: `${plan.source.console}/anchors/${channel}`,
+      number: 0,
+      console: plan.source.console,
+      region: ALL_REGIONS,
+      action: "anchor_peers",
+      channel,
+      description: `Make the new peers of every region anchor peers of ${channel} (one config update)`,
+    });
   }
   return steps.map((s, i) => ({ ...s, number: i + 1 }));
 }
@@ -502,7 +549,7 @@ export class MockPlans {
     };
     const lane = async (console: string, region: string): Promise<PlanRegionOutcome> => {
       let waited = false;
-      for (const step of steps.filter((s) => s.console === console)) {
+      for (const step of steps.filter((s) => s.console === console && s.region === region)) {
         if (run.cancelled) break;
         const e = p.journal.get(step.key);
         if (e?.state === "done") {
@@ -552,6 +599,11 @@ export class MockPlans {
           };
         }
         const entry = this.effect(p, step);
+        if (entry.height !== undefined && entry.sourceHeight !== undefined) {
+          for (const height of [0, Math.floor(entry.sourceHeight / 2), entry.sourceHeight]) {
+            await send(step, { kind: "catch_up", height, target: entry.sourceHeight });
+          }
+        }
         p.journal.set(step.key, { ...entry, attempts: (e?.attempts ?? 0) + 1 });
         await send(step, {
           kind: "done",
@@ -560,7 +612,7 @@ export class MockPlans {
         });
       }
       const completed = steps
-        .filter((s) => s.console === console)
+        .filter((s) => s.console === console && s.region === region)
         .every((s) => p.journal.get(s.key)?.state === "done");
       return { console, region, completed, failure: null };
     };
@@ -568,6 +620,10 @@ export class MockPlans {
     const regions = plan.source.create ? [await lane(plan.source.console, BOOTSTRAP_REGION)] : [];
     if (regions.every((r) => r.completed)) {
       regions.push(...(await Promise.all(plan.targets.map((t) => lane(t.console, t.region)))));
+    }
+    // The anchor peers, once every region is done.
+    if (plan.channels.length > 0 && regions.every((r) => r.completed) && !run.cancelled) {
+      regions.push(await lane(plan.source.console, ALL_REGIONS));
     }
     const completed = regions.every((r) => r.completed);
     this.setState(p, completed ? "completed" : "stopped");
@@ -698,6 +754,33 @@ export class MockPlans {
       }
       case "copy_peer":
         return entry(created(step.enroll_id)?.componentId ?? null);
+      case "join_channel":
+        return {
+          ...entry(created(step.enroll_id)?.componentId ?? null),
+          height: MOCK_SOURCE_HEIGHT,
+          sourceHeight: MOCK_SOURCE_HEIGHT,
+        };
+      case "install_chaincodes":
+        return {
+          ...entry(created(step.enroll_id)?.componentId ?? null),
+          packageIds: [MOCK_PACKAGE_ID],
+          warnings: [
+            `${MOCK_PACKAGE_ID} is a chaincode-as-a-service package: every peer that installs it calls the one chaincode server at asset.us-south.example.com:9999, which runs in one region; a peer in another region needs a route to it, or a chaincode server and a package of its own`,
+          ],
+        };
+      case "anchor_peers": {
+        const urls = plan.targets.flatMap((t) =>
+          t.peers.map((peer) => p.journal.get(`${t.console}/create/${peer.enroll_id}`)?.apiUrl),
+        );
+        return {
+          ...entry(null),
+          anchorPeers: [
+            MOCK_REGION1_ANCHOR,
+            ...urls.flatMap((u) => (u ? [u.replace("grpcs://", "")] : [])),
+          ],
+          configBlock: MOCK_SOURCE_HEIGHT,
+        };
+      }
       default:
         return entry(null);
     }
@@ -716,16 +799,11 @@ export class MockPlans {
       return e ? { console, component_id: e.componentId, already_present: e.alreadyPresent } : null;
     };
     const consoles = [plan.source.console, ...plan.targets.map((t) => t.console)];
-    const allPeers: string[] = [];
-    // The first peer of an organization the plan created, for the anchor peers.
-    const first = plan.source.create?.first_peer;
-    const firstUrl = first && done(`${plan.source.console}/create/${first.enroll_id}`)?.apiUrl;
-    if (first && firstUrl) allPeers.push(`${first.display_name} (${firstUrl})`);
     const regions = plan.targets.map((t) => {
       const c = t.console;
       const peers: PlanPeerReport[] = t.peers.map((peer) => {
         const created = done(`${c}/create/${peer.enroll_id}`);
-        if (created?.apiUrl) allPeers.push(`${peer.display_name} (${created.apiUrl})`);
+        const installed = done(`${c}/install/${peer.enroll_id}`);
         return {
           display_name: peer.display_name,
           enroll_id: peer.enroll_id,
@@ -739,6 +817,21 @@ export class MockPlans {
             .filter((o) => o !== c)
             .map((o) => placed(`${c}/copy/${peer.enroll_id}/${o}`, o))
             .filter((x): x is PlanPlaced => x !== null),
+          channels: plan.channels.flatMap((channel) => {
+            const joined = done(`${c}/join/${peer.enroll_id}/${channel}`);
+            return joined
+              ? [
+                  {
+                    channel,
+                    height: joined.height ?? null,
+                    source_height: joined.sourceHeight ?? null,
+                    already_joined: joined.alreadyPresent,
+                  },
+                ]
+              : [];
+          }),
+          package_ids: installed?.packageIds ?? [],
+          warnings: installed?.warnings ?? [],
         };
       });
       return {
@@ -759,38 +852,25 @@ export class MockPlans {
           })),
       };
     });
-    const admin = plan.source.org_admin_identity
-      ? `the org admin identity ${plan.source.org_admin_identity}`
-      : "an org admin identity of the MSP (type admin)";
-    const manual: PlanManualStep[] = [];
-    for (const ch of plan.channels) {
-      manual.push({
-        kind: "join_channel",
-        channel: ch,
-        chaincode: null,
-        peers: allPeers,
-        values: [ch],
-        instruction: `Join each new peer to channel "${ch}" with ${admin}: fetch block 0 of "${ch}" and send cscc JoinChain to each peer's api_url.`,
-      });
-      manual.push({
-        kind: "anchor_peers",
-        channel: ch,
-        chaincode: null,
-        peers: allPeers,
-        values: allPeers.map((x) => x.replace(/^.*grpcs:\/\/([^)]*)\)$/, "$1")),
-        instruction: `Set the AnchorPeers of the organization in channel "${ch}" to exactly these host:port values, signed by ${admin}.`,
-      });
-    }
-    for (const cc of plan.chaincodes) {
-      manual.push({
-        kind: "install_chaincode",
-        channel: null,
-        chaincode: cc,
-        peers: allPeers,
-        values: [cc],
-        instruction: `Install chaincode "${cc}" on each new peer with ${admin}, using the package installed on a region-1 peer.`,
-      });
-    }
+    const channels: PlanChannelReport[] = plan.channels.map((channel) => {
+      const key = `${plan.source.console}/anchors/${channel}`;
+      const anchors = done(key);
+      const step = steps.find((x) => x.key === key);
+      return {
+        channel,
+        anchor_peers: anchors?.anchorPeers ?? [],
+        config_block: anchors?.configBlock ?? null,
+        already_present: anchors?.alreadyPresent ?? false,
+        open:
+          anchors || !step
+            ? null
+            : {
+                step: key,
+                description: step.description,
+                error: p.journal.get(key)?.error ?? null,
+              },
+      };
+    });
     const report: PlanReport = {
       plan: name,
       state: p.record.state,
@@ -798,7 +878,7 @@ export class MockPlans {
       ...this.sourceIds(p),
       org_admin_identity: plan.source.org_admin_identity ?? null,
       regions,
-      manual,
+      channels,
     };
     const md = [
       `# HA replication report: ${name}`,
@@ -809,11 +889,21 @@ export class MockPlans {
         `## ${r.region} (console \`${r.console}\`)`,
         "",
         ...r.peers.map(
-          (x) => `- ${x.display_name}: \`${x.component_id ?? "-"}\` ${x.api_url ?? "-"}`,
+          (x) =>
+            `- ${x.display_name}: \`${x.component_id ?? "-"}\` ${x.api_url ?? "-"}${x.channels.map((c) => ` ${c.channel} (${c.height ?? "?"})`).join("")}${x.package_ids.map((id) => ` \`${id}\``).join("")}`,
         ),
         "",
       ]),
-      ...(manual.length ? ["## Manual steps", "", ...manual.map((m) => `- ${m.instruction}`)] : []),
+      ...(channels.length
+        ? [
+            "## Channels",
+            "",
+            ...channels.map(
+              (c) =>
+                `- \`${c.channel}\`: ${c.open ? `anchor peers not updated yet (${c.open.description})` : `anchor peers of the organization ${c.anchor_peers.map((a) => `\`${a}\``).join(", ")}`}`,
+            ),
+          ]
+        : []),
       "",
     ].join("\n");
     return { report, markdown: md };

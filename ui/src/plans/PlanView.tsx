@@ -1,7 +1,7 @@
 // One plan's page: the wizard's last three steps. Preview (the checks and, per console, the
 // ordered steps: will do / already done / blocked and why), Apply (a progress bar per region and
 // the live step log from `plan://progress`, Cancel; a stopped plan shows Resume), and Report
-// (what was created and imported, the manual steps, exports). A plan that creates its
+// (what was created and imported, channels joined, packages installed, anchor peers, exports). A plan that creates its
 // organization has one more lane first: "region 1", in the region-1 console.
 import {
   Button,
@@ -536,6 +536,8 @@ function ReportStage(props: {
                 <TableHeader>API URL</TableHeader>
                 <TableHeader>Running</TableHeader>
                 <TableHeader>Imported into</TableHeader>
+                <TableHeader>Channels (height)</TableHeader>
+                <TableHeader>Chaincode packages</TableHeader>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -551,42 +553,56 @@ function ReportStage(props: {
                       .map((i) => `${i.console}: ${i.component_id ?? "?"}`)
                       .join(", ") || "-"}
                   </TableCell>
+                  <TableCell data-testid="plan-report-peer-channels">
+                    {p.channels
+                      .map((c) => (c.height === null ? c.channel : `${c.channel} (${c.height})`))
+                      .join(", ") || "-"}
+                  </TableCell>
+                  <TableCell data-testid="plan-report-peer-packages">
+                    {p.package_ids.map((id) => (
+                      <code key={id}>{id}</code>
+                    ))}
+                    {p.package_ids.length === 0 && "-"}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
+          {[...new Set(r.peers.flatMap((p) => p.warnings))].map((w) => (
+            <InlineNotification
+              key={w}
+              kind="warning"
+              lowContrast
+              hideCloseButton
+              title="Chaincode server in one region"
+              subtitle={w}
+            />
+          ))}
           <OpenSteps steps={r.open_steps} />
         </section>
       ))}
-      <h2 className="fhd-plan-subheading">Manual steps</h2>
-      {report.manual.length === 0 && (
-        <p className="fhd-plan-hint">None: the plan names no channel and no chaincode.</p>
-      )}
-      {report.manual.map((m) => (
-        <div
-          key={`${m.kind}:${m.channel ?? m.chaincode}`}
-          className="fhd-plan-manual"
-          data-testid="plan-manual-step"
-          data-kind={m.kind}
-        >
-          <h3 className="fhd-plan-region__title">
-            {m.kind === "join_channel"
-              ? `Join channel ${m.channel}`
-              : m.kind === "anchor_peers"
-                ? `Anchor peers in ${m.channel}`
-                : `Install chaincode ${m.chaincode}`}
-          </h3>
-          <p>{m.instruction}</p>
-          {m.values.length > 0 && (
-            <ul>
-              {m.values.map((v) => (
-                <li key={v}>
-                  <code>{v}</code>
-                </li>
+      {report.channels.length > 0 && <h2 className="fhd-plan-subheading">Channels</h2>}
+      {report.channels.map((c) => (
+        <section key={c.channel} data-testid="plan-report-channel" data-channel={c.channel}>
+          <h3 className="fhd-plan-region__title">{c.channel}</h3>
+          {c.open ? (
+            <OpenSteps steps={[c.open]} />
+          ) : (
+            <p>
+              Anchor peers of the organization:{" "}
+              {c.anchor_peers.map((a) => (
+                <code key={a} className="fhd-plan-anchor">
+                  {a}
+                </code>
               ))}
-            </ul>
+              {c.already_present
+                ? " (every new peer was an anchor peer already)"
+                : c.config_block !== null
+                  ? ` (config block ${c.config_block})`
+                  : ""}
+            </p>
           )}
-        </div>
+        </section>
       ))}
       <div className="fhd-plan-buttons">
         <Button kind="secondary" onClick={props.onBack}>

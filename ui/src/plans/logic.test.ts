@@ -268,6 +268,8 @@ describe("a run", () => {
       { step: "Sydney/import-ca", console: "Sydney", state: "done" },
       { step: "Sydney/import-msp", console: "Sydney", state: "failed" },
       { step: "Sydney/register/x", console: "Sydney", state: "pending" },
+      { step: "Dallas/anchors/mychannel", console: "Dallas", state: "pending" },
+      { step: "Dallas/anchors/other", console: "Dallas", state: "pending" },
     ].map((s, i) => ({
       ...s,
       number: i + 1,
@@ -291,6 +293,8 @@ describe("a run", () => {
     let run = runFromStatus(status);
     expect(run.regions).toEqual([
       { console: "Sydney", region: "au-syd", total: 3, done: 1, failed: true, current: null },
+      // The channels' anchor peers: one lane after every region.
+      { console: "Dallas", region: "all regions", total: 2, done: 0, failed: false, current: null },
     ]);
     run = applyProgress(run, progress("Sydney/import-ca", { kind: "skipped" }));
     run = applyProgress(run, progress("Sydney/import-msp", { kind: "started" }));
@@ -308,6 +312,14 @@ describe("a run", () => {
       progress("Sydney/register/x", { kind: "failed", code: "ca", message: "refused" }),
     );
     expect(run.regions[0]).toMatchObject({ done: 2, failed: true, current: null });
+    // A catch-up moves the region's current line, not the log.
+    const before = run.log.length;
+    run = applyProgress(
+      run,
+      progress("Sydney/join/x/mychannel", { kind: "catch_up", height: 3, target: 9 }),
+    );
+    expect(run.regions[0].current).toBe("Sydney/join/x/mychannel (height 3 of 9)");
+    expect(run.log).toHaveLength(before);
     expect(run.log.map((l) => [l.kind, l.text])).toEqual([
       ["skipped", "Sydney/import-ca: done in an earlier run"],
       ["started", "Sydney/import-msp"],

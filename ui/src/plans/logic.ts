@@ -503,6 +503,8 @@ export function buildPlan(form: WizardForm): PlanSpec {
 /** Region label of the lane that creates the organization in the region-1 console (the
  * engine's `BOOTSTRAP_REGION`). */
 export const BOOTSTRAP_REGION = "region 1";
+/** The lane that runs once every region is done: the channels' anchor peers. */
+export const ALL_REGIONS = "all regions";
 
 /** A lane's region as shown: the lane that creates the organization says so. */
 export function laneLabel(region: string): string {
@@ -525,6 +527,9 @@ export const ACTION_LABEL: Record<PlanAction["action"], string> = {
   create_peer: "Create peer",
   wait_running: "Wait for the peer",
   copy_peer: "Import new peer",
+  join_channel: "Join channel",
+  install_chaincodes: "Install chaincode",
+  anchor_peers: "Anchor peers",
 };
 
 /** One thing a plan that creates its organization makes in the region-1 console. */
@@ -617,11 +622,17 @@ export interface RunView {
 /** The run as the journal has it (before any event, or after a reload). */
 export function runFromStatus(status: PlanStatus): RunView {
   const { source, targets } = status.plan;
-  const lanes = source.create
-    ? [{ console: source.console, region: BOOTSTRAP_REGION }, ...targets]
-    : targets;
+  const lanes = [
+    ...(source.create ? [{ console: source.console, region: BOOTSTRAP_REGION }] : []),
+    ...targets,
+    ...(status.plan.channels.length > 0 ? [{ console: source.console, region: ALL_REGIONS }] : []),
+  ];
   const regions = lanes.map((t) => {
-    const steps = status.steps.filter((s) => s.console === t.console);
+    const anchors = (key: string) => key.includes("/anchors/");
+    const steps = status.steps.filter(
+      (s) =>
+        s.console === t.console && (t.region === ALL_REGIONS ? anchors(s.step) : !anchors(s.step)),
+    );
     return {
       console: t.console,
       region: t.region,
@@ -640,10 +651,12 @@ let nextLine = 1;
 export function applyProgress(run: RunView, p: PlanProgress): RunView {
   const ev = p.event;
   const regions = run.regions.map((r) => {
-    if (r.console !== p.console) return r;
+    if (r.console !== p.console || (r.region !== p.region && r.region !== "")) return r;
     switch (ev.kind) {
       case "started":
         return { ...r, current: p.description, failed: false };
+      case "catch_up":
+        return { ...r, current: `${p.description} (height ${ev.height} of ${ev.target})` };
       case "done":
       case "skipped":
         return {
@@ -657,6 +670,8 @@ export function applyProgress(run: RunView, p: PlanProgress): RunView {
         return r;
     }
   });
+  // A catch-up moves the region's current line; the log keeps the step's start and end.
+  if (ev.kind === "catch_up") return { regions, log: run.log };
   const text =
     ev.kind === "started"
       ? p.description

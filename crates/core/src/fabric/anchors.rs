@@ -2,14 +2,15 @@
 //! update signed by the organization's admin and broadcast to an orderer (appended to what is
 //! there, none twice — the console's way, reference §8 item 16).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fabric_ha_fabric_net::config::{self, Config};
-use fabric_ha_fabric_net::{NetErrorCode, OrdererClient, PeerEndpoint};
-use serde::Serialize;
+use fabric_ha_fabric_net::{ops, NetErrorCode, PeerEndpoint};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::directory::{Directory, PeerNode, Signing};
-use super::{channel_name, connect, status_name, NodeRef, CALL_TIMEOUT, PROBE_TIMEOUT};
+use super::{channel_name, connect, NodeRef, CALL_TIMEOUT, PROBE_TIMEOUT};
 use crate::consoles::block_on;
 use crate::error::CoreError;
 use crate::workspace::Workspace;
@@ -18,8 +19,9 @@ use crate::workspace::Workspace;
 const NEW_CONFIG_WAIT: Duration = Duration::from_secs(30);
 
 /// One application organization's anchor peers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct OrgAnchors {
     /// Its MSP id.
     pub msp_id: String,
@@ -28,8 +30,9 @@ pub struct OrgAnchors {
 }
 
 /// `fabric-ha channel anchors show`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ChannelAnchors {
     /// The channel.
     pub channel: String,
@@ -38,13 +41,16 @@ pub struct ChannelAnchors {
     /// The wallet identity that signed.
     pub identity: String,
     /// The config block's number.
+    #[ts(type = "number")]
     pub config_block: u64,
     /// Every application organization, by MSP id.
     pub orgs: Vec<OrgAnchors>,
 }
 
 /// What to add.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct AddAnchorsInput {
     /// The channel.
     pub channel: String,
@@ -52,14 +58,17 @@ pub struct AddAnchorsInput {
     pub peers: Vec<String>,
     /// The orderer to send the update to (a library or console ordering service); default:
     /// the channel configuration's orderer endpoints.
+    #[serde(default)]
     pub orderer: Option<String>,
     /// The wallet identity that signs; default: the organization's admin.
+    #[serde(default)]
     pub identity: Option<String>,
 }
 
 /// `fabric-ha channel anchors add`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct AnchorsAdded {
     /// The channel.
     pub channel: String,
@@ -78,6 +87,7 @@ pub struct AnchorsAdded {
     /// Its answer to the update, e.g. `SUCCESS (200)`.
     pub status: Option<String>,
     /// The number of the new config block, once the orderer has cut it (within the wait).
+    #[ts(type = "number | null")]
     pub config_block: Option<u64>,
 }
 
@@ -275,16 +285,7 @@ impl Workspace {
                         asked_text(&asked)
                     ),
                 })?;
-                let orgs = config::orderer_orgs(&config).map_err(|e| bad_config(&channel, &e))?;
-                orgs.into_iter()
-                    .flat_map(|org| {
-                        org.addresses.into_iter().map(move |address| PeerEndpoint {
-                            api_url: format!("grpcs://{address}"),
-                            tls_root_pems: org.tls_root_pems.clone(),
-                            client_tls: None,
-                        })
-                    })
-                    .collect()
+                ops::orderer_endpoints(&config).map_err(|e| bad_config(&channel, &e))?
             }
         };
         if orderers.is_empty() {
@@ -308,94 +309,44 @@ impl Workspace {
         msp_id: &str,
         add: &[(String, u16)],
     ) -> Result<AnchorsAdded, CoreError> {
-        // The first orderer that answers with the channel's config block takes the update.
-        let mut first_error = None;
-        let mut chosen = None;
-        for endpoint in orderers {
-            let label = format!("orderer {}", endpoint.api_url);
-            let read = async {
-                let client = OrdererClient::connect(endpoint, CALL_TIMEOUT).await?;
-                let block = client.config_block(&signing.signer, channel).await?;
-                Ok::<_, fabric_ha_fabric_net::NetError>((client, block))
-            };
-            match read.await {
-                Ok(found) => {
-                    chosen = Some(found);
-                    break;
-                }
-                Err(e) => {
-                    tracing::warn!(orderer = %endpoint.api_url, error = %e, "orderer not used");
-                    first_error.get_or_insert_with(|| signing.fail(&label)(e));
+        let update = ops::add_anchor_peers(
+            orderers,
+            &signing.signer,
+            channel,
+            msp_id,
+            add,
+            CALL_TIMEOUT,
+            NEW_CONFIG_WAIT,
+        )
+        .await
+        .map_err(|e| match e.code {
+            NetErrorCode::InvalidInput if e.context == "channel config" => {
+                CoreError::InvalidInput {
+                    field: "PEER".into(),
+                    reason: format!("{msp_id} is not an application organization of {channel}"),
                 }
             }
-        }
-        let Some((client, block)) = chosen else {
-            return Err(first_error.unwrap_or_else(|| {
-                CoreError::Internal("no orderer to send the update to".into())
-            }));
-        };
-        let label = format!("orderer {}", client.address());
-        let fail = signing.fail(&label);
-        let before_number = block.header.as_ref().map_or(0, |h| h.number);
-        let current = config::config_from_block(&block).map_err(&fail)?;
-        let before = config::anchor_peers(&current, msp_id).map_err(|e| match e.code {
-            NetErrorCode::InvalidInput => CoreError::InvalidInput {
-                field: "PEER".into(),
-                reason: format!("{msp_id} is not an application organization of {channel}"),
-            },
-            _ => fail(e),
+            _ => signing.fail(&format!("orderer of {channel}"))(e),
         })?;
-        let mut result = AnchorsAdded {
+        if update.refused() {
+            return Err(CoreError::ConfigUpdateRefused {
+                orderer: update.orderer,
+                channel: channel.to_owned(),
+                identity: signing.identity.clone(),
+                status: update.status.map(ops::status_name).unwrap_or_default(),
+                info: update.info,
+            });
+        }
+        Ok(AnchorsAdded {
             channel: channel.to_owned(),
             msp_id: msp_id.to_owned(),
             identity: signing.identity.clone(),
-            added: joined_list(
-                &add.iter()
-                    .filter(|a| !before.contains(a))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            ),
-            anchor_peers: joined_list(&before),
-            updated: false,
-            orderer: client.address().to_owned(),
-            status: None,
-            config_block: None,
-        };
-        let Some(updated) = config::with_anchor_peers(&current, msp_id, add).map_err(&fail)? else {
-            return Ok(result);
-        };
-        let Some(update) = config::compute_update(&current, &updated, channel) else {
-            return Ok(result);
-        };
-        let outcome = client
-            .broadcast(config::signed_update_envelope(&signing.signer, &update))
-            .await
-            .map_err(&fail)?;
-        let status = status_name(outcome.status);
-        if outcome.status != 200 {
-            return Err(CoreError::ConfigUpdateRefused {
-                orderer: client.address().to_owned(),
-                channel: channel.to_owned(),
-                identity: signing.identity.clone(),
-                status,
-                info: outcome.info,
-            });
-        }
-        tracing::info!(channel, msp_id, orderer = %client.address(), added = ?result.added, "anchor peers updated");
-        result.updated = true;
-        result.status = Some(status);
-        result.anchor_peers = joined_list(&config::anchor_peers(&updated, msp_id).map_err(&fail)?);
-        let deadline = Instant::now() + NEW_CONFIG_WAIT;
-        while Instant::now() < deadline {
-            if let Ok(block) = client.config_block(&signing.signer, channel).await {
-                let number = block.header.as_ref().map_or(0, |h| h.number);
-                if number > before_number {
-                    result.config_block = Some(number);
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        Ok(result)
+            added: joined_list(&update.added),
+            anchor_peers: joined_list(&update.after),
+            updated: update.accepted(),
+            status: update.status.map(ops::status_name),
+            orderer: update.orderer,
+            config_block: update.config_block,
+        })
     }
 }

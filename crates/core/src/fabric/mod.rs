@@ -18,19 +18,19 @@
 
 mod anchors;
 mod directory;
-mod package;
 mod peer;
 
 use std::time::Duration;
 
 use fabric_ha_fabric_net::{NetErrorCode, PeerClient};
 use serde::Serialize;
+use ts_rs::TS;
 
 pub use anchors::{AddAnchorsInput, AnchorsAdded, ChannelAnchors, OrgAnchors};
 pub use peer::{
     ChaincodeReference, ChannelHeight, InstallFrom, InstalledChaincode, JoinProgress,
-    PackageInstall, PeerChaincodes, PeerChannels, PeerInstallInput, PeerInstalled, PeerJoinInput,
-    PeerJoined,
+    JoinProgressUpdate, OrgPeers, PackageInstall, PeerChaincodes, PeerChannels, PeerInstallInput,
+    PeerInstalled, PeerJoinInput, PeerJoined,
 };
 
 use crate::error::{CoreError, ErrorCode};
@@ -43,8 +43,9 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A peer or ordering service as the commands report it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct NodeRef {
     /// Display name.
     pub name: String,
@@ -96,22 +97,6 @@ async fn connect(
         .map_err(signing.fail(&peer.node.name))
 }
 
-/// `common.Status` as the orderer's answer is read: `SUCCESS (200)`.
-fn status_name(status: i32) -> String {
-    let name = match status {
-        200 => "SUCCESS",
-        400 => "BAD_REQUEST",
-        403 => "FORBIDDEN",
-        404 => "NOT_FOUND",
-        413 => "REQUEST_ENTITY_TOO_LARGE",
-        500 => "INTERNAL_SERVER_ERROR",
-        501 => "NOT_IMPLEMENTED",
-        503 => "SERVICE_UNAVAILABLE",
-        _ => return status.to_string(),
-    };
-    format!("{name} ({status})")
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -142,7 +127,7 @@ mod tests {
             serde_json::to_value(ErrorCode::NotAnAdmin).unwrap(),
             "not_an_admin"
         );
-        assert_eq!(status_name(200), "SUCCESS (200)");
-        assert_eq!(status_name(7), "7");
+        assert_eq!(fabric_ha_fabric_net::ops::status_name(200), "SUCCESS (200)");
+        assert_eq!(fabric_ha_fabric_net::ops::status_name(7), "7");
     }
 }

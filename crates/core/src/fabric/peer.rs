@@ -3,13 +3,14 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use fabric_ha_fabric_net::{NetErrorCode, PeerClient};
-use serde::Serialize;
+use fabric_ha_fabric_net::package::{self, PackageInfo};
+use fabric_ha_fabric_net::{ops, NetErrorCode, PeerClient};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::directory::{Directory, PeerNode, Signing};
-use super::package::{self, PackageInfo};
 use super::{channel_name, connect, NodeRef, CALL_TIMEOUT, PROBE_TIMEOUT};
 use crate::consoles::block_on;
 use crate::error::CoreError;
@@ -18,26 +19,27 @@ use crate::workspace::Workspace;
 
 /// How long a joined peer is given to catch up with the peer its block 0 came from.
 const CATCH_UP: Duration = Duration::from_secs(120);
-/// How often its height is asked meanwhile.
-const CATCH_UP_POLL: Duration = Duration::from_millis(500);
 /// How long an install may take (a peer may build the chaincode).
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A channel a peer has joined.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ChannelHeight {
     /// The channel.
     pub channel: String,
     /// Its height on the peer (number of blocks).
+    #[ts(type = "number")]
     pub height: u64,
     /// Hex of the newest block's header hash.
     pub current_block_hash: String,
 }
 
 /// `fabric-ha peer channels`: the channels a peer has joined.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PeerChannels {
     /// The peer.
     pub peer: NodeRef,
@@ -48,7 +50,9 @@ pub struct PeerChannels {
 }
 
 /// What to join.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PeerJoinInput {
     /// The peer to join.
     pub peer: String,
@@ -56,23 +60,42 @@ pub struct PeerJoinInput {
     pub channel: String,
     /// A peer that has joined the channel, to take block 0 from; default: another peer of the
     /// same organization that lists the channel.
+    #[serde(default)]
     pub from: Option<String>,
     /// The wallet identity that signs; default: the organization's admin.
+    #[serde(default)]
     pub identity: Option<String>,
 }
 
 /// The joined peer's height while it catches up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 pub struct JoinProgress {
     /// The joined peer's height.
+    #[ts(type = "number")]
     pub height: u64,
     /// The height of the peer block 0 came from.
+    #[ts(type = "number")]
     pub target: u64,
 }
 
-/// `fabric-ha peer join`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A [`JoinProgress`] of one join, as the window receives it while `peer_join` waits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct JoinProgressUpdate {
+    /// The peer being joined, as the join named it.
+    pub peer: String,
+    /// The channel.
+    pub channel: String,
+    /// Its height and the height it is catching up with.
+    pub progress: JoinProgress,
+}
+
+/// `fabric-ha peer join`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PeerJoined {
     /// The peer.
     pub peer: NodeRef,
@@ -85,16 +108,19 @@ pub struct PeerJoined {
     /// The peer block 0 came from.
     pub source: Option<NodeRef>,
     /// The source peer's height when block 0 was taken.
+    #[ts(type = "number | null")]
     pub source_height: Option<u64>,
     /// The joined peer's height at the end.
+    #[ts(type = "number")]
     pub height: u64,
     /// It reached the source's height within the wait.
     pub caught_up: bool,
 }
 
 /// A chaincode definition using an installed package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ChaincodeReference {
     /// The channel.
     pub channel: String,
@@ -105,8 +131,9 @@ pub struct ChaincodeReference {
 }
 
 /// A package installed on a peer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct InstalledChaincode {
     /// `<label>:<sha256 hex>`.
     pub package_id: String,
@@ -117,8 +144,9 @@ pub struct InstalledChaincode {
 }
 
 /// `fabric-ha peer chaincodes`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PeerChaincodes {
     /// The peer.
     pub peer: NodeRef,
@@ -129,7 +157,9 @@ pub struct PeerChaincodes {
 }
 
 /// Where the package to install comes from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[ts(export)]
 pub enum InstallFrom {
     /// A package file (`.tar.gz`).
     File(PathBuf),
@@ -139,24 +169,29 @@ pub enum InstallFrom {
         /// The peer.
         peer: String,
         /// One package id.
+        #[serde(default)]
         package_id: Option<String>,
     },
 }
 
 /// What to install.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PeerInstallInput {
     /// The peer to install on.
     pub peer: String,
     /// The package(s).
     pub from: InstallFrom,
     /// The wallet identity that signs; default: the organization's admin.
+    #[serde(default)]
     pub identity: Option<String>,
 }
 
 /// One package of an install.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PackageInstall {
     /// The package id the peer knows it by.
     pub package_id: String,
@@ -171,8 +206,9 @@ pub struct PackageInstall {
 }
 
 /// `fabric-ha peer install`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PeerInstalled {
     /// The peer.
     pub peer: NodeRef,
@@ -182,6 +218,18 @@ pub struct PeerInstalled {
     pub source: Option<NodeRef>,
     /// One entry per package.
     pub packages: Vec<PackageInstall>,
+}
+
+/// The other peers of a peer's organization: where block 0 or a package can come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrgPeers {
+    /// The peer asked about.
+    pub peer: NodeRef,
+    /// Every other peer of its MSP known to the library or a registered console, by display
+    /// name.
+    pub others: Vec<NodeRef>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -267,22 +315,19 @@ async fn catch_up(
     signing: &Signing,
     channel: &str,
     target: u64,
-    progress: &mut dyn FnMut(JoinProgress),
+    progress: &mut (dyn FnMut(JoinProgress) + Send),
 ) -> Result<u64, CoreError> {
-    let deadline = Instant::now() + CATCH_UP;
-    loop {
-        let height = match client.chain_info(&signing.signer, channel).await {
-            Ok(info) => info.height,
-            // The ledger is created right after the join answers.
-            Err(e) if e.code == NetErrorCode::ChannelNotFound => 0,
-            Err(e) => return Err(signing.fail(&node.node.name)(e)),
-        };
-        progress(JoinProgress { height, target });
-        if height >= target || Instant::now() >= deadline {
-            return Ok(height);
-        }
-        tokio::time::sleep(CATCH_UP_POLL).await;
-    }
+    let deadline = tokio::time::Instant::now() + CATCH_UP;
+    ops::wait_for_height(
+        client,
+        &signing.signer,
+        channel,
+        target,
+        deadline,
+        &mut |height| progress(JoinProgress { height, target }),
+    )
+    .await
+    .map_err(signing.fail(&node.node.name))
 }
 
 fn read_package_file(path: &PathBuf) -> Result<Vec<u8>, CoreError> {
@@ -303,6 +348,23 @@ fn read_package_file(path: &PathBuf) -> Result<Vec<u8>, CoreError> {
 }
 
 impl Workspace {
+    /// The other peers of `peer`'s organization (same MSP id, another `api_url`) that the
+    /// library and the registered consoles know; nothing is asked of the peers themselves.
+    pub fn peer_org_peers(&self, peer: &str) -> Result<OrgPeers, CoreError> {
+        let dir = Directory::load(self)?;
+        let node = dir.peer("PEER", peer)?;
+        let others = dir
+            .peers
+            .iter()
+            .filter(|p| p.node.msp_id == node.node.msp_id && p.node.api_url != node.node.api_url)
+            .map(|p| p.node.clone())
+            .collect();
+        Ok(OrgPeers {
+            peer: node.node.clone(),
+            others,
+        })
+    }
+
     /// The channels `peer` has joined, each with its height (`cscc GetChannels`, `qscc
     /// GetChainInfo`).
     pub fn peer_channels(
@@ -346,7 +408,7 @@ impl Workspace {
     pub fn peer_join(
         &self,
         input: PeerJoinInput,
-        progress: &mut dyn FnMut(JoinProgress),
+        progress: &mut (dyn FnMut(JoinProgress) + Send),
     ) -> Result<PeerJoined, CoreError> {
         let channel = channel_name(&input.channel)?;
         let dir = Directory::load(self)?;
@@ -606,4 +668,56 @@ async fn packages_of(
         out.push((bytes, info, id));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn window_inputs_read_as_the_ui_sends_them() {
+        let from_peer: PeerInstallInput = serde_json::from_value(serde_json::json!({
+            "peer": "Dallas/org1peer2",
+            "from": { "peer": { "peer": "Dallas/org1peer0", "packageId": "basic_1.0:ab12" } },
+            "identity": null,
+        }))
+        .unwrap();
+        assert!(matches!(
+            from_peer.from,
+            InstallFrom::Peer { ref peer, package_id: Some(ref id) }
+                if peer == "Dallas/org1peer0" && id == "basic_1.0:ab12"
+        ));
+        let from_file: PeerInstallInput = serde_json::from_value(serde_json::json!({
+            "peer": "Dallas/org1peer2",
+            "from": { "file": "/home/op/basic.tar.gz" },
+        }))
+        .unwrap();
+        assert!(
+            matches!(from_file.from, InstallFrom::File(ref p) if p == &PathBuf::from("/home/op/basic.tar.gz"))
+        );
+        assert!(from_file.identity.is_none());
+        let join: PeerJoinInput = serde_json::from_value(serde_json::json!({
+            "peer": "Dallas/org1peer2", "channel": "mychannel", "from": null,
+        }))
+        .unwrap();
+        assert_eq!(join.channel, "mychannel");
+        assert!(join.from.is_none() && join.identity.is_none());
+        let update = JoinProgressUpdate {
+            peer: "Dallas/org1peer2".into(),
+            channel: "mychannel".into(),
+            progress: JoinProgress {
+                height: 3,
+                target: 7,
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(update).unwrap(),
+            serde_json::json!({
+                "peer": "Dallas/org1peer2",
+                "channel": "mychannel",
+                "progress": { "height": 3, "target": 7 },
+            })
+        );
+    }
 }

@@ -233,8 +233,8 @@ pub fn plan(world: &World, name: &str) -> Plan {
                 peers: PeerSpec::numbered(MSP_ID, r, 1, 2, &d),
             })
             .collect(),
-        channels: vec!["mychannel".into()],
-        chaincodes: vec!["basic".into()],
+        channels: vec![],
+        chaincodes: vec![],
         wait_timeout_secs: 30,
     }
 }

@@ -13,15 +13,15 @@ const MAX_CODE: u64 = 256 * 1024 * 1024;
 
 /// What a package says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PackageInfo {
+pub struct PackageInfo {
     /// `metadata.json` `label`.
-    pub(crate) label: String,
+    pub label: String,
     /// `metadata.json` `type` (`ccaas`, `golang`, `node`, `external`, ...).
-    pub(crate) kind: String,
+    pub kind: String,
     /// `<label>:<sha256 hex of the package>`: the id a peer gives it.
-    pub(crate) package_id: String,
+    pub package_id: String,
     /// A `ccaas` package's chaincode server address (`connection.json` `address`).
-    pub(crate) server_address: Option<String>,
+    pub server_address: Option<String>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -63,7 +63,7 @@ fn json_field(bytes: &[u8], file: &str, key: &str) -> Result<Option<String>, Str
 }
 
 /// Reads a package's label, type and (for `ccaas`) server address, and computes its id.
-pub(crate) fn inspect(bytes: &[u8]) -> Result<PackageInfo, String> {
+pub fn inspect(bytes: &[u8]) -> Result<PackageInfo, String> {
     let metadata = entry(bytes, "metadata.json", MAX_SMALL_FILE)?
         .ok_or("no metadata.json: not a chaincode package")?;
     let label = json_field(&metadata, "metadata.json", "label")?
@@ -90,7 +90,7 @@ pub(crate) fn inspect(bytes: &[u8]) -> Result<PackageInfo, String> {
 }
 
 /// The warning a `ccaas` package installs with.
-pub(crate) fn ccaas_warning(info: &PackageInfo) -> Option<String> {
+pub fn ccaas_warning(info: &PackageInfo) -> Option<String> {
     if !info.kind.eq_ignore_ascii_case("ccaas") {
         return None;
     }

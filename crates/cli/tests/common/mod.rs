@@ -1,0 +1,145 @@
+//! What the CLI suites on the real sandbox network share: running `fabric-ha` as a user does,
+//! reading its output, and setting a workspace up as a user would (the three region consoles
+//! registered, the org admin's identity file imported into the wallet).
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use fabric_ha_testbed::sandbox::FabricSandbox;
+use serde_json::{json, Value};
+
+pub const PASSPHRASE: &str = "cli fabric tests";
+
+pub fn fabric_ha(data_dir: &Path, args: &[&str]) -> Output {
+    fabric_ha_with(data_dir, args, &[])
+}
+
+/// With extra environment variables (secrets stay out of the echoed command line).
+pub fn fabric_ha_with(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let out = command(data_dir, args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    eprintln!("$ fabric-ha {}\n{}", args.join(" "), text(&out));
+    out
+}
+
+/// The command, not started: the workspace, a passphrase instead of a keyring, no inherited
+/// secrets.
+pub fn command(data_dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabric-ha"));
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("FABRIC_HA_NO_KEYRING", "1")
+        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
+        .env_remove("FABRIC_HA_HOME")
+        .env_remove("FABRIC_HA_API_SECRET")
+        .env_remove("FABRIC_HA_ENROLL_SECRET")
+        .env_remove("FABRIC_HA_REGISTRAR_SECRET");
+    cmd
+}
+
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+pub fn ok(out: &Output) -> String {
+    assert!(out.status.success(), "{}", text(out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn ok_json(out: &Output) -> Value {
+    serde_json::from_str(&ok(out)).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
+}
+
+pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+pub fn b64(pem: &str) -> String {
+    STANDARD.encode(pem)
+}
+
+/// The `export K='V'` lines of the sandbox's env file.
+pub fn env_file(path: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let (k, v) = l.strip_prefix("export ")?.split_once('=')?;
+            Some((k.to_owned(), v.trim_matches('\'').to_owned()))
+        })
+        .collect()
+}
+
+pub fn alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+pub fn host_port(api_url: &str) -> String {
+    api_url.trim_start_matches("grpcs://").to_owned()
+}
+
+/// The org admin's private key (PEM) from its MSP folder.
+pub fn org_admin_key(sandbox: &FabricSandbox) -> String {
+    std::fs::read_to_string(sandbox.org_admin.msp_dir.join("keystore").join("key.pem")).unwrap()
+}
+
+/// Registers the sandbox's region consoles (manager keys) and imports the org admin into the
+/// wallet as its identity file, named `org1admin`. Returns the identity's library id.
+pub fn set_up_workspace(ws: &Path, tmp: &Path, sandbox: &FabricSandbox) -> String {
+    for (region, console) in &sandbox.consoles {
+        let ca = write(
+            tmp,
+            &format!("{region}-ca.pem"),
+            &console.ca_cert_pem().unwrap(),
+        );
+        let (key, secret) = console.manager_key();
+        ok(&fabric_ha_with(
+            ws,
+            &[
+                "console",
+                "add",
+                region,
+                "--url",
+                &console.url(),
+                "--region",
+                region,
+                "--api-key",
+                &key,
+                "--ca-cert",
+                ca.to_str().unwrap(),
+            ],
+            &[("FABRIC_HA_API_SECRET", &secret)],
+        ));
+    }
+    let identity = write(
+        tmp,
+        "org1admin_identity.json",
+        &json!({
+            "name": "org1admin", "type": "identity",
+            "cert": b64(&sandbox.org_admin.cert_pem), "private_key": b64(&org_admin_key(sandbox)),
+        })
+        .to_string(),
+    );
+    let imported = ok_json(&fabric_ha(
+        ws,
+        &["artifact", "import", identity.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(imported["files"][0]["status"], "accepted", "{imported:#}");
+    std::fs::remove_file(identity).unwrap();
+    imported["files"][0]["artifacts"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
