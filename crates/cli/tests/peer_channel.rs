@@ -8,6 +8,7 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,33 @@ use serde_json::{json, Value};
 
 const PEER1: &str = "Org1 Peer 1";
 const PEER2: &str = "Org1 Peer 2";
+
+/// A Go chaincode package, as `peer lifecycle chaincode package --lang golang` lays it out.
+fn golang_package(dir: &Path) -> PathBuf {
+    let work = dir.join("golang-package");
+    std::fs::create_dir_all(work.join("src")).unwrap();
+    std::fs::write(
+        work.join("src").join("main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        work.join("metadata.json"),
+        r#"{"path":"example.com/refused","type":"golang","label":"refused_1.0"}"#,
+    )
+    .unwrap();
+    let tar = |args: &[&str]| {
+        let status = Command::new("tar")
+            .current_dir(&work)
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    tar(&["-czf", "code.tar.gz", "src"]);
+    tar(&["-czf", "refused.tar.gz", "metadata.json", "code.tar.gz"]);
+    work.join("refused.tar.gz")
+}
 
 /// Creates the second peer through the region-2 console's deployer (its CA imported there
 /// first) and waits until the console says it runs; its record.
@@ -310,6 +338,25 @@ fn one_peer_at_a_time_against_the_real_network() {
     ));
     assert_eq!(from_file["packages"][0]["packageId"], package_id);
     assert_eq!(from_file["packages"][0]["alreadyInstalled"], true);
+
+    // A package the peer refuses (Go source, and this peer has no Go builder): the peer's
+    // reason, typed, naming the identity.
+    let golang = golang_package(tmp.path());
+    let refused = fabric_ha(
+        &ws,
+        &[
+            "peer",
+            "install",
+            PEER2,
+            "--package",
+            golang.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(said.contains("_lifecycle.InstallChaincode"), "{said}");
+    assert!(said.contains("wallet identity \"org1admin\""), "{said}");
+    assert!(said.contains("could not build chaincode"), "{said}");
 
     // Anchor peers: peer 2 added once (signed by the org admin, sent to the channel's
     // orderer), a second run has nothing to do, and the config block lists both.

@@ -256,7 +256,10 @@ fn killed_at_every_step_boundary_and_resumed_converges_without_duplicates() {
         .output()
         .unwrap());
     let md = std::fs::read_to_string(&report).unwrap();
-    assert!(md.contains("## Manual steps") && md.contains(":7051"));
+    assert!(
+        md.contains("| Peer | Enroll id") && md.contains(":7051"),
+        "{md}"
+    );
     let secrets = rt.block_on(enroll_secrets_of(&ws));
     assert_eq!(secrets.len(), 4);
     let mut haystacks = vec![md.into_bytes(), report_json.stdout];
