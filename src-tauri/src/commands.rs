@@ -17,6 +17,10 @@ use fabric_ha_core::ca::{
 use fabric_ha_core::consoles::{
     ConnectionVerdict, ConsoleComponents, ConsoleImportReport, ConsoleInput, ConsoleSummary,
 };
+use fabric_ha_core::fabric::{
+    AddAnchorsInput, AnchorsAdded, ChannelAnchors, JoinProgressUpdate, OrgPeers, PeerChaincodes,
+    PeerChannels, PeerInstallInput, PeerInstalled, PeerJoinInput, PeerJoined,
+};
 use fabric_ha_core::library::{self, ExportFormat, ImportReport, LibraryItem};
 use fabric_ha_core::plans::engine::journal::PlanRecord;
 use fabric_ha_core::plans::engine::{ApplyOptions, CancellationToken, Preview};
@@ -313,6 +317,106 @@ pub async fn console_copy(
 ) -> Result<ConsoleImportReport> {
     let ws = state.workspace.workspace()?;
     blocking(move || ws.console_copy(&from, &to, &component_ids)).await
+}
+
+/// Event with the joined peer's height while `peer_join` waits for it to catch up
+/// ([`JoinProgressUpdate`]).
+pub const PEER_JOIN_PROGRESS_EVENT: &str = "peer://join-progress";
+
+/// The channels a peer has joined, with heights, and the identity that signed.
+#[tauri::command]
+pub async fn peer_channels(
+    state: State<'_, AppState>,
+    peer: String,
+    identity: Option<String>,
+) -> Result<PeerChannels> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.peer_channels(&peer, identity.as_deref())).await
+}
+
+/// The other peers of a peer's organization that the library and the consoles know.
+#[tauri::command]
+pub async fn peer_org_peers(state: State<'_, AppState>, peer: String) -> Result<OrgPeers> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.peer_org_peers(&peer)).await
+}
+
+/// Joins a peer to a channel, then waits until it has caught up; its height arrives meanwhile
+/// as [`PEER_JOIN_PROGRESS_EVENT`].
+#[tauri::command]
+pub async fn peer_join(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: PeerJoinInput,
+) -> Result<PeerJoined> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || {
+        let (peer, channel) = (input.peer.clone(), input.channel.clone());
+        ws.peer_join(input, &mut |progress| {
+            let update = JoinProgressUpdate {
+                peer: peer.clone(),
+                channel: channel.clone(),
+                progress,
+            };
+            if let Err(e) = app.emit(PEER_JOIN_PROGRESS_EVENT, update) {
+                tracing::warn!(error = %e, "join progress event not delivered");
+            }
+        })
+    })
+    .await
+}
+
+/// The chaincode packages installed on a peer, with the definitions that use each.
+#[tauri::command]
+pub async fn peer_chaincodes(
+    state: State<'_, AppState>,
+    peer: String,
+    identity: Option<String>,
+) -> Result<PeerChaincodes> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.peer_chaincodes(&peer, identity.as_deref())).await
+}
+
+/// Installs the exact package bytes another peer has, or a package file (chosen with
+/// [`peer_package_dialog`] or dropped on the window), on a peer.
+#[tauri::command]
+pub async fn peer_install(
+    state: State<'_, AppState>,
+    input: PeerInstallInput,
+) -> Result<PeerInstalled> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.peer_install(input)).await
+}
+
+/// Asks for a chaincode package with the native open dialog; `None` if cancelled. Only the
+/// path crosses: the file is read when it is installed.
+#[tauri::command]
+pub async fn peer_package_dialog() -> Option<PathBuf> {
+    crate::dialogs::pick_package().await
+}
+
+/// Every application organization's anchor peers in a channel's configuration, read from
+/// `peer` (default: a peer known here that has joined the channel).
+#[tauri::command]
+pub async fn channel_anchors(
+    state: State<'_, AppState>,
+    channel: String,
+    peer: Option<String>,
+    identity: Option<String>,
+) -> Result<ChannelAnchors> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.channel_anchors(&channel, peer.as_deref(), identity.as_deref())).await
+}
+
+/// Adds peers of one organization to a channel's anchor peers (one config update signed by
+/// its admin); nothing is sent when they are all anchor peers already.
+#[tauri::command]
+pub async fn channel_add_anchors(
+    state: State<'_, AppState>,
+    input: AddAnchorsInput,
+) -> Result<AnchorsAdded> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.channel_add_anchors(input)).await
 }
 
 /// Event with every step update of a running plan ([`PlanProgressUpdate`]).

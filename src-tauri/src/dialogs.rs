@@ -38,6 +38,18 @@ pub async fn pick_identity() -> Option<PathBuf> {
         .map(|f| f.path().to_path_buf())
 }
 
+/// Shows the open dialog for one chaincode package (`.tar.gz`, as `peer lifecycle chaincode
+/// package` writes it; the content is checked when it is installed).
+#[cfg(not(feature = "e2e"))]
+pub async fn pick_package() -> Option<PathBuf> {
+    rfd::AsyncFileDialog::new()
+        .set_title("Choose a chaincode package")
+        .add_filter("Chaincode package (.tar.gz)", &["gz", "tgz"])
+        .pick_file()
+        .await
+        .map(|f| f.path().to_path_buf())
+}
+
 /// Shows the save dialog with the proposed file name (its extension as the filter).
 #[cfg(not(feature = "e2e"))]
 pub async fn save_as(proposed: &str) -> Option<PathBuf> {
@@ -56,8 +68,8 @@ pub async fn save_as(proposed: &str) -> Option<PathBuf> {
 
 /// Test builds: the answers come from the JSON file named by `FABRIC_HA_E2E_DIALOGS`
 /// (`{"pick": ["/abs/a.json"], "pickBundle": "/abs/b.bundle", "pickIdentity": "/abs/key.txt",
-/// "saveDir": "/abs/dir"}`), read at each call so a test can change them between clicks. No
-/// file, or no key: the user "cancelled".
+/// "pickPackage": "/abs/cc.tar.gz", "saveDir": "/abs/dir"}`), read at each call so a test can
+/// change them between clicks. No file, or no key: the user "cancelled".
 #[cfg(feature = "e2e")]
 fn script() -> serde_json::Value {
     std::env::var_os("FABRIC_HA_E2E_DIALOGS")
@@ -87,6 +99,12 @@ pub async fn pick_bundle() -> Option<PathBuf> {
 #[cfg(feature = "e2e")]
 pub async fn pick_identity() -> Option<PathBuf> {
     Some(PathBuf::from(script().get("pickIdentity")?.as_str()?))
+}
+
+/// Test builds: the scripted answer to the chaincode package open dialog.
+#[cfg(feature = "e2e")]
+pub async fn pick_package() -> Option<PathBuf> {
+    Some(PathBuf::from(script().get("pickPackage")?.as_str()?))
 }
 
 /// Test builds: the scripted answer to the save dialog (the proposed name in `saveDir`).

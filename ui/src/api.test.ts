@@ -1,3 +1,4 @@
+import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { describe, expect, it } from "vitest";
 import {
@@ -16,6 +17,8 @@ import {
   caIdentities,
   caInfo,
   caRegister,
+  channelAddAnchors,
+  channelAnchors,
   consoleAdd,
   consoleComponents,
   consoleCopy,
@@ -33,6 +36,14 @@ import {
   libraryImportPaths,
   libraryList,
   libraryRemove,
+  onJoinProgress,
+  PEER_JOIN_PROGRESS_EVENT,
+  peerChaincodes,
+  peerChannels,
+  peerInstall,
+  peerJoin,
+  peerOrgPeers,
+  peerPackageDialog,
   uiReady,
   unlockSecrets,
   updateSettings,
@@ -203,6 +214,66 @@ describe("api", () => {
       ["bundle_apply", { path: "/a.bundle", key, target: { console: "Frankfurt" } }],
       ["bundle_signing_key", {}],
     ]);
+  });
+
+  it("calls the peer and channel commands with camelCase arguments; join progress arrives as an event", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC(
+      (cmd, args) => {
+        calls.push([cmd, args]);
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    const peer = "Dallas/org1peer1";
+    await peerChannels(peer);
+    await peerChannels(peer, "org1admin");
+    await peerOrgPeers(peer);
+    await peerJoin({ peer, channel: "mychannel", from: null, identity: null });
+    await peerChaincodes(peer);
+    await peerInstall({
+      peer,
+      from: { peer: { peer: "Dallas/org1peer0", packageId: null } },
+      identity: null,
+    });
+    await peerInstall({ peer, from: { file: "/pkgs/asset.tar.gz" }, identity: "org1admin" });
+    await peerPackageDialog();
+    await channelAnchors("mychannel", peer);
+    await channelAddAnchors({ channel: "mychannel", peers: [peer], orderer: null, identity: null });
+    expect(calls.filter(([cmd]) => !cmd.startsWith("plugin:event"))).toEqual([
+      ["peer_channels", { peer, identity: null }],
+      ["peer_channels", { peer, identity: "org1admin" }],
+      ["peer_org_peers", { peer }],
+      ["peer_join", { input: { peer, channel: "mychannel", from: null, identity: null } }],
+      ["peer_chaincodes", { peer, identity: null }],
+      [
+        "peer_install",
+        {
+          input: {
+            peer,
+            from: { peer: { peer: "Dallas/org1peer0", packageId: null } },
+            identity: null,
+          },
+        },
+      ],
+      [
+        "peer_install",
+        { input: { peer, from: { file: "/pkgs/asset.tar.gz" }, identity: "org1admin" } },
+      ],
+      ["peer_package_dialog", {}],
+      ["channel_anchors", { channel: "mychannel", peer, identity: null }],
+      [
+        "channel_add_anchors",
+        { input: { channel: "mychannel", peers: [peer], orderer: null, identity: null } },
+      ],
+    ]);
+
+    const seen: unknown[] = [];
+    const stop = await onJoinProgress((update) => seen.push(update));
+    const update = { peer, channel: "mychannel", progress: { height: 3, target: 12 } };
+    await emit(PEER_JOIN_PROGRESS_EVENT, update);
+    stop();
+    expect(seen).toEqual([update]);
   });
 
   it("rejects with the backend's IpcError", async () => {

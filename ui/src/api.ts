@@ -3,6 +3,8 @@
 // Arguments are camelCase, as Tauri expects; failures reject with an `IpcError`.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AddAnchorsInput } from "./bindings/AddAnchorsInput";
+import type { AnchorsAdded } from "./bindings/AnchorsAdded";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { BundleApplyReport } from "./bindings/BundleApplyReport";
 import type { BundleApplyTarget } from "./bindings/BundleApplyTarget";
@@ -18,6 +20,7 @@ import type { CaRegistered } from "./bindings/CaRegistered";
 import type { CaRegisterInput } from "./bindings/CaRegisterInput";
 import type { CaTarget } from "./bindings/CaTarget";
 import type { CaUser } from "./bindings/CaUser";
+import type { ChannelAnchors } from "./bindings/ChannelAnchors";
 import type { ConnectionVerdict } from "./bindings/ConnectionVerdict";
 import type { ConsoleComponents } from "./bindings/ConsoleComponents";
 import type { ConsoleImportReport } from "./bindings/ConsoleImportReport";
@@ -26,7 +29,15 @@ import type { ConsoleSummary } from "./bindings/ConsoleSummary";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { ImportReport } from "./bindings/ImportReport";
+import type { JoinProgressUpdate } from "./bindings/JoinProgressUpdate";
 import type { LibraryItem } from "./bindings/LibraryItem";
+import type { OrgPeers } from "./bindings/OrgPeers";
+import type { PeerChaincodes } from "./bindings/PeerChaincodes";
+import type { PeerChannels } from "./bindings/PeerChannels";
+import type { PeerInstalled } from "./bindings/PeerInstalled";
+import type { PeerInstallInput } from "./bindings/PeerInstallInput";
+import type { PeerJoined } from "./bindings/PeerJoined";
+import type { PeerJoinInput } from "./bindings/PeerJoinInput";
 import type { PlanCreateInput } from "./bindings/PlanCreateInput";
 import type { PlanExportKind } from "./bindings/PlanExportKind";
 import type { PlanFinished } from "./bindings/PlanFinished";
@@ -69,6 +80,17 @@ export interface Commands {
     args: { from: string; to: string; componentIds: string[] };
     result: ConsoleImportReport;
   };
+  peer_channels: { args: { peer: string; identity: string | null }; result: PeerChannels };
+  peer_org_peers: { args: { peer: string }; result: OrgPeers };
+  peer_join: { args: { input: PeerJoinInput }; result: PeerJoined };
+  peer_chaincodes: { args: { peer: string; identity: string | null }; result: PeerChaincodes };
+  peer_install: { args: { input: PeerInstallInput }; result: PeerInstalled };
+  peer_package_dialog: { args: undefined; result: string | null };
+  channel_anchors: {
+    args: { channel: string; peer: string | null; identity: string | null };
+    result: ChannelAnchors;
+  };
+  channel_add_anchors: { args: { input: AddAnchorsInput }; result: AnchorsAdded };
   ca_info: { args: { target: CaTarget }; result: CaInfoView };
   ca_enroll: { args: { input: CaEnrollInput }; result: LibraryItem };
   ca_register: { args: { input: CaRegisterInput }; result: CaRegistered };
@@ -202,6 +224,56 @@ export const consoleCopy = (
   to: string,
   componentIds: string[],
 ): Promise<ConsoleImportReport> => call("console_copy", { from, to, componentIds });
+
+/** The channels a peer has joined, each with its height, and the wallet identity that signed.
+ * `peer` is a display name, `CONSOLE/ID` or a library id; a null identity lets the backend
+ * pick the wallet's admin of the peer's organization. */
+export const peerChannels = (peer: string, identity: string | null = null): Promise<PeerChannels> =>
+  call("peer_channels", { peer, identity });
+
+/** The other peers of a peer's organization known to the library and the consoles (where
+ * block 0 or a package can come from). */
+export const peerOrgPeers = (peer: string): Promise<OrgPeers> => call("peer_org_peers", { peer });
+
+/** Joins a peer to a channel (block 0 from `input.from`, else another peer of its organization
+ * that lists the channel) and resolves once it has caught up; follow the catch-up with
+ * `onJoinProgress`. A peer that has joined already resolves with `alreadyJoined`. */
+export const peerJoin = (input: PeerJoinInput): Promise<PeerJoined> => call("peer_join", { input });
+
+/** The chaincode packages installed on a peer, with the definitions that use each. */
+export const peerChaincodes = (
+  peer: string,
+  identity: string | null = null,
+): Promise<PeerChaincodes> => call("peer_chaincodes", { peer, identity });
+
+/** Installs the exact package bytes another peer has, or a package file, on a peer; a package
+ * the peer has already is reported as such. */
+export const peerInstall = (input: PeerInstallInput): Promise<PeerInstalled> =>
+  call("peer_install", { input });
+
+/** Asks for a chaincode package (native open dialog); its path, or null when cancelled. */
+export const peerPackageDialog = (): Promise<string | null> => call("peer_package_dialog");
+
+/** Every organization's anchor peers in a channel's configuration, read from `peer`. */
+export const channelAnchors = (
+  channel: string,
+  peer: string | null,
+  identity: string | null = null,
+): Promise<ChannelAnchors> => call("channel_anchors", { channel, peer, identity });
+
+/** Adds peers of one organization to a channel's anchor peers (one config update signed by
+ * its admin); nothing is sent when they are all anchor peers already. */
+export const channelAddAnchors = (input: AddAnchorsInput): Promise<AnchorsAdded> =>
+  call("channel_add_anchors", { input });
+
+/** Event of a join's catch-up (see src-tauri/src/commands.rs). */
+export const PEER_JOIN_PROGRESS_EVENT = "peer://join-progress";
+
+/** Calls `handler` with the joined peer's height while a `peerJoin` waits. */
+export const onJoinProgress = (
+  handler: (update: JoinProgressUpdate) => void,
+): Promise<UnlistenFn> =>
+  listen<JoinProgressUpdate>(PEER_JOIN_PROGRESS_EVENT, (event) => handler(event.payload));
 
 /** `cainfo` of a CA: its name, version and CA chain (no credentials needed). */
 export const caInfo = (target: CaTarget): Promise<CaInfoView> => call("ca_info", { target });
