@@ -218,7 +218,10 @@ function RegionTile(props: { item: RegionItem; dragging: { current: ComponentRef
         {item.detail ? <p className="fhd-rtile__detail">{item.detail}</p> : null}
       </div>
       {item.status ? <StatusSquare status={item.status} /> : null}
-      <ComponentMenu component={item} />
+      <ComponentMenu
+        component={item}
+        node={item.kind === "peer" ? { mspId: item.detail || null, apiUrl: null } : undefined}
+      />
     </article>
   );
 }

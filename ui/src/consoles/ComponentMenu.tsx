@@ -1,13 +1,30 @@
-// The ⋮ menu of a console component's tile: export it into the library, save its file, or copy
-// it to another console (the keyboard way of dragging it onto another region's column).
+// The ⋮ menu of a console component's tile: a peer's channels and chaincode (and joining,
+// installing), export it into the library, save its file, or copy it to another console (the
+// keyboard way of dragging it onto another region's column).
 import { useConsolesUi } from "./ConsolesUi";
 import type { ComponentRef } from "./logic";
 import { type MenuItem, TileMenu } from "./TileMenu";
 
-export function ComponentMenu(props: { component: ComponentRef }) {
+export function ComponentMenu(props: {
+  component: ComponentRef;
+  /** What the tile knows of a peer (shown in its panel before the peer answers). */
+  node?: { mspId: string | null; apiUrl: string | null };
+}) {
   const ui = useConsolesUi();
-  const { component } = props;
+  const { component, node } = props;
+  const peerItems: MenuItem[] =
+    component.kind === "peer"
+      ? [
+          {
+            label: "Channels and chaincode",
+            onClick: () => ui.openPeer(component, "details", node),
+          },
+          { label: "Join channel…", onClick: () => ui.openPeer(component, "join", node) },
+          { label: "Install chaincode…", onClick: () => ui.openPeer(component, "install", node) },
+        ]
+      : [];
   const items: MenuItem[] = [
+    ...peerItems,
     { label: "Export to library", onClick: () => void ui.exportToLibrary(component) },
     { label: "Save file…", onClick: () => void ui.saveFile(component) },
     ...ui.consoles

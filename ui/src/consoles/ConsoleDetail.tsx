@@ -94,7 +94,10 @@ function ConsoleDetailOf(props: { console: ConsoleSummary }) {
       emptyTitle={data ? empty : "Not read yet"}
       emptyHint={data ? `${c.name} has none.` : "The console's components appear once it answers."}
       defaultPageSize={settings.pageSize}
-      tileMenu={(n) => <ComponentMenu component={ref(nodeKind(n.kind), n)} />}
+      tileMenu={(n) => <ComponentMenu component={ref(nodeKind(n.kind), n)} node={n} />}
+      onOpen={(n) =>
+        nodeKind(n.kind) === "peer" ? () => ui.openPeer(ref("peer", n), "details", n) : undefined
+      }
     />
   );
 

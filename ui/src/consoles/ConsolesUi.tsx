@@ -1,6 +1,6 @@
 // The Consoles page's shared state and actions: the registry (console_list), the last
 // "Test connection" answers, and the panels every view opens (add/edit, remove, reports,
-// import from the library). Views call `useConsolesUi()`.
+// import from the library, a peer's channels and chaincode). Views call `useConsolesUi()`.
 import {
   createContext,
   lazy,
@@ -26,6 +26,7 @@ import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { ImportReport } from "../bindings/ImportReport";
 import { useNotifier } from "../components/Notifications";
 import { useLibraryUi } from "../library/LibraryUi";
+import { consolePeerName, type PeerTarget, type PeerView } from "../peers/logic";
 import type { ComponentRef } from "./logic";
 
 const ConsoleFormPanel = lazy(() => import("./ConsoleFormPanel"));
@@ -33,6 +34,7 @@ const RemoveConsoleModal = lazy(() => import("./RemoveConsoleModal"));
 const ConsoleReportPanel = lazy(() => import("./ConsoleReportPanel"));
 const ImportFromLibraryPanel = lazy(() => import("./ImportFromLibraryPanel"));
 const LibraryReportPanel = lazy(() => import("../library/ReportPanel"));
+const PeerPanel = lazy(() => import("../peers/PeerPanel"));
 
 export interface TestState {
   pending: boolean;
@@ -45,7 +47,8 @@ type Panel =
   | { type: "remove"; console: ConsoleSummary }
   | { type: "report"; title: string; pending: string; report: ConsoleImportReport | null }
   | { type: "libraryReport"; pending: string; report: ImportReport | null }
-  | { type: "importLibrary"; console?: string; artifactIds?: string[] };
+  | { type: "importLibrary"; console?: string; artifactIds?: string[] }
+  | { type: "peer"; target: PeerTarget; view: PeerView };
 
 export interface ConsolesUi {
   consoles: ConsoleSummary[];
@@ -65,6 +68,13 @@ export interface ConsolesUi {
   /** Copies components between consoles and shows the per-item report. */
   copy: (from: string, to: string, components: ComponentRef[]) => Promise<void>;
   importFromLibrary: (console?: string, artifactIds?: string[]) => void;
+  /** Opens a console peer's panel (channels, chaincode, join, install, anchor peers) at
+   * `view`; `node` adds what the tile knows (MSP id, api_url). */
+  openPeer: (
+    component: ComponentRef,
+    view?: PeerView,
+    node?: { mspId: string | null; apiUrl: string | null },
+  ) => void;
   /** Bumped when a console's components changed here (a copy or import into it). */
   versions: Record<string, number>;
 }
@@ -201,6 +211,18 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
         if (artifactIds !== undefined) next.artifactIds = artifactIds;
         setPanel(next);
       },
+      openPeer: (component, view = "details", node) =>
+        setPanel({
+          type: "peer",
+          view,
+          target: {
+            peer: consolePeerName(component.console, component.id),
+            displayName: component.displayName,
+            mspId: node?.mspId ?? null,
+            apiUrl: node?.apiUrl ?? null,
+            console: component.console,
+          },
+        }),
       versions,
     }),
     [
@@ -271,6 +293,14 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
             initialIds={panel.artifactIds}
             onClose={close}
             onImported={bump}
+          />
+        ) : null}
+        {panel?.type === "peer" ? (
+          <PeerPanel
+            key={`${panel.target.peer}:${panel.view}`}
+            target={panel.target}
+            view={panel.view}
+            onClose={close}
           />
         ) : null}
       </Suspense>

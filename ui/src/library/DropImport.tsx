@@ -1,12 +1,19 @@
 // Drag and drop anywhere on the window: Tauri reports the files' absolute paths
 // (`onDragDropEvent`); while files hover over the window a full-window overlay says what a drop
-// does, and a drop hands the paths on (console files are imported, a bundle opens). Outside
+// does, and a drop hands the paths on (console files are imported, a bundle opens; an open panel
+// may take them instead, and says so through `title` and `hint`). Outside
 // Tauri (unit tests) there is no webview to listen to, and nothing happens.
 import { DocumentImport } from "@carbon/icons-react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { useEffect, useRef, useState } from "react";
 
-export default function DropImport(props: { onDrop: (paths: string[]) => void }) {
+export default function DropImport(props: {
+  onDrop: (paths: string[]) => void;
+  /** Replaces the overlay's title (a panel that takes the drop says what it does). */
+  title?: string | undefined;
+  /** Replaces the line under the title. */
+  hint?: string | undefined;
+}) {
   const [hovering, setHovering] = useState<{ files: number } | null>(null);
   const onDrop = useRef(props.onDrop);
 
@@ -55,9 +62,9 @@ export default function DropImport(props: { onDrop: (paths: string[]) => void })
     <div className="fhd-drop" data-testid="drop-overlay" role="status" aria-live="assertive">
       <div className="fhd-drop__inner">
         <DocumentImport size={48} className="fhd-drop__icon" aria-hidden="true" />
-        <p className="fhd-drop__title">Drop console files to import them</p>
+        <p className="fhd-drop__title">{props.title ?? "Drop console files to import them"}</p>
         <p className="fhd-drop__hint">
-          JSON files or a bulk export zip; a bundle opens in Bundles
+          {props.hint ?? "JSON files or a bulk export zip; a bundle opens in Bundles"}
           {hovering.files > 0
             ? ` · ${hovering.files === 1 ? "1 file" : `${hovering.files} files`}`
             : ""}

@@ -2,7 +2,8 @@
 // target, opened from any page through `useLibraryUi()`. Only this small host is in the startup
 // bundle: every panel, and the drag-and-drop listener, load on first use. A dropped offline
 // bundle (recognised by the backend from its content) opens in Bundles → Receive instead of
-// being imported.
+// being imported. A panel that takes files itself (the peer panel takes a chaincode package)
+// claims the drops while it is open.
 import {
   createContext,
   lazy,
@@ -12,6 +13,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
 } from "react";
 import { bundleDetect, libraryImportDialog, libraryImportPaths } from "../api";
@@ -26,6 +28,15 @@ const ReportPanel = lazy(() => import("./ReportPanel"));
 const DetailPanel = lazy(() => import("./DetailPanel"));
 const BulkExportPanel = lazy(() => import("./BulkExportPanel"));
 const DropImport = lazy(() => import("./DropImport"));
+
+/** What a drop does while a panel claims the window's drops. */
+export interface DropClaim {
+  /** The overlay's title, e.g. "Drop a chaincode package to install it on Org1 Peer2". */
+  title: string;
+  /** The line under it. */
+  hint: string;
+  onDrop: (paths: string[]) => void;
+}
 
 type Panel =
   | { type: "import"; kind: ArtifactKind }
@@ -48,6 +59,9 @@ export interface LibraryUi {
   /** Re-reads the library; a failure becomes a toast. */
   reload: () => Promise<void>;
   close: () => void;
+  /** Sends the window's file drops to `claim` instead of the import until the returned
+   * function is called (the latest claim wins). */
+  claimDrops: (claim: DropClaim) => () => void;
 }
 
 const noop = async () => {};
@@ -60,6 +74,7 @@ const LibraryUiContext = createContext<LibraryUi>({
   importPaths: noop,
   reload: noop,
   close: () => {},
+  claimDrops: () => () => {},
 });
 
 export function useLibraryUi(): LibraryUi {
@@ -72,6 +87,8 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
   const [panel, setPanel] = useState<Panel | null>(null);
   // The drop listener loads after the first frame, so it never delays startup.
   const [dropArmed, setDropArmed] = useState(false);
+  const [claim, setClaim] = useState<DropClaim | null>(null);
+  const claimRef = useRef<DropClaim | null>(null);
 
   useEffect(() => {
     let timer = 0;
@@ -126,6 +143,10 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
   const drop = useCallback(
     async (paths: string[]) => {
       if (paths.length === 0) return;
+      if (claimRef.current) {
+        claimRef.current.onDrop(paths);
+        return;
+      }
       let bundles: string[];
       try {
         bundles = await bundleDetect(paths);
@@ -149,6 +170,16 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
     [importPaths, notify, notifyError],
   );
 
+  const claimDrops = useCallback((next: DropClaim) => {
+    claimRef.current = next;
+    setClaim(next);
+    return () => {
+      if (claimRef.current !== next) return;
+      claimRef.current = null;
+      setClaim(null);
+    };
+  }, []);
+
   const ui = useMemo<LibraryUi>(
     () => ({
       openImport: (kind) => setPanel({ type: "import", kind }),
@@ -158,8 +189,9 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
       importPaths,
       reload,
       close,
+      claimDrops,
     }),
-    [importFromDialog, importPaths, reload, close],
+    [importFromDialog, importPaths, reload, close, claimDrops],
   );
 
   return (
@@ -175,7 +207,7 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
       </Suspense>
       {dropArmed ? (
         <Suspense fallback={null}>
-          <DropImport onDrop={drop} />
+          <DropImport onDrop={drop} title={claim?.title} hint={claim?.hint} />
         </Suspense>
       ) : null}
     </LibraryUiContext.Provider>

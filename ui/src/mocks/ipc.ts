@@ -8,7 +8,8 @@
 // more, empty consoles to replicate into), `?planHold=1` (a plan's first run waits at its
 // first "wait until running" step in every region until it is cancelled; see mocks/plans.ts). Every library CA
 // answers the `ca_*` commands as a CA server with `ca` and `tlsca` (mocks/ca.ts). Offline
-// bundles live in a small file system under ~/Downloads (mocks/bundles.ts).
+// bundles live in a small file system under ~/Downloads (mocks/bundles.ts). The consoles' peers
+// answer the `peer_*` and `channel_*` commands from a small Fabric network (mocks/peers.ts).
 //
 // Events are mocked too (`shouldMockEvents`): `window.__emitTauriEvent("tauri://drag-drop",
 // { paths, position })` reaches `onDragDropEvent` listeners as Tauri's own event would.
@@ -34,6 +35,7 @@ import { MockCas } from "./ca";
 import { MockConsoles } from "./consoles";
 import { DEMO_WORKSPACE, demoLibrary } from "./demoData";
 import { MockLibrary } from "./library";
+import { MockPeers } from "./peers";
 import { MockPlans } from "./plans";
 
 export const MOCK_PASSPHRASE = "correct horse";
@@ -95,6 +97,7 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
   });
   const plans = new MockPlans(consoles, { hold: params.get("planHold") === "1" });
   const cas = new MockCas(library);
+  const peers = new MockPeers(consoles, library);
   const bundles = new MockBundles(library, consoles, plans);
 
   window.__ipcCalls = [];
@@ -189,6 +192,15 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
           };
           return consoles.copy(from, to, componentIds);
         }
+        case "peer_channels":
+        case "peer_chaincodes":
+        case "peer_org_peers":
+        case "peer_join":
+        case "peer_install":
+        case "peer_package_dialog":
+        case "channel_anchors":
+        case "channel_add_anchors":
+          return peers.answer(cmd, args);
         case "ca_info":
           return cas.info((args as { target: CaTarget }).target);
         case "ca_register":

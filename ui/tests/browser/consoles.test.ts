@@ -320,6 +320,9 @@ describe("All regions", () => {
     const menu = page.getByRole("menu", { name: "Actions for Legacy Peer" });
     await expect.poll(() => menu.isVisible()).toBe(true);
     expect(await menu.getByRole("menuitem").allTextContents()).toEqual([
+      "Channels and chaincode",
+      "Join channel…",
+      "Install chaincode…",
       "Export to library",
       "Save file…",
       "Copy to Frankfurt",
@@ -327,9 +330,9 @@ describe("All regions", () => {
     ]);
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.textContent))
-      .toBe("Export to library");
-    await page.keyboard.press("ArrowDown");
-    await page.keyboard.press("ArrowDown");
+      .toBe("Channels and chaincode");
+    await page.keyboard.press("End");
+    await page.keyboard.press("ArrowUp");
     await page.keyboard.press("Enter");
     await expect.poll(() => reportOutcomes(page)).toEqual(["rejected"]);
     expect(await page.locator("#console-report-panel").textContent()).toContain(
