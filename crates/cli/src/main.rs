@@ -12,6 +12,7 @@ mod bundle;
 mod ca;
 mod channel;
 mod console;
+mod ha;
 mod peer;
 mod plan;
 mod sandbox;
@@ -73,6 +74,9 @@ enum Command {
     /// signed by its admin).
     #[command(subcommand)]
     Channel(channel::ChannelCommand),
+    /// The HA check: does the organization survive the loss of any one region?
+    #[command(subcommand)]
+    Ha(ha::HaCommand),
     /// HA replication plans: new, list, show, preview, apply, resume, status, report.
     #[command(subcommand)]
     Plan(Box<plan::PlanCommand>),
@@ -179,6 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Ca(cmd) => ca::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Peer(cmd) => peer::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Channel(cmd) => channel::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Ha(cmd) => ha::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Plan(cmd) => plan::run(*cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Bundle(cmd) => bundle::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Sandbox {

@@ -94,7 +94,7 @@ pub(crate) enum PlanCommand {
         #[arg(long)]
         state_db: Option<String>,
         /// A channel every new peer joins and where the new peers become anchor peers
-        /// (repeat); needs --org-admin.
+        /// (repeat); signed by --org-admin, else the wallet's admin of the MSP.
         #[arg(long = "channel")]
         channels: Vec<String>,
         /// A chaincode package id (label:hash) or chaincode name to install on the new peers

@@ -7,6 +7,7 @@
 
 #[path = "../../engine/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -14,6 +15,7 @@ use std::process::{Command, Output};
 use common::*;
 use fabric_ha_testbed::console::TestConsole;
 use serde_json::{json, Value};
+use support::{command_with, text};
 
 const PASSPHRASE: &str = "cli bundle plan tests";
 const BUNDLE_PASSPHRASE: &str = "carried to eu-de";
@@ -21,29 +23,13 @@ const BUNDLE_PASSPHRASE: &str = "carried to eu-de";
 const OFFLINE: &str = REGIONS[1];
 
 fn command(data_dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabric-ha"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("FABRIC_HA_NO_KEYRING", "1")
-        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
-        .env("FABRIC_HA_BUNDLE_PASSPHRASE", BUNDLE_PASSPHRASE)
-        .env_remove("FABRIC_HA_HOME")
-        .env_remove("FABRIC_HA_TEST_KILL_AFTER_STEP")
-        .env_remove("FABRIC_HA_TEST_KILL_AFTER_EFFECT");
+    let mut cmd = command_with(data_dir, args, PASSPHRASE);
+    cmd.env("FABRIC_HA_BUNDLE_PASSPHRASE", BUNDLE_PASSPHRASE);
     cmd
 }
 
 fn run(data_dir: &Path, args: &[&str]) -> Output {
     command(data_dir, args).output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn ok_json(out: &Output) -> Value {

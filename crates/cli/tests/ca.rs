@@ -1,25 +1,20 @@
 //! `fabric-ha ca ...` as a user runs it, against a real test Fabric CA.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod support;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use fabric_ha_testbed::ca::{TestCa, TestCaConfig};
 use serde_json::Value;
+use support::{command_with, text};
 
 const PASSPHRASE: &str = "cli ca tests";
 
 fn command(data_dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabric-ha"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("FABRIC_HA_NO_KEYRING", "1")
-        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
-        .env_remove("FABRIC_HA_ENROLL_SECRET")
-        .env_remove("FABRIC_HA_HOME");
-    cmd
+    command_with(data_dir, args, PASSPHRASE)
 }
 
 fn fabric_ha(data_dir: &Path, args: &[&str]) -> Output {
@@ -40,14 +35,6 @@ fn with_stdin(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
         .write_all(stdin.as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn ok(out: &Output) -> String {

@@ -2,6 +2,8 @@
 //! consoles.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -11,31 +13,16 @@ use std::time::{Duration, Instant};
 use fabric_ha_artifacts::testdata::Pki;
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
 use serde_json::Value;
+use support::{command_with, text};
 
 const PASSPHRASE: &str = "cli console tests";
 
 fn command(data_dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabric-ha"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("FABRIC_HA_NO_KEYRING", "1")
-        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
-        .env_remove("FABRIC_HA_API_SECRET")
-        .env_remove("FABRIC_HA_HOME");
-    cmd
+    command_with(data_dir, args, PASSPHRASE)
 }
 
 fn fabric_ha(data_dir: &Path, args: &[&str]) -> Output {
     command(data_dir, args).output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn ok_json(out: &Output) -> Value {

@@ -6,7 +6,7 @@
 //! added once and shown, and a client that is not an admin refused with the peer's words.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,18 +14,16 @@ use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use common::*;
 use fabric_ha_console::{
     CaEnrollment, ClientOptions, ComponentAdmins, ConsoleClient, ConsoleEndpoint, CreatePeerBody,
     EnrollmentCrypto, Health, PeerCrypto, StateDb, TlsCaEnrollment,
 };
 use fabric_ha_sensitive::Sensitive;
-use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
-use fabric_ha_testbed::sandbox::{
-    FabricSandbox, SandboxConfig, CA_ADMIN, CHAINCODE, CHANNEL, MSP_ID,
-};
+use fabric_ha_testbed::console::TestConsole;
+use fabric_ha_testbed::sandbox::{FabricSandbox, CA_ADMIN, CHAINCODE, CHANNEL, MSP_ID};
 use fabric_ha_testnet::{Binary, Fabric, FabricBins};
 use serde_json::{json, Value};
+use support::*;
 
 const PEER1: &str = "Org1 Peer 1";
 const PEER2: &str = "Org1 Peer 2";
@@ -143,20 +141,9 @@ fn one_peer_at_a_time_against_the_real_network() {
         return;
     };
     let peer_bin = FabricBins::locate(None).path(Binary::Peer).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let tmp = tempfile::tempdir().unwrap();
-    let sandbox = rt
-        .block_on(FabricSandbox::start(SandboxConfig {
-            fabric,
-            regions: vec!["r1".into(), "r2".into(), "r3".into()],
-            dir: tmp.path().join("net"),
-            console: TestConsoleConfig::default(),
-        }))
-        .unwrap();
+    let sandbox = start_sandbox(&rt, fabric, &tmp.path().join("net"));
     let ws = tmp.path().join("ws");
 
     // The three region consoles, registered as a user registers them, and the org admin in

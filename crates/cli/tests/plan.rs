@@ -5,34 +5,19 @@
 
 #[path = "../../engine/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use common::*;
 use serde_json::Value;
+use support::{command_with, text};
 
 const PASSPHRASE: &str = "cli plan tests";
 
 fn command(data_dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabric-ha"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("FABRIC_HA_NO_KEYRING", "1")
-        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
-        .env_remove("FABRIC_HA_HOME")
-        .env_remove("FABRIC_HA_TEST_KILL_AFTER_STEP")
-        .env_remove("FABRIC_HA_TEST_KILL_AFTER_EFFECT");
-    cmd
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    command_with(data_dir, args, PASSPHRASE)
 }
 
 fn ok(out: Output) -> Output {

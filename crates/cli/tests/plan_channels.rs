@@ -7,24 +7,21 @@
 //! transaction endorsed by a region-2 peer and a region-3 peer that commits as VALID.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::*;
 use fabric_ha_fabric_net::{config, last_config_index, PeerClient, PeerEndpoint, Signer};
 use fabric_ha_sensitive::Sensitive;
-use fabric_ha_testbed::console::TestConsoleConfig;
-use fabric_ha_testbed::sandbox::{
-    FabricSandbox, SandboxConfig, CA_ADMIN, CHAINCODE, CHANNEL, MSP_ID,
-};
+use fabric_ha_testbed::sandbox::{FabricSandbox, CA_ADMIN, CHAINCODE, CHANNEL, MSP_ID};
 use fabric_ha_testnet::chaincode::Lifecycle;
 use fabric_ha_testnet::channel::PeerEndpoint as CliPeer;
 use fabric_ha_testnet::{Binary, Fabric, FabricBins};
 use serde_json::Value;
+use support::*;
 
 /// The steps this suite kills the CLI in.
 const CHANNEL_STEPS: &str = "/join/,/install/,/anchors/";
@@ -120,20 +117,9 @@ fn a_plan_joins_installs_and_anchors_every_new_peer_even_killed_at_every_boundar
     ) else {
         return;
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let tmp = tempfile::tempdir().unwrap();
-    let sandbox = rt
-        .block_on(FabricSandbox::start(SandboxConfig {
-            fabric: fabric.clone(),
-            regions: vec!["r1".into(), "r2".into(), "r3".into()],
-            dir: tmp.path().join("net"),
-            console: TestConsoleConfig::default(),
-        }))
-        .unwrap();
+    let sandbox = start_sandbox(&rt, fabric.clone(), &tmp.path().join("net"));
     let ws = tmp.path().join("ws");
     let admin = set_up_workspace(&ws, tmp.path(), &sandbox);
     let key = org_admin_key(&sandbox);
@@ -174,8 +160,6 @@ fn a_plan_joins_installs_and_anchors_every_new_peer_even_killed_at_every_boundar
             "r3=2",
             "--registrar-id",
             CA_ADMIN.0,
-            "--org-admin",
-            &admin,
             "--channel",
             CHANNEL,
             "--wait-timeout",
@@ -183,6 +167,14 @@ fn a_plan_joins_installs_and_anchors_every_new_peer_even_killed_at_every_boundar
         ],
         &[("FABRIC_HA_REGISTRAR_SECRET", CA_ADMIN.1)],
     ));
+
+    // No --org-admin: the wallet's admin of the MSP signs.
+    let shown = ok_json(&fabric_ha(&ws, &["plan", "show", "ha", "--json"]));
+    assert_eq!(
+        shown["plan"]["source"]["org_admin_identity"],
+        admin.as_str(),
+        "{shown:#}"
+    );
 
     // The preview checks the region-1 peer, the orderer and the package, and will do every
     // channel step.
@@ -218,6 +210,21 @@ fn a_plan_joins_installs_and_anchors_every_new_peer_even_killed_at_every_boundar
             .iter()
             .all(|s| s["preview"]["status"] == "will_do"),
         "{channel_steps:#?}"
+    );
+
+    // Before the plan, region 1 is a single point of failure, and the check says so.
+    let before = fabric_ha(&ws, &["ha", "check", "--plan", "ha", "--json"]);
+    assert_eq!(before.status.code(), Some(3), "{}", text(&before));
+    let before: Value = serde_json::from_slice(&before.stdout).unwrap();
+    assert_eq!(before["survives"], false);
+    let lost_r1 = &before["channels"][0]["losses"][0];
+    assert_eq!(lost_r1["console"], "r1", "{before:#}");
+    assert!(
+        lost_r1["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("no peer outside r1 is running, joined to mychannel"),
+        "{before:#}"
     );
 
     // Killed at every boundary of the channel steps, resumed each time.
@@ -323,6 +330,32 @@ fn a_plan_joins_installs_and_anchors_every_new_peer_even_killed_at_every_boundar
         ))
         .unwrap();
     assert!(queried.contains("green"), "{queried}");
+
+    // After it, the organization survives the loss of any one region: gossip between the
+    // regions converges within a minute (the check is asked again until then).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let check = loop {
+        let out = fabric_ha(&ws, &["ha", "check", "--plan", "ha", "--json"]);
+        if out.status.success() {
+            break serde_json::from_slice::<Value>(&out.stdout).unwrap();
+        }
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        assert!(std::time::Instant::now() < deadline, "{}", text(&out));
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(check["channels"][0]["channel"], CHANNEL);
+    assert_eq!(check["peers"].as_array().unwrap().len(), 5, "{check:#}");
+    for cell in check["channels"][0]["cells"].as_array().unwrap() {
+        for p in cell["peers"].as_array().unwrap() {
+            assert_eq!(p["behind"], 0, "{check:#}");
+            assert_eq!(p["anchor"], true, "{check:#}");
+        }
+    }
+    let md = ok(&fabric_ha(
+        &ws,
+        &["ha", "check", "--plan", "ha", "--markdown"],
+    ));
+    assert!(md.contains("survives the loss of any one region"), "{md}");
 
     // Done means done: a resume does nothing, the preview says everything is there.
     let again = ok(&fabric_ha(&ws, &["plan", "resume", "ha"]));

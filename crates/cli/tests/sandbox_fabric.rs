@@ -4,33 +4,21 @@
 //! Ctrl-C (SIGTERM) stops every process the sandbox started.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use fabric_ha_testnet::{Binary, Fabric, FabricBins};
+use support::{command_with, env_file, text};
 
 const PASSPHRASE: &str = "cli sandbox tests";
 
 fn command(data_dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabric-ha"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env("FABRIC_HA_NO_KEYRING", "1")
-        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
-        .env_remove("FABRIC_HA_HOME");
-    cmd
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    command_with(data_dir, args, PASSPHRASE)
 }
 
 /// Kills the sandbox if an assertion fails before it is stopped.
@@ -70,18 +58,6 @@ fn children(parent: u32) -> Vec<u32> {
 
 fn alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
-}
-
-/// The `export K='V'` lines of the env file.
-fn env_file(path: &Path) -> Vec<(String, String)> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter_map(|l| {
-            let (k, v) = l.strip_prefix("export ")?.split_once('=')?;
-            Some((k.to_owned(), v.trim_matches('\'').to_owned()))
-        })
-        .collect()
 }
 
 fn value_after<'a>(lines: &'a [String], label: &str) -> &'a str {

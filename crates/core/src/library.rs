@@ -812,7 +812,8 @@ fn item(
     Ok(item)
 }
 
-fn rfc3339(unix: i64) -> String {
+/// `unix` (seconds) as RFC 3339 (UTC).
+pub(crate) fn rfc3339(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| {

@@ -200,14 +200,22 @@ fn status_of(record: PlanRecord, journal: &HashMap<String, JournalEntry>) -> Pla
 impl Workspace {
     /// Saves a new plan. With [`Registrar::EnrollId`], `registrar_secret` is that id's enroll
     /// secret, stored encrypted with the plan in one transaction.
+    ///
+    /// A plan with channels signs its channel steps with `source.org_admin_identity`; when it
+    /// names none, the wallet's admin of the MSP definition is chosen (by name among several).
     pub fn plan_new(
         &self,
-        plan: Plan,
+        mut plan: Plan,
         registrar_secret: Option<Sensitive<String>>,
     ) -> Result<PlanRecord, CoreError> {
         plan.validate()?;
         for name in plan.consoles() {
             self.console_row(name)?;
+        }
+        if let Some(id) = &plan.source.org_admin_identity {
+            self.library_identity(id)?;
+        } else if !plan.channels.is_empty() && plan.source.create.is_none() {
+            plan.source.org_admin_identity = Some(self.wallet_admin_of(&plan)?);
         }
         match (&plan.source.registrar, &registrar_secret) {
             (Registrar::EnrollId(_), Some(_)) if plan.source.create.is_some() => {
@@ -552,6 +560,38 @@ impl Workspace {
             cert_pem,
             key_pem,
         }))
+    }
+
+    /// The wallet identity that is an admin of the plan's MSP definition (its certificate
+    /// listed, or an admin OU under Node OUs), by name among several.
+    fn wallet_admin_of(&self, plan: &Plan) -> Result<String, CoreError> {
+        let source = &plan.source;
+        let row = self.console_row(&source.console)?;
+        let client = self.console_client(&row)?;
+        let msp = block_on(fabric_ha_engine::ConsoleApi::get(&client, &source.msp))?
+            .map_err(CoreError::Console)?;
+        let mut rows = self
+            .store()
+            .list_artifacts(Some("identity"))
+            .map_err(from_store)?;
+        rows.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        for row in rows {
+            let cert = serde_json::from_str::<serde_json::Value>(&row.body)
+                .ok()
+                .and_then(|b| b.get("cert")?.as_str().map(str::to_owned));
+            if let Some(cert) = cert {
+                if fabric_ha_engine::org_admin_check(&msp, &cert).ok {
+                    return Ok(row.id);
+                }
+            }
+        }
+        Err(CoreError::InvalidInput {
+            field: "orgAdminIdentity".into(),
+            reason: format!(
+                "the plan joins channels, signed by an admin of {}: no wallet identity is one; import the org admin's identity file, or name one",
+                msp.msp_id.as_deref().unwrap_or(&source.msp)
+            ),
+        })
     }
 
     /// Certificate and private key of a library identity.

@@ -7,7 +7,7 @@
 //!   (`grpcs://host:port`), TLS pinned to the record's TLS CA roots, the server name from the URL.
 //! - Calls: `cscc` GetChannels / JoinChain / GetConfigBlock, `qscc` GetChainInfo /
 //!   GetBlockByNumber, `_lifecycle` QueryInstalledChaincodes / GetInstalledChaincodePackage /
-//!   InstallChaincode.
+//!   InstallChaincode / QueryChaincodeDefinitions.
 //! - [`OrdererClient`]: `Deliver` (a block, the newest, the last config block) and `Broadcast`;
 //!   [`config`] computes and signs an anchor-peer config update as `configtxlator` would.
 //! - [`PeerClient::discover_peers`]: the discovery service's peer membership query.

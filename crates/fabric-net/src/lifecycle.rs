@@ -84,3 +84,42 @@ pub struct Chaincode {
     #[prost(string, tag = "2")]
     pub version: String,
 }
+
+/// `QueryChaincodeDefinitionsArgs` (no fields).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct QueryChaincodeDefinitionsArgs {}
+
+/// `QueryChaincodeDefinitionsResult`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct QueryChaincodeDefinitionsResult {
+    /// Every chaincode definition committed on the channel.
+    #[prost(message, repeated, tag = "1")]
+    pub chaincode_definitions: Vec<ChaincodeDefinition>,
+}
+
+/// `QueryChaincodeDefinitionsResult.ChaincodeDefinition` (the collections, field 7, are not
+/// read).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ChaincodeDefinition {
+    /// The chaincode's name on the channel.
+    #[prost(string, tag = "1")]
+    pub name: String,
+    /// The definition's sequence.
+    #[prost(int64, tag = "2")]
+    pub sequence: i64,
+    /// Its version.
+    #[prost(string, tag = "3")]
+    pub version: String,
+    /// The endorsement plugin (`escc`).
+    #[prost(string, tag = "4")]
+    pub endorsement_plugin: String,
+    /// The validation plugin (`vscc`).
+    #[prost(string, tag = "5")]
+    pub validation_plugin: String,
+    /// The endorsement policy (`ApplicationPolicy` bytes).
+    #[prost(bytes = "vec", tag = "6")]
+    pub validation_parameter: Vec<u8>,
+    /// Whether `Init` must be called first.
+    #[prost(bool, tag = "8")]
+    pub init_required: bool,
+}

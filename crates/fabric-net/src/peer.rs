@@ -13,7 +13,8 @@ use crate::discovery::{self, DiscoveredPeer};
 use crate::error::{classify, NetError, NetErrorCode};
 use crate::lifecycle::{
     GetInstalledChaincodePackageArgs, GetInstalledChaincodePackageResult, InstallChaincodeArgs,
-    InstallChaincodeResult, QueryInstalledChaincodesArgs, QueryInstalledChaincodesResult,
+    InstallChaincodeResult, QueryChaincodeDefinitionsArgs, QueryChaincodeDefinitionsResult,
+    QueryInstalledChaincodesArgs, QueryInstalledChaincodesResult,
 };
 use crate::proposal::chaincode_call;
 use crate::Signer;
@@ -352,6 +353,35 @@ impl PeerClient {
                 }
             })
             .collect())
+    }
+
+    /// `_lifecycle QueryChaincodeDefinitions` on `channel`: the committed definitions, as
+    /// (name, version, sequence), by name.
+    pub async fn chaincode_definitions(
+        &self,
+        signer: &Signer,
+        channel: &str,
+    ) -> Result<Vec<(String, String, i64)>, NetError> {
+        let payload = self
+            .call(
+                signer,
+                channel,
+                "_lifecycle",
+                vec![
+                    b"QueryChaincodeDefinitions".to_vec(),
+                    QueryChaincodeDefinitionsArgs {}.encode_to_vec(),
+                ],
+            )
+            .await?;
+        let answer: QueryChaincodeDefinitionsResult =
+            self.decode("QueryChaincodeDefinitions", &payload)?;
+        let mut out: Vec<(String, String, i64)> = answer
+            .chaincode_definitions
+            .into_iter()
+            .map(|d| (d.name, d.version, d.sequence))
+            .collect();
+        out.sort();
+        Ok(out)
     }
 
     /// `_lifecycle GetInstalledChaincodePackage`: the package's bytes exactly as installed.

@@ -136,6 +136,11 @@ async fn join_install_and_refusals_against_real_peers() {
     .unwrap();
     assert_eq!(config.header.unwrap().number, 0, "no config update yet");
 
+    // The committed definition, decoded from the peer's own answer.
+    assert_eq!(
+        peer1.chaincode_definitions(&admin, CHANNEL).await.unwrap(),
+        vec![(CHAINCODE.to_owned(), "1.0".to_owned(), 1)]
+    );
     let installed = peer1.installed(&admin).await.unwrap();
     let package = installed
         .iter()

@@ -77,9 +77,21 @@ pub(crate) struct PeerNode {
     ca_roots: Vec<Cert>,
     /// Node OUs on (any record).
     node_ou: bool,
+    /// The console that created it.
+    home: Option<String>,
 }
 
 impl PeerNode {
+    /// The consoles that list it.
+    pub(crate) fn consoles(&self) -> &[String] {
+        &self.names.consoles
+    }
+
+    /// The console that created it (its record there has `location: ibm_saas`), if one did.
+    pub(crate) fn home(&self) -> Option<&String> {
+        self.home.as_ref()
+    }
+
     /// Where to connect, TLS pinned to the roots of its records.
     pub(crate) fn endpoint(&self) -> PeerEndpoint {
         PeerEndpoint {
@@ -222,6 +234,17 @@ impl Directory {
                     {
                         self.add(artifact, Some(console), source);
                     }
+                    if !record.is_imported() {
+                        if let Some(url) = record.api_url.as_deref() {
+                            for p in self
+                                .peers
+                                .iter_mut()
+                                .filter(|p| same_url(&p.node.api_url, url))
+                            {
+                                p.home = Some(console.to_owned());
+                            }
+                        }
+                    }
                 }
                 Some(ComponentType::Orderer) => {
                     let cluster = cluster_of(record);
@@ -264,6 +287,7 @@ impl Directory {
                             admin_certs: Vec::new(),
                             ca_roots: Vec::new(),
                             node_ou: false,
+                            home: None,
                         });
                         let Some(last) = self.peers.last_mut() else {
                             return;
@@ -321,6 +345,14 @@ impl Directory {
             Artifact::Msp(msp) => self.msps.push(msp),
             Artifact::Ca(_) | Artifact::Identity(_) => {}
         }
+    }
+
+    /// Why `console` could not be read, if it could not.
+    pub(crate) fn unanswered_for(&self, console: &str) -> Option<String> {
+        self.unanswered
+            .iter()
+            .find(|u| u.strip_prefix(console).is_some_and(|r| r.starts_with(": ")))
+            .cloned()
     }
 
     fn not_asked(&self) -> String {
@@ -570,6 +602,7 @@ mod tests {
             admin_certs: Vec::new(),
             ca_roots: Vec::new(),
             node_ou: false,
+            home: None,
         }
     }
 

@@ -18,6 +18,7 @@
 
 mod anchors;
 mod directory;
+mod hacheck;
 mod peer;
 
 use std::time::Duration;
@@ -27,6 +28,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use anchors::{AddAnchorsInput, AnchorsAdded, ChannelAnchors, OrgAnchors};
+pub use hacheck::{
+    HaCell, HaCellPeer, HaChaincode, HaChannel, HaCheck, HaCheckScope, HaConsole, HaJoined, HaLoss,
+    HaPackage, HaPeer, HaRegion,
+};
 pub use peer::{
     ChaincodeReference, ChannelHeight, InstallFrom, InstalledChaincode, JoinProgress,
     JoinProgressUpdate, OrgPeers, PackageInstall, PeerChaincodes, PeerChannels, PeerInstallInput,

@@ -1,6 +1,7 @@
-//! What the CLI suites on the real sandbox network share: running `fabric-ha` as a user does,
-//! reading its output, and setting a workspace up as a user would (the three region consoles
-//! registered, the org admin's identity file imported into the wallet).
+//! What the CLI suites share: running `fabric-ha` as a user does (a workspace of its own, a
+//! passphrase instead of a keyring, no secret inherited from the environment), reading its
+//! output, and for the suites on the real sandbox network setting a workspace up as a user
+//! would (the region consoles registered, the org admin's identity file in the wallet).
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -8,7 +9,9 @@ use std::process::{Command, Output};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use fabric_ha_testbed::sandbox::FabricSandbox;
+use fabric_ha_testbed::console::TestConsoleConfig;
+use fabric_ha_testbed::sandbox::{FabricSandbox, SandboxConfig};
+use fabric_ha_testnet::Fabric;
 use serde_json::{json, Value};
 
 pub const PASSPHRASE: &str = "cli fabric tests";
@@ -27,19 +30,31 @@ pub fn fabric_ha_with(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> O
     out
 }
 
-/// The command, not started: the workspace, a passphrase instead of a keyring, no inherited
-/// secrets.
+/// The command, not started, with [`PASSPHRASE`].
 pub fn command(data_dir: &Path, args: &[&str]) -> Command {
+    command_with(data_dir, args, PASSPHRASE)
+}
+
+/// The command, not started: the workspace `data_dir`, `passphrase` instead of a keyring, and
+/// none of the secrets or crash-test switches a caller's environment may hold.
+pub fn command_with(data_dir: &Path, args: &[&str], passphrase: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabric-ha"));
     cmd.arg("--data-dir")
         .arg(data_dir)
         .args(args)
         .env("FABRIC_HA_NO_KEYRING", "1")
-        .env("FABRIC_HA_PASSPHRASE", PASSPHRASE)
-        .env_remove("FABRIC_HA_HOME")
-        .env_remove("FABRIC_HA_API_SECRET")
-        .env_remove("FABRIC_HA_ENROLL_SECRET")
-        .env_remove("FABRIC_HA_REGISTRAR_SECRET");
+        .env("FABRIC_HA_PASSPHRASE", passphrase);
+    for name in [
+        "FABRIC_HA_HOME",
+        "FABRIC_HA_API_SECRET",
+        "FABRIC_HA_ENROLL_SECRET",
+        "FABRIC_HA_REGISTRAR_SECRET",
+        "FABRIC_HA_TEST_KILL_AFTER_STEP",
+        "FABRIC_HA_TEST_KILL_AFTER_EFFECT",
+        "FABRIC_HA_TEST_KILL_STEPS",
+    ] {
+        cmd.env_remove(name);
+    }
     cmd
 }
 
@@ -88,6 +103,26 @@ pub fn alive(pid: u32) -> bool {
 
 pub fn host_port(api_url: &str) -> String {
     api_url.trim_start_matches("grpcs://").to_owned()
+}
+
+/// A two-thread runtime for the async parts of a test.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The real sandbox network with consoles `r1`, `r2`, `r3`, under `dir`.
+pub fn start_sandbox(rt: &tokio::runtime::Runtime, fabric: Fabric, dir: &Path) -> FabricSandbox {
+    rt.block_on(FabricSandbox::start(SandboxConfig {
+        fabric,
+        regions: vec!["r1".into(), "r2".into(), "r3".into()],
+        dir: dir.to_owned(),
+        console: TestConsoleConfig::default(),
+    }))
+    .unwrap()
 }
 
 /// The org admin's private key (PEM) from its MSP folder.

@@ -1,0 +1,763 @@
+//! The HA check: does an organization survive the loss of any one region? Read from live data:
+//! every console's records (which peers it lists, which console created each peer: its region)
+//! and every peer of the organization over gRPC (channels and heights, installed packages, the
+//! channel's committed chaincode definitions and anchor peers, and what its discovery service
+//! sees through gossip). Per channel a matrix of regions × peers and, for each region, whether
+//! losing it leaves a running, joined, caught-up peer with every chaincode, an anchor peer, a
+//! console that manages the rest, and gossip between what remains — or why not.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::directory::{Directory, PeerNode, Signing};
+use super::{connect, CALL_TIMEOUT};
+use crate::consoles::block_on;
+use crate::error::CoreError;
+use crate::workspace::Workspace;
+use fabric_ha_fabric_net::{config, PeerClient};
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub enum HaCheckScope {
+    /// The organization of an HA plan, over the plan's consoles.
+    Plan(String),
+    /// The peers of `msp_id` over every registered console.
+    Msp {
+        /// A console that holds the organization (its MSP definition or a peer).
+        console: String,
+        /// The organization's MSP id.
+        msp_id: String,
+    },
+}
+
+/// One region: a console and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaRegion {
+    /// The console's name in the workspace.
+    pub console: String,
+    /// Its region label.
+    pub region: String,
+}
+
+/// A channel a peer has joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaJoined {
+    /// The channel.
+    pub channel: String,
+    /// Its height on the peer.
+    #[ts(type = "number")]
+    pub height: u64,
+}
+
+/// A peer of the organization as the check found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaPeer {
+    /// Display name.
+    pub name: String,
+    /// `grpcs://host:port`.
+    pub api_url: String,
+    /// The console that created it (its region); the first console listing it when none did.
+    pub console: String,
+    /// It answered over gRPC.
+    pub running: bool,
+    /// Why it did not, in its own words.
+    pub error: Option<String>,
+    /// Channels it has joined, with heights.
+    pub channels: Vec<HaJoined>,
+    /// Installed packages: (package id, channel, chaincode name) of each definition using one.
+    pub packages: Vec<HaPackage>,
+    /// The consoles that list it.
+    pub listed_by: Vec<String>,
+}
+
+/// An installed package a chaincode definition on a channel uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaPackage {
+    /// `<label>:<hash>`.
+    pub package_id: String,
+    /// The channel.
+    pub channel: String,
+    /// The chaincode's name there.
+    pub chaincode: String,
+}
+
+/// One console: whether it could be read and which peers of the organization it lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaConsole {
+    /// The console.
+    pub console: String,
+    /// Its region label.
+    pub region: String,
+    /// Why it could not be read, if it could not.
+    pub error: Option<String>,
+    /// Peers of the organization it does not list (display names).
+    pub missing: Vec<String>,
+}
+
+/// A committed chaincode definition on a channel and the package ids the peers use for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaChaincode {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// Its sequence.
+    #[ts(type = "number")]
+    pub sequence: i64,
+    /// The package id most joined peers of the organization use for it.
+    pub package_id: Option<String>,
+}
+
+/// One peer in one cell of the matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaCellPeer {
+    /// Display name.
+    pub name: String,
+    /// It answered.
+    pub running: bool,
+    /// It has joined the channel.
+    pub joined: bool,
+    /// Its height.
+    #[ts(type = "number | null")]
+    pub height: Option<u64>,
+    /// Blocks behind the highest peer of the organization.
+    #[ts(type = "number | null")]
+    pub behind: Option<u64>,
+    /// It is an anchor peer of the organization on the channel.
+    pub anchor: bool,
+    /// Chaincodes of the channel it lacks, or has with another package id.
+    pub missing_chaincodes: Vec<String>,
+    /// What to do, when something is wrong.
+    pub todo: Vec<String>,
+}
+
+/// A region's peers on one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaCell {
+    /// The region's console.
+    pub console: String,
+    /// Its peers.
+    pub peers: Vec<HaCellPeer>,
+    /// What the region's peers see through discovery: the other regions' peers they miss.
+    pub gossip_missing: Vec<String>,
+}
+
+/// Losing one region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaLoss {
+    /// The region lost.
+    pub console: String,
+    /// The channel is still served.
+    pub survives: bool,
+    /// Why not.
+    pub reasons: Vec<String>,
+}
+
+/// One channel of the organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaChannel {
+    /// The channel.
+    pub channel: String,
+    /// The highest height of the organization's peers on it.
+    #[ts(type = "number")]
+    pub highest: u64,
+    /// The organization's anchor peers (`host:port`).
+    pub anchor_peers: Vec<String>,
+    /// Its committed chaincode definitions.
+    pub chaincodes: Vec<HaChaincode>,
+    /// One cell per region.
+    pub cells: Vec<HaCell>,
+    /// Losing each region.
+    pub losses: Vec<HaLoss>,
+    /// It survives the loss of any one region.
+    pub survives: bool,
+}
+
+/// The whole check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaCheck {
+    /// The organization.
+    pub msp_id: String,
+    /// The wallet identity that signed the queries.
+    pub identity: String,
+    /// When it was checked (RFC 3339).
+    pub checked_at: String,
+    /// The regions, in order.
+    pub regions: Vec<HaRegion>,
+    /// Every peer of the organization.
+    pub peers: Vec<HaPeer>,
+    /// Every console.
+    pub consoles: Vec<HaConsole>,
+    /// Every channel an organization peer has joined (and every channel of the plan).
+    pub channels: Vec<HaChannel>,
+    /// Every channel survives the loss of any one region.
+    pub survives: bool,
+}
+
+fn host_port(api_url: &str) -> String {
+    api_url
+        .trim_start_matches("grpcs://")
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// What one peer answered.
+struct Answer {
+    running: Result<(), String>,
+    channels: Vec<HaJoined>,
+    packages: Vec<HaPackage>,
+    /// Per channel: committed definitions, anchor peers, gossip endpoints seen.
+    per_channel: BTreeMap<String, ChannelAnswer>,
+}
+
+#[derive(Default)]
+struct ChannelAnswer {
+    definitions: Vec<(String, String, i64)>,
+    anchors: Vec<String>,
+    seen: Option<Result<Vec<String>, String>>,
+}
+
+async fn ask(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
+    let mut answer = Answer {
+        running: Ok(()),
+        channels: Vec::new(),
+        packages: Vec::new(),
+        per_channel: BTreeMap::new(),
+    };
+    let signer = &signing.signer;
+    let client: PeerClient = match connect(peer, signing, CALL_TIMEOUT).await {
+        Ok(c) => c,
+        Err(e) => {
+            answer.running = Err(e.to_string());
+            return answer;
+        }
+    };
+    let channels = match client.channels(signer).await {
+        Ok(c) => c,
+        Err(e) => {
+            answer.running = Err(signing.fail(&peer.node.name)(e).to_string());
+            return answer;
+        }
+    };
+    if let Ok(installed) = client.installed(signer).await {
+        for p in installed {
+            for (channel, chaincode, _) in p.references {
+                answer.packages.push(HaPackage {
+                    package_id: p.package_id.clone(),
+                    channel,
+                    chaincode,
+                });
+            }
+        }
+    }
+    for channel in channels {
+        let height = client
+            .chain_info(signer, &channel)
+            .await
+            .map(|i| i.height)
+            .unwrap_or(0);
+        answer.channels.push(HaJoined {
+            channel: channel.clone(),
+            height,
+        });
+        let mut ca = ChannelAnswer {
+            definitions: client
+                .chaincode_definitions(signer, &channel)
+                .await
+                .unwrap_or_default(),
+            ..ChannelAnswer::default()
+        };
+        if let Ok(bytes) = client.config_block(signer, &channel).await {
+            if let Ok(anchors) = config::config_from_block_bytes(&bytes)
+                .and_then(|c| config::anchor_peers(&c, msp_id))
+            {
+                ca.anchors = anchors.iter().map(|(h, p)| format!("{h}:{p}")).collect();
+            }
+        }
+        ca.seen = Some(
+            client
+                .discover_peers(signer, &channel)
+                .await
+                .map(|found| {
+                    found
+                        .into_iter()
+                        .filter(|p| p.msp_id == msp_id)
+                        .map(|p| p.endpoint)
+                        .collect()
+                })
+                .map_err(|e| e.to_string()),
+        );
+        answer.per_channel.insert(channel, ca);
+    }
+    answer
+}
+
+/// The verdict of one channel from the peers' answers.
+fn judge_channel(
+    channel: &str,
+    regions: &[HaRegion],
+    peers: &[HaPeer],
+    answers: &[Answer],
+    consoles: &[HaConsole],
+) -> HaChannel {
+    fn joined<'p>(p: &'p HaPeer, channel: &str) -> Option<&'p HaJoined> {
+        p.channels.iter().find(|c| c.channel == channel)
+    }
+    let highest = peers
+        .iter()
+        .filter_map(|p| joined(p, channel).map(|c| c.height))
+        .max()
+        .unwrap_or(0);
+    let mut anchors: BTreeSet<String> = BTreeSet::new();
+    let mut definitions: BTreeSet<(String, String, i64)> = BTreeSet::new();
+    for a in answers {
+        if let Some(ca) = a.per_channel.get(channel) {
+            anchors.extend(ca.anchors.iter().cloned());
+            definitions.extend(ca.definitions.iter().cloned());
+        }
+    }
+    // The package id most joined peers use for each chaincode.
+    let chaincodes: Vec<HaChaincode> = definitions
+        .into_iter()
+        .map(|(name, version, sequence)| {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for p in peers.iter().filter(|p| joined(p, channel).is_some()) {
+                for pkg in p
+                    .packages
+                    .iter()
+                    .filter(|k| k.channel == channel && k.chaincode == name)
+                {
+                    *counts.entry(pkg.package_id.as_str()).or_default() += 1;
+                }
+            }
+            let package_id = counts
+                .iter()
+                .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
+                .map(|(id, _)| (*id).to_owned());
+            HaChaincode {
+                name,
+                version,
+                sequence,
+                package_id,
+            }
+        })
+        .collect();
+    let cell_peer = |p: &HaPeer| {
+        let height = joined(p, channel).map(|c| c.height);
+        let missing_chaincodes: Vec<String> = chaincodes
+            .iter()
+            .filter(|cc| {
+                !p.packages.iter().any(|k| {
+                    k.channel == channel
+                        && k.chaincode == cc.name
+                        && Some(&k.package_id) == cc.package_id.as_ref()
+                })
+            })
+            .map(|cc| cc.name.clone())
+            .collect();
+        let anchor = anchors.contains(&host_port(&p.api_url));
+        let mut todo = Vec::new();
+        if !p.running {
+            todo.push(format!(
+                "start the peer (it does not answer: {})",
+                p.error.as_deref().unwrap_or("no answer")
+            ));
+        } else if height.is_none() {
+            todo.push(format!("join it to {channel} (`fabric-ha peer join`)"));
+        } else {
+            if height < Some(highest) {
+                todo.push(format!(
+                    "it is {} blocks behind: check its route to the ordering service",
+                    highest - height.unwrap_or(0)
+                ));
+            }
+            for cc in &missing_chaincodes {
+                todo.push(format!(
+                    "install the package of {cc} that the other peers use (`fabric-ha peer install`)"
+                ));
+            }
+        }
+        HaCellPeer {
+            name: p.name.clone(),
+            running: p.running,
+            joined: height.is_some(),
+            height,
+            behind: height.map(|h| highest.saturating_sub(h)),
+            anchor,
+            missing_chaincodes,
+            todo,
+        }
+    };
+    let serving = |p: &HaPeer| {
+        let c = cell_peer(p);
+        c.running && c.joined && c.behind == Some(0) && c.missing_chaincodes.is_empty()
+    };
+    // What each region's serving peers see through discovery.
+    let seen_by_region: BTreeMap<&str, BTreeSet<String>> = regions
+        .iter()
+        .map(|r| {
+            let seen: BTreeSet<String> = peers
+                .iter()
+                .zip(answers)
+                .filter(|(p, _)| p.console == r.console && serving(p))
+                .filter_map(|(_, a)| a.per_channel.get(channel)?.seen.clone()?.ok())
+                .flatten()
+                .collect();
+            (r.console.as_str(), seen)
+        })
+        .collect();
+    let cells: Vec<HaCell> = regions
+        .iter()
+        .map(|r| {
+            let seen = &seen_by_region[r.console.as_str()];
+            let has_serving = peers.iter().any(|p| p.console == r.console && serving(p));
+            let gossip_missing = if has_serving {
+                peers
+                    .iter()
+                    .filter(|p| p.console != r.console && serving(p))
+                    .filter(|p| !seen.contains(&host_port(&p.api_url)))
+                    .map(|p| p.name.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            HaCell {
+                console: r.console.clone(),
+                peers: peers
+                    .iter()
+                    .filter(|p| p.console == r.console)
+                    .map(cell_peer)
+                    .collect(),
+                gossip_missing,
+            }
+        })
+        .collect();
+    let losses: Vec<HaLoss> = regions
+        .iter()
+        .map(|lost| {
+            let rest: Vec<&HaPeer> = peers.iter().filter(|p| p.console != lost.console).collect();
+            let mut reasons = Vec::new();
+            if !rest.iter().any(|p| serving(p)) {
+                reasons.push(format!(
+                    "no peer outside {} is running, joined to {channel}, caught up and has every chaincode",
+                    lost.region
+                ));
+            }
+            if !rest.iter().any(|p| anchors.contains(&host_port(&p.api_url))) {
+                reasons.push(format!(
+                    "no anchor peer of the organization outside {}: make a peer of another region an anchor peer",
+                    lost.region
+                ));
+            }
+            let manages = consoles.iter().any(|c| {
+                c.console != lost.console
+                    && c.error.is_none()
+                    && rest.iter().all(|p| p.listed_by.contains(&c.console))
+            });
+            if !manages {
+                reasons.push(format!(
+                    "no console outside {} lists every peer of the other regions: import them into it",
+                    lost.region
+                ));
+            }
+            for cell in cells.iter().filter(|c| c.console != lost.console) {
+                let blind: Vec<&String> = cell
+                    .gossip_missing
+                    .iter()
+                    .filter(|name| rest.iter().any(|p| &p.name == *name))
+                    .collect();
+                if !blind.is_empty() {
+                    reasons.push(format!(
+                        "gossip: the peers of {} do not see {} (anchor peers, gossip external endpoints, routes between regions)",
+                        cell.console,
+                        blind
+                            .iter()
+                            .map(|n| format!("{n:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+            HaLoss {
+                console: lost.console.clone(),
+                survives: reasons.is_empty(),
+                reasons,
+            }
+        })
+        .collect();
+    HaChannel {
+        channel: channel.to_owned(),
+        highest,
+        anchor_peers: anchors.into_iter().collect(),
+        chaincodes,
+        survives: losses.iter().all(|l| l.survives),
+        cells,
+        losses,
+    }
+}
+
+impl Workspace {
+    /// Checks whether the organization survives the loss of any one region, from what the
+    /// consoles and the peers say now.
+    pub fn ha_check(&self, scope: &HaCheckScope) -> Result<HaCheck, CoreError> {
+        let labels: BTreeMap<String, String> = self
+            .consoles()?
+            .into_iter()
+            .map(|c| {
+                let label = if c.region.is_empty() {
+                    c.name.clone()
+                } else {
+                    c.region
+                };
+                (c.name, label)
+            })
+            .collect();
+        let (msp_id, consoles, plan_channels): (String, Vec<String>, Vec<String>) = match scope {
+            HaCheckScope::Plan(name) => {
+                let record = self.plan(name)?;
+                let plan = &record.plan;
+                let msp_id = match plan.created_msp_id() {
+                    Some(id) => id.to_owned(),
+                    None => {
+                        let components = self.console_components(&plan.source.console)?;
+                        components
+                            .msps
+                            .iter()
+                            .find(|m| m.id == plan.source.msp)
+                            .map(|m| m.msp_id.clone())
+                            .ok_or_else(|| CoreError::InvalidInput {
+                                field: "--plan".into(),
+                                reason: format!(
+                                    "console {:?} has no MSP definition {:?}",
+                                    plan.source.console, plan.source.msp
+                                ),
+                            })?
+                    }
+                };
+                let consoles = plan.consoles().into_iter().map(str::to_owned).collect();
+                (msp_id, consoles, plan.channels.clone())
+            }
+            HaCheckScope::Msp { console, msp_id } => {
+                self.console_row(console)?;
+                (msp_id.clone(), labels.keys().cloned().collect(), Vec::new())
+            }
+        };
+        let regions: Vec<HaRegion> = consoles
+            .iter()
+            .map(|c| HaRegion {
+                console: c.clone(),
+                region: labels.get(c).cloned().unwrap_or_else(|| c.clone()),
+            })
+            .collect();
+        let dir = Directory::load(self)?;
+        let org: Vec<&PeerNode> = dir
+            .peers
+            .iter()
+            .filter(|p| p.node.msp_id == msp_id)
+            .filter(|p| p.consoles().iter().any(|c| consoles.contains(c)))
+            .collect();
+        let first = org.first().ok_or_else(|| CoreError::InvalidInput {
+            field: "--msp".into(),
+            reason: format!("no console of the check lists a peer of {msp_id}"),
+        })?;
+        let signing = self.signing_for(&dir, first, None)?;
+        let answers: Vec<Answer> = block_on(async {
+            futures_util::future::join_all(org.iter().map(|p| ask(p, &signing, &msp_id))).await
+        })?;
+        let peers: Vec<HaPeer> = org
+            .iter()
+            .zip(&answers)
+            .map(|(p, a)| HaPeer {
+                name: p.node.name.clone(),
+                api_url: p.node.api_url.clone(),
+                console: p
+                    .home()
+                    .filter(|h| consoles.contains(h))
+                    .or_else(|| p.consoles().iter().find(|c| consoles.contains(c)))
+                    .cloned()
+                    .unwrap_or_default(),
+                running: a.running.is_ok(),
+                error: a.running.clone().err(),
+                channels: a.channels.clone(),
+                packages: a.packages.clone(),
+                listed_by: p
+                    .consoles()
+                    .iter()
+                    .filter(|c| consoles.contains(c))
+                    .cloned()
+                    .collect(),
+            })
+            .collect();
+        let console_rows: Vec<HaConsole> = regions
+            .iter()
+            .map(|r| HaConsole {
+                console: r.console.clone(),
+                region: r.region.clone(),
+                error: dir.unanswered_for(&r.console),
+                missing: peers
+                    .iter()
+                    .filter(|p| !p.listed_by.contains(&r.console))
+                    .map(|p| p.name.clone())
+                    .collect(),
+            })
+            .collect();
+        let mut channel_names: BTreeSet<String> = plan_channels.into_iter().collect();
+        for p in &peers {
+            channel_names.extend(p.channels.iter().map(|c| c.channel.clone()));
+        }
+        let channels: Vec<HaChannel> = channel_names
+            .iter()
+            .map(|c| judge_channel(c, &regions, &peers, &answers, &console_rows))
+            .collect();
+        Ok(HaCheck {
+            survives: !channels.is_empty() && channels.iter().all(|c| c.survives),
+            msp_id,
+            identity: signing.identity.clone(),
+            checked_at: crate::library::rfc3339(crate::library::unix_now()),
+            regions,
+            peers,
+            consoles: console_rows,
+            channels,
+        })
+    }
+}
+
+impl HaCheck {
+    /// The check as Markdown: the operator's evidence.
+    pub fn to_markdown(&self) -> String {
+        use std::fmt::Write as _;
+        let mut md = String::new();
+        let _ = writeln!(
+            md,
+            "# HA check: {}\n\nChecked {} as `{}`. Verdict: **{}**.\n",
+            self.msp_id,
+            self.checked_at,
+            self.identity,
+            if self.survives {
+                "every channel survives the loss of any one region"
+            } else {
+                "NOT every channel survives the loss of any one region"
+            }
+        );
+        let region = |console: &str| {
+            self.regions
+                .iter()
+                .find(|r| r.console == console)
+                .map_or_else(|| console.to_owned(), |r| r.region.clone())
+        };
+        let _ = writeln!(
+            md,
+            "## Consoles\n\n| Region | Console | Lists every peer |\n|---|---|---|"
+        );
+        for c in &self.consoles {
+            let state = match (&c.error, c.missing.is_empty()) {
+                (Some(e), _) => format!("not read: {e}"),
+                (None, true) => "yes".to_owned(),
+                (None, false) => format!("missing {}", c.missing.join(", ")),
+            };
+            let _ = writeln!(md, "| {} | `{}` | {state} |", c.region, c.console);
+        }
+        for ch in &self.channels {
+            let _ = writeln!(
+                md,
+                "\n## Channel `{}`: {}\n",
+                ch.channel,
+                if ch.survives {
+                    "survives the loss of any one region"
+                } else {
+                    "does NOT survive the loss of every region"
+                }
+            );
+            let _ = writeln!(
+                md,
+                "Height {}; anchor peers {}; chaincodes {}.\n",
+                ch.highest,
+                if ch.anchor_peers.is_empty() {
+                    "none".to_owned()
+                } else {
+                    ch.anchor_peers.join(", ")
+                },
+                if ch.chaincodes.is_empty() {
+                    "none".to_owned()
+                } else {
+                    ch.chaincodes
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "{} {} (`{}`)",
+                                c.name,
+                                c.version,
+                                c.package_id.as_deref().unwrap_or("no package")
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            );
+            let _ = writeln!(
+                md,
+                "| Region | Peer | Running | Joined | Height (behind) | Anchor | Missing chaincodes |\n|---|---|---|---|---|---|---|"
+            );
+            for cell in &ch.cells {
+                for p in &cell.peers {
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} | {} | {} | {} | {} | {} |",
+                        region(&cell.console),
+                        p.name,
+                        if p.running { "yes" } else { "no" },
+                        if p.joined { "yes" } else { "no" },
+                        p.height.map_or_else(
+                            || "-".to_owned(),
+                            |h| format!("{h} ({})", p.behind.unwrap_or(0))
+                        ),
+                        if p.anchor { "yes" } else { "no" },
+                        if p.missing_chaincodes.is_empty() {
+                            "-".to_owned()
+                        } else {
+                            p.missing_chaincodes.join(", ")
+                        }
+                    );
+                }
+            }
+            let _ = writeln!(md);
+            for loss in &ch.losses {
+                if loss.survives {
+                    let _ = writeln!(md, "- Loss of {}: still served.", region(&loss.console));
+                } else {
+                    let _ = writeln!(
+                        md,
+                        "- Loss of {}: **breaks it**: {}.",
+                        region(&loss.console),
+                        loss.reasons.join("; ")
+                    );
+                }
+            }
+        }
+        md
+    }
+}
