@@ -2,6 +2,8 @@
 // (plan_create) and its page continues with preview → apply → report. The source is an existing
 // organization of the region-1 console, or a new one the plan creates there first (its fields
 // default from the MSP id as the CLI's `--new-org` does, and are checked by the engine's rules).
+// The channels the new peers join and the packages they install are chosen from what the chosen
+// region-1 peers report (peers/PlanPeerChoices.tsx).
 // The registrar's secret lives only in this form's state until it is sent, and is cleared once
 // the plan is saved; a new organization needs none.
 import {
@@ -17,12 +19,13 @@ import {
   SelectItem,
   TextInput,
 } from "@carbon/react";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { consoleComponents, consoleList, libraryList, planCreate } from "../api";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { LibraryItem } from "../bindings/LibraryItem";
 import { describeError } from "../errors";
+import { PlanPeerChoices } from "../peers/PlanPeerChoices";
 import {
   buildPlan,
   editNewOrg,
@@ -122,6 +125,14 @@ export function PlanWizard() {
   const orgPeers = useMemo(
     () => (components?.peers ?? []).filter((p) => !form.mspId || p.mspId === form.mspId),
     [components, form.mspId],
+  );
+  const peerNames = useMemo(
+    () => Object.fromEntries((components?.peers ?? []).map((p) => [p.id, p.displayName])),
+    [components],
+  );
+  const setChoices = useCallback(
+    (patch: { channels?: string; chaincodes?: string }) => setForm((f) => ({ ...f, ...patch })),
+    [],
   );
 
   const next = async () => {
@@ -345,21 +356,15 @@ export function PlanWizard() {
               </>
             )}
             {showChannels && (
-              <>
-                <TextInput
-                  id="plan-channels"
-                  labelText="Channels the peers serve (optional, comma-separated)"
-                  helperText="Recorded for the report: joining the new peers is a manual step for now."
-                  value={form.channels}
-                  onChange={(e) => set({ channels: e.target.value })}
-                />
-                <TextInput
-                  id="plan-chaincodes"
-                  labelText="Chaincodes installed on the peers (optional, comma-separated)"
-                  value={form.chaincodes}
-                  onChange={(e) => set({ chaincodes: e.target.value })}
-                />
-              </>
+              <PlanPeerChoices
+                mode={form.mode}
+                console={form.sourceConsole}
+                peers={form.peers}
+                names={peerNames}
+                channels={form.channels}
+                chaincodes={form.chaincodes}
+                onChange={setChoices}
+              />
             )}
           </section>
         )}

@@ -22,8 +22,16 @@ async function createPlan(page: Page, name: string, targets: string[]): Promise<
   await page.locator("#plan-source-ca").selectOption("org1ca");
   await page.locator("#plan-source-msp").selectOption("org1msp");
   await check(page, "plan-source-peer-org1peer0");
-  await page.locator("#plan-channels").fill("mychannel");
-  await page.locator("#plan-chaincodes").fill("basic");
+  // The region-1 peer's channels and packages (read from it: mocks/peers.ts).
+  await page.getByRole("combobox", { name: /Channels the new peers join/ }).click();
+  await page.getByRole("listbox").getByRole("option", { name: "mychannel (height 12)" }).click();
+  await page.keyboard.press("Escape");
+  await page.getByRole("combobox", { name: /Chaincode packages installed/ }).click();
+  await page
+    .getByRole("listbox")
+    .getByRole("option", { name: /^asset_1\.0/ })
+    .click();
+  await page.keyboard.press("Escape");
   await next(page);
   for (const t of targets) await check(page, `plan-target-${t}`);
   await next(page);
@@ -71,7 +79,7 @@ describe("HA plans", () => {
       await page
         .getByTestId("plan-preview-console")
         .evaluateAll((els) => els.map((e) => e.getAttribute("data-console"))),
-    ).toEqual(["Sydney", "London"]);
+    ).toEqual(["Sydney", "London", "Dallas"]);
     const sydney = page.locator('[data-testid="plan-preview-console"][data-console="Sydney"]');
     const verdicts = await sydney
       .getByTestId("plan-preview-step")
@@ -83,7 +91,8 @@ describe("HA plans", () => {
     // Apply: a progress bar per region and the live log; the run waits for the peers.
     await page.getByTestId("plan-apply").click();
     await expect.poll(() => view(page).getAttribute("data-state")).toBe("running");
-    expect(await page.getByTestId("plan-region").count()).toBe(2);
+    // Sydney, London, and Dallas' anchor-peer update once both are done.
+    expect(await page.getByTestId("plan-region").count()).toBe(3);
     for (const c of ["Sydney", "London"]) {
       await expect
         .poll(() =>
@@ -119,15 +128,21 @@ describe("HA plans", () => {
     ).toBeGreaterThan(0);
     expect(await callsOf(page, "plan_apply")).toHaveLength(2);
 
-    // Report: the new peers per region and the manual steps with their values.
+    // Report: the new peers per region with their channels and packages, and the anchor peers.
     await page.getByTestId("plan-to-report").click();
     await expect.poll(() => page.getByTestId("plan-report-region").count()).toBe(2);
     expect(await page.getByTestId("plan-report-peer").count()).toBe(4);
+    expect(await page.getByTestId("plan-report-peer-channels").allTextContents()).toEqual(
+      Array(4).fill("mychannel (12)"),
+    );
+    for (const ids of await page.getByTestId("plan-report-peer-packages").allTextContents()) {
+      expect(ids).toMatch(/^asset_1\.0:[0-9a-f]{64}$/);
+    }
     expect(
       await page
-        .getByTestId("plan-manual-step")
-        .evaluateAll((els) => els.map((e) => e.getAttribute("data-kind"))),
-    ).toEqual(["join_channel", "anchor_peers", "install_chaincode"]);
+        .locator('[data-testid="plan-report-channel"][data-channel="mychannel"]')
+        .textContent(),
+    ).toContain("(config block 12)");
     expect(await page.getByTestId("plan-report").textContent()).toContain(
       "org1msp-au-syd-peer1.au-syd.example.com:7051",
     );
@@ -146,6 +161,40 @@ describe("HA plans", () => {
     await page.locator(".fhd-plan-crumbs a").click();
     const tile = page.locator('[data-testid="plan-tile"][data-plan="Org1 HA"]');
     await expect.poll(() => tile.getAttribute("data-state")).toBe("completed");
+    expect(errors).toEqual([]);
+  });
+
+  it("the HA wizard offers the region-1 peer's channels and the packages used on them", async () => {
+    const { page, errors } = await open("?consoles=ha#/ha-plans/new");
+    await page.locator("#plan-name").fill("Org1 HA");
+    await page.locator("#plan-source-console").selectOption("Dallas");
+    await page.locator("#plan-source-ca").selectOption("org1ca");
+    await page.locator("#plan-source-msp").selectOption("org1msp");
+    await page.locator('label[for="plan-source-peer-org1peer0"]').click();
+
+    const channels = page.getByRole("combobox", { name: /Channels the new peers join/ });
+    await channels.click();
+    const menu = page.getByRole("listbox");
+    await expect
+      .poll(() => menu.getByRole("option").allTextContents())
+      .toEqual(["assets (height 5)", "mychannel (height 12)"]);
+    await menu.getByRole("option", { name: "mychannel (height 12)" }).click();
+    await page.keyboard.press("Escape");
+
+    const chaincodes = page.getByRole("combobox", { name: /Chaincode packages installed/ });
+    await chaincodes.click();
+    await expect
+      .poll(async () =>
+        (await menu.getByRole("option").allTextContents()).map((t) => t.split(" · ")[0]),
+      )
+      .toEqual(["asset_1.0", "events_1.0"]);
+    expect(await menu.getByRole("option").first().textContent()).toContain("mychannel: asset 1.0");
+    await menu.getByRole("option", { name: /^asset_1\.0/ }).click();
+    await page.keyboard.press("Escape");
+    await screenshot(page, "plan-wizard-channels");
+    expect((await ipcCallsOf(page, "peer_chaincodes")).map((c) => c.args)).toEqual([
+      { peer: "Dallas/org1peer0", identity: null },
+    ]);
     expect(errors).toEqual([]);
   });
 

@@ -1,0 +1,249 @@
+// The HA wizard's channels and chaincode, read from the plan's region-1 peers instead of typed:
+// a multi-select of the channels they have joined (with heights), and a multi-select of their
+// installed packages that a definition on the chosen channels uses (stored as package ids,
+// `label:hash`; none chosen means every such package). When no region-1 peer answers, the
+// reason is shown and the names are typed instead. A new organization has no peer to ask yet.
+import { InlineLoading, InlineNotification, MultiSelect, TextInput } from "@carbon/react";
+import { useEffect, useMemo, useState } from "react";
+import { peerChaincodes, peerChannels } from "../api";
+import type { InstalledChaincode } from "../bindings/InstalledChaincode";
+import type { PeerChaincodes } from "../bindings/PeerChaincodes";
+import type { PeerChannels } from "../bindings/PeerChannels";
+import { describeError } from "../errors";
+import {
+  type ChannelChoice,
+  consolePeerName,
+  joinList,
+  mergeChannels,
+  mergePackages,
+  packagesOnChannels,
+  shortPackageId,
+  splitList,
+  usedByText,
+} from "./logic";
+import "./peers.scss";
+
+/** What the region-1 peers said: for each, its channels and packages, or why not. */
+interface Answers {
+  /** The `CONSOLE/ID` names asked, in order. */
+  asked: string[];
+  channels: PeerChannels[];
+  chaincodes: PeerChaincodes[];
+  /** The first failure per peer, with the peer's name. */
+  failures: { peer: string; error: unknown }[];
+}
+
+export function PlanPeerChoices(props: {
+  mode: "existing" | "new";
+  console: string;
+  /** The chosen region-1 peers (component ids in `console`). */
+  peers: readonly string[];
+  /** Display names by component id, for the messages. */
+  names: Readonly<Record<string, string>>;
+  channels: string;
+  chaincodes: string;
+  onChange: (patch: { channels?: string; chaincodes?: string }) => void;
+}) {
+  const { mode, console, peers } = props;
+  const asked = useMemo(
+    () => (mode === "existing" ? peers.map((id) => consolePeerName(console, id)) : []),
+    [mode, console, peers],
+  );
+  const key = asked.join("\n");
+  const [answers, setAnswers] = useState<Answers | null>(null);
+
+  useEffect(() => {
+    setAnswers(null);
+    const names = key === "" ? [] : key.split("\n");
+    if (names.length === 0) return;
+    let live = true;
+    const reads = names.map(async (peer) => {
+      const [channels, chaincodes] = await Promise.allSettled([
+        peerChannels(peer),
+        peerChaincodes(peer),
+      ]);
+      return { peer, channels, chaincodes };
+    });
+    void Promise.all(reads).then((results) => {
+      if (!live) return;
+      const out: Answers = { asked: names, channels: [], chaincodes: [], failures: [] };
+      for (const r of results) {
+        if (r.channels.status === "fulfilled") out.channels.push(r.channels.value);
+        if (r.chaincodes.status === "fulfilled") out.chaincodes.push(r.chaincodes.value);
+        const failed = [r.channels, r.chaincodes].find((x) => x.status === "rejected");
+        if (failed && failed.status === "rejected") {
+          out.failures.push({ peer: r.peer, error: failed.reason });
+        }
+      }
+      setAnswers(out);
+    });
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  if (mode === "new") {
+    return (
+      <p className="fhd-plan-hint" data-testid="plan-choices-new-org">
+        Channels and chaincode: the new organization has no peer yet to read them from, so the plan
+        joins no channel; join its peers once the organization exists.
+      </p>
+    );
+  }
+  if (peers.length === 0) {
+    return (
+      <p className="fhd-plan-hint" data-testid="plan-choices-no-peer">
+        Choose an existing peer above: the new peers join its channels and install its chaincode.
+      </p>
+    );
+  }
+  if (!answers) {
+    const who = peers.map((id) => props.names[id] ?? id).join(", ");
+    return <InlineLoading description={`Reading the channels and chaincode of ${who}…`} />;
+  }
+  const label = (peer: string) => {
+    const id = peer.slice(console.length + 1);
+    return props.names[id] ?? peer;
+  };
+  if (answers.channels.length === 0) {
+    return <TypedChoices {...props} failures={answers.failures} label={label} />;
+  }
+  return <Choices {...props} answers={answers} label={label} />;
+}
+
+function FailureNotice(props: {
+  failures: Answers["failures"];
+  label: (peer: string) => string;
+  typed: boolean;
+}) {
+  const [first] = props.failures;
+  if (!first) return null;
+  const described = describeError(first.error);
+  const who = props.failures.map((f) => props.label(f.peer)).join(", ");
+  return (
+    <InlineNotification
+      kind="warning"
+      lowContrast
+      hideCloseButton
+      className="fhd-peer-notice"
+      data-testid="plan-choices-unreachable"
+      data-code={described.code}
+      title={`${who} could not be read: ${described.sentence}`}
+      subtitle={[
+        described.fix,
+        described.detail !== described.sentence ? described.detail : "",
+        props.typed ? "Type the channels and package ids instead." : "",
+      ]
+        .filter(Boolean)
+        .join(" ")}
+    />
+  );
+}
+
+/** The fallback: the names typed, comma-separated. */
+function TypedChoices(props: {
+  channels: string;
+  chaincodes: string;
+  onChange: (patch: { channels?: string; chaincodes?: string }) => void;
+  failures: Answers["failures"];
+  label: (peer: string) => string;
+}) {
+  return (
+    <div className="fhd-peer-choices">
+      <FailureNotice failures={props.failures} label={props.label} typed />
+      <TextInput
+        id="plan-channels"
+        labelText="Channels the new peers join (comma-separated)"
+        value={props.channels}
+        onChange={(e) => props.onChange({ channels: e.target.value })}
+      />
+      <TextInput
+        id="plan-chaincodes"
+        labelText="Chaincode packages to install (package ids, comma-separated)"
+        helperText="label:hash as 'peer lifecycle chaincode queryinstalled' prints it; empty: every package a definition on these channels uses."
+        value={props.chaincodes}
+        onChange={(e) => props.onChange({ chaincodes: e.target.value })}
+      />
+    </div>
+  );
+}
+
+function Choices(props: {
+  channels: string;
+  chaincodes: string;
+  onChange: (patch: { channels?: string; chaincodes?: string }) => void;
+  answers: Answers;
+  label: (peer: string) => string;
+}) {
+  const { answers, onChange } = props;
+  const channelItems = useMemo(() => mergeChannels(answers.channels), [answers]);
+  const allPackages = useMemo(() => mergePackages(answers.chaincodes), [answers]);
+  const chosenChannels = splitList(props.channels);
+  const selectedChannels = channelItems.filter((c) => chosenChannels.includes(c.channel));
+  const channelNames = selectedChannels.map((c) => c.channel);
+  const packageItems = packagesOnChannels(allPackages, channelNames);
+  const chosenPackages = splitList(props.chaincodes);
+  const selectedPackages = packageItems.filter((p) => chosenPackages.includes(p.packageId));
+
+  // Names typed earlier (or of another peer) that these peers do not have are dropped.
+  const keptChannels = joinList(channelNames);
+  const keptPackages = joinList(selectedPackages.map((p) => p.packageId));
+  useEffect(() => {
+    const patch: { channels?: string; chaincodes?: string } = {};
+    if (keptChannels !== joinList(splitList(props.channels))) patch.channels = keptChannels;
+    if (keptPackages !== joinList(splitList(props.chaincodes))) patch.chaincodes = keptPackages;
+    if (patch.channels !== undefined || patch.chaincodes !== undefined) onChange(patch);
+  }, [keptChannels, keptPackages, props.channels, props.chaincodes, onChange]);
+
+  return (
+    <div className="fhd-peer-choices" data-testid="plan-choices">
+      <FailureNotice failures={answers.failures} label={props.label} typed={false} />
+      <MultiSelect<ChannelChoice>
+        id="plan-channels"
+        titleText="Channels the new peers join"
+        label={channelNames.length > 0 ? channelNames.join(", ") : "Choose channels"}
+        helperText="The channels the region-1 peer has joined; each new peer catches up to its height."
+        items={channelItems}
+        itemToString={(c) => (c ? `${c.channel} (height ${c.height})` : "")}
+        selectedItems={selectedChannels}
+        selectionFeedback="fixed"
+        onChange={({ selectedItems }) => {
+          const channels = (selectedItems ?? []).map((c) => c.channel);
+          const still = packagesOnChannels(allPackages, channels).map((p) => p.packageId);
+          onChange({
+            channels: joinList(channels),
+            chaincodes: joinList(chosenPackages.filter((id) => still.includes(id))),
+          });
+        }}
+      />
+      <MultiSelect<InstalledChaincode>
+        id="plan-chaincodes"
+        titleText="Chaincode packages installed on the new peers"
+        label={
+          selectedPackages.length > 0
+            ? selectedPackages.map((p) => p.label).join(", ")
+            : channelNames.length > 0
+              ? "Every package used on these channels"
+              : "Choose channels first"
+        }
+        helperText={
+          channelNames.length === 0
+            ? "The packages a chaincode definition on the chosen channels uses."
+            : packageItems.length === 0
+              ? "No installed package is used by a definition on these channels."
+              : "The exact bytes are copied from the region-1 peer, so the package ids match. None chosen: every package used on these channels."
+        }
+        disabled={packageItems.length === 0}
+        items={packageItems}
+        itemToString={(p) =>
+          p ? `${p.label} · ${shortPackageId(p.packageId)} · ${usedByText(p.references)}` : ""
+        }
+        selectedItems={selectedPackages}
+        selectionFeedback="fixed"
+        onChange={({ selectedItems }) =>
+          onChange({ chaincodes: joinList((selectedItems ?? []).map((p) => p.packageId)) })
+        }
+      />
+    </div>
+  );
+}
