@@ -761,3 +761,241 @@ impl HaCheck {
         md
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const CH: &str = "mychannel";
+    const PKG: &str = "asset_1.0:aaaa";
+
+    fn region(console: &str) -> HaRegion {
+        HaRegion {
+            console: console.into(),
+            region: console.into(),
+        }
+    }
+
+    /// A running peer of `console` on port `port`, joined at `height` with the asset package.
+    fn peer(console: &str, port: u16, height: u64) -> HaPeer {
+        HaPeer {
+            name: format!("{console} peer {port}"),
+            api_url: format!("grpcs://127.0.0.1:{port}"),
+            console: console.into(),
+            running: true,
+            error: None,
+            channels: vec![HaJoined {
+                channel: CH.into(),
+                height,
+            }],
+            packages: vec![HaPackage {
+                package_id: PKG.into(),
+                channel: CH.into(),
+                chaincode: "asset".into(),
+            }],
+            listed_by: vec!["r1".into(), "r2".into(), "r3".into()],
+        }
+    }
+
+    /// What each peer answered: the definition, every peer an anchor, every peer seeing all.
+    fn answers(peers: &[HaPeer], anchors: &[&str]) -> Vec<Answer> {
+        let everyone: Vec<String> = peers.iter().map(|p| host_port(&p.api_url)).collect();
+        peers
+            .iter()
+            .map(|_| Answer {
+                running: Ok(()),
+                channels: Vec::new(),
+                packages: Vec::new(),
+                per_channel: BTreeMap::from([(
+                    CH.to_owned(),
+                    ChannelAnswer {
+                        definitions: vec![("asset".into(), "1.0".into(), 1)],
+                        anchors: anchors.iter().map(|a| (*a).to_owned()).collect(),
+                        seen: Some(Ok(everyone.clone())),
+                    },
+                )]),
+            })
+            .collect()
+    }
+
+    fn consoles() -> Vec<HaConsole> {
+        ["r1", "r2", "r3"]
+            .iter()
+            .map(|c| HaConsole {
+                console: (*c).into(),
+                region: (*c).into(),
+                error: None,
+                missing: Vec::new(),
+            })
+            .collect()
+    }
+
+    fn regions() -> Vec<HaRegion> {
+        ["r1", "r2", "r3"].iter().map(|c| region(c)).collect()
+    }
+
+    fn healthy() -> Vec<HaPeer> {
+        vec![
+            peer("r1", 7001, 6),
+            peer("r2", 7002, 6),
+            peer("r3", 7003, 6),
+        ]
+    }
+
+    const ALL_ANCHORS: [&str; 3] = ["127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003"];
+
+    fn reasons(ch: &HaChannel, lost: &str) -> Vec<String> {
+        ch.losses
+            .iter()
+            .find(|l| l.console == lost)
+            .unwrap()
+            .reasons
+            .clone()
+    }
+
+    #[test]
+    fn three_healthy_regions_survive_the_loss_of_any_one() {
+        let peers = healthy();
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS),
+            &consoles(),
+        );
+        assert!(ch.survives, "{ch:#?}");
+        assert_eq!(ch.highest, 6);
+        assert_eq!(ch.chaincodes[0].package_id.as_deref(), Some(PKG));
+        assert!(ch
+            .cells
+            .iter()
+            .all(|c| c.peers[0].anchor && c.peers[0].todo.is_empty()));
+    }
+
+    #[test]
+    fn a_regions_only_peer_not_joined_breaks_the_loss_of_the_others_and_says_join() {
+        let mut peers = healthy();
+        peers[1].channels.clear();
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS),
+            &consoles(),
+        );
+        // Losing r1 or r3 still leaves a serving peer; nothing breaks, but r2's cell says join.
+        assert!(ch.cells[1].peers[0].todo[0].starts_with("join it to mychannel"));
+        assert!(!ch.cells[1].peers[0].joined);
+        // With r3 unjoined too, losing r1 leaves nobody.
+        peers[2].channels.clear();
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS),
+            &consoles(),
+        );
+        assert!(!ch.survives);
+        assert!(reasons(&ch, "r1")[0].starts_with("no peer outside r1 is running, joined"));
+    }
+
+    #[test]
+    fn a_different_package_id_is_a_missing_chaincode() {
+        let mut peers = healthy();
+        peers[2].packages[0].package_id = "asset_1.0:bbbb".into();
+        peers[1].packages.clear();
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS),
+            &consoles(),
+        );
+        assert_eq!(
+            ch.cells[2].peers[0].missing_chaincodes,
+            vec!["asset".to_owned()]
+        );
+        assert!(ch.cells[2].peers[0].todo[0].contains("install the package of asset"));
+        assert!(!ch.survives);
+        assert!(
+            reasons(&ch, "r1")[0].contains("has every chaincode"),
+            "{ch:#?}"
+        );
+    }
+
+    #[test]
+    fn no_anchor_peer_outside_a_region_breaks_its_loss() {
+        let peers = healthy();
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS[..1]),
+            &consoles(),
+        );
+        assert!(!ch.survives);
+        assert_eq!(
+            reasons(&ch, "r1"),
+            vec!["no anchor peer of the organization outside r1: make a peer of another region an anchor peer".to_owned()]
+        );
+        assert!(reasons(&ch, "r2").is_empty());
+    }
+
+    #[test]
+    fn a_console_lacking_a_peer_leaves_no_console_to_manage_the_rest() {
+        let mut peers = healthy();
+        for p in &mut peers {
+            p.listed_by.retain(|c| c == &p.console || c == "r1");
+        }
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS),
+            &consoles(),
+        );
+        assert!(!ch.survives);
+        assert!(reasons(&ch, "r1")
+            .iter()
+            .any(|r| r.starts_with("no console outside r1 lists every peer")));
+        assert!(reasons(&ch, "r2").is_empty(), "r1 lists everyone");
+    }
+
+    #[test]
+    fn a_stopped_peer_is_not_serving_and_says_start_it() {
+        let mut peers = healthy();
+        peers[0].running = false;
+        peers[0].error = Some("connection refused".into());
+        peers[0].channels.clear();
+        peers[1].running = false;
+        peers[1].channels.clear();
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS),
+            &consoles(),
+        );
+        assert!(ch.cells[0].peers[0].todo[0].contains("connection refused"));
+        assert!(!ch.survives);
+        assert!(reasons(&ch, "r3")[0].starts_with("no peer outside r3"));
+    }
+
+    #[test]
+    fn peers_that_do_not_see_another_region_through_gossip_are_named() {
+        let peers = healthy();
+        let mut answered = answers(&peers, &ALL_ANCHORS);
+        // r3's peer sees only itself.
+        answered[2].per_channel.get_mut(CH).unwrap().seen = Some(Ok(vec!["127.0.0.1:7003".into()]));
+        let ch = judge_channel(CH, &regions(), &peers, &answered, &consoles());
+        assert_eq!(
+            ch.cells[2].gossip_missing,
+            vec!["r1 peer 7001", "r2 peer 7002"]
+        );
+        assert!(reasons(&ch, "r1")
+            .iter()
+            .any(|r| r.starts_with("gossip: the peers of r3 do not see \"r2 peer 7002\"")));
+        assert!(!ch.survives);
+    }
+}
