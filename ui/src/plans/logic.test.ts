@@ -318,7 +318,7 @@ describe("a run", () => {
       run,
       progress("Sydney/join/x/mychannel", { kind: "catch_up", height: 3, target: 9 }),
     );
-    expect(run.regions[0].current).toBe("Sydney/join/x/mychannel (height 3 of 9)");
+    expect(run.regions[0]?.current).toBe("Sydney/join/x/mychannel (height 3 of 9)");
     expect(run.log).toHaveLength(before);
     expect(run.log.map((l) => [l.kind, l.text])).toEqual([
       ["skipped", "Sydney/import-ca: done in an earlier run"],
