@@ -142,6 +142,21 @@ impl Enrollment {
     }
 }
 
+/// A reenroll call: a new certificate (and key) for the identity that signs the request.
+#[derive(Debug, Clone, Default)]
+pub struct ReenrollRequest {
+    /// The CA inside the server, sent as `?ca=` and `caname`; `None` (or an empty name) sends
+    /// neither: the server's default CA. It must be the CA that issued the caller's
+    /// certificate (the token is checked against it).
+    pub ca_name: Option<String>,
+    /// DNS names or IP addresses for the new certificate (CSR and `hosts`); empty for none.
+    pub hosts: Vec<String>,
+    /// Signing profile; empty for the default.
+    pub profile: String,
+    /// Attributes to put into the certificate; empty for the CA's default.
+    pub attr_reqs: Vec<AttributeRequest>,
+}
+
 /// Which route registers an identity; both take the same body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegisterRoute {
@@ -553,12 +568,62 @@ impl FabricCaClient {
                 Auth::Basic(&request.enroll_id, &request.enroll_secret),
             )
             .await?;
-        let answer: EnrollmentNet = from_result(&path, result)?;
-        let cert_pem = decode_b64_text(&path, "Cert", &answer.cert)?;
-        if !cert_pem.contains("-----BEGIN CERTIFICATE-----") {
-            return Err(invalid_response(&path, "Cert is not a PEM certificate"));
+        self.enrollment(&path, ca_name, result, &key)
+    }
+
+    /// `POST /api/v1/reenroll?ca=<ca_name>` (reference §5.4: token auth): a new P-256 key made
+    /// here and a CSR with `CN=<the caller's enroll id>` (the CA requires the CN to equal the
+    /// id its token names), authenticated by `identity`'s own token, so no secret is needed.
+    /// The caller's certificate must still be valid and issued by that CA; the old
+    /// certificate stays valid (reenroll revokes nothing).
+    pub async fn reenroll(
+        &self,
+        identity: &CaIdentity,
+        request: &ReenrollRequest,
+    ) -> Result<Enrollment, CaError> {
+        let ca_name = named(request.ca_name.as_deref());
+        let enroll_id = identity.enroll_id()?;
+        let key = generate_key()?;
+        let csr = csr_pem(&key, &enroll_id, &request.hosts)?;
+        let mut body = json!({
+            "certificate_request": csr,
+            "profile": request.profile,
+        });
+        if let Some(name) = ca_name {
+            body["caname"] = json!(name);
         }
-        let info = ca_info(&path, answer.server_info)?;
+        if !request.hosts.is_empty() {
+            body["hosts"] = json!(request.hosts);
+        }
+        if !request.attr_reqs.is_empty() {
+            body["attr_reqs"] = json!(request.attr_reqs);
+        }
+        let url = self.endpoint(&["reenroll"], ca_name)?;
+        let path = url.path().to_owned();
+        let result = self
+            .call(
+                Method::POST,
+                url,
+                Some(body.to_string().into_bytes()),
+                Auth::Token(identity),
+            )
+            .await?;
+        self.enrollment(&path, ca_name, result, &key)
+    }
+
+    fn enrollment(
+        &self,
+        path: &str,
+        ca_name: Option<&str>,
+        result: Value,
+        key: &p256::ecdsa::SigningKey,
+    ) -> Result<Enrollment, CaError> {
+        let answer: EnrollmentNet = from_result(path, result)?;
+        let cert_pem = decode_b64_text(path, "Cert", &answer.cert)?;
+        if !cert_pem.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(invalid_response(path, "Cert is not a PEM certificate"));
+        }
+        let info = ca_info(path, answer.server_info)?;
         Ok(Enrollment {
             ca_name: if info.ca_name.is_empty() {
                 ca_name.unwrap_or_default().to_owned()
@@ -567,7 +632,7 @@ impl FabricCaClient {
             },
             cert_pem,
             ca_chain_pem: info.ca_chain_pem,
-            private_key_pem: key_pem(&key)?,
+            private_key_pem: key_pem(key)?,
         })
     }
 

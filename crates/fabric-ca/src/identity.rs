@@ -141,6 +141,25 @@ impl CaIdentity {
         &self.cert_pem
     }
 
+    /// The enroll id the certificate names: its subject's common name (Fabric CA's
+    /// `GetEnrollmentIDFromX509Certificate`).
+    pub fn enroll_id(&self) -> Result<String, CaError> {
+        use der::Decode as _;
+        let unreadable = |e: der::Error| {
+            CaError::invalid(format!("the identity certificate does not parse: {e}"))
+        };
+        let (_, document) = der::Document::from_pem(&self.cert_pem).map_err(unreadable)?;
+        let cert = x509_cert::Certificate::from_der(document.as_bytes()).map_err(unreadable)?;
+        cert.tbs_certificate()
+            .subject()
+            .common_name()
+            .ok()
+            .flatten()
+            .map(|cn| cn.value().into_owned())
+            .filter(|cn| !cn.is_empty())
+            .ok_or_else(|| CaError::invalid("the identity certificate names no common name"))
+    }
+
     /// The `Authorization` header value for one request.
     pub fn token(&self, method: &str, uri: &str, body: &[u8]) -> Result<String, CaError> {
         crate::token::token(&self.key, &self.cert_pem, method, uri, body)

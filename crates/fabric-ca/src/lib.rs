@@ -1,12 +1,12 @@
-//! A Fabric CA REST client (reference `console-api.md` §5): `cainfo`, enroll, register and
-//! identities, for every CA name a server hosts (`?ca=ca`, `?ca=tlsca`), or for its default CA
+//! A Fabric CA REST client (reference `console-api.md` §5): `cainfo`, enroll, reenroll, register
+//! and identities, for every CA name a server hosts (`?ca=ca`, `?ca=tlsca`), or for its default CA
 //! with no name sent (`None`; a standalone `fabric-ca-server` names that CA after `ca.name`
 //! and refuses any other name with 404 code 19 "CA '<name>' does not exist").
 //!
 //! - **Enroll** makes a P-256 key in this process and sends only a PKCS#10 request with
 //!   `CN=<enroll id>` (the CA requires it) and the hosts as subject alternative names; the key
 //!   comes back wrapped in [`Sensitive`](fabric_ha_sensitive::Sensitive).
-//! - **Register and identities** are authenticated by the Fabric CA token ([`token`]): an
+//! - **Register, identities and reenroll** are authenticated by the Fabric CA token ([`token`]): an
 //!   ECDSA-SHA256, low-S, DER signature over the method, the exact request URI, the exact body
 //!   and the caller's certificate.
 //! - **TLS** is pinned to the CA's own TLS certificate or a `cainfo` chain ([`TlsPin`]); there
@@ -41,7 +41,7 @@ pub mod token;
 
 pub use client::{
     Attribute, AttributeRequest, CaInfo, ClientOptions, EnrollRequest, Enrollment, FabricCaClient,
-    IdentityInfo, RegisterRoute, RegistrationRequest,
+    IdentityInfo, ReenrollRequest, RegisterRoute, RegistrationRequest,
 };
 pub use error::{CaError, CaErrorKind};
 pub use identity::CaIdentity;

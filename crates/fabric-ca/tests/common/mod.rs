@@ -24,6 +24,7 @@ macro_rules! every_scenario {
             tls_is_pinned,
             the_token_is_checked_as_fabric_ca_checks_it,
             requests_are_checked_in_fabric_cas_order,
+            reenroll_gives_the_same_identity_a_new_certificate,
         );
     };
 }
@@ -36,7 +37,7 @@ use der::DecodePem as _;
 use fabric_ha_artifacts::Cert;
 use fabric_ha_fabric_ca::{
     token, Attribute, CaError, CaErrorKind, CaIdentity, ClientOptions, EnrollRequest,
-    FabricCaClient, RegisterRoute, RegistrationRequest, TlsPin,
+    FabricCaClient, ReenrollRequest, RegisterRoute, RegistrationRequest, TlsPin,
 };
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_testbed::ca::{TestCa, TestCaConfig};
@@ -56,7 +57,7 @@ pub const ADMIN: (&str, &str) = ("admin", "adminpw");
 enum Backend {
     Test(TestCa),
     Real {
-        server: CaServer,
+        server: Box<CaServer>,
         dir: tempfile::TempDir,
     },
 }
@@ -96,7 +97,10 @@ impl Server {
         .await
         .unwrap();
         Some(Server {
-            backend: Backend::Real { server, dir },
+            backend: Backend::Real {
+                server: Box::new(server),
+                dir,
+            },
         })
     }
 
@@ -768,6 +772,115 @@ pub async fn an_unknown_ca_name_is_404_code_19(server: &Server) {
     );
     // One registry, but each CA trusts only the certificates it issued.
     assert_authentication_failure(&client.identities(&admin, "tlsca").await.unwrap_err());
+}
+
+/// `reenroll` (token auth with the identity's own certificate, no secret): a new certificate
+/// and key for the same enroll id and type from the same root, not expiring earlier; the new
+/// certificate authenticates at once and the old one still does (reenroll revokes nothing);
+/// a certificate of the other CA, or a CSR for another name, is refused.
+pub async fn reenroll_gives_the_same_identity_a_new_certificate(server: &Server) {
+    let client = server.client();
+    let admin = enroll_admin(&client).await;
+    let mut request = RegistrationRequest::new("ca", "peer5", "peer");
+    request.secret = Some(secret("peer5pw"));
+    request.max_enrollments = 1;
+    client
+        .register(&admin, &request, RegisterRoute::Identities)
+        .await
+        .unwrap();
+    let old = client
+        .enroll(&EnrollRequest::new("ca", "peer5", secret("peer5pw")))
+        .await
+        .unwrap();
+    let old_identity = old.identity().unwrap();
+    assert_eq!(old_identity.enroll_id().unwrap(), "peer5");
+
+    let ask = ReenrollRequest {
+        ca_name: Some("ca".to_owned()),
+        ..ReenrollRequest::default()
+    };
+    // The one enrollment `peer5` may have is used: reenroll does not count against it.
+    let new = client.reenroll(&old_identity, &ask).await.unwrap();
+    assert_eq!(new.ca_name, "ca");
+    assert_eq!(new.ca_chain_pem, server.root_pem("ca"));
+    assert_eq!(common_name(&new.cert_pem), "peer5");
+    let root = Cert::from_pem(&server.root_pem("ca")).unwrap();
+    let (old_cert, new_cert) = (
+        Cert::from_pem(&old.cert_pem).unwrap(),
+        Cert::from_pem(&new.cert_pem).unwrap(),
+    );
+    new_cert.verify_signed_by(&root).unwrap();
+    assert_eq!(new_cert.organizational_units(), ["peer"]);
+    assert_ne!(new_cert.der(), old_cert.der());
+    assert_ne!(new_cert.public_key(), old_cert.public_key(), "a new key");
+    assert!(new_cert.not_after() >= old_cert.not_after());
+    assert_eq!(
+        fabric_attrs(&new.cert_pem),
+        fabric_attrs(&old.cert_pem),
+        "the same attributes"
+    );
+    if let Some(ca) = server.test_ca() {
+        assert_eq!(ca.enrollment_count("peer5"), Some(1));
+    }
+    // Both certificates authenticate: a second reenroll with each.
+    let newer = client
+        .reenroll(&new.identity().unwrap(), &ask)
+        .await
+        .unwrap();
+    assert_eq!(common_name(&newer.cert_pem), "peer5");
+    client.reenroll(&old_identity, &ask).await.unwrap();
+
+    // The admin reenrolls and stays a registrar with its new certificate.
+    let admin2 = client
+        .reenroll(&admin, &ask)
+        .await
+        .unwrap()
+        .identity()
+        .unwrap();
+    assert_eq!(
+        client.identity(&admin2, "ca", "peer5").await.unwrap().id,
+        "peer5"
+    );
+
+    // A certificate of the TLS CA is not one the enrollment CA issued.
+    let tls = client
+        .enroll(&EnrollRequest::new("tlsca", ADMIN.0, secret(ADMIN.1)))
+        .await
+        .unwrap()
+        .identity()
+        .unwrap();
+    let err = client.reenroll(&tls, &ask).await.unwrap_err();
+    assert_authentication_failure(&err);
+    // At its own CA it reenrolls, under the TLS root.
+    let tls_again = ReenrollRequest {
+        ca_name: Some("tlsca".to_owned()),
+        ..ReenrollRequest::default()
+    };
+    let renewed = client.reenroll(&tls, &tls_again).await.unwrap();
+    assert_eq!(renewed.ca_name, "tlsca");
+    Cert::from_pem(&renewed.cert_pem)
+        .unwrap()
+        .verify_signed_by(&Cert::from_pem(&server.root_pem("tlsca")).unwrap())
+        .unwrap();
+    assert_ca_not_found(
+        &client
+            .reenroll(
+                &old_identity,
+                &ReenrollRequest {
+                    ca_name: Some("nope".to_owned()),
+                    ..ReenrollRequest::default()
+                },
+            )
+            .await
+            .unwrap_err(),
+        "nope",
+    );
+    // Only the test server can hand out an expired certificate: refused like any untrusted one.
+    if let Some(ca) = server.test_ca() {
+        let expired = ca.issue_expired("ca", "peer5").unwrap();
+        let expired = CaIdentity::from_pem(&expired.cert_pem, &secret(&expired.key_pem)).unwrap();
+        assert_authentication_failure(&client.reenroll(&expired, &ask).await.unwrap_err());
+    }
 }
 
 /// TLS is pinned: the HTTPS certificate itself or the root that issued it; nothing else.

@@ -272,6 +272,7 @@ fn envelope(status: u16, result: &Value, error: Option<(i64, &str)>) -> Reply {
 enum Route {
     CaInfo,
     Enroll,
+    Reenroll,
     Register,
     Identities,
     Identity(String),
@@ -285,6 +286,7 @@ fn route(path: &str) -> Option<Route> {
     match rest {
         "cainfo" => Some(Route::CaInfo),
         "enroll" => Some(Route::Enroll),
+        "reenroll" => Some(Route::Reenroll),
         "register" => Some(Route::Register),
         "identities" => Some(Route::Identities),
         _ => {
@@ -320,6 +322,7 @@ pub(crate) fn handle(state: &State, req: Request) -> Reply {
     let outcome = match route {
         Route::CaInfo => cainfo(state, &req),
         Route::Enroll => enroll(state, &req),
+        Route::Reenroll => reenroll(state, &req),
         Route::Register => register(state, &req),
         Route::Identities => identities(state, &req),
         Route::Identity(id) => identity(state, &req, &id),
@@ -559,6 +562,37 @@ fn enroll(state: &State, req: &Request) -> Result<Ok201, CaErr> {
     let (ca_name, ca) = ca_name(state, req)?;
     let id = basic_login(state, &user, &password)?;
     let body = read_body(req)?;
+    let answer = sign_enrollment(state, ca_name, ca, &id, &body)?;
+    // LoginComplete: the enrollment counts only once the certificate is issued.
+    if let Some(record) = state.lock().users.get_mut(&id) {
+        record.enrollments += 1;
+    }
+    Ok(answer)
+}
+
+/// `reenrollHandler`: `TokenAuthentication` (the header, then the CA, then the token: the
+/// caller's certificate must verify, be unexpired, issued by this CA and known to it), then
+/// `handleEnroll` for the enroll id the token names. A reenrollment does not count against
+/// the identity's enrollments and revokes nothing.
+fn reenroll(state: &State, req: &Request) -> Result<Ok201, CaErr> {
+    allow(req, &[Method::POST])?;
+    require_auth_header(req)?;
+    let (ca_name, ca) = ca_name(state, req)?;
+    let id = token_auth(state, req, ca_name, ca)?;
+    let body = read_body(req)?;
+    sign_enrollment(state, ca_name, ca, &id, &body)
+}
+
+/// `handleEnroll`: the CSR (its CN must be the caller's enroll id), hosts, attributes and
+/// profile, signed by `ca_name`; the answer's `Cert` and `ServerInfo`.
+fn sign_enrollment(
+    state: &State,
+    ca_name: &str,
+    ca: &Ca,
+    id: &str,
+    body: &Value,
+) -> Result<Ok201, CaErr> {
+    let id = id.to_owned();
     let csr_text = body
         .get("certificate_request")
         .and_then(Value::as_str)
@@ -616,10 +650,6 @@ fn enroll(state: &State, req: &Request) -> Result<Ok201, CaErr> {
         .issue(ca_name, csr.info.public_key.clone(), &spec)
         .map_err(|e| CaErr::http(500, 0, format!("Certificate signing failure: {e}")))?;
     let pem = pki::cert_pem(&cert).map_err(|e| CaErr::http(500, 0, e.to_string()))?;
-    // LoginComplete: the enrollment counts only once the certificate is issued.
-    if let Some(record) = state.lock().users.get_mut(&id) {
-        record.enrollments += 1;
-    }
     ok(
         201,
         json!({

@@ -31,11 +31,16 @@
 //!   all) or gets 403 code 71; a duplicate id is 409 code 74 "Identity 'x' is already
 //!   registered"; register answers 201 with the secret (12 random characters when none was
 //!   given) and a `Location` header; an unknown identity is 404 code 63.
+//! - `reenroll` (token auth, the caller's own certificate): the same token checks (a
+//!   certificate this CA did not issue, or an expired one, is 401 code 20), then the CSR as on
+//!   `enroll` for the enroll id the token names (another CN is 403 code 77); 201 with `Cert`
+//!   and `ServerInfo`. It does not count against `max_enrollments` and revokes nothing.
 //! - The envelope is `{"result":...,"errors":[{"code":N,"message":"..."}],"messages":[],
 //!   "success":bool}` with `result` `""` on errors; an unknown CA name is 404 code 19, checked
 //!   after a missing `Authorization` header (401 code 2) on `identities`, after a missing or
 //!   non-basic one (401 code 2, 401 code 20) but before the password on `enroll`, and before
-//!   anything else on `register`, in Fabric CA 1.5's order.
+//!   anything else on `register`, after a missing header on `reenroll`, in Fabric CA 1.5's
+//!   order.
 //!
 //! The identity table is shared by both CA names (the same id and secret enroll at either, as
 //! on a console-deployed CA); each CA keeps its own table of issued certificates. What the
@@ -43,7 +48,7 @@
 //! [`TestCa::rejections`].
 //!
 //! Not modelled: affiliation tables (any affiliation at or below the registrar's is accepted),
-//! password-attempt lockout, revocation, re-enroll, identity modification, LDAP, Idemix, and
+//! password-attempt lockout, revocation, identity modification, LDAP, Idemix, and
 //! the pre-1.4 token compatibility mode.
 //!
 //! ```no_run
