@@ -4,28 +4,14 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { App } from "../App";
-import { MockConsoles } from "../mocks/consoles";
-import { MockLibrary } from "../mocks/library";
-import { isPeerCommand, MockPeers } from "../mocks/peers";
 import { resetReadyForTests } from "../ready";
-import { mockBackend, type RecordedCall } from "../test/ipc";
+import { mockPeerBackend } from "../test/peers";
 
 beforeEach(() => {
   resetReadyForTests();
 });
 
-function backend(): RecordedCall[] {
-  const library = new MockLibrary([]);
-  const consoles = new MockConsoles(library);
-  const peers = new MockPeers(consoles, library);
-  return mockBackend({
-    extra: (cmd, args) => {
-      if (cmd === "console_list") return consoles.list();
-      if (cmd === "console_components") return consoles.components((args as { name: string }).name);
-      return isPeerCommand(cmd) ? peers.answer(cmd, args) : undefined;
-    },
-  });
-}
+const backend = mockPeerBackend;
 
 async function openPeer(name: string): Promise<HTMLElement> {
   window.location.hash = "#/consoles/c/Dallas";

@@ -4,25 +4,13 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { PlanCreateInput } from "../bindings/PlanCreateInput";
-import { MockConsoles } from "../mocks/consoles";
-import { MockLibrary } from "../mocks/library";
-import { isPeerCommand, MockPeers } from "../mocks/peers";
 import { PlanWizard } from "../plans/PlanWizard";
-import { mockBackend, type RecordedCall } from "../test/ipc";
+import { mockPeerBackend } from "../test/peers";
 
-function backend(): RecordedCall[] {
-  const library = new MockLibrary([]);
-  const consoles = new MockConsoles(library);
-  const peers = new MockPeers(consoles, library);
-  return mockBackend({
-    extra: (cmd, args) => {
-      if (cmd === "console_list") return consoles.list();
-      if (cmd === "console_components") return consoles.components((args as { name: string }).name);
-      if (cmd === "plan_create") return { plan: (args as { input: PlanCreateInput }).input.plan };
-      return isPeerCommand(cmd) ? peers.answer(cmd, args) : undefined;
-    },
-  });
-}
+const backend = () =>
+  mockPeerBackend((cmd, args) =>
+    cmd === "plan_create" ? { plan: (args as { input: PlanCreateInput }).input.plan } : undefined,
+  );
 
 /** Fills the source step with Dallas' Org1 organization and the region-1 peer `peer`. */
 async function source(user: ReturnType<typeof userEvent.setup>, peer: string): Promise<void> {
