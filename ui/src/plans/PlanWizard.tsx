@@ -596,11 +596,11 @@ export function PlanWizard() {
             )}
             <Select
               id="plan-org-admin"
-              labelText="Org admin identity (optional; named in the report's manual steps)"
+              labelText="Org admin identity (signs the join, install and anchor-peer steps)"
               value={form.orgAdminIdentity}
               onChange={(e) => set({ orgAdminIdentity: e.target.value })}
             >
-              <SelectItem value="" text="None" />
+              <SelectItem value="" text="The wallet's admin of the MSP" />
               {identities.map((i) => (
                 <SelectItem key={i.id} value={i.id} text={i.displayName} />
               ))}
