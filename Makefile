@@ -8,7 +8,8 @@ RELEASE_APP := target/release/fabric-ha-desktop
 DEBUG_APP := target/debug/fabric-ha-desktop
 
 .PHONY: help run test setup setup-test ui app app-e2e lint fmt bindings bindings-check \
-	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup bench-replication bench-bundle bench-fabric-ops clean
+	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup bench-replication bench-bundle bench-fabric-ops \
+	bench-plan-channels clean
 
 help:
 	@echo "make run   - install dependencies, build, start the app"
@@ -79,7 +80,7 @@ test-fuzz:
 
 test: setup-test lint bindings-check test-ui test-keyring test-e2e test-fuzz test-rust
 
-bench: bench-startup bench-replication bench-bundle bench-fabric-ops
+bench: bench-startup bench-replication bench-bundle bench-fabric-ops bench-plan-channels
 
 bench-startup: setup-test
 	tests/keyring/run.sh xvfb-run -a -s "-screen 0 1440x900x24" python3 bench/startup/bench.py
@@ -96,7 +97,13 @@ bench-bundle:
 # configtxlator CLIs, on a real network (bench/fabric-ops/src/main.rs; needs the Fabric binaries).
 bench-fabric-ops: setup-test
 	@if [ -z "$${FABRIC_BIN:-}" ] && [ -x .fabric/bin/peer ]; then export FABRIC_BIN="$(CURDIR)/.fabric/bin" FABRIC_CFG_PATH="$${FABRIC_CFG_PATH:-$(CURDIR)/.fabric/config}"; fi; \
-	$(CARGO) run --release -q -p bench-fabric-ops -- $(BENCH_ARGS)
+	$(CARGO) run --release -q -p bench-fabric-ops --bin bench-fabric-ops -- $(BENCH_ARGS)
+
+# The plan's join, catch-up, install and anchor-peer steps for N regions × 2 new peers, against
+# one peer alone and the peer/configtxlator CLIs peer by peer, on real networks
+# (bench/fabric-ops/src/bin/plan_channels.rs; needs the Fabric binaries).
+bench-plan-channels: setup-test
+	@$(FABRIC_ENV) $(CARGO) run --release -q -p bench-fabric-ops --bin bench-plan-channels -- $(BENCH_ARGS)
 
 clean:
 	$(CARGO) clean
