@@ -230,8 +230,41 @@ impl CaServer {
         self.process.pid()
     }
 
-    /// Stops the server (also done on drop).
+    /// True while the process runs.
+    pub fn is_running(&mut self) -> bool {
+        self.process.is_running()
+    }
+
+    /// Stops the server (also done on drop); its folder (keys, certificates, registry) stays.
     pub fn stop(&mut self) {
         self.process.stop();
+    }
+
+    /// Starts the stopped server again from its folder: the same port, CA keys and
+    /// certificates, TLS certificate and registry. Returns once both CA names answer `cainfo`
+    /// (bounded); an error while it runs, or when it came back with another TLS certificate.
+    /// Call it from a thread that outlives the server (see [`NodeProcess::start_again`]).
+    pub async fn start_again(&mut self) -> Result<(), Error> {
+        self.process.start_again()?;
+        let client = https_client(&self.ca_root_pem)?;
+        let url = self.url();
+        for name in ["ca", "tlsca"] {
+            wait_until_answers(
+                &mut self.process,
+                &client,
+                &format!("{url}/cainfo?ca={name}"),
+                Some("\"success\":true"),
+                START_TIMEOUT,
+            )
+            .await?;
+        }
+        let tls_cert_pem = read(&self.dir.join("tls-cert.pem"))?;
+        if tls_cert_pem != self.tls_cert_pem {
+            return Err(Error::Invalid(format!(
+                "{} came back with another TLS certificate",
+                self.process.name()
+            )));
+        }
+        Ok(())
     }
 }

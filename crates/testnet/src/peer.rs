@@ -335,6 +335,15 @@ impl Peer {
         self.process.stop();
     }
 
+    /// Starts the stopped peer again from its folder, on the same ports with the same
+    /// certificates, MSP and ledger, and waits (bounded) until it is healthy and its port
+    /// accepts (see [`Peer::wait_healthy`]). An error while it runs. Call it from a thread
+    /// that outlives the peer (see [`NodeProcess::start_again`]).
+    pub async fn start_again(&mut self, timeout: Duration) -> Result<(), Error> {
+        self.process.start_again()?;
+        self.wait_healthy(timeout).await
+    }
+
     /// Stops the peer and deletes its folder, as deleting a deployed component does.
     pub fn remove(mut self) -> Result<(), Error> {
         self.process.stop();

@@ -45,9 +45,13 @@ pub(crate) fn clean_command(program: &Path, home: &Path) -> Command {
 
 /// A running node (CA, orderer, peer, chaincode server) in a process group of its own. Dropping
 /// it stops the group: SIGTERM, then SIGKILL after a grace period.
+///
+/// The command is kept: [`NodeProcess::start_again`] runs it once more after a stop, with the
+/// same arguments, environment and folder (so the same ports, certificates and data).
 #[derive(Debug)]
 pub struct NodeProcess {
     name: String,
+    cmd: Command,
     child: Option<Child>,
     log: PathBuf,
 }
@@ -56,28 +60,50 @@ impl NodeProcess {
     /// Starts `cmd` in a new process group with stdin closed and stdout/stderr appended to
     /// `log`.
     pub(crate) fn spawn(name: &str, mut cmd: Command, log: &Path) -> Result<NodeProcess, Error> {
+        use std::os::unix::process::CommandExt as _;
+        cmd.process_group(0);
+        let mut node = NodeProcess {
+            name: name.to_owned(),
+            cmd,
+            child: None,
+            log: log.to_path_buf(),
+        };
+        node.launch()?;
+        Ok(node)
+    }
+
+    /// Runs the kept command, output appended to the log.
+    fn launch(&mut self) -> Result<(), Error> {
         let out = File::options()
             .create(true)
             .append(true)
-            .open(log)
-            .map_err(|e| Error::io(format!("cannot open {}", log.display()), e))?;
+            .open(&self.log)
+            .map_err(|e| Error::io(format!("cannot open {}", self.log.display()), e))?;
         let err = out
             .try_clone()
-            .map_err(|e| Error::io(format!("cannot open {}", log.display()), e))?;
-        use std::os::unix::process::CommandExt as _;
-        cmd.process_group(0)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err);
-        let child = cmd
+            .map_err(|e| Error::io(format!("cannot open {}", self.log.display()), e))?;
+        self.cmd.stdin(Stdio::null()).stdout(out).stderr(err);
+        let child = self
+            .cmd
             .spawn()
-            .map_err(|e| Error::io(format!("cannot start {name}"), e))?;
-        tracing::debug!(node = name, pid = child.id(), "started");
-        Ok(NodeProcess {
-            name: name.to_owned(),
-            child: Some(child),
-            log: log.to_path_buf(),
-        })
+            .map_err(|e| Error::io(format!("cannot start {}", self.name), e))?;
+        tracing::debug!(node = %self.name, pid = child.id(), "started");
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// Starts the stopped process again: the same program, arguments, environment and folder.
+    /// An error while it still runs. On Linux the new process, too, is killed by the kernel when
+    /// the calling thread ends: call this from a thread that outlives the node (an async task
+    /// on a runtime worker or the main thread, never a `spawn_blocking` thread, which ends when
+    /// idle).
+    pub fn start_again(&mut self) -> Result<(), Error> {
+        if self.is_running() {
+            return Err(Error::Invalid(format!("{} is running already", self.name)));
+        }
+        // One that exited by itself: whatever is left of its group goes first.
+        self.stop();
+        self.launch()
     }
 
     /// The node's name (as given when started).

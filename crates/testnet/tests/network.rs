@@ -39,7 +39,7 @@ async fn a_peer_joins_a_channel_and_an_invoke_commits() {
     let dir = tmp.path();
     let mut pids = Vec::new();
     {
-        let ca = org_ca(&fabric, dir).await;
+        let mut ca = org_ca(&fabric, dir).await;
         pids.extend(ca.pid());
         ca.register(&fabric, "org1admin", "org1adminpw", "admin")
             .await
@@ -159,6 +159,43 @@ async fn a_peer_joins_a_channel_and_an_invoke_commits() {
             .unwrap();
         assert!(read.contains("\"Owner\":\"tom\""), "{read}");
         assert!(pids.iter().all(|p| alive(*p)));
+
+        // Stopped and started again: the same addresses and certificates, the ledger kept.
+        let height = channel::height(&fabric, dir, &admin, &endpoint, "mychannel")
+            .await
+            .unwrap();
+        let (old_peer, old_ca) = (peer.pid().unwrap(), ca.pid().unwrap());
+        peer.stop();
+        ca.stop();
+        assert!(!alive(old_peer) && !alive(old_ca));
+        assert!(!peer.is_running() && !peer.healthy().await && !ca.healthy().await);
+        ca.start_again().await.unwrap();
+        peer.start_again(Duration::from_secs(30)).await.unwrap();
+        assert!(ca.start_again().await.is_err(), "running already");
+        pids.extend(peer.pid().into_iter().chain(ca.pid()));
+        assert!(ca.healthy().await && peer.healthy().await);
+        assert_eq!(
+            channel::height(&fabric, dir, &admin, &endpoint, "mychannel")
+                .await
+                .unwrap(),
+            height
+        );
+        let read = lifecycle
+            .query("mychannel", "asset", &endpoint, "ReadAsset", &["asset1"])
+            .await
+            .unwrap();
+        assert!(read.contains("\"Owner\":\"tom\""), "{read}");
+        // The CA still knows its registry: the peer's enroll id enrolls again.
+        fabric_ha_testnet::enroll(
+            &fabric,
+            &ca.endpoint("ca"),
+            "org1peer1",
+            "org1peer1pw",
+            &[],
+            &dir.join("again"),
+        )
+        .await
+        .unwrap();
     }
     // Every handle dropped: every process it started is gone.
     let left: Vec<u32> = pids.into_iter().filter(|p| alive(*p)).collect();
