@@ -9,10 +9,14 @@
 //! Fabric's Node OU and attribute extension, and token checks as strict as Fabric CA's.
 //!
 //! [`sandbox`] builds a whole HA starting point on real Fabric (consoles with a real deployer,
-//! the organization in region 1, an ordering service, a channel and a chaincode).
+//! the organization in region 1, an ordering service, a channel and a chaincode), whose
+//! regions stop and start as a region outage would; [`control`] lets another process do that
+//! through a Unix domain socket.
 
 pub mod ca;
 pub mod console;
+#[cfg(unix)]
+pub mod control;
 mod net;
 pub mod sandbox;
 mod tls;

@@ -16,7 +16,9 @@ use fabric_ha_testnet::channel::{self, ChannelOrg, PeerEndpoint};
 use fabric_ha_testnet::{CaEndpoint, Fabric, OrderingService, OrgAdmin};
 use serde_json::{json, Value};
 
-use crate::console::{Deployer, TestConsole, TestConsoleConfig};
+use crate::console::{
+    ConsoleSwitch, Deployer, NodeState, SwitchError, TestConsole, TestConsoleConfig,
+};
 
 /// The sandbox channel.
 pub const CHANNEL: &str = "mychannel";
@@ -399,6 +401,17 @@ impl FabricSandbox {
         &self.dir
     }
 
+    /// The regions, to stop and start them (cheap to clone; it does not keep the sandbox
+    /// alive).
+    pub fn regions(&self) -> Regions {
+        Regions::new(
+            self.consoles
+                .iter()
+                .map(|(region, console)| (region.clone(), console.switch()))
+                .collect(),
+        )
+    }
+
     /// Process ids of every Fabric node and the chaincode server.
     pub fn pids(&self) -> Vec<u32> {
         self.consoles
@@ -433,4 +446,153 @@ fn write_env(path: &Path, vars: &[(&str, String)]) -> Result<(), String> {
         .map(|(k, v)| format!("export {k}='{}'\n", v.replace('\'', "'\\''")))
         .collect();
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// A region as the sandbox runs it: its console and the nodes that console's deployer created
+/// (the organization's CA and peer in region 1, the peers created later in every region).
+/// The ordering service and the chaincode server belong to no region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionState {
+    /// The region's name.
+    pub region: String,
+    /// Its console's URL.
+    pub console_url: String,
+    /// The console serves.
+    pub running: bool,
+    /// The nodes its deployer created, CAs first; each `pid` is the running process (after a
+    /// stop: the process that was stopped).
+    pub nodes: Vec<NodeState>,
+}
+
+/// Why a region could not be stopped or started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionError {
+    /// The sandbox has no region of that name.
+    Unknown {
+        /// The name asked for.
+        region: String,
+        /// The sandbox's regions.
+        known: Vec<String>,
+    },
+    /// Stop asked of a stopped region.
+    AlreadyStopped(String),
+    /// Start asked of a running region.
+    AlreadyRunning(String),
+    /// The console was shut down with the sandbox.
+    Gone(String),
+    /// A node or the console did not come back.
+    Failed {
+        /// The region.
+        region: String,
+        /// What happened.
+        message: String,
+    },
+}
+
+impl RegionError {
+    /// A stable name for the kind of error (`unknown_region`, `already_stopped`,
+    /// `already_running`, `gone`, `failed`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RegionError::Unknown { .. } => "unknown_region",
+            RegionError::AlreadyStopped(_) => "already_stopped",
+            RegionError::AlreadyRunning(_) => "already_running",
+            RegionError::Gone(_) => "gone",
+            RegionError::Failed { .. } => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for RegionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RegionError::Unknown { region, known } => write!(
+                f,
+                "the sandbox has no region {region:?} (its regions: {})",
+                known.join(", ")
+            ),
+            RegionError::AlreadyStopped(region) => write!(f, "region {region} is stopped already"),
+            RegionError::AlreadyRunning(region) => write!(f, "region {region} is running already"),
+            RegionError::Gone(region) => {
+                write!(f, "region {region}: the sandbox is shutting down")
+            }
+            RegionError::Failed { region, message } => write!(f, "region {region}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for RegionError {}
+
+/// Stops and starts the sandbox's regions, as a region outage does: see [`ConsoleSwitch`].
+#[derive(Debug, Clone)]
+pub struct Regions {
+    regions: Vec<(String, ConsoleSwitch)>,
+}
+
+impl Regions {
+    /// Regions from consoles' switches (what [`FabricSandbox::regions`] builds), region 1
+    /// first.
+    pub fn new(regions: Vec<(String, ConsoleSwitch)>) -> Regions {
+        Regions { regions }
+    }
+
+    /// The region names, region 1 first.
+    pub fn names(&self) -> Vec<String> {
+        self.regions.iter().map(|(r, _)| r.clone()).collect()
+    }
+
+    fn find(&self, region: &str) -> Result<&ConsoleSwitch, RegionError> {
+        self.regions
+            .iter()
+            .find(|(r, _)| r == region)
+            .map(|(_, switch)| switch)
+            .ok_or_else(|| RegionError::Unknown {
+                region: region.to_owned(),
+                known: self.names(),
+            })
+    }
+
+    fn state(region: &str, switch: &ConsoleSwitch, nodes: Vec<NodeState>) -> RegionState {
+        RegionState {
+            region: region.to_owned(),
+            console_url: switch.url().to_owned(),
+            running: switch.is_running(),
+            nodes,
+        }
+    }
+
+    fn error(region: &str, e: SwitchError) -> RegionError {
+        let region = region.to_owned();
+        match e {
+            SwitchError::AlreadyStopped => RegionError::AlreadyStopped(region),
+            SwitchError::AlreadyRunning => RegionError::AlreadyRunning(region),
+            SwitchError::Gone => RegionError::Gone(region),
+            SwitchError::Failed(message) => RegionError::Failed { region, message },
+        }
+    }
+
+    /// Every region as it is now.
+    pub fn status(&self) -> Vec<RegionState> {
+        self.regions
+            .iter()
+            .map(|(region, switch)| Self::state(region, switch, switch.nodes()))
+            .collect()
+    }
+
+    /// Stops the region's console (its port refuses connections once this returns), then the
+    /// nodes its deployer created. The state returned names the process ids stopped.
+    pub async fn stop(&self, region: &str) -> Result<RegionState, RegionError> {
+        let switch = self.find(region)?;
+        let stopped = switch.stop().await.map_err(|e| Self::error(region, e))?;
+        Ok(Self::state(region, switch, stopped))
+    }
+
+    /// Starts the region's nodes again (same folders, ports, certificates and ledgers; each
+    /// waited for, bounded), then its console on the same port with the same state. Call it
+    /// from a task on a runtime that outlives the nodes.
+    pub async fn start(&self, region: &str) -> Result<RegionState, RegionError> {
+        let switch = self.find(region)?;
+        let started = switch.start().await.map_err(|e| Self::error(region, e))?;
+        Ok(Self::state(region, switch, started))
+    }
 }

@@ -1,7 +1,9 @@
 //! The deployer with real Fabric behind it: create-CA starts a `fabric-ca-server` that answers
 //! at its `api_url`; create-peer enrolls at it and starts a peer that the status route reports
 //! "ok" once its `/healthz` does; a wrong enroll secret is refused with the CA's message and
-//! starts nothing; deleting the component stops the process and removes its data.
+//! starts nothing; a region outage (the console's switch) stops the console and both nodes and
+//! brings them back with the same URLs, certificates and records; deleting the component stops
+//! the process and removes its data.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -12,7 +14,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use common::{call, eventually, start};
-use fabric_ha_testbed::console::{Deployer, TestConsoleConfig};
+use fabric_ha_testbed::console::{Deployer, SwitchError, TestConsoleConfig};
 use fabric_ha_testnet::{enroll, msp::register, CaEndpoint, Fabric};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -178,10 +180,48 @@ async fn created_components_are_real_processes_until_deleted() {
         .await,
         "the peer never reported ok"
     );
-    let pids = console.node_pids();
+    let mut pids = console.node_pids();
     assert_eq!(pids.len(), 2);
     let peer_dir = tmp.path().join("nodes").join("region-one").join(&id);
     assert!(peer_dir.is_dir());
+
+    // A region outage: the console stops answering and its nodes stop; started again, the
+    // nodes come back on the same URLs with the same certificates and the console on the same
+    // port with the same records.
+    let switch = console.switch();
+    let records = console.components();
+    let stopped = switch.stop().await.unwrap();
+    assert_eq!(
+        stopped.iter().map(|n| n.kind).collect::<Vec<_>>(),
+        ["ca", "peer"]
+    );
+    assert!(pids.iter().all(|p| !alive(*p)), "{pids:?}");
+    assert!(!switch.is_running());
+    assert!(client
+        .get(format!("{}/ak/api/v3/settings", console.url()))
+        .send()
+        .await
+        .is_err());
+    assert_eq!(switch.stop().await, Err(SwitchError::AlreadyStopped));
+    let started = switch.start().await.unwrap();
+    assert_eq!(switch.start().await, Err(SwitchError::AlreadyRunning));
+    assert!(started.iter().all(|n| n.pid.is_some_and(alive)));
+    assert_eq!(console.components(), records);
+    assert_eq!(status("org1ca".into()).await["status"], "ok");
+    assert_eq!(status(id.clone()).await["status"], "ok");
+    enroll(
+        &fabric,
+        &endpoint,
+        "admin",
+        "adminpw",
+        &[],
+        &tmp.path().join("admin-again"),
+    )
+    .await
+    .unwrap();
+    let restarted = console.node_pids();
+    assert!(restarted.iter().all(|p| !pids.contains(p)));
+    pids.extend(restarted);
 
     // Deleting the created peer stops it and removes its data; the CA keeps running.
     let (code, _, deleted) = call(

@@ -39,12 +39,13 @@ mod certs;
 mod deploy;
 mod schema;
 mod store;
+mod switch;
 mod ui_import;
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -53,6 +54,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use crate::net::{FaultHandle, Faults};
+pub use switch::{ConsoleSwitch, NodeState, SwitchError};
 
 /// How a [`TestConsole`] behaves. `Default` is a console with a deployer, TLS, and the real
 /// console's limits.
@@ -124,7 +126,8 @@ impl Default for TestConsoleConfig {
 type KeyPair = (String, String);
 
 /// A running test console. Dropping it stops the server; prefer [`TestConsole::shutdown`] (or
-/// [`TestConsole::shutdown_blocking`]) to wait until it has stopped.
+/// [`TestConsole::shutdown_blocking`]) to wait until it has stopped. [`TestConsole::switch`]
+/// stops and starts it (and the nodes its deployer runs) as a region outage would.
 pub struct TestConsole {
     url: String,
     ca_pem: Option<String>,
@@ -134,9 +137,75 @@ pub struct TestConsole {
     faults: FaultHandle,
     requests: Arc<AtomicUsize>,
     store: Arc<store::Store>,
-    shutdown_tx: watch::Sender<bool>,
-    server: Option<JoinHandle<()>>,
+    serving: Arc<Serving>,
     thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What the HTTPS server is made of, kept so that a stopped console serves again on the same
+/// address with the same certificate, handler and state.
+struct Serving {
+    addr: SocketAddr,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    faults: FaultHandle,
+    requests: Arc<AtomicUsize>,
+    handler: crate::net::Handler,
+    state: Mutex<ServeState>,
+    /// One stop or start at a time.
+    switching: tokio::sync::Mutex<()>,
+}
+
+/// The server of the moment: `shutdown` is `Some` while it serves.
+#[derive(Default)]
+struct ServeState {
+    shutdown: Option<watch::Sender<bool>>,
+    /// The accept loop's task, unless a runtime thread of its own drives it.
+    task: Option<JoinHandle<()>>,
+    /// Fires once the accept loop has ended and its listener is closed.
+    closed: Option<tokio::sync::oneshot::Receiver<()>>,
+    /// [`TestConsole::shutdown`] ran: it never serves again.
+    shut_down: bool,
+}
+
+impl Serving {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ServeState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Serves on `listener` (bound to `addr`) from a task on the current runtime.
+    fn serve(&self, listener: TcpListener) {
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let (closed_tx, closed_rx) = tokio::sync::oneshot::channel();
+        let server = crate::net::Server {
+            listener,
+            tls: self.tls.clone(),
+            faults: self.faults.clone(),
+            requests: Arc::clone(&self.requests),
+            handler: Arc::clone(&self.handler),
+            shutdown: shutdown_rx,
+        };
+        let task = tokio::spawn(async move {
+            server.run().await;
+            let _ = closed_tx.send(());
+        });
+        let mut state = self.lock();
+        state.shutdown = Some(shutdown_tx);
+        state.task = Some(task);
+        state.closed = Some(closed_rx);
+    }
+
+    /// Asks the accept loop to end; returns the receiver that fires once it has.
+    fn stop_serving(&self) -> Option<tokio::sync::oneshot::Receiver<()>> {
+        let mut state = self.lock();
+        if let Some(shutdown) = state.shutdown.take() {
+            let _ = shutdown.send(true);
+        }
+        state.task = None;
+        state.closed.take()
+    }
+
+    fn is_serving(&self) -> bool {
+        self.lock().shutdown.is_some()
+    }
 }
 
 impl std::fmt::Debug for TestConsole {
@@ -166,17 +235,17 @@ impl TestConsole {
         let writer = store.add_key(&["reader", "writer"], "test writer");
         let reader = store.add_key(&["reader"], "test reader");
 
-        let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let handler_store = Arc::clone(&store);
-        let server = crate::net::Server {
-            listener,
+        let serving = Arc::new(Serving {
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
             tls: tls.as_ref().map(|t| t.acceptor.clone()),
             faults: faults.clone(),
             requests: Arc::clone(&requests),
             handler: Arc::new(move |req| api::handle(&handler_store, req)),
-            shutdown: shutdown_rx,
-        };
-        let server = tokio::spawn(server.run());
+            state: Mutex::new(ServeState::default()),
+            switching: tokio::sync::Mutex::new(()),
+        });
+        serving.serve(listener);
         Ok(TestConsole {
             url,
             ca_pem: tls.map(|t| t.ca_pem),
@@ -186,8 +255,7 @@ impl TestConsole {
             faults,
             requests,
             store,
-            shutdown_tx,
-            server: Some(server),
+            serving,
             thread: None,
         })
     }
@@ -198,10 +266,16 @@ impl TestConsole {
         let (mut console, thread) = crate::net::start_on_own_runtime(
             "test-console",
             move || TestConsole::start(cfg),
-            |started: &mut TestConsole| started.server.take(),
+            |started: &mut TestConsole| started.serving.lock().task.take(),
         )?;
         console.thread = Some(thread);
         Ok(console)
+    }
+
+    /// A handle that stops this console and the nodes its deployer runs, and starts them again
+    /// (see [`ConsoleSwitch`]). It does not keep the console alive.
+    pub fn switch(&self) -> ConsoleSwitch {
+        ConsoleSwitch::new(self)
     }
 
     /// Base URL, `https://127.0.0.1:PORT` (or `http://` without TLS), no trailing slash.
@@ -262,30 +336,56 @@ impl TestConsole {
     }
 
     /// Stops accepting requests, drops open connections and waits until the server stopped.
+    /// The nodes the deployer runs stop as well.
     pub async fn shutdown(mut self) {
-        let _ = self.shutdown_tx.send(true);
-        if let Some(server) = self.server.take() {
-            let _ = server.await;
+        let _switching = self.serving.switching.lock().await;
+        let (task, closed) = {
+            let mut state = self.serving.lock();
+            state.shut_down = true;
+            if let Some(shutdown) = state.shutdown.take() {
+                let _ = shutdown.send(true);
+            }
+            (state.task.take(), state.closed.take())
+        };
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+        if let Some(closed) = closed {
+            let _ = closed.await;
         }
         if let Some(thread) = self.thread.take() {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
+        let nodes = std::mem::take(&mut self.store.lock().nodes);
+        let _ = tokio::task::spawn_blocking(move || drop(nodes)).await;
     }
 
     /// [`TestConsole::shutdown`] for callers without an async runtime.
     pub fn shutdown_blocking(mut self) {
-        let _ = self.shutdown_tx.send(true);
+        let task = {
+            let mut state = self.serving.lock();
+            state.shut_down = true;
+            if let Some(shutdown) = state.shutdown.take() {
+                let _ = shutdown.send(true);
+            }
+            state.task.take()
+        };
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-        if let Some(server) = self.server.take() {
-            server.abort();
+        if let Some(task) = task {
+            task.abort();
         }
+        drop(std::mem::take(&mut self.store.lock().nodes));
     }
 }
 
 impl Drop for TestConsole {
     fn drop(&mut self) {
-        let _ = self.shutdown_tx.send(true);
+        let mut state = self.serving.lock();
+        state.shut_down = true;
+        if let Some(shutdown) = state.shutdown.take() {
+            let _ = shutdown.send(true);
+        }
     }
 }
