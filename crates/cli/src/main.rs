@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod artifact;
 mod bundle;
 mod ca;
+mod certs;
 mod channel;
 mod console;
 mod ha;
@@ -62,10 +63,13 @@ enum Command {
     /// components without duplicates.
     #[command(subcommand)]
     Console(console::ConsoleCommand),
-    /// Fabric CAs: cainfo, enroll into the wallet, register, list identities, associate an
-    /// identity with a library CA.
+    /// Fabric CAs: cainfo, enroll into the wallet, reenroll, register, list identities,
+    /// associate an identity with a library CA.
     #[command(subcommand)]
     Ca(ca::CaCommand),
+    /// Every certificate the organization depends on, with days left, soonest first, across
+    /// the library, the wallet, every console and the peers' own TLS handshakes.
+    Certs(certs::CertsArgs),
     /// One peer at a time, natively: its channels and heights, join a channel, its installed
     /// chaincode packages, install a package (from a file or another peer).
     #[command(subcommand)]
@@ -88,8 +92,13 @@ enum Command {
     /// API key and API secret, and the CA's URL, TLS certificate file and bootstrap admin:
     /// throwaway credentials of local test servers. With --fabric, real Fabric instead: the
     /// consoles deploy real CAs and peers, and region 1 holds an organization (CA, MSP, peer)
-    /// with an ordering service, the channel mychannel and a committed chaincode.
+    /// with an ordering service, the channel mychannel and a committed chaincode; its regions
+    /// stop and start with `sandbox region stop|start REGION`, for a region-loss drill.
+    #[command(args_conflicts_with_subcommands = true)]
     Sandbox {
+        /// Stop or start a region of a running `sandbox --fabric` (another process).
+        #[command(subcommand)]
+        action: Option<sandbox::SandboxCommand>,
         /// Also register the consoles in the workspace (labelled sandbox); they are removed
         /// again when the sandbox stops.
         #[arg(long)]
@@ -181,12 +190,18 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Artifact(cmd) => artifact::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Console(cmd) => console::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Ca(cmd) => ca::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Certs(args) => certs::run(args, || open(data_dir.clone(), cli.no_keyring)),
         Command::Peer(cmd) => peer::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Channel(cmd) => channel::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Ha(cmd) => ha::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Plan(cmd) => plan::run(*cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Bundle(cmd) => bundle::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Sandbox {
+            action: Some(action),
+            ..
+        } => sandbox::control(action),
+        Command::Sandbox {
+            action: None,
             register,
             regions,
             fabric,

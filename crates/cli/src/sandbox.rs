@@ -1,10 +1,13 @@
 //! `fabric-ha sandbox`: three loopback test consoles, one per region, and a Fabric CA test
-//! server (CA names `ca` and `tlsca`), to try every feature without a cluster.
+//! server (CA names `ca` and `tlsca`), to try every feature without a cluster. With `--fabric`
+//! the regions of the running sandbox stop and start from another process through its control
+//! socket (`fabric-ha sandbox region stop|start|status`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::{Args, Subcommand};
 use fabric_ha_core::consoles::{ConsoleAuthInput, ConsoleInput};
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
 use fabric_ha_testbed::ca::{TestCa, TestCaConfig};
@@ -77,6 +80,171 @@ fn wait_for_stop() -> Result<(), CoreError> {
                 .map_err(|e| CoreError::Internal(e.to_string()))
         }
     })
+}
+
+/// `fabric-ha sandbox <command>`: acting on a sandbox another process runs.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SandboxCommand {
+    /// Stop or start a region of a running `fabric-ha sandbox --fabric`, as a region outage
+    /// would, or show its regions.
+    #[command(subcommand)]
+    Region(RegionCommand),
+}
+
+/// `fabric-ha sandbox region …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum RegionCommand {
+    /// Stop a region: its console stops answering (connections refused), then the CA and peers
+    /// its console created stop (their folders, certificates and ledgers stay).
+    Stop {
+        /// The region's name (as `--regions` gave it).
+        region: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Start a stopped region again: the nodes its console created, from their folders (same
+    /// ports, certificates and ledgers; each waited for until it answers), then its console on
+    /// the same port with the same records and API keys.
+    Start {
+        /// The region's name.
+        region: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Every region: running or stopped, its console's URL, its nodes and their process ids.
+    Status {
+        #[command(flatten)]
+        target: Target,
+    },
+}
+
+/// Which sandbox, and how to print.
+#[derive(Debug, Args)]
+pub(crate) struct Target {
+    /// The sandbox's control socket (printed by `sandbox --fabric`) or its folder; default: the
+    /// one `sandbox --fabric` this user runs.
+    #[arg(long, value_name = "PATH")]
+    sandbox: Option<PathBuf>,
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs a `sandbox region` command against the running sandbox.
+pub(crate) fn control(command: SandboxCommand) -> Result<ExitCode, CoreError> {
+    let SandboxCommand::Region(command) = command;
+    let (op, region, target) = match &command {
+        RegionCommand::Stop { region, target } => ("stop", Some(region.as_str()), target),
+        RegionCommand::Start { region, target } => ("start", Some(region.as_str()), target),
+        RegionCommand::Status { target } => ("status", None, target),
+    };
+    region_control(op, region, target)
+}
+
+#[cfg(not(unix))]
+fn region_control(_: &str, _: Option<&str>, _: &Target) -> Result<ExitCode, CoreError> {
+    Err(CoreError::InvalidInput {
+        field: "sandbox region".into(),
+        reason: "the sandbox's regions are controlled through a Unix domain socket".into(),
+    })
+}
+
+#[cfg(unix)]
+fn region_control(op: &str, region: Option<&str>, target: &Target) -> Result<ExitCode, CoreError> {
+    use fabric_ha_testbed::control::{self, ControlError};
+
+    let socket = match &target.sandbox {
+        Some(path) if path.is_dir() => path.join(control::SOCKET_NAME),
+        Some(path) => path.clone(),
+        None => {
+            let tmp = std::env::temp_dir();
+            let mut running = control::running(&tmp);
+            match running.len() {
+                1 => running.remove(0),
+                0 => {
+                    eprintln!(
+                        "error: no `fabric-ha sandbox --fabric` is running for this user (no control socket answers at {})",
+                        tmp.join(format!("{}*", control::SANDBOX_DIR_PREFIX))
+                            .join(control::SOCKET_NAME)
+                            .display()
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+                _ => {
+                    return Err(CoreError::InvalidInput {
+                        field: "--sandbox".into(),
+                        reason: format!(
+                            "several sandboxes are running; choose one: {}",
+                            running
+                                .iter()
+                                .map(|p| p.display().to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    })
+                }
+            }
+        }
+    };
+    let request = match region {
+        Some(region) => serde_json::json!({ "op": op, "region": region }),
+        None => serde_json::json!({ "op": op }),
+    };
+    let regions = match control::request(&socket, &request) {
+        Ok(regions) => regions,
+        Err(ControlError::Refused { code, message }) if code == "unknown_region" => {
+            return Err(CoreError::InvalidInput {
+                field: "REGION".into(),
+                reason: message,
+            })
+        }
+        Err(e @ ControlError::NotRunning { .. }) => {
+            eprintln!("error: {e} (is `fabric-ha sandbox --fabric` still running?)");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if target.json {
+        match (op, regions.first()) {
+            ("status", _) | (_, None) => crate::print_json(&regions)?,
+            (_, Some(one)) => crate::print_json(one)?,
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in &regions {
+        let name = r["region"].as_str().unwrap_or_default();
+        let url = r["console_url"].as_str().unwrap_or_default();
+        let running = r["running"] == true;
+        match op {
+            "stop" => println!("region {name} stopped: console {url} no longer answers"),
+            "start" => println!("region {name} started: console {url} answers again"),
+            _ => println!(
+                "{name}  {}  console {url}",
+                if running { "running" } else { "stopped" }
+            ),
+        }
+        for node in r["nodes"].as_array().into_iter().flatten() {
+            let pid = node["pid"]
+                .as_u64()
+                .map_or_else(|| "-".to_owned(), |p| p.to_string());
+            let state = match (op, node["kind"].as_str()) {
+                ("stop", _) => "stopped",
+                ("start", Some("ca")) => "running (cainfo answers)",
+                ("start", _) => "running (healthy, its port accepts)",
+                (_, _) if node["pid"].is_u64() => "running",
+                _ => "stopped",
+            };
+            println!(
+                "  {:<5} {:<24} pid {pid:<8} {state}",
+                node["kind"].as_str().unwrap_or_default(),
+                node["id"].as_str().unwrap_or_default()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--fabric`: real Fabric nodes from the release binaries.
@@ -222,6 +390,7 @@ fn run_fabric(
     let dir = std::env::temp_dir().join(format!("fabric-ha-sandbox-{}", std::process::id()));
     std::fs::create_dir_all(&dir)
         .map_err(|e| CoreError::Storage(format!("cannot create {}: {e}", dir.display())))?;
+    owner_only(&dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -247,7 +416,9 @@ fn run_fabric(
         }
     };
     let mut registered = Vec::new();
+    let mut control = None;
     let outcome = (|| -> Result<(), CoreError> {
+        control = serve_control(&runtime, &dir, &sandbox)?;
         for (region, console) in &sandbox.consoles {
             if announce_console(
                 ws.as_ref(),
@@ -293,9 +464,19 @@ fn run_fabric(
             "  try         . {} && peer channel list",
             sandbox.env_file.display()
         );
+        println!("regions       {}", regions.join(", "));
+        #[cfg(unix)]
+        if let Some(control) = &control {
+            println!("  control     {}", control.path().display());
+        }
+        println!(
+            "  try         fabric-ha sandbox region stop {} (then start)",
+            regions[0]
+        );
         ready_until_stopped(register)
     })();
     let cleanup_error = unregister(ws.as_ref(), &registered);
+    drop(control);
     runtime.block_on(sandbox.shutdown());
     drop(runtime);
     let _ = std::fs::remove_dir_all(&dir);
@@ -305,4 +486,47 @@ fn run_fabric(
     }
     eprintln!("sandbox stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Makes the sandbox's folder readable by its owner only: it holds the org admin's key and the
+/// control socket.
+fn owner_only(dir: &Path) -> Result<(), CoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| CoreError::Storage(format!("cannot restrict {}: {e}", dir.display())))?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
+/// The running sandbox's control socket, in its folder: `sandbox region stop|start` from
+/// another process. Region starts run on the sandbox's runtime, whose threads live as long as
+/// the sandbox (a node's parent-death signal is tied to the thread that started it).
+#[cfg(unix)]
+fn serve_control(
+    runtime: &tokio::runtime::Runtime,
+    dir: &Path,
+    sandbox: &FabricSandbox,
+) -> Result<Option<fabric_ha_testbed::control::ControlServer>, CoreError> {
+    let path = dir.join(fabric_ha_testbed::control::SOCKET_NAME);
+    runtime
+        .block_on(fabric_ha_testbed::control::serve(&path, sandbox.regions()))
+        .map(Some)
+        .map_err(|e| {
+            CoreError::Internal(format!(
+                "cannot open the control socket {}: {e}",
+                path.display()
+            ))
+        })
+}
+
+#[cfg(not(unix))]
+fn serve_control(
+    _: &tokio::runtime::Runtime,
+    _: &Path,
+    _: &FabricSandbox,
+) -> Result<Option<()>, CoreError> {
+    Ok(None)
 }

@@ -144,3 +144,40 @@ fn info_without_keyring_or_passphrase_is_locked_and_with_one_uses_it() {
         .unwrap();
     assert_eq!(stdout_json(&out)["secrets"], "passphrase");
 }
+
+#[test]
+fn sandbox_region_without_a_running_sandbox_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    // An empty temporary folder: no sandbox's control socket to find.
+    let out = Command::new(env!("CARGO_BIN_EXE_fabric-ha"))
+        .args(["--data-dir", tmp.path().to_str().unwrap()])
+        .args(["sandbox", "region", "stop", "us-south"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("error: no `fabric-ha sandbox --fabric` is running for this user"),
+        "{said}"
+    );
+
+    let gone = tmp.path().join("fabric-ha-sandbox-1").join("control.sock");
+    let out = fabric_ha(
+        tmp.path(),
+        &[
+            "sandbox",
+            "region",
+            "status",
+            "--sandbox",
+            gone.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!("error: no sandbox answers at {}", gone.display()))
+            && said.contains("is `fabric-ha sandbox --fabric` still running?"),
+        "{said}"
+    );
+}
