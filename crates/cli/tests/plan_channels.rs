@@ -5,6 +5,14 @@
 //! state is checked with the real tools: `peer lifecycle chaincode queryinstalled` on every new
 //! peer, the channel config decoded by `configtxlator`, exactly one new config block, and a
 //! transaction endorsed by a region-2 peer and a region-3 peer that commits as VALID.
+//!
+//! Then, on the same network (one sandbox and one plan run for both), the region-loss drill:
+//! region 1 (its console, the organization's CA and the region-1 peer) is stopped with
+//! `fabric-ha sandbox region stop r1` through the sandbox's control socket; the HA check,
+//! asked through r2's console while r1's is unreachable, still finds the channel served by
+//! regions 2 and 3; a transaction endorsed in regions 2 and 3 commits as VALID; discovery asked
+//! from a region-3 peer lists region 2's peers. `sandbox region start r1` brings it back: the
+//! region-1 peer catches up to the others' height and the check is all green again.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod support;
@@ -16,6 +24,7 @@ use std::time::Duration;
 
 use fabric_ha_fabric_net::{config, last_config_index, PeerClient, PeerEndpoint, Signer};
 use fabric_ha_sensitive::Sensitive;
+use fabric_ha_testbed::control;
 use fabric_ha_testbed::sandbox::{FabricSandbox, CA_ADMIN, CHAINCODE, CHANNEL, MSP_ID};
 use fabric_ha_testnet::chaincode::Lifecycle;
 use fabric_ha_testnet::channel::PeerEndpoint as CliPeer;
@@ -111,10 +120,10 @@ fn killed_until_done(ws: &Path) -> usize {
 }
 
 #[test]
-fn a_plan_joins_installs_and_anchors_every_new_peer_even_killed_at_every_boundary() {
-    let Some(fabric) = Fabric::for_tests(
-        "a_plan_joins_installs_and_anchors_every_new_peer_even_killed_at_every_boundary",
-    ) else {
+fn a_plan_joins_installs_anchors_even_killed_and_survives_losing_region_1() {
+    let Some(fabric) =
+        Fabric::for_tests("a_plan_joins_installs_anchors_even_killed_and_survives_losing_region_1")
+    else {
         return;
     };
     let rt = runtime();
@@ -387,9 +396,329 @@ fn a_plan_joins_installs_and_anchors_every_new_peer_even_killed_at_every_boundar
         }
     }
 
-    let pids = sandbox.pids();
+    let mut pids = sandbox.pids();
+    let drill = Drill {
+        rt: &rt,
+        fabric: &fabric,
+        sandbox: &sandbox,
+        ws: &ws,
+        tmp: tmp.path(),
+        signer: &signer,
+        new_peers: &new_peers,
+    };
+    pids.extend(drill.run());
+
     rt.block_on(sandbox.shutdown());
     assert!(pids.iter().all(|p| !alive(*p)), "{pids:?}");
+}
+
+/// The region-loss drill on the network the plan left: every peer of regions 1–3 joined,
+/// anchor peers everywhere, the check green.
+struct Drill<'a> {
+    rt: &'a tokio::runtime::Runtime,
+    fabric: &'a Fabric,
+    sandbox: &'a FabricSandbox,
+    ws: &'a Path,
+    tmp: &'a Path,
+    signer: &'a Signer,
+    /// The plan's peers: two in r2, then two in r3.
+    new_peers: &'a [String],
+}
+
+impl Drill<'_> {
+    fn client(&self, api_url: &str) -> PeerClient {
+        let endpoint = PeerEndpoint {
+            api_url: api_url.to_owned(),
+            tls_root_pems: vec![self.sandbox.org.peer_tls_root_pem.clone()],
+            client_tls: None,
+        };
+        self.rt
+            .block_on(PeerClient::connect(&endpoint, Duration::from_secs(30)))
+            .unwrap()
+    }
+
+    fn height(&self, api_url: &str) -> u64 {
+        self.rt
+            .block_on(self.client(api_url).chain_info(self.signer, CHANNEL))
+            .unwrap()
+            .height
+    }
+
+    /// `fabric-ha sandbox region …` against the test's sandbox.
+    fn region(&self, socket: &Path, args: &[&str]) -> std::process::Output {
+        let mut all = vec!["sandbox", "region"];
+        all.extend_from_slice(args);
+        all.extend(["--sandbox", socket.to_str().unwrap()]);
+        fabric_ha(self.ws, &all)
+    }
+
+    /// `ha check --plan ha --json` with its exit code.
+    fn check(&self) -> (Option<i32>, Value) {
+        let out = fabric_ha(self.ws, &["ha", "check", "--plan", "ha", "--json"]);
+        let json =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+        (out.status.code(), json)
+    }
+
+    /// Runs the drill; returns the process ids it started (the restarted region-1 nodes).
+    fn run(&self) -> Vec<u32> {
+        let sandbox = self.sandbox;
+        let r1_peer = sandbox.org.peer_api_url.as_str();
+        let (r2_peers, r3_peers) = self.new_peers.split_at(2);
+        // The control socket `fabric-ha sandbox --fabric` serves, here for the test's sandbox.
+        let socket = sandbox.dir().join(control::SOCKET_NAME);
+        let _control = self
+            .rt
+            .block_on(control::serve(&socket, sandbox.regions()))
+            .unwrap();
+        let r1_console = sandbox.consoles[0].1.url();
+        let r1_port = r1_console.rsplit(':').next().unwrap().to_owned();
+
+        // Region 1 stopped: its console, then the CA and the peer its deployer created.
+        let stopped = ok_json(&self.region(&socket, &["stop", "r1", "--json"]));
+        assert_eq!(stopped["region"], "r1");
+        assert_eq!(stopped["running"], false);
+        assert_eq!(stopped["console_url"], r1_console.as_str());
+        let kinds: Vec<&str> = stopped["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["ca", "peer"], "{stopped:#}");
+        let old_pids: Vec<u32> = stopped["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| u32::try_from(n["pid"].as_u64().unwrap()).unwrap())
+            .collect();
+        assert!(old_pids.iter().all(|p| !alive(*p)), "{old_pids:?}");
+        assert!(
+            std::net::TcpStream::connect(format!("127.0.0.1:{r1_port}")).is_err(),
+            "r1's console still accepts connections"
+        );
+        // Stopped twice, or a region the sandbox does not have: precise refusals.
+        let again = self.region(&socket, &["stop", "r1"]);
+        assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+        assert!(text(&again).contains("region r1 is stopped already"));
+        let unknown = self.region(&socket, &["stop", "r9"]);
+        assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+        assert!(
+            text(&unknown).contains("the sandbox has no region \"r9\" (its regions: r1, r2, r3)"),
+            "{}",
+            text(&unknown)
+        );
+
+        // The check with r1 gone, asked through r2's console (`--plan` cannot be used while
+        // the plan's source console is down: it reads the MSP id from it). What it shows:
+        // r1's console not read, the region-1 peer not running and saying to start it, every
+        // plan peer running at the highest height, and the channel surviving the loss of r1
+        // (and of any one more region: r2 and r3 each keep two serving anchor peers and a
+        // console listing every peer), so exit 0.
+        let out = fabric_ha(
+            self.ws,
+            &["ha", "check", "--console", "r2", "--msp", MSP_ID, "--json"],
+        );
+        let check: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+        assert_eq!(out.status.code(), Some(0), "{check:#}");
+        assert_eq!(check["survives"], true, "{check:#}");
+        let console = |name: &str| {
+            check["consoles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["console"] == name)
+                .unwrap()
+                .clone()
+        };
+        let unread = console("r1")["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            unread.starts_with("r1: cannot reach the console at") && unread.contains(&r1_port),
+            "{check:#}"
+        );
+        for name in ["r2", "r3"] {
+            assert!(console(name)["error"].is_null(), "{check:#}");
+            assert_eq!(console(name)["missing"], serde_json::json!([]), "{check:#}");
+        }
+        let peer = |url: &str| {
+            check["peers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["apiUrl"] == url)
+                .unwrap_or_else(|| panic!("{url} not in {check:#}"))
+                .clone()
+        };
+        let r1 = peer(r1_peer);
+        assert_eq!(r1["running"], false, "{check:#}");
+        assert_eq!(r1["channels"], serde_json::json!([]), "{check:#}");
+        assert!(
+            r1["error"].as_str().unwrap().contains("Connection refused"),
+            "{check:#}"
+        );
+        for url in self.new_peers {
+            assert_eq!(peer(url)["running"], true, "{check:#}");
+        }
+        let channel = &check["channels"][0];
+        assert_eq!(channel["channel"], CHANNEL);
+        let cell_peers: Vec<&Value> = channel["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["peers"].as_array().unwrap())
+            .collect();
+        for p in &cell_peers {
+            if p["name"] == r1["name"] {
+                assert!(
+                    p["todo"][0]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("start the peer (it does not answer"),
+                    "{check:#}"
+                );
+            } else {
+                assert_eq!(p["behind"], 0, "{check:#}");
+                assert_eq!(p["todo"], serde_json::json!([]), "{check:#}");
+            }
+        }
+        assert_eq!(cell_peers.len(), 5, "{check:#}");
+        let lost_r1 = channel["losses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["console"] == "r1")
+            .unwrap();
+        assert_eq!(lost_r1["survives"], true, "{check:#}");
+        assert_eq!(lost_r1["reasons"], serde_json::json!([]), "{check:#}");
+
+        // A transaction endorsed in regions 2 and 3 commits as VALID (the orderer is in no
+        // region); the region-2 peers' height grows without region 1.
+        let height_before = self.height(&r2_peers[0]);
+        let root = &sandbox.org.peer_tls_root_pem;
+        let endorsers: Vec<CliPeer> = [&r2_peers[0], &r3_peers[0]]
+            .iter()
+            .map(|u| CliPeer::from_api_url(u, root).unwrap())
+            .collect();
+        let lifecycle = Lifecycle {
+            fabric: self.fabric,
+            dir: &self.tmp.join("cli"),
+            admin: &sandbox.org_admin,
+            ordering: &sandbox.ordering,
+        };
+        self.rt
+            .block_on(lifecycle.invoke(
+                CHANNEL,
+                CHAINCODE,
+                &endorsers,
+                "CreateAsset",
+                &["asset-drill", "black", "9", "r1-down", "900"],
+            ))
+            .unwrap();
+        let height_without_r1 = self.height(&r2_peers[0]);
+        assert!(height_without_r1 > height_before);
+
+        // Discovery from a region-3 peer: gossip still lists region 2's peers.
+        let seen: BTreeSet<String> = self
+            .rt
+            .block_on(
+                self.client(&r3_peers[0])
+                    .discover_peers(self.signer, CHANNEL),
+            )
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.msp_id == MSP_ID)
+            .map(|p| p.endpoint)
+            .collect();
+        for url in r2_peers {
+            assert!(seen.contains(&host_port(url)), "{url} not in {seen:?}");
+        }
+
+        // Region 1 started again: same console URL, new processes, the peer catches up.
+        let started = ok_json(&self.region(&socket, &["start", "r1", "--json"]));
+        assert_eq!(started["running"], true, "{started:#}");
+        assert_eq!(started["console_url"], r1_console.as_str());
+        let new_pids: Vec<u32> = started["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| u32::try_from(n["pid"].as_u64().unwrap()).unwrap())
+            .collect();
+        assert_eq!(new_pids.len(), 2, "{started:#}");
+        assert!(new_pids.iter().all(|p| alive(*p) && !old_pids.contains(p)));
+        let twice = self.region(&socket, &["start", "r1"]);
+        assert_eq!(twice.status.code(), Some(1), "{}", text(&twice));
+        assert!(text(&twice).contains("region r1 is running already"));
+        let status = ok_json(&self.region(&socket, &["status", "--json"]));
+        assert!(
+            status
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["running"] == true),
+            "{status:#}"
+        );
+
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let target = self.height(&r2_peers[0]);
+            let caught_up = self
+                .rt
+                .block_on(async {
+                    let endpoint = PeerEndpoint {
+                        api_url: r1_peer.to_owned(),
+                        tls_root_pems: vec![root.clone()],
+                        client_tls: None,
+                    };
+                    let client = PeerClient::connect(&endpoint, Duration::from_secs(5)).await?;
+                    client.chain_info(self.signer, CHANNEL).await
+                })
+                .map(|info| info.height);
+            if caught_up.as_ref().is_ok_and(|h| *h == target) {
+                assert!(target >= height_without_r1);
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the r1 peer never caught up to {target}: {caught_up:?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+
+        // All green again (gossip between the regions converges: asked again until then).
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let check = loop {
+            let (code, check) = self.check();
+            if code == Some(0) {
+                break check;
+            }
+            assert_eq!(code, Some(3), "{check:#}");
+            assert!(std::time::Instant::now() < deadline, "{check:#}");
+            std::thread::sleep(Duration::from_millis(500));
+        };
+        assert_eq!(check["survives"], true);
+        for c in check["consoles"].as_array().unwrap() {
+            assert!(c["error"].is_null(), "{check:#}");
+            assert_eq!(c["missing"], serde_json::json!([]), "{check:#}");
+        }
+        for p in check["peers"].as_array().unwrap() {
+            assert_eq!(p["running"], true, "{check:#}");
+        }
+        for cell in check["channels"][0]["cells"].as_array().unwrap() {
+            for p in cell["peers"].as_array().unwrap() {
+                assert_eq!(p["behind"], 0, "{check:#}");
+                assert_eq!(p["todo"], serde_json::json!([]), "{check:#}");
+            }
+            assert_eq!(cell["gossipMissing"], serde_json::json!([]), "{check:#}");
+        }
+        for l in check["channels"][0]["losses"].as_array().unwrap() {
+            assert_eq!(l["survives"], true, "{check:#}");
+        }
+        new_pids
+    }
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
