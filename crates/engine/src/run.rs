@@ -1090,6 +1090,16 @@ impl Lane<'_> {
     }
 }
 
+/// The peer a channel step of a region belongs to (its enroll id).
+fn per_peer(action: &Action) -> Option<&str> {
+    match action {
+        Action::JoinChannel { enroll_id, .. } | Action::InstallChaincodes { enroll_id } => {
+            Some(enroll_id)
+        }
+        _ => None,
+    }
+}
+
 fn failure(step: &Step, e: &EngineError) -> Failure {
     Failure {
         step: step.key.clone(),
@@ -1226,7 +1236,24 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             }
         }
         if first_failure.is_none() {
-            for step in steps {
+            let mut rest = steps;
+            while let Some(step) = rest.first() {
+                // A region's peers join and install at the same time: each peer's channel
+                // steps in order, the peers concurrently (their catch-ups overlap).
+                let channel_steps = rest
+                    .iter()
+                    .take_while(|s| per_peer(&s.action).is_some())
+                    .count();
+                if channel_steps > 0 {
+                    let (batch, after) = rest.split_at(channel_steps);
+                    rest = after;
+                    if let Some(f) = self.run_per_peer(lane, batch, &wait_deadline).await {
+                        first_failure = Some(f);
+                        break;
+                    }
+                    continue;
+                }
+                rest = &rest[1..];
                 match self.run_step(lane, step, &wait_deadline).await {
                     Ok(_) => {}
                     Err(e) => {
@@ -1248,6 +1275,40 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             completed: first_failure.is_none(),
             failure: first_failure,
         }
+    }
+
+    /// Runs `batch` (channel steps of several peers) with each peer's steps in order and the
+    /// peers concurrently; the first failure in plan order, if any.
+    async fn run_per_peer(
+        &self,
+        lane: &Lane<'_>,
+        batch: &[Step],
+        wait_deadline: &Mutex<Option<Instant>>,
+    ) -> Option<Failure> {
+        let mut peers: Vec<(&str, Vec<&Step>)> = Vec::new();
+        for step in batch {
+            let Some(peer) = per_peer(&step.action) else {
+                continue;
+            };
+            match peers.iter_mut().find(|(p, _)| *p == peer) {
+                Some((_, steps)) => steps.push(step),
+                None => peers.push((peer, vec![step])),
+            }
+        }
+        let runs = peers.into_iter().map(|(_, steps)| async move {
+            for step in steps {
+                if let Err(e) = self.run_step(lane, step, wait_deadline).await {
+                    return Some((step.number, failure(step, &e)));
+                }
+            }
+            None
+        });
+        futures_util::future::join_all(runs)
+            .await
+            .into_iter()
+            .flatten()
+            .min_by_key(|(number, _)| *number)
+            .map(|(_, f)| f)
     }
 
     async fn check_can_create(&self, console: &str) -> Result<(), EngineError> {

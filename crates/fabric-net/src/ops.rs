@@ -13,8 +13,13 @@ use crate::orderer::OrdererClient;
 use crate::peer::{PeerClient, PeerEndpoint};
 use crate::Signer;
 
-/// How often a catch-up or a new config block is looked for.
-const POLL: Duration = Duration::from_millis(100);
+/// How often a catch-up or a new config block is looked for: soon at first, then less often.
+const POLL_FIRST: Duration = Duration::from_millis(10);
+const POLL_MAX: Duration = Duration::from_millis(50);
+
+fn next_poll(poll: Duration) -> Duration {
+    (poll * 2).min(POLL_MAX)
+}
 
 /// `common.Status` as people read it: `SUCCESS (200)`.
 pub fn status_name(status: i32) -> String {
@@ -36,6 +41,7 @@ pub async fn wait_for_height(
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<u64, NetError> {
     let mut last = None;
+    let mut poll = POLL_FIRST;
     loop {
         let height = match client.chain_info(signer, channel).await {
             Ok(info) => info.height,
@@ -49,7 +55,8 @@ pub async fn wait_for_height(
         if height >= target || Instant::now() >= deadline {
             return Ok(height);
         }
-        tokio::time::sleep(POLL).await;
+        tokio::time::sleep(poll).await;
+        poll = next_poll(poll);
     }
 }
 
@@ -182,6 +189,7 @@ pub async fn add_anchor_peers(
     tracing::info!(channel, msp_id, orderer = %client.address(), added = ?update.added, "anchor peers updated");
     update.after = config::anchor_peers(&updated, msp_id)?;
     let deadline = Instant::now() + wait;
+    let mut poll = POLL_FIRST;
     while Instant::now() < deadline {
         if let Ok(block) = client.config_block(signer, channel).await {
             let number = block.header.as_ref().map_or(0, |h| h.number);
@@ -190,7 +198,8 @@ pub async fn add_anchor_peers(
                 break;
             }
         }
-        tokio::time::sleep(POLL).await;
+        tokio::time::sleep(poll).await;
+        poll = next_poll(poll);
     }
     Ok(update)
 }
