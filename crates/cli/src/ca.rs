@@ -1,5 +1,6 @@
 //! `fabric-ha ca ...`: a Fabric CA from the terminal, as the app's CA page: cainfo, enroll into
-//! the wallet, register, list identities, associate an identity with a library CA.
+//! the wallet, reenroll a wallet identity, register, list identities, associate an identity
+//! with a library CA.
 //!
 //! `CA` is a library CA (id or display name; URL, CA name and TLS pin come from its file) or
 //! the CA's URL (then `--tls-cert`, unless a library CA has that URL; without `--ca-name` no CA
@@ -13,8 +14,8 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, Subcommand};
 use fabric_ha_core::ca::{
-    CaAssociationInput, CaAttribute, CaEnrollInput, CaEnrolled, CaIdentityType, CaRegisterInput,
-    CaTarget,
+    CaAssociationInput, CaAttribute, CaEnrollInput, CaEnrolled, CaIdentityType, CaReenrollInput,
+    CaRegisterInput, CaTarget,
 };
 use fabric_ha_core::library::LibraryItem;
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
@@ -90,6 +91,30 @@ pub(crate) enum CaCommand {
         #[arg(long, value_delimiter = ',')]
         hosts: Vec<String>,
         /// Print the wallet identity as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Renew a wallet identity's certificate at the CA that issued it (Fabric CA `reenroll`,
+    /// signed by the identity itself: no secret). The new certificate and key replace the old
+    /// ones under the same wallet name once stored; a refusal leaves the old identity as it was.
+    Reenroll {
+        /// The wallet identity (name or id).
+        #[arg(value_name = "WALLET_NAME")]
+        identity: String,
+        /// The CA that issued it (library CA or https URL); default: where this workspace
+        /// enrolled it.
+        #[arg(long, value_name = "CA")]
+        ca: Option<String>,
+        /// The CA inside the server; default: the one that issued the identity.
+        #[arg(long, value_name = "NAME")]
+        ca_name: Option<String>,
+        /// PEM file of the CA's TLS certificate to pin (for a URL no library CA has).
+        #[arg(long, value_name = "FILE")]
+        tls_cert: Option<PathBuf>,
+        /// Host names or IP addresses for the new certificate, separated by commas.
+        #[arg(long, value_delimiter = ',')]
+        hosts: Vec<String>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -279,6 +304,61 @@ pub(crate) fn run(
                 hosts,
             })?;
             print_enrolled(&enrolled, json)?;
+        }
+        CaCommand::Reenroll {
+            identity,
+            ca,
+            ca_name,
+            tls_cert,
+            hosts,
+            json,
+        } => {
+            let ws = open()?;
+            let target = match ca {
+                Some(ca) => Some(
+                    CaArgs {
+                        ca,
+                        ca_name,
+                        tls_cert,
+                    }
+                    .target()?,
+                ),
+                None if ca_name.is_some() || tls_cert.is_some() => {
+                    let enrolled = ws.wallet_enrollment(&identity)?.ok_or_else(|| {
+                        CoreError::InvalidInput {
+                            field: "--ca".into(),
+                            reason: "this workspace did not enroll that identity: give --ca".into(),
+                        }
+                    })?;
+                    Some(
+                        CaArgs {
+                            ca: enrolled.0,
+                            ca_name: ca_name.or(Some(enrolled.1)),
+                            tls_cert,
+                        }
+                        .target()?,
+                    )
+                }
+                None => None,
+            };
+            let done = ws.ca_reenroll(CaReenrollInput {
+                identity,
+                target,
+                hosts,
+            })?;
+            if json {
+                print_json(&done)?;
+            } else {
+                println!(
+                    "reenrolled {:?}: {} replaces {} (which expires {})",
+                    done.identity.display_name,
+                    done.identity.id,
+                    done.replaced,
+                    done.previous_expires_at
+                );
+                print_identity(&done.identity, "stored");
+                println!("ca name      {}", done.ca_name);
+            }
         }
         CaCommand::Register {
             ca,

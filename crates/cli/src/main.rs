@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod artifact;
 mod bundle;
 mod ca;
+mod certs;
 mod channel;
 mod console;
 mod ha;
@@ -62,10 +63,13 @@ enum Command {
     /// components without duplicates.
     #[command(subcommand)]
     Console(console::ConsoleCommand),
-    /// Fabric CAs: cainfo, enroll into the wallet, register, list identities, associate an
-    /// identity with a library CA.
+    /// Fabric CAs: cainfo, enroll into the wallet, reenroll, register, list identities,
+    /// associate an identity with a library CA.
     #[command(subcommand)]
     Ca(ca::CaCommand),
+    /// Every certificate the organization depends on, with days left, soonest first, across
+    /// the library, the wallet, every console and the peers' own TLS handshakes.
+    Certs(certs::CertsArgs),
     /// One peer at a time, natively: its channels and heights, join a channel, its installed
     /// chaincode packages, install a package (from a file or another peer).
     #[command(subcommand)]
@@ -186,6 +190,7 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Artifact(cmd) => artifact::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Console(cmd) => console::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Ca(cmd) => ca::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
+        Command::Certs(args) => certs::run(args, || open(data_dir.clone(), cli.no_keyring)),
         Command::Peer(cmd) => peer::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Channel(cmd) => channel::run(cmd, || open(data_dir.clone(), cli.no_keyring)),
         Command::Ha(cmd) => ha::run(cmd, || open(data_dir.clone(), cli.no_keyring)),

@@ -23,17 +23,19 @@ use base64::Engine as _;
 use fabric_ha_artifacts::{self as artifacts, Artifact, CaArtifact, Cert, ReadOptions, Severity};
 use fabric_ha_fabric_ca::{
     self as fca, CaError, CaErrorKind, CaIdentity, ClientOptions, EnrollRequest, FabricCaClient,
-    RegisterRoute, RegistrationRequest, TlsPin,
+    ReenrollRequest, RegisterRoute, RegistrationRequest, TlsPin,
 };
 use fabric_ha_sensitive::Sensitive;
-use fabric_ha_store::{insert_enrollment, EnrollmentRow};
+use fabric_ha_store::{insert_artifact, insert_enrollment, replace_identity, EnrollmentRow};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use zeroize::Zeroize as _;
 
 use crate::consoles::block_on;
 use crate::error::{from_store, CoreError, ErrorCode};
-use crate::library::{private_key_secret_id, rehydrate, unix_now, ImportStatus, LibraryItem};
+use crate::library::{
+    artifact_row, private_key_secret_id, rehydrate, unix_now, ImportStatus, LibraryItem,
+};
 use crate::workspace::Workspace;
 
 /// The CA name used for a library CA whose file names none (console-deployed CAs answer to
@@ -177,6 +179,37 @@ pub struct CaEnrollInput {
     /// Host names or IP addresses for the certificate (TLS enrollments).
     #[serde(default)]
     pub hosts: Vec<String>,
+}
+
+/// A reenrollment of a wallet identity.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CaReenrollInput {
+    /// The wallet identity (id or name).
+    pub identity: String,
+    /// The CA that issued it; `None`: where this workspace enrolled it.
+    #[serde(default)]
+    pub target: Option<CaTarget>,
+    /// Host names or IP addresses for the new certificate (TLS identities).
+    #[serde(default)]
+    pub hosts: Vec<String>,
+}
+
+/// A reenrolled wallet identity: the new one, stored under the same wallet name, and the one
+/// it replaced (gone from the wallet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CaReenrolled {
+    /// The new wallet identity.
+    pub identity: LibraryItem,
+    /// Library id of the identity it replaced.
+    pub replaced: String,
+    /// When the replaced certificate expires (RFC 3339).
+    pub previous_expires_at: String,
+    /// The CA that issued the new certificate.
+    pub ca_name: String,
 }
 
 /// A registration.
@@ -812,6 +845,145 @@ impl Workspace {
             .into_iter()
             .find(|i| i.id == stored)
             .ok_or_else(|| CoreError::Internal(format!("identity {stored} vanished after storing")))
+    }
+
+    /// Reenrolls a wallet identity at the CA that issued it (the Fabric CA `reenroll` call,
+    /// authenticated by the identity's own certificate and key: no secret), then stores the
+    /// new certificate and key under the same wallet name, moves its CA associations to it
+    /// and removes the old one, in one transaction. Until that commits the old identity stays
+    /// as it was: a refused reenroll, or a failure storing the new one, leaves it in place.
+    pub fn ca_reenroll(&self, input: CaReenrollInput) -> Result<CaReenrolled, CoreError> {
+        let wanted = non_empty("identity", &input.identity)?;
+        let (old_id, old_cert) = self.wallet_identity(&wanted)?;
+        let wallet_name = self
+            .store()
+            .get_artifact(&old_id)
+            .map_err(from_store)?
+            .map(|row| row.display_name)
+            .ok_or_else(|| CoreError::NotFound {
+                what: format!("wallet identity {wanted:?}"),
+            })?;
+        let previous = Cert::from_b64pem(&old_cert)
+            .map_err(|e| CoreError::Storage(format!("stored identity {old_id}: {e}")))?;
+        let signer = self.wallet_signer(&old_id)?;
+        let enroll_id = signer.enroll_id()?;
+        let enrolled = self.store().enrollment(&old_id).map_err(from_store)?;
+        let target = match (input.target, &enrolled) {
+            (Some(target), _) => target,
+            (None, Some(e)) => CaTarget {
+                ca: e.ca_url.clone(),
+                ca_name: Some(e.ca_name.clone()).filter(|n| !n.is_empty()),
+                tls_cert: None,
+            },
+            (None, None) => {
+                return Err(invalid(
+                    "ca",
+                    format!(
+                        "this workspace did not enroll {wallet_name:?}: name the CA that issued it (a library CA or its URL)"
+                    ),
+                ))
+            }
+        };
+        let ca = self.resolve(&target)?;
+        let request = ReenrollRequest {
+            ca_name: ca.ca_name.clone(),
+            hosts: input
+                .hosts
+                .iter()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+                .collect(),
+            ..ReenrollRequest::default()
+        };
+        let client = ca.client()?;
+        let enrollment = block_on(client.reenroll(&signer, &request))??;
+        tracing::info!(url = %ca.url, ca_name = %enrollment.ca_name, identity = %old_id,
+            enroll_id = %enroll_id, "reenrolled");
+        let identity =
+            self.replace_enrollment(&old_id, &wallet_name, &ca, &enroll_id, &enrollment)?;
+        Ok(CaReenrolled {
+            replaced: old_id,
+            previous_expires_at: rfc3339(previous.not_after()),
+            ca_name: enrollment.ca_name,
+            identity,
+        })
+    }
+
+    /// Stores `enrollment` as the wallet identity `wallet_name` in place of `old_id`.
+    fn replace_enrollment(
+        &self,
+        old_id: &str,
+        wallet_name: &str,
+        ca: &Resolved,
+        enroll_id: &str,
+        enrollment: &fca::Enrollment,
+    ) -> Result<LibraryItem, CoreError> {
+        let file = format!("{wallet_name}_identity.json");
+        let bytes = identity_file(
+            wallet_name,
+            &enrollment.cert_pem,
+            &enrollment.private_key_pem,
+        );
+        let now = unix_now();
+        let report = artifacts::read_json_with(&file, bytes.expose(), &ReadOptions::at(now));
+        let (artifact, key) = match (report.is_ok(), report.accepted.as_slice()) {
+            (true, [one @ Artifact::Identity(identity)]) => (one, identity.private_key()),
+            _ => {
+                let reason = report
+                    .errors()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return Err(CoreError::Internal(format!(
+                    "the reenrolled identity does not read as an identity file: {reason}"
+                )));
+            }
+        };
+        let row = artifact_row(artifact, now)?;
+        if row.id == old_id {
+            return Err(CoreError::Internal(
+                "the CA answered with the certificate the identity already has".into(),
+            ));
+        }
+        let enrollment_row = EnrollmentRow {
+            identity_id: row.id.clone(),
+            ca_url: ca.url.clone(),
+            ca_name: enrollment.ca_name.clone(),
+            enroll_id: enroll_id.to_owned(),
+            ca_chain_pem: enrollment.ca_chain_pem.clone(),
+            enrolled_at: String::new(),
+        };
+        self.with_vault(|vault, store| {
+            store
+                .try_with_tx(|tx| {
+                    insert_artifact(tx, &row)?;
+                    vault.put_in_tx(
+                        store,
+                        tx,
+                        &private_key_secret_id(&row.id),
+                        key.expose().as_bytes(),
+                    )?;
+                    insert_enrollment(tx, &enrollment_row)?;
+                    replace_identity(tx, old_id, &row.id)
+                })
+                .map_err(from_store)
+        })?;
+        self.library()?
+            .into_iter()
+            .find(|i| i.id == row.id)
+            .ok_or_else(|| {
+                CoreError::Internal(format!("identity {} vanished after storing", row.id))
+            })
+    }
+
+    /// Where this workspace enrolled a wallet identity: the CA's URL and CA name, if it did.
+    pub fn wallet_enrollment(&self, identity: &str) -> Result<Option<(String, String)>, CoreError> {
+        let (id, _) = self.wallet_identity(identity)?;
+        Ok(self
+            .store()
+            .enrollment(&id)
+            .map_err(from_store)?
+            .map(|e| (e.ca_url, e.ca_name)))
     }
 
     /// The CA chain kept beside a wallet identity enrolled by this app (PEM), if any.

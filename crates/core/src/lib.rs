@@ -6,6 +6,7 @@
 
 pub mod bundles;
 pub mod ca;
+pub mod certs;
 pub mod consoles;
 pub mod doctor;
 pub mod error;

@@ -236,6 +236,23 @@ fn artifact_id(artifact: &Artifact, hash: &[u8; 32]) -> String {
     format!("{}-{}", kind_tag(artifact.kind()), hex(&hash[..6]))
 }
 
+/// The library row of an artifact read at `now`, as an import stores it.
+pub(crate) fn artifact_row(artifact: &Artifact, now: i64) -> Result<ArtifactRow, CoreError> {
+    let hash = artifacts::content_hash(artifact);
+    Ok(ArtifactRow {
+        id: artifact_id(artifact, &hash),
+        kind: kind_tag(artifact.kind()).into(),
+        display_name: artifact.display_name().into(),
+        msp_id: artifact.msp_id().map(str::to_owned),
+        content_hash: hex(&hash),
+        body: String::from_utf8(artifacts::export_json(artifact))
+            .map_err(|e| CoreError::Internal(format!("export is not UTF-8: {e}")))?,
+        source: artifact.source().into(),
+        checked_at: now,
+        imported_at: String::new(),
+    })
+}
+
 pub(crate) fn private_key_secret_id(id: &str) -> String {
     format!("{}private_key", artifact_secret_prefix(id))
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use base64::Engine as _;
 use fabric_ha_artifacts::{self as artifacts, Artifact, ReadOptions};
 use fabric_ha_core::ca::{
-    CaAssociationInput, CaEnrollInput, CaIdentityType, CaRegisterInput, CaTarget,
+    CaAssociationInput, CaEnrollInput, CaIdentityType, CaReenrollInput, CaRegisterInput, CaTarget,
 };
 use fabric_ha_core::library::ExportFormat;
 use fabric_ha_core::{CoreError, ErrorCode, IpcError, OpenOptions, Sensitive, Workspace};
@@ -478,4 +478,127 @@ fn identities_are_associated_with_library_cas_as_the_console_does() {
     assert_eq!(ws.ca_association(&ca_id).unwrap(), None);
     tca.shutdown_blocking();
     other.shutdown_blocking();
+}
+
+/// The wallet identity's certificate (PEM) and key, as exported.
+fn cert_and_key(ws: &Workspace, id: &str) -> (String, String) {
+    let identity = exported_identity(ws, id);
+    let cert = artifacts::der_to_pem("CERTIFICATE", identity.cert().der());
+    (cert, identity.private_key().expose().clone())
+}
+
+#[test]
+fn reenroll_replaces_a_wallet_identity_and_a_refusal_keeps_the_old_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tca = TestCa::start_blocking(TestCaConfig {
+        enrollment_validity: std::time::Duration::from_secs(10 * 86_400),
+        ..TestCaConfig::default()
+    })
+    .unwrap();
+    let other = start();
+    let ws = workspace(tmp.path());
+    let ca_id = import_ca(&ws, &tca, "Org1 CA");
+    let old = ws
+        .ca_associate(
+            &ca_id,
+            CaAssociationInput::Enroll {
+                enroll_id: "admin".into(),
+                enroll_secret: Sensitive::new("adminpw".to_owned()),
+                wallet_name: "Org1 Admin".into(),
+            },
+        )
+        .unwrap();
+    let (old_cert, old_key) = cert_and_key(&ws, &old.id);
+    let old_expiry = artifacts::Cert::from_pem(&old_cert).unwrap().not_after();
+    assert!(
+        (old_expiry - now() - 10 * 86_400).abs() < 60,
+        "a 10-day certificate"
+    );
+
+    // Refused (another CA did not issue it): the old identity stays, key and association too.
+    let err = ws
+        .ca_reenroll(CaReenrollInput {
+            identity: "Org1 Admin".into(),
+            target: Some(by_url(&other)),
+            hosts: Vec::new(),
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::CaAuthenticationFailure, "{err:?}");
+    let wallet: Vec<_> = ws
+        .library()
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.display_name == "Org1 Admin")
+        .collect();
+    assert_eq!(wallet, std::slice::from_ref(&old));
+    assert_eq!(
+        cert_and_key(&ws, &old.id),
+        (old_cert.clone(), old_key.clone())
+    );
+    assert_eq!(ws.ca_association(&ca_id).unwrap(), Some(old.clone()));
+
+    // Unknown identity: nothing asked of any CA.
+    assert_eq!(
+        code(ws.ca_reenroll(CaReenrollInput {
+            identity: "Nobody".into(),
+            target: None,
+            hosts: Vec::new(),
+        })),
+        ErrorCode::NotFound
+    );
+
+    // Where it was enrolled, by its own certificate: a new certificate and key, same name.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let done = ws
+        .ca_reenroll(CaReenrollInput {
+            identity: "Org1 Admin".into(),
+            target: None,
+            hosts: Vec::new(),
+        })
+        .unwrap();
+    assert_eq!(done.replaced, old.id);
+    assert_eq!(done.ca_name, "ca");
+    assert_eq!(done.identity.display_name, "Org1 Admin");
+    assert_ne!(done.identity.id, old.id);
+    let (new_cert, new_key) = cert_and_key(&ws, &done.identity.id);
+    assert_ne!(new_key, old_key);
+    let new = artifacts::Cert::from_pem(&new_cert).unwrap();
+    assert!(new.not_after() > old_expiry);
+    assert_eq!(
+        new.subject(),
+        artifacts::Cert::from_pem(&old_cert).unwrap().subject()
+    );
+    new.verify_signed_by(&artifacts::Cert::from_pem(&tca.ca_root_pem("ca").unwrap()).unwrap())
+        .unwrap();
+    // The old one is gone, with its key; the association and the CA chain follow.
+    let names: Vec<_> = ws
+        .library()
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.display_name == "Org1 Admin")
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(names, std::slice::from_ref(&done.identity.id));
+    assert!(ws
+        .export(std::slice::from_ref(&old.id), true, ExportFormat::Json)
+        .is_err());
+    assert_eq!(
+        ws.ca_association(&ca_id).unwrap(),
+        Some(done.identity.clone())
+    );
+    assert_eq!(
+        ws.wallet_ca_chain("Org1 Admin").unwrap(),
+        tca.ca_root_pem("ca")
+    );
+    // The new certificate signs as the registrar at once.
+    ws.ca_register(register(
+        CaTarget::new("Org1 CA"),
+        None,
+        "org1peer3",
+        CaIdentityType::Peer,
+        None,
+    ))
+    .unwrap();
+    other.shutdown_blocking();
+    tca.shutdown_blocking();
 }

@@ -47,4 +47,4 @@ pub use keysource::{
 /// [`Store::with_tx`]; use this re-export so the types match.
 pub use rusqlite;
 pub use vault::Vault;
-pub use wallet::{insert_enrollment, EnrollmentRow};
+pub use wallet::{insert_enrollment, replace_identity, EnrollmentRow};

@@ -64,6 +64,29 @@ pub fn insert_enrollment(tx: &Transaction<'_>, row: &EnrollmentRow) -> Result<()
     Ok(())
 }
 
+/// Replaces wallet identity `old_id` by `new_id` (already inserted, with its key and
+/// enrollment, in the same transaction): CA associations move to the new identity, then the
+/// old identity, its enrollment row and its secrets go. Nothing changes unless the caller's
+/// transaction commits.
+pub fn replace_identity(
+    tx: &Transaction<'_>,
+    old_id: &str,
+    new_id: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE ca_associations SET identity_id = ?2 WHERE identity_id = ?1",
+        [old_id, new_id],
+    )?;
+    tx.execute("DELETE FROM artifacts WHERE id = ?1", [old_id])?;
+    let prefix = crate::artifacts::artifact_secret_prefix(old_id);
+    tx.execute(
+        "DELETE FROM secrets WHERE id >= ?1 AND id < ?2",
+        [prefix.clone(), format!("{prefix}\u{10ffff}")],
+    )?;
+    db::record_audit(tx, "wallet.replace", &format!("{old_id} {new_id}"))?;
+    Ok(())
+}
+
 impl Store {
     /// Where the identity `identity_id` was enrolled, if it was enrolled by this app.
     pub fn enrollment(&self, identity_id: &str) -> Result<Option<EnrollmentRow>, StoreError> {

@@ -54,6 +54,27 @@ impl CaServer {
     /// Starts a CA in `dir/<spec.name>` and waits until both CA names answer `cainfo`, then
     /// enrolls the bootstrap admin and registers `spec.identities`.
     pub async fn start(fabric: &Fabric, dir: &Path, spec: CaSpec) -> Result<CaServer, Error> {
+        Self::start_inner(fabric, dir, spec, None).await
+    }
+
+    /// [`CaServer::start`] with the default CA's `signing.default.expiry` set (a Go duration,
+    /// e.g. `240h`): the enrollment CA issues certificates that end that soon (for expiry
+    /// tests).
+    pub async fn start_with_signing_expiry(
+        fabric: &Fabric,
+        dir: &Path,
+        spec: CaSpec,
+        expiry: &str,
+    ) -> Result<CaServer, Error> {
+        Self::start_inner(fabric, dir, spec, Some(expiry)).await
+    }
+
+    async fn start_inner(
+        fabric: &Fabric,
+        dir: &Path,
+        spec: CaSpec,
+        signing_expiry: Option<&str>,
+    ) -> Result<CaServer, Error> {
         let home = dir.join(&spec.name);
         if home.exists() {
             // What a failed earlier attempt left behind.
@@ -88,6 +109,10 @@ impl CaServer {
             .arg("--operations.listenaddress")
             .arg(format!("127.0.0.1:{operations_port}"))
             .args(["--metrics.provider", "disabled"]);
+        if let Some(expiry) = signing_expiry {
+            // The server reads its configuration's keys from FABRIC_CA_SERVER_* too.
+            cmd.env("FABRIC_CA_SERVER_SIGNING_DEFAULT_EXPIRY", expiry);
+        }
         let log = dir.join(format!("{}.log", spec.name));
         let mut process = NodeProcess::spawn(&spec.name, cmd, &log)?;
 
