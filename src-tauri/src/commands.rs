@@ -18,8 +18,9 @@ use fabric_ha_core::consoles::{
     ConnectionVerdict, ConsoleComponents, ConsoleImportReport, ConsoleInput, ConsoleSummary,
 };
 use fabric_ha_core::fabric::{
-    AddAnchorsInput, AnchorsAdded, ChannelAnchors, JoinProgressUpdate, OrgPeers, PeerChaincodes,
-    PeerChannels, PeerInstallInput, PeerInstalled, PeerJoinInput, PeerJoined,
+    AddAnchorsInput, AnchorsAdded, ChannelAnchors, HaCheck, HaCheckScope, JoinProgressUpdate,
+    OrgPeers, PeerChaincodes, PeerChannels, PeerInstallInput, PeerInstalled, PeerJoinInput,
+    PeerJoined,
 };
 use fabric_ha_core::library::{self, ExportFormat, ImportReport, LibraryItem};
 use fabric_ha_core::plans::engine::journal::PlanRecord;
@@ -42,6 +43,9 @@ pub struct AppState {
     pub started: Instant,
     /// Plans running in this window, by name, with the token that cancels each.
     pub runs: Arc<Mutex<HashMap<String, CancellationToken>>>,
+    /// The last HA check this window ran: what its exports write, so the evidence saved is
+    /// exactly what the operator saw.
+    pub last_ha_check: Arc<Mutex<Option<HaCheck>>>,
 }
 
 type Result<T> = std::result::Result<T, IpcError>;
@@ -592,16 +596,25 @@ pub async fn plan_export_dialog(
 ) -> Result<Option<String>> {
     let ws = state.workspace.workspace()?;
     let export = blocking(move || ws.plan_export(&name, kind)).await?;
-    let Some(path) = crate::dialogs::save_as(&export.file_name).await else {
+    let shown = save_text_as(&export.file_name, export.text).await?;
+    if let Some(path) = &shown {
+        tracing::info!(path = %path, "plan exported");
+    }
+    Ok(shown)
+}
+
+/// Asks where to save `text` (the save dialog proposes `file_name`) and writes it; the path
+/// written, or `None` if cancelled.
+async fn save_text_as(file_name: &str, text: String) -> Result<Option<String>> {
+    let Some(path) = crate::dialogs::save_as(file_name).await else {
         return Ok(None);
     };
     let shown = path.display().to_string();
     blocking(move || {
-        std::fs::write(&path, export.text.as_bytes())
+        std::fs::write(&path, text.as_bytes())
             .map_err(|e| CoreError::Storage(format!("cannot write {}: {e}", path.display())))
     })
     .await?;
-    tracing::info!(path = %shown, "plan exported");
     Ok(Some(shown))
 }
 
@@ -698,4 +711,74 @@ pub async fn bundle_apply(
 pub async fn bundle_signing_key(state: State<'_, AppState>) -> Result<String> {
     let ws = state.workspace.workspace()?;
     blocking(move || ws.bundle_signing_public_key()).await
+}
+
+/// The HA check of an organization: an HA plan's (`plan`), or `msp_id`'s as seen from
+/// `console` over every registered console. Reads every console and peer, so it takes seconds.
+#[tauri::command]
+pub async fn ha_check(
+    state: State<'_, AppState>,
+    plan: Option<String>,
+    console: Option<String>,
+    msp_id: Option<String>,
+) -> Result<HaCheck> {
+    let scope = match (plan, console, msp_id) {
+        (Some(plan), None, None) => HaCheckScope::Plan(plan),
+        (None, Some(console), Some(msp_id)) => HaCheckScope::Msp { console, msp_id },
+        _ => {
+            return Err(CoreError::InvalidInput {
+                field: "scope".into(),
+                reason: "name a plan, or a console and an MSP id".into(),
+            }
+            .into())
+        }
+    };
+    let ws = state.workspace.workspace()?;
+    let check = blocking(move || ws.ha_check(&scope)).await?;
+    *state
+        .last_ha_check
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Some(check.clone());
+    Ok(check)
+}
+
+/// Saves the HA check shown (the one run at `checked_at`) as JSON or Markdown through the
+/// native save dialog; the path written, or `None` if cancelled.
+#[tauri::command]
+pub async fn ha_check_export_dialog(
+    state: State<'_, AppState>,
+    checked_at: String,
+    markdown: bool,
+) -> Result<Option<String>> {
+    let shown = state
+        .last_ha_check
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+        .filter(|c| c.checked_at == checked_at);
+    let Some(check) = shown else {
+        return Err(CoreError::InvalidInput {
+            field: "checkedAt".into(),
+            reason:
+                "that check is no longer the last one run in this window: run it again, then export"
+                    .into(),
+        }
+        .into());
+    };
+    let date = check.checked_at.get(..10).unwrap_or("now");
+    let (file_name, text) = if markdown {
+        (
+            format!("ha-check-{}-{date}.md", check.msp_id),
+            check.to_markdown(),
+        )
+    } else {
+        let json = serde_json::to_string_pretty(&check)
+            .map_err(|e| CoreError::Internal(format!("the check as JSON: {e}")))?;
+        (format!("ha-check-{}-{date}.json", check.msp_id), json)
+    };
+    let shown = save_text_as(&file_name, text).await?;
+    if let Some(path) = &shown {
+        tracing::info!(path = %path, "HA check exported");
+    }
+    Ok(shown)
 }

@@ -62,6 +62,7 @@ fn run(started: Instant) -> Result<(), String> {
             workspace,
             started,
             runs: Default::default(),
+            last_ha_check: Default::default(),
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -118,6 +119,8 @@ fn run(started: Instant) -> Result<(), String> {
             commands::bundle_verify,
             commands::bundle_apply,
             commands::bundle_signing_key,
+            commands::ha_check,
+            commands::ha_check_export_dialog,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

@@ -84,6 +84,7 @@ describe("App", () => {
       "Organizations",
       "Wallet",
       "HA plans",
+      "HA check",
       "Bundles",
       "Settings",
     ]);

@@ -36,6 +36,7 @@ const PAGES: Record<Route, ComponentType> = {
   organizations: lazy(() => import("./pages/OrganizationsPage")),
   wallet: lazy(() => import("./pages/WalletPage")),
   "ha-plans": lazy(() => import("./pages/HaPlansPage")),
+  "ha-check": lazy(() => import("./pages/HaCheckPage")),
   bundles: lazy(() => import("./pages/BundlesPage")),
   settings: lazy(() => import("./pages/SettingsPage")),
 };

@@ -28,6 +28,7 @@ import type { ConsoleInput } from "./bindings/ConsoleInput";
 import type { ConsoleSummary } from "./bindings/ConsoleSummary";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ExportFormat } from "./bindings/ExportFormat";
+import type { HaCheck } from "./bindings/HaCheck";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { JoinProgressUpdate } from "./bindings/JoinProgressUpdate";
 import type { LibraryItem } from "./bindings/LibraryItem";
@@ -119,6 +120,11 @@ export interface Commands {
     result: BundleApplyReport;
   };
   bundle_signing_key: { args: undefined; result: string };
+  ha_check: {
+    args: { plan: string | null; console: string | null; mspId: string | null };
+    result: HaCheck;
+  };
+  ha_check_export_dialog: { args: { checkedAt: string; markdown: boolean }; result: string | null };
 }
 
 export type CommandName = keyof Commands;
@@ -391,3 +397,25 @@ export const bundleApply = (
 
 /** This workspace's bundle signing public key (base64 ed25519), made on first use. */
 export const bundleSigningKey = (): Promise<string> => call("bundle_signing_key");
+
+/** What an HA check covers: an HA plan's organization, or an MSP id found through a console
+ * (over every registered console). */
+export type HaCheckScope = { plan: string } | { console: string; mspId: string };
+
+/** The HA check: every console and peer of the organization read now (seconds), and per
+ * channel whether it survives the loss of any one region, or why not. */
+export const haCheck = (scope: HaCheckScope): Promise<HaCheck> =>
+  call(
+    "ha_check",
+    "plan" in scope
+      ? { plan: scope.plan, console: null, mspId: null }
+      : { plan: null, console: scope.console, mspId: scope.mspId },
+  );
+
+/** Saves the HA check last run in this window (the one checked at `checkedAt`) as JSON or
+ * Markdown through the save dialog; the path, or null if cancelled. */
+export const haCheckExportDialog = (
+  checkedAt: string,
+  format: "json" | "markdown",
+): Promise<string | null> =>
+  call("ha_check_export_dialog", { checkedAt, markdown: format === "markdown" });

@@ -8,6 +8,7 @@ export const ROUTES = [
   "organizations",
   "wallet",
   "ha-plans",
+  "ha-check",
   "bundles",
   "settings",
 ] as const;

@@ -1,6 +1,15 @@
 // The console's 52 px icon rail. Items are plain hash links; the active one gets the grey
 // background and the blue bar at its left edge.
-import { Earth, Flow, Grid, Package, Settings, UserMultiple, Wallet } from "@carbon/icons-react";
+import {
+  Earth,
+  Flow,
+  Grid,
+  HealthCross,
+  Package,
+  Settings,
+  UserMultiple,
+  Wallet,
+} from "@carbon/icons-react";
 import { hrefFor, type Route } from "../router";
 import { HoverTip } from "./HoverTip";
 
@@ -10,6 +19,7 @@ export const NAV_ITEMS: { route: Route; label: string; icon: typeof Grid }[] = [
   { route: "organizations", label: "Organizations", icon: UserMultiple },
   { route: "wallet", label: "Wallet", icon: Wallet },
   { route: "ha-plans", label: "HA plans", icon: Flow },
+  { route: "ha-check", label: "HA check", icon: HealthCross },
   { route: "bundles", label: "Bundles", icon: Package },
   { route: "settings", label: "Settings", icon: Settings },
 ];

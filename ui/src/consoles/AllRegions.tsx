@@ -221,6 +221,7 @@ function RegionTile(props: { item: RegionItem; dragging: { current: ComponentRef
       <ComponentMenu
         component={item}
         node={item.kind === "peer" ? { mspId: item.detail || null, apiUrl: null } : undefined}
+        mspId={item.kind === "peer" || item.kind === "msp" ? item.detail || null : null}
       />
     </article>
   );

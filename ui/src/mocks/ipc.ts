@@ -6,7 +6,9 @@
 // library), `?fail=<command>` (that command rejects with an Internal error), `?consoles=none`
 // (no console; by default three sandbox consoles, see mocks/consoles.ts), `?consoles=ha` (two
 // more, empty consoles to replicate into), `?planHold=1` (a plan's first run waits at its
-// first "wait until running" step in every region until it is cancelled; see mocks/plans.ts). Every library CA
+// first "wait until running" step in every region until it is cancelled; see mocks/plans.ts),
+// `?haCheck=red` (the HA check finds a region's peer not joined and the channel at risk; see
+// mocks/hacheck.ts). Every library CA
 // answers the `ca_*` commands as a CA server with `ca` and `tlsca` (mocks/ca.ts). Offline
 // bundles live in a small file system under ~/Downloads (mocks/bundles.ts). The consoles' peers
 // answer the `peer_*` and `channel_*` commands from a small Fabric network (mocks/peers.ts).
@@ -34,6 +36,7 @@ import { MockBundles } from "./bundles";
 import { MockCas } from "./ca";
 import { MockConsoles } from "./consoles";
 import { DEMO_WORKSPACE, demoLibrary } from "./demoData";
+import { MockHaCheck } from "./hacheck";
 import { MockLibrary } from "./library";
 import { MockPeers } from "./peers";
 import { MockPlans } from "./plans";
@@ -99,6 +102,7 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
   const cas = new MockCas(library);
   const peers = new MockPeers(consoles, library);
   const bundles = new MockBundles(library, consoles, plans);
+  const haChecks = new MockHaCheck(params.get("haCheck") === "red");
 
   window.__ipcCalls = [];
   window.__emitTauriEvent = (event, payload) => emit(event, payload);
@@ -267,6 +271,12 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
         }
         case "bundle_signing_key":
           return bundles.signingKey();
+        case "ha_check":
+          return haChecks.check(
+            args as { plan: string | null; console: string | null; mspId: string | null },
+          );
+        case "ha_check_export_dialog":
+          return haChecks.exportDialog(args as { checkedAt: string; markdown: boolean });
         default:
           throw ipcError("NotFound", `command ${cmd} was not found`, { what: cmd });
       }

@@ -35,6 +35,7 @@ import type { PlanRunOutcome } from "../bindings/PlanRunOutcome";
 import type { PlanStatus } from "../bindings/PlanStatus";
 import { useNotifier } from "../components/Notifications";
 import { describeError } from "../errors";
+import { haCheckHref } from "../hacheck/logic";
 import {
   ACTION_LABEL,
   applyProgress,
@@ -628,6 +629,9 @@ function ReportStage(props: {
           data-testid="plan-export-md"
         >
           Export report (Markdown)
+        </Button>
+        <Button href={haCheckHref({ plan: props.name })} data-testid="plan-run-ha-check">
+          Run the HA check
         </Button>
       </div>
     </div>

@@ -323,6 +323,7 @@ describe("All regions", () => {
       "Channels and chaincode",
       "Join channel…",
       "Install chaincode…",
+      "HA check of Org1MSP",
       "Export to library",
       "Save file…",
       "Copy to Frankfurt",

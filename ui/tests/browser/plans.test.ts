@@ -156,6 +156,10 @@ describe("HA plans", () => {
     await expect
       .poll(() => page.getByText("Org1-HA.report.md", { exact: false }).isVisible())
       .toBe(true);
+    // The report leads to the HA check of the plan's organization (tests/browser/hacheck.test.ts).
+    expect(await page.getByTestId("plan-run-ha-check").getAttribute("href")).toBe(
+      "#/ha-check?plan=Org1+HA",
+    );
 
     // The list shows the plan as completed.
     await page.locator(".fhd-plan-crumbs a").click();

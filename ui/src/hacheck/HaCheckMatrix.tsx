@@ -1,0 +1,236 @@
+// One channel of the HA check as a matrix in the console's table look: columns = regions; rows =
+// the region's peers (status squares, what to do, the action the app has), the channel's
+// chaincodes with their package id, whether the region's console lists every peer, and what
+// losing the region would do.
+import {
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@carbon/react";
+import type { HaChannel } from "../bindings/HaChannel";
+import type { HaCheck } from "../bindings/HaCheck";
+import { shortPackageId } from "../peers/logic";
+import {
+  consoleGaps,
+  type PeerAction,
+  peerActions,
+  peerSquares,
+  regionOf,
+  type Square,
+  type Tone,
+} from "./logic";
+
+/** What the matrix asks the page to do. */
+export interface MatrixActions {
+  /** Opens the peer panel of a region's peer at the view the action needs. */
+  openPeer: (console: string, peer: string, action: PeerAction) => void;
+  /** Copies a peer from a console that lists it into one that does not. */
+  importPeer: (from: string, to: string, peer: string) => void;
+}
+
+const ACTION_LABEL: Record<PeerAction, string> = {
+  join: "Join channel…",
+  install: "Install chaincode…",
+  anchor: "Make anchor peer…",
+};
+
+export function StatusSquare(props: { tone: Tone; label: string; testId?: string }) {
+  return (
+    <span className="fhd-hc-square" data-tone={props.tone} data-testid={props.testId}>
+      <span className="fhd-hc-square__box" aria-hidden="true" />
+      {props.label}
+    </span>
+  );
+}
+
+function Squares(props: { squares: Square[] }) {
+  return (
+    <span className="fhd-hc-squares">
+      {props.squares.map((s) => (
+        <span key={s.key} data-square={s.key}>
+          <StatusSquare tone={s.tone} label={s.label} />
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function HaCheckMatrix(props: {
+  check: HaCheck;
+  channel: HaChannel;
+  actions: MatrixActions;
+}) {
+  const { check, channel, actions } = props;
+  const cells = channel.cells;
+  return (
+    <Table
+      size="lg"
+      className="fhd-hc-matrix"
+      data-testid="ha-matrix"
+      data-channel={channel.channel}
+    >
+      <TableHead>
+        <TableRow>
+          <TableHeader>Region</TableHeader>
+          {cells.map((c) => (
+            <TableHeader key={c.console} data-testid="ha-region" data-console={c.console}>
+              {regionOf(check, c.console)}
+              <span className="fhd-hc-muted"> · {c.console}</span>
+            </TableHeader>
+          ))}
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        <TableRow>
+          <TableCell className="fhd-hc-rowhead">Peers</TableCell>
+          {cells.map((cell) => (
+            <TableCell key={cell.console} data-testid="ha-cell" data-console={cell.console}>
+              {cell.peers.length === 0 ? (
+                <StatusSquare tone="bad" label="No peer in this region" />
+              ) : (
+                cell.peers.map((p) => {
+                  const todo = p.todo.length > 0;
+                  return (
+                    <div
+                      key={p.name}
+                      className="fhd-hc-peer"
+                      data-testid="ha-peer"
+                      data-peer={p.name}
+                      data-red={todo ? "true" : "false"}
+                    >
+                      <div className="fhd-hc-peer__name">{p.name}</div>
+                      <Squares squares={peerSquares(p, channel.chaincodes.length)} />
+                      {p.todo.map((t) => (
+                        <p key={t} className="fhd-hc-todo" data-testid="ha-todo">
+                          {t}
+                        </p>
+                      ))}
+                      {peerActions(channel, cell.console, p).map((a) => (
+                        <Button
+                          key={a}
+                          kind="ghost"
+                          size="sm"
+                          data-testid="ha-action"
+                          data-action={a}
+                          onClick={() => actions.openPeer(cell.console, p.name, a)}
+                        >
+                          {ACTION_LABEL[a]}
+                        </Button>
+                      ))}
+                    </div>
+                  );
+                })
+              )}
+              {cell.gossipMissing.length > 0 && (
+                <p className="fhd-hc-todo" data-testid="ha-gossip">
+                  Does not see {cell.gossipMissing.join(", ")} through gossip: check the anchor
+                  peers, the gossip external endpoints and the routes between regions
+                </p>
+              )}
+            </TableCell>
+          ))}
+        </TableRow>
+        {channel.chaincodes.map((cc) => (
+          <TableRow key={cc.name} data-testid="ha-chaincode" data-chaincode={cc.name}>
+            <TableCell className="fhd-hc-rowhead">
+              {cc.name} {cc.version}
+              <span className="fhd-hc-muted fhd-hc-package" title={cc.packageId ?? undefined}>
+                {cc.packageId ? shortPackageId(cc.packageId) : "no peer has its package"}
+              </span>
+            </TableCell>
+            {cells.map((cell) => (
+              <TableCell key={cell.console}>
+                {cell.peers.map((p) => (
+                  <div key={p.name}>
+                    <StatusSquare
+                      tone={
+                        !p.joined ? "off" : p.missingChaincodes.includes(cc.name) ? "bad" : "ok"
+                      }
+                      label={`${p.name}: ${
+                        !p.joined
+                          ? "not joined"
+                          : p.missingChaincodes.includes(cc.name)
+                            ? "lacks this package"
+                            : "installed"
+                      }`}
+                    />
+                  </div>
+                ))}
+              </TableCell>
+            ))}
+          </TableRow>
+        ))}
+        <TableRow>
+          <TableCell className="fhd-hc-rowhead">Console lists every peer</TableCell>
+          {cells.map((cell) => {
+            const entry = check.consoles.find((c) => c.console === cell.console);
+            const gaps = consoleGaps(check, cell.console);
+            return (
+              <TableCell key={cell.console} data-testid="ha-console" data-console={cell.console}>
+                {entry?.error ? (
+                  <>
+                    <StatusSquare tone="bad" label="Not read" />
+                    <p className="fhd-hc-todo">{entry.error}</p>
+                  </>
+                ) : gaps.length === 0 ? (
+                  <StatusSquare tone="ok" label={`Lists all ${check.peers.length} peers`} />
+                ) : (
+                  gaps.map((g) => (
+                    <div key={g.peer} className="fhd-hc-peer" data-testid="ha-console-gap">
+                      <StatusSquare tone="bad" label={`Does not list ${g.peer}`} />
+                      {g.from ? (
+                        <Button
+                          kind="ghost"
+                          size="sm"
+                          data-testid="ha-import"
+                          onClick={() => g.from && actions.importPeer(g.from, cell.console, g.peer)}
+                        >
+                          Import from {g.from}
+                        </Button>
+                      ) : (
+                        <p className="fhd-hc-todo">
+                          No console lists it: export it from its console, then import it here
+                        </p>
+                      )}
+                    </div>
+                  ))
+                )}
+              </TableCell>
+            );
+          })}
+        </TableRow>
+        <TableRow>
+          <TableCell className="fhd-hc-rowhead">If this region is lost</TableCell>
+          {cells.map((cell) => {
+            const loss = channel.losses.find((l) => l.console === cell.console);
+            return (
+              <TableCell
+                key={cell.console}
+                data-testid="ha-loss"
+                data-console={cell.console}
+                data-survives={loss?.survives ? "true" : "false"}
+              >
+                {!loss || loss.survives ? (
+                  <StatusSquare tone="ok" label="Still served" />
+                ) : (
+                  <>
+                    <StatusSquare tone="bad" label="Broken" />
+                    {loss.reasons.map((r) => (
+                      <p key={r} className="fhd-hc-todo" data-testid="ha-reason">
+                        {r}
+                      </p>
+                    ))}
+                  </>
+                )}
+              </TableCell>
+            );
+          })}
+        </TableRow>
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,166 @@
+// The HA check page's pure logic: its scope in the hash (`#/ha-check?plan=NAME` or
+// `#/ha-check?console=C&msp=MSPID`), each peer's status squares in a cell, the actions a red
+// cell offers (join, install, make anchor, import into a console), and the console row.
+import type { ConsoleComponents } from "../bindings/ConsoleComponents";
+import type { HaCellPeer } from "../bindings/HaCellPeer";
+import type { HaChannel } from "../bindings/HaChannel";
+import type { HaCheck } from "../bindings/HaCheck";
+import type { HaPeer } from "../bindings/HaPeer";
+
+/** What a check covers, as the page's hash names it. */
+export type HaScope = { plan: string } | { console: string; mspId: string };
+
+/** The scope named by a location hash, or null when it names none. */
+export function parseHaCheckHash(hash: string): HaScope | null {
+  const query = hash.indexOf("?");
+  if (query < 0) return null;
+  const params = new URLSearchParams(hash.slice(query + 1));
+  const plan = params.get("plan");
+  if (plan) return { plan };
+  const console = params.get("console");
+  const mspId = params.get("msp");
+  if (console && mspId) return { console, mspId };
+  return null;
+}
+
+/** The page's address for a scope (the plan report and the all-regions view link here). */
+export function haCheckHref(scope: HaScope | null): string {
+  if (!scope) return "#/ha-check";
+  const params =
+    "plan" in scope
+      ? new URLSearchParams({ plan: scope.plan })
+      : new URLSearchParams({ console: scope.console, msp: scope.mspId });
+  return `#/ha-check?${params.toString()}`;
+}
+
+/** The scope in words: "plan ha-org1" or "Org1MSP through Dallas". */
+export function scopeText(scope: HaScope): string {
+  return "plan" in scope ? `plan ${scope.plan}` : `${scope.mspId} through ${scope.console}`;
+}
+
+/** A status square's colour: green ok, yellow a warning, red broken, grey not applicable. */
+export type Tone = "ok" | "warn" | "bad" | "off";
+
+export interface Square {
+  /** What it is about, for tests and styling. */
+  key: "running" | "joined" | "height" | "anchor" | "chaincode";
+  tone: Tone;
+  label: string;
+}
+
+/** One peer's squares in a channel cell: running, joined, height (behind N), anchor, chaincode. */
+export function peerSquares(p: HaCellPeer, chaincodes: number): Square[] {
+  const squares: Square[] = [
+    { key: "running", tone: p.running ? "ok" : "bad", label: p.running ? "Running" : "Stopped" },
+  ];
+  if (!p.running) return squares;
+  squares.push({
+    key: "joined",
+    tone: p.joined ? "ok" : "bad",
+    label: p.joined ? "Joined" : "Not joined",
+  });
+  if (!p.joined) return squares;
+  const behind = p.behind ?? 0;
+  squares.push({
+    key: "height",
+    tone: behind > 0 ? "warn" : "ok",
+    label: behind > 0 ? `Behind ${behind}` : `Height ${p.height ?? 0}`,
+  });
+  squares.push({
+    key: "anchor",
+    tone: p.anchor ? "ok" : "off",
+    label: p.anchor ? "Anchor" : "Not anchor",
+  });
+  if (chaincodes > 0) {
+    const missing = p.missingChaincodes.length;
+    squares.push({
+      key: "chaincode",
+      tone: missing > 0 ? "bad" : "ok",
+      label: missing > 0 ? `Lacks ${p.missingChaincodes.join(", ")}` : "Chaincode ok",
+    });
+  }
+  return squares;
+}
+
+/** True when a loss of this channel is broken for want of an anchor peer outside the region. */
+function anchorLosses(channel: HaChannel): string[] {
+  return channel.losses
+    .filter((l) => !l.survives && l.reasons.some((r) => r.startsWith("no anchor peer")))
+    .map((l) => l.console);
+}
+
+/** What a peer's cell offers to do, in the peer panel's views. */
+export type PeerAction = "join" | "install" | "anchor";
+
+/** The actions for one peer of region `console` on a channel: join when running and not joined,
+ * install when it lacks a chaincode, make anchor when the loss of another region leaves no
+ * anchor peer and this one is joined and not an anchor yet. */
+export function peerActions(channel: HaChannel, console: string, p: HaCellPeer): PeerAction[] {
+  if (!p.running) return [];
+  if (!p.joined) return ["join"];
+  const actions: PeerAction[] = [];
+  if (p.missingChaincodes.length > 0) actions.push("install");
+  if (!p.anchor && anchorLosses(channel).some((lost) => lost !== console)) actions.push("anchor");
+  return actions;
+}
+
+/** A console that lacks a peer, and where the peer can be copied from. */
+export interface ConsoleGap {
+  peer: string;
+  apiUrl: string;
+  /** A console that lists it (its own first), or null when none does. */
+  from: string | null;
+}
+
+/** The peers `console` does not list, each with a console to copy it from. */
+export function consoleGaps(check: HaCheck, console: string): ConsoleGap[] {
+  const entry = check.consoles.find((c) => c.console === console);
+  if (!entry) return [];
+  return entry.missing.map((name) => {
+    const peer = check.peers.find((p) => p.name === name);
+    const listing = peer
+      ? [peer.console, ...peer.listedBy].find((c) => c !== console && peer.listedBy.includes(c))
+      : undefined;
+    return { peer: name, apiUrl: peer?.apiUrl ?? "", from: listing ?? null };
+  });
+}
+
+/** The check's record of a cell's peer (its api_url and region), by display name. */
+export function peerOf(check: HaCheck, console: string, name: string): HaPeer | undefined {
+  return (
+    check.peers.find((p) => p.name === name && p.console === console) ??
+    check.peers.find((p) => p.name === name)
+  );
+}
+
+/** The id of the console's component at `apiUrl`, or null when the console does not list it. */
+export function componentIdOf(components: ConsoleComponents, apiUrl: string): string | null {
+  const want = apiUrl.trim().replace(/\/+$/, "").toLowerCase();
+  const found = components.peers.find(
+    (n) => (n.apiUrl ?? "").trim().replace(/\/+$/, "").toLowerCase() === want,
+  );
+  return found?.id ?? null;
+}
+
+/** The region label of a console in the check. */
+export function regionOf(check: HaCheck, console: string): string {
+  return check.regions.find((r) => r.console === console)?.region ?? console;
+}
+
+/** The verdict in one sentence. */
+export function verdictText(check: HaCheck): string {
+  if (check.channels.length === 0) return `${check.mspId}'s peers have joined no channel`;
+  if (check.survives) return "Every channel survives the loss of any one region";
+  const broken = check.channels.filter((c) => !c.survives).map((c) => c.channel);
+  return `${broken.join(", ")} would not survive the loss of ${
+    broken.length === 1 ? "a region" : "regions"
+  }`;
+}
+
+/** How many peers and red cells (peers with something to do), for the summary line. */
+export function todoCount(check: HaCheck): number {
+  let n = 0;
+  for (const ch of check.channels)
+    for (const cell of ch.cells) for (const p of cell.peers) if (p.todo.length > 0) n++;
+  return n + check.consoles.filter((c) => c.error !== null || c.missing.length > 0).length;
+}

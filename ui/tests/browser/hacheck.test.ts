@@ -1,0 +1,173 @@
+// The HA check page in real Chromium against the mock bundle: reached from the rail with a
+// console + MSP, and from the plan report's link; the loading state while the check reads every
+// console and peer; a green check; a red one (a region's peer not joined) whose cells say what to
+// do and open the peer panel or copy the missing peer between consoles; the exports; and errors
+// with their fix.
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ipcCallsOf, screenshot, serveMockApp } from "./harness";
+
+const { open } = serveMockApp();
+
+const peer = (page: Page, console: string, name: string) =>
+  page.locator(
+    `[data-testid="ha-cell"][data-console="${console}"] [data-testid="ha-peer"][data-peer="${name}"]`,
+  );
+
+describe("HA check", () => {
+  it("from the rail: an MSP through a console, loading, then every region green", async () => {
+    const { page, errors } = await open("#/nodes");
+    await page.locator('a[data-route="ha-check"]').click();
+    expect(await page.locator('a[data-route="ha-check"]').getAttribute("aria-current")).toBe(
+      "page",
+    );
+    await page.locator("#ha-check-console").selectOption("Dallas");
+    await page.locator("#ha-check-msp").fill("Org1MSP");
+    await page.getByTestId("ha-check-msp-go").click();
+    await expect.poll(() => page.getByTestId("ha-loading").isVisible()).toBe(true);
+    expect(await page.getByTestId("ha-loading").textContent()).toContain(
+      "Reading every console and every peer of Org1MSP through Dallas",
+    );
+    await expect.poll(() => page.getByTestId("ha-check").getAttribute("data-state")).toBe("done");
+    expect(await page.getByTestId("ha-verdict").getAttribute("data-survives")).toBe("true");
+    expect(await page.getByTestId("ha-verdict").textContent()).toContain(
+      "Every channel survives the loss of any one region",
+    );
+    expect(
+      await page
+        .getByTestId("ha-region")
+        .evaluateAll((hs) => hs.map((h) => h.getAttribute("data-console"))),
+    ).toEqual(["Dallas", "Frankfurt", "Tokyo"]);
+    expect(await page.getByTestId("ha-peer").count()).toBe(5);
+    expect(await page.getByTestId("ha-action").count()).toBe(0);
+    expect(await page.getByTestId("ha-chaincode").textContent()).toContain("asset 1.0");
+    expect(
+      await page
+        .getByTestId("ha-loss")
+        .evaluateAll((cs) => cs.map((c) => c.getAttribute("data-survives"))),
+    ).toEqual(["true", "true", "true"]);
+    expect((await ipcCallsOf(page, "ha_check")).map((c) => c.args)).toEqual([
+      { plan: null, console: "Dallas", mspId: "Org1MSP" },
+    ]);
+
+    // Refresh runs it again.
+    await page.getByTestId("ha-refresh").click();
+    await expect.poll(async () => (await ipcCallsOf(page, "ha_check")).length).toBe(2);
+    await expect.poll(() => page.getByTestId("ha-check").getAttribute("data-state")).toBe("done");
+    expect(errors).toEqual([]);
+  });
+
+  it("red: a region's peer not joined — what to do, the peer panel, import into a console, exports", async () => {
+    const { page, errors } = await open("?haCheck=red#/ha-check?plan=Org1+HA");
+    await expect.poll(() => page.getByTestId("ha-check").getAttribute("data-state")).toBe("done");
+    expect((await ipcCallsOf(page, "ha_check"))[0]?.args).toEqual({
+      plan: "Org1 HA",
+      console: null,
+      mspId: null,
+    });
+    const channel = page.locator('[data-testid="ha-channel"][data-channel="mychannel"]');
+    expect(await channel.getAttribute("data-survives")).toBe("false");
+    expect(await channel.locator("h2").textContent()).toContain("Breaks if Dallas is lost");
+    const dallasLoss = page.locator('[data-testid="ha-loss"][data-console="Dallas"]');
+    expect(await dallasLoss.getByTestId("ha-reason").allTextContents()).toEqual([
+      "no peer outside us-south is running, joined to mychannel, caught up and has every chaincode",
+      "no anchor peer of the organization outside us-south: make a peer of another region an anchor peer",
+    ]);
+
+    const peer2 = peer(page, "Frankfurt", "Org1 Peer2");
+    expect(await peer2.getAttribute("data-red")).toBe("true");
+    expect(await peer2.getByTestId("ha-todo").textContent()).toBe(
+      "join it to mychannel (`fabric-ha peer join`)",
+    );
+    expect(await peer(page, "Tokyo", "Org1 Peer3").textContent()).toContain("Stopped");
+    expect(
+      await peer(page, "Tokyo", "Org1 Peer4")
+        .getByTestId("ha-action")
+        .evaluateAll((bs) => bs.map((b) => b.getAttribute("data-action"))),
+    ).toEqual(["install", "anchor"]);
+    await screenshot(page, "ha-check");
+
+    // Join channel… opens the peer panel of Frankfurt's peer at the join form.
+    await peer2.getByRole("button", { name: "Join channel…" }).click();
+    const panel = page.locator("#peer-panel");
+    await expect.poll(() => panel.getByTestId("peer-panel").getAttribute("data-view")).toBe("join");
+    expect(await panel.textContent()).toContain("Org1 Peer2");
+    expect((await ipcCallsOf(page, "console_components")).map((c) => c.args)).toContainEqual({
+      name: "Frankfurt",
+      fresh: false,
+    });
+    await panel.getByRole("button", { name: "Close" }).first().click();
+    await expect.poll(() => panel.isVisible()).toBe(false);
+
+    // Frankfurt's console lacks Org1 Peer1: copied from Dallas, which lists it.
+    const gap = page.locator('[data-testid="ha-console"][data-console="Frankfurt"]');
+    expect(await gap.textContent()).toContain("Does not list Org1 Peer1");
+    await gap.getByTestId("ha-import").click();
+    await expect.poll(async () => (await ipcCallsOf(page, "console_copy")).length).toBe(1);
+    expect((await ipcCallsOf(page, "console_copy"))[0]?.args).toEqual({
+      from: "Dallas",
+      to: "Frankfurt",
+      componentIds: ["org1peer1"],
+    });
+    const report = page.locator("#console-report-panel");
+    await expect.poll(() => report.textContent()).toContain("Org1 Peer1");
+    await report.getByRole("button", { name: "Close" }).first().click();
+    await expect.poll(() => report.isVisible()).toBe(false);
+
+    // The exports write the check shown.
+    await page.getByTestId("ha-export-md").click();
+    await expect
+      .poll(async () => (await ipcCallsOf(page, "ha_check_export_dialog")).length)
+      .toBe(1);
+    const shown = (await ipcCallsOf(page, "ha_check_export_dialog"))[0]?.args as {
+      checkedAt: string;
+      markdown: boolean;
+    };
+    expect(shown.markdown).toBe(true);
+    await expect
+      .poll(() => page.getByText(/Saved to .*ha-check-Org1MSP-.*\.md/).isVisible())
+      .toBe(true);
+    await page.getByTestId("ha-export-json").click();
+    await expect
+      .poll(async () => (await ipcCallsOf(page, "ha_check_export_dialog")).length)
+      .toBe(2);
+    expect((await ipcCallsOf(page, "ha_check_export_dialog"))[1]?.args).toEqual({
+      checkedAt: shown.checkedAt,
+      markdown: false,
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it("from the all-regions view: an MSP tile's menu runs the check of its organization", async () => {
+    const { page, errors } = await open("#/consoles/regions");
+    const tile = page.locator(
+      '[data-testid="region-column"][data-console="Dallas"] [data-testid="region-tile"][data-kind="msp"][data-name="Org1 MSP"]',
+    );
+    await tile.getByRole("button", { name: "Actions for Org1 MSP" }).click();
+    await page.getByRole("menuitem", { name: "HA check of Org1MSP" }).click();
+    await expect.poll(() => page.getByTestId("ha-check").getAttribute("data-state")).toBe("done");
+    expect(await page.evaluate(() => window.location.hash)).toBe(
+      "#/ha-check?console=Dallas&msp=Org1MSP",
+    );
+    expect((await ipcCallsOf(page, "ha_check")).map((c) => c.args)).toEqual([
+      { plan: null, console: "Dallas", mspId: "Org1MSP" },
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it("errors say what happened and what to do", async () => {
+    const { page, errors } = await open("#/ha-check?console=Dallas&msp=Org9MSP");
+    await expect.poll(() => page.getByTestId("ha-check").getAttribute("data-state")).toBe("failed");
+    expect(await page.getByTestId("ha-error").textContent()).toContain(
+      'holds no peer or MSP definition of "Org9MSP"',
+    );
+    const failing = await open("?fail=ha_check#/ha-check?console=Dallas&msp=Org1MSP");
+    await expect
+      .poll(() => failing.page.getByTestId("ha-check").getAttribute("data-state"))
+      .toBe("failed");
+    expect(await failing.page.getByTestId("ha-error").textContent()).toContain(
+      "ha_check failed (mock)",
+    );
+    expect(errors).toEqual([]);
+  });
+});
