@@ -782,3 +782,24 @@ pub async fn ha_check_export_dialog(
     }
     Ok(shown)
 }
+
+/// Reenrolls a wallet identity at the CA that issued it; the new identity replaces the old one
+/// under the same name once stored (a refusal leaves the old one). No key reaches the window.
+#[tauri::command]
+pub async fn ca_reenroll(
+    state: State<'_, AppState>,
+    input: fabric_ha_core::ca::CaReenrollInput,
+) -> Result<fabric_ha_core::ca::CaReenrolled> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.ca_reenroll(input)).await
+}
+
+/// Every certificate the organization depends on (library, wallet, every console, the peers'
+/// TLS handshakes) with days left, soonest first.
+#[tauri::command]
+pub async fn certs_report(
+    state: State<'_, AppState>,
+) -> Result<fabric_ha_core::certs::CertsReport> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.certs()).await
+}

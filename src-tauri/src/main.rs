@@ -121,6 +121,8 @@ fn run(started: Instant) -> Result<(), String> {
             commands::bundle_signing_key,
             commands::ha_check,
             commands::ha_check_export_dialog,
+            commands::ca_reenroll,
+            commands::certs_report,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

@@ -16,10 +16,13 @@ import type { BundleWritten } from "./bindings/BundleWritten";
 import type { CaAssociationInput } from "./bindings/CaAssociationInput";
 import type { CaEnrollInput } from "./bindings/CaEnrollInput";
 import type { CaInfoView } from "./bindings/CaInfoView";
+import type { CaReenrolled } from "./bindings/CaReenrolled";
+import type { CaReenrollInput } from "./bindings/CaReenrollInput";
 import type { CaRegistered } from "./bindings/CaRegistered";
 import type { CaRegisterInput } from "./bindings/CaRegisterInput";
 import type { CaTarget } from "./bindings/CaTarget";
 import type { CaUser } from "./bindings/CaUser";
+import type { CertsReport } from "./bindings/CertsReport";
 import type { ChannelAnchors } from "./bindings/ChannelAnchors";
 import type { ConnectionVerdict } from "./bindings/ConnectionVerdict";
 import type { ConsoleComponents } from "./bindings/ConsoleComponents";
@@ -125,6 +128,8 @@ export interface Commands {
     result: HaCheck;
   };
   ha_check_export_dialog: { args: { checkedAt: string; markdown: boolean }; result: string | null };
+  ca_reenroll: { args: { input: CaReenrollInput }; result: CaReenrolled };
+  certs_report: { args: undefined; result: CertsReport };
 }
 
 export type CommandName = keyof Commands;
@@ -419,3 +424,12 @@ export const haCheckExportDialog = (
   format: "json" | "markdown",
 ): Promise<string | null> =>
   call("ha_check_export_dialog", { checkedAt, markdown: format === "markdown" });
+
+/** Reenrolls a wallet identity at the CA that issued it (signed by the identity itself, no
+ * secret); the new identity replaces the old one under the same name once stored. */
+export const caReenroll = (input: CaReenrollInput): Promise<CaReenrolled> =>
+  call("ca_reenroll", { input });
+
+/** Every certificate the organization depends on (library, wallet, every console, what each
+ * peer's TLS handshake serves), soonest to expire first. Reads every console and peer. */
+export const certsReport = (): Promise<CertsReport> => call("certs_report");

@@ -2,14 +2,16 @@
 // column lists the console's CAs, organizations (MSPs), peers and ordering services, so an
 // operator sees at a glance which region has what. Drag a tile onto another region's column to
 // import it there (console_copy); the tile's ⋮ menu has "Copy to …" for the keyboard.
-import { Renew } from "@carbon/icons-react";
+import { Renew, WarningAltFilled } from "@carbon/icons-react";
 import { Button, InlineLoading } from "@carbon/react";
 import { type DragEvent, useRef, useState } from "react";
+import type { CertsReport } from "../bindings/CertsReport";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { EmptyState } from "../components/EmptyState";
 import { StatusSquare } from "../components/NodeTile";
 import { ComponentMenu } from "./ComponentMenu";
 import { useConsolesUi } from "./ConsolesUi";
+import { expiringTiles, useCertsReport } from "./certExpiry";
 import {
   type ComponentRef,
   consolesHref,
@@ -29,6 +31,7 @@ export function AllRegions() {
   const ui = useConsolesUi();
   // The tile being dragged: `dragover` cannot read the drag data, only its types.
   const dragging = useRef<ComponentRef | null>(null);
+  const certs = useCertsReport();
 
   return (
     <>
@@ -60,7 +63,7 @@ export function AllRegions() {
             style={{ gridTemplateColumns: `repeat(${ui.consoles.length}, minmax(18rem, 1fr))` }}
           >
             {ui.consoles.map((c) => (
-              <RegionColumn key={c.name} console={c} dragging={dragging} />
+              <RegionColumn key={c.name} console={c} dragging={dragging} certs={certs} />
             ))}
           </div>
         </>
@@ -72,6 +75,7 @@ export function AllRegions() {
 function RegionColumn(props: {
   console: ConsoleSummary;
   dragging: { current: ComponentRef | null };
+  certs: CertsReport | null;
 }) {
   const { console: c, dragging } = props;
   const ui = useConsolesUi();
@@ -79,6 +83,7 @@ function RegionColumn(props: {
   const [over, setOver] = useState(false);
   const verdict = verdictStatus(c.lastVerdict);
   const groups = components.data ? regionItems(components.data) : null;
+  const expiring = components.data ? expiringTiles(components.data, props.certs) : null;
 
   const accepts = (event: DragEvent) =>
     event.dataTransfer.types.includes(DRAG_TYPE) && dragging.current?.console !== c.name;
@@ -171,7 +176,7 @@ function RegionColumn(props: {
                 <ul className="fhd-region__tiles" aria-label={`${section.title} in ${c.name}`}>
                   {items.map((item) => (
                     <li key={item.id}>
-                      <RegionTile item={item} dragging={dragging} />
+                      <RegionTile item={item} dragging={dragging} expiry={expiring?.get(item.id)} />
                     </li>
                   ))}
                 </ul>
@@ -189,8 +194,13 @@ function RegionColumn(props: {
   );
 }
 
-function RegionTile(props: { item: RegionItem; dragging: { current: ComponentRef | null } }) {
-  const { item, dragging } = props;
+function RegionTile(props: {
+  item: RegionItem;
+  dragging: { current: ComponentRef | null };
+  /** Why the tile carries "Certificate Expiration", when it does. */
+  expiry?: string | undefined;
+}) {
+  const { item, dragging, expiry } = props;
   return (
     <article
       className="fhd-rtile"
@@ -216,6 +226,16 @@ function RegionTile(props: { item: RegionItem; dragging: { current: ComponentRef
       <div className="fhd-rtile__text">
         <h4 className="fhd-rtile__title">{item.displayName}</h4>
         {item.detail ? <p className="fhd-rtile__detail">{item.detail}</p> : null}
+        {expiry ? (
+          <p
+            className="fhd-tile__label fhd-tile__label--certExpiration"
+            data-testid="cert-expiration"
+            title={expiry}
+          >
+            <WarningAltFilled size={16} className="fhd-tile__label-icon" aria-hidden="true" />
+            <span>Certificate Expiration</span>
+          </p>
+        ) : null}
       </div>
       {item.status ? <StatusSquare status={item.status} /> : null}
       <ComponentMenu

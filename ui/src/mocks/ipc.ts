@@ -34,6 +34,7 @@ import type { Settings } from "../bindings/Settings";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "../data/model";
 import { MockBundles } from "./bundles";
 import { MockCas } from "./ca";
+import { mockCertsReport, mockReenroll } from "./certs";
 import { MockConsoles } from "./consoles";
 import { DEMO_WORKSPACE, demoLibrary } from "./demoData";
 import { MockHaCheck } from "./hacheck";
@@ -275,6 +276,10 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
           return haChecks.check(
             args as { plan: string | null; console: string | null; mspId: string | null },
           );
+        case "certs_report":
+          return mockCertsReport(consoles, library, params.get("certs") === "none");
+        case "ca_reenroll":
+          return mockReenroll(library, (args as { input: { identity: string } }).input.identity);
         case "ha_check_export_dialog":
           return haChecks.exportDialog(args as { checkedAt: string; markdown: boolean });
         default:
