@@ -795,6 +795,72 @@ mod tests {
         assert_eq!(host_port("grpcs://peer1.example.com"), None);
     }
 
+    /// A TLS server on 127.0.0.1 presenting `leaf` (issued for `localhost`); its address.
+    async fn tls_server(leaf: &artifacts::testdata::Issued) -> String {
+        use base64::Engine as _;
+        let pem = leaf.key.pkcs8_pem();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let key_der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(leaf.der.clone())],
+            rustls::pki_types::PrivatePkcs8KeyDer::from(key_der).into(),
+        )
+        .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let _ = acceptor.accept(tcp).await;
+                });
+            }
+        });
+        format!("grpcs://localhost:{port}")
+    }
+
+    #[tokio::test]
+    async fn the_served_certificate_is_recorded_and_trusted_only_under_the_pinned_roots() {
+        use artifacts::testdata::{issue, Key, Pki, Spec};
+        let pki = Pki::new();
+        let leaf = issue(
+            &Spec::tls("localhost", 77),
+            Key::p256("served-tls"),
+            Some(&pki.tls_root),
+        );
+        let url = tls_server(&leaf).await;
+
+        let trusted = served_tls(&url, &[pki.tls_root.cert()]).await.unwrap();
+        assert_eq!(trusted.chain.first(), Some(&leaf.der));
+        assert_eq!(trusted.untrusted, None);
+
+        // Another root: the certificate is still reported, as untrusted, with the reason.
+        let foreign = served_tls(&url, &[pki.foreign_root.cert()]).await.unwrap();
+        assert_eq!(foreign.chain.first(), Some(&leaf.der));
+        assert_eq!(
+            foreign.untrusted.as_deref(),
+            Some("it is not issued by the TLS roots the records pin")
+        );
+        // No roots at all: the same, never silently trusted.
+        let none = served_tls(&url, &[]).await.unwrap();
+        assert!(none.untrusted.is_some());
+
+        // Nobody listening: an error naming the address.
+        let closed = served_tls("grpcs://127.0.0.1:1", &[pki.tls_root.cert()])
+            .await
+            .unwrap_err();
+        assert!(closed.contains("127.0.0.1:1"), "{closed}");
+    }
+
     #[test]
     fn every_kind_says_what_to_do() {
         for kind in [
