@@ -265,3 +265,58 @@ fn reenroll_renews_a_ten_day_identity_at_a_real_ca_and_a_failure_keeps_it() {
     assert_eq!(wallet(&ws), [new_id]);
     drop(server);
 }
+
+/// On the real sandbox network: the region-1 peer's TLS handshake serves the certificate its
+/// console record holds, trusted under the record's TLS root; nothing is flagged as expiring
+/// (every certificate there has a year), and every console and peer was read.
+#[test]
+fn the_sandbox_peer_serves_the_tls_certificate_of_its_records() {
+    let Some(fabric) = fabric_ha_testnet::Fabric::for_tests(
+        "certs::the_sandbox_peer_serves_the_tls_certificate_of_its_records",
+    ) else {
+        return;
+    };
+    let rt = support::runtime();
+    let tmp = tempfile::tempdir().unwrap();
+    let sandbox = support::start_sandbox(&rt, fabric, &tmp.path().join("net"));
+    let ws = tmp.path().join("ws");
+    support::set_up_workspace(&ws, tmp.path(), &sandbox);
+
+    let report = ok_json(&fabric_ha(&ws, &["certs", "--json"]));
+    assert_eq!(report["problems"], serde_json::json!([]), "{report:#}");
+    let certs = report["certs"].as_array().unwrap();
+    let served: Vec<&Value> = certs
+        .iter()
+        .filter(|c| c["kind"] == "peerServedTls")
+        .collect();
+    assert_eq!(served.len(), 1, "{report:#}");
+    let served = served[0];
+    assert_eq!(
+        served["note"],
+        Value::Null,
+        "trusted and as recorded: {served:#}"
+    );
+    assert!(served["seenIn"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["source"] == "peer" && p["console"] == "r1"));
+    let recorded = certs
+        .iter()
+        .find(|c| c["kind"] == "peerTls" && c["owner"] == served["owner"])
+        .unwrap();
+    assert_eq!(recorded["fingerprint"], served["fingerprint"]);
+    assert!(certs
+        .iter()
+        .any(|c| c["kind"] == "peerEnrollment" && c["owner"] == served["owner"]));
+    assert!(certs
+        .iter()
+        .any(|c| c["kind"] == "walletIdentity" && c["owner"] == "org1admin"));
+    let expiring = ok_json(&fabric_ha(&ws, &["certs", "--expiring", "30d", "--json"]));
+    assert_eq!(expiring["certs"], serde_json::json!([]), "{expiring:#}");
+    let pids = sandbox.pids();
+    assert!(!pids.is_empty());
+    rt.block_on(sandbox.shutdown());
+    let left: Vec<u32> = pids.into_iter().filter(|p| support::alive(*p)).collect();
+    assert!(left.is_empty(), "still running: {left:?}");
+}

@@ -83,7 +83,7 @@ export function mockCertsReport(
 export function mockReenroll(library: MockLibrary, id: string): CaReenrolled {
   const at = library.items.findIndex((i) => i.id === id || i.displayName === id);
   const old = library.items[at];
-  if (!old || old.kind !== "identity") {
+  if (old?.kind !== "identity") {
     throw {
       code: "NotFound",
       message: `wallet identity "${id}" not found`,
