@@ -8,9 +8,9 @@
 //! decoded certificates, never as base64 text, §4.6a), which is also what the console UI warns
 //! about.
 
-use fabric_ha_artifacts::Cert;
 use serde_json::Value;
 
+use crate::compare::cert_key;
 use crate::models::{Component, ComponentType};
 
 fn normalized_url(raw: &str) -> Option<String> {
@@ -33,18 +33,6 @@ fn same_url(a: &str, b: &str) -> bool {
     }
 }
 
-/// A certificate's identity for comparison: its DER when it parses, else its base64 text
-/// without whitespace (so two unparsable but identical values still match).
-fn cert_key(b64pem: &str) -> Vec<u8> {
-    match Cert::from_b64pem(b64pem) {
-        Ok(c) => c.der().to_vec(),
-        Err(_) => b64pem
-            .bytes()
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect(),
-    }
-}
-
 fn string_list(v: Option<&Value>) -> Vec<&str> {
     match v {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
@@ -54,40 +42,61 @@ fn string_list(v: Option<&Value>) -> Vec<&str> {
 }
 
 /// Finds the record on the console that is the same component as the import body `body` of
-/// type `kind`, if any.
+/// type `kind`, if any (the first, when the console holds several).
 ///
 /// A CA, peer or orderer body without `api_url` never matches (nothing to compare), and
-/// neither does an MSP body without root certificates.
+/// neither does an MSP body without root certificates. The same component may still carry
+/// other certificates: see [`crate::certificate_differences`].
 pub fn find_existing<'a>(
     existing: &'a [Component],
     kind: ComponentType,
     body: &Value,
 ) -> Option<&'a Component> {
+    find_all_existing(existing, kind, body).into_iter().next()
+}
+
+/// Every record on the console that is the same component as `body` (the console never
+/// refuses a second copy, §9: a stale record and a fresh one can sit side by side), in the
+/// console's order.
+pub fn find_all_existing<'a>(
+    existing: &'a [Component],
+    kind: ComponentType,
+    body: &Value,
+) -> Vec<&'a Component> {
     let same_type = |c: &&Component| c.kind() == Some(kind);
     match kind {
         ComponentType::Ca | ComponentType::Peer | ComponentType::Orderer => {
-            let url = body.get("api_url").and_then(Value::as_str)?;
+            let Some(url) = body.get("api_url").and_then(Value::as_str) else {
+                return Vec::new();
+            };
             existing
                 .iter()
                 .filter(same_type)
-                .find(|c| c.api_url.as_deref().is_some_and(|u| same_url(u, url)))
+                .filter(|c| c.api_url.as_deref().is_some_and(|u| same_url(u, url)))
+                .collect()
         }
         ComponentType::Msp => {
-            let msp_id = body.get("msp_id").and_then(Value::as_str)?;
+            let Some(msp_id) = body.get("msp_id").and_then(Value::as_str) else {
+                return Vec::new();
+            };
             let wanted: Vec<Vec<u8>> = string_list(body.get("root_certs"))
                 .into_iter()
                 .map(cert_key)
                 .collect();
             if wanted.is_empty() {
-                return None;
+                return Vec::new();
             }
-            existing.iter().filter(same_type).find(|c| {
-                c.msp_id.as_deref() == Some(msp_id)
-                    && c.root_certs
-                        .iter()
-                        .flatten()
-                        .any(|r| wanted.contains(&cert_key(r)))
-            })
+            existing
+                .iter()
+                .filter(same_type)
+                .filter(|c| {
+                    c.msp_id.as_deref() == Some(msp_id)
+                        && c.root_certs
+                            .iter()
+                            .flatten()
+                            .any(|r| wanted.contains(&cert_key(r)))
+                })
+                .collect()
         }
     }
 }
@@ -159,6 +168,27 @@ mod tests {
             &json!({"api_url": "grpcs://peer2.example.com:7051"})
         )
         .is_none());
+    }
+
+    #[test]
+    fn every_copy_of_the_same_component_is_found() {
+        let mut all = console();
+        all.push(record(
+            json!({"id": "org1peer1_0", "type": "fabric-peer", "api_url": "grpcs://peer1.example.com:7051/"}),
+        ));
+        let peer = json!({"api_url": "grpcs://peer1.example.com:7051"});
+        let ids: Vec<&str> = find_all_existing(&all, ComponentType::Peer, &peer)
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(ids, ["org1peer1", "org1peer1_0"]);
+        assert_eq!(
+            find_existing(&all, ComponentType::Peer, &peer).map(|c| c.id.as_str()),
+            Some("org1peer1")
+        );
+        assert!(
+            find_all_existing(&all, ComponentType::Msp, &json!({"msp_id": "org1msp"})).is_empty()
+        );
     }
 
     #[test]

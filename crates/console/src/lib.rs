@@ -9,6 +9,8 @@
 //! - Every failure is a [`ConsoleError`] with a stable [`ConsoleError::code`] and a
 //!   [`ConsoleError::fix`]; the console's own messages are kept verbatim.
 //! - [`find_existing`]: the console never refuses a duplicate import, so look first.
+//! - [`certificate_differences`]: whether a console's record of a component still carries the
+//!   component's certificates, and [`certificate_update`]: the edit that makes it so.
 //!
 //! TLS is always verified (public web roots plus the console's CA when given), with the
 //! `ring` provider. HTTP 207 and 222 are successes. 429 waits for `Retry-After`; 502, 503,
@@ -18,6 +20,7 @@
 
 mod check;
 mod client;
+mod compare;
 mod create;
 mod dedupe;
 mod error;
@@ -27,12 +30,15 @@ mod tls;
 
 pub use check::{ConnectionReport, Verdict};
 pub use client::{ClientOptions, ConsoleClient, ConsoleEndpoint};
+pub use compare::{
+    certificate_differences, certificate_update, component_differences, CertField, NotEditable,
+};
 pub use create::{
     Amounts, CaChain, CaEnrollment, ComponentAdmins, CreateCaBody, CreatePeerBody,
     EnrollmentCrypto, Hsm, MspComponent, MspCrypto, PeerCrypto, PeerResources, PeerStorage,
     Resource, StateDb, TlsCaEnrollment, Volume,
 };
-pub use dedupe::find_existing;
+pub use dedupe::{find_all_existing, find_existing};
 pub use error::ConsoleError;
 pub use models::{
     ApiKeyInfo, ApiRole, Component, ComponentMsp, ComponentQuery, ComponentStatus, ComponentType,

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use fabric_ha_artifacts::testdata::Pki;
 use fabric_ha_artifacts::{import_bodies, read_json, ImportBody};
 use fabric_ha_console::{
-    find_existing, ApiRole, CaEnrollment, ClientOptions, ComponentAdmins, ComponentQuery,
-    ComponentType, ConsoleClient, ConsoleEndpoint, ConsoleError, CreatePeerBody, EnrollmentCrypto,
-    Health, PeerCrypto, StateDb, TlsCaEnrollment, Verdict,
+    certificate_differences, certificate_update, component_differences, find_existing, ApiRole,
+    CaEnrollment, CertField, ClientOptions, ComponentAdmins, ComponentQuery, ComponentType,
+    ConsoleClient, ConsoleEndpoint, ConsoleError, CreatePeerBody, EnrollmentCrypto, Health,
+    PeerCrypto, StateDb, TlsCaEnrollment, Verdict,
 };
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
@@ -403,6 +404,87 @@ async fn import_list_get_edit_delete() {
         c.delete_component("org1ca_0").await.unwrap_err().code(),
         "console_not_found"
     );
+    tc.shutdown().await;
+}
+
+/// A console's copy of the peer, the MSP and an ordering node made before they were renewed:
+/// the same address (and MSP id and roots), other certificates.
+#[tokio::test]
+async fn stale_records_are_named_and_edited_back_to_the_component() {
+    let tc = start(TestConsoleConfig::default()).await;
+    let c = manager(&tc);
+    let b = bodies();
+    let pki = &b.pki;
+    let mut old_peer = b.peer.body.clone();
+    old_peer["msp"]["component"]["tls_cert"] = json!(pki.foreign_tls.b64());
+    old_peer["msp"]["tlsca"]["root_certs"] = json!([pki.foreign_root.b64()]);
+    let mut old_msp = b.msp.body.clone();
+    old_msp["admins"] = json!([pki.admin2.b64()]);
+    old_msp
+        .as_object_mut()
+        .unwrap()
+        .remove("intermediate_certs");
+    let mut old_node = b.orderer[0].body.clone();
+    old_node["msp"]["component"]["tls_cert"] = json!(pki.orderer_tls[1].b64());
+    for (kind, body) in [
+        (ComponentType::Peer, &old_peer),
+        (ComponentType::Msp, &old_msp),
+        (ComponentType::Orderer, &old_node),
+    ] {
+        c.import_component(kind, body).await.unwrap();
+    }
+
+    // Read with deployment attributes: a node's ecert and admin certs are compared too.
+    let query = ComponentQuery {
+        deployment_attrs: true,
+        skip_cache: true,
+        ..ComponentQuery::default()
+    };
+    let all = c.list_components(query).await.unwrap();
+    let cases = [
+        (
+            ComponentType::Peer,
+            &b.peer.body,
+            vec![CertField::TlsCert, CertField::TlsCaRootCerts],
+        ),
+        (
+            ComponentType::Msp,
+            &b.msp.body,
+            vec![CertField::MspIntermediateCerts, CertField::MspAdmins],
+        ),
+        (
+            ComponentType::Orderer,
+            &b.orderer[0].body,
+            vec![CertField::TlsCert],
+        ),
+    ];
+    for (kind, fresh, expected) in &cases {
+        let record = find_existing(&all, *kind, fresh).unwrap();
+        let fields = component_differences(record, fresh);
+        assert_eq!(&fields, expected, "{kind:?}");
+        let current = serde_json::to_value(record).unwrap();
+        let edit = certificate_update(*kind, &current, fresh, &fields).unwrap();
+        let edited = c.edit_component(*kind, &record.id, &edit).await.unwrap();
+        // The answer, and the record read again, carry the component's certificates ...
+        assert_eq!(component_differences(&edited, fresh), [], "{kind:?}");
+        let again = c.get_component(&record.id, query).await.unwrap();
+        assert_eq!(component_differences(&again, fresh), [], "{kind:?}");
+        // ... and nothing else changed.
+        assert_eq!(again.display_name, record.display_name);
+        assert_eq!(again.api_url, record.api_url);
+        assert_eq!(again.msp_id, record.msp_id);
+        assert_eq!(again.extra.get("timestamp"), record.extra.get("timestamp"));
+        let after = serde_json::to_value(&again).unwrap();
+        let mut moved = certificate_differences(*kind, &after, &current);
+        moved.extend(certificate_differences(*kind, &current, &after));
+        moved.sort();
+        moved.dedup();
+        let mut wanted = expected.clone();
+        wanted.sort();
+        assert_eq!(moved, wanted, "only the differing fields moved ({kind:?})");
+    }
+    // Still one record each.
+    assert_eq!(c.list_components(query).await.unwrap().len(), 3);
     tc.shutdown().await;
 }
 

@@ -625,3 +625,114 @@ async fn bulk_import_skips_validation_and_rejects_objects_with_207() {
     );
     console.shutdown().await;
 }
+
+#[tokio::test]
+async fn edits_replace_certificates_under_each_type_s_edit_schema() {
+    let (console, client) = start(TestConsoleConfig::default()).await;
+    let writer = console.writer_key();
+    let put = |path: &'static str, body: Value| {
+        let (client, console, writer) = (&client, &console, &writer);
+        async move { call(client, console, Method::PUT, path, writer, Some(&body)).await }
+    };
+    let peer = peer_body("Org1 Peer 1");
+    for (route, body) in [
+        ("fabric-peer", peer.clone()),
+        (
+            "fabric-ca",
+            ca_body("Org1 CA", "https://ca.example.com:7054"),
+        ),
+        ("msp", msp_body("Org1 MSP")),
+    ] {
+        let path = format!("/ak/api/v3/components/{route}");
+        let (status, _, _) =
+            call(&client, &console, Method::POST, &path, &writer, Some(&body)).await;
+        assert_eq!(status, 200);
+    }
+
+    // A peer's certificates: `msp` is checked as a whole (strict keys, tls_cert and the TLS
+    // roots required), and what it leaves out is kept.
+    let new_tls = cert_b64("peer-tls-renewed");
+    let (status, _, body) = put(
+        "/ak/api/v3/components/org1peer1",
+        json!({"msp": {"component": {"tls_cert": new_tls}}}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["msgs"],
+        json!(["Expected parameter 'msp.tlsca' to exist."])
+    );
+    let (status, _, body) = put(
+        "/ak/api/v3/components/fabric-peer/org1peer1",
+        json!({"msp": {"tlsca": {"root_certs": [cert_b64("tls-root-2")]},
+                       "component": {"tls_cert": new_tls, "pem": new_tls}}}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["msgs"],
+        json!(["Parameter 'msp.component.pem' is an unknown key for object."])
+    );
+    let new_root = cert_b64("tls-root-2");
+    let (status, _, edited) = put(
+        "/ak/api/v3/components/fabric-peer/org1peer1",
+        json!({"msp": {"tlsca": {"root_certs": [new_root]}, "component": {"tls_cert": new_tls}}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["message"], "ok");
+    assert_eq!(edited["msp"]["component"]["tls_cert"], new_tls.as_str());
+    assert_eq!(edited["msp"]["tlsca"]["root_certs"], json!([new_root]));
+    // The whole record comes back, deployment attributes included: the ecert was kept.
+    assert_eq!(
+        edited["msp"]["component"]["ecert"],
+        peer["msp"]["component"]["ecert"]
+    );
+    assert_eq!(
+        edited["msp"]["component"]["admin_certs"],
+        peer["msp"]["component"]["admin_certs"]
+    );
+    assert_eq!(edited["display_name"], "Org1 Peer 1");
+    assert!(edited["edited_timestamp"].as_u64().is_some());
+
+    // A CA's edit schema has no `msp`: its certificates are not editable this way.
+    let (status, _, body) = put(
+        "/ak/api/v3/components/org1ca",
+        json!({"msp": {"tlsca": {"root_certs": [new_root]}, "component": {"tls_cert": new_tls}}}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["msgs"],
+        json!(["Parameter 'msp' is an unknown key for object."])
+    );
+
+    // An MSP's lists are replaced, on its own route or the generic one; ids stay illegal.
+    let admin = cert_b64("org-admin-2");
+    let (status, _, edited) = put(
+        "/ak/api/v3/components/msp/org1msp",
+        json!({"admins": [admin], "intermediate_certs": [cert_b64("ca-intermediate")]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["admins"], json!([admin]));
+    assert_eq!(
+        edited["intermediate_certs"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(edited["msp_id"], "org1msp");
+    let (status, _, body) = put(
+        "/ak/api/v3/components/org1msp",
+        json!({"id": "other", "admins": []}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["msgs"],
+        json!(["Parameter 'id' is either never editable or not editable via this api."])
+    );
+    let (status, _, body) = put("/ak/api/v3/components/msp/nosuch", json!({"admins": []})).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["msg"], "no components by this id exist");
+    console.shutdown().await;
+}

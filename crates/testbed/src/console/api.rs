@@ -1419,6 +1419,10 @@ fn merge(target: &mut Map<String, Value>, changes: &Map<String, Value>) {
     }
 }
 
+/// `PUT /ak/api/v3/components/{id}` (or `/components/<type>/{id}`), §2.4: the body is checked
+/// against the edit schema of the record's own type, whatever the route says. Objects are
+/// merged field by field (the console keeps what a new `msp` leaves out in its internal
+/// fields), everything else is replaced.
 fn edit(store: &Store, id: &str, body: &Value) -> Reply {
     let mut data = store.lock();
     let Some(kind) = data.components.get(id).map(|c| c.kind().to_owned()) else {
@@ -1442,10 +1446,17 @@ fn edit(store: &Store, id: &str, body: &Value) -> Reply {
     component
         .record
         .insert("edited_timestamp".into(), json!(store::now_ms()));
-    reply(
-        200,
-        &format_record(&component.record, Flags::default(), store::now_ms()),
-    )
+    // The console answers an edit with the whole record, deployment attributes included (a
+    // node's `ecert` and `admin_certs`), and `message: "ok"`.
+    let flags = Flags {
+        deployment_attrs: true,
+        parsed_certs: false,
+    };
+    let mut answer = format_record(&component.record, flags, store::now_ms());
+    if let Value::Object(fields) = &mut answer {
+        fields.insert("message".into(), json!("ok"));
+    }
+    reply(200, &answer)
 }
 
 /// How a console finds out whether a component is healthy.
