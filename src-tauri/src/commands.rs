@@ -783,6 +783,18 @@ pub async fn ha_check_export_dialog(
     Ok(shown)
 }
 
+/// Updates a console's records of components whose certificates differ from their source (a
+/// report line's "Update"): the import or copy again, with the differing certificates replaced
+/// through the console's edit route.
+#[tauri::command]
+pub async fn console_update_records(
+    state: State<'_, AppState>,
+    input: fabric_ha_core::consoles::RecordUpdateInput,
+) -> Result<ConsoleImportReport> {
+    let ws = state.workspace.workspace()?;
+    blocking(move || ws.console_update_records(&input)).await
+}
+
 /// Reenrolls a wallet identity at the CA that issued it; the new identity replaces the old one
 /// under the same name once stored (a refusal leaves the old one). No key reaches the window.
 #[tauri::command]

@@ -86,6 +86,7 @@ fn run(started: Instant) -> Result<(), String> {
             commands::console_export_dialog,
             commands::console_import,
             commands::console_copy,
+            commands::console_update_records,
             commands::peer_channels,
             commands::peer_org_peers,
             commands::peer_join,

@@ -50,6 +50,7 @@ import type { PlanProgressUpdate } from "./bindings/PlanProgressUpdate";
 import type { PlanRecord } from "./bindings/PlanRecord";
 import type { PlanReportView } from "./bindings/PlanReportView";
 import type { PlanStatus } from "./bindings/PlanStatus";
+import type { RecordUpdateInput } from "./bindings/RecordUpdateInput";
 import type { Settings } from "./bindings/Settings";
 
 /** The IPC commands and their arguments and results, in one place. */
@@ -84,6 +85,7 @@ export interface Commands {
     args: { from: string; to: string; componentIds: string[] };
     result: ConsoleImportReport;
   };
+  console_update_records: { args: { input: RecordUpdateInput }; result: ConsoleImportReport };
   peer_channels: { args: { peer: string; identity: string | null }; result: PeerChannels };
   peer_org_peers: { args: { peer: string }; result: OrgPeers };
   peer_join: { args: { input: PeerJoinInput }; result: PeerJoined };
@@ -235,6 +237,11 @@ export const consoleCopy = (
   to: string,
   componentIds: string[],
 ): Promise<ConsoleImportReport> => call("console_copy", { from, to, componentIds });
+
+/** Imports or copies components again, replacing the certificates of the console's records
+ * that carry other ones (through the console's edit route; a CA's cannot be replaced). */
+export const consoleUpdateRecords = (input: RecordUpdateInput): Promise<ConsoleImportReport> =>
+  call("console_update_records", { input });
 
 /** The channels a peer has joined, each with its height, and the wallet identity that signed.
  * `peer` is a display name, `CONSOLE/ID` or a library id; a null identity lets the backend

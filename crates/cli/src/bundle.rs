@@ -350,6 +350,12 @@ pub(crate) fn run(
                                     "imported",
                                 fabric_ha_core::consoles::ConsoleImportOutcome::AlreadyPresent =>
                                     "already present",
+                                fabric_ha_core::consoles::ConsoleImportOutcome::PresentWithOtherCertificates =>
+                                    "present, other certificates",
+                                fabric_ha_core::consoles::ConsoleImportOutcome::PresentWithOtherContent =>
+                                    "present, other content",
+                                fabric_ha_core::consoles::ConsoleImportOutcome::Updated =>
+                                    "updated",
                                 fabric_ha_core::consoles::ConsoleImportOutcome::Rejected =>
                                     "rejected",
                             },

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Subcommand};
 use fabric_ha_core::consoles::{
-    ComponentStatus, ConsoleAuthInput, ConsoleImportOutcome, ConsoleImportReport, ConsoleInput,
-    ConsoleNode,
+    CertField, ComponentStatus, ConsoleAuthInput, ConsoleImportOptions, ConsoleImportOutcome,
+    ConsoleImportReport, ConsoleInput, ConsoleNode,
 };
 use fabric_ha_core::library::{self, ImportStatus};
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
@@ -88,19 +88,27 @@ pub(crate) enum ConsoleCommand {
         to_library: bool,
     },
     /// Import library artifacts (ids, see `artifact list`) or console files into a console.
-    /// Components the console already holds are reported as already present and not sent;
-    /// exit 1 if the console rejected any.
+    /// Components the console already holds with the same certificates are reported as
+    /// already present and not sent; a record of the same component (same address, or same
+    /// MSP id and roots) with other certificates is reported as present with other
+    /// certificates (or content), naming them, and left alone unless --update. Exit 1 if the
+    /// console rejected any, or a record still carries other certificates.
     Import {
         /// Console name.
         name: String,
         /// Library ids or console files (JSON or bulk zip).
         #[arg(required = true, value_name = "ARTIFACT_OR_FILE")]
         items: Vec<String>,
+        /// Replace the differing certificates of such records through the console's edit
+        /// route (nothing else of the record changes; a CA's certificates cannot be edited).
+        #[arg(long)]
+        update: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Copy components from one console to another, never as a duplicate.
+    /// Copy components from one console to another, never as a duplicate; records with other
+    /// certificates are reported as for `import`.
     Copy {
         /// Source console.
         from: String,
@@ -109,6 +117,10 @@ pub(crate) enum ConsoleCommand {
         /// Component ids in the source console.
         #[arg(required = true)]
         component_ids: Vec<String>,
+        /// Replace the differing certificates of the target's records with the source's,
+        /// through the console's edit route.
+        #[arg(long)]
+        update: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -164,38 +176,68 @@ fn print_nodes(title: &str, nodes: &[ConsoleNode]) {
     }
 }
 
-/// Prints an import report; success when nothing was rejected.
+/// Prints an import report; success when nothing was rejected and no record is left with
+/// other certificates. `update_hint` names the flag that updates such records.
 pub(crate) fn print_import(
     report: &ConsoleImportReport,
     json: bool,
+    update_hint: Option<&str>,
 ) -> Result<ExitCode, CoreError> {
     if json {
         print_json(report)?;
     } else {
         for i in &report.items {
+            let id = i.component_id.as_deref().unwrap_or("?");
+            let message = i.message.as_deref().unwrap_or("");
+            let fields = i
+                .differences
+                .iter()
+                .map(|p| CertField::from_path(p).map_or_else(|| p.clone(), |f| f.to_string()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // What the core adds after the fields: why it was not updated, what to do.
+            let more = message.split_once("; ").map(|(_, rest)| rest);
             match i.outcome {
-                ConsoleImportOutcome::Imported => println!(
-                    "imported         {} ({}) as {}",
-                    i.display_name,
-                    i.kind,
-                    i.component_id.as_deref().unwrap_or("?")
-                ),
-                ConsoleImportOutcome::AlreadyPresent => println!(
-                    "already present  {} ({}) as {}",
-                    i.display_name,
-                    i.kind,
-                    i.component_id.as_deref().unwrap_or("?")
-                ),
-                ConsoleImportOutcome::Rejected => println!(
-                    "rejected         {} ({}): {}",
-                    i.display_name,
-                    i.kind,
-                    i.message.as_deref().unwrap_or("")
-                ),
+                ConsoleImportOutcome::Imported => {
+                    println!("imported         {} ({}) as {id}", i.display_name, i.kind)
+                }
+                ConsoleImportOutcome::AlreadyPresent => {
+                    println!("already present  {} ({}) as {id}", i.display_name, i.kind)
+                }
+                ConsoleImportOutcome::PresentWithOtherCertificates
+                | ConsoleImportOutcome::PresentWithOtherContent => {
+                    let what = if i.outcome == ConsoleImportOutcome::PresentWithOtherContent {
+                        "content"
+                    } else {
+                        "certificates"
+                    };
+                    println!(
+                        "present with other {what}  {} ({}) as {id}: {fields}",
+                        i.display_name, i.kind
+                    );
+                    if let Some(more) = more {
+                        println!("  {more}");
+                    }
+                    if let (true, Some(flag)) = (i.updatable, update_hint) {
+                        println!("  run again with {flag} to update {id} through the console's edit route");
+                    }
+                }
+                ConsoleImportOutcome::Updated => {
+                    println!(
+                        "updated          {} ({}) as {id}: {fields}",
+                        i.display_name, i.kind
+                    )
+                }
+                ConsoleImportOutcome::Rejected => {
+                    println!(
+                        "rejected         {} ({}): {message}",
+                        i.display_name, i.kind
+                    )
+                }
             }
         }
     }
-    Ok(if report.all_ok() {
+    Ok(if report.all_current() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -353,8 +395,14 @@ pub(crate) fn run(
             eprintln!("wrote {} ({})", out.display(), export.file_name);
             Ok(ExitCode::SUCCESS)
         }
-        ConsoleCommand::Import { name, items, json } => {
+        ConsoleCommand::Import {
+            name,
+            items,
+            update,
+            json,
+        } => {
             let ws = open()?;
+            let options = ConsoleImportOptions { update };
             let (files, ids): (Vec<String>, Vec<String>) =
                 items.into_iter().partition(|i| Path::new(i).is_file());
             let mut report = if ids.is_empty() {
@@ -363,7 +411,7 @@ pub(crate) fn run(
                     items: Vec::new(),
                 }
             } else {
-                ws.console_import(&name, &ids)?
+                ws.console_import_with(&name, &ids, options)?
             };
             if !files.is_empty() {
                 let paths: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
@@ -384,20 +432,23 @@ pub(crate) fn run(
                         }
                     }
                 }
-                report
-                    .items
-                    .extend(ws.console_import_files(&name, readable)?.items);
+                report.items.extend(
+                    ws.console_import_files_with(&name, readable, options)?
+                        .items,
+                );
             }
-            print_import(&report, json)
+            print_import(&report, json, (!update).then_some("--update"))
         }
         ConsoleCommand::Copy {
             from,
             to,
             component_ids,
+            update,
             json,
         } => {
-            let report = open()?.console_copy(&from, &to, &component_ids)?;
-            print_import(&report, json)
+            let options = ConsoleImportOptions { update };
+            let report = open()?.console_copy_with(&from, &to, &component_ids, options)?;
+            print_import(&report, json, (!update).then_some("--update"))
         }
     }
 }

@@ -550,3 +550,309 @@ fn an_ordering_service_is_one_tile_and_exports_as_the_cluster_array() {
     a.shutdown_blocking();
     b.shutdown_blocking();
 }
+
+/// A console that imported the organization's components before they were renewed: the same
+/// addresses (and MSP id and roots), older certificates.
+fn stale_files(pki: &Pki) -> Vec<(String, Vec<u8>)> {
+    use fabric_ha_artifacts::testdata::{issue, Key, Spec};
+    let mut peer = pki.peer_v3();
+    let (old_tls, old_root) = (pki.foreign_tls.b64(), pki.foreign_root.b64());
+    peer["msp"]["component"]["tls_cert"] = Value::from(old_tls.clone());
+    peer["msp"]["tlsca"]["root_certs"] = serde_json::json!([old_root]);
+    peer["pem"] = Value::from(old_tls.clone());
+    peer["tls_cert"] = Value::from(old_tls);
+    peer["tls_ca_root_cert"] = Value::from(old_root);
+    let mut msp = pki.msp();
+    msp["admins"] = serde_json::json!([pki.admin2.b64()]);
+    let mut ca = pki.ca_v3();
+    let old_ca_tls = issue(
+        &Spec::tls("ca.org1.example.com", 91),
+        Key::p256("ca-tls-before"),
+        Some(&pki.ca_root),
+    )
+    .b64();
+    ca["msp"]["component"]["tls_cert"] = Value::from(old_ca_tls.clone());
+    ca["pem"] = Value::from(old_ca_tls.clone());
+    ca["tls_cert"] = Value::from(old_ca_tls);
+    let mut cluster = pki.orderer_cluster();
+    let old_node_tls = issue(
+        &Spec::tls("orderer0.org1.example.com", 92),
+        Key::p256("orderer0-tls-before"),
+        Some(&pki.tls_root),
+    )
+    .b64();
+    let node = &mut cluster[0];
+    for key in ["pem", "tls_cert", "client_tls_cert", "server_tls_cert"] {
+        node[key] = Value::from(old_node_tls.clone());
+    }
+    node["msp"]["component"]["tls_cert"] = Value::from(old_node_tls);
+    vec![
+        json_file("Org1 CA_ca.json", &ca),
+        json_file("Org1 MSP_msp.json", &msp),
+        json_file("Org1 Peer 1_peer.json", &peer),
+        json_file("OS_orderer.json", &cluster),
+    ]
+}
+
+fn fresh_files(pki: &Pki) -> Vec<(String, Vec<u8>)> {
+    vec![
+        json_file("Org1 CA_ca.json", &pki.ca_v3()),
+        json_file("Org1 MSP_msp.json", &pki.msp()),
+        json_file("Org1 Peer 1_peer.json", &pki.peer_v3()),
+        json_file("OS_orderer.json", &pki.orderer_cluster()),
+    ]
+}
+
+/// The test console's record of `id`, as stored.
+fn stored(tc: &TestConsole, id: &str) -> Value {
+    tc.components()
+        .into_iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no record {id}"))
+}
+
+#[test]
+fn records_with_other_certificates_are_named_and_updated_only_when_asked() {
+    use fabric_ha_core::consoles::ConsoleImportOptions;
+    use ConsoleImportOutcome::{
+        AlreadyPresent, PresentWithOtherCertificates, PresentWithOtherContent, Updated,
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let tc = start("stale");
+    ws.add_console(input("stale", &tc, tc.writer_key()))
+        .unwrap();
+    let pki = Pki::new();
+    let seeded = ws.console_import_files("stale", stale_files(&pki)).unwrap();
+    assert!(seeded.all_current(), "{seeded:?}");
+    let before: Vec<Value> = tc.components();
+    let nodes = pki.orderer_cluster().as_array().unwrap().len();
+
+    // The renewed components: found, compared, named, and nothing is sent.
+    let library = lib_ids(&ws, fresh_files(&pki));
+    let report = ws.console_import("stale", &library).unwrap();
+    let mut expected = vec![
+        PresentWithOtherCertificates,
+        PresentWithOtherContent,
+        PresentWithOtherCertificates,
+        PresentWithOtherCertificates,
+    ];
+    expected.extend(vec![AlreadyPresent; nodes - 1]);
+    assert_eq!(outcomes(&report), expected, "{report:#?}");
+    assert!(report.all_ok() && !report.all_current());
+    let by_name = |r: &ConsoleImportReport, name: &str| {
+        r.items
+            .iter()
+            .find(|i| i.display_name == name)
+            .cloned()
+            .unwrap()
+    };
+    let peer = by_name(&report, "Org1 Peer 1");
+    assert_eq!(
+        peer.differences,
+        ["msp.component.tls_cert", "msp.tlsca.root_certs"]
+    );
+    assert!(peer.updatable);
+    assert_eq!(peer.component_id.as_deref(), Some("org1peer1"));
+    assert_eq!(
+        peer.message.as_deref(),
+        Some(
+            "present as org1peer1 with other certificates: TLS certificate \
+             (msp.component.tls_cert), TLS root certificates (msp.tlsca.root_certs)"
+        )
+    );
+    let msp = by_name(&report, "Org1 MSP");
+    assert_eq!(msp.differences, ["admins"]);
+    assert!(msp
+        .message
+        .as_deref()
+        .unwrap()
+        .starts_with("present as org1msp with other content: admins (admins)"));
+    let ca = by_name(&report, "Org1 CA");
+    assert_eq!(ca.differences, ["msp.component.tls_cert"]);
+    assert!(!ca.updatable, "a CA's certificates are not editable");
+    assert_eq!(
+        by_name(&report, "Org1 Orderer 1").differences,
+        ["msp.component.tls_cert"]
+    );
+    assert_eq!(tc.components(), before, "nothing changed");
+
+    // With update: each record gets the certificates through the edit route; the CA cannot.
+    let options = ConsoleImportOptions { update: true };
+    let updated = ws.console_import_with("stale", &library, options).unwrap();
+    let mut expected = vec![PresentWithOtherCertificates, Updated, Updated, Updated];
+    expected.extend(vec![AlreadyPresent; nodes - 1]);
+    assert_eq!(outcomes(&updated), expected, "{updated:#?}");
+    let peer = by_name(&updated, "Org1 Peer 1");
+    assert_eq!(
+        peer.message.as_deref(),
+        Some(
+            "updated org1peer1: TLS certificate (msp.component.tls_cert), TLS root \
+             certificates (msp.tlsca.root_certs)"
+        )
+    );
+    let ca = by_name(&updated, "Org1 CA");
+    assert!(
+        ca.message
+            .as_deref()
+            .unwrap()
+            .contains("Remove org1ca in the console and import the CA again"),
+        "{ca:?}"
+    );
+    // The records now carry the renewed certificates, and nothing else of them changed.
+    let record = stored(&tc, "org1peer1");
+    assert_eq!(
+        record["msp"]["component"]["tls_cert"],
+        pki.peer_v3()["msp"]["component"]["tls_cert"]
+    );
+    assert_eq!(
+        record["msp"]["tlsca"]["root_certs"],
+        serde_json::json!([pki.tls_root.b64()])
+    );
+    for id in ["org1peer1", "org1msp", "org1ca"] {
+        let (old, new) = (
+            before.iter().find(|c| c["id"] == id).unwrap(),
+            stored(&tc, id),
+        );
+        for key in [
+            "display_name",
+            "api_url",
+            "msp_id",
+            "timestamp",
+            "tags",
+            "location",
+        ] {
+            assert_eq!(old.get(key), new.get(key), "{id}: {key}");
+        }
+    }
+    assert_eq!(
+        stored(&tc, "org1msp")["admins"],
+        serde_json::json!([pki.admin.b64()])
+    );
+    assert_eq!(tc.components().len(), before.len(), "no second record");
+
+    // A second import finds them equal (the CA still differs).
+    let again = ws.console_import("stale", &library).unwrap();
+    let mut expected = vec![PresentWithOtherCertificates, AlreadyPresent, AlreadyPresent];
+    expected.extend(vec![AlreadyPresent; nodes]);
+    assert_eq!(outcomes(&again), expected, "{again:#?}");
+    tc.shutdown_blocking();
+}
+
+#[test]
+fn a_copy_updates_the_target_s_record_from_the_source_s() {
+    use fabric_ha_core::consoles::{ConsoleImportOptions, RecordUpdateInput, RecordUpdateSource};
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let (a, b) = (start("fresh"), start("old"));
+    ws.add_console(input("fresh", &a, a.writer_key())).unwrap();
+    ws.add_console(input("old", &b, b.writer_key())).unwrap();
+    let pki = Pki::new();
+    let peer_file = |files: Vec<(String, Vec<u8>)>| {
+        files
+            .into_iter()
+            .filter(|(name, _)| name.ends_with("_peer.json"))
+            .collect::<Vec<_>>()
+    };
+    ws.console_import_files("fresh", peer_file(fresh_files(&pki)))
+        .unwrap();
+    ws.console_import_files("old", peer_file(stale_files(&pki)))
+        .unwrap();
+    let ids = vec!["org1peer1".to_owned()];
+
+    let copy = ws.console_copy("fresh", "old", &ids).unwrap();
+    assert_eq!(
+        outcomes(&copy),
+        [ConsoleImportOutcome::PresentWithOtherCertificates]
+    );
+    let item = &copy.items[0];
+    assert_eq!(item.source_console.as_deref(), Some("fresh"));
+    assert_eq!(item.source_id.as_deref(), Some("org1peer1"));
+
+    // The window's "Update" re-runs the copy of that component with update.
+    let updated = ws
+        .console_update_records(&RecordUpdateInput {
+            console: "old".into(),
+            source: RecordUpdateSource::Console {
+                from: "fresh".into(),
+                component_ids: ids.clone(),
+            },
+        })
+        .unwrap();
+    assert_eq!(outcomes(&updated), [ConsoleImportOutcome::Updated]);
+    let again = ws
+        .console_copy_with("fresh", "old", &ids, ConsoleImportOptions::default())
+        .unwrap();
+    assert_eq!(outcomes(&again), [ConsoleImportOutcome::AlreadyPresent]);
+    assert_eq!(
+        stored(&b, "org1peer1")["msp"]["component"]["tls_cert"],
+        stored(&a, "org1peer1")["msp"]["component"]["tls_cert"]
+    );
+    assert_eq!(b.components().len(), 1);
+    a.shutdown_blocking();
+    b.shutdown_blocking();
+}
+
+#[test]
+fn one_record_compared_with_a_reference_and_a_refused_update_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let tc = start("compare");
+    ws.add_console(input("writer", &tc, tc.writer_key()))
+        .unwrap();
+    ws.add_console(input("reader", &tc, tc.reader_key()))
+        .unwrap();
+    let pki = Pki::new();
+    let peer_file: Vec<(String, Vec<u8>)> = stale_files(&pki)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with("_peer.json"))
+        .collect();
+    ws.console_import_files("writer", peer_file).unwrap();
+    let before = tc.components();
+    // The reference: what the peer carries now (here: its current console file).
+    let reference = pki.peer_v3();
+
+    let item = ws
+        .console_compare_record("reader", "org1peer1", &reference, false)
+        .unwrap();
+    assert_eq!(
+        item.outcome,
+        ConsoleImportOutcome::PresentWithOtherCertificates
+    );
+    assert_eq!(
+        item.differences,
+        ["msp.component.tls_cert", "msp.tlsca.root_certs"]
+    );
+    // A reader key cannot edit: the console's refusal is kept and the record is unchanged.
+    let refused = ws
+        .console_compare_record("reader", "org1peer1", &reference, true)
+        .unwrap();
+    assert_eq!(
+        refused.outcome,
+        ConsoleImportOutcome::PresentWithOtherCertificates
+    );
+    assert!(
+        refused
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("the console refused the update"),
+        "{refused:?}"
+    );
+    assert_eq!(tc.components(), before);
+
+    let done = ws
+        .console_compare_record("writer", "org1peer1", &reference, true)
+        .unwrap();
+    assert_eq!(done.outcome, ConsoleImportOutcome::Updated, "{done:?}");
+    let equal = ws
+        .console_compare_record("reader", "org1peer1", &reference, false)
+        .unwrap();
+    assert_eq!(equal.outcome, ConsoleImportOutcome::AlreadyPresent);
+    assert!(equal.differences.is_empty());
+    assert!(matches!(
+        ws.console_compare_record("reader", "nosuch", &reference, false),
+        Err(CoreError::NotFound { .. })
+    ));
+    tc.shutdown_blocking();
+}

@@ -10,6 +10,15 @@ export type ConsoleImportItem = {
  */
 artifactId: string | null, 
 /**
+ * For a copy between consoles: the console it came from.
+ */
+sourceConsole: string | null, 
+/**
+ * For a copy between consoles: the component id there (an ordering service's cluster id
+ * for each of its nodes).
+ */
+sourceId: string | null, 
+/**
  * Tile title.
  */
 displayName: string, 
@@ -18,7 +27,7 @@ displayName: string,
  */
 kind: string, 
 /**
- * Imported, already present, or rejected.
+ * Imported, already present (with the same or other certificates), updated, or rejected.
  */
 outcome: ConsoleImportOutcome, 
 /**
@@ -26,6 +35,18 @@ outcome: ConsoleImportOutcome,
  */
 componentId: string | null, 
 /**
- * The console's message when rejected; `already present as <id>` otherwise.
+ * The certificate fields of the console's record that differ (or differed, when
+ * updated), as JSON paths of the record: `msp.component.tls_cert`, `msp.tlsca.root_certs`,
+ * `admins`, ...
+ */
+differences: Array<string>, 
+/**
+ * True when the console's edit route can replace the differing certificates (not for a
+ * CA's, nor a node's intermediates).
+ */
+updatable: boolean, 
+/**
+ * The console's message when rejected; otherwise what was found (`already present as
+ * <id>`, `present as <id> with other certificates: ...`, `updated <id>: ...`).
  */
 message: string | null, };

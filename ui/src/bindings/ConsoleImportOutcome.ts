@@ -3,4 +3,4 @@
 /**
  * What happened to one component of an import into a console.
  */
-export type ConsoleImportOutcome = "imported" | "alreadyPresent" | "rejected";
+export type ConsoleImportOutcome = "imported" | "alreadyPresent" | "presentWithOtherCertificates" | "presentWithOtherContent" | "updated" | "rejected";

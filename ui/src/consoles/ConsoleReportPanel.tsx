@@ -10,6 +10,8 @@ export default function ConsoleReportPanel(props: {
   pending: string;
   report: ConsoleImportReport | null;
   onClose: () => void;
+  /** A record was updated from the report (its console's tiles are stale). */
+  onUpdated?: (console: string) => void;
 }) {
   return (
     <SidePanel
@@ -28,7 +30,7 @@ export default function ConsoleReportPanel(props: {
       }
     >
       {props.report ? (
-        <ConsoleReportView report={props.report} />
+        <ConsoleReportView report={props.report} onUpdated={props.onUpdated} />
       ) : (
         <InlineLoading className="fhd-panel__loading" description={props.pending} />
       )}

@@ -1,15 +1,38 @@
 // The per-item report of an import into a console (from the library, or a copy between
-// consoles): imported / already present / rejected with the console's own message.
+// consoles): imported / already present / present with other certificates / updated /
+// rejected with the console's own message. A line whose record carries other certificates
+// offers "Update record": the import or copy of that one component again, replacing the
+// record's differing certificates through the console's edit route.
 
+import { Button, InlineLoading } from "@carbon/react";
+import { useState } from "react";
+import { consoleUpdateRecords } from "../api";
 import type { ConsoleImportItem } from "../bindings/ConsoleImportItem";
 import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
-import { importSummary, KIND_LABEL, OUTCOME_TEXT } from "./logic";
+import { describeError } from "../errors";
+import {
+  differenceText,
+  importSummary,
+  isStale,
+  KIND_LABEL,
+  OUTCOME_TEXT,
+  updateSourceOf,
+  withUpdatedLines,
+} from "./logic";
 
 const kindText = (kind: string) =>
   Object.hasOwn(KIND_LABEL, kind) ? KIND_LABEL[kind as keyof typeof KIND_LABEL] : kind;
 
-function ItemRow(props: { item: ConsoleImportItem }) {
-  const { item } = props;
+type UpdateState = { pending: boolean; error: unknown };
+
+function ItemRow(props: {
+  console: string;
+  item: ConsoleImportItem;
+  update: UpdateState | undefined;
+  onUpdate: (() => void) | null;
+}) {
+  const { item, update } = props;
+  const failed = update?.error ? describeError(update.error) : null;
   return (
     <li
       className={`fhd-creport__item fhd-creport__item--${item.outcome}`}
@@ -24,6 +47,13 @@ function ItemRow(props: { item: ConsoleImportItem }) {
         <span className="fhd-creport__name">{item.displayName}</span>
         <span className="fhd-creport__kind">{kindText(item.kind)}</span>
       </div>
+      {item.differences.length > 0 && (isStale(item.outcome) || item.outcome === "updated") ? (
+        <p className="fhd-creport__message" data-testid="console-import-differences">
+          {item.outcome === "updated"
+            ? `Replaced in ${item.componentId ?? "the record"}: ${differenceText(item.differences)}.`
+            : `${props.console}'s record ${item.componentId ?? ""} differs in: ${differenceText(item.differences)}.`}
+        </p>
+      ) : null}
       {item.message ? (
         <p className="fhd-creport__message">
           {item.outcome === "rejected" ? "The console answered: " : ""}
@@ -33,12 +63,65 @@ function ItemRow(props: { item: ConsoleImportItem }) {
       {item.outcome === "imported" && item.componentId ? (
         <p className="fhd-creport__message">{`New component id: ${item.componentId}`}</p>
       ) : null}
+      {isStale(item.outcome) && item.updatable && props.onUpdate === null ? (
+        <p className="fhd-creport__message">
+          Import the file again with update (fabric-ha console import … --update) to replace them.
+        </p>
+      ) : null}
+      {props.onUpdate ? (
+        <div className="fhd-creport__actions">
+          {update?.pending ? (
+            <InlineLoading description={`Updating ${item.componentId ?? "the record"}…`} />
+          ) : (
+            <Button
+              kind="tertiary"
+              size="sm"
+              data-testid="console-import-update"
+              onClick={props.onUpdate}
+            >
+              {`Update ${item.componentId ?? "the record"} in ${props.console}`}
+            </Button>
+          )}
+          {failed ? (
+            <p className="fhd-creport__message fhd-creport__message--error" role="alert">
+              {[failed.sentence, failed.fix].filter(Boolean).join(" ")}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
     </li>
   );
 }
 
-export default function ConsoleReportView(props: { report: ConsoleImportReport }) {
-  const { report } = props;
+export default function ConsoleReportView(props: {
+  report: ConsoleImportReport;
+  /** Called with the console's name after a record was updated there. */
+  onUpdated?: (console: string) => void;
+}) {
+  const [report, setReport] = useState(props.report);
+  const [seen, setSeen] = useState(props.report);
+  const [updates, setUpdates] = useState<Record<number, UpdateState>>({});
+  if (seen !== props.report) {
+    // A new report from the parent replaces the one updated here.
+    setSeen(props.report);
+    setReport(props.report);
+    setUpdates({});
+  }
+
+  const update = async (index: number, item: ConsoleImportItem) => {
+    const source = updateSourceOf(item);
+    if (!source) return;
+    setUpdates((u) => ({ ...u, [index]: { pending: true, error: null } }));
+    try {
+      const fresh = await consoleUpdateRecords({ console: report.console, source });
+      setReport((r) => withUpdatedLines(r, item, fresh.items));
+      setUpdates({});
+      props.onUpdated?.(report.console);
+    } catch (error) {
+      setUpdates((u) => ({ ...u, [index]: { pending: false, error } }));
+    }
+  };
+
   return (
     <section
       className="fhd-creport"
@@ -51,9 +134,16 @@ export default function ConsoleReportView(props: { report: ConsoleImportReport }
       </p>
       <ul className="fhd-creport__items">
         {report.items.map((item, i) => (
-          // The same component may be listed twice (picked twice); rows never reorder.
-          // biome-ignore lint/suspicious/noArrayIndexKey: see above.
-          <ItemRow key={`${i}:${item.displayName}`} item={item} />
+          <ItemRow
+            // The same component may be listed twice (picked twice); rows never reorder, an
+            // update replaces a row in place.
+            // biome-ignore lint/suspicious/noArrayIndexKey: see above.
+            key={`${i}:${item.displayName}:${item.outcome}`}
+            console={report.console}
+            item={item}
+            update={updates[i]}
+            onUpdate={updateSourceOf(item) ? () => void update(i, item) : null}
+          />
         ))}
       </ul>
     </section>

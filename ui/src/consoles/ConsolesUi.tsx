@@ -281,6 +281,7 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
             pending={panel.pending}
             report={panel.report}
             onClose={close}
+            onUpdated={bump}
           />
         ) : null}
         {panel?.type === "libraryReport" ? (

@@ -109,7 +109,7 @@ export default function ImportFromLibraryPanel(props: {
       }
     >
       {phase.phase === "done" ? (
-        <ConsoleReportView report={phase.report} />
+        <ConsoleReportView report={phase.report} onUpdated={props.onImported} />
       ) : phase.phase === "importing" ? (
         <InlineLoading
           className="fhd-panel__loading"
@@ -120,7 +120,8 @@ export default function ImportFromLibraryPanel(props: {
           <p className="fhd-panel__intro">
             Each component is imported the way the console's own Import does. A component the
             console already has (same URL, or same MSP ID and root certificates) is reported as
-            already present and not imported twice.
+            already present and not imported twice; when the console's record of it carries other
+            certificates, the report says which and offers to update the record.
           </p>
           {listFailed ? (
             <InlineNotification

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectionVerdict } from "../bindings/ConnectionVerdict";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
+import type { ConsoleImportItem } from "../bindings/ConsoleImportItem";
+import type { ConsoleImportOutcome } from "../bindings/ConsoleImportOutcome";
 import type { ConsoleNode } from "../bindings/ConsoleNode";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import {
@@ -9,6 +11,7 @@ import {
   consoleTile,
   consoleUrlScheme,
   decodeDrag,
+  differenceText,
   emptyForm,
   encodeDrag,
   fieldOfError,
@@ -17,9 +20,11 @@ import {
   parseConsolesHash,
   regionItems,
   toConsoleInput,
+  updateSourceOf,
   validateConsoleForm,
   verdictKind,
   verdictStatus,
+  withUpdatedLines,
 } from "./logic";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----";
@@ -244,16 +249,25 @@ describe("drag payload", () => {
   });
 });
 
+const item = (
+  outcome: ConsoleImportOutcome,
+  fields: Partial<ConsoleImportItem> = {},
+): ConsoleImportItem => ({
+  artifactId: null,
+  sourceConsole: null,
+  sourceId: null,
+  displayName: "x",
+  kind: "peer",
+  outcome,
+  componentId: null,
+  differences: [],
+  updatable: false,
+  message: null,
+  ...fields,
+});
+
 describe("reports and routes", () => {
   it("summarises an import report", () => {
-    const item = (outcome: "imported" | "alreadyPresent" | "rejected") => ({
-      artifactId: null,
-      displayName: "x",
-      kind: "peer",
-      outcome,
-      componentId: null,
-      message: null,
-    });
     expect(
       importSummary({
         console: "Tokyo",
@@ -264,6 +278,66 @@ describe("reports and routes", () => {
       "1 component: 1 rejected.",
     );
     expect(importSummary({ console: "Tokyo", items: [] })).toBe("0 components.");
+    expect(
+      importSummary({
+        console: "Tokyo",
+        items: [
+          item("presentWithOtherCertificates"),
+          item("presentWithOtherContent"),
+          item("updated"),
+        ],
+      }),
+    ).toBe(
+      "3 components: 1 present with other certificates, 1 present with other content, 1 updated.",
+    );
+  });
+
+  it("names the differing certificates and what an update re-runs", () => {
+    expect(differenceText(["msp.component.tls_cert", "msp.tlsca.root_certs", "admins"])).toBe(
+      "TLS certificate, TLS root certificates, admins",
+    );
+    expect(differenceText(["something.new"])).toBe("something.new");
+    const stale = item("presentWithOtherCertificates", { updatable: true });
+    expect(updateSourceOf({ ...stale, artifactId: "lib-peer" })).toEqual({
+      kind: "library",
+      artifactIds: ["lib-peer"],
+    });
+    expect(updateSourceOf({ ...stale, sourceConsole: "Dallas", sourceId: "org1peer0" })).toEqual({
+      kind: "console",
+      from: "Dallas",
+      componentIds: ["org1peer0"],
+    });
+    // A file imported directly has nothing to re-run; a CA cannot be updated; nor can an
+    // equal record.
+    expect(updateSourceOf(stale)).toBeNull();
+    expect(
+      updateSourceOf({ ...stale, artifactId: "lib-ca", kind: "ca", updatable: false }),
+    ).toBeNull();
+    expect(updateSourceOf({ ...item("alreadyPresent"), artifactId: "lib-peer" })).toBeNull();
+  });
+
+  it("replaces the lines of one source with the update's, in place", () => {
+    const node = (n: number, outcome: ConsoleImportOutcome) =>
+      item(outcome, { displayName: `Node ${n}`, sourceConsole: "Dallas", sourceId: "os" });
+    const report = {
+      console: "Frankfurt",
+      items: [
+        item("imported", { artifactId: "lib-ca", displayName: "CA" }),
+        node(1, "presentWithOtherCertificates"),
+        node(2, "alreadyPresent"),
+        item("presentWithOtherContent", { artifactId: "lib-msp", displayName: "MSP" }),
+      ],
+    };
+    const fresh = [node(1, "updated"), node(2, "alreadyPresent")];
+    const updated = withUpdatedLines(report, report.items[1] as ConsoleImportItem, fresh);
+    expect(updated.items.map((i) => [i.displayName, i.outcome])).toEqual([
+      ["CA", "imported"],
+      ["Node 1", "updated"],
+      ["Node 2", "alreadyPresent"],
+      ["MSP", "presentWithOtherContent"],
+    ]);
+    // A line without a source changes nothing.
+    expect(withUpdatedLines(report, item("presentWithOtherCertificates"), fresh)).toBe(report);
   });
 
   it("parses and builds the page's sub-routes", () => {

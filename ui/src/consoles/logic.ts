@@ -1,16 +1,19 @@
 // The Consoles page's pure logic: form validation and the ConsoleInput it sends, verdicts as
 // status squares and notifications, console components as tiles, the drag payload of the
-// all-regions view, import reports as text, and the page's sub-routes.
+// all-regions view, import reports as text (and what a report line's "Update" re-runs), and
+// the page's sub-routes.
 
 import type { ComponentStatus } from "../bindings/ComponentStatus";
 import type { ConnectionVerdict } from "../bindings/ConnectionVerdict";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
+import type { ConsoleImportItem } from "../bindings/ConsoleImportItem";
 import type { ConsoleImportOutcome } from "../bindings/ConsoleImportOutcome";
 import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
 import type { ConsoleInput } from "../bindings/ConsoleInput";
 import type { ConsoleMsp } from "../bindings/ConsoleMsp";
 import type { ConsoleNode } from "../bindings/ConsoleNode";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import type { RecordUpdateSource } from "../bindings/RecordUpdateSource";
 import type { TileData, TileLabel, TileStatus } from "../components/NodeTile";
 import { expiresSoon, locationText } from "../data/library";
 
@@ -354,19 +357,96 @@ export function decodeDrag(text: string): DragPayload | null {
 export const OUTCOME_TEXT: Record<ConsoleImportOutcome, string> = {
   imported: "Imported",
   alreadyPresent: "Already present",
+  presentWithOtherCertificates: "Present with other certificates",
+  presentWithOtherContent: "Present with other content",
+  updated: "Updated",
   rejected: "Rejected",
 };
+
+const OUTCOME_ORDER: readonly ConsoleImportOutcome[] = [
+  "imported",
+  "alreadyPresent",
+  "presentWithOtherCertificates",
+  "presentWithOtherContent",
+  "updated",
+  "rejected",
+];
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** "2 components: 1 imported, 1 already present." */
 export function importSummary(report: ConsoleImportReport): string {
   const count = (o: ConsoleImportOutcome) => report.items.filter((i) => i.outcome === o).length;
-  const parts = (["imported", "alreadyPresent", "rejected"] as const)
-    .map((o) => [count(o), OUTCOME_TEXT[o].toLowerCase()] as const)
+  const parts = OUTCOME_ORDER.map((o) => [count(o), OUTCOME_TEXT[o].toLowerCase()] as const)
     .filter(([n]) => n > 0)
     .map(([n, text]) => `${n} ${text}`);
   return `${plural(report.items.length, "component")}${parts.length ? `: ${parts.join(", ")}` : ""}.`;
+}
+
+/** The console's record is there, with other certificates than the component's. */
+export const isStale = (outcome: ConsoleImportOutcome): boolean =>
+  outcome === "presentWithOtherCertificates" || outcome === "presentWithOtherContent";
+
+/** A certificate field of a console record (the backend's JSON path) in words. */
+const CERT_FIELD_TEXT: Record<string, string> = {
+  "msp.component.tls_cert": "TLS certificate",
+  "msp.component.ecert": "enrollment certificate",
+  "msp.component.admin_certs": "admin certificates",
+  "msp.ca.root_certs": "root certificates",
+  "msp.tlsca.root_certs": "TLS root certificates",
+  "msp.intermediate_ca.root_certs": "intermediate certificates",
+  "msp.intermediate_tlsca.root_certs": "TLS intermediate certificates",
+  root_certs: "root certificates",
+  intermediate_certs: "intermediate certificates",
+  admins: "admins",
+  tls_root_certs: "TLS root certificates",
+  tls_intermediate_certs: "TLS intermediate certificates",
+};
+
+/** "TLS certificate, TLS root certificates" for `["msp.component.tls_cert", ...]`. */
+export function differenceText(paths: readonly string[]): string {
+  return paths.map((p) => (Object.hasOwn(CERT_FIELD_TEXT, p) ? CERT_FIELD_TEXT[p] : p)).join(", ");
+}
+
+/** Where a report line's "Update" takes the certificates from: its library artifact, or the
+ * console component it was copied from. Null when the line cannot be updated from here (not
+ * stale, a CA, or a file imported directly). */
+export function updateSourceOf(item: ConsoleImportItem): RecordUpdateSource | null {
+  if (!isStale(item.outcome) || !item.updatable) return null;
+  if (item.artifactId) return { kind: "library", artifactIds: [item.artifactId] };
+  if (item.sourceConsole && item.sourceId) {
+    return { kind: "console", from: item.sourceConsole, componentIds: [item.sourceId] };
+  }
+  return null;
+}
+
+const sourceKey = (item: ConsoleImportItem): string | null =>
+  item.artifactId
+    ? `artifact:${item.artifactId}`
+    : item.sourceConsole && item.sourceId
+      ? `console:${item.sourceConsole}/${item.sourceId}`
+      : null;
+
+/** The report with the lines of `updated`'s source (one artifact or copied component may be
+ * several lines: an ordering service's nodes) replaced by `fresh`, where the first was. */
+export function withUpdatedLines(
+  report: ConsoleImportReport,
+  updated: ConsoleImportItem,
+  fresh: readonly ConsoleImportItem[],
+): ConsoleImportReport {
+  const key = sourceKey(updated);
+  if (key === null) return report;
+  const items: ConsoleImportItem[] = [];
+  let placed = false;
+  for (const item of report.items) {
+    if (sourceKey(item) !== key) {
+      items.push(item);
+    } else if (!placed) {
+      items.push(...fresh);
+      placed = true;
+    }
+  }
+  return { ...report, items };
 }
 
 // ── Sub-routes of the Consoles page ─────────────────────────────────────────────────────────

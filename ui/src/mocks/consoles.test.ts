@@ -30,6 +30,41 @@ describe("the mock consoles", () => {
     expect(rejected).toMatchObject({ outcome: "rejected", message: REJECT_MESSAGE });
   });
 
+  it("finds records with other certificates, and updates them (not a CA's)", () => {
+    const consoles = new MockConsoles(new MockLibrary(demoLibrary()), { stale: true });
+    const copy = consoles.copy("Dallas", "Frankfurt", ["org1peer0", "ordererca", "org1ca"]);
+    expect(copy.items.map((i) => [i.outcome, i.differences, i.updatable, i.sourceId])).toEqual([
+      [
+        "presentWithOtherCertificates",
+        ["msp.component.tls_cert", "msp.tlsca.root_certs"],
+        true,
+        "org1peer0",
+      ],
+      ["presentWithOtherCertificates", ["msp.component.tls_cert"], false, "ordererca"],
+      ["alreadyPresent", [], false, "org1ca"],
+    ]);
+    const updated = consoles.updateRecords({
+      console: "Frankfurt",
+      source: { kind: "console", from: "Dallas", componentIds: ["org1peer0", "ordererca"] },
+    });
+    expect(updated.items.map((i) => i.outcome)).toEqual([
+      "updated",
+      "presentWithOtherCertificates",
+    ]);
+    expect(consoles.copy("Dallas", "Frankfurt", ["org1peer0"]).items[0]?.outcome).toBe(
+      "alreadyPresent",
+    );
+    const msp = consoles.import("Frankfurt", ["lib-msp-org1"]).items[0];
+    expect(msp).toMatchObject({ outcome: "presentWithOtherContent", differences: ["admins"] });
+    expect(
+      consoles.updateRecords({
+        console: "Frankfurt",
+        source: { kind: "library", artifactIds: ["lib-msp-org1"] },
+      }).items[0]?.outcome,
+    ).toBe("updated");
+    expect(consoles.components("Frankfurt").peers).toHaveLength(2);
+  });
+
   it("imports library artifacts, never twice, and refuses identities", () => {
     const consoles = new MockConsoles(new MockLibrary(demoLibrary()));
     const ids = ["lib-msp-org1", "lib-peer-org1-peer0", "lib-identity-org1admin"];

@@ -1,9 +1,12 @@
 // The mock build's consoles: three sandbox consoles (Dallas / us-south, Frankfurt / eu-de,
 // Tokyo / jp-tok) holding a few CAs, MSPs, peers and an ordering service. `console_copy` and
 // `console_import` really change the mock data and answer "already present" on a re-run, as
-// the backend does (CA, peer, orderer: same api_url; MSP: same msp_id). `?consoles=none`
-// starts with no console; `?consoles=ha` adds two empty, ready consoles (Sydney / au-syd,
-// London / eu-gb) to replicate into.
+// the backend does (CA, peer, orderer: same api_url; MSP: same msp_id), or "present with other
+// certificates" when the record there carries other certificates (`console_update_records`
+// replaces them, except a CA's). `?consoles=none` starts with no console; `?consoles=ha` adds
+// two empty, ready consoles (Sydney / au-syd, London / eu-gb) to replicate into;
+// `?consoles=stale` gives Frankfurt older copies of Dallas's Org1 Peer0 (other TLS certificate
+// and TLS root) and Orderer CA (other TLS certificate), and another admin in its Org1 MSP.
 import type { ArtifactKind } from "../bindings/ArtifactKind";
 import type { ConnectionVerdict } from "../bindings/ConnectionVerdict";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
@@ -16,6 +19,7 @@ import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { IpcError } from "../bindings/IpcError";
 import type { LibraryItem } from "../bindings/LibraryItem";
+import type { RecordUpdateInput } from "../bindings/RecordUpdateInput";
 import { MOCK_DOWNLOADS, type MockLibrary } from "./library";
 
 function error(code: string, message: string, details: IpcError["details"] = null) {
@@ -26,12 +30,15 @@ function error(code: string, message: string, details: IpcError["details"] = nul
 export const REJECT_MESSAGE =
   "Expected parameter 'msp.component.tls_cert' to be a Base64 encoded PEM-string.";
 
-type MockNode = ConsoleNode & { rejectOnImport?: boolean };
+/** `certs` stands for the record's certificates: records of the same component with other
+ * `certs` carry other certificates (unset = the component's current ones). */
+type MockNode = ConsoleNode & { rejectOnImport?: boolean; certs?: string };
+type MockMsp = ConsoleMsp & { certs?: string };
 
 interface MockConsole {
   summary: ConsoleSummary;
   nodes: MockNode[];
-  msps: ConsoleMsp[];
+  msps: MockMsp[];
   /** What "Test connection" answers. */
   verdict: Omit<ConnectionVerdict, "testedAt">;
 }
@@ -218,14 +225,53 @@ function deriveId(displayName: string, taken: (id: string) => boolean): string {
   for (let n = 0; ; n++) if (!taken(`${base}_${n}`)) return `${base}_${n}`;
 }
 
+/** Frankfurt's copies made before Dallas's Org1 Peer0 was re-created and its Orderer CA's TLS
+ * certificate renewed, and its Org1 MSP with an admin the organization has since replaced. */
+function makeStale(consoles: MockConsole[]): void {
+  const frankfurt = consoles.find((c) => c.summary.name === "Frankfurt");
+  if (!frankfurt) return;
+  frankfurt.nodes.push(
+    node({
+      id: "org1peer0",
+      kind: "peer",
+      displayName: "Org1 Peer0",
+      mspId: "Org1MSP",
+      apiUrl: "grpcs://127.0.0.1:7051",
+      certs: "before re-creation",
+    }),
+    node({
+      id: "ordererca",
+      kind: "ca",
+      displayName: "Orderer CA",
+      apiUrl: "https://127.0.0.1:7056",
+      certs: "before renewal",
+    }),
+  );
+  for (const m of frankfurt.msps) if (m.mspId === "Org1MSP") m.certs = "former admin";
+}
+
+/** The certificate fields that differ, as the backend names them (record JSON paths). */
+function differencesOf(kind: string): string[] {
+  if (kind === "msp") return ["admins"];
+  if (kind === "ca") return ["msp.component.tls_cert"];
+  return ["msp.component.tls_cert", "msp.tlsca.root_certs"];
+}
+
+const FIELD_TEXT: Record<string, string> = {
+  admins: "admins (admins)",
+  "msp.component.tls_cert": "TLS certificate (msp.component.tls_cert)",
+  "msp.tlsca.root_certs": "TLS root certificates (msp.tlsca.root_certs)",
+};
+
 export class MockConsoles {
   consoles: MockConsole[];
 
   constructor(
     private library: MockLibrary,
-    opts: { empty?: boolean; ha?: boolean } = {},
+    opts: { empty?: boolean; ha?: boolean; stale?: boolean } = {},
   ) {
     this.consoles = opts.empty ? [] : seed();
+    if (opts.stale) makeStale(this.consoles);
     if (opts.ha && !opts.empty) {
       for (const [name, region, port] of [
         ["Sydney", "au-syd", 3004],
@@ -334,7 +380,7 @@ export class MockConsoles {
 
   components(name: string): ConsoleComponents {
     const found = this.get(name);
-    const strip = ({ rejectOnImport: _r, ...n }: MockNode): ConsoleNode => ({ ...n });
+    const strip = ({ rejectOnImport: _r, certs: _c, ...n }: MockNode): ConsoleNode => ({ ...n });
     const of = (kind: ConsoleNode["kind"]) => found.nodes.filter((n) => n.kind === kind).map(strip);
     return {
       console: name,
@@ -342,11 +388,11 @@ export class MockConsoles {
       peers: of("peer"),
       cas: of("ca"),
       orderers: of("orderer"),
-      msps: found.msps.map((m) => ({ ...m })),
+      msps: found.msps.map(({ certs: _c, ...m }) => ({ ...m })),
     };
   }
 
-  private component(console: MockConsole, id: string): MockNode | ConsoleMsp {
+  private component(console: MockConsole, id: string): MockNode | MockMsp {
     const found = console.nodes.find((n) => n.id === id) ?? console.msps.find((m) => m.id === id);
     if (!found) {
       throw error("console_not_found", `no components by this id exist: ${id}`, { id });
@@ -354,18 +400,57 @@ export class MockConsoles {
     return found;
   }
 
-  /** Imports one component into `target`, never twice. */
+  /** Imports one component into `target`, never twice; a record with other certificates is
+   * reported, or with `update` given the component's (not a CA's). */
   private importInto(
     target: MockConsole,
-    item: MockNode | ConsoleMsp,
-    artifactId: string | null,
+    item: MockNode | MockMsp,
+    source: { artifactId: string | null; from?: string; sourceId?: string },
+    update = false,
   ): ConsoleImportItem {
     const isMsp = !("kind" in item);
     const kind = isMsp ? "msp" : item.kind;
-    const base = { artifactId, displayName: item.displayName, kind };
+    const base = {
+      artifactId: source.artifactId,
+      sourceConsole: source.from ?? null,
+      sourceId: source.sourceId ?? null,
+      displayName: item.displayName,
+      kind,
+      differences: [] as string[],
+      updatable: false,
+    };
     const existing = isMsp
       ? target.msps.find((m) => m.mspId === item.mspId)
       : target.nodes.find((n) => n.kind === item.kind && n.apiUrl === item.apiUrl);
+    if (existing && existing.certs !== item.certs) {
+      const differences = differencesOf(kind);
+      const fields = differences.map((d) => FIELD_TEXT[d] ?? d).join(", ");
+      const word = isMsp ? "content" : "certificates";
+      const found = `present as ${existing.id} with other ${word}: ${fields}`;
+      const updatable = kind !== "ca";
+      if (update && updatable) {
+        if (item.certs === undefined) delete existing.certs;
+        else existing.certs = item.certs;
+        return {
+          ...base,
+          outcome: "updated",
+          componentId: existing.id,
+          differences,
+          updatable,
+          message: `updated ${existing.id}: ${fields}`,
+        };
+      }
+      return {
+        ...base,
+        outcome: isMsp ? "presentWithOtherContent" : "presentWithOtherCertificates",
+        componentId: existing.id,
+        differences,
+        updatable,
+        message: updatable
+          ? found
+          : `${found}; ${update ? "not updated: " : ""}the console's edit route does not change a CA's certificates`,
+      };
+    }
     if (existing) {
       return {
         ...base,
@@ -385,16 +470,28 @@ export class MockConsoles {
     return { ...base, outcome: "imported", componentId: id, message: null };
   }
 
-  copy(from: string, to: string, componentIds: string[]): ConsoleImportReport {
+  copy(from: string, to: string, componentIds: string[], update = false): ConsoleImportReport {
     const source = this.get(from);
     const target = this.get(to);
     const items = componentIds.map((id) =>
-      this.importInto(target, this.component(source, id), null),
+      this.importInto(
+        target,
+        this.component(source, id),
+        { artifactId: null, from, sourceId: id },
+        update,
+      ),
     );
     return { console: to, items };
   }
 
-  import(name: string, artifactIds: string[]): ConsoleImportReport {
+  /** `console_update_records`: the import or copy again, replacing differing certificates. */
+  updateRecords(input: RecordUpdateInput): ConsoleImportReport {
+    return input.source.kind === "console"
+      ? this.copy(input.source.from, input.console, input.source.componentIds, true)
+      : this.import(input.console, input.source.artifactIds, true);
+  }
+
+  import(name: string, artifactIds: string[], update = false): ConsoleImportReport {
     const target = this.get(name);
     const items = artifactIds.map((artifactId): ConsoleImportItem => {
       const item = this.library.items.find((i) => i.id === artifactId);
@@ -402,6 +499,10 @@ export class MockConsoles {
       if (item.kind === "identity") {
         return {
           artifactId,
+          sourceConsole: null,
+          sourceId: null,
+          differences: [],
+          updatable: false,
           displayName: item.displayName,
           kind: "identity",
           outcome: "rejected",
@@ -421,7 +522,7 @@ export class MockConsoles {
               nodes: item.nodes,
               certExpiresAt: item.expiresAt,
             });
-      return this.importInto(target, component, artifactId);
+      return this.importInto(target, component, { artifactId }, update);
     });
     return { console: name, items };
   }
@@ -436,6 +537,10 @@ export class MockConsoles {
       if (c.kind === "identity") {
         return {
           artifactId: null,
+          sourceConsole: null,
+          sourceId: null,
+          differences: [],
+          updatable: false,
           displayName: c.displayName,
           kind: "identity",
           outcome: "rejected",
@@ -454,7 +559,7 @@ export class MockConsoles {
               mspId: c.mspId,
               apiUrl: c.apiUrl,
             });
-      return this.importInto(target, component, null);
+      return this.importInto(target, component, { artifactId: null });
     });
     return { console: name, items };
   }

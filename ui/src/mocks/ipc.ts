@@ -5,7 +5,8 @@
 // "correct horse"), `?tiles=demo` (sample tiles in every status), `?library=demo` (a seeded
 // library), `?fail=<command>` (that command rejects with an Internal error), `?consoles=none`
 // (no console; by default three sandbox consoles, see mocks/consoles.ts), `?consoles=ha` (two
-// more, empty consoles to replicate into), `?planHold=1` (a plan's first run waits at its
+// more, empty consoles to replicate into), `?consoles=stale` (Frankfurt's copies of a Dallas
+// peer and CA carry older certificates), `?planHold=1` (a plan's first run waits at its
 // first "wait until running" step in every region until it is cancelled; see mocks/plans.ts),
 // `?haCheck=red` (the HA check finds a region's peer not joined and the channel at risk; see
 // mocks/hacheck.ts). Every library CA
@@ -30,6 +31,7 @@ import type { DoctorReport } from "../bindings/DoctorReport";
 import type { IpcError } from "../bindings/IpcError";
 import type { PlanCreateInput } from "../bindings/PlanCreateInput";
 import type { PlanExportKind } from "../bindings/PlanExportKind";
+import type { RecordUpdateInput } from "../bindings/RecordUpdateInput";
 import type { Settings } from "../bindings/Settings";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "../data/model";
 import { MockBundles } from "./bundles";
@@ -98,6 +100,7 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
   const consoles = new MockConsoles(library, {
     empty: params.get("consoles") === "none",
     ha: params.get("consoles") === "ha",
+    stale: params.get("consoles") === "stale",
   });
   const plans = new MockPlans(consoles, { hold: params.get("planHold") === "1" });
   const cas = new MockCas(library);
@@ -197,6 +200,8 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
           };
           return consoles.copy(from, to, componentIds);
         }
+        case "console_update_records":
+          return consoles.updateRecords((args as { input: RecordUpdateInput }).input);
         case "peer_channels":
         case "peer_chaincodes":
         case "peer_org_peers":

@@ -23,6 +23,7 @@ use ts_rs::TS;
 
 use crate::error::CoreError;
 
+pub use fabric_ha_console::{certificate_differences, CertField};
 pub use fabric_ha_sensitive::Sensitive;
 
 /// How a console is logged in to.
@@ -210,10 +211,31 @@ pub struct ConsoleComponents {
 pub enum ConsoleImportOutcome {
     /// The console stored it.
     Imported,
-    /// The console already holds the same component; nothing was sent.
+    /// The console already holds the same component with the same certificates; nothing was
+    /// sent.
     AlreadyPresent,
+    /// The console holds the same CA, peer or ordering node (same `api_url`) with other
+    /// certificates, named in `differences`; nothing was changed.
+    PresentWithOtherCertificates,
+    /// The console holds the same MSP definition (same `msp_id`, a root certificate in
+    /// common) with other certificates (admins, intermediates, roots, TLS roots), named in
+    /// `differences`; nothing was changed.
+    PresentWithOtherContent,
+    /// The console's record carried other certificates; they were replaced through the
+    /// console's edit route (§2.4), the fields in `differences` and nothing else.
+    Updated,
     /// Refused (by the console, or before sending); the message says why.
     Rejected,
+}
+
+impl ConsoleImportOutcome {
+    /// The console's record is there but carries other certificates.
+    pub fn is_stale(self) -> bool {
+        matches!(
+            self,
+            Self::PresentWithOtherCertificates | Self::PresentWithOtherContent
+        )
+    }
 }
 
 /// One component of an import into a console.
@@ -223,16 +245,71 @@ pub enum ConsoleImportOutcome {
 pub struct ConsoleImportItem {
     /// Library id (`None` for a file imported directly, or a copy between consoles).
     pub artifact_id: Option<String>,
+    /// For a copy between consoles: the console it came from.
+    pub source_console: Option<String>,
+    /// For a copy between consoles: the component id there (an ordering service's cluster id
+    /// for each of its nodes).
+    pub source_id: Option<String>,
     /// Tile title.
     pub display_name: String,
     /// `ca`, `msp`, `peer`, `orderer` or `identity`.
     pub kind: String,
-    /// Imported, already present, or rejected.
+    /// Imported, already present (with the same or other certificates), updated, or rejected.
     pub outcome: ConsoleImportOutcome,
     /// Id in the target console (new or existing).
     pub component_id: Option<String>,
-    /// The console's message when rejected; `already present as <id>` otherwise.
+    /// The certificate fields of the console's record that differ (or differed, when
+    /// updated), as JSON paths of the record: `msp.component.tls_cert`, `msp.tlsca.root_certs`,
+    /// `admins`, ...
+    pub differences: Vec<String>,
+    /// True when the console's edit route can replace the differing certificates (not for a
+    /// CA's, nor a node's intermediates).
+    pub updatable: bool,
+    /// The console's message when rejected; otherwise what was found (`already present as
+    /// <id>`, `present as <id> with other certificates: ...`, `updated <id>: ...`).
     pub message: Option<String>,
+}
+
+/// How an import into a console treats a record that carries other certificates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConsoleImportOptions {
+    /// Replace the record's differing certificates through the console's edit route; without
+    /// it such a record is only reported.
+    pub update: bool,
+}
+
+/// Where the window's "Update" takes the component's certificates from: the same sources an
+/// import or a copy had.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum RecordUpdateSource {
+    /// Library artifacts.
+    Library {
+        /// Library ids.
+        #[serde(rename = "artifactIds")]
+        artifact_ids: Vec<String>,
+    },
+    /// Components of another console.
+    Console {
+        /// The source console.
+        from: String,
+        /// Component ids there.
+        #[serde(rename = "componentIds")]
+        component_ids: Vec<String>,
+    },
+}
+
+/// Update a console's records of components from their source (the window's offer on a
+/// *present with other certificates* report line).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RecordUpdateInput {
+    /// The console whose records are updated.
+    pub console: String,
+    /// Where the certificates come from.
+    pub source: RecordUpdateSource,
 }
 
 /// The report of an import into a console.
@@ -252,6 +329,12 @@ impl ConsoleImportReport {
         self.items
             .iter()
             .all(|i| i.outcome != ConsoleImportOutcome::Rejected)
+    }
+
+    /// True when nothing was rejected and the console's records carry the certificates of
+    /// every component (none is left present with other certificates or content).
+    pub fn all_current(&self) -> bool {
+        self.all_ok() && !self.items.iter().any(|i| i.outcome.is_stale())
     }
 }
 
