@@ -119,7 +119,8 @@ pub(crate) struct Directory {
     pub(crate) peers: Vec<PeerNode>,
     /// Every ordering service.
     pub(crate) orderers: Vec<OrdererService>,
-    msps: Vec<MspArtifact>,
+    /// MSP definitions, each with where it was read (`CONSOLE/ID` or a library id).
+    msps: Vec<(String, MspArtifact)>,
     /// Consoles that could not be read, with why.
     unanswered: Vec<String>,
 }
@@ -342,9 +343,18 @@ impl Directory {
                     }
                 }
             }
-            Artifact::Msp(msp) => self.msps.push(msp),
+            Artifact::Msp(msp) => self.msps.push((known_as, msp)),
             Artifact::Ca(_) | Artifact::Identity(_) => {}
         }
+    }
+
+    /// The MSP id of the MSP definition `id` of `console`, if that console listed it.
+    pub(crate) fn console_msp_id(&self, console: &str, id: &str) -> Option<&str> {
+        let known_as = format!("{console}/{id}");
+        self.msps
+            .iter()
+            .find(|(k, _)| *k == known_as)
+            .map(|(_, m)| m.msp_id())
     }
 
     /// Why `console` could not be read, if it could not.
@@ -452,7 +462,12 @@ impl Directory {
     /// (the peer's admin certs, or the admins of an MSP definition of its MSP id it belongs
     /// to), `Some(1)` when only its admin OU makes it one (Node OUs), `None` otherwise.
     fn admin_rank(&self, cert: &Cert, peer: &PeerNode) -> Option<u8> {
-        let msps = || self.msps.iter().filter(|m| m.msp_id() == peer.node.msp_id);
+        let msps = || {
+            self.msps
+                .iter()
+                .map(|(_, m)| m)
+                .filter(|m| m.msp_id() == peer.node.msp_id)
+        };
         if peer.admin_certs.contains(cert)
             || msps().any(|m| m.admins().contains(cert) && artifacts::is_member(cert, m))
         {

@@ -241,6 +241,52 @@ struct ChannelAnswer {
     seen: Option<Result<Vec<String>, String>>,
 }
 
+/// One channel's reads on a peer: its height, committed definitions, anchor peers (from the
+/// config block) and what discovery sees.
+async fn ask_channel(
+    client: &PeerClient,
+    signing: &Signing,
+    msp_id: &str,
+    channel: String,
+) -> (HaJoined, ChannelAnswer) {
+    let signer = &signing.signer;
+    let (info, definitions, block, seen) = futures_util::future::join4(
+        client.chain_info(signer, &channel),
+        client.chaincode_definitions(signer, &channel),
+        client.config_block(signer, &channel),
+        client.discover_peers(signer, &channel),
+    )
+    .await;
+    let mut ca = ChannelAnswer {
+        definitions: definitions.unwrap_or_default(),
+        ..ChannelAnswer::default()
+    };
+    if let Ok(bytes) = block {
+        if let Ok(anchors) =
+            config::config_from_block_bytes(&bytes).and_then(|c| config::anchor_peers(&c, msp_id))
+        {
+            ca.anchors = anchors.iter().map(|(h, p)| format!("{h}:{p}")).collect();
+        }
+    }
+    ca.seen = Some(
+        seen.map(|found| {
+            found
+                .into_iter()
+                .filter(|p| p.msp_id == msp_id)
+                .map(|p| p.endpoint)
+                .collect()
+        })
+        .map_err(|e| e.to_string()),
+    );
+    let joined = HaJoined {
+        height: info.map(|i| i.height).unwrap_or(0),
+        channel,
+    };
+    (joined, ca)
+}
+
+/// Everything the check needs from one peer, over one connection: its channels and installed
+/// packages at once, then every read of every channel at once.
 async fn ask(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
     let mut answer = Answer {
         running: Ok(()),
@@ -256,14 +302,16 @@ async fn ask(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
             return answer;
         }
     };
-    let channels = match client.channels(signer).await {
+    let (channels, installed) =
+        futures_util::future::join(client.channels(signer), client.installed(signer)).await;
+    let channels = match channels {
         Ok(c) => c,
         Err(e) => {
             answer.running = Err(signing.fail(&peer.node.name)(e).to_string());
             return answer;
         }
     };
-    if let Ok(installed) = client.installed(signer).await {
+    if let Ok(installed) = installed {
         for p in installed {
             for (channel, chaincode, _) in p.references {
                 answer.packages.push(HaPackage {
@@ -274,44 +322,15 @@ async fn ask(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
             }
         }
     }
-    for channel in channels {
-        let height = client
-            .chain_info(signer, &channel)
-            .await
-            .map(|i| i.height)
-            .unwrap_or(0);
-        answer.channels.push(HaJoined {
-            channel: channel.clone(),
-            height,
-        });
-        let mut ca = ChannelAnswer {
-            definitions: client
-                .chaincode_definitions(signer, &channel)
-                .await
-                .unwrap_or_default(),
-            ..ChannelAnswer::default()
-        };
-        if let Ok(bytes) = client.config_block(signer, &channel).await {
-            if let Ok(anchors) = config::config_from_block_bytes(&bytes)
-                .and_then(|c| config::anchor_peers(&c, msp_id))
-            {
-                ca.anchors = anchors.iter().map(|(h, p)| format!("{h}:{p}")).collect();
-            }
-        }
-        ca.seen = Some(
-            client
-                .discover_peers(signer, &channel)
-                .await
-                .map(|found| {
-                    found
-                        .into_iter()
-                        .filter(|p| p.msp_id == msp_id)
-                        .map(|p| p.endpoint)
-                        .collect()
-                })
-                .map_err(|e| e.to_string()),
-        );
-        answer.per_channel.insert(channel, ca);
+    let per_channel = futures_util::future::join_all(
+        channels
+            .into_iter()
+            .map(|channel| ask_channel(&client, signing, msp_id, channel)),
+    )
+    .await;
+    for (joined, ca) in per_channel {
+        answer.per_channel.insert(joined.channel.clone(), ca);
+        answer.channels.push(joined);
     }
     answer
 }
@@ -536,34 +555,26 @@ impl Workspace {
                 (c.name, label)
             })
             .collect();
-        let (msp_id, consoles, plan_channels): (String, Vec<String>, Vec<String>) = match scope {
+        // The plan's organization: the MSP it creates, else the MSP definition it names on
+        // its source console, read with every other console below.
+        let (created, source_msp, consoles, plan_channels) = match scope {
             HaCheckScope::Plan(name) => {
                 let record = self.plan(name)?;
                 let plan = &record.plan;
-                let msp_id = match plan.created_msp_id() {
-                    Some(id) => id.to_owned(),
-                    None => {
-                        let components = self.console_components(&plan.source.console)?;
-                        components
-                            .msps
-                            .iter()
-                            .find(|m| m.id == plan.source.msp)
-                            .map(|m| m.msp_id.clone())
-                            .ok_or_else(|| CoreError::InvalidInput {
-                                field: "--plan".into(),
-                                reason: format!(
-                                    "console {:?} has no MSP definition {:?}",
-                                    plan.source.console, plan.source.msp
-                                ),
-                            })?
-                    }
-                };
-                let consoles = plan.consoles().into_iter().map(str::to_owned).collect();
-                (msp_id, consoles, plan.channels.clone())
+                let created = plan.created_msp_id().map(str::to_owned);
+                let source = (plan.source.console.clone(), plan.source.msp.clone());
+                let consoles: Vec<String> =
+                    plan.consoles().into_iter().map(str::to_owned).collect();
+                (created, Some(source), consoles, plan.channels.clone())
             }
             HaCheckScope::Msp { console, msp_id } => {
                 self.console_row(console)?;
-                (msp_id.clone(), labels.keys().cloned().collect(), Vec::new())
+                (
+                    Some(msp_id.clone()),
+                    None,
+                    labels.keys().cloned().collect(),
+                    Vec::new(),
+                )
             }
         };
         let regions: Vec<HaRegion> = consoles
@@ -574,6 +585,29 @@ impl Workspace {
             })
             .collect();
         let dir = Directory::load(self)?;
+        let msp_id = match (created, source_msp) {
+            (Some(id), _) => id,
+            (None, Some((console, msp))) => match dir.console_msp_id(&console, &msp) {
+                Some(id) => id.to_owned(),
+                // Not in what the consoles answered: asked again, for the precise error.
+                None => self
+                    .console_components(&console)?
+                    .msps
+                    .iter()
+                    .find(|m| m.id == msp)
+                    .map(|m| m.msp_id.clone())
+                    .ok_or_else(|| CoreError::InvalidInput {
+                        field: "--plan".into(),
+                        reason: format!("console {console:?} has no MSP definition {msp:?}"),
+                    })?,
+            },
+            (None, None) => {
+                return Err(CoreError::InvalidInput {
+                    field: "--msp".into(),
+                    reason: "no organization to check".into(),
+                })
+            }
+        };
         let org: Vec<&PeerNode> = dir
             .peers
             .iter()
