@@ -9,7 +9,7 @@ DEBUG_APP := target/debug/fabric-ha-desktop
 
 .PHONY: help run test setup setup-test ui app app-e2e lint fmt bindings bindings-check \
 	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup bench-replication bench-bundle bench-fabric-ops \
-	bench-plan-channels clean
+	bench-plan-channels bench-ha-check clean
 
 help:
 	@echo "make run   - install dependencies, build, start the app"
@@ -80,7 +80,7 @@ test-fuzz:
 
 test: setup-test lint bindings-check test-ui test-keyring test-e2e test-fuzz test-rust
 
-bench: bench-startup bench-replication bench-bundle bench-fabric-ops bench-plan-channels
+bench: bench-startup bench-replication bench-bundle bench-fabric-ops bench-plan-channels bench-ha-check
 
 bench-startup: setup-test
 	tests/keyring/run.sh xvfb-run -a -s "-screen 0 1440x900x24" python3 bench/startup/bench.py
@@ -104,6 +104,12 @@ bench-fabric-ops: setup-test
 # (bench/fabric-ops/src/bin/plan_channels.rs; needs the Fabric binaries).
 bench-plan-channels: setup-test
 	@$(FABRIC_ENV) $(CARGO) run --release -q -p bench-fabric-ops --bin bench-plan-channels -- $(BENCH_ARGS)
+
+# The HA check (3 regions × 2 new peers, 2 channels) against the slowest peer's own reads plus
+# the console reads, on one real network (bench/fabric-ops/src/bin/ha_check.rs; needs the
+# Fabric binaries).
+bench-ha-check: setup-test
+	@$(FABRIC_ENV) $(CARGO) run --release -q -p bench-fabric-ops --bin bench-ha-check -- $(BENCH_ARGS)
 
 clean:
 	$(CARGO) clean

@@ -6,7 +6,8 @@
 //! - [`Cli`]: the ansible collection's way, through the `peer` and `configtxlator` CLIs, for
 //!   one peer at a time ([`Cli::join_and_install`]) and one anchor update ([`Cli::anchor_update`]).
 //!
-//! Plus what both benchmarks need around them: a new peer started as a deployer would
+//! Plus what the benchmarks need around them: a sandbox network started with retries
+//! ([`sandbox`]), the HA plan over its regions ([`plan`]), a new peer started as a deployer would
 //! ([`new_peer`]), the org admin's signer, and the channel's config blocks as the orderer serves
 //! them ([`channel_height`], [`config_blocks`]).
 
@@ -15,11 +16,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use fabric_ha_console::{ClientOptions, ConsoleClient, ConsoleEndpoint};
+use fabric_ha_engine::{PeerDefaults, Plan, Registrar, Source, Target, PLAN_FORMAT};
 use fabric_ha_fabric_net::{
     config, last_config_index, NetError, OrdererClient, PeerClient, PeerEndpoint, Signer,
 };
 use fabric_ha_sensitive::Sensitive;
-use fabric_ha_testbed::sandbox::{FabricSandbox, CA_ADMIN, CHANNEL, MSP_ID};
+use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
+use fabric_ha_testbed::sandbox::{
+    FabricSandbox, SandboxConfig, CA_ADMIN, CHANNEL, MSP_ID, ORG_ADMIN,
+};
 use fabric_ha_testnet::{enroll, msp, Binary, CaEndpoint, Fabric, FabricBins, Peer, PeerSpec};
 use serde_json::{json, Value};
 
@@ -44,6 +50,83 @@ pub fn fail(what: &str, e: impl std::fmt::Display) -> String {
 
 fn net(e: NetError) -> String {
     e.to_string()
+}
+
+/// A fresh sandbox network with `regions` consoles (`r1`, `r2`, …) set up as `console`, under
+/// `dir`. Its start is tried up to three times, each in a new folder: on a busy machine a
+/// node's port is now and then taken by another process between being picked and being bound.
+pub async fn sandbox(
+    fabric: &Fabric,
+    dir: &Path,
+    regions: usize,
+    console: &TestConsoleConfig,
+) -> Result<FabricSandbox, String> {
+    let mut attempt = 1;
+    loop {
+        let started = FabricSandbox::start(SandboxConfig {
+            fabric: fabric.clone(),
+            regions: (1..=regions).map(|r| format!("r{r}")).collect(),
+            dir: dir.join(format!("net{attempt}")),
+            console: console.clone(),
+        })
+        .await;
+        match started {
+            Err(e) if attempt < 3 => {
+                eprintln!("the sandbox did not start ({e}); starting another");
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A client of a test console with its manager key.
+pub fn console_client(tc: &TestConsole) -> Result<ConsoleClient, String> {
+    let (key, secret) = tc.manager_key();
+    ConsoleClient::new(
+        ConsoleEndpoint {
+            url: tc.url(),
+            api_key: key,
+            api_secret: Sensitive::new(secret),
+            extra_ca_pem: tc.ca_cert_pem(),
+        },
+        ClientOptions::default(),
+    )
+    .map_err(|e| fail("console client", e))
+}
+
+/// The HA plan `name` on `sandbox`: region 1 as the sandbox built it (CA, MSP, its peer, the
+/// org admin as signer), `peers` new peers in each other region, joining `channels`.
+pub fn plan(sandbox: &FabricSandbox, name: &str, peers: usize, channels: &[&str]) -> Plan {
+    let defaults = PeerDefaults {
+        zone: None,
+        version: None,
+        state_db: None,
+    };
+    Plan {
+        format: PLAN_FORMAT,
+        name: name.to_owned(),
+        source: Source {
+            console: sandbox.consoles[0].0.clone(),
+            ca: sandbox.org.ca_id.clone(),
+            msp: sandbox.org.msp_component_id.clone(),
+            peers: vec![sandbox.org.peer_id.clone()],
+            registrar: Registrar::EnrollId(CA_ADMIN.0.to_owned()),
+            org_admin_identity: Some(ORG_ADMIN.0.to_owned()),
+            create: None,
+        },
+        targets: sandbox.consoles[1..]
+            .iter()
+            .map(|(region, _)| Target {
+                console: region.clone(),
+                region: region.clone(),
+                peers: fabric_ha_engine::PeerSpec::numbered(MSP_ID, region, 1, peers, &defaults),
+            })
+            .collect(),
+        channels: channels.iter().map(|c| (*c).to_owned()).collect(),
+        chaincodes: vec![],
+        wait_timeout_secs: 120,
+    }
 }
 
 /// A new peer of the organization, started as a deployer would (enroll id registered at the

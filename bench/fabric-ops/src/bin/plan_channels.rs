@@ -24,23 +24,20 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bench_fabric_ops::{
-    anchor_peers, channel_height, config_blocks, fail, host_port, median, ms, native, new_peer,
-    orderer, org_admin_key, org_admin_signer, Cli, Timings, OPS,
+    anchor_peers, channel_height, config_blocks, console_client, fail, host_port, median, ms,
+    native, new_peer, orderer, org_admin_key, org_admin_signer, plan, Cli, Timings, OPS,
 };
 use clap::Parser;
-use fabric_ha_console::{ClientOptions, ConsoleClient, ConsoleEndpoint};
+use fabric_ha_console::ConsoleClient;
 use fabric_ha_engine::journal::{self, StepState};
 use fabric_ha_engine::{
-    apply, ApplyOptions, Context, OrgAdminCredential, PeerDefaults, PeerSpec, Plan, Progress,
-    ProgressEvent, Registrar, RegistrarCredential, Source, Target, PLAN_FORMAT,
+    apply, ApplyOptions, Context, OrgAdminCredential, Progress, ProgressEvent, RegistrarCredential,
 };
 use fabric_ha_fabric_ca::FabricCaClient;
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_store::{KdfParams, KeySource, Store, Vault};
-use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
-use fabric_ha_testbed::sandbox::{
-    FabricSandbox, SandboxConfig, CA_ADMIN, CHANNEL, MSP_ID, ORG_ADMIN,
-};
+use fabric_ha_testbed::console::TestConsoleConfig;
+use fabric_ha_testbed::sandbox::{CA_ADMIN, CHANNEL, ORG_ADMIN};
 use fabric_ha_testnet::Fabric;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
@@ -113,76 +110,6 @@ fn console_config(name: &str) -> TestConsoleConfig {
     }
 }
 
-/// A fresh sandbox network with `regions` consoles. Its start (untimed) is tried up to three
-/// times, each in a new folder: on a busy machine a node's port is now and then taken by
-/// another process between being picked and being bound.
-async fn sandbox(fabric: &Fabric, dir: &Path, regions: usize) -> Result<FabricSandbox, String> {
-    let mut attempt = 1;
-    loop {
-        let started = FabricSandbox::start(SandboxConfig {
-            fabric: fabric.clone(),
-            regions: (1..=regions).map(|r| format!("r{r}")).collect(),
-            dir: dir.join(format!("net{attempt}")),
-            console: console_config("r1"),
-        })
-        .await;
-        match started {
-            Err(e) if attempt < 3 => {
-                eprintln!("the sandbox did not start ({e}); starting another");
-                attempt += 1;
-            }
-            other => return other,
-        }
-    }
-}
-
-fn console_client(tc: &TestConsole) -> Result<ConsoleClient, String> {
-    let (key, secret) = tc.manager_key();
-    ConsoleClient::new(
-        ConsoleEndpoint {
-            url: tc.url(),
-            api_key: key,
-            api_secret: Sensitive::new(secret),
-            extra_ca_pem: tc.ca_cert_pem(),
-        },
-        ClientOptions::default(),
-    )
-    .map_err(|e| fail("console client", e))
-}
-
-/// The plan: region 1 as the sandbox built it, `peers` new peers in each of the other regions.
-fn plan(sandbox: &FabricSandbox, peers: usize) -> Plan {
-    let defaults = PeerDefaults {
-        zone: None,
-        version: None,
-        state_db: None,
-    };
-    Plan {
-        format: PLAN_FORMAT,
-        name: "bench-plan-channels".to_owned(),
-        source: Source {
-            console: sandbox.consoles[0].0.clone(),
-            ca: sandbox.org.ca_id.clone(),
-            msp: sandbox.org.msp_component_id.clone(),
-            peers: vec![sandbox.org.peer_id.clone()],
-            registrar: Registrar::EnrollId(CA_ADMIN.0.to_owned()),
-            org_admin_identity: Some(ORG_ADMIN.0.to_owned()),
-            create: None,
-        },
-        targets: sandbox.consoles[1..]
-            .iter()
-            .map(|(region, _)| Target {
-                console: region.clone(),
-                region: region.clone(),
-                peers: PeerSpec::numbered(MSP_ID, region, 1, peers, &defaults),
-            })
-            .collect(),
-        channels: vec![],
-        chaincodes: vec![],
-        wait_timeout_secs: 120,
-    }
-}
-
 /// The plan on a fresh network with `regions` target regions: peers created untimed, then the
 /// channel steps timed.
 async fn plan_case(
@@ -192,7 +119,8 @@ async fn plan_case(
     peers: usize,
     print_events: bool,
 ) -> Result<PlanRun, String> {
-    let sandbox = sandbox(fabric, dir, regions + 1).await?;
+    let sandbox =
+        bench_fabric_ops::sandbox(fabric, dir, regions + 1, &console_config("r1")).await?;
     let consoles: HashMap<String, ConsoleClient> = sandbox
         .consoles
         .iter()
@@ -205,8 +133,8 @@ async fn plan_case(
         KdfParams::insecure_fast(),
     )
     .map_err(|e| fail("vault", e))?;
-    let record =
-        journal::insert_plan(&store, &plan(&sandbox, peers)).map_err(|e| fail("plan", e))?;
+    let record = journal::insert_plan(&store, &plan(&sandbox, "bench-plan-channels", peers, &[]))
+        .map_err(|e| fail("plan", e))?;
     let key = org_admin_key(&sandbox)?;
     let ctx = |record| Context::<_, FabricCaClient> {
         plan: record,
@@ -358,7 +286,7 @@ async fn plan_case(
 
 /// The CLI route on a fresh network for `count` new peers.
 async fn cli_case(fabric: &Fabric, dir: &Path, count: usize) -> Result<CliRun, String> {
-    let sandbox = sandbox(fabric, dir, 1).await?;
+    let sandbox = bench_fabric_ops::sandbox(fabric, dir, 1, &console_config("r1")).await?;
     let mut peers = Vec::new();
     for i in 1..=count {
         peers.push(new_peer(fabric, &sandbox, dir, &format!("clipeer{i}")).await?);
@@ -398,7 +326,7 @@ async fn cli_case(fabric: &Fabric, dir: &Path, count: usize) -> Result<CliRun, S
 
 /// One peer alone, natively, on a fresh network.
 async fn floor_case(fabric: &Fabric, dir: &Path) -> Result<FloorRun, String> {
-    let sandbox = sandbox(fabric, dir, 1).await?;
+    let sandbox = bench_fabric_ops::sandbox(fabric, dir, 1, &console_config("r1")).await?;
     let peer = new_peer(fabric, &sandbox, dir, "floorpeer").await?;
     let signer = org_admin_signer(&sandbox)?;
     let orderer = orderer(&sandbox).await?;
