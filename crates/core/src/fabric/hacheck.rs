@@ -557,10 +557,43 @@ impl Workspace {
             .collect();
         // The plan's organization: the MSP it creates, else the MSP definition it names on
         // its source console, read with every other console below.
+        // For a plan, its journal also says where each of its peers lives (the console of its
+        // region, even when that console cannot be read now) and where the MSP definition was
+        // imported (another place to read its MSP id from).
+        let mut homes: Vec<(String, String)> = Vec::new();
+        let mut msp_copies: Vec<(String, String)> = Vec::new();
         let (created, source_msp, consoles, plan_channels) = match scope {
             HaCheckScope::Plan(name) => {
                 let record = self.plan(name)?;
                 let plan = &record.plan;
+                let journal = crate::plans::engine::journal::journal(self.store(), &record.id)?;
+                let done = |key: &str| {
+                    journal
+                        .get(key)
+                        .filter(|e| e.state == crate::plans::engine::journal::StepState::Done)
+                        .and_then(|e| e.result.clone())
+                };
+                for t in &plan.targets {
+                    for p in &t.peers {
+                        if let Some(url) = done(&format!("{}/create/{}", t.console, p.enroll_id))
+                            .and_then(|r| r.api_url)
+                        {
+                            homes.push((url, t.console.clone()));
+                        }
+                    }
+                    for id in &plan.source.peers {
+                        if let Some(url) =
+                            done(&format!("{}/import-peer/{id}", t.console)).and_then(|r| r.api_url)
+                        {
+                            homes.push((url, plan.source.console.clone()));
+                        }
+                    }
+                    if let Some(id) =
+                        done(&format!("{}/import-msp", t.console)).and_then(|r| r.component_id)
+                    {
+                        msp_copies.push((t.console.clone(), id));
+                    }
+                }
                 let created = plan.created_msp_id().map(str::to_owned);
                 let source = (plan.source.console.clone(), plan.source.msp.clone());
                 let consoles: Vec<String> =
@@ -587,7 +620,10 @@ impl Workspace {
         let dir = Directory::load(self)?;
         let msp_id = match (created, source_msp) {
             (Some(id), _) => id,
-            (None, Some((console, msp))) => match dir.console_msp_id(&console, &msp) {
+            (None, Some((console, msp))) => match std::iter::once((&console, &msp))
+                .chain(msp_copies.iter().map(|(c, m)| (c, m)))
+                .find_map(|(c, m)| dir.console_msp_id(c, m))
+            {
                 Some(id) => id.to_owned(),
                 // Not in what the consoles answered: asked again, for the precise error.
                 None => self
@@ -628,8 +664,11 @@ impl Workspace {
             .map(|(p, a)| HaPeer {
                 name: p.node.name.clone(),
                 api_url: p.node.api_url.clone(),
-                console: p
-                    .home()
+                console: homes
+                    .iter()
+                    .find(|(url, _)| url.trim_end_matches('/') == p.node.api_url)
+                    .map(|(_, c)| c)
+                    .or_else(|| p.home())
                     .filter(|h| consoles.contains(h))
                     .or_else(|| p.consoles().iter().find(|c| consoles.contains(c)))
                     .cloned()
@@ -652,11 +691,16 @@ impl Workspace {
                 console: r.console.clone(),
                 region: r.region.clone(),
                 error: dir.unanswered_for(&r.console),
-                missing: peers
-                    .iter()
-                    .filter(|p| !p.listed_by.contains(&r.console))
-                    .map(|p| p.name.clone())
-                    .collect(),
+                // Unknown for a console that could not be read (its error says so).
+                missing: if dir.unanswered_for(&r.console).is_some() {
+                    Vec::new()
+                } else {
+                    peers
+                        .iter()
+                        .filter(|p| !p.listed_by.contains(&r.console))
+                        .map(|p| p.name.clone())
+                        .collect()
+                },
             })
             .collect();
         let mut channel_names: BTreeSet<String> = plan_channels.into_iter().collect();
