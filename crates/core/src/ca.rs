@@ -521,6 +521,22 @@ fn non_empty(field: &str, value: &str) -> Result<String, CoreError> {
     Ok(trimmed.to_owned())
 }
 
+/// An enrollment read as the identity file `<wallet_name>_identity.json` the console would
+/// download for it, with the same checks as any imported file.
+fn enrolled_identity(
+    wallet_name: &str,
+    enrollment: &fca::Enrollment,
+    now: i64,
+) -> artifacts::FileReport {
+    let file = format!("{wallet_name}_identity.json");
+    let bytes = identity_file(
+        wallet_name,
+        &enrollment.cert_pem,
+        &enrollment.private_key_pem,
+    );
+    artifacts::read_json_with(&file, bytes.expose(), &ReadOptions::at(now))
+}
+
 /// The console identity file (§4.3) of an enrollment, as bytes kept secret.
 fn identity_file(name: &str, cert_pem: &str, key_pem: &Sensitive<String>) -> Sensitive<Vec<u8>> {
     let mut key_b64 = STANDARD.encode(key_pem.expose().trim_end().as_bytes());
@@ -806,14 +822,8 @@ impl Workspace {
         enroll_id: &str,
         enrollment: &fca::Enrollment,
     ) -> Result<LibraryItem, CoreError> {
-        let file = format!("{wallet_name}_identity.json");
-        let bytes = identity_file(
-            wallet_name,
-            &enrollment.cert_pem,
-            &enrollment.private_key_pem,
-        );
         let now = unix_now();
-        let report = artifacts::read_json_with(&file, bytes.expose(), &ReadOptions::at(now));
+        let report = enrolled_identity(wallet_name, enrollment, now);
         let imported = self.store_report(report, now)?;
         let stored = match (imported.status, imported.artifacts.as_slice()) {
             (ImportStatus::Rejected, _) | (_, []) => {
@@ -918,14 +928,8 @@ impl Workspace {
         enroll_id: &str,
         enrollment: &fca::Enrollment,
     ) -> Result<LibraryItem, CoreError> {
-        let file = format!("{wallet_name}_identity.json");
-        let bytes = identity_file(
-            wallet_name,
-            &enrollment.cert_pem,
-            &enrollment.private_key_pem,
-        );
         let now = unix_now();
-        let report = artifacts::read_json_with(&file, bytes.expose(), &ReadOptions::at(now));
+        let report = enrolled_identity(wallet_name, enrollment, now);
         let (artifact, key) = match (report.is_ok(), report.accepted.as_slice()) {
             (true, [one @ Artifact::Identity(identity)]) => (one, identity.private_key()),
             _ => {

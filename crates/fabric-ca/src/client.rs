@@ -383,6 +383,31 @@ fn from_result<T: serde::de::DeserializeOwned>(path: &str, result: Value) -> Res
     serde_json::from_value(result).map_err(|e| invalid_response(path, e.to_string()))
 }
 
+/// The body of an enroll or reenroll: the CSR, the signing profile, and the CA name, hosts and
+/// attribute requests when there are any.
+fn csr_body(
+    csr: &str,
+    profile: &str,
+    ca_name: Option<&str>,
+    hosts: &[String],
+    attr_reqs: &[AttributeRequest],
+) -> serde_json::Value {
+    let mut body = json!({
+        "certificate_request": csr,
+        "profile": profile,
+    });
+    if let Some(name) = ca_name {
+        body["caname"] = json!(name);
+    }
+    if !hosts.is_empty() {
+        body["hosts"] = json!(hosts);
+    }
+    if !attr_reqs.is_empty() {
+        body["attr_reqs"] = json!(attr_reqs);
+    }
+    body
+}
+
 impl FabricCaClient {
     /// A client for the CA server at `url` (`https://host:port`, optionally with a path prefix
     /// in front of `/api/v1`), trusting only `pin`. Nothing is sent yet.
@@ -545,19 +570,13 @@ impl FabricCaClient {
         let ca_name = named(request.ca_name.as_deref());
         let key = generate_key()?;
         let csr = csr_pem(&key, &request.enroll_id, &request.hosts)?;
-        let mut body = json!({
-            "certificate_request": csr,
-            "profile": request.profile,
-        });
-        if let Some(name) = ca_name {
-            body["caname"] = json!(name);
-        }
-        if !request.hosts.is_empty() {
-            body["hosts"] = json!(request.hosts);
-        }
-        if !request.attr_reqs.is_empty() {
-            body["attr_reqs"] = json!(request.attr_reqs);
-        }
+        let body = csr_body(
+            &csr,
+            &request.profile,
+            ca_name,
+            &request.hosts,
+            &request.attr_reqs,
+        );
         let url = self.endpoint(&["enroll"], ca_name)?;
         let path = url.path().to_owned();
         let result = self
@@ -585,19 +604,13 @@ impl FabricCaClient {
         let enroll_id = identity.enroll_id()?;
         let key = generate_key()?;
         let csr = csr_pem(&key, &enroll_id, &request.hosts)?;
-        let mut body = json!({
-            "certificate_request": csr,
-            "profile": request.profile,
-        });
-        if let Some(name) = ca_name {
-            body["caname"] = json!(name);
-        }
-        if !request.hosts.is_empty() {
-            body["hosts"] = json!(request.hosts);
-        }
-        if !request.attr_reqs.is_empty() {
-            body["attr_reqs"] = json!(request.attr_reqs);
-        }
+        let body = csr_body(
+            &csr,
+            &request.profile,
+            ca_name,
+            &request.hosts,
+            &request.attr_reqs,
+        );
         let url = self.endpoint(&["reenroll"], ca_name)?;
         let path = url.path().to_owned();
         let result = self
