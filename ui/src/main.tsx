@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { App, startBoot } from "./App";
 import { EMPTY_WORKSPACE, type WorkspaceData } from "./data/model";
 import { WorkspaceDataProvider } from "./data/WorkspaceData";
+import "./i18n";
 import "./styles/index.scss";
 
 async function start(): Promise<void> {

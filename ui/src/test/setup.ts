@@ -1,7 +1,8 @@
 import "@testing-library/jest-dom/vitest";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { cleanup, configure } from "@testing-library/react";
-import { afterEach } from "vitest";
+import { afterEach, beforeEach } from "vitest";
+import { i18n, LANGUAGE_STORAGE_KEY } from "../i18n";
 
 // jsdom lacks a few browser APIs that Carbon's popovers and menus touch.
 class ResizeObserverStub {
@@ -25,8 +26,15 @@ window.matchMedia ??= ((query: string) => ({
 // the default second.
 configure({ asyncUtilTimeout: 5000 });
 
+// Unit tests assert the English texts; a test that switches language gets English back after it.
+void i18n.changeLanguage("en");
+beforeEach(async () => {
+  if (i18n.language !== "en") await i18n.changeLanguage("en");
+});
+
 afterEach(() => {
   cleanup();
+  localStorage.removeItem(LANGUAGE_STORAGE_KEY);
   clearMocks();
   window.location.hash = "";
 });
