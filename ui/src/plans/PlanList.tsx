@@ -1,12 +1,13 @@
 // The saved HA plans as tiles (or a table), each with its state; "New plan" opens the wizard.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { planList, planRunning } from "../api";
 import type { PlanRecord } from "../bindings/PlanRecord";
 import type { TileStatus } from "../components/NodeTile";
 import { useNotifier } from "../components/Notifications";
 import { TileSection } from "../components/TileSection";
 import { useAppState } from "../state";
-import { plansHref, type ShownState, STATE_LABEL, shownState } from "./logic";
+import { plansHref, type ShownState, shownState, stateLabel } from "./logic";
 import { wasPreviewed } from "./session";
 
 interface Row {
@@ -25,15 +26,23 @@ const SQUARE: Record<ShownState, TileStatus> = {
 const peerCount = (r: PlanRecord) => r.plan.targets.reduce((n, t) => n + t.peers.length, 0);
 const targetsText = (r: PlanRecord) => r.plan.targets.map((t) => t.console).join(", ");
 
-const COLUMNS = [
-  { key: "name", header: "Name", text: (r: Row) => r.record.plan.name },
-  { key: "state", header: "State", text: (r: Row) => STATE_LABEL[r.state] },
-  { key: "source", header: "Source", text: (r: Row) => r.record.plan.source.console },
-  { key: "targets", header: "Targets", text: (r: Row) => targetsText(r.record) },
-  { key: "peers", header: "New peers", text: (r: Row) => String(peerCount(r.record)) },
-];
-
 export function PlanList() {
+  const { t, i18n } = useTranslation("plans");
+  const columns = [
+    { key: "name", header: t("list.columns.name"), text: (r: Row) => r.record.plan.name },
+    { key: "state", header: t("list.columns.state"), text: (r: Row) => stateLabel(r.state) },
+    {
+      key: "source",
+      header: t("list.columns.source"),
+      text: (r: Row) => r.record.plan.source.console,
+    },
+    { key: "targets", header: t("list.columns.targets"), text: (r: Row) => targetsText(r.record) },
+    {
+      key: "peers",
+      header: t("list.columns.peers"),
+      text: (r: Row) => new Intl.NumberFormat(i18n.language).format(peerCount(r.record)),
+    },
+  ];
   const { settings } = useAppState();
   const { notifyError } = useNotifier();
   const [rows, setRows] = useState<Row[] | null>(null);
@@ -56,21 +65,21 @@ export function PlanList() {
       .catch((e) => {
         if (live) {
           setRows([]);
-          notifyError(e, "The plans could not be listed");
+          notifyError(e, t("list.listFailed"));
         }
       });
     return () => {
       live = false;
     };
-  }, [notifyError]);
+  }, [notifyError, t]);
 
   return (
     <>
-      <h1 className="fhd-page-title">HA plans</h1>
+      <h1 className="fhd-page-title">{t("list.title")}</h1>
       <TileSection
         id="ha-plans"
-        title="HA plans"
-        info="An HA plan gives an organization redundant peers in several consoles (regions): it imports the CA and MSP, registers and creates the peers, then imports every peer into every console, with progress you can follow and resume."
+        title={t("list.title")}
+        info={t("list.info")}
         items={rows ?? []}
         itemKey={(r) => r.record.id}
         toTile={(r) => ({
@@ -78,12 +87,15 @@ export function PlanList() {
           title: r.record.plan.name,
           subtitle: `${r.record.plan.source.console} → ${targetsText(r.record)}`,
           status: SQUARE[r.state],
-          statusLabel: STATE_LABEL[r.state],
+          statusLabel: stateLabel(r.state),
           labels: [
-            { kind: "tag", text: STATE_LABEL[r.state] },
+            { kind: "tag", text: stateLabel(r.state) },
             {
               kind: "text",
-              text: `${peerCount(r.record)} new peers in ${r.record.plan.targets.length} regions`,
+              text: t("list.peersInRegions", {
+                peers: t("list.newPeers", { count: peerCount(r.record) }),
+                regions: t("list.regions", { count: r.record.plan.targets.length }),
+              }),
             },
           ],
           data: { testid: "plan-tile", plan: r.record.plan.name, state: r.state },
@@ -91,17 +103,17 @@ export function PlanList() {
         onOpen={(r) => () => {
           window.location.hash = plansHref({ view: "plan", name: r.record.plan.name }).slice(1);
         }}
-        columns={COLUMNS}
+        columns={columns}
         actions={[
           {
-            label: "New plan",
+            label: t("list.newPlan"),
             onClick: () => {
               window.location.hash = plansHref({ view: "new" }).slice(1);
             },
           },
         ]}
-        emptyTitle={rows === null ? "Loading plans…" : "No HA plans yet"}
-        emptyHint="A plan says which peers to add in which region; you review each step before it runs."
+        emptyTitle={rows === null ? t("list.loading") : t("list.empty")}
+        emptyHint={t("list.emptyHint")}
         defaultPageSize={settings.pageSize}
       />
     </>

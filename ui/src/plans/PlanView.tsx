@@ -16,6 +16,7 @@ import {
   TableRow,
 } from "@carbon/react";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import {
   onPlanFinished,
   onPlanProgress,
@@ -37,16 +38,17 @@ import { useNotifier } from "../components/Notifications";
 import { describeError } from "../errors";
 import { haCheckHref } from "../hacheck/logic";
 import {
-  ACTION_LABEL,
+  actionLabel,
   applyProgress,
   BOOTSTRAP_REGION,
   createdOrg,
   laneLabel,
   plansHref,
   type RunView,
+  regionLabel,
   runFromStatus,
-  STATE_LABEL,
   shownState,
+  stateLabel,
 } from "./logic";
 import { PlanProgress, VerdictTag } from "./parts";
 import { markPreviewed, wasPreviewed } from "./session";
@@ -57,6 +59,7 @@ const STAGE_INDEX: Record<Stage, number> = { preview: 4, apply: 5, report: 6 };
 
 export function PlanView(props: { name: string }) {
   const { name } = props;
+  const { t } = useTranslation("plans");
   const { notify, notifyError } = useNotifier();
   const [status, setStatus] = useState<PlanStatus | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -87,7 +90,7 @@ export function PlanView(props: { name: string }) {
         setRunning(false);
         setCancelling(false);
         setOutcome(f.outcome);
-        if (f.error) notifyError(f.error, "The plan could not run");
+        if (f.error) notifyError(f.error, t("view.runFailed"));
         void reload().catch(() => {});
       });
       unlisten.push(progress, finished);
@@ -118,7 +121,7 @@ export function PlanView(props: { name: string }) {
       live = false;
       for (const u of unlisten) u();
     };
-  }, [name, reload, notifyError]);
+  }, [name, reload, notifyError, t]);
 
   const apply = async () => {
     if (!status) return;
@@ -131,7 +134,7 @@ export function PlanView(props: { name: string }) {
       setStatus({ ...status, state: "running" });
     } catch (e) {
       setRunning(false);
-      notifyError(e, "The plan could not start");
+      notifyError(e, t("view.startFailed"));
     }
   };
 
@@ -141,16 +144,16 @@ export function PlanView(props: { name: string }) {
       await planCancel(name);
     } catch (e) {
       setCancelling(false);
-      notifyError(e, "The run could not be cancelled");
+      notifyError(e, t("view.cancelFailed"));
     }
   };
 
   const exportFile = async (kind: PlanExportKind) => {
     try {
       const path = await planExportDialog(name, kind);
-      if (path) notify({ kind: "success", title: "Saved", subtitle: path });
+      if (path) notify({ kind: "success", title: t("view.saved"), subtitle: path });
     } catch (e) {
-      notifyError(e, "The file could not be saved");
+      notifyError(e, t("view.saveFailed"));
     }
   };
 
@@ -174,7 +177,7 @@ export function PlanView(props: { name: string }) {
     return (
       <div className="fhd-plan-page">
         <Crumbs name={name} />
-        <InlineLoading description="Loading the plan…" />
+        <InlineLoading description={t("view.loading")} />
       </div>
     );
   }
@@ -187,7 +190,7 @@ export function PlanView(props: { name: string }) {
       <Crumbs name={name} />
       <h1 className="fhd-page-title">{name}</h1>
       <p className="fhd-plan-hint fhd-plan-state" data-testid="plan-state">
-        {STATE_LABEL[shown]} · {done} of {status.steps.length} steps done ·{" "}
+        {stateLabel(shown)} · {t("view.stepsDone", { done, count: status.steps.length })} ·{" "}
         {status.plan.source.console} → {status.plan.targets.map((t) => t.console).join(", ")}
       </p>
       <PlanProgress current={STAGE_INDEX[stage]} />
@@ -216,27 +219,27 @@ export function PlanView(props: { name: string }) {
                   {r.console} <span className="fhd-plan-hint">{laneLabel(r.region)}</span>
                 </div>
                 <ProgressBar
-                  label={`${r.done} of ${r.total} steps`}
+                  label={t("view.laneSteps", { done: r.done, count: r.total })}
                   value={r.done}
                   max={Math.max(1, r.total)}
                   status={r.failed ? "error" : r.done === r.total ? "finished" : "active"}
                   helperText={
                     r.failed
-                      ? "Stopped on an error"
-                      : (r.current ?? (r.done === r.total ? "Done" : "Waiting"))
+                      ? t("view.laneFailed")
+                      : (r.current ??
+                        (r.done === r.total ? t("view.laneDone") : t("view.laneWaiting")))
                   }
                 />
               </div>
             ))}
           </div>
-          <h2 className="fhd-plan-subheading">Step log</h2>
+          <h2 className="fhd-plan-subheading">{t("view.log")}</h2>
           <ol className="fhd-plan-log" aria-live="polite" data-testid="plan-log">
-            {run.log.length === 0 && (
-              <li className="fhd-plan-hint">No step has run in this window yet.</li>
-            )}
+            {run.log.length === 0 && <li className="fhd-plan-hint">{t("view.logEmpty")}</li>}
             {run.log.map((l) => (
               <li key={l.id} data-kind={l.kind} data-console={l.console}>
-                <span className="fhd-plan-log__region">[{l.region || l.console}]</span> {l.text}
+                <span className="fhd-plan-log__region">[{regionLabel(l.region) || l.console}]</span>{" "}
+                {l.text}
               </li>
             ))}
           </ol>
@@ -245,12 +248,12 @@ export function PlanView(props: { name: string }) {
               kind={outcome.cancelled ? "warning" : "error"}
               lowContrast
               hideCloseButton
-              title={outcome.cancelled ? "The run was cancelled" : "The run stopped"}
+              title={outcome.cancelled ? t("view.cancelled") : t("view.stopped")}
               subtitle={
                 outcome.regions
                   .filter((r) => r.failure)
                   .map((r) => `${r.console}: ${r.failure?.message} ${r.failure?.fix}`)
-                  .join(" ") || "Resume continues where it stopped, without duplicates."
+                  .join(" ") || t("view.resumeHint")
               }
             />
           )}
@@ -262,20 +265,20 @@ export function PlanView(props: { name: string }) {
                 disabled={cancelling}
                 data-testid="plan-cancel"
               >
-                {cancelling ? "Cancelling…" : "Cancel"}
+                {cancelling ? t("view.cancelling") : t("view.cancel")}
               </Button>
             ) : status.state === "stopped" || status.state === "running" ? (
               <Button onClick={apply} data-testid="plan-resume">
-                Resume
+                {t("view.resume")}
               </Button>
             ) : null}
             {!running && (
               <Button kind="secondary" onClick={() => setStage("preview")}>
-                Preview again
+                {t("view.previewAgain")}
               </Button>
             )}
             <Button kind="tertiary" onClick={() => setStage("report")} data-testid="plan-to-report">
-              {status.state === "completed" ? "View report" : "Report so far"}
+              {status.state === "completed" ? t("view.viewReport") : t("view.reportSoFar")}
             </Button>
           </div>
         </div>
@@ -293,9 +296,10 @@ export function PlanView(props: { name: string }) {
 }
 
 function Crumbs(props: { name: string }) {
+  const { t } = useTranslation("plans");
   return (
-    <nav className="fhd-plan-crumbs" aria-label="Breadcrumb">
-      <a href={plansHref({ view: "list" })}>HA plans</a> / {props.name}
+    <nav className="fhd-plan-crumbs" aria-label={t("breadcrumb")}>
+      <a href={plansHref({ view: "list" })}>{t("list.title")}</a> / {props.name}
     </nav>
   );
 }
@@ -306,6 +310,7 @@ function PreviewStage(props: {
   resume: boolean;
   onApply: () => void;
 }) {
+  const { t } = useTranslation("plans");
   const [preview, setPreview] = useState<PlanPreview | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
@@ -340,18 +345,18 @@ function PreviewStage(props: {
           subtitle={`${d.detail} ${d.fix}`}
         />
         <div className="fhd-plan-buttons">
-          <Button onClick={() => setAttempt((a) => a + 1)}>Preview again</Button>
+          <Button onClick={() => setAttempt((a) => a + 1)}>{t("view.previewAgain")}</Button>
         </div>
       </div>
     );
   }
   if (!preview) {
-    return <InlineLoading description="Reading the consoles' current state…" />;
+    return <InlineLoading description={t("preview.reading")} />;
   }
   const consoles = [...new Set(preview.steps.map((s) => s.console))];
   return (
     <div className="fhd-plan-stage" data-stage="preview" data-ready={preview.ready}>
-      <h2 className="fhd-plan-subheading">Checks</h2>
+      <h2 className="fhd-plan-subheading">{t("preview.checks")}</h2>
       <ul className="fhd-plan-checks" data-testid="plan-checks">
         {preview.checks.map((c) => (
           <li key={c.name} data-ok={c.ok}>
@@ -366,13 +371,13 @@ function PreviewStage(props: {
             <h2 className="fhd-plan-subheading">
               {console} <span className="fhd-plan-hint">{laneLabel(steps[0]?.region ?? "")}</span>
             </h2>
-            <Table size="sm" aria-label={`Steps in ${console}`}>
+            <Table size="sm" aria-label={t("preview.stepsIn", { console })}>
               <TableHead>
                 <TableRow>
                   <TableHeader>#</TableHeader>
-                  <TableHeader>Action</TableHeader>
-                  <TableHeader>Step</TableHeader>
-                  <TableHeader>Verdict</TableHeader>
+                  <TableHeader>{t("preview.action")}</TableHeader>
+                  <TableHeader>{t("preview.step")}</TableHeader>
+                  <TableHeader>{t("preview.verdict")}</TableHeader>
                 </TableRow>
               </TableHead>
               <TableBody>
@@ -384,7 +389,7 @@ function PreviewStage(props: {
                     data-verdict={s.preview.status}
                   >
                     <TableCell>{s.number}</TableCell>
-                    <TableCell>{ACTION_LABEL[s.action]}</TableCell>
+                    <TableCell>{actionLabel(s.action)}</TableCell>
                     <TableCell>{s.description}</TableCell>
                     <TableCell>
                       <VerdictTag verdict={s.preview} />
@@ -401,20 +406,20 @@ function PreviewStage(props: {
           kind="warning"
           lowContrast
           hideCloseButton
-          title="Some steps are blocked"
-          subtitle="Fix what the reasons say, then preview again. Apply runs only when nothing is blocked."
+          title={t("preview.blocked")}
+          subtitle={t("preview.blockedHint")}
         />
       )}
       <div className="fhd-plan-buttons">
         <Button kind="secondary" onClick={() => setAttempt((a) => a + 1)}>
-          Preview again
+          {t("view.previewAgain")}
         </Button>
         <Button
           onClick={props.onApply}
           disabled={!props.canApply || !preview.ready}
           data-testid="plan-apply"
         >
-          {props.resume ? "Resume" : "Apply"}
+          {props.resume ? t("view.resume") : t("preview.apply")}
         </Button>
       </div>
     </div>
@@ -423,15 +428,16 @@ function PreviewStage(props: {
 
 /** Steps not done yet, with their last error. */
 function OpenSteps(props: { steps: PlanOpenStep[] }) {
+  const { t } = useTranslation("plans");
   if (props.steps.length === 0) return null;
   return (
     <>
-      <h3 className="fhd-plan-subheading">Open steps</h3>
+      <h3 className="fhd-plan-subheading">{t("report.openSteps")}</h3>
       <ul className="fhd-plan-checks">
         {props.steps.map((s) => (
           <li key={s.step} data-ok={s.error ? "false" : "true"}>
             {s.description}
-            {s.error ? ` — last error: ${s.error}` : ""}
+            {s.error ? t("report.lastError", { error: s.error }) : ""}
           </li>
         ))}
       </ul>
@@ -446,6 +452,7 @@ function ReportStage(props: {
   onExport: (kind: PlanExportKind) => void;
   onBack: () => void;
 }) {
+  const { t } = useTranslation("plans");
   const [view, setView] = useState<PlanReportView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const version = props.status.updated_at;
@@ -475,26 +482,32 @@ function ReportStage(props: {
       />
     );
   }
-  if (!view) return <InlineLoading description="Building the report…" />;
+  if (!view) return <InlineLoading description={t("report.building")} />;
   const report = view.report;
   const org = createdOrg(props.status);
+  const imported = (c: { component_id: string | null; already_present: boolean } | null) =>
+    c
+      ? t(c.already_present ? "report.alreadyPresent" : "report.imported", {
+          id: c.component_id ?? "?",
+        })
+      : t("report.notYet");
   return (
     <div className="fhd-plan-stage" data-stage="report" data-testid="plan-report">
       {org && (
         <section data-testid="plan-report-org" data-console={org.console}>
           <h2 className="fhd-plan-subheading">
-            {BOOTSTRAP_REGION}{" "}
+            {regionLabel(BOOTSTRAP_REGION)}{" "}
             <span className="fhd-plan-hint">
-              console {org.console} · the organization this plan creates
+              {t("report.createsOrg", { console: org.console })}
             </span>
           </h2>
-          <Table size="sm" aria-label={`Created in ${org.console}`}>
+          <Table size="sm" aria-label={t("report.createdIn", { console: org.console })}>
             <TableHead>
               <TableRow>
-                <TableHeader>Created</TableHeader>
-                <TableHeader>Name</TableHeader>
-                <TableHeader>Id</TableHeader>
-                <TableHeader>State</TableHeader>
+                <TableHeader>{t("report.created")}</TableHeader>
+                <TableHeader>{t("report.name")}</TableHeader>
+                <TableHeader>{t("report.id")}</TableHeader>
+                <TableHeader>{t("report.state")}</TableHeader>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -514,31 +527,30 @@ function ReportStage(props: {
       {report.regions.map((r) => (
         <section key={r.console} data-testid="plan-report-region" data-console={r.console}>
           <h2 className="fhd-plan-subheading">
-            {r.region || r.console} <span className="fhd-plan-hint">console {r.console}</span>
+            {regionLabel(r.region) || r.console}{" "}
+            <span className="fhd-plan-hint">{t("report.console", { console: r.console })}</span>
           </h2>
           <p className="fhd-plan-hint">
-            CA:{" "}
-            {r.ca
-              ? `${r.ca.component_id ?? "?"}${r.ca.already_present ? " (already present)" : " (imported)"}`
-              : "not yet"}{" "}
-            · MSP:{" "}
-            {r.msp
-              ? `${r.msp.component_id ?? "?"}${r.msp.already_present ? " (already present)" : " (imported)"}`
-              : "not yet"}
+            {t("report.caLine", {
+              ca: imported(r.ca),
+              msp: imported(r.msp),
+            })}
             {r.source_peers.length > 0 &&
-              ` · region-1 peers imported: ${r.source_peers.map((p) => p.component_id ?? "?").join(", ")}`}
+              t("report.sourcePeers", {
+                ids: r.source_peers.map((p) => p.component_id ?? "?").join(", "),
+              })}
           </p>
-          <Table size="sm" aria-label={`New peers in ${r.console}`}>
+          <Table size="sm" aria-label={t("report.newPeersIn", { console: r.console })}>
             <TableHead>
               <TableRow>
-                <TableHeader>Peer</TableHeader>
-                <TableHeader>Enroll id</TableHeader>
-                <TableHeader>Id</TableHeader>
-                <TableHeader>API URL</TableHeader>
-                <TableHeader>Running</TableHeader>
-                <TableHeader>Imported into</TableHeader>
-                <TableHeader>Channels (height)</TableHeader>
-                <TableHeader>Chaincode packages</TableHeader>
+                <TableHeader>{t("report.peer")}</TableHeader>
+                <TableHeader>{t("report.enrollId")}</TableHeader>
+                <TableHeader>{t("report.id")}</TableHeader>
+                <TableHeader>{t("report.apiUrl")}</TableHeader>
+                <TableHeader>{t("report.running")}</TableHeader>
+                <TableHeader>{t("report.importedInto")}</TableHeader>
+                <TableHeader>{t("report.channels")}</TableHeader>
+                <TableHeader>{t("report.packages")}</TableHeader>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -548,7 +560,7 @@ function ReportStage(props: {
                   <TableCell>{p.enroll_id}</TableCell>
                   <TableCell>{p.component_id ?? "-"}</TableCell>
                   <TableCell>{p.api_url ?? "-"}</TableCell>
-                  <TableCell>{p.running ? "Yes" : "No"}</TableCell>
+                  <TableCell>{p.running ? t("report.yes") : t("report.no")}</TableCell>
                   <TableCell>
                     {p.imported_into
                       .map((i) => `${i.console}: ${i.component_id ?? "?"}`)
@@ -575,14 +587,16 @@ function ReportStage(props: {
               kind="warning"
               lowContrast
               hideCloseButton
-              title="Chaincode server in one region"
+              title={t("report.ccServer")}
               subtitle={w}
             />
           ))}
           <OpenSteps steps={r.open_steps} />
         </section>
       ))}
-      {report.channels.length > 0 && <h2 className="fhd-plan-subheading">Channels</h2>}
+      {report.channels.length > 0 && (
+        <h2 className="fhd-plan-subheading">{t("report.channelsTitle")}</h2>
+      )}
       {report.channels.map((c) => (
         <section key={c.channel} data-testid="plan-report-channel" data-channel={c.channel}>
           <h3 className="fhd-plan-region__title">{c.channel}</h3>
@@ -590,16 +604,16 @@ function ReportStage(props: {
             <OpenSteps steps={[c.open]} />
           ) : (
             <p>
-              Anchor peers of the organization:{" "}
+              {t("report.anchors")}{" "}
               {c.anchor_peers.map((a) => (
                 <code key={a} className="fhd-plan-anchor">
                   {a}
                 </code>
               ))}
               {c.already_present
-                ? " (every new peer was an anchor peer already)"
+                ? t("report.anchorsAlready")
                 : c.config_block !== null
-                  ? ` (config block ${c.config_block})`
+                  ? t("report.configBlock", { block: c.config_block })
                   : ""}
             </p>
           )}
@@ -607,31 +621,31 @@ function ReportStage(props: {
       ))}
       <div className="fhd-plan-buttons">
         <Button kind="secondary" onClick={props.onBack}>
-          Back to the run
+          {t("report.back")}
         </Button>
         <Button
           kind="tertiary"
           onClick={() => props.onExport("plan")}
           data-testid="plan-export-plan"
         >
-          Export plan file
+          {t("report.exportPlan")}
         </Button>
         <Button
           kind="tertiary"
           onClick={() => props.onExport("reportJson")}
           data-testid="plan-export-json"
         >
-          Export report (JSON)
+          {t("report.exportJson")}
         </Button>
         <Button
           kind="tertiary"
           onClick={() => props.onExport("reportMarkdown")}
           data-testid="plan-export-md"
         >
-          Export report (Markdown)
+          {t("report.exportMarkdown")}
         </Button>
         <Button href={haCheckHref({ plan: props.name })} data-testid="plan-run-ha-check">
-          Run the HA check
+          {t("report.haCheck")}
         </Button>
       </div>
     </div>

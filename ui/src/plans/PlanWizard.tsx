@@ -20,6 +20,7 @@ import {
   TextInput,
 } from "@carbon/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { consoleComponents, consoleList, libraryList, planCreate } from "../api";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
@@ -48,31 +49,18 @@ import { PlanProgress } from "./parts";
 const DEFAULT_PEERS = 2;
 
 /** The new organization's fields after its MSP id, in the order they are shown. */
-const NEW_ORG_INPUTS: { field: NewOrgField; id: string; label: string; helper?: string }[] = [
-  {
-    field: "caName",
-    id: "plan-org-ca-name",
-    label: "CA display name",
-    helper: "The console derives the CA's id from it.",
-  },
-  {
-    field: "caAdminId",
-    id: "plan-org-ca-admin",
-    label: "CA admin enroll id",
-    helper: "Registers every peer; its secret is generated.",
-  },
-  { field: "mspName", id: "plan-org-msp-name", label: "MSP display name" },
-  {
-    field: "orgAdminId",
-    id: "plan-org-admin",
-    label: "Org admin enroll id",
-    helper: "Registered as type admin and listed in the MSP.",
-  },
-  { field: "peerName", id: "plan-org-peer-name", label: "First peer display name" },
-  { field: "peerEnrollId", id: "plan-org-peer-id", label: "First peer enroll id" },
+/** Labels are `plans:wizard.org.<field>`, helper texts `plans:wizard.org.<field>Help`. */
+const NEW_ORG_INPUTS: { field: NewOrgField; id: string; helper?: boolean }[] = [
+  { field: "caName", id: "plan-org-ca-name", helper: true },
+  { field: "caAdminId", id: "plan-org-ca-admin", helper: true },
+  { field: "mspName", id: "plan-org-msp-name" },
+  { field: "orgAdminId", id: "plan-org-admin", helper: true },
+  { field: "peerName", id: "plan-org-peer-name" },
+  { field: "peerEnrollId", id: "plan-org-peer-id" },
 ];
 
 export function PlanWizard() {
+  const { t } = useTranslation("plans");
   const [step, setStep] = useState(0);
   const [form, setForm] = useState<WizardForm>(emptyForm);
   const [errors, setErrors] = useState<FormErrors>({});
@@ -173,10 +161,10 @@ export function PlanWizard() {
 
   return (
     <div className="fhd-plan-page" data-testid="plan-wizard">
-      <nav className="fhd-plan-crumbs" aria-label="Breadcrumb">
-        <a href={plansHref({ view: "list" })}>HA plans</a> / New plan
+      <nav className="fhd-plan-crumbs" aria-label={t("breadcrumb")}>
+        <a href={plansHref({ view: "list" })}>{t("list.title")}</a> / {t("list.newPlan")}
       </nav>
-      <h1 className="fhd-page-title">New HA plan</h1>
+      <h1 className="fhd-page-title">{t("wizard.title")}</h1>
       <PlanProgress current={step} />
       <form
         className="fhd-plan-form"
@@ -189,24 +177,22 @@ export function PlanWizard() {
         {step === 0 && (
           <section aria-labelledby="plan-step-title" data-step="source">
             <h2 id="plan-step-title" className="fhd-plan-heading">
-              Source: the organization in region 1
+              {t("wizard.source.title")}
             </h2>
             <TextInput
               id="plan-name"
-              labelText="Plan name"
+              labelText={t("wizard.source.name")}
               value={form.name}
               invalid={!!errors.name}
               invalidText={errors.name}
               onChange={(e) => set({ name: e.target.value })}
             />
             <RadioButtonGroup
-              legendText="Organization"
+              legendText={t("wizard.source.organization")}
               name="plan-source-mode"
               valueSelected={form.mode}
               helperText={
-                form.mode === "new"
-                  ? "The plan first creates it in the console of region 1: its CA, org admin, MSP definition with Node OUs and first peer."
-                  : "It exists in the console of region 1: its CA, MSP and peers are imported into every region."
+                form.mode === "new" ? t("wizard.source.newHelp") : t("wizard.source.existingHelp")
               }
               onChange={(v) =>
                 set({
@@ -221,22 +207,22 @@ export function PlanWizard() {
             >
               <RadioButton
                 id="plan-mode-existing"
-                labelText="Existing organization"
+                labelText={t("wizard.source.existing")}
                 value="existing"
               />
-              <RadioButton id="plan-mode-new" labelText="New organization" value="new" />
+              <RadioButton id="plan-mode-new" labelText={t("wizard.source.new")} value="new" />
             </RadioButtonGroup>
             {consoles === null ? (
-              <InlineLoading description="Loading consoles…" />
+              <InlineLoading description={t("wizard.source.loadingConsoles")} />
             ) : (
               <Select
                 id="plan-source-console"
-                labelText="Console of region 1"
+                labelText={t("wizard.source.console")}
                 value={form.sourceConsole}
                 invalid={!!errors.sourceConsole}
                 invalidText={errors.sourceConsole}
                 warn={form.mode === "new" && !!source?.lastVerdict?.importOnly}
-                warnText="This console is import-only: it cannot create the organization's CA and peer."
+                warnText={t("wizard.source.importOnly")}
                 onChange={(e) => {
                   const targets = form.targets.filter((t) => t.console !== e.target.value);
                   set(
@@ -257,7 +243,7 @@ export function PlanWizard() {
                   );
                 }}
               >
-                <SelectItem value="" text="Choose a console" />
+                <SelectItem value="" text={t("wizard.source.chooseConsole")} />
                 {consoles.map((c) => (
                   <SelectItem key={c.name} value={c.name} text={`${c.name} (${c.region})`} />
                 ))}
@@ -265,11 +251,11 @@ export function PlanWizard() {
             )}
             {form.mode === "new" && (
               <fieldset className="fhd-plan-region" data-testid="plan-new-org">
-                <legend className="fhd-plan-region__title">New organization</legend>
+                <legend className="fhd-plan-region__title">{t("wizard.source.new")}</legend>
                 <TextInput
                   id="plan-org-msp-id"
-                  labelText="MSP id"
-                  helperText="Letters, digits, dots and dashes. The other names below start from it."
+                  labelText={t("wizard.org.mspId")}
+                  helperText={t("wizard.org.mspIdHelp")}
                   value={form.mspId}
                   invalid={!!orgError("mspId")}
                   invalidText={orgError("mspId")}
@@ -285,8 +271,8 @@ export function PlanWizard() {
                     <TextInput
                       key={input.field}
                       id={input.id}
-                      labelText={input.label}
-                      helperText={input.helper}
+                      labelText={t(`wizard.org.${input.field}`)}
+                      helperText={input.helper ? t(`wizard.org.${input.field}Help`) : undefined}
                       value={form.org[input.field]}
                       invalid={!!orgError(input.field)}
                       invalidText={orgError(input.field)}
@@ -299,26 +285,26 @@ export function PlanWizard() {
               </fieldset>
             )}
             {form.mode === "existing" && form.sourceConsole && !components && (
-              <InlineLoading description="Reading the console's components…" />
+              <InlineLoading description={t("wizard.source.readingComponents")} />
             )}
             {form.mode === "existing" && components && (
               <>
                 <Select
                   id="plan-source-ca"
-                  labelText="Certificate Authority"
+                  labelText={t("wizard.source.ca")}
                   value={form.ca}
                   invalid={!!errors.ca}
                   invalidText={errors.ca}
                   onChange={(e) => set({ ca: e.target.value })}
                 >
-                  <SelectItem value="" text="Choose the organization's CA" />
+                  <SelectItem value="" text={t("wizard.source.chooseCa")} />
                   {components.cas.map((c) => (
                     <SelectItem key={c.id} value={c.id} text={`${c.displayName} (${c.id})`} />
                   ))}
                 </Select>
                 <Select
                   id="plan-source-msp"
-                  labelText="MSP definition"
+                  labelText={t("wizard.source.msp")}
                   value={form.msp}
                   invalid={!!errors.msp}
                   invalidText={errors.msp}
@@ -327,16 +313,16 @@ export function PlanWizard() {
                     set({ msp: e.target.value, mspId: msp?.mspId ?? "", peers: [] });
                   }}
                 >
-                  <SelectItem value="" text="Choose the organization's MSP" />
+                  <SelectItem value="" text={t("wizard.source.chooseMsp")} />
                   {components.msps.map((m) => (
                     <SelectItem key={m.id} value={m.id} text={`${m.displayName} (${m.mspId})`} />
                   ))}
                 </Select>
                 <fieldset className="fhd-plan-fieldset">
-                  <legend className="cds--label">
-                    Existing peers (imported into every region)
-                  </legend>
-                  {orgPeers.length === 0 && <p className="fhd-plan-hint">No peer of this MSP.</p>}
+                  <legend className="cds--label">{t("wizard.source.peers")}</legend>
+                  {orgPeers.length === 0 && (
+                    <p className="fhd-plan-hint">{t("wizard.source.noPeers")}</p>
+                  )}
                   {orgPeers.map((p) => (
                     <Checkbox
                       key={p.id}
@@ -372,16 +358,18 @@ export function PlanWizard() {
         {step === 1 && (
           <section aria-labelledby="plan-step-title" data-step="targets">
             <h2 id="plan-step-title" className="fhd-plan-heading">
-              Targets: the consoles (regions) to replicate into
+              {t("wizard.targets.title")}
             </h2>
-            {others.length === 0 && (
-              <p className="fhd-plan-hint">Add another console first (Consoles → Add console).</p>
-            )}
+            {others.length === 0 && <p className="fhd-plan-hint">{t("wizard.targets.none")}</p>}
             {others.map((c) => (
               <Checkbox
                 key={c.name}
                 id={`plan-target-${c.name}`}
-                labelText={`${c.name} (${c.region})${c.lastVerdict?.importOnly ? " — import-only" : ""}`}
+                labelText={
+                  c.lastVerdict?.importOnly
+                    ? t("wizard.targets.importOnly", { name: c.name, region: c.region })
+                    : `${c.name} (${c.region})`
+                }
                 checked={form.targets.some((t) => t.console === c.name)}
                 onChange={(_, { checked }) =>
                   set({
@@ -406,43 +394,50 @@ export function PlanWizard() {
         {step === 2 && (
           <section aria-labelledby="plan-step-title" data-step="peers">
             <h2 id="plan-step-title" className="fhd-plan-heading">
-              Peers per region
+              {t("wizard.peers.title")}
             </h2>
             {errors.peers && <p className="fhd-plan-error">{errors.peers}</p>}
-            {form.targets.map((t) => (
+            {form.targets.map((target) => (
               <fieldset
-                key={t.console}
+                key={target.console}
                 className="fhd-plan-region"
                 data-testid="plan-region-form"
-                data-console={t.console}
+                data-console={target.console}
               >
                 <legend className="fhd-plan-region__title">
-                  {t.console} <span className="fhd-plan-hint">{t.region}</span>
+                  {target.console} <span className="fhd-plan-hint">{target.region}</span>
                 </legend>
                 <NumberInput
-                  id={`plan-count-${t.console}`}
-                  label="Number of peers"
+                  id={`plan-count-${target.console}`}
+                  label={t("wizard.peers.count")}
+                  translateWithId={(id) =>
+                    t(
+                      id === "increment.number"
+                        ? "wizard.peers.increment"
+                        : "wizard.peers.decrement",
+                    )
+                  }
                   min={0}
                   max={20}
-                  value={t.count}
+                  value={target.count}
                   onChange={(_, { value }) =>
-                    setRegion(t.console, (r) =>
+                    setRegion(target.console, (r) =>
                       withCount(r, Number(value) || 0, form.mspId || form.msp),
                     )
                   }
                 />
                 <div className="fhd-plan-names">
-                  {t.names.map((name, i) => (
+                  {target.names.map((name, i) => (
                     <TextInput
                       // biome-ignore lint/suspicious/noArrayIndexKey: peers are positional
                       key={i}
-                      id={`plan-peer-${t.console}-${i}`}
-                      labelText={`Peer ${i + 1} display name`}
+                      id={`plan-peer-${target.console}-${i}`}
+                      labelText={t("wizard.peers.name", { n: i + 1 })}
                       value={name}
-                      invalid={!!errors[`peer:${t.console}:${i}`]}
-                      invalidText={errors[`peer:${t.console}:${i}`]}
+                      invalid={!!errors[`peer:${target.console}:${i}`]}
+                      invalidText={errors[`peer:${target.console}:${i}`]}
                       onChange={(e) =>
-                        setRegion(t.console, (r) => ({
+                        setRegion(target.console, (r) => ({
                           ...r,
                           names: r.names.map((n, j) => (j === i ? e.target.value : n)),
                         }))
@@ -452,26 +447,28 @@ export function PlanWizard() {
                 </div>
                 <div className="fhd-plan-grid">
                   <TextInput
-                    id={`plan-zone-${t.console}`}
-                    labelText="Zone (optional)"
-                    value={t.zone}
-                    onChange={(e) => setRegion(t.console, (r) => ({ ...r, zone: e.target.value }))}
+                    id={`plan-zone-${target.console}`}
+                    labelText={t("wizard.peers.zone")}
+                    value={target.zone}
+                    onChange={(e) =>
+                      setRegion(target.console, (r) => ({ ...r, zone: e.target.value }))
+                    }
                   />
                   <TextInput
-                    id={`plan-version-${t.console}`}
-                    labelText="Fabric version (optional)"
-                    placeholder="deployer default"
-                    value={t.version}
+                    id={`plan-version-${target.console}`}
+                    labelText={t("wizard.peers.version")}
+                    placeholder={t("wizard.peers.versionDefault")}
+                    value={target.version}
                     onChange={(e) =>
-                      setRegion(t.console, (r) => ({ ...r, version: e.target.value }))
+                      setRegion(target.console, (r) => ({ ...r, version: e.target.value }))
                     }
                   />
                   <Select
-                    id={`plan-statedb-${t.console}`}
-                    labelText="State database"
-                    value={t.stateDb}
+                    id={`plan-statedb-${target.console}`}
+                    labelText={t("wizard.peers.stateDb")}
+                    value={target.stateDb}
                     onChange={(e) =>
-                      setRegion(t.console, (r) => ({
+                      setRegion(target.console, (r) => ({
                         ...r,
                         stateDb: e.target.value as RegionForm["stateDb"],
                       }))
@@ -479,39 +476,41 @@ export function PlanWizard() {
                   >
                     <SelectItem value="couchdb" text="CouchDB" />
                     <SelectItem value="leveldb" text="LevelDB" />
-                    <SelectItem value="" text="Console default" />
+                    <SelectItem value="" text={t("wizard.peers.consoleDefault")} />
                   </Select>
                   <TextInput
-                    id={`plan-cpu-${t.console}`}
-                    labelText="CPU (optional)"
-                    placeholder="e.g. 200m"
-                    value={t.cpu}
-                    onChange={(e) => setRegion(t.console, (r) => ({ ...r, cpu: e.target.value }))}
-                  />
-                  <TextInput
-                    id={`plan-memory-${t.console}`}
-                    labelText="Memory (optional)"
-                    placeholder="e.g. 400Mi"
-                    value={t.memory}
+                    id={`plan-cpu-${target.console}`}
+                    labelText={t("wizard.peers.cpu")}
+                    placeholder={t("wizard.peers.example", { value: "200m" })}
+                    value={target.cpu}
                     onChange={(e) =>
-                      setRegion(t.console, (r) => ({ ...r, memory: e.target.value }))
+                      setRegion(target.console, (r) => ({ ...r, cpu: e.target.value }))
                     }
                   />
                   <TextInput
-                    id={`plan-storage-${t.console}`}
-                    labelText="Ledger storage (optional)"
-                    placeholder="e.g. 100Gi"
-                    value={t.storageSize}
+                    id={`plan-memory-${target.console}`}
+                    labelText={t("wizard.peers.memory")}
+                    placeholder={t("wizard.peers.example", { value: "400Mi" })}
+                    value={target.memory}
                     onChange={(e) =>
-                      setRegion(t.console, (r) => ({ ...r, storageSize: e.target.value }))
+                      setRegion(target.console, (r) => ({ ...r, memory: e.target.value }))
                     }
                   />
                   <TextInput
-                    id={`plan-storage-class-${t.console}`}
-                    labelText="Storage class (optional)"
-                    value={t.storageClass}
+                    id={`plan-storage-${target.console}`}
+                    labelText={t("wizard.peers.storage")}
+                    placeholder={t("wizard.peers.example", { value: "100Gi" })}
+                    value={target.storageSize}
                     onChange={(e) =>
-                      setRegion(t.console, (r) => ({ ...r, storageClass: e.target.value }))
+                      setRegion(target.console, (r) => ({ ...r, storageSize: e.target.value }))
+                    }
+                  />
+                  <TextInput
+                    id={`plan-storage-class-${target.console}`}
+                    labelText={t("wizard.peers.storageClass")}
+                    value={target.storageClass}
+                    onChange={(e) =>
+                      setRegion(target.console, (r) => ({ ...r, storageClass: e.target.value }))
                     }
                   />
                 </div>
@@ -523,15 +522,18 @@ export function PlanWizard() {
         {step === 3 && form.mode === "new" && (
           <section aria-labelledby="plan-step-title" data-step="secrets">
             <h2 id="plan-step-title" className="fhd-plan-heading">
-              Secrets: generated by the plan
+              {t("wizard.secrets.generatedTitle")}
             </h2>
             <InlineNotification
               kind="info"
               lowContrast
               hideCloseButton
               data-testid="plan-no-secret"
-              title="No secret is needed."
-              subtitle={`The plan generates the secret of the CA admin "${form.org.caAdminId}" and every enroll secret (the org admin "${form.org.orgAdminId}" and each peer), and keeps them encrypted in the workspace with the org admin's certificate and key.`}
+              title={t("wizard.secrets.noSecret")}
+              subtitle={t("wizard.secrets.noSecretHelp", {
+                caAdmin: form.org.caAdminId,
+                orgAdmin: form.org.orgAdminId,
+              })}
             />
           </section>
         )}
@@ -539,22 +541,22 @@ export function PlanWizard() {
         {step === 3 && form.mode === "existing" && (
           <section aria-labelledby="plan-step-title" data-step="secrets">
             <h2 id="plan-step-title" className="fhd-plan-heading">
-              Secrets: who registers the new peers at the CA
+              {t("wizard.secrets.title")}
             </h2>
             <RadioButtonGroup
-              legendText="Registrar"
+              legendText={t("wizard.secrets.registrar")}
               name="plan-registrar"
               valueSelected={form.registrar}
               onChange={(v) => set({ registrar: v as WizardForm["registrar"] })}
             >
               <RadioButton
                 id="plan-registrar-enroll"
-                labelText="CA admin (enroll id and secret)"
+                labelText={t("wizard.secrets.byEnroll")}
                 value="enroll"
               />
               <RadioButton
                 id="plan-registrar-wallet"
-                labelText="A wallet identity"
+                labelText={t("wizard.secrets.byWallet")}
                 value="wallet"
               />
             </RadioButtonGroup>
@@ -562,7 +564,7 @@ export function PlanWizard() {
               <>
                 <TextInput
                   id="plan-enroll-id"
-                  labelText="CA admin enroll id"
+                  labelText={t("wizard.org.caAdminId")}
                   value={form.enrollId}
                   invalid={!!errors.enrollId}
                   invalidText={errors.enrollId}
@@ -570,8 +572,10 @@ export function PlanWizard() {
                 />
                 <PasswordInput
                   id="plan-secret"
-                  labelText="Enroll secret"
-                  helperText="Sent once when the plan is saved and kept encrypted in the workspace."
+                  labelText={t("wizard.secrets.secret")}
+                  helperText={t("wizard.secrets.secretHelp")}
+                  showPasswordLabel={t("wizard.secrets.show")}
+                  hidePasswordLabel={t("wizard.secrets.hide")}
                   autoComplete="off"
                   value={form.secret}
                   invalid={!!errors.secret}
@@ -582,13 +586,13 @@ export function PlanWizard() {
             ) : (
               <Select
                 id="plan-wallet-identity"
-                labelText="Wallet identity"
+                labelText={t("wizard.secrets.walletIdentity")}
                 value={form.walletIdentity}
                 invalid={!!errors.walletIdentity}
                 invalidText={errors.walletIdentity}
                 onChange={(e) => set({ walletIdentity: e.target.value })}
               >
-                <SelectItem value="" text="Choose an identity" />
+                <SelectItem value="" text={t("wizard.secrets.chooseIdentity")} />
                 {identities.map((i) => (
                   <SelectItem key={i.id} value={i.id} text={i.displayName} />
                 ))}
@@ -596,11 +600,11 @@ export function PlanWizard() {
             )}
             <Select
               id="plan-org-admin"
-              labelText="Org admin identity (signs the join, install and anchor-peer steps)"
+              labelText={t("wizard.secrets.orgAdmin")}
               value={form.orgAdminIdentity}
               onChange={(e) => set({ orgAdminIdentity: e.target.value })}
             >
-              <SelectItem value="" text="The wallet's admin of the MSP" />
+              <SelectItem value="" text={t("wizard.secrets.walletAdmin")} />
               {identities.map((i) => (
                 <SelectItem key={i.id} value={i.id} text={i.displayName} />
               ))}
@@ -626,10 +630,10 @@ export function PlanWizard() {
               else setStep(step - 1);
             }}
           >
-            {step === 0 ? "Cancel" : "Back"}
+            {step === 0 ? t("wizard.cancel") : t("wizard.back")}
           </Button>
           <Button type="submit" id="plan-wizard-next" disabled={saving}>
-            {step < 3 ? "Next" : saving ? "Saving…" : "Save and preview"}
+            {step < 3 ? t("wizard.next") : saving ? t("wizard.saving") : t("wizard.save")}
           </Button>
         </div>
       </form>

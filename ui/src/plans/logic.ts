@@ -8,6 +8,10 @@ import type { PlanSource } from "../bindings/PlanSource";
 import type { PlanSpec } from "../bindings/PlanSpec";
 import type { PlanState } from "../bindings/PlanState";
 import type { PlanStatus } from "../bindings/PlanStatus";
+import { i18n } from "../i18n";
+
+const msg = (key: string, options?: Record<string, unknown>): string =>
+  i18n.t(key, { ns: "plans", ...options });
 
 // ── Hash: `#/ha-plans`, `#/ha-plans/new`, `#/ha-plans/p/<name>` ──
 
@@ -50,24 +54,22 @@ export function shownState(state: PlanState, running: boolean, previewed: boolea
   return state;
 }
 
-export const STATE_LABEL: Record<ShownState, string> = {
-  draft: "Draft",
-  previewed: "Previewed",
-  running: "Running",
-  stopped: "Stopped",
-  completed: "Completed",
-};
+/** A shown state in the current language. */
+export function stateLabel(state: ShownState): string {
+  return msg(`state.${state}`);
+}
 
 // ── The wizard ──
 
+/** The seven steps of a plan; their labels are `plans:steps.<step>`. */
 export const WIZARD_STEPS = [
-  "Source",
-  "Targets",
-  "Peers",
-  "Secrets",
-  "Preview",
-  "Apply",
-  "Report",
+  "source",
+  "targets",
+  "peers",
+  "secrets",
+  "preview",
+  "apply",
+  "report",
 ] as const;
 
 export interface RegionForm {
@@ -229,12 +231,13 @@ export interface BootstrapProblem {
 const quote = (s: string) => JSON.stringify(s);
 const charCount = (s: string) => [...s].length;
 const BAD_ENROLL_CHAR = /[\s:/<>#{}%`[\]\\^~|"]/u;
+const ENROLL_CHARS = ': / < > # { } % ` [ ] \\ ^ ~ | "';
 
 /** The engine's `check_enroll_id`: what is wrong with `id`, or null. */
 function enrollIdProblem(id: string): string | null {
   const bytes = new TextEncoder().encode(id).length;
   if (bytes === 0 || bytes > 255 || BAD_ENROLL_CHAR.test(id)) {
-    return `enroll id ${quote(id)} must have 1 to 255 characters and none of whitespace : / < > # { } % \` [ ] \\ ^ ~ | "`;
+    return msg("rules.enrollId", { id: quote(id), chars: ENROLL_CHARS });
   }
   return null;
 }
@@ -251,28 +254,16 @@ export function bootstrapProblems(source: PlanSource): BootstrapProblem[] {
   const add = (field: BootstrapProblem["field"], path: string, message: string) =>
     out.push({ field, path, message });
   if (source.ca || source.msp) {
-    add(
-      null,
-      "source.ca / source.msp",
-      "leave them out with `create` (the plan creates the CA and the MSP)",
-    );
+    add(null, "source.ca / source.msp", msg("rules.caMspWithCreate"));
   }
   if (source.peers.length > 0) {
-    add(null, "source.peers", "an organization that does not exist yet has no peers to import");
+    add(null, "source.peers", msg("rules.noPeersToImport"));
   }
   const admin = "enroll_id" in source.registrar ? source.registrar.enroll_id : null;
   if (admin === null) {
-    add(
-      "caAdminId",
-      "source.registrar",
-      "with `create` the registrar is the new CA's admin: give an enroll_id",
-    );
+    add("caAdminId", "source.registrar", msg("rules.registrarEnrollId"));
   } else if (charCount(admin) < 4) {
-    add(
-      "caAdminId",
-      "source.registrar",
-      `the CA admin's enroll id ${quote(admin)} needs at least 4 characters`,
-    );
+    add("caAdminId", "source.registrar", msg("rules.caAdminShort", { id: quote(admin) }));
   } else {
     const problem = enrollIdProblem(admin);
     if (problem) add("caAdminId", "source.registrar", problem);
@@ -282,38 +273,26 @@ export function bootstrapProblems(source: PlanSource): BootstrapProblem[] {
     ["mspName", "msp_display_name", create.msp_display_name],
   ] as const) {
     if (badDisplayName(value)) {
-      add(
-        field,
-        `source.create.${key}`,
-        `${quote(value)} must have 1 to 64 characters and no surrounding spaces`,
-      );
+      add(field, `source.create.${key}`, msg("rules.displayName", { name: quote(value) }));
     }
   }
   const mspId = create.msp_id;
   if (!/^[A-Za-z0-9.-]{1,250}$/.test(mspId) || mspId === "." || mspId === "..") {
-    add(
-      "mspId",
-      "source.create.msp_id",
-      `${quote(mspId)} must have 1 to 250 of the characters A-Z a-z 0-9 . - (and not be . or ..)`,
-    );
+    add("mspId", "source.create.msp_id", msg("rules.mspId", { id: quote(mspId) }));
   }
   const orgAdmin = create.org_admin_enroll_id;
   const orgAdminProblem = enrollIdProblem(orgAdmin);
   if (orgAdminProblem) {
     add("orgAdminId", "source.create.org_admin_enroll_id", orgAdminProblem);
   } else if (orgAdmin === admin) {
-    add(
-      "orgAdminId",
-      "source.create.org_admin_enroll_id",
-      "must differ from the CA admin's enroll id",
-    );
+    add("orgAdminId", "source.create.org_admin_enroll_id", msg("rules.orgAdminDiffers"));
   }
   const peer = create.first_peer;
   if (badDisplayName(peer.display_name)) {
     add(
       "peerName",
       "source.create.first_peer",
-      `peer display name ${quote(peer.display_name)} must have 1 to 64 characters and no surrounding spaces`,
+      msg("rules.peerName", { name: quote(peer.display_name) }),
     );
   }
   const peerProblem = enrollIdProblem(peer.enroll_id);
@@ -321,33 +300,27 @@ export function bootstrapProblems(source: PlanSource): BootstrapProblem[] {
     add("peerEnrollId", "source.create.first_peer", peerProblem);
   }
   if (peer.state_db && peer.state_db !== "couchdb" && peer.state_db !== "leveldb") {
-    add(
-      null,
-      "source.create.first_peer",
-      `state_db of ${quote(peer.display_name)} must be couchdb or leveldb`,
-    );
+    add(null, "source.create.first_peer", msg("rules.stateDb", { name: quote(peer.display_name) }));
   }
   if (!peerProblem && (peer.enroll_id === orgAdmin || peer.enroll_id === admin)) {
-    add(
-      "peerEnrollId",
-      "source.create.first_peer.enroll_id",
-      "must differ from the CA admin's and the org admin's enroll ids",
-    );
+    add("peerEnrollId", "source.create.first_peer.enroll_id", msg("rules.peerIdDiffers"));
   }
   return out;
 }
 
 export type FormErrors = Partial<Record<string, string>>;
 
-const REQUIRED: Record<NewOrgField | "mspId", string> = {
-  mspId: "Enter the organization's MSP id.",
-  caName: "Enter the CA's display name.",
-  mspName: "Enter the MSP definition's display name.",
-  caAdminId: "Enter the CA admin's enroll id.",
-  orgAdminId: "Enter the org admin's enroll id.",
-  peerName: "Enter the first peer's display name.",
-  peerEnrollId: "Enter the first peer's enroll id.",
-};
+/** The new organization's fields that must not be empty; their messages are
+ * `plans:required.<field>`. */
+const REQUIRED: (NewOrgField | "mspId")[] = [
+  "mspId",
+  "caName",
+  "mspName",
+  "caAdminId",
+  "orgAdminId",
+  "peerName",
+  "peerEnrollId",
+];
 
 /** The new organization's checks per field: "Enter …" when empty, else the engine's rule. */
 export function newOrgErrors(form: WizardForm): FormErrors {
@@ -355,9 +328,9 @@ export function newOrgErrors(form: WizardForm): FormErrors {
   for (const p of bootstrapProblems(buildSource(form))) {
     if (p.field && !errors[p.field]) errors[p.field] = p.message;
   }
-  for (const [field, message] of Object.entries(REQUIRED)) {
-    const value = field === "mspId" ? form.mspId : form.org[field as NewOrgField];
-    if (value === "") errors[field] = message;
+  for (const field of REQUIRED) {
+    const value = field === "mspId" ? form.mspId : form.org[field];
+    if (value === "") errors[field] = msg(`required.${field}`);
   }
   return errors;
 }
@@ -377,18 +350,18 @@ const list = (s: string) =>
 export function validateStep(form: WizardForm, step: number): FormErrors {
   const errors: FormErrors = {};
   if (step === 0) {
-    if (!form.name.trim()) errors.name = "Enter a name for the plan.";
-    else if (form.name.length > 64) errors.name = "At most 64 characters.";
-    if (!form.sourceConsole) errors.sourceConsole = "Choose the console of region 1.";
+    if (!form.name.trim()) errors.name = msg("check.name");
+    else if (form.name.length > 64) errors.name = msg("check.tooLong", { max: 64 });
+    if (!form.sourceConsole) errors.sourceConsole = msg("check.sourceConsole");
     if (form.mode === "new") {
       Object.assign(errors, newOrgErrors(form));
     } else {
-      if (!form.ca) errors.ca = "Choose the organization's CA.";
-      if (!form.msp) errors.msp = "Choose the organization's MSP.";
+      if (!form.ca) errors.ca = msg("check.ca");
+      if (!form.msp) errors.msp = msg("check.msp");
     }
   }
   if (step === 1 && form.targets.length === 0) {
-    errors.targets = "Choose at least one console to replicate into.";
+    errors.targets = msg("check.targets");
   }
   if (step === 2) {
     // A new organization's first peer and enroll ids are part of the plan too.
@@ -401,25 +374,24 @@ export function validateStep(form: WizardForm, step: number): FormErrors {
       t.names.forEach((name, i) => {
         const key = `peer:${t.console}:${i}`;
         const id = targetEnrollId(form, t, i);
-        if (!name.trim()) errors[key] = "Enter a display name.";
-        else if (name.length > 64) errors[key] = "At most 64 characters.";
-        else if (name.trim() !== name) errors[key] = "No spaces at the start or end.";
-        else if (seen.has(name)) errors[key] = "Used twice in this plan.";
-        else if (ids.has(id))
-          errors[key] = `Its enroll id ${quote(id)} is used twice in this plan.`;
+        if (!name.trim()) errors[key] = msg("check.peerName");
+        else if (name.length > 64) errors[key] = msg("check.tooLong", { max: 64 });
+        else if (name.trim() !== name) errors[key] = msg("check.spaces");
+        else if (seen.has(name)) errors[key] = msg("check.nameTwice");
+        else if (ids.has(id)) errors[key] = msg("check.idTwice", { id: quote(id) });
         seen.add(name);
         ids.add(id);
       });
     }
-    if (total === 0) errors.peers = "Add at least one peer in one region.";
+    if (total === 0) errors.peers = msg("check.peers");
   }
   // A new organization needs no secret: the engine generates them.
   if (step === 3 && form.mode === "existing") {
     if (form.registrar === "enroll") {
-      if (!form.enrollId.trim()) errors.enrollId = "Enter the CA admin's enroll id.";
-      if (!form.secret) errors.secret = "Enter the enroll secret.";
+      if (!form.enrollId.trim()) errors.enrollId = msg("required.caAdminId");
+      if (!form.secret) errors.secret = msg("check.secret");
     } else if (!form.walletIdentity) {
-      errors.walletIdentity = "Choose a wallet identity that may register peers.";
+      errors.walletIdentity = msg("check.walletIdentity");
     }
   }
   return errors;
@@ -506,31 +478,27 @@ export const BOOTSTRAP_REGION = "region 1";
 /** The lane that runs once every region is done: the channels' anchor peers. */
 export const ALL_REGIONS = "all regions";
 
+/** A region as shown: the engine's own lane names ("region 1", "all regions") in the current
+ * language, a console's region as it is. */
+export function regionLabel(region: string): string {
+  if (region === BOOTSTRAP_REGION) return msg("lane.bootstrap");
+  if (region === ALL_REGIONS) return msg("lane.all");
+  return region;
+}
+
 /** A lane's region as shown: the lane that creates the organization says so. */
 export function laneLabel(region: string): string {
-  return region === BOOTSTRAP_REGION ? `${region} · creates the organization` : region;
+  return region === BOOTSTRAP_REGION
+    ? msg("lane.creates", { region: regionLabel(region) })
+    : region === ALL_REGIONS
+      ? regionLabel(region)
+      : region;
 }
 
 /** What each kind of step does, in a few words. */
-export const ACTION_LABEL: Record<PlanAction["action"], string> = {
-  create_ca: "Create CA",
-  wait_ca: "Wait for the CA",
-  enroll_ca_admin: "Enroll CA admin",
-  register_admin: "Register org admin",
-  enroll_admin: "Enroll org admin",
-  create_msp: "Create MSP",
-  import_first_peer: "Import first peer",
-  import_ca: "Import CA",
-  import_msp: "Import MSP",
-  import_source_peer: "Import region-1 peer",
-  register: "Register peer",
-  create_peer: "Create peer",
-  wait_running: "Wait for the peer",
-  copy_peer: "Import new peer",
-  join_channel: "Join channel",
-  install_chaincodes: "Install chaincode",
-  anchor_peers: "Anchor peers",
-};
+export function actionLabel(action: PlanAction["action"]): string {
+  return msg(`action.${action}`);
+}
 
 /** One thing a plan that creates its organization makes in the region-1 console. */
 export interface CreatedRow {
@@ -559,35 +527,36 @@ export function createdOrg(status: PlanStatus): CreatedOrg | null {
   const ca = done("create-ca");
   const msp = done("create-msp");
   const first = done(`create/${peer.enroll_id}`);
-  const notYet = "Not yet";
+  const notYet = msg("created.notYet");
+  const created = msg("created.created");
   return {
     console,
     rows: [
       {
-        what: "Certificate Authority",
+        what: msg("created.ca"),
         name: create.ca_display_name,
         id: ca?.component_id ?? null,
-        state: ca ? "Created" : notYet,
+        state: ca ? created : notYet,
       },
       {
-        what: "MSP definition",
+        what: msg("created.msp"),
         name: `${create.msp_display_name} (${create.msp_id})`,
         id: msp?.component_id ?? null,
-        state: msp ? "Created" : notYet,
+        state: msp ? created : notYet,
       },
       {
-        what: "Org admin",
+        what: msg("created.orgAdmin"),
         name: create.org_admin_enroll_id,
         id: null,
         state: done(`enroll-admin/${create.org_admin_enroll_id}`)
-          ? "Enrolled, kept encrypted"
+          ? msg("created.enrolled")
           : notYet,
       },
       {
-        what: "First peer",
+        what: msg("created.firstPeer"),
         name: peer.display_name,
         id: first?.component_id ?? null,
-        state: done(`wait/${peer.enroll_id}`) ? "Running" : first ? "Created" : notYet,
+        state: done(`wait/${peer.enroll_id}`) ? msg("created.running") : first ? created : notYet,
       },
     ],
     open: steps.filter((s) => s.state !== "done"),
@@ -656,7 +625,14 @@ export function applyProgress(run: RunView, p: PlanProgress): RunView {
       case "started":
         return { ...r, current: p.description, failed: false };
       case "catch_up":
-        return { ...r, current: `${p.description} (height ${ev.height} of ${ev.target})` };
+        return {
+          ...r,
+          current: msg("log.catchUp", {
+            step: p.description,
+            height: ev.height,
+            target: ev.target,
+          }),
+        };
       case "done":
       case "skipped":
         return {
@@ -672,16 +648,18 @@ export function applyProgress(run: RunView, p: PlanProgress): RunView {
   });
   // A catch-up moves the region's current line; the log keeps the step's start and end.
   if (ev.kind === "catch_up") return { regions, log: run.log };
+  const step = p.description;
   const text =
     ev.kind === "started"
-      ? p.description
+      ? step
       : ev.kind === "done"
-        ? `${p.description}: ${ev.already_present ? "already in place" : "done"}${ev.component_id ? ` (${ev.component_id})` : ""}`
+        ? msg(ev.already_present ? "log.alreadyInPlace" : "log.done", { step }) +
+          (ev.component_id ? ` (${ev.component_id})` : "")
         : ev.kind === "skipped"
-          ? `${p.description}: done in an earlier run`
+          ? msg("log.skipped", { step })
           : ev.kind === "retrying"
-            ? `${p.description}: attempt ${ev.attempt} failed (${ev.message}); retrying`
-            : `${p.description}: failed — ${ev.message}`;
+            ? msg("log.retrying", { step, attempt: ev.attempt, message: ev.message })
+            : msg("log.failed", { step, message: ev.message });
   const line: LogLine = {
     id: nextLine++,
     console: p.console,

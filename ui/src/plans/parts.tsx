@@ -1,10 +1,12 @@
 // Small pieces shared by the wizard and the plan's page.
 import { ProgressIndicator, ProgressStep, Tag } from "@carbon/react";
+import { useTranslation } from "react-i18next";
 import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
 import { WIZARD_STEPS } from "./logic";
 
 /** The seven steps of a plan, `current` highlighted (0 source … 6 report). */
 export function PlanProgress(props: { current: number }) {
+  const { t } = useTranslation("plans");
   return (
     <ProgressIndicator
       className="fhd-plan-progress"
@@ -12,8 +14,8 @@ export function PlanProgress(props: { current: number }) {
       spaceEqually
       data-testid="plan-progress"
     >
-      {WIZARD_STEPS.map((label) => (
-        <ProgressStep key={label} label={label} />
+      {WIZARD_STEPS.map((step) => (
+        <ProgressStep key={step} label={t(`steps.${step}`)} />
       ))}
     </ProgressIndicator>
   );
@@ -21,19 +23,20 @@ export function PlanProgress(props: { current: number }) {
 
 /** A preview verdict: will do / already done / blocked (with the reason under it). */
 export function VerdictTag(props: { verdict: PlanPreviewStatus }) {
+  const { t } = useTranslation("plans");
   const v = props.verdict;
   switch (v.status) {
     case "will_do":
       return (
         <Tag type="blue" size="sm" data-verdict="will_do">
-          Will do
+          {t("verdict.willDo")}
         </Tag>
       );
     case "already_done":
       return (
         <span data-verdict="already_done">
           <Tag type="green" size="sm">
-            Already done
+            {t("verdict.alreadyDone")}
           </Tag>
           <span className="fhd-plan-hint"> {v.detail}</span>
         </span>
@@ -42,7 +45,7 @@ export function VerdictTag(props: { verdict: PlanPreviewStatus }) {
       return (
         <span data-verdict="blocked">
           <Tag type="red" size="sm">
-            Blocked
+            {t("verdict.blocked")}
           </Tag>
           <span className="fhd-plan-reason">{v.reason}</span>
         </span>

@@ -4,6 +4,10 @@
 import { onPlanFinished, planResumeInterrupted } from "../api";
 import type { PlanFinished } from "../bindings/PlanFinished";
 import type { Toast } from "../components/Notifications";
+import { i18n } from "../i18n";
+
+const t = (key: string, options?: Record<string, unknown>): string =>
+  i18n.t(key, { ns: "plans", ...options });
 
 type Notify = (toast: Omit<Toast, "id" | "caption">) => void;
 type NotifyError = (error: unknown, context?: string) => void;
@@ -20,18 +24,18 @@ export async function resumeInterruptedPlans(
   const report = (f: PlanFinished) => {
     if (!pending.delete(f.plan)) return;
     if (f.error) {
-      notifyError(f.error, `The resumed plan "${f.plan}" stopped`);
+      notifyError(f.error, t("resume.stoppedError", { plan: f.plan }));
     } else if (f.outcome?.completed) {
       notify({
         kind: "success",
-        title: `Plan "${f.plan}" completed`,
-        subtitle: "Every step is done.",
+        title: t("resume.completed", { plan: f.plan }),
+        subtitle: t("resume.completedHint"),
       });
     } else {
       notify({
         kind: "warning",
-        title: `Plan "${f.plan}" stopped before the end`,
-        subtitle: "Open it on the HA plans page to see which step stopped, then resume it.",
+        title: t("resume.stopped", { plan: f.plan }),
+        subtitle: t("resume.stoppedHint"),
       });
     }
     if (pending.size === 0) unlisten();
@@ -46,7 +50,7 @@ export async function resumeInterruptedPlans(
     names = await planResumeInterrupted();
   } catch (error) {
     unlisten();
-    notifyError(error, "Interrupted plans could not be resumed");
+    notifyError(error, t("resume.failed"));
     return [];
   }
   started = true;
@@ -58,9 +62,8 @@ export async function resumeInterruptedPlans(
     pending.add(name);
     notify({
       kind: "info",
-      title: `Resuming plan "${name}"`,
-      subtitle:
-        "Its last run was interrupted. It continues from its journal; steps already done are not repeated.",
+      title: t("resume.resuming", { plan: name }),
+      subtitle: t("resume.resumingHint"),
     });
   }
   for (const f of beforeStart) report(f);
