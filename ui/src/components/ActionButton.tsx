@@ -2,8 +2,12 @@
 // button stays visible but disabled, and a tooltip says why (no fake behaviour behind it).
 import { Add } from "@carbon/icons-react";
 import { Button, Tooltip } from "@carbon/react";
+import { i18n } from "../i18n";
 
-export const COMING_LATER = "Coming in a later release";
+/** The tooltip of a button whose feature is not built yet, in the current language. */
+export function comingLaterReason(): string {
+  return i18n.t("components:action.comingLater");
+}
 
 export interface SectionAction {
   label: string;
@@ -50,7 +54,7 @@ export function comingLater(
 ): SectionAction[] {
   return actions.map((action) =>
     typeof action === "string"
-      ? { label: action, disabledReason: COMING_LATER }
-      : { ...action, disabledReason: COMING_LATER },
+      ? { label: action, disabledReason: comingLaterReason() }
+      : { ...action, disabledReason: comingLaterReason() },
   );
 }

@@ -10,25 +10,29 @@ import {
   UserMultiple,
   Wallet,
 } from "@carbon/icons-react";
+import { useTranslation } from "react-i18next";
 import { hrefFor, type Route } from "../router";
 import { HoverTip } from "./HoverTip";
 
-export const NAV_ITEMS: { route: Route; label: string; icon: typeof Grid }[] = [
-  { route: "consoles", label: "Consoles", icon: Earth },
-  { route: "nodes", label: "Nodes", icon: Grid },
-  { route: "organizations", label: "Organizations", icon: UserMultiple },
-  { route: "wallet", label: "Wallet", icon: Wallet },
-  { route: "ha-plans", label: "HA plans", icon: Flow },
-  { route: "ha-check", label: "HA check", icon: HealthCross },
-  { route: "bundles", label: "Bundles", icon: Package },
-  { route: "settings", label: "Settings", icon: Settings },
+/** The rail's pages; each label is `components:nav.<route>`. */
+export const NAV_ITEMS: { route: Route; icon: typeof Grid }[] = [
+  { route: "consoles", icon: Earth },
+  { route: "nodes", icon: Grid },
+  { route: "organizations", icon: UserMultiple },
+  { route: "wallet", icon: Wallet },
+  { route: "ha-plans", icon: Flow },
+  { route: "ha-check", icon: HealthCross },
+  { route: "bundles", icon: Package },
+  { route: "settings", icon: Settings },
 ];
 
 export function NavRail(props: { active: Route }) {
+  const { t } = useTranslation("components");
   return (
-    <nav className="fhd-rail" aria-label="Main">
+    <nav className="fhd-rail" aria-label={t("nav.label")}>
       <ul>
-        {NAV_ITEMS.map(({ route, label, icon: Icon }) => {
+        {NAV_ITEMS.map(({ route, icon: Icon }) => {
+          const label = t(`nav.${route}`);
           const active = route === props.active;
           return (
             <li key={route}>

@@ -2,8 +2,9 @@
 // square in the top-right corner, and a stack of labels pinned to the bottom-left.
 import { Cloud, DocumentImport, WarningAltFilled } from "@carbon/icons-react";
 import type { ComponentType, ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { HoverTip } from "./HoverTip";
-import { STATUS_LABEL, type TileStatus } from "./status";
+import { statusLabel, type TileStatus } from "./status";
 
 export type { TileStatus } from "./status";
 
@@ -50,7 +51,8 @@ const LABEL_ICON: Partial<
 };
 
 export function StatusSquare(props: { status: TileStatus; label?: string | undefined }) {
-  const label = props.label ?? STATUS_LABEL[props.status];
+  useTranslation();
+  const label = props.label ?? statusLabel(props.status);
   return (
     <span className="fhd-status-tooltip">
       <span
@@ -66,7 +68,8 @@ export function StatusSquare(props: { status: TileStatus; label?: string | undef
 
 /** The list view's status cell: a small dot and the label. */
 export function StatusDot(props: { status: TileStatus; label?: string | undefined }) {
-  const label = props.label ?? STATUS_LABEL[props.status];
+  useTranslation();
+  const label = props.label ?? statusLabel(props.status);
   return (
     <span className="fhd-status-cell" data-status={props.status}>
       <span className={`fhd-status-dot fhd-status-dot--${props.status}`} aria-hidden="true" />
@@ -83,6 +86,7 @@ export function NodeTile(props: {
   /** An overflow menu, in the bottom-right corner. */
   menu?: ReactNode;
 }) {
+  const { t } = useTranslation("components");
   const { tile, variant = "node", onOpen } = props;
   const data = tile.data
     ? Object.fromEntries(Object.entries(tile.data).map(([k, v]) => [`data-${k}`, v]))
@@ -98,7 +102,7 @@ export function NodeTile(props: {
         <button
           type="button"
           className="fhd-tile__open"
-          aria-label={`Show details of ${tile.title}`}
+          aria-label={t("tile.showDetails", { title: tile.title })}
           onClick={onOpen}
         />
       ) : null}

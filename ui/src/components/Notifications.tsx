@@ -12,6 +12,7 @@ import {
   useState,
 } from "react";
 import { describeError } from "../errors";
+import { formatDate, i18n } from "../i18n";
 
 // Toasts are rare: their component loads with the first one, not at startup.
 const ToastStack = lazy(() => import("./ToastStack"));
@@ -47,7 +48,7 @@ export function NotificationsProvider(props: { children: ReactNode }) {
 
   const notify = useCallback((toast: Omit<Toast, "id" | "caption">) => {
     const id = nextId++;
-    const caption = new Date().toLocaleString();
+    const caption = formatDate(new Date(), { dateStyle: "medium", timeStyle: "medium" });
     setToasts((all) => [...all, { ...toast, id, caption }]);
   }, []);
 
@@ -56,11 +57,15 @@ export function NotificationsProvider(props: { children: ReactNode }) {
       const described = describeError(error);
       const parts = [
         described.fix,
-        described.detail !== described.sentence ? `Details: ${described.detail}` : "",
+        described.detail !== described.sentence
+          ? i18n.t("components:toast.details", { detail: described.detail })
+          : "",
       ];
       notify({
         kind: "error",
-        title: context ? `${context}: ${described.sentence}` : described.sentence,
+        title: context
+          ? i18n.t("components:toast.contextTitle", { context, sentence: described.sentence })
+          : described.sentence,
         subtitle: parts.filter(Boolean).join(" "),
       });
     },

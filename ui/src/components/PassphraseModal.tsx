@@ -1,6 +1,7 @@
 // Asks for the workspace passphrase while secrets are locked. Loaded only when needed.
 import { InlineNotification, Modal, PasswordInput } from "@carbon/react";
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { unlockSecrets } from "../api";
 import type { AppInfo } from "../bindings/AppInfo";
 import { type DescribedError, describeError } from "../errors";
@@ -10,6 +11,7 @@ export default function PassphraseModal(props: {
   onUnlocked: (info: AppInfo) => void;
   onLater: () => void;
 }) {
+  const { t } = useTranslation("components");
   const [passphrase, setPassphrase] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<DescribedError | null>(null);
@@ -32,10 +34,11 @@ export default function PassphraseModal(props: {
     <Modal
       open
       id="unlock-modal"
-      modalHeading="Unlock secrets"
-      modalLabel="Workspace"
-      primaryButtonText={busy ? "Unlocking…" : "Unlock"}
-      secondaryButtonText="Later"
+      modalHeading={t("passphrase.heading")}
+      modalLabel={t("passphrase.label")}
+      primaryButtonText={busy ? t("passphrase.unlocking") : t("passphrase.unlock")}
+      secondaryButtonText={t("passphrase.later")}
+      closeButtonLabel={t("common:close")}
       primaryButtonDisabled={!passphrase || busy}
       preventCloseOnClickOutside
       size="sm"
@@ -44,13 +47,12 @@ export default function PassphraseModal(props: {
       onSecondarySubmit={props.onLater}
     >
       <form onSubmit={(event) => void submit(event)}>
-        <p className="fhd-modal__text">
-          This workspace keeps private keys encrypted with a passphrase. Enter it to use them in
-          this session; you can browse without it.
-        </p>
+        <p className="fhd-modal__text">{t("passphrase.text")}</p>
         <PasswordInput
           id="unlock-passphrase"
-          labelText="Passphrase"
+          labelText={t("passphrase.field")}
+          showPasswordLabel={t("passphrase.show")}
+          hidePasswordLabel={t("passphrase.hide")}
           autoComplete="current-password"
           value={passphrase}
           onChange={(event) => setPassphrase(event.target.value)}

@@ -13,6 +13,7 @@ import {
   TableToolbarSearch,
 } from "@carbon/react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import type { SectionColumn } from "./TileSection";
 import "../styles/deferred.scss";
 
@@ -32,16 +33,17 @@ export interface SectionTableProps<T> {
 }
 
 export default function SectionTable<T>(props: SectionTableProps<T>) {
+  const { t } = useTranslation("components");
   return (
     <TableContainer className="fhd-table">
-      <TableToolbar aria-label={`${props.title} table toolbar`}>
+      <TableToolbar aria-label={t("section.tableToolbar", { title: props.title })}>
         <TableToolbarContent>
           <TableToolbarSearch
             id={`${props.id}-table-search`}
             persistent
             size="lg"
-            labelText={`Filter ${props.title}`}
-            placeholder="Filter table"
+            labelText={t("section.filterLabel", { title: props.title })}
+            placeholder={t("section.filterTable")}
             defaultValue={props.query}
             onChange={(_event, value) => props.onQuery(value ?? "")}
           />

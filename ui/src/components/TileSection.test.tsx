@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { NodeItem } from "../data/model";
 import { nodeTile, PEER_COLUMNS } from "../data/tiles";
-import { COMING_LATER, comingLater } from "./ActionButton";
+import { comingLater } from "./ActionButton";
 import { TileSection } from "./TileSection";
 
 const ORGS = ["Alpha", "Bravo", "Charlie", "Delta"];
@@ -86,7 +86,7 @@ describe("TileSection", () => {
     expect(screen.queryByRole("button", { name: "Next page" })).toBeNull();
     const button = screen.getByRole("button", { name: /Import peer/ });
     expect(button).toBeDisabled();
-    expect(screen.getByText(COMING_LATER)).toBeInTheDocument();
+    expect(screen.getByText("Coming in a later release")).toBeInTheDocument();
   });
 
   it("opens an item from its tile or its list row, when it has details", async () => {

@@ -2,6 +2,7 @@
 // add buttons on top of a strip of tiles (or a filterable table), an empty state, and a pager.
 import { ExpandableSearch, Pagination } from "@carbon/react";
 import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ActionButton, type SectionAction } from "./ActionButton";
 import { EmptyState } from "./EmptyState";
 import { InfoTip } from "./InfoTip";
@@ -61,6 +62,7 @@ export function TileSection<T>(props: TileSectionProps<T>) {
     defaultPageSize = 15,
     defaultView = "grid",
   } = props;
+  const { t } = useTranslation("components");
   const [view, setView] = useState<SectionView>(defaultView);
   const [query, setQuery] = useState("");
   const [page, setPage] = useState(1);
@@ -88,7 +90,7 @@ export function TileSection<T>(props: TileSectionProps<T>) {
     items.length === 0 ? (
       <EmptyState title={props.emptyTitle} hint={props.emptyHint} icon={props.emptyIcon} />
     ) : filtered.length === 0 ? (
-      <EmptyState title="No matches" hint={`Nothing here matches “${query}”.`} />
+      <EmptyState title={t("section.noMatches")} hint={t("section.noMatchesHint", { query })} />
     ) : null;
 
   const pager =
@@ -100,11 +102,13 @@ export function TileSection<T>(props: TileSectionProps<T>) {
         pageSize={pageSize}
         pageSizes={pageSizes}
         totalItems={filtered.length}
-        itemsPerPageText="Items per page:"
+        itemsPerPageText={t("section.itemsPerPage")}
         itemRangeText={itemRangeText}
-        pageRangeText={(_current, total) => `/ ${total}`}
-        backwardText="Previous page"
-        forwardText="Next page"
+        pageRangeText={(_current, total) => t("section.pageRange", { total })}
+        pageSelectLabelText={(total) => t("section.pageSelect", { total })}
+        pageNumberText={t("section.pageNumber")}
+        backwardText={t("section.previousPage")}
+        forwardText={t("section.nextPage")}
         size="md"
         onChange={(data) => {
           setPage(data.page);
@@ -128,8 +132,8 @@ export function TileSection<T>(props: TileSectionProps<T>) {
         <h2 className="fhd-section__title" id={`${id}-title`}>
           {title}
         </h2>
-        <InfoTip label={`About ${title}`}>{props.info}</InfoTip>
-        <ViewSwitch view={view} onChange={setView} label={`${title} view`} />
+        <InfoTip label={t("section.about", { title })}>{props.info}</InfoTip>
+        <ViewSwitch view={view} onChange={setView} label={t("section.view", { title })} />
       </div>
       {view === "grid" ? (
         <>
@@ -139,9 +143,9 @@ export function TileSection<T>(props: TileSectionProps<T>) {
                 className="fhd-grid-search"
                 id={`${id}-search`}
                 size="lg"
-                labelText={`Filter ${title}`}
-                placeholder="Filter tiles"
-                closeButtonLabelText="Clear filter"
+                labelText={t("section.filterLabel", { title })}
+                placeholder={t("section.filterTiles")}
+                closeButtonLabelText={t("section.clearFilter")}
                 value={query}
                 isExpanded={query !== "" ? true : undefined}
                 onChange={(event) => onQuery(event.target.value)}

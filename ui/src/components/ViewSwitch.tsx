@@ -2,13 +2,14 @@
 // between the two, as in Carbon's ContentSwitcher, whose look the styles keep.
 import { Grid, List } from "@carbon/icons-react";
 import { type KeyboardEvent, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { HoverTip } from "./HoverTip";
 
 export type SectionView = "grid" | "list";
 
 const OPTIONS = [
-  { view: "grid", label: "Grid view", Icon: Grid },
-  { view: "list", label: "List view", Icon: List },
+  { view: "grid", Icon: Grid },
+  { view: "list", Icon: List },
 ] as const;
 
 export function ViewSwitch(props: {
@@ -16,6 +17,7 @@ export function ViewSwitch(props: {
   onChange: (view: SectionView) => void;
   label: string;
 }) {
+  const { t } = useTranslation("components");
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (event: KeyboardEvent, index: number) => {
     if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
@@ -28,7 +30,8 @@ export function ViewSwitch(props: {
   };
   return (
     <div className="fhd-view-switch" role="tablist" aria-label={props.label}>
-      {OPTIONS.map(({ view, label, Icon }, index) => {
+      {OPTIONS.map(({ view, Icon }, index) => {
+        const label = t(`viewSwitch.${view}`);
         const selected = view === props.view;
         return (
           <button

@@ -1,4 +1,5 @@
 // The pure part of a section: filtering by the search text and cutting one page out.
+import { formatNumber, i18n } from "../i18n";
 
 /** Items whose text contains every word of the query (case-insensitive). */
 export function filterItems<T>(items: readonly T[], query: string, text: (item: T) => string): T[] {
@@ -26,7 +27,12 @@ export function pageOf<T>(items: readonly T[], page: number, pageSize: number): 
 /** Page sizes offered by the pager (the backend accepts the same set for the preference). */
 export const PAGE_SIZES = [6, 10, 15, 25, 50, 100] as const;
 
-/** The console's pager wording: "1 - 15 of 42 Items". */
+/** The console's pager wording: "1 - 15 of 42 Items" (plural by Intl.PluralRules). */
 export function itemRangeText(min: number, max: number, total: number): string {
-  return `${min} - ${max} of ${total} ${total === 1 ? "Item" : "Items"}`;
+  return i18n.t("components:section.itemRange", {
+    count: total,
+    min: formatNumber(min),
+    max: formatNumber(max),
+    total: formatNumber(total),
+  });
 }

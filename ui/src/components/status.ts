@@ -1,5 +1,6 @@
 // Status labels of the console (console-api.md §7.4); colours live in styles/_status.scss.
 import type { NodeStatus } from "../data/model";
+import { i18n } from "../i18n";
 
 export type TileStatus = NodeStatus;
 
@@ -12,11 +13,7 @@ export const TILE_STATUSES: readonly TileStatus[] = [
   "pending",
 ];
 
-export const STATUS_LABEL: Record<TileStatus, string> = {
-  running: "Running",
-  stopped: "Stopped",
-  partial: "Your ordering service may be down",
-  undetectable: "Status undetectable",
-  unknown: "Status unknown",
-  pending: "Status pending",
-};
+/** The console's label of a status, in the current language (`common:status.<status>`). */
+export function statusLabel(status: TileStatus): string {
+  return i18n.t(`common:status.${status}`);
+}

@@ -2,6 +2,7 @@
 // helpers the library panels share (expiry, kinds, bulk-export ids).
 import type { ArtifactKind } from "../bindings/ArtifactKind";
 import type { LibraryItem } from "../bindings/LibraryItem";
+import { i18n } from "../i18n";
 import type { IdentityItem, MspItem, NodeItem, WorkspaceData } from "./model";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -29,12 +30,23 @@ export function isImported(location: string | null): boolean {
 }
 
 /** What each kind is called, singular (detail panel label, notifications). */
-export const KIND_NAME: Record<ArtifactKind, string> = {
-  peer: "Peer",
-  ca: "Certificate Authority",
-  orderer: "Ordering service",
-  msp: "MSP definition",
-  identity: "Identity",
+/** In the current language: each entry is read from the catalog when it is used. */
+export const KIND_NAME: Readonly<Record<ArtifactKind, string>> = {
+  get peer() {
+    return i18n.t("common:kind.peer");
+  },
+  get ca() {
+    return i18n.t("common:kind.ca");
+  },
+  get orderer() {
+    return i18n.t("common:kind.orderer");
+  },
+  get msp() {
+    return i18n.t("common:kind.msp");
+  },
+  get identity() {
+    return i18n.t("common:kind.identity");
+  },
 };
 
 const byName = (a: LibraryItem, b: LibraryItem) =>
@@ -112,13 +124,15 @@ export function mergeWorkspace(base: WorkspaceData, library: LibraryWorkspace): 
 }
 
 /** The kinds of the bulk export panel, in the console's order (identities last, apart). */
-export const EXPORT_KINDS: { kind: ArtifactKind; label: string }[] = [
-  { kind: "ca", label: "Certificate Authorities" },
-  { kind: "orderer", label: "Ordering services" },
-  { kind: "peer", label: "Peers" },
-  { kind: "msp", label: "MSPs" },
-  { kind: "identity", label: "Identities" },
-];
+export const EXPORT_KINDS: readonly { kind: ArtifactKind; readonly label: string }[] = (
+  ["ca", "orderer", "peer", "msp", "identity"] as const
+).map((kind) => ({
+  kind,
+  /** Plural, in the current language. */
+  get label() {
+    return i18n.t(`common:kinds.${kind}`);
+  },
+}));
 
 /** The ids of every library item of the ticked kinds, in library order. */
 export function idsOfKinds(

@@ -1,21 +1,47 @@
 // How each kind of item becomes a tile and table columns (console-api.md §7.2, §7.3, §7.6, §7.7).
 
+import type { ReactNode } from "react";
 import { StatusDot, type TileData, type TileLabel } from "../components/NodeTile";
-import { STATUS_LABEL } from "../components/status";
+import { statusLabel } from "../components/status";
 import type { SectionColumn } from "../components/TileSection";
+import { formatNumber, i18n, joinList } from "../i18n";
 import type { ConsoleItem, IdentityItem, MspItem, NodeItem } from "./model";
 import { timeUntil } from "./relativeTime";
 
 /** Shown where a library item has no live status (list view). */
 export const NO_STATUS = "\u2014";
 
+const tr = (key: string, options?: Record<string, unknown>) => i18n.t(`data:${key}`, options);
+
+/** A column whose header is read from the catalog (`data:columns.<header>`) when shown. */
+function column<T>(
+  key: string,
+  header: string,
+  text: (item: T) => string,
+  render?: (item: T) => ReactNode,
+): SectionColumn<T> {
+  const col: SectionColumn<T> = {
+    key,
+    get header() {
+      return tr(`columns.${header}`);
+    },
+    text,
+  };
+  if (render) col.render = render;
+  return col;
+}
+
 export function nodeLabels(item: NodeItem): TileLabel[] {
   const labels: TileLabel[] = [];
-  if (item.certExpiresSoon) labels.push({ kind: "certExpiration", text: "Certificate Expiration" });
+  if (item.certExpiresSoon)
+    labels.push({ kind: "certExpiration", text: tr("tile.certExpiration") });
   if (item.nodes !== undefined && item.nodes > 1) {
-    labels.push({ kind: "text", text: `${item.nodes} ordering nodes` });
+    labels.push({
+      kind: "text",
+      text: tr("tile.orderingNodes", { count: item.nodes, n: formatNumber(item.nodes) }),
+    });
   }
-  if (item.imported) labels.push({ kind: "imported", text: "Imported" });
+  if (item.imported) labels.push({ kind: "imported", text: tr("tile.imported") });
   labels.push({ kind: "location", text: item.location || "-" });
   return labels;
 }
@@ -37,22 +63,27 @@ export function nodeTile(item: NodeItem): TileData {
 
 export function mspTile(item: MspItem): TileData {
   const labels: TileLabel[] = [];
-  if (item.certExpiresSoon) labels.push({ kind: "certExpiration", text: "Certificate Expiration" });
-  if (item.nodeOuEnabled) labels.push({ kind: "nodeOu", text: "Node OU: Enabled" });
+  if (item.certExpiresSoon)
+    labels.push({ kind: "certExpiration", text: tr("tile.certExpiration") });
+  if (item.nodeOuEnabled) labels.push({ kind: "nodeOu", text: tr("tile.nodeOuEnabled") });
   return { id: item.id, title: item.displayName, subtitle: item.mspId, labels };
 }
 
 /** "CA: Org1 CA", or "CA: unknown" when no CA in the library issued the certificate. */
 export function identityCaText(item: IdentityItem): string {
-  if (item.caNames.length === 0) return "CA: unknown";
-  return `${item.tlsCa ? "TLS CA" : "CA"}: ${item.caNames.join(", ")}`;
+  if (item.caNames.length === 0) return tr("tile.caUnknown");
+  return tr(item.tlsCa ? "tile.tlsCa" : "tile.ca", { names: joinList(item.caNames) });
 }
 
 export function identityTile(item: IdentityItem, now: Date = new Date()): TileData {
   const labels: TileLabel[] = [];
-  if (item.certExpiresSoon) labels.push({ kind: "certExpiration", text: "Certificate Expiration" });
+  if (item.certExpiresSoon)
+    labels.push({ kind: "certExpiration", text: tr("tile.certExpiration") });
   if (item.expiresAt) {
-    labels.push({ kind: "text", text: `Expiration: ${timeUntil(new Date(item.expiresAt), now)}` });
+    labels.push({
+      kind: "text",
+      text: tr("tile.expiration", { time: timeUntil(new Date(item.expiresAt), now) }),
+    });
   }
   labels.push({ kind: "text", text: identityCaText(item) });
   return { id: item.id, title: item.name, labels };
@@ -68,55 +99,56 @@ export function consoleTile(item: ConsoleItem): TileData {
   };
 }
 
-const statusColumn = (): SectionColumn<NodeItem> => ({
-  key: "status",
-  header: "Status",
-  text: (n) => (n.status ? (n.statusDetail ?? STATUS_LABEL[n.status]) : NO_STATUS),
-  render: (n) =>
-    n.status ? (
-      <StatusDot status={n.status} label={n.statusDetail} />
-    ) : (
-      <span className="fhd-status-cell fhd-status-cell--none" title="No live status for a file">
-        {NO_STATUS}
-      </span>
-    ),
-});
+const statusColumn = (): SectionColumn<NodeItem> =>
+  column<NodeItem>(
+    "status",
+    "status",
+    (n) => (n.status ? (n.statusDetail ?? statusLabel(n.status)) : NO_STATUS),
+    (n) =>
+      n.status ? (
+        <StatusDot status={n.status} label={n.statusDetail} />
+      ) : (
+        <span className="fhd-status-cell fhd-status-cell--none" title={tr("noLiveStatus")}>
+          {NO_STATUS}
+        </span>
+      ),
+  );
 
 export const PEER_COLUMNS: SectionColumn<NodeItem>[] = [
-  { key: "name", header: "Display name", text: (n) => n.displayName },
-  { key: "msp", header: "MSP ID", text: (n) => n.mspId ?? "-" },
-  { key: "location", header: "Location", text: (n) => n.location || "-" },
-  { key: "url", header: "URL", text: (n) => n.url },
+  column("name", "displayName", (n) => n.displayName),
+  column("msp", "mspId", (n) => n.mspId ?? "-"),
+  column("location", "location", (n) => n.location || "-"),
+  column("url", "url", (n) => n.url),
   statusColumn(),
 ];
 
 export const CA_COLUMNS: SectionColumn<NodeItem>[] = [
-  { key: "name", header: "Display name", text: (n) => n.displayName },
-  { key: "location", header: "Location", text: (n) => n.location || "-" },
-  { key: "url", header: "Certificate Authority endpoint URL", text: (n) => n.url },
+  column("name", "displayName", (n) => n.displayName),
+  column("location", "location", (n) => n.location || "-"),
+  column("url", "caUrl", (n) => n.url),
   statusColumn(),
 ];
 
 export const ORDERER_COLUMNS: SectionColumn<NodeItem>[] = PEER_COLUMNS;
 
 export const MSP_COLUMNS: SectionColumn<MspItem>[] = [
-  { key: "name", header: "MSP display name", text: (m) => m.displayName },
-  { key: "msp", header: "MSP ID", text: (m) => m.mspId },
+  column("name", "mspDisplayName", (m) => m.displayName),
+  column("msp", "mspId", (m) => m.mspId),
 ];
 
 export const IDENTITY_COLUMNS: SectionColumn<IdentityItem>[] = [
-  { key: "name", header: "Name", text: (i) => i.name },
-  { key: "connected", header: "Connected to", text: (i) => i.connectedTo.join(", ") || "-" },
-  { key: "ca", header: "CA", text: (i) => i.caNames.join(", ") || "-" },
+  column("name", "name", (i) => i.name),
+  column("connected", "connectedTo", (i) => i.connectedTo.join(", ") || "-"),
+  column("ca", "ca", (i) => i.caNames.join(", ") || "-"),
 ];
 
 export const CONSOLE_COLUMNS: SectionColumn<ConsoleItem>[] = [
-  { key: "name", header: "Display name", text: (c) => c.displayName },
-  { key: "url", header: "URL", text: (c) => c.url },
-  {
-    key: "status",
-    header: "Status",
-    text: (c) => STATUS_LABEL[c.status],
-    render: (c) => <StatusDot status={c.status} />,
-  },
+  column("name", "displayName", (c) => c.displayName),
+  column("url", "url", (c) => c.url),
+  column<ConsoleItem>(
+    "status",
+    "status",
+    (c) => statusLabel(c.status),
+    (c) => <StatusDot status={c.status} />,
+  ),
 ];

@@ -133,6 +133,11 @@ export function formatDate(
   return new Intl.DateTimeFormat(currentLanguage(), options).format(date);
 }
 
+/** Items one after the other ("a, b, c" / "a、b、c"), for names rather than prose. */
+export function joinList(items: readonly string[]): string {
+  return items.join(i18n.t("common:listSeparator"));
+}
+
 /** A list ("a, b and c" / "a、b和c") in the current language. */
 export function formatList(
   items: readonly string[],

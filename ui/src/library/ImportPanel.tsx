@@ -8,7 +8,7 @@ import { useState } from "react";
 import { libraryImportDialog } from "../api";
 import type { ArtifactKind } from "../bindings/ArtifactKind";
 import type { ImportReport } from "../bindings/ImportReport";
-import { COMING_LATER } from "../components/ActionButton";
+import { comingLaterReason } from "../components/ActionButton";
 import { useNotifier } from "../components/Notifications";
 import ImportReportView from "./ImportReportView";
 import { useLibraryUi } from "./LibraryUi";
@@ -146,7 +146,7 @@ function IdentitySource() {
   return (
     <fieldset className="fhd-source-switch">
       <legend className="fhd-visually-hidden">How to add the identity</legend>
-      <Tooltip description={COMING_LATER} align="bottom" className="fhd-source-switch__tip">
+      <Tooltip description={comingLaterReason()} align="bottom" className="fhd-source-switch__tip">
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: focusable so keyboard users can read why it is disabled. */}
         <span className="fhd-source-switch__disabled" tabIndex={0}>
           <button type="button" className="fhd-source-switch__btn" disabled aria-pressed="false">

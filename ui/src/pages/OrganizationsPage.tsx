@@ -1,5 +1,5 @@
 import { Upload } from "@carbon/icons-react";
-import { COMING_LATER } from "../components/ActionButton";
+import { comingLaterReason } from "../components/ActionButton";
 import { TileSection } from "../components/TileSection";
 import type { MspItem } from "../data/model";
 import { MSP_COLUMNS, mspTile } from "../data/tiles";
@@ -26,7 +26,7 @@ export default function OrganizationsPage() {
         columns={MSP_COLUMNS}
         variant="msp"
         actions={[
-          { label: "Create MSP definition", kind: "secondary", disabledReason: COMING_LATER },
+          { label: "Create MSP definition", kind: "secondary", disabledReason: comingLaterReason() },
           { label: "Import MSP definition", icon: Upload, onClick: () => openImport("msp") },
         ]}
         onOpen={onOpen}
