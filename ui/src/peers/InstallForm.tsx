@@ -11,6 +11,7 @@ import {
   Select,
   SelectItem,
 } from "@carbon/react";
+import { useTranslation } from "react-i18next";
 import type { OrgPeers } from "../bindings/OrgPeers";
 import type { PeerChaincodes } from "../bindings/PeerChaincodes";
 import { peerOption } from "./JoinForm";
@@ -52,11 +53,12 @@ export function InstallForm(props: {
   onChooseFile: () => void;
 }) {
   const { form, target } = props;
+  const { t } = useTranslation("peers");
   const others = props.orgPeers?.state === "done" ? props.orgPeers.value.others : [];
   return (
     <div className="fhd-peer-form" data-testid="peer-install-form">
       <RadioButtonGroup
-        legendText="Install from"
+        legendText={t("install.from")}
         name="peer-install-mode"
         valueSelected={form.mode}
         disabled={form.busy}
@@ -64,30 +66,20 @@ export function InstallForm(props: {
           props.onChange({ mode: value as InstallFormState["mode"], invalid: null })
         }
       >
-        <RadioButton
-          id="peer-install-mode-peer"
-          labelText="Another peer of the organization"
-          value="peer"
-        />
-        <RadioButton id="peer-install-mode-file" labelText="A package file" value="file" />
+        <RadioButton id="peer-install-mode-peer" labelText={t("install.fromPeer")} value="peer" />
+        <RadioButton id="peer-install-mode-file" labelText={t("install.fromFile")} value="file" />
       </RadioButtonGroup>
       {form.mode === "peer" ? (
         <>
-          <p className="fhd-panel__intro">
-            The app copies the exact package the other peer has, so its package id matches the
-            definition the organization approved.
-          </p>
+          <p className="fhd-panel__intro">{t("install.peerIntro")}</p>
           {props.orgPeers?.state === "loading" ? (
-            <InlineLoading description="Listing the organization's peers…" />
+            <InlineLoading description={t("install.listing")} />
           ) : props.orgPeers?.state === "failed" ? (
-            <PeerError
-              error={props.orgPeers.error}
-              context="The organization's peers could not be listed"
-            />
+            <PeerError error={props.orgPeers.error} context={t("install.listFailed")} />
           ) : null}
           <Select
             id="peer-install-source"
-            labelText="Peer to copy from"
+            labelText={t("install.source")}
             value={form.source}
             disabled={form.busy}
             invalid={form.invalid !== null && form.source === ""}
@@ -100,8 +92,10 @@ export function InstallForm(props: {
               value=""
               text={
                 others.length === 0
-                  ? `No other peer of ${target.mspId ?? "the organization"} is known`
-                  : "Choose a peer"
+                  ? target.mspId
+                    ? t("install.noOther", { msp: target.mspId })
+                    : t("install.noOtherNoMsp")
+                  : t("install.choosePeer")
               }
             />
             {others.map((node) => {
@@ -116,7 +110,7 @@ export function InstallForm(props: {
       ) : (
         <div className="fhd-peer-file">
           <p className="fhd-panel__intro">
-            {`A package made by 'peer lifecycle chaincode package' (.tar.gz). Choose it, or drop it onto this panel. Install the very file the organization approved: a rebuilt package gets another package id.`}
+            {t("install.fileIntro", { command: "peer lifecycle chaincode package" })}
           </p>
           {form.file ? (
             <div className="fhd-peer-file__chosen" data-testid="peer-install-file">
@@ -128,7 +122,7 @@ export function InstallForm(props: {
                 size="sm"
                 hasIconOnly
                 renderIcon={Close}
-                iconDescription="Remove the file"
+                iconDescription={t("install.removeFile")}
                 disabled={form.busy}
                 onClick={() => props.onChange({ file: "" })}
               />
@@ -142,19 +136,18 @@ export function InstallForm(props: {
             disabled={form.busy}
             onClick={props.onChooseFile}
           >
-            {form.file ? "Choose another file…" : "Choose package file…"}
+            {form.file ? t("install.chooseAnother") : t("install.chooseFile")}
           </Button>
           {form.invalid !== null && form.file === "" ? (
             <p className="fhd-peer-invalid">{form.invalid}</p>
           ) : null}
         </div>
       )}
-      {form.busy ? <InlineLoading description={`Installing on ${target.displayName}…`} /> : null}
+      {form.busy ? (
+        <InlineLoading description={t("install.installing", { peer: target.displayName })} />
+      ) : null}
       {form.error !== null ? (
-        <PeerError
-          error={form.error}
-          context={`The chaincode could not be installed on ${target.displayName}`}
-        />
+        <PeerError error={form.error} context={t("install.failed", { peer: target.displayName })} />
       ) : null}
     </div>
   );
@@ -166,28 +159,32 @@ function SourcePackages(props: {
   onChange: (patch: Partial<InstallFormState>) => void;
 }) {
   const { form, packages } = props;
+  const { t } = useTranslation("peers");
   if (!packages || packages.state === "loading") {
-    return <InlineLoading description="Reading its installed packages…" />;
+    return <InlineLoading description={t("install.readingPackages")} />;
   }
   if (packages.state === "failed") {
-    return <PeerError error={packages.error} context="Its packages could not be read" />;
+    return <PeerError error={packages.error} context={t("install.packagesFailed")} />;
   }
   const list = packages.value.packages;
   const chosen = list.find((p) => p.packageId === form.packageId);
   return (
     <Select
       id="peer-install-package"
-      labelText="Package"
+      labelText={t("install.package")}
       value={form.packageId}
       disabled={form.busy}
       helperText={
         chosen
           ? usedByText(chosen.references)
-          : `${list.filter((p) => p.references.length > 0).length} of its ${list.length} packages are used by a chaincode definition on a channel.`
+          : t("install.packagesUsed", {
+              used: list.filter((p) => p.references.length > 0).length,
+              count: list.length,
+            })
       }
       onChange={(e) => props.onChange({ packageId: e.target.value })}
     >
-      <SelectItem value="" text="Every package used on a channel" />
+      <SelectItem value="" text={t("install.everyPackage")} />
       {list.map((p) => (
         <SelectItem key={p.packageId} value={p.packageId} text={shortPackageId(p.packageId)} />
       ))}

@@ -2,6 +2,7 @@
 // the backend asks the organization's other peers which one has joined it). While the joined
 // peer catches up with that peer, a bar shows its height.
 import { InlineLoading, ProgressBar, Select, SelectItem, TextInput } from "@carbon/react";
+import { useTranslation } from "react-i18next";
 import type { JoinProgress } from "../bindings/JoinProgress";
 import type { OrgPeers } from "../bindings/OrgPeers";
 import { catchUpText, type PeerTarget } from "./logic";
@@ -42,15 +43,18 @@ export function JoinForm(props: {
   onChange: (patch: Partial<JoinFormState>) => void;
 }) {
   const { form, target } = props;
+  const { t } = useTranslation("peers");
   const others = props.orgPeers?.state === "done" ? props.orgPeers.value.others : [];
   return (
     <div className="fhd-peer-form" data-testid="peer-join-form">
       <p className="fhd-panel__intro">
-        {`${target.displayName} gets the channel's block 0 from a peer of ${target.mspId ?? "its organization"} that has joined it, then pulls the blocks from the ordering service until it has caught up with that peer.`}
+        {target.mspId
+          ? t("join.intro", { peer: target.displayName, msp: target.mspId })
+          : t("join.introNoMsp", { peer: target.displayName })}
       </p>
       <TextInput
         id="peer-join-channel"
-        labelText="Channel name"
+        labelText={t("join.channel")}
         placeholder="mychannel"
         value={form.channel}
         disabled={form.busy}
@@ -60,17 +64,13 @@ export function JoinForm(props: {
       />
       <Select
         id="peer-join-from"
-        labelText="Block 0 from (optional)"
-        helperText={
-          props.orgPeers?.state === "failed"
-            ? "The organization's other peers could not be listed; the app still looks for one."
-            : "By default the app asks the organization's other peers which one has joined the channel."
-        }
+        labelText={t("join.from")}
+        helperText={props.orgPeers?.state === "failed" ? t("join.fromFailed") : t("join.fromHelp")}
         value={form.from}
         disabled={form.busy}
         onChange={(e) => props.onChange({ from: e.target.value })}
       >
-        <SelectItem value="" text="A peer of the organization that has joined it" />
+        <SelectItem value="" text={t("join.fromDefault")} />
         {others.map((node) => {
           const option = peerOption(node);
           return <SelectItem key={node.apiUrl} value={option.value} text={option.text} />;
@@ -80,13 +80,19 @@ export function JoinForm(props: {
         form.progress ? (
           <JoinBar progress={form.progress} />
         ) : (
-          <InlineLoading description={`Joining ${target.displayName} to ${form.channel}…`} />
+          <InlineLoading
+            description={t("join.joining", { peer: target.displayName, channel: form.channel })}
+          />
         )
       ) : null}
       {form.error !== null ? (
         <PeerError
           error={form.error}
-          context={`${target.displayName} could not join ${form.channel.trim() || "the channel"}`}
+          context={
+            form.channel.trim()
+              ? t("join.failed", { peer: target.displayName, channel: form.channel.trim() })
+              : t("join.failedNoChannel", { peer: target.displayName })
+          }
         />
       ) : null}
     </div>
@@ -94,15 +100,11 @@ export function JoinForm(props: {
 }
 
 function JoinBar(props: { progress: JoinProgress }) {
+  const { t } = useTranslation("peers");
   const bar = catchUpText(props.progress);
   return (
     <div data-testid="peer-join-progress" data-height={props.progress.height}>
-      <ProgressBar
-        label="Catching up with the ledger"
-        helperText={bar.text}
-        value={bar.value}
-        max={bar.max}
-      />
+      <ProgressBar label={t("join.bar")} helperText={bar.text} value={bar.value} max={bar.max} />
     </div>
   );
 }

@@ -13,7 +13,9 @@ import {
   TableRow,
   Tag,
 } from "@carbon/react";
+import { useTranslation } from "react-i18next";
 import type { ChannelAnchors } from "../bindings/ChannelAnchors";
+import { formatNumber } from "../i18n";
 import { isAnchorPeer, orgAnchorPeers, type PeerTarget, shortPackageId, usedByText } from "./logic";
 import { PeerError, SectionHead } from "./parts";
 import type { PeerData, Read } from "./usePeerData";
@@ -28,13 +30,14 @@ export function PeerDetails(props: {
   onMakeAnchor: (channel: string) => void;
 }) {
   const { target, data } = props;
+  const { t } = useTranslation("peers");
   return (
     <>
       <section className="fhd-peer-section" aria-labelledby="peer-channels-title">
         <SectionHead
           id="peer-channels-title"
-          title="Channels"
-          action="Join channel…"
+          title={t("details.channels")}
+          action={t("details.join")}
           onAction={props.onJoin}
         />
         <ChannelsTable {...props} />
@@ -42,30 +45,24 @@ export function PeerDetails(props: {
       <section className="fhd-peer-section" aria-labelledby="peer-chaincodes-title">
         <SectionHead
           id="peer-chaincodes-title"
-          title="Installed chaincode"
-          action="Install chaincode…"
+          title={t("details.installed")}
+          action={t("details.install")}
           onAction={props.onInstall}
         />
         {data.chaincodes.state === "loading" ? (
-          <InlineLoading description="Reading the installed packages…" />
+          <InlineLoading description={t("details.readingPackages")} />
         ) : data.chaincodes.state === "failed" ? (
-          <PeerError
-            error={data.chaincodes.error}
-            context="The installed chaincode could not be read"
-          />
+          <PeerError error={data.chaincodes.error} context={t("details.packagesFailed")} />
         ) : data.chaincodes.value.packages.length === 0 ? (
-          <p className="fhd-peer-empty">
-            No chaincode installed. Install the packages of the organization from another of its
-            peers, so their package ids match the approved definitions.
-          </p>
+          <p className="fhd-peer-empty">{t("details.noPackages")}</p>
         ) : (
           <TableContainer className="fhd-peer-table" data-testid="peer-chaincodes">
-            <Table size="md" aria-label={`Chaincode installed on ${target.displayName}`}>
+            <Table size="md" aria-label={t("details.packagesOf", { peer: target.displayName })}>
               <TableHead>
                 <TableRow>
-                  <TableHeader>Label</TableHeader>
-                  <TableHeader>Package ID</TableHeader>
-                  <TableHeader>Used by</TableHeader>
+                  <TableHeader>{t("details.label")}</TableHeader>
+                  <TableHeader>{t("details.packageId")}</TableHeader>
+                  <TableHeader>{t("details.usedBy")}</TableHeader>
                 </TableRow>
               </TableHead>
               <TableBody>
@@ -94,32 +91,28 @@ function ChannelsTable(props: {
   onMakeAnchor: (channel: string) => void;
 }) {
   const { target, data } = props;
+  const { t } = useTranslation("peers");
   if (data.channels.state === "loading") {
-    return <InlineLoading description="Reading the channels…" />;
+    return <InlineLoading description={t("details.readingChannels")} />;
   }
   if (data.channels.state === "failed") {
-    return <PeerError error={data.channels.error} context="The channels could not be read" />;
+    return <PeerError error={data.channels.error} context={t("details.channelsFailed")} />;
   }
   const channels = data.channels.value.channels;
   if (channels.length === 0) {
-    return (
-      <p className="fhd-peer-empty">
-        No channels. Join the peer to a channel of its organization: block 0 comes from another of
-        its peers.
-      </p>
-    );
+    return <p className="fhd-peer-empty">{t("details.noChannels")}</p>;
   }
   const msp = target.mspId ?? data.channels.value.peer.mspId;
   return (
     <TableContainer className="fhd-peer-table" data-testid="peer-channels">
-      <Table size="md" aria-label={`Channels of ${target.displayName}`}>
+      <Table size="md" aria-label={t("details.channelsOf", { peer: target.displayName })}>
         <TableHead>
           <TableRow>
-            <TableHeader>Channel</TableHeader>
-            <TableHeader>Height</TableHeader>
-            <TableHeader>{`Anchor peers of ${msp}`}</TableHeader>
+            <TableHeader>{t("details.channel")}</TableHeader>
+            <TableHeader>{t("details.height")}</TableHeader>
+            <TableHeader>{t("details.anchorsOf", { msp })}</TableHeader>
             <TableHeader>
-              <span className="cds--visually-hidden">Actions</span>
+              <span className="cds--visually-hidden">{t("details.actions")}</span>
             </TableHeader>
           </TableRow>
         </TableHead>
@@ -132,7 +125,7 @@ function ChannelsTable(props: {
               data-height={c.height}
             >
               <TableCell className="fhd-peer-nowrap">{c.channel}</TableCell>
-              <TableCell className="fhd-peer-nowrap">{c.height}</TableCell>
+              <TableCell className="fhd-peer-nowrap">{formatNumber(c.height)}</TableCell>
               <AnchorCells
                 channel={c.channel}
                 read={data.anchors[c.channel]}
@@ -158,11 +151,12 @@ function AnchorCells(props: {
   onMakeAnchor: (channel: string) => void;
 }) {
   const { read, target } = props;
+  const { t } = useTranslation("peers");
   if (!read || read.state === "loading") {
     return (
       <>
         <TableCell>
-          <InlineLoading description="Reading…" />
+          <InlineLoading description={t("details.reading")} />
         </TableCell>
         <TableCell />
       </>
@@ -171,7 +165,7 @@ function AnchorCells(props: {
   if (read.state === "failed") {
     return (
       <TableCell colSpan={2}>
-        <PeerError error={read.error} context="The channel's configuration could not be read" />
+        <PeerError error={read.error} context={t("details.configFailed")} />
       </TableCell>
     );
   }
@@ -180,24 +174,27 @@ function AnchorCells(props: {
   return (
     <>
       <TableCell data-testid="peer-anchors" className="fhd-peer-mono">
-        {anchors.length > 0 ? anchors.join(", ") : "None"}
+        {anchors.length > 0 ? anchors.join(", ") : t("details.none")}
       </TableCell>
       <TableCell className="fhd-peer-action">
         {isAnchor ? (
           <Tag type="green" size="sm" data-testid="peer-is-anchor">
-            Anchor peer
+            {t("details.anchorPeer")}
           </Tag>
         ) : props.busy ? (
-          <InlineLoading description="Updating the channel…" />
+          <InlineLoading description={t("details.updating")} />
         ) : (
           <Button
             kind="ghost"
             size="sm"
             data-testid="peer-make-anchor"
-            aria-label={`Make ${target.displayName} an anchor peer of ${props.channel}`}
+            aria-label={t("details.makeAnchorOf", {
+              peer: target.displayName,
+              channel: props.channel,
+            })}
             onClick={() => props.onMakeAnchor(props.channel)}
           >
-            Make anchor peer
+            {t("details.makeAnchor")}
           </Button>
         )}
       </TableCell>

@@ -6,6 +6,7 @@
 import { InlineNotification, Select, SelectItem } from "@carbon/react";
 import type { UnlistenFn } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import {
   channelAddAnchors,
   onJoinProgress,
@@ -59,6 +60,7 @@ export default function PeerPanel(props: {
 }) {
   const { target } = props;
   const name = target.displayName;
+  const { t } = useTranslation("peers");
   const { items } = useLibrary();
   const { claimDrops } = useLibraryUi();
   const { notify, notifyError } = useNotifier();
@@ -118,8 +120,8 @@ export default function PeerPanel(props: {
   useEffect(
     () =>
       claimDrops({
-        title: `Drop a chaincode package to install it on ${name}`,
-        hint: "A .tar.gz made by 'peer lifecycle chaincode package'",
+        title: t("panel.dropTitle", { peer: name }),
+        hint: t("panel.dropHint", { command: "peer lifecycle chaincode package" }),
         onDrop: (paths) => {
           const file = paths.find(isPackagePath) ?? paths[0];
           if (!file) return;
@@ -127,7 +129,7 @@ export default function PeerPanel(props: {
           setInstall((f) => ({ ...f, mode: "file", file, invalid: null, error: null }));
         },
       }),
-    [claimDrops, name],
+    [claimDrops, name, t],
   );
 
   const signedBy =
@@ -146,7 +148,7 @@ export default function PeerPanel(props: {
   const runJoin = async () => {
     const channel = join.channel.trim();
     if (channel === "") {
-      setJoin((f) => ({ ...f, invalid: "Enter the channel's name." }));
+      setJoin((f) => ({ ...f, invalid: t("join.enterChannel") }));
       return;
     }
     setJoin((f) => ({ ...f, busy: true, progress: null, error: null }));
@@ -173,7 +175,9 @@ export default function PeerPanel(props: {
       setVersion((v) => v + 1);
       tell({
         kind: joined.alreadyJoined ? "info" : "success",
-        title: joined.alreadyJoined ? `Already joined ${channel}` : `Joined ${channel}`,
+        title: joined.alreadyJoined
+          ? t("panel.alreadyJoined", { channel })
+          : t("panel.joined", { channel }),
         subtitle: joinedText(joined),
       });
     } catch (error) {
@@ -188,7 +192,7 @@ export default function PeerPanel(props: {
     let from: InstallFrom;
     if (install.mode === "peer") {
       if (install.source === "") {
-        setInstall((f) => ({ ...f, invalid: "Choose the peer to copy the package from." }));
+        setInstall((f) => ({ ...f, invalid: t("install.chooseSource") }));
         return;
       }
       from = { peer: { peer: install.source, packageId: install.packageId || null } };
@@ -196,7 +200,7 @@ export default function PeerPanel(props: {
       if (install.file === "") {
         setInstall((f) => ({
           ...f,
-          invalid: "Choose a package file, or drop one onto this panel.",
+          invalid: t("install.chooseFileOrDrop"),
         }));
         return;
       }
@@ -212,7 +216,7 @@ export default function PeerPanel(props: {
       const result = installedText(installed);
       tell({
         kind: result.warnings.length > 0 ? "warning" : "success",
-        title: "Chaincode installed",
+        title: t("panel.installed"),
         subtitle: [result.text, ...result.warnings].join(" "),
       });
     } catch (error) {
@@ -244,14 +248,14 @@ export default function PeerPanel(props: {
       setVersion((v) => v + 1);
       tell({
         kind: "success",
-        title: added.updated ? "Anchor peer added" : "Already an anchor peer",
+        title: added.updated ? t("panel.anchorAdded") : t("panel.alreadyAnchor"),
         subtitle: anchorsText(added, name),
       });
     } catch (error) {
       setSigned((s) => errorIdentity(error) ?? s);
       tell({
         kind: "error",
-        context: `${name} could not be made an anchor peer of ${channel}`,
+        context: t("panel.anchorFailed", { peer: name, channel }),
         error,
       });
     } finally {
@@ -269,16 +273,16 @@ export default function PeerPanel(props: {
     view === "details" ? (
       <>
         <PanelButton kind="cancel" onClick={props.onClose}>
-          Close
+          {t("panel.close")}
         </PanelButton>
         <PanelButton kind="primary" id="peer-refresh" onClick={refresh}>
-          Refresh
+          {t("panel.refresh")}
         </PanelButton>
       </>
     ) : view === "join" ? (
       <>
         <PanelButton kind="cancel" disabled={join.busy} onClick={back}>
-          Back
+          {t("panel.back")}
         </PanelButton>
         <PanelButton
           kind="primary"
@@ -286,13 +290,13 @@ export default function PeerPanel(props: {
           disabled={join.busy}
           onClick={() => void runJoin()}
         >
-          {join.busy ? "Joining…" : "Join channel"}
+          {join.busy ? t("panel.joining") : t("panel.join")}
         </PanelButton>
       </>
     ) : (
       <>
         <PanelButton kind="cancel" disabled={install.busy} onClick={back}>
-          Back
+          {t("panel.back")}
         </PanelButton>
         <PanelButton
           kind="primary"
@@ -300,7 +304,7 @@ export default function PeerPanel(props: {
           disabled={install.busy}
           onClick={() => void runInstall()}
         >
-          {install.busy ? "Installing…" : "Install"}
+          {install.busy ? t("panel.installing") : t("panel.install")}
         </PanelButton>
       </>
     );
@@ -313,21 +317,25 @@ export default function PeerPanel(props: {
   return (
     <SidePanel
       id="peer-panel"
-      title={view === "join" ? "Join channel" : view === "install" ? "Install chaincode" : name}
-      label={view === "details" ? "Peer" : name}
+      title={
+        view === "join" ? t("panel.join") : view === "install" ? t("panel.installTitle") : name
+      }
+      label={view === "details" ? t("panel.peer") : name}
       onClose={props.onClose}
       footer={footer}
     >
       <div className="fhd-peer" data-testid="peer-panel" data-peer={target.peer} data-view={view}>
         <dl className="fhd-detail-facts fhd-peer-facts">
-          <Fact id="msp" label="MSP ID" value={mspId ?? "-"} />
-          <Fact id="url" label="URL" value={apiUrl ?? "-"} mono />
-          {target.console ? <Fact id="console" label="Console" value={target.console} /> : null}
+          <Fact id="msp" label={t("panel.mspId")} value={mspId ?? "-"} />
+          <Fact id="url" label={t("panel.url")} value={apiUrl ?? "-"} mono />
+          {target.console ? (
+            <Fact id="console" label={t("panel.console")} value={target.console} />
+          ) : null}
         </dl>
         <div className="fhd-peer-identity">
           <Select
             id="peer-identity"
-            labelText="Signing identity"
+            labelText={t("panel.identity")}
             value={identity}
             disabled={join.busy || install.busy}
             onChange={(e) => {
@@ -336,13 +344,13 @@ export default function PeerPanel(props: {
               setNotice(null);
             }}
           >
-            <SelectItem value="" text="The organization's admin in the wallet" />
+            <SelectItem value="" text={t("panel.walletAdmin")} />
             {wallet.map((i) => (
               <SelectItem key={i.id} value={i.id} text={i.displayName} />
             ))}
           </Select>
           <p className="fhd-peer-signed" data-testid="peer-signed-by" aria-live="polite">
-            {signedBy ? `Signed by ${signedBy}` : "\u00a0"}
+            {signedBy ? t("panel.signedBy", { identity: signedBy }) : "\u00a0"}
           </p>
         </div>
         {notice ? (
@@ -361,6 +369,8 @@ export default function PeerPanel(props: {
               title={notice.title}
               subtitle={notice.subtitle}
               onCloseButtonClick={() => setNotice(null)}
+              statusIconDescription={t(`panel.notice.${notice.kind}`)}
+              aria-label={t("error.close")}
             />
           )
         ) : null}

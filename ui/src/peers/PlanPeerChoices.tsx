@@ -5,6 +5,7 @@
 // reason is shown and the names are typed instead. A new organization has no peer to ask yet.
 import { InlineLoading, InlineNotification, MultiSelect, TextInput } from "@carbon/react";
 import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { peerChaincodes, peerChannels } from "../api";
 import type { InstalledChaincode } from "../bindings/InstalledChaincode";
 import type { PeerChaincodes } from "../bindings/PeerChaincodes";
@@ -45,6 +46,7 @@ export function PlanPeerChoices(props: {
   onChange: (patch: { channels?: string; chaincodes?: string }) => void;
 }) {
   const { mode, console, peers } = props;
+  const { t } = useTranslation("peers");
   const asked = useMemo(
     () => (mode === "existing" ? peers.map((id) => consolePeerName(console, id)) : []),
     [mode, console, peers],
@@ -85,21 +87,20 @@ export function PlanPeerChoices(props: {
   if (mode === "new") {
     return (
       <p className="fhd-plan-hint" data-testid="plan-choices-new-org">
-        Channels and chaincode: the new organization has no peer yet to read them from, so the plan
-        joins no channel; join its peers once the organization exists.
+        {t("choices.newOrg")}
       </p>
     );
   }
   if (peers.length === 0) {
     return (
       <p className="fhd-plan-hint" data-testid="plan-choices-no-peer">
-        Choose an existing peer above: the new peers join its channels and install its chaincode.
+        {t("choices.noPeer")}
       </p>
     );
   }
   if (!answers) {
     const who = peers.map((id) => props.names[id] ?? id).join(", ");
-    return <InlineLoading description={`Reading the channels and chaincode of ${who}…`} />;
+    return <InlineLoading description={t("choices.reading", { peers: who })} />;
   }
   const label = (peer: string) => {
     const id = peer.slice(console.length + 1);
@@ -116,6 +117,7 @@ function FailureNotice(props: {
   label: (peer: string) => string;
   typed: boolean;
 }) {
+  const { t } = useTranslation("peers");
   const [first] = props.failures;
   if (!first) return null;
   const described = describeError(first.error);
@@ -128,11 +130,12 @@ function FailureNotice(props: {
       className="fhd-peer-notice"
       data-testid="plan-choices-unreachable"
       data-code={described.code}
-      title={`${who} could not be read: ${described.sentence}`}
+      title={t("choices.unreadable", { peers: who, sentence: described.sentence })}
+      statusIconDescription={t("panel.notice.warning")}
       subtitle={[
         described.fix,
         described.detail !== described.sentence ? described.detail : "",
-        props.typed ? "Type the channels and package ids instead." : "",
+        props.typed ? t("choices.typeInstead") : "",
       ]
         .filter(Boolean)
         .join(" ")}
@@ -148,25 +151,36 @@ function TypedChoices(props: {
   failures: Answers["failures"];
   label: (peer: string) => string;
 }) {
+  const { t } = useTranslation("peers");
   return (
     <div className="fhd-peer-choices">
       <FailureNotice failures={props.failures} label={props.label} typed />
       <TextInput
         id="plan-channels"
-        labelText="Channels the new peers join (comma-separated)"
+        labelText={t("choices.typedChannels")}
         value={props.channels}
         onChange={(e) => props.onChange({ channels: e.target.value })}
       />
       <TextInput
         id="plan-chaincodes"
-        labelText="Chaincode packages to install (package ids, comma-separated)"
-        helperText="label:hash as 'peer lifecycle chaincode queryinstalled' prints it; empty: every package a definition on these channels uses."
+        labelText={t("choices.typedPackages")}
+        helperText={t("choices.typedPackagesHelp", {
+          command: "peer lifecycle chaincode queryinstalled",
+        })}
         value={props.chaincodes}
         onChange={(e) => props.onChange({ chaincodes: e.target.value })}
       />
     </div>
   );
 }
+
+/** Carbon's own texts of a multi-select, by its message id. */
+const SELECT_TEXT: Record<string, string> = {
+  "open.menu": "choices.select.openMenu",
+  "close.menu": "choices.select.closeMenu",
+  "clear.all": "choices.select.clearAll",
+  "clear.selection": "choices.select.clearOne",
+};
 
 function Choices(props: {
   channels: string;
@@ -176,6 +190,13 @@ function Choices(props: {
   label: (peer: string) => string;
 }) {
   const { answers, onChange } = props;
+  const { t } = useTranslation("peers");
+  const translateSelect = (id: string) => t(SELECT_TEXT[id] ?? "choices.select.openMenu");
+  const selectTexts = {
+    clearSelectionText: t("choices.select.clearHint"),
+    clearAnnouncement: t("choices.select.cleared"),
+    clearSelectionDescription: t("choices.select.total"),
+  };
   const channelItems = useMemo(() => mergeChannels(answers.channels), [answers]);
   const allPackages = useMemo(() => mergePackages(answers.chaincodes), [answers]);
   const chosenChannels = splitList(props.channels);
@@ -200,11 +221,15 @@ function Choices(props: {
       <FailureNotice failures={answers.failures} label={props.label} typed={false} />
       <MultiSelect<ChannelChoice>
         id="plan-channels"
-        titleText="Channels the new peers join"
-        label={channelNames.length > 0 ? channelNames.join(", ") : "Choose channels"}
-        helperText="The channels the region-1 peer has joined; each new peer catches up to its height."
+        titleText={t("choices.channels")}
+        label={channelNames.length > 0 ? channelNames.join(", ") : t("choices.chooseChannels")}
+        helperText={t("choices.channelsHelp")}
+        translateWithId={translateSelect}
+        {...selectTexts}
         items={channelItems}
-        itemToString={(c) => (c ? `${c.channel} (height ${c.height})` : "")}
+        itemToString={(c) =>
+          c ? t("choices.channelItem", { channel: c.channel, height: c.height }) : ""
+        }
         selectedItems={selectedChannels}
         selectionFeedback="fixed"
         onChange={({ selectedItems }) => {
@@ -218,20 +243,22 @@ function Choices(props: {
       />
       <MultiSelect<InstalledChaincode>
         id="plan-chaincodes"
-        titleText="Chaincode packages installed on the new peers"
+        titleText={t("choices.packages")}
+        translateWithId={translateSelect}
+        {...selectTexts}
         label={
           selectedPackages.length > 0
             ? selectedPackages.map((p) => p.label).join(", ")
             : channelNames.length > 0
-              ? "Every package used on these channels"
-              : "Choose channels first"
+              ? t("choices.everyPackage")
+              : t("choices.channelsFirst")
         }
         helperText={
           channelNames.length === 0
-            ? "The packages a chaincode definition on the chosen channels uses."
+            ? t("choices.packagesHelp")
             : packageItems.length === 0
-              ? "No installed package is used by a definition on these channels."
-              : "The exact bytes are copied from the region-1 peer, so the package ids match. None chosen: every package used on these channels."
+              ? t("choices.noPackages")
+              : t("choices.packagesCopied")
         }
         disabled={packageItems.length === 0}
         items={packageItems}

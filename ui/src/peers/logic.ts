@@ -10,6 +10,10 @@ import type { PeerChaincodes } from "../bindings/PeerChaincodes";
 import type { PeerChannels } from "../bindings/PeerChannels";
 import type { PeerInstalled } from "../bindings/PeerInstalled";
 import type { PeerJoined } from "../bindings/PeerJoined";
+import { i18n } from "../i18n";
+
+const msg = (key: string, options?: Record<string, unknown>): string =>
+  i18n.t(key, { ns: "peers", ...options });
 
 /** The peer a panel is about: how the backend names it, and what the tile already knows. */
 export interface PeerTarget {
@@ -54,7 +58,7 @@ export function isAnchorPeer(anchorPeers: readonly string[], apiUrl: string | nu
 
 /** "mychannel: basic 1.0 · other: basic 1.1", or a dash when no definition uses the package. */
 export function usedByText(references: readonly ChaincodeReference[]): string {
-  if (references.length === 0) return "Not used by a chaincode definition";
+  if (references.length === 0) return msg("usedBy.none");
   return references.map((r) => `${r.channel}: ${r.name} ${r.version}`).join(" · ");
 }
 
@@ -83,22 +87,22 @@ export function catchUpText(progress: JoinProgress): { value: number; max: numbe
     max,
     text:
       progress.height >= progress.target
-        ? `Caught up: height ${progress.height}`
-        : `Catching up: block ${progress.height} of ${progress.target}`,
+        ? msg("join.caughtUp", { height: progress.height })
+        : msg("join.catchingUp", { height: progress.height, target: progress.target }),
   };
 }
 
 /** The sentence after a join. */
 export function joinedText(joined: PeerJoined): string {
-  if (joined.alreadyJoined) {
-    return `${joined.peer.name} had already joined ${joined.channel} (height ${joined.height}); nothing was sent.`;
-  }
-  const from = joined.source ? ` with block 0 from ${joined.source.name}` : "";
+  const names = { peer: joined.peer.name, channel: joined.channel, height: joined.height };
+  if (joined.alreadyJoined) return msg("joined.already", names);
   const target = joined.sourceHeight ?? joined.height;
   const caught = joined.caughtUp
-    ? `height ${joined.height}, caught up`
-    : `height ${joined.height} of ${target}, still catching up`;
-  return `${joined.peer.name} joined ${joined.channel}${from} (${caught}).`;
+    ? msg("joined.caughtUp", { height: joined.height })
+    : msg("joined.catchingUp", { height: joined.height, target });
+  return joined.source
+    ? msg("joined.fromSource", { ...names, source: joined.source.name, caught })
+    : msg("joined.done", { ...names, caught });
 }
 
 /** The sentence after an install, and whether anything needs a second look (a warning). */
@@ -107,28 +111,44 @@ export function installedText(installed: PeerInstalled): { text: string; warning
   const already = installed.packages.filter((p) => p.alreadyInstalled);
   const parts: string[] = [];
   if (fresh.length > 0) {
-    parts.push(`Installed ${fresh.map((p) => p.packageId).join(", ")} on ${installed.peer.name}`);
+    parts.push(
+      msg("installed.fresh", {
+        ids: fresh.map((p) => p.packageId).join(", "),
+        peer: installed.peer.name,
+      }),
+    );
   }
   if (already.length > 0) {
     parts.push(
-      `${already.map((p) => p.packageId).join(", ")} ${already.length === 1 ? "was" : "were"} installed already`,
+      msg("installed.already", {
+        ids: already.map((p) => p.packageId).join(", "),
+        count: already.length,
+      }),
     );
   }
-  if (parts.length === 0) parts.push("No package to install");
-  const from = installed.source ? ` (copied from ${installed.source.name})` : "";
+  if (parts.length === 0) parts.push(msg("installed.none"));
+  const text = parts.join(msg("installed.separator"));
   return {
-    text: `${parts.join("; ")}${from}.`,
+    text: installed.source
+      ? msg("installed.fromSource", { text, source: installed.source.name })
+      : msg("installed.sentence", { text }),
     warnings: installed.packages.flatMap((p) => (p.warning ? [p.warning] : [])),
   };
 }
 
 /** The sentence after "Make anchor peer". */
 export function anchorsText(added: AnchorsAdded, peerName: string): string {
-  if (!added.updated) {
-    return `${peerName} is already an anchor peer of ${added.mspId} in ${added.channel}; nothing was sent.`;
-  }
-  const block = added.configBlock !== null ? `, config block ${added.configBlock}` : "";
-  return `${peerName} is now an anchor peer of ${added.mspId} in ${added.channel} (orderer ${added.orderer}: ${added.status ?? "accepted"}${block}).`;
+  const names = { peer: peerName, msp: added.mspId, channel: added.channel };
+  if (!added.updated) return msg("anchors.already", names);
+  const status = added.status ?? msg("anchors.accepted");
+  return added.configBlock !== null
+    ? msg("anchors.addedBlock", {
+        ...names,
+        orderer: added.orderer,
+        status,
+        block: added.configBlock,
+      })
+    : msg("anchors.added", { ...names, orderer: added.orderer, status });
 }
 
 /** True for a path that looks like a chaincode package (`.tar.gz`, `.tgz`). */

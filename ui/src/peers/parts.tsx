@@ -2,6 +2,7 @@
 // and a section's heading with its action button.
 import { Add } from "@carbon/icons-react";
 import { Button, InlineNotification } from "@carbon/react";
+import { useTranslation } from "react-i18next";
 import { describeError } from "../errors";
 
 /** A failure as the operator can act on it: what happened, the fix, then the backend's exact
@@ -11,6 +12,7 @@ export function PeerError(props: {
   context: string;
   onClose?: (() => void) | undefined;
 }) {
+  const { t } = useTranslation("peers");
   const described = describeError(props.error);
   return (
     <InlineNotification
@@ -21,7 +23,9 @@ export function PeerError(props: {
       lowContrast
       hideCloseButton={!props.onClose}
       onCloseButtonClick={props.onClose}
-      title={`${props.context}: ${described.sentence}`}
+      title={t("error.title", { context: props.context, sentence: described.sentence })}
+      statusIconDescription={t("error.icon")}
+      aria-label={t("error.close")}
     >
       {described.fix ? (
         <span className="fhd-peer-notice__fix" data-testid="peer-error-fix">
