@@ -11,6 +11,7 @@ import {
   TableHeader,
   TableRow,
 } from "@carbon/react";
+import { useTranslation } from "react-i18next";
 import type { HaChannel } from "../bindings/HaChannel";
 import type { HaCheck } from "../bindings/HaCheck";
 import { shortPackageId } from "../peers/logic";
@@ -31,12 +32,6 @@ export interface MatrixActions {
   /** Copies a peer from a console that lists it into one that does not. */
   importPeer: (from: string, to: string, peer: string) => void;
 }
-
-const ACTION_LABEL: Record<PeerAction, string> = {
-  join: "Join channel…",
-  install: "Install chaincode…",
-  anchor: "Make anchor peer…",
-};
 
 export function StatusSquare(props: { tone: Tone; label: string; testId?: string }) {
   return (
@@ -65,6 +60,7 @@ export function HaCheckMatrix(props: {
   actions: MatrixActions;
 }) {
   const { check, channel, actions } = props;
+  const { t } = useTranslation("hacheck");
   const cells = channel.cells;
   return (
     <Table
@@ -75,7 +71,7 @@ export function HaCheckMatrix(props: {
     >
       <TableHead>
         <TableRow>
-          <TableHeader>Region</TableHeader>
+          <TableHeader>{t("matrix.region")}</TableHeader>
           {cells.map((c) => (
             <TableHeader key={c.console} data-testid="ha-region" data-console={c.console}>
               {regionOf(check, c.console)}
@@ -86,11 +82,11 @@ export function HaCheckMatrix(props: {
       </TableHead>
       <TableBody>
         <TableRow>
-          <TableCell className="fhd-hc-rowhead">Peers</TableCell>
+          <TableCell className="fhd-hc-rowhead">{t("matrix.peers")}</TableCell>
           {cells.map((cell) => (
             <TableCell key={cell.console} data-testid="ha-cell" data-console={cell.console}>
               {cell.peers.length === 0 ? (
-                <StatusSquare tone="bad" label="No peer in this region" />
+                <StatusSquare tone="bad" label={t("matrix.noPeer")} />
               ) : (
                 cell.peers.map((p) => {
                   const todo = p.todo.length > 0;
@@ -104,9 +100,9 @@ export function HaCheckMatrix(props: {
                     >
                       <div className="fhd-hc-peer__name">{p.name}</div>
                       <Squares squares={peerSquares(p, channel.chaincodes.length)} />
-                      {p.todo.map((t) => (
-                        <p key={t} className="fhd-hc-todo" data-testid="ha-todo">
-                          {t}
+                      {p.todo.map((todo) => (
+                        <p key={todo} className="fhd-hc-todo" data-testid="ha-todo">
+                          {todo}
                         </p>
                       ))}
                       {peerActions(channel, cell.console, p).map((a) => (
@@ -118,7 +114,7 @@ export function HaCheckMatrix(props: {
                           data-action={a}
                           onClick={() => actions.openPeer(cell.console, p.name, a)}
                         >
-                          {ACTION_LABEL[a]}
+                          {t(`matrix.action.${a}`)}
                         </Button>
                       ))}
                     </div>
@@ -127,8 +123,7 @@ export function HaCheckMatrix(props: {
               )}
               {cell.gossipMissing.length > 0 && (
                 <p className="fhd-hc-todo" data-testid="ha-gossip">
-                  Does not see {cell.gossipMissing.join(", ")} through gossip: check the anchor
-                  peers, the gossip external endpoints and the routes between regions
+                  {t("matrix.gossip", { peers: cell.gossipMissing.join(", ") })}
                 </p>
               )}
             </TableCell>
@@ -139,7 +134,7 @@ export function HaCheckMatrix(props: {
             <TableCell className="fhd-hc-rowhead">
               {cc.name} {cc.version}
               <span className="fhd-hc-muted fhd-hc-package" title={cc.packageId ?? undefined}>
-                {cc.packageId ? shortPackageId(cc.packageId) : "no peer has its package"}
+                {cc.packageId ? shortPackageId(cc.packageId) : t("matrix.noPackage")}
               </span>
             </TableCell>
             {cells.map((cell) => (
@@ -150,13 +145,14 @@ export function HaCheckMatrix(props: {
                       tone={
                         !p.joined ? "off" : p.missingChaincodes.includes(cc.name) ? "bad" : "ok"
                       }
-                      label={`${p.name}: ${
-                        !p.joined
-                          ? "not joined"
+                      label={t("matrix.packageState", {
+                        peer: p.name,
+                        state: !p.joined
+                          ? t("matrix.notJoined")
                           : p.missingChaincodes.includes(cc.name)
-                            ? "lacks this package"
-                            : "installed"
-                      }`}
+                            ? t("matrix.lacksPackage")
+                            : t("matrix.installed"),
+                      })}
                     />
                   </div>
                 ))}
@@ -165,7 +161,7 @@ export function HaCheckMatrix(props: {
           </TableRow>
         ))}
         <TableRow>
-          <TableCell className="fhd-hc-rowhead">Console lists every peer</TableCell>
+          <TableCell className="fhd-hc-rowhead">{t("matrix.consoleLists")}</TableCell>
           {cells.map((cell) => {
             const entry = check.consoles.find((c) => c.console === cell.console);
             const gaps = consoleGaps(check, cell.console);
@@ -173,15 +169,18 @@ export function HaCheckMatrix(props: {
               <TableCell key={cell.console} data-testid="ha-console" data-console={cell.console}>
                 {entry?.error ? (
                   <>
-                    <StatusSquare tone="bad" label="Not read" />
+                    <StatusSquare tone="bad" label={t("matrix.notRead")} />
                     <p className="fhd-hc-todo">{entry.error}</p>
                   </>
                 ) : gaps.length === 0 ? (
-                  <StatusSquare tone="ok" label={`Lists all ${check.peers.length} peers`} />
+                  <StatusSquare
+                    tone="ok"
+                    label={t("matrix.listsAll", { count: check.peers.length })}
+                  />
                 ) : (
                   gaps.map((g) => (
                     <div key={g.peer} className="fhd-hc-peer" data-testid="ha-console-gap">
-                      <StatusSquare tone="bad" label={`Does not list ${g.peer}`} />
+                      <StatusSquare tone="bad" label={t("matrix.notListed", { peer: g.peer })} />
                       {g.from ? (
                         <Button
                           kind="ghost"
@@ -189,12 +188,10 @@ export function HaCheckMatrix(props: {
                           data-testid="ha-import"
                           onClick={() => g.from && actions.importPeer(g.from, cell.console, g.peer)}
                         >
-                          Import from {g.from}
+                          {t("matrix.importFrom", { console: g.from })}
                         </Button>
                       ) : (
-                        <p className="fhd-hc-todo">
-                          No console lists it: export it from its console, then import it here
-                        </p>
+                        <p className="fhd-hc-todo">{t("matrix.noConsole")}</p>
                       )}
                     </div>
                   ))
@@ -204,7 +201,7 @@ export function HaCheckMatrix(props: {
           })}
         </TableRow>
         <TableRow>
-          <TableCell className="fhd-hc-rowhead">If this region is lost</TableCell>
+          <TableCell className="fhd-hc-rowhead">{t("matrix.ifLost")}</TableCell>
           {cells.map((cell) => {
             const loss = channel.losses.find((l) => l.console === cell.console);
             return (
@@ -215,10 +212,10 @@ export function HaCheckMatrix(props: {
                 data-survives={loss?.survives ? "true" : "false"}
               >
                 {!loss || loss.survives ? (
-                  <StatusSquare tone="ok" label="Still served" />
+                  <StatusSquare tone="ok" label={t("matrix.stillServed")} />
                 ) : (
                   <>
-                    <StatusSquare tone="bad" label="Broken" />
+                    <StatusSquare tone="bad" label={t("matrix.broken")} />
                     {loss.reasons.map((r) => (
                       <p key={r} className="fhd-hc-todo" data-testid="ha-reason">
                         {r}

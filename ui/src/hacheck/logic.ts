@@ -6,6 +6,10 @@ import type { HaCellPeer } from "../bindings/HaCellPeer";
 import type { HaChannel } from "../bindings/HaChannel";
 import type { HaCheck } from "../bindings/HaCheck";
 import type { HaPeer } from "../bindings/HaPeer";
+import { formatNumber, i18n } from "../i18n";
+
+const msg = (key: string, options?: Record<string, unknown>): string =>
+  i18n.t(key, { ns: "hacheck", ...options });
 
 /** What a check covers, as the page's hash names it. */
 export type HaScope = { plan: string } | { console: string; mspId: string };
@@ -35,7 +39,9 @@ export function haCheckHref(scope: HaScope | null): string {
 
 /** The scope in words: "plan ha-org1" or "Org1MSP through Dallas". */
 export function scopeText(scope: HaScope): string {
-  return "plan" in scope ? `plan ${scope.plan}` : `${scope.mspId} through ${scope.console}`;
+  return "plan" in scope
+    ? msg("scope.plan", { plan: scope.plan })
+    : msg("scope.msp", { msp: scope.mspId, console: scope.console });
 }
 
 /** A status square's colour: green ok, yellow a warning, red broken, grey not applicable. */
@@ -51,32 +57,42 @@ export interface Square {
 /** One peer's squares in a channel cell: running, joined, height (behind N), anchor, chaincode. */
 export function peerSquares(p: HaCellPeer, chaincodes: number): Square[] {
   const squares: Square[] = [
-    { key: "running", tone: p.running ? "ok" : "bad", label: p.running ? "Running" : "Stopped" },
+    {
+      key: "running",
+      tone: p.running ? "ok" : "bad",
+      label: p.running ? msg("square.running") : msg("square.stopped"),
+    },
   ];
   if (!p.running) return squares;
   squares.push({
     key: "joined",
     tone: p.joined ? "ok" : "bad",
-    label: p.joined ? "Joined" : "Not joined",
+    label: p.joined ? msg("square.joined") : msg("square.notJoined"),
   });
   if (!p.joined) return squares;
   const behind = p.behind ?? 0;
   squares.push({
     key: "height",
     tone: behind > 0 ? "warn" : "ok",
-    label: behind > 0 ? `Behind ${behind}` : `Height ${p.height ?? 0}`,
+    label:
+      behind > 0
+        ? msg("square.behind", { count: behind })
+        : msg("square.height", { height: formatNumber(p.height ?? 0) }),
   });
   squares.push({
     key: "anchor",
     tone: p.anchor ? "ok" : "off",
-    label: p.anchor ? "Anchor" : "Not anchor",
+    label: p.anchor ? msg("square.anchor") : msg("square.notAnchor"),
   });
   if (chaincodes > 0) {
     const missing = p.missingChaincodes.length;
     squares.push({
       key: "chaincode",
       tone: missing > 0 ? "bad" : "ok",
-      label: missing > 0 ? `Lacks ${p.missingChaincodes.join(", ")}` : "Chaincode ok",
+      label:
+        missing > 0
+          ? msg("square.lacks", { chaincodes: p.missingChaincodes.join(", ") })
+          : msg("square.chaincodeOk"),
     });
   }
   return squares;
@@ -149,12 +165,10 @@ export function regionOf(check: HaCheck, console: string): string {
 
 /** The verdict in one sentence. */
 export function verdictText(check: HaCheck): string {
-  if (check.channels.length === 0) return `${check.mspId}'s peers have joined no channel`;
-  if (check.survives) return "Every channel survives the loss of any one region";
+  if (check.channels.length === 0) return msg("verdict.noChannel", { msp: check.mspId });
+  if (check.survives) return msg("verdict.survives");
   const broken = check.channels.filter((c) => !c.survives).map((c) => c.channel);
-  return `${broken.join(", ")} would not survive the loss of ${
-    broken.length === 1 ? "a region" : "regions"
-  }`;
+  return msg("verdict.broken", { channels: broken.join(", "), count: broken.length });
 }
 
 /** How many peers and red cells (peers with something to do), for the summary line. */
