@@ -12,6 +12,7 @@ import {
   useRef,
   useState,
 } from "react";
+import { useTranslation } from "react-i18next";
 import { appInfo, getSettings, libraryList, updateSettings } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { LibraryItem } from "./bindings/LibraryItem";
@@ -22,6 +23,7 @@ import { NavRail } from "./components/NavRail";
 import { NotificationsProvider, useNotifier } from "./components/Notifications";
 import { LibraryProvider } from "./data/WorkspaceData";
 import { describeError } from "./errors";
+import { adoptWorkspaceLanguage } from "./i18n";
 import { LibraryUiProvider } from "./library/LibraryUi";
 import NodesPage from "./pages/NodesPage";
 import { firstFrame, ReadyMarker } from "./ready";
@@ -98,6 +100,8 @@ function fetchBoot(): Promise<BootData> {
 }
 
 export function App() {
+  // Subscribed to the language: a change re-renders the whole window at once.
+  useTranslation();
   const [boot, setBoot] = useState<Boot>(initialBoot);
   const loaded = useRef(boot.phase !== "loading");
 
@@ -163,10 +167,15 @@ function Shell(props: {
   const route = useRoute();
   const [unlockOpen, setUnlockOpen] = useState(info.secrets === "locked");
   const { notify, notifyError } = useNotifier();
+  const { t } = useTranslation("app");
+
+  // A language chosen in Settings on another machine's copy of the workspace, or before the
+  // choice was also kept in this webview.
+  useEffect(() => adoptWorkspaceLanguage(settings.language), [settings.language]);
 
   useEffect(() => {
-    if (libraryError !== undefined) notifyError(libraryError, "The library could not be read");
-  }, [libraryError, notifyError]);
+    if (libraryError !== undefined) notifyError(libraryError, t("libraryUnreadable"));
+  }, [libraryError, notifyError, t]);
 
   // Plans interrupted by a crash, a kill or a power loss continue once secrets are open.
   const secretsOpen = info.secrets === "keyring" || info.secrets === "passphrase";
@@ -222,7 +231,7 @@ function Shell(props: {
             onUnlocked={(next) => {
               onInfo(next);
               setUnlockOpen(false);
-              notify({ kind: "success", title: "Secrets unlocked" });
+              notify({ kind: "success", title: t("secretsUnlocked") });
             }}
             onLater={() => setUnlockOpen(false)}
           />
@@ -233,12 +242,13 @@ function Shell(props: {
 }
 
 function StartupError(props: { error: unknown; onRetry: () => void }) {
+  const { t } = useTranslation("app");
   const described = describeError(props.error);
   return (
     <main id="main-content" className="fhd-main fhd-main--welcome">
       <section className="fhd-welcome" aria-labelledby="startup-error-title">
         <h1 id="startup-error-title" className="fhd-welcome__title">
-          Fabric HA Desktop could not start
+          {t("startupFailed")}
         </h1>
         <p className="fhd-welcome__lead">{described.sentence}</p>
         {described.fix ? <p className="fhd-welcome__lead">{described.fix}</p> : null}
@@ -246,7 +256,7 @@ function StartupError(props: { error: unknown; onRetry: () => void }) {
           <pre className="fhd-startup-detail">{described.detail}</pre>
         ) : null}
         <Button kind="primary" onClick={props.onRetry}>
-          Try again
+          {t("common:retry")}
         </Button>
       </section>
       <ReadyMarker />

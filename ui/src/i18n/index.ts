@@ -119,6 +119,14 @@ export async function setLanguage(
   if (i18n.language !== language) await i18n.changeLanguage(language);
 }
 
+/** Takes the workspace's stored language when this webview has no choice of its own yet and the
+ * workspace names one other than the default (the stored default, English, says nothing about
+ * a choice: the webview's language then stands). */
+export function adoptWorkspaceLanguage(language: Language): void {
+  if (savedLanguage() !== null || language === "en") return;
+  void setLanguage(language);
+}
+
 /** A number in the current language's format (grouping, decimals). */
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
   return new Intl.NumberFormat(currentLanguage(), options).format(value);

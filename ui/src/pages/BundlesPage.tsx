@@ -3,6 +3,7 @@
 // (build), `#/bundles/receive`, `#/bundles/receive/<file>` (a bundle opened by dialog or dropped
 // anywhere on the window).
 import { useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
 import { BuildView } from "../bundles/BuildView";
 import { BundlesTabs } from "../bundles/parts";
 import { ReceiveStart, ReceiveView } from "../bundles/ReceiveView";
@@ -19,13 +20,11 @@ function subscribe(onChange: () => void): () => void {
 export default function BundlesPage() {
   const hash = useSyncExternalStore(subscribe, () => window.location.hash);
   const view = parseBundlesHash(hash);
+  const { t } = useTranslation("pages");
   return (
     <div className="fhd-bundle-page" data-testid="bundles-page" data-view={view.view}>
-      <h1 className="fhd-page-title">Bundles</h1>
-      <p className="fhd-bundle-lead">
-        A bundle carries components to a console you cannot reach from here: one file, encrypted by
-        default, optionally signed, with the steps to do in that console.
-      </p>
+      <h1 className="fhd-page-title">{t("bundles.title")}</h1>
+      <p className="fhd-bundle-lead">{t("bundles.lead")}</p>
       <BundlesTabs active={view.view} />
       {view.view === "build" ? (
         <BuildView />

@@ -14,6 +14,7 @@ import {
   TextInput,
 } from "@carbon/react";
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
 import { consoleComponents, haCheck, haCheckExportDialog, planList } from "../api";
 import type { HaCheck } from "../bindings/HaCheck";
 import type { PlanRecord } from "../bindings/PlanRecord";
@@ -32,6 +33,7 @@ import {
   todoCount,
   verdictText,
 } from "../hacheck/logic";
+import { formatDate, formatList, formatNumber, joinList } from "../i18n";
 import type { PeerView } from "../peers/logic";
 import "../styles/deferred.scss";
 import "../hacheck/hacheck.scss";
@@ -44,10 +46,11 @@ function subscribe(onChange: () => void): () => void {
 export default function HaCheckPage() {
   const hash = useSyncExternalStore(subscribe, () => window.location.hash);
   const scope = parseHaCheckHash(hash);
+  const { t } = useTranslation("pages");
   return (
     <ConsolesUiProvider>
       <div className="fhd-hc-page" data-testid="ha-check-page">
-        <h1 className="fhd-page-title">HA check</h1>
+        <h1 className="fhd-page-title">{t("haCheck.title")}</h1>
         <ScopeForm key={haCheckHref(scope)} scope={scope} />
         {scope ? <CheckView key={haCheckHref(scope)} scope={scope} /> : null}
       </div>
@@ -58,6 +61,7 @@ export default function HaCheckPage() {
 /** Which organization: an HA plan, or an MSP id through one of the registered consoles. */
 function ScopeForm(props: { scope: HaScope | null }) {
   const { consoles } = useConsolesUi();
+  const { t } = useTranslation("pages");
   const [plans, setPlans] = useState<PlanRecord[]>([]);
   const [plan, setPlan] = useState(props.scope && "plan" in props.scope ? props.scope.plan : "");
   const [console, setConsole] = useState(
@@ -84,18 +88,18 @@ function ScopeForm(props: { scope: HaScope | null }) {
   if (plan && !planNames.includes(plan)) planNames.unshift(plan);
   return (
     <div className="fhd-hc-scope">
-      <p className="fhd-hc-intro">
-        Reads every console and every peer of an organization, and says per channel whether it
-        survives the loss of any one region — or which region's loss would break it, and why.
-      </p>
+      <p className="fhd-hc-intro">{t("haCheck.intro")}</p>
       <div className="fhd-hc-scope__row">
         <Select
           id="ha-check-plan"
-          labelText="HA plan"
+          labelText={t("haCheck.plan")}
           value={plan}
           onChange={(e) => setPlan(e.target.value)}
         >
-          <SelectItem value="" text={planNames.length ? "Choose a plan" : "No plan saved"} />
+          <SelectItem
+            value=""
+            text={planNames.length ? t("haCheck.choosePlan") : t("haCheck.noPlan")}
+          />
           {planNames.map((name) => (
             <SelectItem key={name} value={name} text={name} />
           ))}
@@ -105,12 +109,12 @@ function ScopeForm(props: { scope: HaScope | null }) {
           disabled={!plan}
           data-testid="ha-check-plan-go"
         >
-          Check the plan's organization
+          {t("haCheck.checkPlan")}
         </Button>
-        <span className="fhd-hc-muted fhd-hc-or">or</span>
+        <span className="fhd-hc-muted fhd-hc-or">{t("haCheck.or")}</span>
         <Select
           id="ha-check-console"
-          labelText="Console"
+          labelText={t("haCheck.console")}
           value={chosenConsole}
           onChange={(e) => setConsole(e.target.value)}
         >
@@ -120,8 +124,8 @@ function ScopeForm(props: { scope: HaScope | null }) {
         </Select>
         <TextInput
           id="ha-check-msp"
-          labelText="MSP ID"
-          placeholder="Org1MSP"
+          labelText={t("haCheck.mspId")}
+          placeholder="Org1MSP" // i18n-ignore: an example MSP id
           value={msp}
           onChange={(e) => setMsp(e.target.value.trim())}
         />
@@ -132,7 +136,7 @@ function ScopeForm(props: { scope: HaScope | null }) {
           disabled={!chosenConsole || !msp}
           data-testid="ha-check-msp-go"
         >
-          Check the MSP
+          {t("haCheck.checkMsp")}
         </Button>
       </div>
     </div>
@@ -145,6 +149,7 @@ function CheckView(props: { scope: HaScope }) {
   const { scope } = props;
   const ui = useConsolesUi();
   const { notify, notifyError } = useNotifier();
+  const { t } = useTranslation("pages");
   const [check, setCheck] = useState<HaCheck | null>(null);
   const [run, setRun] = useState<Run>({ state: "running" });
   const generation = useRef(0);
@@ -175,9 +180,9 @@ function CheckView(props: { scope: HaScope }) {
     if (!check) return;
     try {
       const path = await haCheckExportDialog(check.checkedAt, format);
-      if (path) notify({ kind: "success", title: `Saved to ${path}` });
+      if (path) notify({ kind: "success", title: t("haCheck.savedTo", { path }) });
     } catch (error) {
-      notifyError(error, "The check could not be exported");
+      notifyError(error, t("haCheck.exportFailed"));
     }
   };
 
@@ -185,16 +190,16 @@ function CheckView(props: { scope: HaScope }) {
   const locate = useCallback(
     async (console: string, name: string) => {
       const peer = check ? peerOf(check, console, name) : undefined;
-      if (!peer) throw new Error(`${name} is not in the check`);
+      if (!peer) throw new Error(t("haCheck.peerNotInCheck", { name }));
       const consoles = [console, ...peer.listedBy.filter((c) => c !== console)];
       for (const c of consoles) {
         if (!peer.listedBy.includes(c)) continue;
         const id = componentIdOf(await consoleComponents(c), peer.apiUrl);
         if (id) return { console: c, id, peer };
       }
-      throw new Error(`no registered console lists ${name} (${peer.apiUrl})`);
+      throw new Error(t("haCheck.noConsoleLists", { name, url: peer.apiUrl }));
     },
-    [check],
+    [check, t],
   );
 
   const actions: MatrixActions = {
@@ -207,14 +212,14 @@ function CheckView(props: { scope: HaScope }) {
             mspId: check?.mspId ?? null,
             apiUrl: peer.apiUrl,
           }),
-        (error: unknown) => notifyError(error, `${name}'s panel could not be opened`),
+        (error: unknown) => notifyError(error, t("haCheck.panelFailed", { name })),
       );
     },
     importPeer: (from, to, name) => {
       locate(from, name).then(
         ({ console: c, id }) =>
           ui.copy(c, to, [{ console: c, id, kind: "peer", displayName: name }]),
-        (error: unknown) => notifyError(error, `${name} could not be imported into ${to}`),
+        (error: unknown) => notifyError(error, t("haCheck.importFailed", { name, to })),
       );
     },
   };
@@ -230,7 +235,7 @@ function CheckView(props: { scope: HaScope }) {
           onClick={start}
           data-testid="ha-refresh"
         >
-          Refresh
+          {t("common:refresh")}
         </Button>
         <Button
           kind="tertiary"
@@ -238,7 +243,7 @@ function CheckView(props: { scope: HaScope }) {
           onClick={() => void exportAs("json")}
           data-testid="ha-export-json"
         >
-          Export (JSON)
+          {t("haCheck.exportJson")}
         </Button>
         <Button
           kind="tertiary"
@@ -246,13 +251,13 @@ function CheckView(props: { scope: HaScope }) {
           onClick={() => void exportAs("markdown")}
           data-testid="ha-export-md"
         >
-          Export (Markdown)
+          {t("haCheck.exportMarkdown")}
         </Button>
       </div>
       {running && (
         <InlineLoading
           data-testid="ha-loading"
-          description={`Reading every console and every peer of ${scopeText(scope)} — this takes a few seconds…`}
+          description={t("haCheck.reading", { scope: scopeText(scope) })}
         />
       )}
       {run.state === "failed" && <CheckError error={run.error} />}
@@ -265,9 +270,25 @@ function CheckView(props: { scope: HaScope }) {
           >
             <StatusSquare tone={check.survives ? "ok" : "bad"} label={verdictText(check)} />
             <p className="fhd-hc-muted">
-              {check.mspId} · checked {new Date(check.checkedAt).toLocaleString()} as{" "}
-              {check.identity} · {check.peers.length} peers in {check.regions.length} regions
-              {todoCount(check) > 0 ? ` · ${todoCount(check)} to fix` : ""}
+              {t("haCheck.summary", {
+                msp: check.mspId,
+                when: formatDate(check.checkedAt, { dateStyle: "medium", timeStyle: "medium" }),
+                identity: check.identity,
+              })}
+              {" · "}
+              {t("haCheck.peersInRegions", {
+                peers: t("haCheck.peers", {
+                  count: check.peers.length,
+                  n: formatNumber(check.peers.length),
+                }),
+                regions: t("haCheck.regions", {
+                  count: check.regions.length,
+                  n: formatNumber(check.regions.length),
+                }),
+              })}
+              {todoCount(check) > 0
+                ? ` · ${t("haCheck.toFix", { count: todoCount(check), n: formatNumber(todoCount(check)) })}`
+                : ""}
             </p>
           </div>
           {check.channels.map((ch) => (
@@ -284,17 +305,21 @@ function CheckView(props: { scope: HaScope }) {
                   tone={ch.survives ? "ok" : "bad"}
                   label={
                     ch.survives
-                      ? "Survives the loss of any one region"
-                      : `Breaks if ${ch.losses
-                          .filter((l) => !l.survives)
-                          .map((l) => l.console)
-                          .join(" or ")} is lost`
+                      ? t("haCheck.survives")
+                      : t("haCheck.breaks", {
+                          consoles: formatList(
+                            ch.losses.filter((l) => !l.survives).map((l) => l.console),
+                            "disjunction",
+                          ),
+                        })
                   }
                 />
               </h2>
               <p className="fhd-hc-muted">
-                Height {ch.highest} · anchor peers{" "}
-                {ch.anchorPeers.length ? ch.anchorPeers.join(", ") : "none"}
+                {t("haCheck.height", {
+                  height: formatNumber(ch.highest),
+                  anchors: ch.anchorPeers.length ? joinList(ch.anchorPeers) : t("common:none"),
+                })}
               </p>
               <HaCheckMatrix check={check} channel={ch} actions={actions} />
             </section>

@@ -1,4 +1,5 @@
 import { lazy } from "react";
+import { useTranslation } from "react-i18next";
 import { caHref, useCaRoute } from "../ca/route";
 import type { SectionColumn } from "../components/TileSection";
 import { TileSection } from "../components/TileSection";
@@ -12,53 +13,22 @@ interface NodeSection {
   id: "peers" | "cas" | "orderers";
   /** The library kind its Import button brings in. */
   kind: "peer" | "ca" | "orderer";
-  title: string;
-  info: string;
   columns: SectionColumn<NodeItem>[];
-  action: string;
-  emptyTitle: string;
-  /** What an import is called in the empty-state hint: "a peer's JSON file". */
-  file: string;
 }
 
-// The three sections of the console's Nodes tab (console-api.md §7.3).
+// The three sections of the console's Nodes tab (console-api.md §7.3); their texts are
+// `pages:nodes.<id>.*`.
 const SECTIONS: NodeSection[] = [
-  {
-    id: "peers",
-    kind: "peer",
-    title: "Peers",
-    info: "Peers hold the ledger and run smart contracts. Import them from JSON files exported by a console.",
-    columns: PEER_COLUMNS,
-    action: "Import peer",
-    emptyTitle: "No peers yet",
-    file: "a peer's JSON file",
-  },
-  {
-    id: "cas",
-    kind: "ca",
-    title: "Certificate Authorities",
-    info: "Certificate Authorities issue the identities of your organizations' admins, users and nodes.",
-    columns: CA_COLUMNS,
-    action: "Import Certificate Authority",
-    emptyTitle: "No Certificate Authorities yet",
-    file: "a CA's JSON file",
-  },
-  {
-    id: "orderers",
-    kind: "orderer",
-    title: "Ordering services",
-    info: "Ordering services order transactions into blocks. One tile stands for a whole cluster of ordering nodes.",
-    columns: ORDERER_COLUMNS,
-    action: "Import ordering service",
-    emptyTitle: "No ordering services yet",
-    file: "an ordering service's JSON file",
-  },
+  { id: "peers", kind: "peer", columns: PEER_COLUMNS },
+  { id: "cas", kind: "ca", columns: CA_COLUMNS },
+  { id: "orderers", kind: "orderer", columns: ORDERER_COLUMNS },
 ];
 
 // A library CA's page (`#/nodes/ca/<id>`) loads on demand.
 const CaDetailPage = lazy(() => import("../ca/CaDetailPage"));
 
 export default function NodesPage() {
+  const { t } = useTranslation("pages");
   const data: WorkspaceData = useWorkspaceData();
   const { settings } = useAppState();
   const { openImport, openDetail } = useLibraryUi();
@@ -76,21 +46,23 @@ export default function NodesPage() {
   if (caId !== null) return <CaDetailPage id={caId} />;
   return (
     <>
-      <h1 className="fhd-page-title">Nodes</h1>
+      <h1 className="fhd-page-title">{t("nodes.title")}</h1>
       {SECTIONS.map((section) => (
         <TileSection
           key={section.id}
           id={section.id}
-          title={section.title}
-          info={section.info}
+          title={t(`nodes.${section.id}.title`)}
+          info={t(`nodes.${section.id}.info`)}
           items={data[section.id]}
           itemKey={(n) => n.id}
           toTile={nodeTile}
           columns={section.columns}
-          actions={[{ label: section.action, onClick: () => openImport(section.kind) }]}
+          actions={[
+            { label: t(`nodes.${section.id}.action`), onClick: () => openImport(section.kind) },
+          ]}
           onOpen={onOpen}
-          emptyTitle={section.emptyTitle}
-          emptyHint={`Import ${section.file}, or drop exported files anywhere on this window.`}
+          emptyTitle={t(`nodes.${section.id}.emptyTitle`)}
+          emptyHint={t(`nodes.${section.id}.emptyHint`)}
           defaultPageSize={settings.pageSize}
         />
       ))}

@@ -1,4 +1,5 @@
 import { Upload } from "@carbon/icons-react";
+import { useTranslation } from "react-i18next";
 import { comingLaterReason } from "../components/ActionButton";
 import { TileSection } from "../components/TileSection";
 import type { MspItem } from "../data/model";
@@ -7,6 +8,7 @@ import { useWorkspaceData } from "../data/WorkspaceData";
 import { useLibraryUi } from "../library/LibraryUi";
 
 export default function OrganizationsPage() {
+  const { t } = useTranslation("pages");
   const { msps } = useWorkspaceData();
   const { openImport, openDetail } = useLibraryUi();
   const onOpen = (msp: MspItem) => {
@@ -15,23 +17,27 @@ export default function OrganizationsPage() {
   };
   return (
     <>
-      <h1 className="fhd-page-title">Organizations</h1>
+      <h1 className="fhd-page-title">{t("organizations.title")}</h1>
       <TileSection
         id="msps"
-        title="Available organizations"
-        info="An organization is an MSP definition: its root and TLS root certificates and its admins. Channels and nodes refer to organizations by MSP ID."
+        title={t("organizations.sectionTitle")}
+        info={t("organizations.info")}
         items={msps}
         itemKey={(m) => m.id}
         toTile={mspTile}
         columns={MSP_COLUMNS}
         variant="msp"
         actions={[
-          { label: "Create MSP definition", kind: "secondary", disabledReason: comingLaterReason() },
-          { label: "Import MSP definition", icon: Upload, onClick: () => openImport("msp") },
+          {
+            label: t("organizations.create"),
+            kind: "secondary",
+            disabledReason: comingLaterReason(),
+          },
+          { label: t("organizations.import"), icon: Upload, onClick: () => openImport("msp") },
         ]}
         onOpen={onOpen}
-        emptyTitle="No organizations yet"
-        emptyHint="Import an MSP definition's JSON file, or drop exported files anywhere on this window."
+        emptyTitle={t("organizations.emptyTitle")}
+        emptyHint={t("organizations.emptyHint")}
         defaultPageSize={6}
       />
     </>

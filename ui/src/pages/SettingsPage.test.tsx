@@ -1,7 +1,8 @@
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "../App";
+import { LANGUAGE_STORAGE_KEY } from "../i18n";
 import { mockBackend } from "../test/ipc";
 
 describe("Settings page", () => {
@@ -28,11 +29,10 @@ describe("Settings page", () => {
     const save = screen.getByRole("button", { name: "Save changes" });
     expect(save).toBeDisabled();
     await user.selectOptions(screen.getByLabelText("Default page size"), "25");
-    await user.selectOptions(screen.getByLabelText("Language"), "zh-CN");
     await user.click(save);
     expect(await screen.findByText("Your preferences were saved.")).toBeInTheDocument();
     expect(calls.find((c) => c.cmd === "update_settings")?.args).toEqual({
-      settings: { language: "zh-CN", pageSize: 25, onboarded: true },
+      settings: { language: "en", pageSize: 25, onboarded: true },
     });
 
     await user.click(screen.getByRole("button", { name: "Run diagnostics" }));
@@ -40,6 +40,25 @@ describe("Settings page", () => {
     const rows = within(checks).getAllByRole("listitem");
     expect(rows.map((r) => r.getAttribute("data-status"))).toEqual(["ok", "warn", "fail"]);
     expect(screen.getByText("Some checks need attention.")).toBeInTheDocument();
+  });
+
+  it("switches the language at once, keeps the choice and stores it in the workspace", async () => {
+    const user = userEvent.setup();
+    const calls = mockBackend();
+    window.location.hash = "#/settings";
+    render(<App />);
+    await user.selectOptions(await screen.findByLabelText("Language"), "zh-CN");
+    expect(await screen.findByRole("heading", { level: 1, name: "设置" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "钱包" })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe("zh-CN");
+    expect(localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe("zh-CN");
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "update_settings")?.args).toEqual({
+        settings: { language: "zh-CN", pageSize: 15, onboarded: true },
+      }),
+    );
+    await user.selectOptions(screen.getByLabelText("语言"), "en");
+    expect(await screen.findByRole("heading", { level: 1, name: "Settings" })).toBeInTheDocument();
   });
 
   it("shows why saving failed", async () => {

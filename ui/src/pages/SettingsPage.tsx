@@ -2,38 +2,28 @@
 import { CheckmarkFilled, ErrorFilled, Locked, WarningAltFilled } from "@carbon/icons-react";
 import { Button, InlineLoading, InlineNotification, Select, SelectItem } from "@carbon/react";
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { doctor } from "../api";
 import type { CheckStatus } from "../bindings/CheckStatus";
 import type { DoctorReport } from "../bindings/DoctorReport";
 import type { Language } from "../bindings/Language";
-import type { SecretsState } from "../bindings/SecretsState";
 import { InfoTip } from "../components/InfoTip";
 import { useNotifier } from "../components/Notifications";
 import { PAGE_SIZES } from "../components/sectionLogic";
 import { describeError } from "../errors";
+import { setLanguage as applyLanguage, currentLanguage } from "../i18n";
 import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 import "../styles/deferred.scss";
 
-const SECRETS_TEXT: Record<SecretsState, string> = {
-  keyring: "Unlocked with the OS keyring",
-  passphrase: "Unlocked with your passphrase",
-  locked: "Locked: a passphrase is needed",
-  uninitialized: "No secrets stored yet",
-};
-
-const LANGUAGES: { value: Language; text: string }[] = [
-  { value: "en", text: "English" },
-  { value: "zh-CN", text: "中文 (zh-CN)" },
-];
+/** Each language by its own name (`pages:settings.languageName.<tag>`, the same in both). */
+const LANGUAGES: readonly Language[] = ["en", "zh-CN"];
 
 const CHECK_ICON: Record<CheckStatus, typeof CheckmarkFilled> = {
   ok: CheckmarkFilled,
   warn: WarningAltFilled,
   fail: ErrorFilled,
 };
-
-const CHECK_TEXT: Record<CheckStatus, string> = { ok: "OK", warn: "Warning", fail: "Failed" };
 
 function Fact(props: { label: string; id?: string; children: string | number }) {
   return (
@@ -47,17 +37,19 @@ function Fact(props: { label: string; id?: string; children: string | number }) 
 }
 
 function SectionTitle(props: { id: string; title: string; info: string }) {
+  const { t } = useTranslation("pages");
   return (
     <div className="fhd-section__header fhd-section__header--plain">
       <h2 className="fhd-section__title" id={props.id}>
         {props.title}
       </h2>
-      <InfoTip label={`About ${props.title}`}>{props.info}</InfoTip>
+      <InfoTip label={t("settings.about", { title: props.title })}>{props.info}</InfoTip>
     </div>
   );
 }
 
 function Diagnostics() {
+  const { t } = useTranslation("pages");
   const { notifyError } = useNotifier();
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState<DoctorReport | null>(null);
@@ -67,7 +59,7 @@ function Diagnostics() {
     try {
       setReport(await doctor());
     } catch (error) {
-      notifyError(error, "Diagnostics could not run");
+      notifyError(error, t("settings.diagnosticsFailed"));
     } finally {
       setRunning(false);
     }
@@ -77,17 +69,17 @@ function Diagnostics() {
     <section className="fhd-settings-block" aria-labelledby="settings-diagnostics-title">
       <SectionTitle
         id="settings-diagnostics-title"
-        title="Diagnostics"
-        info="Checks the workspace folder, the database, the keyring and the log folder, and says what to fix."
+        title={t("settings.diagnostics")}
+        info={t("settings.diagnosticsInfo")}
       />
       <div className="fhd-card fhd-diagnostics">
         <div className="fhd-diagnostics__head">
           <p>
             {report === null
-              ? "Run the self-checks to see whether this machine is ready."
+              ? t("settings.diagnosticsIntro")
               : report.ok
-                ? "All checks passed."
-                : "Some checks need attention."}
+                ? t("settings.allPassed")
+                : t("settings.someFailed")}
           </p>
           <Button
             id="settings-run-doctor"
@@ -96,12 +88,12 @@ function Diagnostics() {
             disabled={running}
             onClick={() => void run()}
           >
-            {report ? "Run again" : "Run diagnostics"}
+            {report ? t("settings.runAgain") : t("settings.runDiagnostics")}
           </Button>
         </div>
-        {running ? <InlineLoading description="Running checks…" /> : null}
+        {running ? <InlineLoading description={t("settings.running")} /> : null}
         {report ? (
-          <ul className="fhd-checks" aria-label="Diagnostic checks">
+          <ul className="fhd-checks" aria-label={t("settings.checks")}>
             {report.checks.map((check) => {
               const Icon = CHECK_ICON[check.status];
               return (
@@ -113,7 +105,7 @@ function Diagnostics() {
                   <Icon
                     size={16}
                     className="fhd-check__icon"
-                    aria-label={CHECK_TEXT[check.status]}
+                    aria-label={t(`settings.check.${check.status}`)}
                   />
                   <span className="fhd-check__name">{check.name}</span>
                   <span className="fhd-check__detail">{check.detail}</span>
@@ -128,6 +120,7 @@ function Diagnostics() {
 }
 
 function BulkData() {
+  const { t } = useTranslation("pages");
   const { openBulkExport, importFromDialog } = useLibraryUi();
   const [importing, setImporting] = useState(false);
 
@@ -144,12 +137,12 @@ function BulkData() {
     <section className="fhd-settings-block" aria-labelledby="settings-bulk-title">
       <SectionTitle
         id="settings-bulk-title"
-        title="Bulk data management"
-        info="Export the library as a bulk zip that any Fabric Operations Console can import (Settings → Bulk data management → Import there), or import console files: JSON files or a bulk export zip."
+        title={t("settings.bulk")}
+        info={t("settings.bulkInfo")}
       />
       <div className="fhd-bulk-actions">
         <Button id="settings-bulk-export" kind="primary" size="lg" onClick={openBulkExport}>
-          Export
+          {t("common:export")}
         </Button>
         <Button
           id="settings-bulk-import"
@@ -158,7 +151,7 @@ function BulkData() {
           disabled={importing}
           onClick={() => void runImport()}
         >
-          Import
+          {t("common:import")}
         </Button>
       </div>
     </section>
@@ -166,25 +159,38 @@ function BulkData() {
 }
 
 export default function SettingsPage() {
+  const { t } = useTranslation("pages");
   const { info, settings, saveSettings, requestUnlock } = useAppState();
-  const [language, setLanguage] = useState<Language>(settings.language);
+  const language = currentLanguage();
   const [pageSize, setPageSize] = useState<number>(settings.pageSize);
   const [saving, setSaving] = useState(false);
   const [result, setResult] = useState<
     { kind: "success"; text: string } | { kind: "error"; title: string; text: string } | null
   >(null);
 
-  const dirty = language !== settings.language || pageSize !== settings.pageSize;
+  const dirty = pageSize !== settings.pageSize;
+
+  // The language applies at once (and is kept in this webview for the next start); the
+  // workspace stores it too.
+  const chooseLanguage = async (next: Language) => {
+    setResult(null);
+    await applyLanguage(next);
+    try {
+      await saveSettings({ ...settings, language: next });
+    } catch (error) {
+      const described = describeError(error);
+      setResult({ kind: "error", title: described.sentence, text: described.fix });
+    }
+  };
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setSaving(true);
     setResult(null);
     try {
-      const saved = await saveSettings({ ...settings, language, pageSize });
-      setLanguage(saved.language);
+      const saved = await saveSettings({ ...settings, pageSize });
       setPageSize(saved.pageSize);
-      setResult({ kind: "success", text: "Your preferences were saved." });
+      setResult({ kind: "success", text: t("settings.savedText") });
     } catch (error) {
       const described = describeError(error);
       setResult({ kind: "error", title: described.sentence, text: described.fix });
@@ -199,32 +205,32 @@ export default function SettingsPage() {
 
   return (
     <>
-      <h1 className="fhd-page-title">Settings</h1>
+      <h1 className="fhd-page-title">{t("settings.title")}</h1>
 
       <section className="fhd-settings-block" aria-labelledby="settings-workspace-title">
         <SectionTitle
           id="settings-workspace-title"
-          title="Workspace"
-          info="Where this workspace keeps its database, logs and encrypted secrets."
+          title={t("settings.workspace")}
+          info={t("settings.workspaceInfo")}
         />
         <div className="fhd-card">
           <dl className="fhd-facts">
-            <Fact label="Data folder" id="settings-data-dir">
+            <Fact label={t("settings.dataDir")} id="settings-data-dir">
               {info.dataDir}
             </Fact>
-            <Fact label="Database" id="settings-database-path">
+            <Fact label={t("settings.database")} id="settings-database-path">
               {info.databasePath}
             </Fact>
-            <Fact label="Log folder" id="settings-log-dir">
+            <Fact label={t("settings.logDir")} id="settings-log-dir">
               {info.logDir}
             </Fact>
-            <Fact label="Schema version" id="settings-schema-version">
+            <Fact label={t("settings.schemaVersion")} id="settings-schema-version">
               {info.schemaVersion}
             </Fact>
-            <Fact label="Secrets" id="settings-secrets">
-              {SECRETS_TEXT[info.secrets]}
+            <Fact label={t("settings.secrets")} id="settings-secrets">
+              {t(`settings.secretsState.${info.secrets}`)}
             </Fact>
-            <Fact label="App version" id="settings-app-version">
+            <Fact label={t("settings.appVersion")} id="settings-app-version">
               {info.version}
             </Fact>
           </dl>
@@ -236,7 +242,7 @@ export default function SettingsPage() {
               className="fhd-unlock-btn"
               onClick={requestUnlock}
             >
-              Unlock secrets
+              {t("settings.unlock")}
             </Button>
           ) : null}
         </div>
@@ -245,24 +251,25 @@ export default function SettingsPage() {
       <section className="fhd-settings-block" aria-labelledby="settings-preferences-title">
         <SectionTitle
           id="settings-preferences-title"
-          title="Preferences"
-          info="Stored in this workspace. The Chinese translation of the interface comes in a later release; the choice is kept until then."
+          title={t("settings.preferences")}
+          info={t("settings.preferencesInfo")}
         />
         <form className="fhd-preferences" onSubmit={(event) => void save(event)}>
           <div className="fhd-preferences__fields">
             <Select
               id="settings-language"
-              labelText="Language"
+              labelText={t("settings.language")}
+              helperText={t("settings.languageHelp")}
               value={language}
-              onChange={(event) => setLanguage(event.target.value as Language)}
+              onChange={(event) => void chooseLanguage(event.target.value as Language)}
             >
               {LANGUAGES.map((l) => (
-                <SelectItem key={l.value} value={l.value} text={l.text} />
+                <SelectItem key={l} value={l} text={t(`settings.languageName.${l}`)} />
               ))}
             </Select>
             <Select
               id="settings-page-size"
-              labelText="Default page size"
+              labelText={t("settings.pageSize")}
               value={String(pageSize)}
               onChange={(event) => setPageSize(Number(event.target.value))}
             >
@@ -278,14 +285,14 @@ export default function SettingsPage() {
             size="lg"
             disabled={!dirty || saving}
           >
-            {saving ? "Saving…" : "Save changes"}
+            {saving ? t("settings.saving") : t("settings.save")}
           </Button>
           {result?.kind === "success" ? (
             <InlineNotification
               id="settings-saved"
               kind="success"
               lowContrast
-              title="Saved"
+              title={t("settings.saved")}
               subtitle={result.text}
               onClose={() => setResult(null)}
             />

@@ -1,11 +1,14 @@
 import { InlineNotification } from "@carbon/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { caReenroll } from "../api";
 import { TileSection } from "../components/TileSection";
 import { TileMenu } from "../consoles/TileMenu";
 import type { IdentityItem } from "../data/model";
 import { IDENTITY_COLUMNS, identityTile } from "../data/tiles";
 import { useLibrary, useWorkspaceData } from "../data/WorkspaceData";
+import { describeError } from "../errors";
+import { formatDate } from "../i18n";
 import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 
@@ -16,14 +19,12 @@ interface Outcome {
 }
 
 function errorText(err: unknown): string {
-  if (err && typeof err === "object" && "message" in err) {
-    const e = err as { message: string; details?: { fix?: string } | null };
-    return e.details?.fix ? `${e.message} ${e.details.fix}` : e.message;
-  }
-  return String(err);
+  const d = describeError(err);
+  return [d.sentence, d.fix].filter(Boolean).join(" ");
 }
 
 export default function WalletPage() {
+  const { t } = useTranslation("pages");
   const { identities } = useWorkspaceData();
   const library = useLibrary();
   const { settings } = useAppState();
@@ -46,17 +47,17 @@ export default function WalletPage() {
       await library.refresh();
       setOutcome({
         kind: "success",
-        title: `${done.identity.displayName} reenrolled`,
-        text: `New certificate from ${done.caName}, expires ${new Date(
-          done.identity.expiresAt ?? done.previousExpiresAt,
-        ).toLocaleDateString()}; the previous one (expires ${new Date(
-          done.previousExpiresAt,
-        ).toLocaleDateString()}) is no longer in the wallet.`,
+        title: t("wallet.reenrolled", { name: done.identity.displayName }),
+        text: t("wallet.reenrolledText", {
+          ca: done.caName,
+          expires: formatDate(done.identity.expiresAt ?? done.previousExpiresAt),
+          previous: formatDate(done.previousExpiresAt),
+        }),
       });
     } catch (err) {
       setOutcome({
         kind: "error",
-        title: `${identity.name} was not reenrolled; it is unchanged`,
+        title: t("wallet.notReenrolled", { name: identity.name }),
         text: errorText(err),
       });
     } finally {
@@ -65,7 +66,7 @@ export default function WalletPage() {
   };
   return (
     <>
-      <h1 className="fhd-page-title">Wallet</h1>
+      <h1 className="fhd-page-title">{t("wallet.title")}</h1>
       {outcome ? (
         <InlineNotification
           kind={outcome.kind}
@@ -78,22 +79,22 @@ export default function WalletPage() {
       ) : null}
       <TileSection
         id="identities"
-        title="Identities"
-        info="Identities are certificates with their private keys. Private keys stay encrypted in this workspace and are used to act as an admin of a node or organization."
+        title={t("wallet.sectionTitle")}
+        info={t("wallet.info")}
         items={identities}
         itemKey={(i) => i.id}
         toTile={(i) => identityTile(i)}
         columns={IDENTITY_COLUMNS}
         variant="identity"
-        actions={[{ label: "Add identity", onClick: () => openImport("identity") }]}
+        actions={[{ label: t("wallet.add"), onClick: () => openImport("identity") }]}
         onOpen={onOpen}
         tileMenu={(i) =>
           i.library ? (
             <TileMenu
-              label={`Actions for ${i.name}`}
+              label={t("wallet.actionsFor", { name: i.name })}
               items={[
                 {
-                  label: busy === i.library.id ? "Reenrolling…" : "Reenroll",
+                  label: busy === i.library.id ? t("wallet.reenrolling") : t("wallet.reenroll"),
                   disabled: busy !== null,
                   onClick: () => void reenroll(i),
                 },
@@ -101,8 +102,8 @@ export default function WalletPage() {
             />
           ) : null
         }
-        emptyTitle="No identities yet"
-        emptyHint="Add an identity from its JSON file, or drop exported identity files anywhere on this window."
+        emptyTitle={t("wallet.emptyTitle")}
+        emptyHint={t("wallet.emptyHint")}
         defaultPageSize={settings.pageSize}
       />
     </>
