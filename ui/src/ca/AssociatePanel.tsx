@@ -3,6 +3,7 @@
 // admin) into a new wallet identity, or pick an identity already in the wallet.
 import { PasswordInput, Select, SelectItem, TextInput } from "@carbon/react";
 import { type FormEvent, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { caAssociate } from "../api";
 import type { LibraryItem } from "../bindings/LibraryItem";
 import { isIpcError } from "../errors";
@@ -29,6 +30,7 @@ export default function AssociatePanel(props: {
   onAssociated: (identity: LibraryItem) => void;
 }) {
   const { ca } = props;
+  const { t } = useTranslation("ca");
   const walletNames = props.wallet.map((i) => i.displayName);
   // Identities issued by this CA first: those are the ones the CA accepts.
   const picks = [...props.wallet].sort(
@@ -54,7 +56,7 @@ export default function AssociatePanel(props: {
     mode === "enroll"
       ? validateEnrollForm(form, walletNames, true)
       : picked === ""
-        ? { identity: "Pick an identity." }
+        ? { identity: t("assoc.pick") }
         : {};
   const errors = submitted ? { ...serverErrors, ...validate() } : serverErrors;
 
@@ -96,15 +98,15 @@ export default function AssociatePanel(props: {
   return (
     <SidePanel
       id="ca-associate-panel"
-      title="Associate identity"
+      title={t("assoc.associate")}
       label={ca.displayName}
       onClose={props.onClose}
       footer={
         <SubmitFooter
           id="ca-associate-submit"
           busy={busy}
-          label="Associate identity"
-          busyLabel="Associating…"
+          label={t("assoc.associate")}
+          busyLabel={t("assoc.busy")}
           onCancel={props.onClose}
           onSubmit={() => void submit()}
         />
@@ -112,16 +114,16 @@ export default function AssociatePanel(props: {
     >
       <form className="fhd-ca-form" noValidate onSubmit={(e) => void submit(e)}>
         <p className="fhd-panel__intro">
-          {`The associated identity registers users at ${ca.displayName} and lists them. Use the CA's admin (its bootstrap identity) or another registrar.`}
-          {props.current ? ` Now: ${props.current.displayName}.` : ""}
+          {t("assoc.intro", { ca: ca.displayName })}
+          {props.current ? t("assoc.now", { name: props.current.displayName }) : ""}
         </p>
         <Segmented
           name={`${formId}-mode`}
-          label="Associate by"
+          label={t("assoc.by")}
           value={mode}
           options={[
-            ["enroll", "Enroll ID and secret"],
-            ["wallet", "From the wallet"],
+            ["enroll", t("assoc.byEnroll")],
+            ["wallet", t("assoc.byWallet")],
           ]}
           onChange={(m) => {
             setMode(m);
@@ -132,8 +134,8 @@ export default function AssociatePanel(props: {
           <>
             <TextInput
               id="ca-associate-enrollId"
-              labelText="Enroll ID"
-              placeholder="e.g. admin"
+              labelText={t("users.enrollId")}
+              placeholder={t("register.example", { value: "admin" })}
               autoComplete="off"
               value={form.enrollId}
               onChange={(e) => set("enrollId", e.target.value)}
@@ -143,8 +145,10 @@ export default function AssociatePanel(props: {
             />
             <PasswordInput
               id="ca-associate-secret"
-              labelText="Enroll secret"
+              labelText={t("register.secret")}
               autoComplete="off"
+              showPasswordLabel={t("register.show")}
+              hidePasswordLabel={t("register.hide")}
               value={form.secret}
               onChange={(e) => set("secret", e.target.value)}
               invalid={errors.secret !== undefined}
@@ -152,9 +156,9 @@ export default function AssociatePanel(props: {
             />
             <TextInput
               id="ca-associate-walletName"
-              labelText="Wallet identity name"
+              labelText={t("enroll.walletName")}
               autoComplete="off"
-              helperText="The enrolled identity is added to the wallet under this name."
+              helperText={t("assoc.walletNameHelp")}
               value={form.walletName}
               onChange={(e) => set("walletName", e.target.value)}
               invalid={errors.walletName !== undefined}
@@ -163,13 +167,12 @@ export default function AssociatePanel(props: {
           </>
         ) : picks.length === 0 ? (
           <p className="fhd-ca-help" id="ca-associate-identity">
-            The wallet is empty: enroll with an ID and secret instead, or add an identity on the
-            Wallet page.
+            {t("assoc.walletEmpty")}
           </p>
         ) : (
           <Select
             id="ca-associate-identity"
-            labelText="Wallet identity"
+            labelText={t("assoc.walletIdentity")}
             value={picked}
             onChange={(e) => {
               setPicked(e.target.value);
@@ -177,23 +180,22 @@ export default function AssociatePanel(props: {
             }}
             invalid={errors.identity !== undefined}
             invalidText={errors.identity}
-            helperText={`Identities issued by ${ca.displayName} are listed first.`}
+            helperText={t("assoc.issuedFirst", { ca: ca.displayName })}
           >
-            <SelectItem value="" text="Choose an identity" disabled hidden />
+            <SelectItem value="" text={t("assoc.chooseIdentity")} disabled hidden />
             {picks.map((i) => (
               <SelectItem
                 key={i.id}
                 value={i.id}
-                text={
-                  i.issuingCas.length > 0
-                    ? `${i.displayName} (CA: ${i.issuingCas.join(", ")})`
-                    : `${i.displayName} (CA: unknown)`
-                }
+                text={t("assoc.option", {
+                  name: i.displayName,
+                  cas: i.issuingCas.length > 0 ? i.issuingCas.join(", ") : t("assoc.unknown"),
+                })}
               />
             ))}
           </Select>
         )}
-        {failure ? <CaErrorNotice error={failure} context="No identity was associated" /> : null}
+        {failure ? <CaErrorNotice error={failure} context={t("assoc.failedSubmit")} /> : null}
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </form>
     </SidePanel>

@@ -17,6 +17,7 @@ import {
   TableRow,
 } from "@carbon/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { caAssociation, caIdentities, caInfo } from "../api";
 import type { CaInfoView } from "../bindings/CaInfoView";
 import type { CaUser } from "../bindings/CaUser";
@@ -38,17 +39,18 @@ import "./ca.scss";
 
 export default function CaDetailPage(props: { id: string }) {
   const { items } = useLibrary();
+  const { t } = useTranslation("ca");
   const ca = items.find((i) => i.id === props.id && i.kind === "ca");
   if (!ca) {
     return (
       <>
         <Crumbs name={props.id} />
-        <h1 className="fhd-page-title">Certificate Authority</h1>
+        <h1 className="fhd-page-title">{t("page.ca")}</h1>
         <EmptyState
-          title="No such Certificate Authority in the library"
+          title={t("page.missing")}
           hint={
             <>
-              It may have been removed. <a href={hrefFor("nodes")}>Back to the nodes</a>
+              {t("page.missingHint")} <a href={hrefFor("nodes")}>{t("page.backToNodes")}</a>
             </>
           }
         />
@@ -59,9 +61,10 @@ export default function CaDetailPage(props: { id: string }) {
 }
 
 function Crumbs(props: { name: string }) {
+  const { t } = useTranslation("ca");
   return (
-    <nav className="fhd-ca-crumbs" aria-label="Breadcrumb">
-      <a href={hrefFor("nodes")}>Nodes</a>
+    <nav className="fhd-ca-crumbs" aria-label={t("page.breadcrumb")}>
+      <a href={hrefFor("nodes")}>{t("page.nodes")}</a>
       <span aria-hidden="true"> / </span>
       <span aria-current="page">{props.name}</span>
     </nav>
@@ -73,13 +76,12 @@ type Panel =
   | { type: "register"; tab: CaTab }
   | { type: "enroll"; tab: CaTab; enrollId?: string };
 
-const TABS: readonly { id: CaTab; label: string }[] = [
-  { id: "ca", label: "Certificate Authority" },
-  { id: "tlsca", label: "TLS Certificate Authority" },
-];
+/** The tabs; their labels are `ca:tabs.<id>`. */
+const TABS: readonly CaTab[] = ["ca", "tlsca"];
 
 function CaDetail(props: { ca: LibraryItem }) {
   const { ca } = props;
+  const { t } = useTranslation("ca");
   const { items, refresh } = useLibrary();
   const { openDetail } = useLibraryUi();
   const { notify, notifyError } = useNotifier();
@@ -95,8 +97,8 @@ function CaDetail(props: { ca: LibraryItem }) {
   const infoTls = useLoad(`${ca.id}`, () => caInfo(caTarget(ca.id, "tlsca")));
   const associated = association.state === "done" ? association.data : null;
 
-  const registrarOf = (t: CaTab): string | null =>
-    t === "tlsca" && tlsRegistrar !== "" ? tlsRegistrar : (associated?.id ?? null);
+  const registrarOf = (which: CaTab): string | null =>
+    which === "tlsca" && tlsRegistrar !== "" ? tlsRegistrar : (associated?.id ?? null);
   const registrar = registrarOf(tab);
   const canList = association.state === "done" && registrar !== null;
   const users = useLoad(canList ? `${ca.id}|${tab}|${registrar}|${version}` : null, () =>
@@ -106,12 +108,13 @@ function CaDetail(props: { ca: LibraryItem }) {
     ),
   );
 
-  const caLabel = (t: CaTab) => (t === "tlsca" ? `${ca.displayName} (TLS CA)` : ca.displayName);
+  const caLabel = (which: CaTab) =>
+    which === "tlsca" ? t("page.tlsLabel", { name: ca.displayName }) : ca.displayName;
   const reloadLibrary = async () => {
     try {
       await refresh();
     } catch (error) {
-      notifyError(error, "The library could not be read again");
+      notifyError(error, t("page.libraryFailed"));
     }
   };
 
@@ -124,36 +127,38 @@ function CaDetail(props: { ca: LibraryItem }) {
           <section className="fhd-ca-card" aria-labelledby="ca-card-title">
             <header className="fhd-ca-card__head">
               <h2 className="fhd-ca-card__title" id="ca-card-title">
-                Certificate Authority (CA)
+                {t("page.cardTitle")}
               </h2>
               <Button
                 kind="ghost"
                 size="sm"
                 hasIconOnly
                 renderIcon={Information}
-                iconDescription="File details, export and remove"
+                iconDescription={t("page.fileDetails")}
                 tooltipPosition="bottom"
                 id="ca-file-details"
                 onClick={() => openDetail(ca.id)}
               />
             </header>
             <dl className="fhd-ca-facts">
-              <Fact id="location" label="Node location">
-                {`${locationText(ca.location)}${isImported(ca.location) ? " (imported)" : ""}`}
+              <Fact id="location" label={t("facts.location")}>
+                {isImported(ca.location)
+                  ? t("facts.imported", { location: locationText(ca.location) })
+                  : locationText(ca.location)}
               </Fact>
-              <Fact id="url" label="API URL" mono>
+              <Fact id="url" label={t("facts.apiUrl")} mono>
                 {ca.apiUrl ?? "-"}
               </Fact>
-              <Fact id="ca-name" label="CA name" mono>
+              <Fact id="ca-name" label={t("facts.caName")} mono>
                 {infoText(infoCa, (i) => i.caName)}
               </Fact>
-              <Fact id="tlsca-name" label="TLS CA name" mono>
+              <Fact id="tlsca-name" label={t("facts.tlsCaName")} mono>
                 {infoText(infoTls, (i) => i.caName, TLS_CA_NAME)}
               </Fact>
-              <Fact id="version" label="Fabric CA version">
+              <Fact id="version" label={t("facts.version")}>
                 {infoText(infoCa, (i) => i.version || "-")}
               </Fact>
-              <Fact id="expiry" label="Earliest certificate expiration">
+              <Fact id="expiry" label={t("facts.expiry")}>
                 {ca.expiresAt ? expiryText(ca.expiresAt) : "-"}
               </Fact>
             </dl>
@@ -166,19 +171,19 @@ function CaDetail(props: { ca: LibraryItem }) {
         </aside>
 
         <div className="fhd-ca-main">
-          <div className="fhd-ca-tabs" role="tablist" aria-label="Certificate Authorities">
-            {TABS.map((t) => (
+          <div className="fhd-ca-tabs" role="tablist" aria-label={t("tabs.label")}>
+            {TABS.map((id) => (
               <button
-                key={t.id}
+                key={id}
                 type="button"
                 role="tab"
-                id={`ca-tab-${t.id}`}
-                aria-selected={tab === t.id}
+                id={`ca-tab-${id}`}
+                aria-selected={tab === id}
                 aria-controls="ca-tabpanel"
-                className={`fhd-ca-tabs__tab${tab === t.id ? " fhd-ca-tabs__tab--active" : ""}`}
-                onClick={() => setTab(t.id)}
+                className={`fhd-ca-tabs__tab${tab === id ? " fhd-ca-tabs__tab--active" : ""}`}
+                onClick={() => setTab(id)}
               >
-                {t.label}
+                {t(`tabs.${id}`)}
               </button>
             ))}
           </div>
@@ -189,34 +194,25 @@ function CaDetail(props: { ca: LibraryItem }) {
             aria-labelledby={`ca-tab-${tab}`}
             data-tab={tab}
           >
-            <p className="fhd-ca-text">
-              {tab === "ca"
-                ? "Your CA provides keys to your nodes and applications. Use this CA to register the node, admin and application identities that are required to deploy, operate, and interact with your network."
-                : "The TLS CA issues the TLS certificates of your nodes. Register each peer and ordering node here as well, and enroll it for its TLS certificate. Its users are listed by an identity enrolled at the TLS CA."}
-            </p>
+            <p className="fhd-ca-text">{tab === "ca" ? t("tabs.caText") : t("tabs.tlscaText")}</p>
             <InfoLine load={tab === "ca" ? infoCa : infoTls} />
-            <h2 className="fhd-ca-heading">Registered users</h2>
-            <p className="fhd-ca-text">
-              Select “Register user” to register a new user with your CA, the first step in creating
-              a new identity. If an identity will be an admin, register it with the type admin; a
-              peer with the type peer. “Enroll into wallet” turns an enroll ID and secret into a
-              wallet identity.
-            </p>
+            <h2 className="fhd-ca-heading">{t("users.title")}</h2>
+            <p className="fhd-ca-text">{t("users.intro")}</p>
             {tab === "tlsca" ? (
               <Select
                 id="ca-tls-registrar"
                 className="fhd-ca-registrar"
-                labelText="List and register as"
+                labelText={t("users.registrar")}
                 value={tlsRegistrar}
                 onChange={(e) => setTlsRegistrar(e.target.value)}
-                helperText="An identity enrolled at the TLS CA (for example its admin, enrolled into the wallet here)."
+                helperText={t("users.registrarHelp")}
               >
                 <SelectItem
                   value=""
                   text={
                     associated
-                      ? `The associated identity (${associated.displayName})`
-                      : "The associated identity (none yet)"
+                      ? t("users.associated", { name: associated.displayName })
+                      : t("users.associatedNone")
                   }
                 />
                 {wallet
@@ -234,7 +230,7 @@ function CaDetail(props: { ca: LibraryItem }) {
                 id="ca-enroll-open"
                 onClick={() => setPanel({ type: "enroll", tab })}
               >
-                Enroll into wallet
+                {t("users.enroll")}
               </Button>
               <Button
                 kind="primary"
@@ -243,7 +239,7 @@ function CaDetail(props: { ca: LibraryItem }) {
                 disabled={registrar === null}
                 onClick={() => setPanel({ type: "register", tab })}
               >
-                Register user
+                {t("users.register")}
               </Button>
             </div>
             <UsersTable
@@ -267,7 +263,7 @@ function CaDetail(props: { ca: LibraryItem }) {
             setVersion((v) => v + 1);
             notify({
               kind: "success",
-              title: `${identity.displayName} is associated with ${ca.displayName}`,
+              title: t("page.associated", { identity: identity.displayName, ca: ca.displayName }),
             });
             void reloadLibrary();
           }}
@@ -294,9 +290,8 @@ function CaDetail(props: { ca: LibraryItem }) {
             setPanel(null);
             notify({
               kind: "success",
-              title: `Enrolled ${identity.displayName} into the wallet`,
-              subtitle:
-                "It is on the Wallet page; its private key stays encrypted in this workspace.",
+              title: t("page.enrolled", { identity: identity.displayName }),
+              subtitle: t("page.enrolledHint"),
             });
             void reloadLibrary();
           }}
@@ -329,10 +324,11 @@ function AssociationCard(props: {
   onAssociate: () => void;
 }) {
   const { load, identity } = props;
+  const { t } = useTranslation("ca");
   if (load.state === "failed") {
     return (
       <div className="fhd-ca-assoc fhd-ca-assoc--none">
-        <CaErrorNotice error={load.error} context="The associated identity could not be read" />
+        <CaErrorNotice error={load.error} context={t("assoc.failed")} />
       </div>
     );
   }
@@ -343,12 +339,12 @@ function AssociationCard(props: {
         className="fhd-ca-assoc"
         id="ca-associated"
         data-identity={identity.displayName}
-        aria-label={`Associated identity ${identity.displayName}: change`}
+        aria-label={t("assoc.change", { name: identity.displayName })}
         onClick={props.onAssociate}
       >
         <span className="fhd-ca-assoc__text">
           <span className="fhd-ca-assoc__name">{identity.displayName}</span>
-          <span className="fhd-ca-assoc__hint">Associated identity for root CA</span>
+          <span className="fhd-ca-assoc__hint">{t("assoc.hint")}</span>
         </span>
         <ArrowRight size={20} />
       </button>
@@ -357,9 +353,7 @@ function AssociationCard(props: {
   return (
     <div className="fhd-ca-assoc fhd-ca-assoc--none">
       <p className="fhd-ca-assoc__hint">
-        {load.state === "done"
-          ? "No identity is associated: register and list users as one of the CA's admins."
-          : "Reading the associated identity…"}
+        {load.state === "done" ? t("assoc.none") : t("assoc.reading")}
       </p>
       <Button
         kind="primary"
@@ -368,7 +362,7 @@ function AssociationCard(props: {
         disabled={load.state !== "done"}
         onClick={props.onAssociate}
       >
-        Associate identity
+        {t("assoc.associate")}
       </Button>
     </div>
   );
@@ -376,18 +370,21 @@ function AssociationCard(props: {
 
 function InfoLine(props: { load: Load<CaInfoView> }) {
   const { load } = props;
+  const { t } = useTranslation("ca");
   if (load.state === "failed") {
-    return <CaErrorNotice error={load.error} context="The CA did not answer cainfo" />;
+    return <CaErrorNotice error={load.error} context={t("info.failed")} />;
   }
   if (load.state !== "done") {
-    return <InlineLoading className="fhd-ca-info" description="Asking the CA…" />;
+    return <InlineLoading className="fhd-ca-info" description={t("info.asking")} />;
   }
   const root = load.data.chain[0];
   return (
     <p className="fhd-ca-info" data-testid="ca-info">
-      <span>{`CA name ${load.data.caName}`}</span>
-      {load.data.version ? <span>{`Fabric CA ${load.data.version}`}</span> : null}
-      {root ? <span>{`Root ${root.subject}, ${expiryText(root.expiresAt)}`}</span> : null}
+      <span>{t("info.caName", { name: load.data.caName })}</span>
+      {load.data.version ? <span>{t("info.version", { version: load.data.version })}</span> : null}
+      {root ? (
+        <span>{t("info.root", { subject: root.subject, expiry: expiryText(root.expiresAt) })}</span>
+      ) : null}
     </p>
   );
 }
@@ -399,15 +396,16 @@ function UsersTable(props: {
   onAssociate: () => void;
 }) {
   const { load } = props;
+  const { t } = useTranslation("ca");
   if (props.association.state === "done" && props.registrar === null) {
     return (
       <EmptyState
-        title="Associate an identity to see the users"
+        title={t("users.needAssociation")}
         hint={
           <>
-            The CA lists its users only to a registrar.{" "}
+            {t("users.needAssociationHint")}{" "}
             <button type="button" className="fhd-ca-link" onClick={props.onAssociate}>
-              Associate identity
+              {t("assoc.associate")}
             </button>
           </>
         }
@@ -415,21 +413,21 @@ function UsersTable(props: {
     );
   }
   if (load.state === "failed") {
-    return <CaErrorNotice error={load.error} context="The users could not be listed" />;
+    return <CaErrorNotice error={load.error} context={t("users.failed")} />;
   }
   if (load.state !== "done") {
-    return <InlineLoading className="fhd-ca-info" description="Reading the users…" />;
+    return <InlineLoading className="fhd-ca-info" description={t("users.reading")} />;
   }
   const rows = sortUsers(load.data);
   return (
     <TableContainer className="fhd-ca-users" data-testid="ca-users">
-      <Table size="lg" aria-label="Registered users">
+      <Table size="lg" aria-label={t("users.title")}>
         <TableHead>
           <TableRow>
-            <TableHeader>Enroll ID</TableHeader>
-            <TableHeader>Type</TableHeader>
-            <TableHeader>Affiliation</TableHeader>
-            <TableHeader>Max enrollments</TableHeader>
+            <TableHeader>{t("users.enrollId")}</TableHeader>
+            <TableHeader>{t("users.type")}</TableHeader>
+            <TableHeader>{t("users.affiliation")}</TableHeader>
+            <TableHeader>{t("users.maxEnrollments")}</TableHeader>
           </TableRow>
         </TableHead>
         <TableBody>

@@ -3,6 +3,7 @@
 // the private key stays encrypted in the workspace.
 import { PasswordInput, TextInput } from "@carbon/react";
 import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { caEnroll } from "../api";
 import type { CaTarget } from "../bindings/CaTarget";
 import type { LibraryItem } from "../bindings/LibraryItem";
@@ -28,6 +29,7 @@ export default function EnrollPanel(props: {
   onClose: () => void;
   onEnrolled: (identity: LibraryItem) => void;
 }) {
+  const { t } = useTranslation("ca");
   const [form, setForm] = useState<EnrollForm>({
     enrollId: props.initialEnrollId ?? "",
     secret: "",
@@ -84,28 +86,25 @@ export default function EnrollPanel(props: {
   return (
     <SidePanel
       id="ca-enroll-panel"
-      title="Enroll into wallet"
+      title={t("users.enroll")}
       label={props.caLabel}
       onClose={props.onClose}
       footer={
         <SubmitFooter
           id="ca-enroll-submit"
           busy={busy}
-          label="Enroll"
-          busyLabel="Enrolling…"
+          label={t("enroll.submit")}
+          busyLabel={t("enroll.busy")}
           onCancel={props.onClose}
           onSubmit={() => void submit()}
         />
       }
     >
       <form className="fhd-ca-form" noValidate onSubmit={(e) => void submit(e)}>
-        <p className="fhd-panel__intro">
-          Enrolling makes a new key pair on this computer and asks the CA for its certificate. The
-          identity goes into the wallet; its private key stays encrypted in this workspace.
-        </p>
+        <p className="fhd-panel__intro">{t("enroll.intro")}</p>
         <TextInput
           id="ca-enroll-enrollId"
-          labelText="Enroll ID"
+          labelText={t("users.enrollId")}
           autoComplete="off"
           value={form.enrollId}
           onChange={(e) => set("enrollId", e.target.value)}
@@ -115,9 +114,11 @@ export default function EnrollPanel(props: {
         />
         <PasswordInput
           id="ca-enroll-secret"
-          labelText="Enroll secret"
+          labelText={t("register.secret")}
           autoComplete="off"
-          helperText="Leave empty for an ID this workspace registered: the app uses the secret it kept."
+          helperText={t("enroll.secretHelp")}
+          showPasswordLabel={t("register.show")}
+          hidePasswordLabel={t("register.hide")}
           value={form.secret}
           onChange={(e) => set("secret", e.target.value)}
           invalid={errors.secret !== undefined}
@@ -125,9 +126,9 @@ export default function EnrollPanel(props: {
         />
         <TextInput
           id="ca-enroll-walletName"
-          labelText="Wallet identity name"
+          labelText={t("enroll.walletName")}
           autoComplete="off"
-          helperText="The identity's name on the Wallet page."
+          helperText={t("enroll.walletNameHelp")}
           value={form.walletName}
           onChange={(e) => {
             setNameTouched(true);
@@ -137,7 +138,10 @@ export default function EnrollPanel(props: {
           invalidText={errors.walletName}
         />
         {failure ? (
-          <CaErrorNotice error={failure} context={`${form.enrollId.trim()} was not enrolled`} />
+          <CaErrorNotice
+            error={failure}
+            context={t("enroll.failed", { id: form.enrollId.trim() })}
+          />
         ) : null}
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </form>

@@ -11,6 +11,7 @@ import {
   TextInput,
 } from "@carbon/react";
 import { type FormEvent, useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { caRegister } from "../api";
 import type { CaIdentityType } from "../bindings/CaIdentityType";
 import type { CaTarget } from "../bindings/CaTarget";
@@ -48,6 +49,7 @@ export default function RegisterPanel(props: {
   /** Opens "Enroll into wallet" for the new id. */
   onEnroll: (enrollId: string) => void;
 }) {
+  const { t } = useTranslation("ca");
   const [form, setForm] = useState<RegisterForm>(emptyRegisterForm);
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -125,13 +127,13 @@ export default function RegisterPanel(props: {
     return (
       <SidePanel
         id="ca-register-panel"
-        title="User registered"
+        title={t("register.doneTitle")}
         label={props.caLabel}
         onClose={props.onClose}
         footer={
           <>
             <PanelButton kind="cancel" id="ca-register-close" onClick={props.onClose}>
-              Close
+              {t("panel.close")}
             </PanelButton>
             <PanelButton
               kind="primary"
@@ -139,7 +141,7 @@ export default function RegisterPanel(props: {
               id="ca-register-enroll"
               onClick={() => props.onEnroll(done.enrollId)}
             >
-              Enroll into wallet
+              {t("users.enroll")}
             </PanelButton>
           </>
         }
@@ -150,13 +152,14 @@ export default function RegisterPanel(props: {
           hideCloseButton
           className="fhd-ca-done"
           data-testid="ca-registered"
-          title={`${done.enrollId} is registered at ${props.caLabel}`}
-          subtitle={`Type ${done.type}.`}
+          title={t("register.done", { id: done.enrollId, ca: props.caLabel })}
+          subtitle={t("register.doneType", { type: done.type })}
+          statusIconDescription={t("panel.success")}
         />
         {done.secret !== null ? (
           <div className="fhd-ca-secret" data-testid="ca-secret">
             <p className="fhd-ca-secret__label" id="ca-secret-label">
-              Enroll secret
+              {t("register.secret")}
             </p>
             <div className="fhd-ca-secret__row">
               <code className="fhd-ca-secret__value" id="ca-secret-value">
@@ -169,25 +172,18 @@ export default function RegisterPanel(props: {
                 id="ca-secret-copy"
                 onClick={() => void copy(done.secret ?? "")}
               >
-                {copied === "yes" ? "Copied" : "Copy"}
+                {copied === "yes" ? t("register.copied") : t("register.copy")}
               </Button>
             </div>
             <p className="fhd-ca-secret__note" role="note">
-              This secret is shown only now: it is not shown again. The app keeps it encrypted in
-              this workspace, so “Enroll into wallet” here works without typing it. Copy it if a
-              node or a person elsewhere enrolls with this ID.
+              {t("register.shownOnce")}
             </p>
             {copied === "failed" ? (
-              <p className="fhd-ca-field-error">
-                The clipboard is not available: select the secret and copy it.
-              </p>
+              <p className="fhd-ca-field-error">{t("register.noClipboard")}</p>
             ) : null}
           </div>
         ) : (
-          <p className="fhd-panel__intro">
-            The secret you typed is kept encrypted in this workspace, so “Enroll into wallet” here
-            works without typing it again.
-          </p>
+          <p className="fhd-panel__intro">{t("register.typedKept")}</p>
         )}
       </SidePanel>
     );
@@ -196,30 +192,26 @@ export default function RegisterPanel(props: {
   return (
     <SidePanel
       id="ca-register-panel"
-      title="Register user"
+      title={t("users.register")}
       label={props.caLabel}
       onClose={props.onClose}
       footer={
         <SubmitFooter
           id="ca-register-submit"
           busy={busy}
-          label="Register user"
-          busyLabel="Registering…"
+          label={t("users.register")}
+          busyLabel={t("register.busy")}
           onCancel={props.onClose}
           onSubmit={() => void submit()}
         />
       }
     >
       <form className="fhd-ca-form" noValidate onSubmit={(e) => void submit(e)}>
-        <p className="fhd-panel__intro">
-          Registering creates an enroll ID and secret at the CA. A node or an administrator later
-          enrolls with them to get a certificate and key. Give an admin the type admin, and a peer
-          the type peer.
-        </p>
+        <p className="fhd-panel__intro">{t("register.intro")}</p>
         <TextInput
           id="ca-register-enrollId"
-          labelText="Enroll ID"
-          placeholder="e.g. peer1"
+          labelText={t("users.enrollId")}
+          placeholder={t("register.example", { value: "peer1" })}
           autoComplete="off"
           value={form.enrollId}
           onChange={(e) => set("enrollId", e.target.value)}
@@ -229,30 +221,32 @@ export default function RegisterPanel(props: {
         />
         <Select
           id="ca-register-type"
-          labelText="Type"
+          labelText={t("users.type")}
           value={form.type}
           onChange={(e) => set("type", e.target.value as CaIdentityType)}
         >
-          {IDENTITY_TYPES.map((t) => (
-            <SelectItem key={t.value} value={t.value} text={t.label} />
+          {IDENTITY_TYPES.map((type) => (
+            <SelectItem key={type.value} value={type.value} text={type.label} />
           ))}
         </Select>
         <fieldset className="fhd-ca-form__group">
-          <legend className="cds--label">Enroll secret</legend>
+          <legend className="cds--label">{t("register.secret")}</legend>
           <Segmented
             name={`${formId}-secret`}
-            label="Enroll secret"
+            label={t("register.secret")}
             value={form.secretMode}
             options={[
-              ["generate", "Generate a strong secret"],
-              ["type", "Type a secret"],
+              ["generate", t("register.generate")],
+              ["type", t("register.typeSecret")],
             ]}
             onChange={(mode) => set("secretMode", mode)}
           />
           {form.secretMode === "type" ? (
             <PasswordInput
               id="ca-register-secret"
-              labelText="Secret"
+              labelText={t("register.secretField")}
+              showPasswordLabel={t("register.show")}
+              hidePasswordLabel={t("register.hide")}
               autoComplete="new-password"
               value={form.secret}
               onChange={(e) => set("secret", e.target.value)}
@@ -260,16 +254,14 @@ export default function RegisterPanel(props: {
               invalidText={errors.secret}
             />
           ) : (
-            <p className="fhd-ca-help">
-              32 random bytes, made on this computer. It is shown once after registering.
-            </p>
+            <p className="fhd-ca-help">{t("register.generated")}</p>
           )}
         </fieldset>
         <TextInput
           id="ca-register-maxEnrollments"
-          labelText="Maximum enrollments (optional)"
-          placeholder="CA default"
-          helperText="How often the ID may enroll: -1 for unlimited; empty for the CA's default."
+          labelText={t("register.max")}
+          placeholder={t("users.caDefault")}
+          helperText={t("register.maxHelp")}
           inputMode="numeric"
           value={form.maxEnrollments}
           onChange={(e) => set("maxEnrollments", e.target.value)}
@@ -278,31 +270,31 @@ export default function RegisterPanel(props: {
         />
         <TextInput
           id="ca-register-affiliation"
-          labelText="Affiliation (optional)"
-          placeholder="e.g. org1.department1"
-          helperText="Empty: the affiliation of the identity registering it."
+          labelText={t("register.affiliation")}
+          placeholder={t("register.example", { value: "org1.department1" })}
+          helperText={t("register.affiliationHelp")}
           value={form.affiliation}
           onChange={(e) => set("affiliation", e.target.value)}
           invalid={errors.affiliation !== undefined}
           invalidText={errors.affiliation}
         />
         <fieldset className="fhd-ca-form__group" id="ca-register-attributes" tabIndex={-1}>
-          <legend className="cds--label">Attributes (optional)</legend>
+          <legend className="cds--label">{t("register.attributes")}</legend>
           {form.attributes.map((a, i) => (
             <div key={a.key} className="fhd-ca-attr" data-testid="ca-attribute">
               <TextInput
                 id={`ca-attr-name-${a.key}`}
-                labelText={`Attribute ${i + 1} name`}
+                labelText={t("register.attrName", { n: i + 1 })}
                 hideLabel
-                placeholder="Name"
+                placeholder={t("register.name")}
                 value={a.name}
                 onChange={(e) => setAttribute(a.key, { name: e.target.value })}
               />
               <TextInput
                 id={`ca-attr-value-${a.key}`}
-                labelText={`Attribute ${i + 1} value`}
+                labelText={t("register.attrValue", { n: i + 1 })}
                 hideLabel
-                placeholder="Value"
+                placeholder={t("register.value")}
                 value={a.value}
                 onChange={(e) => setAttribute(a.key, { value: e.target.value })}
               />
@@ -311,7 +303,7 @@ export default function RegisterPanel(props: {
                 size="md"
                 hasIconOnly
                 renderIcon={TrashCan}
-                iconDescription={`Remove attribute ${i + 1}`}
+                iconDescription={t("register.attrRemove", { n: i + 1 })}
                 tooltipPosition="left"
                 onClick={() =>
                   set(
@@ -335,11 +327,14 @@ export default function RegisterPanel(props: {
               ])
             }
           >
-            Add attribute
+            {t("register.addAttribute")}
           </Button>
         </fieldset>
         {failure ? (
-          <CaErrorNotice error={failure} context={`${form.enrollId.trim()} was not registered`} />
+          <CaErrorNotice
+            error={failure}
+            context={t("register.failed", { id: form.enrollId.trim() })}
+          />
         ) : null}
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </form>

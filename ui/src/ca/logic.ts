@@ -6,6 +6,10 @@ import type { CaIdentityType } from "../bindings/CaIdentityType";
 import type { CaRegisterInput } from "../bindings/CaRegisterInput";
 import type { CaTarget } from "../bindings/CaTarget";
 import type { CaUser } from "../bindings/CaUser";
+import { formatNumber, i18n } from "../i18n";
+
+const msg = (key: string, options?: Record<string, unknown>): string =>
+  i18n.t(key, { ns: "ca", ...options });
 
 /** The two CAs of a Fabric CA server, as the console creates them. The library's CA file names
  * the enrollment CA; the TLS CA is `tlsca` unless told otherwise. */
@@ -77,10 +81,10 @@ export type RegisterErrors = Partial<
 /** Enroll ids the CA takes: no spaces, no colon (basic auth), at most 64 characters here. */
 export function enrollIdError(id: string): string | undefined {
   const trimmed = id.trim();
-  if (trimmed === "") return "Enter an enroll ID.";
-  if (/\s/.test(trimmed)) return "An enroll ID has no spaces.";
-  if (trimmed.includes(":")) return "An enroll ID has no colon (:).";
-  if (trimmed.length > 64) return "Use at most 64 characters.";
+  if (trimmed === "") return msg("check.enrollId");
+  if (/\s/.test(trimmed)) return msg("check.enrollIdSpaces");
+  if (trimmed.includes(":")) return msg("check.enrollIdColon");
+  if (trimmed.length > 64) return msg("check.tooLong", { max: 64 });
   return undefined;
 }
 
@@ -99,24 +103,23 @@ export function validateRegisterForm(form: RegisterForm): RegisterErrors {
   const id = enrollIdError(form.enrollId);
   if (id) errors.enrollId = id;
   if (form.secretMode === "type") {
-    if (form.secret === "") errors.secret = "Enter a secret, or let the app generate one.";
-    else if (form.secret.length < 8) errors.secret = "Use at least 8 characters.";
-    else if (form.secret.includes(":")) errors.secret = "A secret has no colon (:).";
+    if (form.secret === "") errors.secret = msg("check.secret");
+    else if (form.secret.length < 8) errors.secret = msg("check.secretShort", { min: 8 });
+    else if (form.secret.includes(":")) errors.secret = msg("check.secretColon");
   }
   if (parseMaxEnrollments(form.maxEnrollments) === "invalid") {
-    errors.maxEnrollments =
-      "Enter a whole number (at least 1), -1 for unlimited, or leave it empty for the CA's default.";
+    errors.maxEnrollments = msg("check.maxEnrollments");
   }
   if (/\s/.test(form.affiliation.trim())) {
-    errors.affiliation = "An affiliation has no spaces, e.g. org1.department1.";
+    errors.affiliation = msg("check.affiliation", { example: "org1.department1" });
   }
   const named = form.attributes.filter((a) => a.name.trim() !== "" || a.value !== "");
   if (named.some((a) => a.name.trim() === "")) {
-    errors.attributes = "Give every attribute a name (or remove the row).";
+    errors.attributes = msg("check.attributeName");
   } else {
     const names = named.map((a) => a.name.trim());
     const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) errors.attributes = `The attribute “${dup}” is there twice.`;
+    if (dup) errors.attributes = msg("check.attributeTwice", { name: dup });
   }
   return errors;
 }
@@ -157,9 +160,9 @@ export type EnrollErrors = Partial<Record<keyof EnrollForm, string>>;
 
 export function walletNameError(name: string, walletNames: readonly string[]): string | undefined {
   const t = name.trim();
-  if (t === "") return "Enter a name for the wallet identity.";
-  if (t.length > 64) return "Use at most 64 characters.";
-  if (walletNames.includes(t)) return `The wallet already has an identity called “${t}”.`;
+  if (t === "") return msg("check.walletName");
+  if (t.length > 64) return msg("check.tooLong", { max: 64 });
+  if (walletNames.includes(t)) return msg("check.walletNameTaken", { name: t });
   return undefined;
 }
 
@@ -171,7 +174,7 @@ export function validateEnrollForm(
   const errors: EnrollErrors = {};
   const id = enrollIdError(form.enrollId);
   if (id) errors.enrollId = id;
-  if (secretRequired && form.secret === "") errors.secret = "Enter the enroll secret.";
+  if (secretRequired && form.secret === "") errors.secret = msg("check.enrollSecret");
   const name = walletNameError(form.walletName, walletNames);
   if (name) errors.walletName = name;
   return errors;
@@ -217,9 +220,9 @@ export function fieldOf<F extends string>(details: unknown, fields: readonly F[]
 // ── Users table ────────────────────────────────────────────────────────────────────────────
 
 export function maxEnrollmentsText(n: number): string {
-  if (n === -1) return "Unlimited";
-  if (n === 0) return "CA default";
-  return String(n);
+  if (n === -1) return msg("users.unlimited");
+  if (n === 0) return msg("users.caDefault");
+  return formatNumber(n);
 }
 
 /** Users sorted by id, as the console lists them. */

@@ -2,9 +2,11 @@
 // segmented "A | B" switch of the forms.
 import { InlineNotification } from "@carbon/react";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { describeError } from "../errors";
 
 export function CaErrorNotice(props: { error: unknown; context?: string; id?: string }) {
+  const { t } = useTranslation("ca");
   const d = describeError(props.error);
   return (
     <InlineNotification
@@ -15,7 +17,12 @@ export function CaErrorNotice(props: { error: unknown; context?: string; id?: st
       kind="error"
       lowContrast
       hideCloseButton
-      title={props.context ? `${props.context}: ${d.sentence}` : d.sentence}
+      title={
+        props.context
+          ? t("error.title", { context: props.context, sentence: d.sentence })
+          : d.sentence
+      }
+      statusIconDescription={t("error.icon")}
       subtitle={[d.fix, d.detail !== d.sentence ? d.detail : ""].filter(Boolean).join(" ")}
     />
   );
