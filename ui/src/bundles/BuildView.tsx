@@ -16,13 +16,13 @@ import {
   TextInput,
 } from "@carbon/react";
 import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { bundleCreate, bundleSigningKey, consoleList, planList } from "../api";
 import type { ArtifactKind } from "../bindings/ArtifactKind";
 import type { BundleWritten } from "../bindings/BundleWritten";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { PlanRecord } from "../bindings/PlanRecord";
 import { useNotifier } from "../components/Notifications";
-import { KIND_NAME } from "../data/library";
 import { useLibrary } from "../data/WorkspaceData";
 import { ImportantBox } from "../library/PanelParts";
 import {
@@ -40,6 +40,7 @@ import { ErrorNote, ManifestFacts } from "./parts";
 const KIND_ORDER: ArtifactKind[] = ["ca", "msp", "peer", "orderer", "identity"];
 
 export function BuildView() {
+  const { t } = useTranslation("bundles");
   const { items } = useLibrary();
   const { notify } = useNotifier();
   const [form, setForm] = useState<BuildForm>(emptyBuildForm);
@@ -92,7 +93,7 @@ export function BuildView() {
       if (result) {
         setWritten(result);
         setForm(afterBuild);
-        notify({ kind: "success", title: "Bundle saved", subtitle: result.path });
+        notify({ kind: "success", title: t("build.savedToast"), subtitle: result.path });
       }
     } catch (error) {
       setFailure(error);
@@ -113,31 +114,31 @@ export function BuildView() {
     >
       <section aria-labelledby="bundle-target-title">
         <h2 id="bundle-target-title" className="fhd-bundle-heading">
-          Target console
+          {t("build.target")}
         </h2>
         {consoles === null ? (
-          <InlineLoading description="Loading consoles…" />
+          <InlineLoading description={t("build.loadingConsoles")} />
         ) : (
           <Select
             id="bundle-target"
-            labelText="The console the bundle is for"
+            labelText={t("build.targetLabel")}
             value={form.target}
             invalid={!!errors.target && form.target !== OTHER_CONSOLE}
             invalidText={errors.target}
             onChange={(e) => set({ target: e.target.value })}
           >
-            <SelectItem value="" text="Choose a console" />
+            <SelectItem value="" text={t("build.chooseConsole")} />
             {consoles.map((c) => (
               <SelectItem key={c.name} value={c.name} text={`${c.name} (${c.region})`} />
             ))}
-            <SelectItem value={OTHER_CONSOLE} text="Another console (not registered here)" />
+            <SelectItem value={OTHER_CONSOLE} text={t("build.otherConsole")} />
           </Select>
         )}
         {form.target === OTHER_CONSOLE && (
           <TextInput
             id="bundle-target-name"
-            labelText="Console name"
-            helperText="The name the receiver knows the console by; applying checks it."
+            labelText={t("build.consoleName")}
+            helperText={t("build.consoleNameHelp")}
             value={form.otherTarget}
             invalid={!!errors.target}
             invalidText={errors.target}
@@ -148,34 +149,28 @@ export function BuildView() {
 
       <section aria-labelledby="bundle-contents-title">
         <h2 id="bundle-contents-title" className="fhd-bundle-heading">
-          Contents
+          {t("build.contents")}
         </h2>
         <RadioButtonGroup
-          legendText="What goes in"
+          legendText={t("build.whatGoesIn")}
           name="bundle-contents"
           valueSelected={form.contents}
           onChange={(v) => set({ contents: v as BuildForm["contents"] })}
         >
           <RadioButton
             id="bundle-contents-artifacts"
-            labelText="Components from the library"
+            labelText={t("build.fromLibrary")}
             value="artifacts"
           />
-          <RadioButton
-            id="bundle-contents-plan"
-            labelText="Everything an HA plan needs in the target"
-            value="plan"
-          />
+          <RadioButton id="bundle-contents-plan" labelText={t("build.fromPlan")} value="plan" />
         </RadioButtonGroup>
         {form.contents === "artifacts" ? (
           <fieldset className="fhd-bundle-fieldset" data-testid="bundle-artifacts">
-            <legend className="cds--label">Components</legend>
-            {byKind.length === 0 && (
-              <p className="fhd-bundle-hint">The library is empty: import console files first.</p>
-            )}
+            <legend className="cds--label">{t("build.components")}</legend>
+            {byKind.length === 0 && <p className="fhd-bundle-hint">{t("build.libraryEmpty")}</p>}
             {byKind.map((group) => (
               <div key={group.kind} className="fhd-bundle-kind">
-                <p className="fhd-bundle-kind__title">{KIND_NAME[group.kind]}</p>
+                <p className="fhd-bundle-kind__title">{t(`common:kind.${group.kind}`)}</p>
                 {group.items.map((item) => (
                   <Checkbox
                     key={item.id}
@@ -195,26 +190,26 @@ export function BuildView() {
         ) : (
           <Select
             id="bundle-plan"
-            labelText="HA plan"
-            helperText="Its CA, MSP and peers, exported from its consoles, with the steps to do by hand."
+            labelText={t("build.plan")}
+            helperText={t("build.planHelp")}
             value={form.plan}
             invalid={!!errors.plan}
             invalidText={errors.plan}
             onChange={(e) => set({ plan: e.target.value })}
           >
-            <SelectItem value="" text="Choose a plan" />
+            <SelectItem value="" text={t("build.choosePlan")} />
             {plans.map((p) => (
               <SelectItem
                 key={p.id}
                 value={p.plan.name}
-                text={`${p.plan.name} (${p.plan.targets.map((t) => t.console).join(", ")})`}
+                text={`${p.plan.name} (${p.plan.targets.map((target) => target.console).join(", ")})`}
               />
             ))}
           </Select>
         )}
         <Checkbox
           id="bundle-include-identities"
-          labelText="Include identities (with their private keys) and the plan's enroll secrets"
+          labelText={t("build.includeIdentities")}
           checked={form.includeIdentities}
           onChange={(_, { checked }) =>
             setForm((f) => ({
@@ -229,37 +224,34 @@ export function BuildView() {
         />
         {form.includeIdentities && (
           <ImportantBox id="bundle-identities-important">
-            Identities go into the bundle with their private keys, and the plan's enroll secrets
-            into its step list. Whoever opens the bundle can act as these identities: protect it
-            with a passphrase or recipients, and hand it over only to the operator of the target
-            console.
+            {t("build.identitiesImportant")}
           </ImportantBox>
         )}
       </section>
 
       <section aria-labelledby="bundle-protection-title">
         <h2 id="bundle-protection-title" className="fhd-bundle-heading">
-          Protection
+          {t("build.protection")}
         </h2>
         <RadioButtonGroup
-          legendText="Encryption"
+          legendText={t("build.encryption")}
           name="bundle-protection"
           valueSelected={form.protection}
           onChange={(v) => set({ protection: v as Protection })}
         >
           <RadioButton
             id="bundle-protection-passphrase"
-            labelText="Passphrase (age)"
+            labelText={t("build.byPassphrase")}
             value="passphrase"
           />
           <RadioButton
             id="bundle-protection-recipients"
-            labelText="Recipients' age public keys"
+            labelText={t("build.byRecipients")}
             value="recipients"
           />
           <RadioButton
             id="bundle-protection-unencrypted"
-            labelText="No encryption"
+            labelText={t("build.unencrypted")}
             value="unencrypted"
           />
         </RadioButtonGroup>
@@ -267,8 +259,10 @@ export function BuildView() {
           <>
             <PasswordInput
               id="bundle-passphrase"
-              labelText="Passphrase"
-              helperText="Tell it to the receiver another way than the bundle travels."
+              labelText={t("build.passphrase")}
+              helperText={t("build.passphraseHelp")}
+              showPasswordLabel={t("build.show")}
+              hidePasswordLabel={t("build.hide")}
               autoComplete="new-password"
               value={form.passphrase}
               invalid={!!errors.passphrase}
@@ -277,7 +271,9 @@ export function BuildView() {
             />
             <PasswordInput
               id="bundle-passphrase-confirm"
-              labelText="Passphrase again"
+              labelText={t("build.passphraseAgain")}
+              showPasswordLabel={t("build.show")}
+              hidePasswordLabel={t("build.hide")}
               autoComplete="new-password"
               value={form.confirm}
               invalid={!!errors.confirm}
@@ -289,8 +285,8 @@ export function BuildView() {
         {form.protection === "recipients" && (
           <TextArea
             id="bundle-recipients"
-            labelText="Recipients (age1… public keys, one per line)"
-            helperText="Each recipient opens the bundle with the identity file of their key."
+            labelText={t("build.recipients")}
+            helperText={t("build.recipientsHelp")}
             rows={3}
             value={form.recipients}
             invalid={!!errors.recipients}
@@ -301,13 +297,14 @@ export function BuildView() {
         {form.protection === "unencrypted" && (
           <>
             <ImportantBox id="bundle-unencrypted-important">
-              Without encryption the bundle is a plain console zip: whoever holds the file reads
-              every component{form.includeIdentities ? ", private key and secret" : ""} in it.
+              {form.includeIdentities
+                ? t("build.unencryptedImportantSecrets")
+                : t("build.unencryptedImportant")}
             </ImportantBox>
             <Checkbox
               id="bundle-unencrypted-confirm"
               className="fhd-ack"
-              labelText="I understand that the bundle is written unencrypted"
+              labelText={t("build.unencryptedConfirm")}
               checked={form.unencryptedConfirmed}
               invalid={!!errors.unencrypted}
               invalidText={errors.unencrypted}
@@ -317,7 +314,7 @@ export function BuildView() {
         )}
         <Checkbox
           id="bundle-sign"
-          labelText="Sign the manifest with this workspace's key (ed25519)"
+          labelText={t("build.sign")}
           checked={form.sign}
           onChange={(_, { checked }) => set({ sign: checked })}
         />
@@ -325,8 +322,7 @@ export function BuildView() {
           <div className="fhd-bundle-hint" data-testid="bundle-signing-key">
             {"key" in signingKey ? (
               <>
-                Receivers see this public key as the signer:{" "}
-                <code className="fhd-bundle-key">{signingKey.key}</code>
+                {t("build.signer")} <code className="fhd-bundle-key">{signingKey.key}</code>
               </>
             ) : (
               <ErrorNote error={signingKey.error} />
@@ -338,7 +334,7 @@ export function BuildView() {
       {failure !== null && <ErrorNote error={failure} testId="bundle-build-error" />}
       <div className="fhd-bundle-buttons">
         <Button type="submit" id="bundle-save" disabled={busy}>
-          {busy ? "Building the bundle…" : "Save bundle…"}
+          {busy ? t("build.busy") : t("build.save")}
         </Button>
       </div>
 
@@ -349,7 +345,7 @@ export function BuildView() {
           aria-labelledby="bundle-written-title"
         >
           <h2 id="bundle-written-title" className="fhd-bundle-heading">
-            Saved
+            {t("build.saved")}
           </h2>
           <p className="fhd-bundle-path">{written.path}</p>
           {written.warnings.map((warning) => (
@@ -358,17 +354,19 @@ export function BuildView() {
               kind="warning"
               lowContrast
               hideCloseButton
-              title="Before you hand it over"
+              title={t("build.beforeHandOver")}
               subtitle={warning}
             />
           ))}
           <ManifestFacts manifest={written.manifest} encrypted={written.encrypted} />
           <p className="fhd-bundle-hint">
-            {written.manifest.components.length} components in {written.manifest.files.length} files
-            {written.manifest.signer_public_key
-              ? `, signed by ${written.manifest.signer_public_key}`
-              : ", unsigned"}
-            .
+            {t(written.manifest.signer_public_key ? "build.summarySigned" : "build.summary", {
+              components: t("build.componentCount", {
+                count: written.manifest.components.length,
+              }),
+              files: t("build.fileCount", { count: written.manifest.files.length }),
+              signer: written.manifest.signer_public_key,
+            })}
           </p>
         </section>
       )}

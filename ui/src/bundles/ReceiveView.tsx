@@ -19,6 +19,7 @@ import {
   Tag,
 } from "@carbon/react";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import {
   bundleApply,
   bundleIdentityDialog,
@@ -33,7 +34,6 @@ import type { BundleKeyInput } from "../bindings/BundleKeyInput";
 import type { BundleVerification } from "../bindings/BundleVerification";
 import { useNotifier } from "../components/Notifications";
 import ConsoleReportView from "../consoles/ConsoleReportView";
-import { KIND_NAME } from "../data/library";
 import ImportReportView from "../library/ImportReportView";
 import { useLibraryUi } from "../library/LibraryUi";
 import {
@@ -46,34 +46,30 @@ import {
   isKeyError,
   type KeyForm,
   keyInput,
-  ROLE_TEXT,
+  roleText,
   type VerifyState,
 } from "./logic";
 import { ErrorNote, ManifestFacts } from "./parts";
 import { bundlesHref, openBundle } from "./route";
 
-const CHECK_TEXT = { ok: "Matches", failed: "Does not match", unchecked: "—" } as const;
-
 /** The receive view without a file: open one, or drop one. */
 export function ReceiveStart() {
+  const { t } = useTranslation("bundles");
   const { notifyError } = useNotifier();
   const open = async () => {
     try {
       const path = await bundleOpenDialog();
       if (path) openBundle(path);
     } catch (error) {
-      notifyError(error, "The bundle could not be opened");
+      notifyError(error, t("receive.openFailed"));
     }
   };
   return (
     <div className="fhd-bundle-form" data-testid="bundle-receive-start">
-      <p className="fhd-bundle-lead">
-        Open a bundle you received, or drop its file anywhere on the window. Nothing is applied
-        until you say so: first you see what is inside, then you verify it.
-      </p>
+      <p className="fhd-bundle-lead">{t("receive.lead")}</p>
       <div className="fhd-bundle-buttons">
         <Button id="bundle-open" onClick={() => void open()}>
-          Open bundle…
+          {t("receive.open")}
         </Button>
       </div>
     </div>
@@ -82,6 +78,7 @@ export function ReceiveStart() {
 
 export function ReceiveView(props: { file: string }) {
   const { file } = props;
+  const { t } = useTranslation("bundles");
   const { notify } = useNotifier();
   const { reload } = useLibraryUi();
   const [inspection, setInspection] = useState<BundleInspection | null>(null);
@@ -194,7 +191,7 @@ export function ReceiveView(props: { file: string }) {
       setReport(done);
       setVerified(done.verification);
       setVerify({ kind: "ok" });
-      notify({ kind: "success", title: "Bundle applied", subtitle: applySummary(done) });
+      notify({ kind: "success", title: t("receive.applied"), subtitle: applySummary(done) });
       if (done.library) await reload();
     } catch (error) {
       setApplyError(error);
@@ -217,7 +214,7 @@ export function ReceiveView(props: { file: string }) {
           window.location.hash = bundlesHref({ view: "receive", file: null }).slice(1);
         }}
       >
-        Open another bundle
+        {t("receive.openAnother")}
       </Button>
     </div>
   );
@@ -239,7 +236,7 @@ export function ReceiveView(props: { file: string }) {
         data-state={needsKey ? "key" : "opening"}
       >
         {header}
-        {opening && !needsKey && <InlineLoading description="Opening the bundle…" />}
+        {opening && !needsKey && <InlineLoading description={t("receive.opening")} />}
         {needsKey && (
           <form
             className="fhd-bundle-key-form"
@@ -250,27 +247,30 @@ export function ReceiveView(props: { file: string }) {
               void unlock();
             }}
           >
-            <p className="fhd-bundle-lead">
-              {baseName(file)} is encrypted. Open it with its passphrase, or with the age identity
-              file of a recipient it was made for.
-            </p>
+            <p className="fhd-bundle-lead">{t("receive.encrypted", { file: baseName(file) })}</p>
             <RadioButtonGroup
-              legendText="Key"
+              legendText={t("receive.key")}
               name="bundle-key-kind"
               valueSelected={keyForm.kind}
               onChange={(v) => setKeyForm((k) => ({ ...k, kind: v as KeyForm["kind"] }))}
             >
-              <RadioButton id="bundle-key-passphrase" labelText="Passphrase" value="passphrase" />
+              <RadioButton
+                id="bundle-key-passphrase"
+                labelText={t("build.passphrase")}
+                value="passphrase"
+              />
               <RadioButton
                 id="bundle-key-identity"
-                labelText="age identity file"
+                labelText={t("receive.identityFile")}
                 value="identityFile"
               />
             </RadioButtonGroup>
             {keyForm.kind === "passphrase" ? (
               <PasswordInput
                 id="bundle-key-passphrase-input"
-                labelText="Bundle passphrase"
+                labelText={t("receive.passphrase")}
+                showPasswordLabel={t("build.show")}
+                hidePasswordLabel={t("build.hide")}
                 autoComplete="off"
                 value={keyForm.passphrase}
                 onChange={(e) => setKeyForm((k) => ({ ...k, passphrase: e.target.value }))}
@@ -278,10 +278,10 @@ export function ReceiveView(props: { file: string }) {
             ) : (
               <div className="fhd-bundle-identity">
                 <Button kind="tertiary" size="md" onClick={() => void chooseIdentity()}>
-                  Choose identity file…
+                  {t("receive.chooseIdentity")}
                 </Button>
                 <span className="fhd-bundle-hint" data-testid="bundle-identity-file">
-                  {keyForm.identityFile ?? "No file chosen"}
+                  {keyForm.identityFile ?? t("receive.noFile")}
                 </span>
               </div>
             )}
@@ -292,7 +292,7 @@ export function ReceiveView(props: { file: string }) {
                 id="bundle-unlock"
                 disabled={opening || keyInput(keyForm) === null}
               >
-                {opening ? "Opening…" : "Open"}
+                {opening ? t("receive.unlocking") : t("receive.unlock")}
               </Button>
             </div>
           </form>
@@ -315,57 +315,58 @@ export function ReceiveView(props: { file: string }) {
       {header}
       <section aria-labelledby="bundle-inspect-title">
         <h2 id="bundle-inspect-title" className="fhd-bundle-heading">
-          What is inside
+          {t("receive.inside")}
         </h2>
-        <p className="fhd-bundle-hint">Opened only: nothing has been applied.</p>
+        <p className="fhd-bundle-hint">{t("receive.openedOnly")}</p>
         <ManifestFacts manifest={m} encrypted={inspection.encrypted} />
         <div
           className="fhd-bundle-signer"
           data-testid="bundle-signer"
           data-valid={signer ? String(signer.valid) : "unsigned"}
         >
-          <span className="fhd-bundle-signer__label">Signer</span>
+          <span className="fhd-bundle-signer__label">{t("receive.signer")}</span>
           {signer ? (
             <>
               <code className="fhd-bundle-key">{signer.publicKey}</code>
               <Tag type={signer.valid ? "green" : "red"} size="sm">
-                {signer.valid ? "Signature holds" : "Signature does not hold"}
+                {signer.valid ? t("receive.signatureHolds") : t("receive.signatureBroken")}
               </Tag>
             </>
           ) : (
             <Tag type="gray" size="sm">
-              Unsigned
+              {t("receive.unsigned")}
             </Tag>
           )}
         </div>
-        <h3 className="fhd-bundle-subheading">Components</h3>
-        <Table size="sm" aria-label="Components in the bundle">
+        <h3 className="fhd-bundle-subheading">{t("build.components")}</h3>
+        <Table size="sm" aria-label={t("receive.componentsLabel")}>
           <TableHead>
             <TableRow>
-              <TableHeader>Kind</TableHeader>
-              <TableHeader>Name</TableHeader>
-              <TableHeader>MSP ID</TableHeader>
+              <TableHeader>{t("receive.kind")}</TableHeader>
+              <TableHeader>{t("receive.name")}</TableHeader>
+              <TableHeader>{t("receive.mspId")}</TableHeader>
             </TableRow>
           </TableHead>
           <TableBody>
             {m.components.map((c) => (
               <TableRow key={`${c.kind}:${c.display_name}`} data-testid="bundle-component">
-                <TableCell>{KIND_NAME[c.kind]}</TableCell>
+                <TableCell>{t(`common:kind.${c.kind}`)}</TableCell>
                 <TableCell>{c.display_name}</TableCell>
                 <TableCell>{c.msp_id ?? "—"}</TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
-        <h3 className="fhd-bundle-subheading">Files</h3>
-        <Table size="sm" aria-label="Files in the bundle" data-testid="bundle-files">
+        <h3 className="fhd-bundle-subheading">{t("receive.files")}</h3>
+        <Table size="sm" aria-label={t("receive.filesLabel")} data-testid="bundle-files">
           <TableHead>
             <TableRow>
-              <TableHeader>File</TableHeader>
-              <TableHeader>What</TableHeader>
-              <TableHeader>Size</TableHeader>
+              <TableHeader>{t("receive.file")}</TableHeader>
+              <TableHeader>{t("receive.what")}</TableHeader>
+              <TableHeader>{t("receive.size")}</TableHeader>
+              {/* i18n-ignore: the name of the hash */}
               <TableHeader>SHA-256</TableHeader>
-              <TableHeader>Check</TableHeader>
+              <TableHeader>{t("receive.check")}</TableHeader>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -379,17 +380,17 @@ export function ReceiveView(props: { file: string }) {
                 <TableCell>
                   <code>{r.path}</code>
                 </TableCell>
-                <TableCell>{r.role ? ROLE_TEXT[r.role] : "Not in the manifest"}</TableCell>
+                <TableCell>{r.role ? roleText(r.role) : t("receive.notInManifest")}</TableCell>
                 <TableCell className="fhd-bundle-nowrap">{formatSize(r.size)}</TableCell>
                 <TableCell>
                   <code className="fhd-bundle-hash">{r.sha256 ?? "—"}</code>
                 </TableCell>
                 <TableCell>
                   {r.check === "unchecked" ? (
-                    CHECK_TEXT.unchecked
+                    "—"
                   ) : (
                     <Tag type={r.check === "ok" ? "green" : "red"} size="sm">
-                      {CHECK_TEXT[r.check]}
+                      {r.check === "ok" ? t("receive.matches") : t("receive.differs")}
                     </Tag>
                   )}
                 </TableCell>
@@ -401,13 +402,16 @@ export function ReceiveView(props: { file: string }) {
 
       <section aria-labelledby="bundle-verify-title">
         <h2 id="bundle-verify-title" className="fhd-bundle-heading">
-          Verify
+          {t("receive.verify")}
         </h2>
         {verify.kind === "ok" && verified && (
           <p className="fhd-bundle-ok" data-testid="bundle-verified" role="status">
-            {`All ${verified.filesChecked} files match the manifest; ${
-              verified.signer ? `signed by ${verified.signer}.` : "unsigned."
-            }`}
+            {verified.signer
+              ? t("receive.verifiedSigned", {
+                  count: verified.filesChecked,
+                  signer: verified.signer,
+                })
+              : t("receive.verified", { count: verified.filesChecked })}
           </p>
         )}
         {verify.kind === "failed" && (
@@ -420,45 +424,46 @@ export function ReceiveView(props: { file: string }) {
             onClick={() => void runVerify()}
             disabled={verifying || applying}
           >
-            {verifying ? "Verifying…" : "Verify"}
+            {verifying ? t("receive.verifying") : t("receive.verify")}
           </Button>
         </div>
       </section>
 
       <section aria-labelledby="bundle-apply-title">
         <h2 id="bundle-apply-title" className="fhd-bundle-heading">
-          Apply
+          {t("receive.apply")}
         </h2>
         <p className="fhd-bundle-hint">
-          Applying verifies the bundle again, then imports its components; anything already present
-          is left as it is.
-          {m.plan
-            ? ` The plan's offline steps are recorded as done when it is a plan of this workspace.`
-            : ""}
+          {t("receive.applyHint")}
+          {m.plan ? t("receive.applyPlanHint") : ""}
         </p>
         <RadioButtonGroup
-          legendText="Apply into"
+          legendText={t("receive.applyInto")}
           name="bundle-apply-to"
           valueSelected={applyTo}
           onChange={(v) => setApplyTo(v as "console" | "library")}
         >
           <RadioButton
             id="bundle-apply-console"
-            labelText="A registered console"
+            labelText={t("receive.intoConsole")}
             value="console"
             disabled={consoles.length === 0}
           />
-          <RadioButton id="bundle-apply-library" labelText="The local library" value="library" />
+          <RadioButton
+            id="bundle-apply-library"
+            labelText={t("receive.intoLibrary")}
+            value="library"
+          />
         </RadioButtonGroup>
         {applyTo === "console" && (
           <Select
             id="bundle-apply-console-name"
-            labelText="Console"
-            helperText={`The bundle is for console “${m.target_console.name}”.`}
+            labelText={t("receive.console")}
+            helperText={t("receive.consoleHelp", { console: m.target_console.name })}
             value={applyConsole}
             onChange={(e) => setApplyConsole(e.target.value)}
           >
-            <SelectItem value="" text="Choose a console" />
+            <SelectItem value="" text={t("build.chooseConsole")} />
             {consoles.map((c) => (
               <SelectItem key={c} value={c} text={c} />
             ))}
@@ -471,7 +476,7 @@ export function ReceiveView(props: { file: string }) {
             onClick={() => void runApply()}
             disabled={applying || verifying || (applyTo === "console" && !applyConsole)}
           >
-            Apply
+            {t("receive.apply")}
           </Button>
         </div>
         {applying && (
@@ -479,8 +484,8 @@ export function ReceiveView(props: { file: string }) {
             data-testid="bundle-applying"
             description={
               applyTo === "console"
-                ? `Verifying, then importing into ${applyConsole}…`
-                : "Verifying, then importing into the library…"
+                ? t("receive.applyingConsole", { console: applyConsole })
+                : t("receive.applyingLibrary")
             }
           />
         )}
@@ -493,7 +498,7 @@ export function ReceiveView(props: { file: string }) {
             {report.console && <ConsoleReportView report={report.console} />}
             {report.planStepsRecorded.length > 0 && (
               <>
-                <h3 className="fhd-bundle-subheading">Plan steps recorded as done</h3>
+                <h3 className="fhd-bundle-subheading">{t("receive.stepsRecorded")}</h3>
                 <ul className="fhd-bundle-steps" data-testid="bundle-plan-steps">
                   {report.planStepsRecorded.map((s) => (
                     <li key={s}>

@@ -9,6 +9,10 @@ import type { BundleProtectionInput } from "../bindings/BundleProtectionInput";
 import type { LibraryItem } from "../bindings/LibraryItem";
 import type { PlanRecord } from "../bindings/PlanRecord";
 import { isIpcError } from "../errors";
+import { formatNumber, i18n } from "../i18n";
+
+const msg = (key: string, options?: Record<string, unknown>): string =>
+  i18n.t(key, { ns: "bundles", ...options });
 
 // ── Build ──
 
@@ -86,33 +90,33 @@ export function validateBuild(
 ): BuildErrors {
   const errors: BuildErrors = {};
   const target = targetName(form);
-  if (form.target === "") errors.target = "Choose the console the bundle is for.";
-  else if (target === "") errors.target = "Enter the name of the console the bundle is for.";
+  if (form.target === "") errors.target = msg("check.target");
+  else if (target === "") errors.target = msg("check.targetName");
   if (form.contents === "artifacts") {
-    if (form.artifacts.length === 0) errors.artifacts = "Choose at least one component.";
+    if (form.artifacts.length === 0) errors.artifacts = msg("check.artifacts");
     const identities = library.filter(
       (i) => i.kind === "identity" && form.artifacts.includes(i.id),
     );
     if (identities.length > 0 && !form.includeIdentities) {
-      errors.artifacts = "Identities go into a bundle only with “Include identities” ticked.";
+      errors.artifacts = msg("check.identities");
     }
   } else {
     const plan = plans.find((p) => p.plan.name === form.plan);
-    if (!plan) errors.plan = "Choose the HA plan.";
+    if (!plan) errors.plan = msg("check.plan");
     else if (target !== "" && !plan.plan.targets.some((t) => t.console === target)) {
-      errors.plan = `Plan “${plan.plan.name}” has no target console “${target}”.`;
+      errors.plan = msg("check.planTarget", { plan: plan.plan.name, target });
     }
   }
   if (form.protection === "passphrase") {
-    if (form.passphrase === "") errors.passphrase = "Enter a passphrase.";
-    else if (form.confirm !== form.passphrase) errors.confirm = "The passphrases differ.";
+    if (form.passphrase === "") errors.passphrase = msg("check.passphrase");
+    else if (form.confirm !== form.passphrase) errors.confirm = msg("check.confirm");
   } else if (form.protection === "recipients") {
     const keys = parseRecipients(form.recipients);
     const bad = keys.find((k) => !AGE_RECIPIENT.test(k));
-    if (keys.length === 0) errors.recipients = "Enter at least one age public key (age1…).";
-    else if (bad) errors.recipients = `“${bad}” is not an age public key (age1…).`;
+    if (keys.length === 0) errors.recipients = msg("check.recipients");
+    else if (bad) errors.recipients = msg("check.badRecipient", { key: bad });
   } else if (!form.unencryptedConfirmed) {
-    errors.unencrypted = "Confirm that the bundle may be written unencrypted.";
+    errors.unencrypted = msg("check.unencrypted");
   }
   return errors;
 }
@@ -183,12 +187,10 @@ export type VerifyState =
   | { kind: "ok" }
   | { kind: "failed"; entry: string | null; error: unknown };
 
-export const ROLE_TEXT: Record<BundleFileRole, string> = {
-  console_zip: "Console bulk-import zip",
-  import_body: "v3 import body",
-  steps_markdown: "Steps (Markdown)",
-  steps_html: "Steps (HTML)",
-};
+/** What a file of the bundle is for, in the current language. */
+export function roleText(role: BundleFileRole): string {
+  return msg(`role.${role}`);
+}
 
 /** The entry a failed verification names (`details.entry`), if any. */
 export function failedEntry(error: unknown): string | null {
@@ -224,9 +226,10 @@ export function fileRows(inspection: BundleInspection, verify: VerifyState): Fil
 
 /** "512 B", "1.5 KB", "2.0 MB". */
 export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  const one = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, one)} KB`;
+  return `${formatNumber(bytes / (1024 * 1024), one)} MB`;
 }
 
 /** The file name of a path (either separator). */
@@ -240,8 +243,6 @@ export function defaultApplyConsole(inspection: BundleInspection, consoles: read
   return consoles.includes(target) ? target : "";
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
 /** One line on what an apply did. */
 export function applySummary(report: BundleApplyReport): string {
   const parts: string[] = [];
@@ -249,17 +250,27 @@ export function applySummary(report: BundleApplyReport): string {
     const stored = report.library.files.flatMap((f) => f.artifacts);
     const added = stored.filter((a) => a.new).length;
     parts.push(
-      `${plural(stored.length, "component")} in the library: ${added} new, ${stored.length - added} already present`,
+      msg("apply.library", {
+        count: stored.length,
+        added: formatNumber(added),
+        present: formatNumber(stored.length - added),
+      }),
     );
   }
   if (report.console) {
     const count = (o: string) => report.console?.items.filter((i) => i.outcome === o).length ?? 0;
     parts.push(
-      `${plural(report.console.items.length, "component")} in ${report.console.console}: ${count("imported")} imported, ${count("alreadyPresent")} already present, ${count("rejected")} rejected`,
+      msg("apply.console", {
+        count: report.console.items.length,
+        console: report.console.console,
+        imported: formatNumber(count("imported")),
+        present: formatNumber(count("alreadyPresent")),
+        rejected: formatNumber(count("rejected")),
+      }),
     );
   }
   if (report.planStepsRecorded.length > 0) {
-    parts.push(`${plural(report.planStepsRecorded.length, "plan step")} recorded as done`);
+    parts.push(msg("apply.steps", { count: report.planStepsRecorded.length }));
   }
-  return `${parts.join("; ")}.`;
+  return msg("apply.sentence", { text: parts.join(msg("apply.separator")) });
 }

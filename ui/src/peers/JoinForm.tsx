@@ -55,6 +55,7 @@ export function JoinForm(props: {
       <TextInput
         id="peer-join-channel"
         labelText={t("join.channel")}
+        // i18n-ignore: an example channel name
         placeholder="mychannel"
         value={form.channel}
         disabled={form.busy}

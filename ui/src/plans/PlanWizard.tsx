@@ -474,7 +474,9 @@ export function PlanWizard() {
                       }))
                     }
                   >
+                    {/* i18n-ignore: product names */}
                     <SelectItem value="couchdb" text="CouchDB" />
+                    {/* i18n-ignore: product names */}
                     <SelectItem value="leveldb" text="LevelDB" />
                     <SelectItem value="" text={t("wizard.peers.consoleDefault")} />
                   </Select>
