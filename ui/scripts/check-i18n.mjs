@@ -82,7 +82,7 @@ const TECHNICAL_PROPS =
 /** Callees whose string arguments are not shown as such: t("key") itself, errors for
  * developers, logging, DOM and string helpers. */
 const TECHNICAL_CALLS =
-  /^(t|i18n\.t|.*\.t|[A-Z]\w*Error|console\..*|performance\..*|.*\.(querySelector|querySelectorAll|getElementById|closest|matches|startsWith|endsWith|includes|indexOf|split|replace|replaceAll|join|padStart|padEnd|getItem|setItem|removeItem|get|set|has|delete|mark|measure|test|exec|match|localeCompare|addEventListener|removeEventListener|emit|listen)|import|require|invoke|lazy|Symbol|RegExp|useTranslation|expect|describe|it|test)$/;
+  /^(t|i18n\.t|.*\.t|Error|[A-Z]\w*Error|console\..*|performance\..*|.*\.(querySelector|querySelectorAll|getElementById|closest|matches|startsWith|endsWith|includes|indexOf|split|replace|replaceAll|join|padStart|padEnd|getItem|setItem|removeItem|get|set|has|delete|mark|measure|test|exec|match|localeCompare|addEventListener|removeEventListener|emit|listen)|import|require|invoke|lazy|Symbol|RegExp|useTranslation|expect|describe|it|test)$/;
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -293,9 +293,18 @@ function propertyName(name) {
   return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : name.getText();
 }
 
-/** Looks like words for a person: Chinese, or a capital letter followed by more words. */
+/** A string's text, a template's with each placeholder as "x". */
+function templateText(node) {
+  if (!ts.isTemplateExpression(node)) return node.text;
+  return [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join("x");
+}
+
+/** Looks like words for a person: Chinese, a capital letter followed by more words, or two
+ * words of letters in a row (around a template's placeholders). */
 function isSentence(text) {
   const t = text.trim();
+  if (/(^|[\s“"(])\p{Ll}{2,}\s+\p{Ll}{2,}[\s.,:;…?!”")]/u.test(` ${t} `) && /\s/.test(t))
+    return true;
   return /\p{Script=Han}/u.test(t) || (/^\p{Lu}\p{Ll}*/u.test(t) && /\p{L}\p{L}+\s+\p{L}/u.test(t));
 }
 
@@ -387,10 +396,10 @@ function checkSource(file, findings) {
         ts.isNoSubstitutionTemplateLiteral(node) ||
         ts.isTemplateExpression(node)) &&
       !reported.has(node) &&
-      isSentence(ts.isTemplateExpression(node) ? node.head.text : node.text) &&
+      isSentence(templateText(node)) &&
       !technicalPlace(node)
     ) {
-      report(node, `string ${show(ts.isTemplateExpression(node) ? node.head.text : node.text)}`);
+      report(node, `string ${show(templateText(node))}`);
     } else if (ts.isJsxExpression(node) && node.expression) {
       const parent = node.parent;
       if (ts.isJsxElement(parent) || ts.isJsxFragment(parent)) {

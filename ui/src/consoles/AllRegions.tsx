@@ -5,6 +5,7 @@
 import { Renew, WarningAltFilled } from "@carbon/icons-react";
 import { Button, InlineLoading } from "@carbon/react";
 import { type DragEvent, useRef, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { CertsReport } from "../bindings/CertsReport";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { EmptyState } from "../components/EmptyState";
@@ -28,6 +29,7 @@ import { ConsolesTabs, ConsoleTags, ErrorNotice } from "./parts";
 import { useConsoleComponents } from "./useConsoleComponents";
 
 export function AllRegions() {
+  const { t } = useTranslation("consoles");
   const ui = useConsolesUi();
   // The tile being dragged: `dragover` cannot read the drag data, only its types.
   const dragging = useRef<ComponentRef | null>(null);
@@ -35,29 +37,26 @@ export function AllRegions() {
 
   return (
     <>
-      <h1 className="fhd-page-title">Consoles</h1>
+      <h1 className="fhd-page-title">{t("title")}</h1>
       <ConsolesTabs active="regions" />
-      {ui.listError ? (
-        <ErrorNotice error={ui.listError} context="The consoles could not be read" />
-      ) : null}
+      {ui.listError ? <ErrorNotice error={ui.listError} context={t("listUnreadable")} /> : null}
       {!ui.loaded ? null : ui.consoles.length === 0 ? (
         <EmptyState
-          title="No consoles yet"
+          title={t("empty.title")}
           hint={
-            <>
-              Add a console on the <a href={consolesHref({ view: "list" })}>Consoles</a> tab, or run{" "}
-              <code className="fhd-code">fabric-ha sandbox --register</code> to try three test
-              regions on this computer.
-            </>
+            <Trans
+              t={t}
+              i18nKey="regions.emptyHint"
+              components={{
+                tab: <a href={consolesHref({ view: "list" })} />,
+                code: <code className="fhd-code" />,
+              }}
+            />
           }
         />
       ) : (
         <>
-          <p className="fhd-regions__intro">
-            Drag a tile onto another region's column to import it there, or use the tile's ⋮ menu →
-            Copy to. A component the region already has is reported as already present, never
-            imported twice.
-          </p>
+          <p className="fhd-regions__intro">{t("regions.intro")}</p>
           <div
             className="fhd-regions"
             style={{ gridTemplateColumns: `repeat(${ui.consoles.length}, minmax(18rem, 1fr))` }}
@@ -78,6 +77,7 @@ function RegionColumn(props: {
   certs: CertsReport | null;
 }) {
   const { console: c, dragging } = props;
+  const { t } = useTranslation("consoles");
   const ui = useConsolesUi();
   const components = useConsoleComponents(c.name, ui.versions[c.name] ?? 0);
   const [over, setOver] = useState(false);
@@ -135,16 +135,16 @@ function RegionColumn(props: {
           <StatusSquare status={verdict.status} label={verdict.label} />
         </div>
         <p className="fhd-region__meta">
-          <span className="fhd-region__region">{c.region || "No region"}</span>
+          <span className="fhd-region__region">{c.region || t("tile.noRegion")}</span>
           <ConsoleTags console={c} />
         </p>
         <p className="fhd-region__verdict">{verdict.label}</p>
         <div className="fhd-region__fetch">
           <span>
             {components.loading
-              ? "Reading…"
+              ? t("regions.reading")
               : components.data
-                ? `Fetched ${formatTime(components.data.fetchedAt)}`
+                ? t("regions.fetched", { time: formatTime(components.data.fetchedAt) })
                 : ""}
           </span>
           <Button
@@ -152,7 +152,7 @@ function RegionColumn(props: {
             size="sm"
             hasIconOnly
             renderIcon={Renew}
-            iconDescription={`Refresh ${c.name}`}
+            iconDescription={t("regions.refresh", { name: c.name })}
             tooltipPosition="left"
             disabled={components.loading}
             onClick={components.refresh}
@@ -160,20 +160,27 @@ function RegionColumn(props: {
         </div>
       </header>
       {components.error ? (
-        <ErrorNotice error={components.error} context={`${c.name} could not be read`} />
+        <ErrorNotice
+          error={components.error}
+          context={t("componentsUnreadable", { name: c.name })}
+        />
       ) : null}
       {groups ? (
         REGION_SECTIONS.map((section) => {
           const items = groups[section.kind];
+          const title = t(`regions.section.${section.kind}`);
           return (
             <div key={section.kind} className="fhd-region__section" data-kind={section.kind}>
               <h3 className="fhd-region__section-title">
-                {section.title} <span className="fhd-region__count">{items.length}</span>
+                {title} <span className="fhd-region__count">{items.length}</span>
               </h3>
               {items.length === 0 ? (
-                <p className="fhd-region__none">None</p>
+                <p className="fhd-region__none">{t("common:none")}</p>
               ) : (
-                <ul className="fhd-region__tiles" aria-label={`${section.title} in ${c.name}`}>
+                <ul
+                  className="fhd-region__tiles"
+                  aria-label={t("regions.sectionIn", { title, name: c.name })}
+                >
                   {items.map((item) => (
                     <li key={item.id}>
                       <RegionTile item={item} dragging={dragging} expiry={expiring?.get(item.id)} />
@@ -185,10 +192,10 @@ function RegionColumn(props: {
           );
         })
       ) : components.loading ? (
-        <InlineLoading description={`Reading ${c.name}…`} />
+        <InlineLoading description={t("regions.readingConsole", { name: c.name })} />
       ) : null}
       <div className="fhd-region__drop" aria-hidden="true">
-        {`Drop to import into ${c.name}`}
+        {t("regions.drop", { name: c.name })}
       </div>
     </section>
   );
@@ -201,6 +208,7 @@ function RegionTile(props: {
   expiry?: string | undefined;
 }) {
   const { item, dragging, expiry } = props;
+  const { t } = useTranslation("data");
   return (
     <article
       className="fhd-rtile"
@@ -233,7 +241,7 @@ function RegionTile(props: {
             title={expiry}
           >
             <WarningAltFilled size={16} className="fhd-tile__label-icon" aria-hidden="true" />
-            <span>Certificate Expiration</span>
+            <span>{t("tile.certExpiration")}</span>
           </p>
         ) : null}
       </div>

@@ -1,6 +1,7 @@
 // The ⋮ menu of a console component's tile: a peer's channels and chaincode (and joining,
 // installing), export it into the library, save its file, or copy it to another console (the
 // keyboard way of dragging it onto another region's column), or run the HA check of its MSP.
+import { useTranslation } from "react-i18next";
 import { haCheckHref } from "../hacheck/logic";
 import { useConsolesUi } from "./ConsolesUi";
 import type { ComponentRef } from "./logic";
@@ -13,24 +14,25 @@ export function ComponentMenu(props: {
   /** The organization whose HA check the menu offers (peers and MSP definitions). */
   mspId?: string | null;
 }) {
+  const { t } = useTranslation("consoles");
   const ui = useConsolesUi();
   const { component, node } = props;
   const peerItems: MenuItem[] =
     component.kind === "peer"
       ? [
           {
-            label: "Channels and chaincode",
+            label: t("menu.channels"),
             onClick: () => ui.openPeer(component, "details", node),
           },
-          { label: "Join channel…", onClick: () => ui.openPeer(component, "join", node) },
-          { label: "Install chaincode…", onClick: () => ui.openPeer(component, "install", node) },
+          { label: t("menu.join"), onClick: () => ui.openPeer(component, "join", node) },
+          { label: t("menu.install"), onClick: () => ui.openPeer(component, "install", node) },
         ]
       : [];
   const mspId = props.mspId;
   const checkItems: MenuItem[] = mspId
     ? [
         {
-          label: `HA check of ${mspId}`,
+          label: t("menu.haCheck", { msp: mspId }),
           onClick: () => {
             window.location.hash = haCheckHref({ console: component.console, mspId }).slice(1);
           },
@@ -40,14 +42,14 @@ export function ComponentMenu(props: {
   const items: MenuItem[] = [
     ...peerItems,
     ...checkItems,
-    { label: "Export to library", onClick: () => void ui.exportToLibrary(component) },
-    { label: "Save file…", onClick: () => void ui.saveFile(component) },
+    { label: t("menu.exportToLibrary"), onClick: () => void ui.exportToLibrary(component) },
+    { label: t("menu.saveFile"), onClick: () => void ui.saveFile(component) },
     ...ui.consoles
       .filter((c) => c.name !== component.console)
       .map((c) => ({
-        label: `Copy to ${c.name}`,
+        label: t("menu.copyTo", { name: c.name }),
         onClick: () => void ui.copy(component.console, c.name, [component]),
       })),
   ];
-  return <TileMenu label={`Actions for ${component.displayName}`} items={items} />;
+  return <TileMenu label={t("menu.actionsFor", { name: component.displayName })} items={items} />;
 }

@@ -3,6 +3,7 @@
 // refreshed every 60 s while visible and on demand.
 import { Renew } from "@carbon/icons-react";
 import { Button } from "@carbon/react";
+import { Trans, useTranslation } from "react-i18next";
 import type { ConsoleMsp } from "../bindings/ConsoleMsp";
 import type { ConsoleNode } from "../bindings/ConsoleNode";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
@@ -26,6 +27,7 @@ import { ConsoleTags, ErrorNotice, VerdictNotice } from "./parts";
 import { useConsoleComponents } from "./useConsoleComponents";
 
 export function ConsoleDetail(props: { name: string }) {
+  const { t } = useTranslation("consoles");
   const ui = useConsolesUi();
   const summary = ui.consoles.find((c) => c.name === props.name);
   if (!ui.loaded) return null;
@@ -35,12 +37,13 @@ export function ConsoleDetail(props: { name: string }) {
         <Breadcrumb name={props.name} />
         <h1 className="fhd-page-title">{props.name}</h1>
         <EmptyState
-          title="No console by this name"
+          title={t("detail.missing")}
           hint={
-            <>
-              It may have been removed or renamed.{" "}
-              <a href={consolesHref({ view: "list" })}>Back to the consoles</a>
-            </>
+            <Trans
+              t={t}
+              i18nKey="detail.missingHint"
+              components={{ back: <a href={consolesHref({ view: "list" })} /> }}
+            />
           }
         />
       </>
@@ -50,9 +53,10 @@ export function ConsoleDetail(props: { name: string }) {
 }
 
 function Breadcrumb(props: { name: string }) {
+  const { t } = useTranslation("consoles");
   return (
-    <nav className="fhd-crumbs" aria-label="Breadcrumb">
-      <a href={consolesHref({ view: "list" })}>Consoles</a>
+    <nav className="fhd-crumbs" aria-label={t("detail.breadcrumb")}>
+      <a href={consolesHref({ view: "list" })}>{t("title")}</a>
       <span aria-hidden="true"> / </span>
       <span aria-current="page">{props.name}</span>
     </nav>
@@ -61,6 +65,7 @@ function Breadcrumb(props: { name: string }) {
 
 function ConsoleDetailOf(props: { console: ConsoleSummary }) {
   const { console: c } = props;
+  const { t } = useTranslation("consoles");
   const ui = useConsolesUi();
   const { settings } = useAppState();
   const components = useConsoleComponents(c.name, ui.versions[c.name] ?? 0);
@@ -74,25 +79,23 @@ function ConsoleDetailOf(props: { console: ConsoleSummary }) {
     kind,
     displayName: item.displayName,
   });
+  // Texts of each section: `consoles:detail.<id>.title`, `.info` and `.empty`.
   const nodeSection = (
-    id: string,
-    title: string,
-    info: string,
+    id: "peers" | "cas" | "orderers",
     items: ConsoleNode[],
     columns: typeof NODE_COLUMNS,
-    empty: string,
   ) => (
     <TileSection
       id={`console-${id}`}
-      title={title}
-      info={info}
+      title={t(`detail.${id}.title`)}
+      info={t(`detail.${id}.info`)}
       items={items}
       itemKey={(n) => n.id}
       toTile={(n) => consoleNodeTile(n)}
       columns={columns}
       actions={[]}
-      emptyTitle={data ? empty : "Not read yet"}
-      emptyHint={data ? `${c.name} has none.` : "The console's components appear once it answers."}
+      emptyTitle={data ? t(`detail.${id}.empty`) : t("detail.notRead")}
+      emptyHint={data ? t("detail.hasNone", { name: c.name }) : t("detail.notReadHint")}
       defaultPageSize={settings.pageSize}
       tileMenu={(n) => <ComponentMenu component={ref(nodeKind(n.kind), n)} node={n} />}
       onOpen={(n) =>
@@ -110,16 +113,16 @@ function ConsoleDetailOf(props: { console: ConsoleSummary }) {
           <StatusSquare status={verdict.status} label={verdict.label} />
         </div>
         <p className="fhd-console-head__meta">
-          <span>{c.region || "No region"}</span>
+          <span>{c.region || t("tile.noRegion")}</span>
           <span className="fhd-console-head__url">{c.url}</span>
           <ConsoleTags console={c} />
         </p>
         <div className="fhd-console-head__actions">
           <span className="fhd-fetched" data-testid="console-fetched" aria-live="polite">
             {components.loading
-              ? "Reading…"
+              ? t("regions.reading")
               : data
-                ? `Last fetched ${formatTime(data.fetchedAt)}`
+                ? t("detail.lastFetched", { time: formatTime(data.fetchedAt) })
                 : ""}
           </span>
           <Button
@@ -129,7 +132,7 @@ function ConsoleDetailOf(props: { console: ConsoleSummary }) {
             disabled={components.loading}
             onClick={components.refresh}
           >
-            Refresh
+            {t("common:refresh")}
           </Button>
           <Button
             kind="tertiary"
@@ -137,16 +140,16 @@ function ConsoleDetailOf(props: { console: ConsoleSummary }) {
             disabled={test?.pending === true}
             onClick={() => void ui.test(c.name)}
           >
-            Test connection
+            {t("registry.test")}
           </Button>
           <Button kind="tertiary" size="md" onClick={() => ui.openEdit(c)}>
-            Edit
+            {t("common:edit")}
           </Button>
           <Button kind="danger--tertiary" size="md" onClick={() => ui.openRemove(c)}>
-            Remove
+            {t("common:remove")}
           </Button>
           <Button kind="primary" size="md" onClick={() => ui.importFromLibrary(c.name)}>
-            Import from library
+            {t("detail.importFromLibrary")}
           </Button>
         </div>
       </div>
@@ -155,48 +158,28 @@ function ConsoleDetailOf(props: { console: ConsoleSummary }) {
           <VerdictNotice name={c.name} state={test} onClose={() => ui.dismissTest(c.name)} />
         ) : null}
         {components.error ? (
-          <ErrorNotice error={components.error} context={`${c.name} could not be read`} />
+          <ErrorNotice
+            error={components.error}
+            context={t("componentsUnreadable", { name: c.name })}
+          />
         ) : null}
       </div>
-      <h2 className="fhd-console-group">Nodes</h2>
-      {nodeSection(
-        "peers",
-        "Peers",
-        "The console's peers, with the status it reports.",
-        data?.peers ?? [],
-        NODE_COLUMNS,
-        "No peers",
-      )}
-      {nodeSection(
-        "cas",
-        "Certificate Authorities",
-        "The console's Certificate Authorities.",
-        data?.cas ?? [],
-        CA_COLUMNS,
-        "No Certificate Authorities",
-      )}
-      {nodeSection(
-        "orderers",
-        "Ordering services",
-        "One tile per ordering cluster; its square is the cluster's aggregate status.",
-        data?.orderers ?? [],
-        NODE_COLUMNS,
-        "No ordering services",
-      )}
-      <h2 className="fhd-console-group">Organizations</h2>
+      <h2 className="fhd-console-group">{t("detail.nodes")}</h2>
+      {nodeSection("peers", data?.peers ?? [], NODE_COLUMNS)}
+      {nodeSection("cas", data?.cas ?? [], CA_COLUMNS)}
+      {nodeSection("orderers", data?.orderers ?? [], NODE_COLUMNS)}
+      <h2 className="fhd-console-group">{t("detail.organizations")}</h2>
       <TileSection
         id="console-msps"
-        title="Available organizations"
-        info="The console's MSP definitions."
+        title={t("detail.msps.title")}
+        info={t("detail.msps.info")}
         items={data?.msps ?? []}
         itemKey={(m: ConsoleMsp) => m.id}
         toTile={consoleMspTile}
         columns={MSP_COLUMNS}
         actions={[]}
-        emptyTitle={data ? "No organizations" : "Not read yet"}
-        emptyHint={
-          data ? `${c.name} has no MSP definitions.` : "The console's MSPs appear once it answers."
-        }
+        emptyTitle={data ? t("detail.msps.empty") : t("detail.notRead")}
+        emptyHint={data ? t("detail.msps.none", { name: c.name }) : t("detail.msps.notReadHint")}
         variant="msp"
         defaultPageSize={6}
         tileMenu={(m) => <ComponentMenu component={ref("msp", m)} />}

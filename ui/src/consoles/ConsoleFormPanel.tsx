@@ -4,6 +4,7 @@
 // and leave it only as the argument of console_add / console_update.
 import { Button, Checkbox, InlineNotification, PasswordInput, TextInput } from "@carbon/react";
 import { type ChangeEvent, type FormEvent, useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { consoleAdd, consoleUpdate } from "../api";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { describeError, isIpcError } from "../errors";
@@ -31,6 +32,7 @@ export default function ConsoleFormPanel(props: {
   onSaved: (saved: ConsoleSummary, previous: string | undefined) => void;
 }) {
   const { editing } = props;
+  const { t } = useTranslation("consoles");
   const [form, setForm] = useState<ConsoleForm>(() => emptyForm(editing));
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -75,7 +77,10 @@ export default function ConsoleFormPanel(props: {
     event.target.value = "";
     if (!file) return;
     if (file.size > MAX_PEM_BYTES) {
-      setServerErrors((e) => ({ ...e, caCertPem: `${file.name} is too large for a certificate.` }));
+      setServerErrors((e) => ({
+        ...e,
+        caCertPem: t("form.error.fileTooLarge", { name: file.name }),
+      }));
       return;
     }
     set("caCertPem")(await file.text());
@@ -121,7 +126,7 @@ export default function ConsoleFormPanel(props: {
   const scheme = consoleUrlScheme(form.url);
   const described = failure ? describeError(failure) : null;
   const showAuth = !editing || form.replaceAuth;
-  const title = editing ? "Edit console" : "Add console";
+  const title = editing ? t("form.editTitle") : t("form.addTitle");
 
   return (
     <SidePanel
@@ -132,7 +137,7 @@ export default function ConsoleFormPanel(props: {
       footer={
         <>
           <PanelButton kind="cancel" onClick={props.onClose}>
-            Cancel
+            {t("common:cancel")}
           </PanelButton>
           <PanelButton
             kind="primary"
@@ -140,20 +145,23 @@ export default function ConsoleFormPanel(props: {
             disabled={busy}
             onClick={() => void submit()}
           >
-            {busy ? (editing ? "Saving…" : "Adding…") : editing ? "Save changes" : "Add console"}
+            {busy
+              ? editing
+                ? t("form.saving")
+                : t("form.adding")
+              : editing
+                ? t("form.save")
+                : t("form.addTitle")}
           </PanelButton>
         </>
       }
     >
       <form id={formId} className="fhd-console-form" noValidate onSubmit={(e) => void submit(e)}>
-        <p className="fhd-panel__intro">
-          A console is one region: the Fabric Operations Console (or IBM Blockchain Platform
-          console) of one cluster. The app reads its components and imports into it with an API key.
-        </p>
+        <p className="fhd-panel__intro">{t("form.intro")}</p>
         <TextInput
           id="console-form-name"
-          labelText="Display name"
-          placeholder="e.g. Dallas"
+          labelText={t("form.name")}
+          placeholder={t("form.namePlaceholder")}
           value={form.name}
           onChange={onText("name")}
           invalid={errors.name !== undefined}
@@ -163,9 +171,9 @@ export default function ConsoleFormPanel(props: {
         />
         <TextInput
           id="console-form-region"
-          labelText="Region (optional)"
-          placeholder="e.g. us-south"
-          helperText="Shown over this console's column in the all-regions view."
+          labelText={t("form.region")}
+          placeholder={t("form.regionPlaceholder")}
+          helperText={t("form.regionHelp")}
           value={form.region}
           onChange={onText("region")}
           invalid={errors.region !== undefined}
@@ -173,33 +181,33 @@ export default function ConsoleFormPanel(props: {
         />
         <TextInput
           id="console-form-url"
-          labelText="Console URL"
-          placeholder="https://console.example.com:443"
+          labelText={t("form.url")}
+          placeholder="https://console.example.com:443" // i18n-ignore: an example URL
           value={form.url}
           onChange={onText("url")}
           invalid={errors.url !== undefined}
           invalidText={errors.url}
           warn={errors.url === undefined && scheme === "http:"}
-          warnText="Not encrypted: the API secret and every component cross the network in the clear. Use http:// only for a local development console."
+          warnText={t("form.httpWarning")}
         />
 
         <fieldset className="fhd-console-form__auth">
-          <legend className="cds--label">Authentication</legend>
+          <legend className="cds--label">{t("form.auth")}</legend>
           {editing ? (
             <Checkbox
               id="console-form-replace-auth"
-              labelText={`Replace the stored credentials (API key ${editing.apiKey || "—"})`}
+              labelText={t("form.replaceAuth", { key: editing.apiKey || "—" })}
               checked={form.replaceAuth}
               onChange={(_event, { checked }) => set("replaceAuth")(checked)}
             />
           ) : null}
           {showAuth ? (
             <>
-              <div className="fhd-seg" role="radiogroup" aria-label="Sign in with">
+              <div className="fhd-seg" role="radiogroup" aria-label={t("form.signInWith")}>
                 {(
                   [
-                    ["apiKey", "API key"],
-                    ["password", "Username and password"],
+                    ["apiKey", t("form.modeApiKey")],
+                    ["password", t("form.modePassword")],
                   ] as const
                 ).map(([mode, text]) => (
                   <label
@@ -221,7 +229,7 @@ export default function ConsoleFormPanel(props: {
                 <>
                   <TextInput
                     id="console-form-apiKey"
-                    labelText="API key"
+                    labelText={t("form.apiKey")}
                     autoComplete="off"
                     value={form.apiKey}
                     onChange={onText("apiKey")}
@@ -230,9 +238,11 @@ export default function ConsoleFormPanel(props: {
                   />
                   <PasswordInput
                     id="console-form-apiSecret"
-                    labelText="API secret"
+                    labelText={t("form.apiSecret")}
                     autoComplete="off"
-                    helperText="Kept encrypted in this workspace; it never comes back to this window."
+                    helperText={t("form.apiSecretHelp")}
+                    showPasswordLabel={t("form.show")}
+                    hidePasswordLabel={t("form.hide")}
                     value={form.apiSecret}
                     onChange={onText("apiSecret")}
                     invalid={errors.apiSecret !== undefined}
@@ -243,7 +253,7 @@ export default function ConsoleFormPanel(props: {
                 <>
                   <TextInput
                     id="console-form-username"
-                    labelText="Username"
+                    labelText={t("form.username")}
                     autoComplete="off"
                     value={form.username}
                     onChange={onText("username")}
@@ -252,9 +262,11 @@ export default function ConsoleFormPanel(props: {
                   />
                   <PasswordInput
                     id="console-form-password"
-                    labelText="Password"
+                    labelText={t("form.password")}
                     autoComplete="off"
-                    helperText="Used once to create an API key, which is stored instead. The password is not kept."
+                    helperText={t("form.passwordHelp")}
+                    showPasswordLabel={t("form.show")}
+                    hidePasswordLabel={t("form.hide")}
                     value={form.password}
                     onChange={onText("password")}
                     invalid={errors.password !== undefined}
@@ -268,14 +280,14 @@ export default function ConsoleFormPanel(props: {
 
         <div className="fhd-console-form__ca">
           <label className="cds--label" htmlFor="console-form-caCertPem">
-            Extra trusted CA certificate (optional)
+            {t("form.caCert")}
           </label>
           <textarea
             id="console-form-caCertPem"
             className={`fhd-textarea${errors.caCertPem ? " fhd-textarea--invalid" : ""}`}
             rows={5}
             spellCheck={false}
-            placeholder="-----BEGIN CERTIFICATE-----"
+            placeholder="-----BEGIN CERTIFICATE-----" // i18n-ignore: the PEM header
             value={form.caCertPem}
             onChange={onText("caCertPem")}
             aria-invalid={errors.caCertPem !== undefined}
@@ -286,21 +298,19 @@ export default function ConsoleFormPanel(props: {
             className={errors.caCertPem ? "fhd-field-error" : "fhd-field-help"}
           >
             {errors.caCertPem ??
-              (editing?.hasExtraCa
-                ? "A CA certificate is stored for this console and is kept unless you paste another one or remove it."
-                : "Only when the console's TLS certificate is not issued by a CA your system trusts. PEM, or its base64.")}
+              (editing?.hasExtraCa ? t("form.caCertStored") : t("form.caCertHelp"))}
           </p>
           {editing?.hasExtraCa ? (
             <Checkbox
               id="console-form-remove-ca"
-              labelText="Remove the stored CA certificate"
+              labelText={t("form.removeCa")}
               checked={form.removeCa}
               disabled={form.caCertPem.trim() !== ""}
               onChange={(_event, { checked }) => set("removeCa")(checked)}
             />
           ) : null}
           <Button kind="tertiary" size="sm" onClick={() => fileInput.current?.click()}>
-            Choose file…
+            {t("form.chooseFile")}
           </Button>
           <input
             ref={fileInput}

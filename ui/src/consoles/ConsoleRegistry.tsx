@@ -1,6 +1,7 @@
 // The Consoles tab: every console as a tile (name, region, URL, Sandbox / Not encrypted, the
 // last connection verdict as the status square), Add console, and each tile's menu.
 import { Button } from "@carbon/react";
+import { Trans, useTranslation } from "react-i18next";
 import { TileSection } from "../components/TileSection";
 import { useAppState } from "../state";
 import { useConsolesUi } from "./ConsolesUi";
@@ -10,6 +11,7 @@ import { ConsolesTabs, ErrorNotice, VerdictNotice } from "./parts";
 import { TileMenu } from "./TileMenu";
 
 export function ConsoleRegistry() {
+  const { t } = useTranslation("consoles");
   const ui = useConsolesUi();
   const { settings } = useAppState();
   const open = (name: string) => () => {
@@ -18,7 +20,7 @@ export function ConsoleRegistry() {
 
   return (
     <>
-      <h1 className="fhd-page-title">Consoles</h1>
+      <h1 className="fhd-page-title">{t("title")}</h1>
       <ConsolesTabs active="list" />
       <div className="fhd-verdicts" aria-live="polite">
         {Object.entries(ui.tests).map(([name, state]) => (
@@ -32,44 +34,44 @@ export function ConsoleRegistry() {
       </div>
       {ui.listError ? (
         <div className="fhd-verdicts">
-          <ErrorNotice error={ui.listError} context="The consoles could not be read" />
+          <ErrorNotice error={ui.listError} context={t("listUnreadable")} />
           <Button kind="tertiary" size="sm" onClick={() => void ui.reloadList()}>
-            Try again
+            {t("common:retry")}
           </Button>
         </div>
       ) : null}
       {!ui.loaded ? null : (
         <TileSection
           id="consoles"
-          title="Consoles"
-          info="Each console is one region: the Fabric Operations Console of one cluster. Open a console to see its nodes and organizations; the All regions tab shows them side by side."
+          title={t("title")}
+          info={t("registry.info")}
           items={ui.consoles}
           itemKey={(c) => c.name}
           toTile={consoleTile}
           columns={CONSOLE_COLUMNS}
-          actions={[{ label: "Add console", onClick: ui.openAdd }]}
-          emptyTitle="No consoles yet"
+          actions={[{ label: t("registry.add"), onClick: ui.openAdd }]}
+          emptyTitle={t("empty.title")}
           emptyHint={
-            <>
-              Add the URL and an API key of a Fabric Operations Console. To try the app without a
-              cluster, run <code className="fhd-code">fabric-ha sandbox --register</code>: it starts
-              three test consoles on this computer and adds them here.
-            </>
+            <Trans
+              t={t}
+              i18nKey="registry.emptyHint"
+              components={{ code: <code className="fhd-code" /> }}
+            />
           }
           defaultPageSize={settings.pageSize}
           onOpen={(c) => open(c.name)}
           tileMenu={(c) => (
             <TileMenu
-              label={`Actions for ${c.name}`}
+              label={t("menu.actionsFor", { name: c.name })}
               items={[
-                { label: "Open", onClick: open(c.name) },
+                { label: t("registry.open"), onClick: open(c.name) },
                 {
-                  label: "Test connection",
+                  label: t("registry.test"),
                   onClick: () => void ui.test(c.name),
                   disabled: ui.tests[c.name]?.pending === true,
                 },
-                { label: "Edit", onClick: () => ui.openEdit(c) },
-                { label: "Remove", onClick: () => ui.openRemove(c) },
+                { label: t("common:edit"), onClick: () => ui.openEdit(c) },
+                { label: t("common:remove"), onClick: () => ui.openRemove(c) },
               ]}
             />
           )}

@@ -1,5 +1,6 @@
 // A copy or import into a console, in a side panel: a spinner until the report arrives.
 import { InlineLoading } from "@carbon/react";
+import { useTranslation } from "react-i18next";
 import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
 import { PanelButton } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
@@ -13,6 +14,7 @@ export default function ConsoleReportPanel(props: {
   /** A record was updated from the report (its console's tiles are stale). */
   onUpdated?: (console: string) => void;
 }) {
+  const { t } = useTranslation();
   return (
     <SidePanel
       id="console-report-panel"
@@ -25,7 +27,7 @@ export default function ConsoleReportPanel(props: {
           onClick={props.onClose}
           disabled={props.report === null}
         >
-          Done
+          {t("common:done")}
         </PanelButton>
       }
     >

@@ -6,6 +6,7 @@
 
 import { Button, InlineLoading } from "@carbon/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { consoleUpdateRecords } from "../api";
 import type { ConsoleImportItem } from "../bindings/ConsoleImportItem";
 import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
@@ -14,14 +15,15 @@ import {
   differenceText,
   importSummary,
   isStale,
-  KIND_LABEL,
-  OUTCOME_TEXT,
+  kindLabel,
+  outcomeText,
   updateSourceOf,
   withUpdatedLines,
 } from "./logic";
 
+const KINDS = ["ca", "msp", "peer", "orderer"] as const;
 const kindText = (kind: string) =>
-  Object.hasOwn(KIND_LABEL, kind) ? KIND_LABEL[kind as keyof typeof KIND_LABEL] : kind;
+  (KINDS as readonly string[]).includes(kind) ? kindLabel(kind as (typeof KINDS)[number]) : kind;
 
 type UpdateState = { pending: boolean; error: unknown };
 
@@ -32,6 +34,8 @@ function ItemRow(props: {
   onUpdate: (() => void) | null;
 }) {
   const { item, update } = props;
+  const { t } = useTranslation("consoles");
+  const record = item.componentId ?? t("report.theRecord");
   const failed = update?.error ? describeError(update.error) : null;
   return (
     <li
@@ -42,7 +46,7 @@ function ItemRow(props: {
     >
       <div className="fhd-creport__head">
         <span className={`fhd-creport__tag fhd-creport__tag--${item.outcome}`}>
-          {OUTCOME_TEXT[item.outcome]}
+          {outcomeText(item.outcome)}
         </span>
         <span className="fhd-creport__name">{item.displayName}</span>
         <span className="fhd-creport__kind">{kindText(item.kind)}</span>
@@ -50,28 +54,30 @@ function ItemRow(props: {
       {item.differences.length > 0 && (isStale(item.outcome) || item.outcome === "updated") ? (
         <p className="fhd-creport__message" data-testid="console-import-differences">
           {item.outcome === "updated"
-            ? `Replaced in ${item.componentId ?? "the record"}: ${differenceText(item.differences)}.`
-            : `${props.console}'s record ${item.componentId ?? ""} differs in: ${differenceText(item.differences)}.`}
+            ? t("report.replaced", { record, fields: differenceText(item.differences) })
+            : t("report.differs", {
+                console: props.console,
+                id: item.componentId ?? "",
+                fields: differenceText(item.differences),
+              })}
         </p>
       ) : null}
       {item.message ? (
         <p className="fhd-creport__message">
-          {item.outcome === "rejected" ? "The console answered: " : ""}
+          {item.outcome === "rejected" ? t("report.consoleAnswered") : ""}
           <span className="fhd-creport__verbatim">{item.message}</span>
         </p>
       ) : null}
       {item.outcome === "imported" && item.componentId ? (
-        <p className="fhd-creport__message">{`New component id: ${item.componentId}`}</p>
+        <p className="fhd-creport__message">{t("report.newId", { id: item.componentId })}</p>
       ) : null}
       {isStale(item.outcome) && item.updatable && props.onUpdate === null ? (
-        <p className="fhd-creport__message">
-          Import the file again with update (fabric-ha console import … --update) to replace them.
-        </p>
+        <p className="fhd-creport__message">{t("report.updateByCli")}</p>
       ) : null}
       {props.onUpdate ? (
         <div className="fhd-creport__actions">
           {update?.pending ? (
-            <InlineLoading description={`Updating ${item.componentId ?? "the record"}…`} />
+            <InlineLoading description={t("report.updating", { record })} />
           ) : (
             <Button
               kind="tertiary"
@@ -79,7 +85,7 @@ function ItemRow(props: {
               data-testid="console-import-update"
               onClick={props.onUpdate}
             >
-              {`Update ${item.componentId ?? "the record"} in ${props.console}`}
+              {t("report.update", { record, console: props.console })}
             </Button>
           )}
           {failed ? (
@@ -98,6 +104,7 @@ export default function ConsoleReportView(props: {
   /** Called with the console's name after a record was updated there. */
   onUpdated?: (console: string) => void;
 }) {
+  const { t } = useTranslation("consoles");
   const [report, setReport] = useState(props.report);
   const [seen, setSeen] = useState(props.report);
   const [updates, setUpdates] = useState<Record<number, UpdateState>>({});
@@ -127,10 +134,10 @@ export default function ConsoleReportView(props: {
       className="fhd-creport"
       data-testid="console-import-report"
       data-console={report.console}
-      aria-label={`Import report for ${report.console}`}
+      aria-label={t("report.label", { console: report.console })}
     >
       <p className="fhd-creport__summary" role="status">
-        {`${report.console} — ${importSummary(report)}`}
+        {t("report.headline", { console: report.console, summary: importSummary(report) })}
       </p>
       <ul className="fhd-creport__items">
         {report.items.map((item, i) => (

@@ -25,9 +25,12 @@ import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { ImportReport } from "../bindings/ImportReport";
 import { useNotifier } from "../components/Notifications";
+import { formatNumber, i18n } from "../i18n";
 import { useLibraryUi } from "../library/LibraryUi";
 import { consolePeerName, type PeerTarget, type PeerView } from "../peers/logic";
 import type { ComponentRef } from "./logic";
+
+const tr = (key: string, options?: Record<string, unknown>) => i18n.t(`consoles:${key}`, options);
 
 const ConsoleFormPanel = lazy(() => import("./ConsoleFormPanel"));
 const RemoveConsoleModal = lazy(() => import("./RemoveConsoleModal"));
@@ -135,7 +138,7 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
 
   const exportToLibrary = useCallback(
     async (component: ComponentRef) => {
-      const pending = `Exporting ${component.displayName} into the library…`;
+      const pending = tr("ui.exporting", { name: component.displayName });
       setPanel({ type: "libraryReport", pending, report: null });
       try {
         const report = await consoleExportToLibrary(component.console, [component.id]);
@@ -145,7 +148,7 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
         await library.reload();
       } catch (error) {
         setPanel((p) => (p?.type === "libraryReport" && p.report === null ? null : p));
-        notifyError(error, `${component.displayName} could not be exported`);
+        notifyError(error, tr("ui.exportFailed", { name: component.displayName }));
       }
     },
     [library, notifyError],
@@ -155,9 +158,9 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
     async (component: ComponentRef) => {
       try {
         const path = await consoleExportDialog(component.console, component.id);
-        if (path) notify({ kind: "success", title: `Saved to ${path}` });
+        if (path) notify({ kind: "success", title: tr("ui.savedTo", { path }) });
       } catch (error) {
-        notifyError(error, `${component.displayName} could not be saved`);
+        notifyError(error, tr("ui.saveFailed", { name: component.displayName }));
       }
     },
     [notify, notifyError],
@@ -169,9 +172,12 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
       const what =
         components.length === 1
           ? (components[0]?.displayName ?? "")
-          : `${components.length} components`;
-      const pending = `Copying ${what} from ${from} to ${to}…`;
-      setPanel({ type: "report", title: `Copy to ${to}`, pending, report: null });
+          : tr("report.components", {
+              count: components.length,
+              n: formatNumber(components.length),
+            });
+      const pending = tr("ui.copying", { what, from, to });
+      setPanel({ type: "report", title: tr("menu.copyTo", { name: to }), pending, report: null });
       try {
         const report = await consoleCopy(
           from,
@@ -182,7 +188,7 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
         bump(to);
       } catch (error) {
         setPanel((p) => (p?.type === "report" && p.report === null ? null : p));
-        notifyError(error, `${what} could not be copied to ${to}`);
+        notifyError(error, tr("ui.copyFailed", { what, to }));
       }
     },
     [bump, notifyError],
@@ -252,7 +258,9 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
               setPanel(null);
               notify({
                 kind: "success",
-                title: previous ? `Saved ${saved.name}` : `Added ${saved.name}`,
+                title: previous
+                  ? tr("ui.saved", { name: saved.name })
+                  : tr("ui.added", { name: saved.name }),
               });
               if (previous && previous !== saved.name && tests[previous]) {
                 setTests(({ [previous]: _gone, ...rest }) => rest);
@@ -268,7 +276,7 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
             onClose={close}
             onRemoved={(name) => {
               setPanel(null);
-              notify({ kind: "success", title: `Removed ${name}` });
+              notify({ kind: "success", title: tr("ui.removed", { name }) });
               if (window.location.hash.startsWith("#/consoles/c/"))
                 window.location.hash = "/consoles";
               void reloadList();

@@ -3,6 +3,7 @@
 // console's page (nothing ticked); ends in the per-item report.
 import { Checkbox, InlineLoading, InlineNotification, Select, SelectItem } from "@carbon/react";
 import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { consoleImport, consoleList } from "../api";
 import type { ArtifactKind } from "../bindings/ArtifactKind";
 import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
@@ -11,6 +12,7 @@ import type { LibraryItem } from "../bindings/LibraryItem";
 import { EXPORT_KINDS } from "../data/library";
 import { useLibrary } from "../data/WorkspaceData";
 import { describeError } from "../errors";
+import { formatNumber } from "../i18n";
 import { PanelButton } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
 import ConsoleReportView from "./ConsoleReportView";
@@ -32,6 +34,7 @@ export default function ImportFromLibraryPanel(props: {
   onClose: () => void;
   onImported?: (console: string) => void;
 }) {
+  const { t } = useTranslation("consoles");
   const { items } = useLibrary();
   const [consoles, setConsoles] = useState<ConsoleSummary[] | null>(props.consoles ?? null);
   const [listError, setListError] = useState<unknown>(null);
@@ -84,17 +87,17 @@ export default function ImportFromLibraryPanel(props: {
   return (
     <SidePanel
       id="import-into-console-panel"
-      title="Import into console"
+      title={t("importPanel.title")}
       onClose={props.onClose}
       footer={
         done ? (
           <PanelButton kind="primary" primaryFocus onClick={props.onClose}>
-            Done
+            {t("common:done")}
           </PanelButton>
         ) : (
           <>
             <PanelButton kind="cancel" onClick={props.onClose}>
-              Cancel
+              {t("common:cancel")}
             </PanelButton>
             <PanelButton
               kind="primary"
@@ -102,7 +105,7 @@ export default function ImportFromLibraryPanel(props: {
               disabled={phase.phase === "importing" || target === "" || ids.length === 0}
               onClick={() => void run()}
             >
-              {phase.phase === "importing" ? "Importing…" : "Import"}
+              {phase.phase === "importing" ? t("importPanel.importing") : t("common:import")}
             </PanelButton>
           </>
         )
@@ -113,16 +116,14 @@ export default function ImportFromLibraryPanel(props: {
       ) : phase.phase === "importing" ? (
         <InlineLoading
           className="fhd-panel__loading"
-          description={`Importing ${ids.length === 1 ? "1 component" : `${ids.length} components`} into ${target}…`}
+          description={t("importPanel.progress", {
+            what: t("report.components", { count: ids.length, n: formatNumber(ids.length) }),
+            console: target,
+          })}
         />
       ) : (
         <>
-          <p className="fhd-panel__intro">
-            Each component is imported the way the console's own Import does. A component the
-            console already has (same URL, or same MSP ID and root certificates) is reported as
-            already present and not imported twice; when the console's record of it carries other
-            certificates, the report says which and offers to update the record.
-          </p>
+          <p className="fhd-panel__intro">{t("importPanel.intro")}</p>
           {listFailed ? (
             <InlineNotification
               kind="error"
@@ -132,13 +133,13 @@ export default function ImportFromLibraryPanel(props: {
               subtitle={listFailed.fix}
             />
           ) : consoles === null ? (
-            <InlineLoading description="Reading the consoles…" />
+            <InlineLoading description={t("importPanel.readingConsoles")} />
           ) : consoles.length === 0 ? (
-            <p className="fhd-panel__text">No consoles yet: add one on the Consoles page first.</p>
+            <p className="fhd-panel__text">{t("importPanel.noConsoles")}</p>
           ) : (
             <Select
               id="import-into-console-target"
-              labelText="Console"
+              labelText={t("importPanel.console")}
               value={target}
               onChange={(event) => setTarget(event.target.value)}
               data-modal-primary-focus
@@ -152,11 +153,9 @@ export default function ImportFromLibraryPanel(props: {
               ))}
             </Select>
           )}
-          <fieldset className="fhd-import-pick" aria-label="Components to import">
+          <fieldset className="fhd-import-pick" aria-label={t("importPanel.components")}>
             {groups.length === 0 ? (
-              <p className="fhd-panel__text">
-                The library has no CA, MSP definition, peer or ordering service yet.
-              </p>
+              <p className="fhd-panel__text">{t("importPanel.emptyLibrary")}</p>
             ) : (
               groups.map((group) => (
                 <div key={group.kind} className="fhd-import-pick__group">

@@ -2,6 +2,7 @@
 // its components are not changed.
 import { Modal } from "@carbon/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { consoleRemove } from "../api";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { useNotifier } from "../components/Notifications";
@@ -12,6 +13,7 @@ export default function RemoveConsoleModal(props: {
   onRemoved: (name: string) => void;
 }) {
   const { name } = props.console;
+  const { t } = useTranslation("consoles");
   const { notifyError } = useNotifier();
   const [busy, setBusy] = useState(false);
 
@@ -23,7 +25,7 @@ export default function RemoveConsoleModal(props: {
     } catch (error) {
       setBusy(false);
       props.onClose();
-      notifyError(error, `${name} could not be removed`);
+      notifyError(error, t("remove.failed", { name }));
     }
   };
 
@@ -33,19 +35,18 @@ export default function RemoveConsoleModal(props: {
       danger
       id="remove-console-modal"
       size="sm"
-      modalLabel="Console"
-      modalHeading={`Remove ${name}?`}
-      primaryButtonText={busy ? "Removing…" : "Remove"}
-      secondaryButtonText="Cancel"
+      modalLabel={t("remove.label")}
+      modalHeading={t("remove.heading", { name })}
+      primaryButtonText={busy ? t("remove.removing") : t("common:remove")}
+      secondaryButtonText={t("common:cancel")}
+      closeButtonLabel={t("common:close")}
       primaryButtonDisabled={busy}
       preventCloseOnClickOutside
       onRequestSubmit={() => void remove()}
       onRequestClose={props.onClose}
       onSecondarySubmit={props.onClose}
     >
-      <p className="fhd-modal__text">
-        {`Fabric HA Desktop forgets ${name} and deletes its stored API key. The console and its components are not changed; you can add it again later.`}
-      </p>
+      <p className="fhd-modal__text">{t("remove.text", { name })}</p>
     </Modal>
   );
 }

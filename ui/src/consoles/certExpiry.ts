@@ -7,24 +7,14 @@ import type { CertEntry } from "../bindings/CertEntry";
 import type { CertsReport } from "../bindings/CertsReport";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
 import { expiresSoon } from "../data/library";
+import { formatNumber, i18n } from "../i18n";
 
-const KIND_TEXT: Record<CertEntry["kind"], string> = {
-  peerEnrollment: "enrollment certificate",
-  peerTls: "TLS certificate",
-  peerServedTls: "TLS certificate it serves",
-  ordererTls: "TLS certificate",
-  ordererEnrollment: "enrollment certificate",
-  caRoot: "CA root",
-  tlsCaRoot: "TLS CA root",
-  caTls: "TLS certificate",
-  mspAdmin: "admin certificate",
-  walletIdentity: "certificate",
-};
-
-function daysText(days: number): string {
-  if (days < 0) return "has expired";
-  if (days === 0) return "expires today";
-  return `expires in ${days} day${days === 1 ? "" : "s"}`;
+/** "Org1 Peer: TLS certificate expires in 3 days" (`consoles:certExpiry.*`). */
+function expiringText(owner: string, kind: CertEntry["kind"], days: number): string {
+  const what = i18n.t(`consoles:certExpiry.kind.${kind}`);
+  if (days < 0) return i18n.t("consoles:certExpiry.expired", { owner, what });
+  if (days === 0) return i18n.t("consoles:certExpiry.today", { owner, what });
+  return i18n.t("consoles:certExpiry.inDays", { owner, what, count: days, n: formatNumber(days) });
 }
 
 /** Component id → why its tile is marked, for one console's column. */
@@ -38,12 +28,12 @@ export function expiringTiles(
     if (!entry.expiring) continue;
     for (const place of entry.seenIn) {
       if (place.console !== components.console || !place.id || out.has(place.id)) continue;
-      out.set(place.id, `${entry.owner}: ${KIND_TEXT[entry.kind]} ${daysText(entry.daysLeft)}`);
+      out.set(place.id, expiringText(entry.owner, entry.kind, entry.daysLeft));
     }
   }
   for (const node of [...components.peers, ...components.cas, ...components.orderers]) {
     if (!out.has(node.id) && expiresSoon(node.certExpiresAt, now)) {
-      out.set(node.id, `${node.displayName}: a certificate of its record expires soon`);
+      out.set(node.id, i18n.t("consoles:certExpiry.record", { name: node.displayName }));
     }
   }
   return out;

@@ -1,52 +1,73 @@
 // List-view columns of the consoles and of a console's components (console-api.md §7.3, §7.6).
 
+import type { ReactNode } from "react";
 import type { ConsoleMsp } from "../bindings/ConsoleMsp";
 import type { ConsoleNode } from "../bindings/ConsoleNode";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { StatusDot } from "../components/NodeTile";
-import { STATUS_LABEL } from "../components/status";
+import { statusLabel } from "../components/status";
 import type { SectionColumn } from "../components/TileSection";
 import { locationText } from "../data/library";
+import { i18n } from "../i18n";
 import { verdictStatus } from "./logic";
 
+/** A column whose header is read from the catalog when shown (`data:columns.<header>`, or
+ * `consoles:columns.<header>`). */
+function column<T>(
+  key: string,
+  header: string,
+  text: (item: T) => string,
+  render?: (item: T) => ReactNode,
+): SectionColumn<T> {
+  const col: SectionColumn<T> = {
+    key,
+    get header() {
+      return i18n.t(header.includes(":") ? header : `data:columns.${header}`);
+    },
+    text,
+  };
+  if (render) col.render = render;
+  return col;
+}
+
 export const CONSOLE_COLUMNS: SectionColumn<ConsoleSummary>[] = [
-  { key: "name", header: "Display name", text: (c) => c.name },
-  { key: "region", header: "Region", text: (c) => c.region || "-" },
-  { key: "url", header: "URL", text: (c) => c.url },
-  {
-    key: "verdict",
-    header: "Connection",
-    text: (c) => verdictStatus(c.lastVerdict).label,
-    render: (c) => {
+  column("name", "displayName", (c) => c.name),
+  column("region", "consoles:columns.region", (c) => c.region || "-"),
+  column("url", "url", (c) => c.url),
+  column(
+    "verdict",
+    "consoles:columns.connection",
+    (c) => verdictStatus(c.lastVerdict).label,
+    (c) => {
       const { status, label } = verdictStatus(c.lastVerdict);
       return <StatusDot status={status} label={label} />;
     },
-  },
+  ),
 ];
 
-const status: SectionColumn<ConsoleNode> = {
-  key: "status",
-  header: "Status",
-  text: (n) => STATUS_LABEL[n.status],
-  render: (n) => <StatusDot status={n.status} />,
-};
+const status: SectionColumn<ConsoleNode> = column(
+  "status",
+  "status",
+  (n) => statusLabel(n.status),
+  (n) => <StatusDot status={n.status} />,
+);
 
 export const NODE_COLUMNS: SectionColumn<ConsoleNode>[] = [
-  { key: "name", header: "Display name", text: (n) => n.displayName },
-  { key: "msp", header: "MSP ID", text: (n) => n.mspId ?? "-" },
-  { key: "location", header: "Location", text: (n) => locationText(n.location) },
-  { key: "url", header: "URL", text: (n) => n.apiUrl ?? "-" },
+  column("name", "displayName", (n) => n.displayName),
+  column("msp", "mspId", (n) => n.mspId ?? "-"),
+  column("location", "location", (n) => locationText(n.location)),
+  column("url", "url", (n) => n.apiUrl ?? "-"),
   status,
 ];
 
 export const CA_COLUMNS: SectionColumn<ConsoleNode>[] = [
-  { key: "name", header: "Display name", text: (n) => n.displayName },
-  { key: "location", header: "Location", text: (n) => locationText(n.location) },
-  { key: "url", header: "Certificate Authority endpoint URL", text: (n) => n.apiUrl ?? "-" },
+  column("name", "displayName", (n) => n.displayName),
+  column("location", "location", (n) => locationText(n.location)),
+  column("url", "caUrl", (n) => n.apiUrl ?? "-"),
   status,
 ];
 
 export const MSP_COLUMNS: SectionColumn<ConsoleMsp>[] = [
-  { key: "name", header: "MSP display name", text: (m) => m.displayName },
-  { key: "msp", header: "MSP ID", text: (m) => m.mspId },
+  column("name", "mspDisplayName", (m) => m.displayName),
+  column("msp", "mspId", (m) => m.mspId),
 ];

@@ -16,6 +16,9 @@ import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { RecordUpdateSource } from "../bindings/RecordUpdateSource";
 import type { TileData, TileLabel, TileStatus } from "../components/NodeTile";
 import { expiresSoon, locationText } from "../data/library";
+import { formatDate, formatNumber, i18n, joinList } from "../i18n";
+
+const tr = (key: string, options?: Record<string, unknown>) => i18n.t(`consoles:${key}`, options);
 
 /** The console re-polls status every minute (console-api.md §7.4); so do we. */
 export const POLL_MS = 60_000;
@@ -106,30 +109,30 @@ export function validateConsoleForm(
 ): FormErrors {
   const errors: FormErrors = {};
   const name = form.name.trim();
-  if (name === "") errors.name = "Enter a display name.";
-  else if (name.length > NAME_MAX) errors.name = `At most ${NAME_MAX} characters.`;
+  if (name === "") errors.name = tr("form.error.name");
+  else if (name.length > NAME_MAX) errors.name = tr("form.error.tooLong", { max: NAME_MAX });
   else if (
     name !== opts.editing &&
     opts.existingNames.some((n) => n.toLowerCase() === name.toLowerCase())
   ) {
-    errors.name = `A console called “${name}” already exists.`;
+    errors.name = tr("form.error.nameTaken", { name });
   }
-  if (form.region.trim().length > NAME_MAX) errors.region = `At most ${NAME_MAX} characters.`;
-  if (form.url.trim() === "") errors.url = "Enter the console's URL.";
-  else if (consoleUrlScheme(form.url) === null) {
-    errors.url = "Enter an https:// (or http://) URL with a host and an optional port.";
+  if (form.region.trim().length > NAME_MAX) {
+    errors.region = tr("form.error.tooLong", { max: NAME_MAX });
   }
+  if (form.url.trim() === "") errors.url = tr("form.error.url");
+  else if (consoleUrlScheme(form.url) === null) errors.url = tr("form.error.urlInvalid");
   if (form.replaceAuth) {
     if (form.authMode === "apiKey") {
-      if (form.apiKey.trim() === "") errors.apiKey = "Enter the API key.";
-      if (form.apiSecret === "") errors.apiSecret = "Enter the API secret.";
+      if (form.apiKey.trim() === "") errors.apiKey = tr("form.error.apiKey");
+      if (form.apiSecret === "") errors.apiSecret = tr("form.error.apiSecret");
     } else {
-      if (form.username.trim() === "") errors.username = "Enter the user name.";
-      if (form.password === "") errors.password = "Enter the password.";
+      if (form.username.trim() === "") errors.username = tr("form.error.username");
+      if (form.password === "") errors.password = tr("form.error.password");
     }
   }
   if (form.caCertPem.trim() !== "" && !looksLikePemCertificate(form.caCertPem)) {
-    errors.caCertPem = "Paste a PEM certificate (-----BEGIN CERTIFICATE----- …) or its base64.";
+    errors.caCertPem = tr("form.error.caCertPem");
   }
   return errors;
 }
@@ -185,7 +188,7 @@ export function verdictStatus(verdict: ConnectionVerdict | null): {
   status: TileStatus;
   label: string;
 } {
-  if (!verdict) return { status: "unknown", label: "Connection not tested yet" };
+  if (!verdict) return { status: "unknown", label: tr("verdict.notTested") };
   const kind = verdictKind(verdict);
   const status: TileStatus =
     kind === "success" ? "running" : kind === "warning" ? "partial" : "stopped";
@@ -195,16 +198,16 @@ export function verdictStatus(verdict: ConnectionVerdict | null): {
 /** "Console 2.5.2 · import-only · tested 14:02": the verdict's facts on one line. */
 export function verdictFacts(verdict: ConnectionVerdict): string {
   const parts: string[] = [];
-  if (verdict.version) parts.push(`Console ${verdict.version}`);
-  if (verdict.importOnly) parts.push("import-only");
-  if (verdict.authScheme) parts.push(`auth: ${verdict.authScheme}`);
-  parts.push(`tested ${formatTime(verdict.testedAt)}`);
+  if (verdict.version) parts.push(tr("verdict.version", { version: verdict.version }));
+  if (verdict.importOnly) parts.push(tr("verdict.importOnly"));
+  if (verdict.authScheme) parts.push(tr("verdict.auth", { scheme: verdict.authScheme }));
+  parts.push(tr("verdict.tested", { time: formatTime(verdict.testedAt) }));
   return parts.join(" · ");
 }
 
 export function formatTime(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString();
+  return Number.isNaN(date.getTime()) ? iso : formatDate(date, { timeStyle: "medium" });
 }
 
 // ── Tiles ───────────────────────────────────────────────────────────────────────────────────
@@ -212,13 +215,13 @@ export function formatTime(iso: string): string {
 export function consoleTile(c: ConsoleSummary): TileData {
   const { status, label } = verdictStatus(c.lastVerdict);
   const labels: TileLabel[] = [];
-  if (c.sandbox) labels.push({ kind: "tag", text: "Sandbox" });
-  if (!c.encrypted) labels.push({ kind: "warning", text: "Not encrypted" });
+  if (c.sandbox) labels.push({ kind: "tag", text: tr("tags.sandbox") });
+  if (!c.encrypted) labels.push({ kind: "warning", text: tr("tags.notEncrypted") });
   labels.push({ kind: "text", text: c.url });
   return {
     id: c.name,
     title: c.name,
-    subtitle: c.region || "No region",
+    subtitle: c.region || tr("tile.noRegion"),
     status,
     statusLabel: label,
     labels,
@@ -234,12 +237,15 @@ export function tileStatus(status: ComponentStatus): TileStatus {
 export function consoleNodeLabels(node: ConsoleNode, now: Date = new Date()): TileLabel[] {
   const labels: TileLabel[] = [];
   if (expiresSoon(node.certExpiresAt, now)) {
-    labels.push({ kind: "certExpiration", text: "Certificate Expiration" });
+    labels.push({ kind: "certExpiration", text: i18n.t("data:tile.certExpiration") });
   }
   if (node.kind === "orderer" && node.nodes > 1) {
-    labels.push({ kind: "text", text: `${node.nodes} ordering nodes` });
+    labels.push({
+      kind: "text",
+      text: i18n.t("data:tile.orderingNodes", { count: node.nodes, n: formatNumber(node.nodes) }),
+    });
   }
-  if (node.imported) labels.push({ kind: "imported", text: "Imported" });
+  if (node.imported) labels.push({ kind: "imported", text: i18n.t("data:tile.imported") });
   labels.push({ kind: "location", text: locationText(node.location) });
   return labels;
 }
@@ -257,7 +263,7 @@ export function consoleNodeTile(node: ConsoleNode, now: Date = new Date()): Tile
 
 export function consoleMspTile(msp: ConsoleMsp): TileData {
   const labels: TileLabel[] = [];
-  if (msp.nodeOuEnabled) labels.push({ kind: "nodeOu", text: "Node OU: Enabled" });
+  if (msp.nodeOuEnabled) labels.push({ kind: "nodeOu", text: i18n.t("data:tile.nodeOuEnabled") });
   return { id: msp.id, title: msp.displayName, subtitle: msp.mspId, labels };
 }
 
@@ -276,19 +282,18 @@ export interface ComponentRef {
   displayName: string;
 }
 
-export const KIND_LABEL: Record<ComponentKind, string> = {
-  ca: "Certificate Authority",
-  msp: "MSP definition",
-  peer: "Peer",
-  orderer: "Ordering service",
-};
+/** A component's kind in words, in the current language. */
+export function kindLabel(kind: ComponentKind): string {
+  return i18n.t(`common:kind.${kind}`);
+}
 
-/** The all-regions view's sections, in the procedure's order: CA, then MSP, then nodes. */
-export const REGION_SECTIONS: { kind: ComponentKind; title: string }[] = [
-  { kind: "ca", title: "Certificate Authorities" },
-  { kind: "msp", title: "Organizations" },
-  { kind: "peer", title: "Peers" },
-  { kind: "orderer", title: "Ordering services" },
+/** The all-regions view's sections, in the procedure's order: CA, then MSP, then nodes; each
+ * title is `consoles:regions.section.<kind>`. */
+export const REGION_SECTIONS: readonly { kind: ComponentKind }[] = [
+  { kind: "ca" },
+  { kind: "msp" },
+  { kind: "peer" },
+  { kind: "orderer" },
 ];
 
 export interface RegionItem extends ComponentRef {
@@ -354,14 +359,10 @@ export function decodeDrag(text: string): DragPayload | null {
 
 // ── Import reports ──────────────────────────────────────────────────────────────────────────
 
-export const OUTCOME_TEXT: Record<ConsoleImportOutcome, string> = {
-  imported: "Imported",
-  alreadyPresent: "Already present",
-  presentWithOtherCertificates: "Present with other certificates",
-  presentWithOtherContent: "Present with other content",
-  updated: "Updated",
-  rejected: "Rejected",
-};
+/** A report line's outcome in words (`consoles:report.outcome.<outcome>`). */
+export function outcomeText(outcome: ConsoleImportOutcome): string {
+  return tr(`report.outcome.${outcome}`);
+}
 
 const OUTCOME_ORDER: readonly ConsoleImportOutcome[] = [
   "imported",
@@ -372,40 +373,48 @@ const OUTCOME_ORDER: readonly ConsoleImportOutcome[] = [
   "rejected",
 ];
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
 /** "2 components: 1 imported, 1 already present." */
 export function importSummary(report: ConsoleImportReport): string {
   const count = (o: ConsoleImportOutcome) => report.items.filter((i) => i.outcome === o).length;
-  const parts = OUTCOME_ORDER.map((o) => [count(o), OUTCOME_TEXT[o].toLowerCase()] as const)
+  const parts = OUTCOME_ORDER.map((o) => [count(o), o] as const)
     .filter(([n]) => n > 0)
-    .map(([n, text]) => `${n} ${text}`);
-  return `${plural(report.items.length, "component")}${parts.length ? `: ${parts.join(", ")}` : ""}.`;
+    .map(([n, o]) => tr(`report.counted.${o}`, { n: formatNumber(n) }));
+  const total = report.items.length;
+  const components = tr("report.components", { count: total, n: formatNumber(total) });
+  return parts.length
+    ? tr("report.summary", { components, parts: joinList(parts) })
+    : tr("report.summaryEmpty", { components });
 }
 
 /** The console's record is there, with other certificates than the component's. */
 export const isStale = (outcome: ConsoleImportOutcome): boolean =>
   outcome === "presentWithOtherCertificates" || outcome === "presentWithOtherContent";
 
-/** A certificate field of a console record (the backend's JSON path) in words. */
-const CERT_FIELD_TEXT: Record<string, string> = {
-  "msp.component.tls_cert": "TLS certificate",
-  "msp.component.ecert": "enrollment certificate",
-  "msp.component.admin_certs": "admin certificates",
-  "msp.ca.root_certs": "root certificates",
-  "msp.tlsca.root_certs": "TLS root certificates",
-  "msp.intermediate_ca.root_certs": "intermediate certificates",
-  "msp.intermediate_tlsca.root_certs": "TLS intermediate certificates",
-  root_certs: "root certificates",
-  intermediate_certs: "intermediate certificates",
+/** A certificate field of a console record (the backend's JSON path) → its key under
+ * `consoles:report.field`. */
+const CERT_FIELD_KEY: Record<string, string> = {
+  "msp.component.tls_cert": "tlsCert",
+  "msp.component.ecert": "ecert",
+  "msp.component.admin_certs": "adminCerts",
+  "msp.ca.root_certs": "rootCerts",
+  "msp.tlsca.root_certs": "tlsRootCerts",
+  "msp.intermediate_ca.root_certs": "intermediateCerts",
+  "msp.intermediate_tlsca.root_certs": "tlsIntermediateCerts",
+  root_certs: "rootCerts",
+  intermediate_certs: "intermediateCerts",
   admins: "admins",
-  tls_root_certs: "TLS root certificates",
-  tls_intermediate_certs: "TLS intermediate certificates",
+  tls_root_certs: "tlsRootCerts",
+  tls_intermediate_certs: "tlsIntermediateCerts",
 };
 
-/** "TLS certificate, TLS root certificates" for `["msp.component.tls_cert", ...]`. */
+/** "TLS certificate, TLS root certificates" for `["msp.component.tls_cert", ...]`; a path
+ * without words stays as it is. */
 export function differenceText(paths: readonly string[]): string {
-  return paths.map((p) => (Object.hasOwn(CERT_FIELD_TEXT, p) ? CERT_FIELD_TEXT[p] : p)).join(", ");
+  return joinList(
+    paths.map((p) =>
+      Object.hasOwn(CERT_FIELD_KEY, p) ? tr(`report.field.${CERT_FIELD_KEY[p]}`) : p,
+    ),
+  );
 }
 
 /** Where a report line's "Update" takes the certificates from: its library artifact, or the

@@ -1,18 +1,20 @@
 // Small pieces the console views share: the view tabs, the console's tags, the verdict of a
 // "Test connection", and an error with its sentence and fix.
 import { InlineLoading, InlineNotification } from "@carbon/react";
+import { useTranslation } from "react-i18next";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { describeError } from "../errors";
 import type { TestState } from "./ConsolesUi";
 import { consolesHref, verdictFacts, verdictKind } from "./logic";
 
 export function ConsolesTabs(props: { active: "list" | "regions" }) {
+  const { t } = useTranslation("consoles");
   const tabs = [
-    { id: "list" as const, label: "Consoles", href: consolesHref({ view: "list" }) },
-    { id: "regions" as const, label: "All regions", href: consolesHref({ view: "regions" }) },
+    { id: "list" as const, label: t("tabs.list"), href: consolesHref({ view: "list" }) },
+    { id: "regions" as const, label: t("tabs.regions"), href: consolesHref({ view: "regions" }) },
   ];
   return (
-    <nav className="fhd-tabs" aria-label="Consoles views">
+    <nav className="fhd-tabs" aria-label={t("tabs.label")}>
       {tabs.map((tab) => (
         <a
           key={tab.id}
@@ -30,15 +32,13 @@ export function ConsolesTabs(props: { active: "list" | "regions" }) {
 
 export function ConsoleTags(props: { console: ConsoleSummary }) {
   const { console: c } = props;
+  const { t } = useTranslation("consoles");
   return (
     <>
-      {c.sandbox ? <span className="fhd-ctag fhd-ctag--sandbox">Sandbox</span> : null}
+      {c.sandbox ? <span className="fhd-ctag fhd-ctag--sandbox">{t("tags.sandbox")}</span> : null}
       {c.encrypted ? null : (
-        <span
-          className="fhd-ctag fhd-ctag--warning"
-          title="http:// — the API secret and components cross the network in the clear"
-        >
-          Not encrypted
+        <span className="fhd-ctag fhd-ctag--warning" title={t("tags.notEncryptedTip")}>
+          {t("tags.notEncrypted")}
         </span>
       )}
     </>
@@ -48,11 +48,12 @@ export function ConsoleTags(props: { console: ConsoleSummary }) {
 /** The answer of "Test connection" for one console: spinner, verdict (sentence + fix) or error. */
 export function VerdictNotice(props: { name: string; state: TestState; onClose?: () => void }) {
   const { name, state } = props;
+  const { t } = useTranslation("consoles");
   if (state.pending) {
     return (
       <InlineLoading
         className="fhd-verdict fhd-verdict--pending"
-        description={`Testing the connection to ${name}…`}
+        description={t("verdict.testing", { name })}
       />
     );
   }
@@ -68,7 +69,7 @@ export function VerdictNotice(props: { name: string; state: TestState; onClose?:
         lowContrast
         hideCloseButton={!props.onClose}
         onCloseButtonClick={props.onClose}
-        title={`${name}: ${v.sentence}`}
+        title={t("verdict.title", { name, sentence: v.sentence })}
         subtitle={[v.fix ?? "", verdictFacts(v)].filter(Boolean).join(" — ")}
       />
     );
@@ -77,7 +78,7 @@ export function VerdictNotice(props: { name: string; state: TestState; onClose?:
     return (
       <ErrorNotice
         error={state.error}
-        context={`${name}: the connection could not be tested`}
+        context={t("verdict.testFailed", { name })}
         onClose={props.onClose}
       />
     );
@@ -90,6 +91,7 @@ export function ErrorNotice(props: {
   context?: string;
   onClose?: (() => void) | undefined;
 }) {
+  const { t } = useTranslation("components");
   const described = describeError(props.error);
   return (
     <InlineNotification
@@ -100,7 +102,11 @@ export function ErrorNotice(props: {
       lowContrast
       hideCloseButton={!props.onClose}
       onCloseButtonClick={props.onClose}
-      title={props.context ? `${props.context}: ${described.sentence}` : described.sentence}
+      title={
+        props.context
+          ? t("toast.contextTitle", { context: props.context, sentence: described.sentence })
+          : described.sentence
+      }
       subtitle={[described.fix, described.detail !== described.sentence ? described.detail : ""]
         .filter(Boolean)
         .join(" ")}
