@@ -48,6 +48,7 @@ export function AllRegions() {
               t={t}
               i18nKey="regions.emptyHint"
               components={{
+                // biome-ignore lint/a11y/useAnchorContent: Trans puts the translated link text inside.
                 tab: <a href={consolesHref({ view: "list" })} />,
                 code: <code className="fhd-code" />,
               }}

@@ -42,7 +42,10 @@ export function ConsoleDetail(props: { name: string }) {
             <Trans
               t={t}
               i18nKey="detail.missingHint"
-              components={{ back: <a href={consolesHref({ view: "list" })} /> }}
+              components={{
+                // biome-ignore lint/a11y/useAnchorContent: Trans puts the translated link text inside.
+                back: <a href={consolesHref({ view: "list" })} />,
+              }}
             />
           }
         />
