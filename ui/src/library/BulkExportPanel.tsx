@@ -12,6 +12,7 @@ import { useLibrary } from "../data/WorkspaceData";
 import { ImportantBox, PanelButton } from "./PanelParts";
 import { SidePanel } from "./SidePanel";
 import "../styles/deferred.scss";
+import { useTranslation } from "react-i18next";
 
 const DEFAULT_KINDS: ArtifactKind[] = ["ca", "orderer", "peer", "msp"];
 
@@ -28,6 +29,7 @@ export function bulkExportRequest(
 }
 
 export default function BulkExportPanel(props: { onClose: () => void }) {
+  const { t } = useTranslation("library");
   const { items } = useLibrary();
   const { notify, notifyError } = useNotifier();
   const [ticked, setTicked] = useState<Set<ArtifactKind>>(() => new Set(DEFAULT_KINDS));
@@ -47,11 +49,11 @@ export default function BulkExportPanel(props: { onClose: () => void }) {
     try {
       const path = await libraryExportDialog(request.ids, request.includePrivateKeys, "zip");
       if (path) {
-        notify({ kind: "success", title: `Exported to ${path}` });
+        notify({ kind: "success", title: t("detail.exportedTo", { path }) });
         props.onClose();
       }
     } catch (error) {
-      notifyError(error, "The export could not be written");
+      notifyError(error, t("bulk.failed"));
     } finally {
       setBusy(false);
     }
@@ -74,12 +76,12 @@ export default function BulkExportPanel(props: { onClose: () => void }) {
   return (
     <SidePanel
       id="bulk-export-panel"
-      title="Export"
+      title={t("common:export")}
       onClose={props.onClose}
       footer={
         <>
           <PanelButton kind="cancel" onClick={props.onClose}>
-            Cancel
+            {t("common:cancel")}
           </PanelButton>
           <PanelButton
             kind="primary"
@@ -87,24 +89,15 @@ export default function BulkExportPanel(props: { onClose: () => void }) {
             disabled={busy || request.empty}
             onClick={() => void run()}
           >
-            Export
+            {t("common:export")}
           </PanelButton>
         </>
       }
     >
-      <p className="fhd-panel__text">
-        You have the option of which components to export. Note that if you select a box, for
-        example Peers, all of the peers will be included in the export file. If the console that
-        imports these components has already imported some of the components, for example one of the
-        peers, the additional component will show up as a duplicate.
-      </p>
-      <p className="fhd-panel__text">
-        Identities are not selected by default for security reasons and because a single console
-        does not permit more than one identity of the same name. If a duplicate identity is detected
-        on import, the entire import will fail.
-      </p>
+      <p className="fhd-panel__text">{t("bulk.intro")}</p>
+      <p className="fhd-panel__text">{t("bulk.identities")}</p>
       <fieldset className="fhd-export-kinds">
-        <legend className="fhd-export-kinds__legend">Select which data to export:</legend>
+        <legend className="fhd-export-kinds__legend">{t("bulk.select")}</legend>
         <div className="fhd-export-kinds__group">
           {EXPORT_KINDS.filter((k) => k.kind !== "identity").map((k) => box(k.kind, k.label))}
         </div>
@@ -113,14 +106,11 @@ export default function BulkExportPanel(props: { onClose: () => void }) {
         </div>
       </fieldset>
       {ticked.has("identity") ? (
-        <ImportantBox id="bulk-export-important">
-          Exported identities will include the private key of the identity in the export file. Be
-          sure to protect this information.
-        </ImportantBox>
+        <ImportantBox id="bulk-export-important">{t("bulk.important")}</ImportantBox>
       ) : null}
       {request.empty ? (
         <p className="fhd-panel__hint" role="status">
-          Nothing to export: the library holds nothing of the ticked kinds.
+          {t("bulk.nothing")}
         </p>
       ) : null}
     </SidePanel>

@@ -3,12 +3,14 @@
 // (identities only after the private-key confirmation) and Remove.
 import { Button, Checkbox, Modal } from "@carbon/react";
 import { lazy, Suspense, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { libraryExportDialog, libraryRemove } from "../api";
 import type { LibraryItem } from "../bindings/LibraryItem";
 import { useNotifier } from "../components/Notifications";
 import { expiresSoon, isImported, KIND_NAME, locationText } from "../data/library";
 import { timeUntil } from "../data/relativeTime";
 import { useLibrary } from "../data/WorkspaceData";
+import { formatDate as formatInLanguage, i18n, joinList } from "../i18n";
 import { useLibraryUi } from "./LibraryUi";
 import { ImportantBox, PanelButton } from "./PanelParts";
 import { CONFIRM_MODAL_CLASS, SidePanel } from "./SidePanel";
@@ -25,15 +27,22 @@ export function sourceFile(source: string): string {
   return source.split("!/")[0] ?? source;
 }
 
+const tr = (key: string, options?: Record<string, unknown>) => i18n.t(`library:${key}`, options);
+
 export function formatDate(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  return Number.isNaN(date.getTime())
+    ? iso
+    : formatInLanguage(date, { dateStyle: "medium", timeStyle: "medium" });
 }
 
-/** "11/27/2027, 2:27:00 PM (in 12 months)", or "… (expired)". */
+/** "Nov 27, 2027, 2:27:00 PM (in 12 months)", or "… (expired)". */
 export function expiryText(iso: string, now: Date = new Date()): string {
-  const left = timeUntil(new Date(iso), now);
-  return `${formatDate(iso)} (${left === "expired" ? "expired" : `in ${left}`})`;
+  const at = new Date(iso);
+  const expired = !Number.isNaN(at.getTime()) && at.getTime() <= now.getTime();
+  return expired
+    ? tr("detail.expired", { date: formatDate(iso) })
+    : tr("detail.expiresIn", { date: formatDate(iso), left: timeUntil(at, now) });
 }
 
 interface Fact {
@@ -45,64 +54,64 @@ interface Fact {
 }
 
 export function detailFacts(item: LibraryItem, now: Date = new Date()): Fact[] {
-  const facts: Fact[] = [{ id: "kind", label: "Kind", value: KIND_NAME[item.kind] }];
-  if (item.mspId) facts.push({ id: "msp", label: "MSP ID", value: item.mspId });
+  const fact = (key: string) => tr(`fact.${key}`);
+  const facts: Fact[] = [{ id: "kind", label: fact("kind"), value: KIND_NAME[item.kind] }];
+  if (item.mspId) facts.push({ id: "msp", label: fact("mspId"), value: item.mspId });
   if (item.apiUrl) {
     const label =
       item.kind === "ca"
-        ? "Certificate Authority endpoint URL"
+        ? fact("caUrl")
         : item.kind === "orderer"
-          ? "URL (first ordering node)"
-          : "URL";
+          ? fact("ordererUrl")
+          : fact("url");
     facts.push({ id: "url", label, value: item.apiUrl, mono: true });
   }
   if (item.kind === "orderer") {
-    facts.push({ id: "nodes", label: "Ordering nodes", value: String(item.nodes) });
+    facts.push({ id: "nodes", label: fact("orderingNodes"), value: String(item.nodes) });
   }
   if (item.kind === "msp" || item.kind === "peer" || item.kind === "orderer") {
     facts.push({
       id: "node-ou",
-      label: "Node OU",
-      value: item.nodeOuEnabled ? "Enabled" : "Not enabled",
+      label: fact("nodeOu"),
+      value: item.nodeOuEnabled ? fact("enabled") : fact("notEnabled"),
     });
   }
   if (isNode(item)) {
+    const location = locationText(item.location);
     facts.push({
       id: "location",
-      label: "Node location",
-      value: `${locationText(item.location)}${isImported(item.location) ? " (imported)" : ""}`,
+      label: fact("location"),
+      value: isImported(item.location) ? tr("fact.locationImported", { location }) : location,
     });
   }
   facts.push({
     id: "expiry",
-    label: item.kind === "identity" ? "Certificate expiration" : "Earliest certificate expiration",
+    label: item.kind === "identity" ? fact("certExpiration") : fact("earliestExpiration"),
     value: item.expiresAt ? expiryText(item.expiresAt, now) : "-",
     warn: expiresSoon(item.expiresAt, now),
   });
   if (item.kind === "identity") {
     facts.push({
       id: "issued-by",
-      label: "Issued by",
-      value:
-        item.issuingCas.length > 0
-          ? item.issuingCas.join(", ")
-          : "unknown: no CA in the library issued this certificate",
+      label: fact("issuedBy"),
+      value: item.issuingCas.length > 0 ? joinList(item.issuingCas) : fact("issuerUnknown"),
     });
     facts.push({
       id: "administers",
-      label: "Can administer",
-      value: item.administers.length > 0 ? item.administers.join(", ") : "-",
+      label: fact("administers"),
+      value: item.administers.length > 0 ? joinList(item.administers) : "-",
     });
   }
-  facts.push({ id: "source", label: "Source file", value: item.source, mono: true });
-  facts.push({ id: "imported", label: "Imported", value: formatDate(item.importedAt) });
-  facts.push({ id: "file-name", label: "Export file name", value: item.fileName, mono: true });
+  facts.push({ id: "source", label: fact("source"), value: item.source, mono: true });
+  facts.push({ id: "imported", label: fact("imported"), value: formatDate(item.importedAt) });
+  facts.push({ id: "file-name", label: fact("fileName"), value: item.fileName, mono: true });
   return facts;
 }
 
 type Confirm = "export" | "remove" | null;
 
 export default function DetailPanel(props: { id: string; onClose: () => void }) {
+  const { t } = useTranslation("library");
   const { items } = useLibrary();
   const { reload } = useLibraryUi();
   const { notify, notifyError } = useNotifier();
@@ -126,10 +135,10 @@ export default function DetailPanel(props: { id: string; onClose: () => void }) 
     try {
       const path = await libraryExportDialog([item.id], item.kind === "identity");
       setConfirm(null);
-      if (path) notify({ kind: "success", title: `Exported to ${path}` });
+      if (path) notify({ kind: "success", title: t("detail.exportedTo", { path }) });
     } catch (error) {
       setConfirm(null);
-      notifyError(error, `${item.displayName} could not be exported`);
+      notifyError(error, t("detail.exportFailed", { name: item.displayName }));
     } finally {
       setBusy(false);
       setUnderstood(false);
@@ -140,13 +149,13 @@ export default function DetailPanel(props: { id: string; onClose: () => void }) 
     setBusy(true);
     try {
       await libraryRemove([item.id]);
-      notify({ kind: "success", title: `Removed ${item.displayName}` });
+      notify({ kind: "success", title: t("detail.removed", { name: item.displayName }) });
       props.onClose();
       await reload();
     } catch (error) {
       setBusy(false);
       setConfirm(null);
-      notifyError(error, `${item.displayName} could not be removed`);
+      notifyError(error, t("detail.removeFailed", { name: item.displayName }));
     }
   };
 
@@ -169,17 +178,19 @@ export default function DetailPanel(props: { id: string; onClose: () => void }) 
         footer={
           <>
             <PanelButton kind="danger" disabled={busy} onClick={() => setConfirm("remove")}>
-              Remove
+              {t("common:remove")}
             </PanelButton>
             <PanelButton kind="primary" primaryFocus disabled={busy} onClick={onExport}>
-              Export
+              {t("common:export")}
             </PanelButton>
           </>
         }
       >
         <p className="fhd-panel__intro" id="library-detail-origin">
-          {`Imported from ${sourceFile(item.source)} on ${formatDate(item.importedAt)}`}
-          {isNode(item) ? "; status appears once a console that runs it is connected." : "."}
+          {t(isNode(item) ? "detail.originNode" : "detail.origin", {
+            file: sourceFile(item.source),
+            date: formatDate(item.importedAt),
+          })}
         </p>
         {item.kind !== "identity" ? (
           <Button
@@ -189,7 +200,7 @@ export default function DetailPanel(props: { id: string; onClose: () => void }) 
             id="library-detail-to-console"
             onClick={() => setToConsole(true)}
           >
-            Import into console…
+            {t("detail.toConsole")}
           </Button>
         ) : null}
         <dl className="fhd-detail-facts">
@@ -214,27 +225,25 @@ export default function DetailPanel(props: { id: string; onClose: () => void }) 
           className={CONFIRM_MODAL_CLASS}
           size="sm"
           modalLabel={item.displayName}
-          modalHeading="Export identity"
-          primaryButtonText={busy ? "Exporting…" : "Export"}
-          secondaryButtonText="Cancel"
+          modalHeading={t("exportIdentity.heading")}
+          primaryButtonText={busy ? t("exportIdentity.exporting") : t("common:export")}
+          secondaryButtonText={t("common:cancel")}
+          closeButtonLabel={t("common:close")}
           primaryButtonDisabled={!understood || busy}
           preventCloseOnClickOutside
           onRequestSubmit={() => void exportItem()}
           onRequestClose={() => setConfirm(null)}
           onSecondarySubmit={() => setConfirm(null)}
         >
-          <p className="fhd-modal__text">
-            {`Fabric HA Desktop writes a file with the certificate and the private key of ${item.displayName}, in the format a Fabric Operations Console imports. You choose where in the next step.`}
-          </p>
+          <p className="fhd-modal__text">{t("exportIdentity.text", { name: item.displayName })}</p>
           <ImportantBox id="export-identity-important">
-            The exported file contains the identity's private key. Anyone with the file can act as
-            this identity.
+            {t("exportIdentity.important")}
           </ImportantBox>
           <Checkbox
             id="export-identity-ack"
             className="fhd-ack"
             data-modal-primary-focus
-            labelText="I understand that the private key leaves the app"
+            labelText={t("exportIdentity.ack")}
             checked={understood}
             onChange={(_event, { checked }) => setUnderstood(checked)}
           />
@@ -248,23 +257,19 @@ export default function DetailPanel(props: { id: string; onClose: () => void }) 
           className={CONFIRM_MODAL_CLASS}
           size="sm"
           modalLabel={KIND_NAME[item.kind]}
-          modalHeading={`Remove ${item.displayName}?`}
-          primaryButtonText={busy ? "Removing…" : "Remove"}
-          secondaryButtonText="Cancel"
+          modalHeading={t("remove.heading", { name: item.displayName })}
+          primaryButtonText={busy ? t("remove.removing") : t("common:remove")}
+          secondaryButtonText={t("common:cancel")}
+          closeButtonLabel={t("common:close")}
           primaryButtonDisabled={busy}
           preventCloseOnClickOutside
           onRequestSubmit={() => void removeItem()}
           onRequestClose={() => setConfirm(null)}
           onSecondarySubmit={() => setConfirm(null)}
         >
-          <p className="fhd-modal__text">
-            {`${item.displayName} is removed from this workspace's library. The file it was imported from is not changed.`}
-          </p>
+          <p className="fhd-modal__text">{t("remove.text", { name: item.displayName })}</p>
           {item.kind === "identity" ? (
-            <p className="fhd-modal__text">
-              Its private key is deleted from this workspace too: export the identity first if you
-              still need it.
-            </p>
+            <p className="fhd-modal__text">{t("remove.identity")}</p>
           ) : null}
         </Modal>
       ) : null}

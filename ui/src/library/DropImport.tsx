@@ -6,6 +6,8 @@
 import { DocumentImport } from "@carbon/icons-react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { formatNumber } from "../i18n";
 
 export default function DropImport(props: {
   onDrop: (paths: string[]) => void;
@@ -14,6 +16,7 @@ export default function DropImport(props: {
   /** Replaces the line under the title. */
   hint?: string | undefined;
 }) {
+  const { t } = useTranslation("library");
   const [hovering, setHovering] = useState<{ files: number } | null>(null);
   const onDrop = useRef(props.onDrop);
 
@@ -62,11 +65,11 @@ export default function DropImport(props: {
     <div className="fhd-drop" data-testid="drop-overlay" role="status" aria-live="assertive">
       <div className="fhd-drop__inner">
         <DocumentImport size={48} className="fhd-drop__icon" aria-hidden="true" />
-        <p className="fhd-drop__title">{props.title ?? "Drop console files to import them"}</p>
+        <p className="fhd-drop__title">{props.title ?? t("drop.title")}</p>
         <p className="fhd-drop__hint">
-          {props.hint ?? "JSON files or a bulk export zip; a bundle opens in Bundles"}
+          {props.hint ?? t("drop.hint")}
           {hovering.files > 0
-            ? ` · ${hovering.files === 1 ? "1 file" : `${hovering.files} files`}`
+            ? ` · ${t("drop.files", { count: hovering.files, n: formatNumber(hovering.files) })}`
             : ""}
         </p>
       </div>

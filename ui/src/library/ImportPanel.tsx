@@ -15,45 +15,16 @@ import { useLibraryUi } from "./LibraryUi";
 import { FieldLabel, PanelButton } from "./PanelParts";
 import { SidePanel } from "./SidePanel";
 import "../styles/deferred.scss";
+import { useTranslation } from "react-i18next";
 
-interface ImportCopy {
-  title: string;
-  intro: string;
-  /** The file the console names this kind's download: shown in the (i) tip. */
-  example: string;
-}
-
-export const IMPORT_COPY: Record<ArtifactKind, ImportCopy> = {
-  peer: {
-    title: "Add peer",
-    intro:
-      "Import your peer through a JSON file exported with your information from the console of that deployment.",
-    example: "Org1 Peer0_peer.json",
-  },
-  ca: {
-    title: "Add Certificate Authority",
-    intro:
-      "Import your Certificate Authority through a JSON file exported with your information from the console of that deployment.",
-    example: "Org1 CA_ca.json",
-  },
-  orderer: {
-    title: "Add ordering service",
-    intro:
-      "Import your ordering service through a JSON file exported with your information from the console of that deployment. One file holds every ordering node of the service.",
-    example: "Ordering Service_orderer.json",
-  },
-  msp: {
-    title: "Import MSP definition",
-    intro:
-      "Import an MSP definition through a JSON file exported from a console: its root and TLS root certificates and its admins.",
-    example: "Org1 MSP_msp.json",
-  },
-  identity: {
-    title: "Add identity",
-    intro:
-      "Import the public and private key of an identity created by your Certificate Authority that you will use to operate your network nodes from this app.",
-    example: "org1admin_identity.json",
-  },
+/** The file the console names each kind's download (a file name: the same in every language),
+ * shown in the (i) tip; the panel's title and intro are `library:import.<kind>.*`. */
+export const IMPORT_EXAMPLE: Record<ArtifactKind, string> = {
+  peer: "Org1 Peer0_peer.json",
+  ca: "Org1 CA_ca.json",
+  orderer: "Ordering Service_orderer.json", // i18n-ignore: a file name
+  msp: "Org1 MSP_msp.json",
+  identity: "org1admin_identity.json",
 };
 
 function merge(previous: ImportReport | null, next: ImportReport): ImportReport {
@@ -61,7 +32,12 @@ function merge(previous: ImportReport | null, next: ImportReport): ImportReport 
 }
 
 export default function ImportPanel(props: { kind: ArtifactKind; onClose: () => void }) {
-  const copy = IMPORT_COPY[props.kind];
+  const { t } = useTranslation("library");
+  const copy = {
+    title: t(`import.${props.kind}.title`),
+    intro: t(`import.${props.kind}.intro`),
+    example: IMPORT_EXAMPLE[props.kind],
+  };
   const { reload } = useLibraryUi();
   const { notifyError } = useNotifier();
   const [report, setReport] = useState<ImportReport | null>(null);
@@ -76,7 +52,7 @@ export default function ImportPanel(props: { kind: ArtifactKind; onClose: () => 
         await reload();
       }
     } catch (error) {
-      notifyError(error, "The files could not be imported");
+      notifyError(error, t("ui.importFailed"));
     } finally {
       setBusy(false);
     }
@@ -85,16 +61,16 @@ export default function ImportPanel(props: { kind: ArtifactKind; onClose: () => 
   const footer = report ? (
     <>
       <PanelButton kind="cancel" disabled={busy} onClick={() => void addFiles()}>
-        Add another file
+        {t("import.addAnother")}
       </PanelButton>
       <PanelButton kind="primary" onClick={props.onClose}>
-        Done
+        {t("common:done")}
       </PanelButton>
     </>
   ) : (
     <>
       <PanelButton kind="cancel" onClick={props.onClose}>
-        Cancel
+        {t("common:cancel")}
       </PanelButton>
       {/* As in the console, the submit button waits for a file; here choosing files imports. */}
       <PanelButton kind="primary" disabled onClick={props.onClose}>
@@ -114,8 +90,8 @@ export default function ImportPanel(props: { kind: ArtifactKind; onClose: () => 
       {props.kind === "identity" ? <IdentitySource /> : null}
       <FieldLabel
         id={`import-${props.kind}-json`}
-        label="JSON information"
-        info={`The file a console exports, such as “${copy.example}”. You can pick several files, or a bulk export zip; each file is checked before anything from it is stored.`}
+        label={t("import.json")}
+        info={t("import.jsonInfo", { example: copy.example })}
       />
       {report === null ? (
         <Button
@@ -127,14 +103,11 @@ export default function ImportPanel(props: { kind: ArtifactKind; onClose: () => 
           aria-describedby={`import-${props.kind}-json`}
           data-modal-primary-focus
         >
-          Add file
+          {t("import.addFile")}
         </Button>
       ) : null}
       {busy ? (
-        <InlineLoading
-          className="fhd-panel__loading"
-          description="Choose files in the dialog; they are checked and imported right away…"
-        />
+        <InlineLoading className="fhd-panel__loading" description={t("import.choosing")} />
       ) : null}
       {report ? <ImportReportView report={report} /> : null}
     </SidePanel>
@@ -143,14 +116,15 @@ export default function ImportPanel(props: { kind: ArtifactKind; onClose: () => 
 
 /** "Manual entry / Upload JSON" as in the console's Add identity panel; only Upload JSON works. */
 function IdentitySource() {
+  const { t } = useTranslation("library");
   return (
     <fieldset className="fhd-source-switch">
-      <legend className="fhd-visually-hidden">How to add the identity</legend>
+      <legend className="fhd-visually-hidden">{t("import.identitySource")}</legend>
       <Tooltip description={comingLaterReason()} align="bottom" className="fhd-source-switch__tip">
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: focusable so keyboard users can read why it is disabled. */}
         <span className="fhd-source-switch__disabled" tabIndex={0}>
           <button type="button" className="fhd-source-switch__btn" disabled aria-pressed="false">
-            Manual entry
+            {t("import.manual")}
           </button>
         </span>
       </Tooltip>
@@ -159,7 +133,7 @@ function IdentitySource() {
         className="fhd-source-switch__btn fhd-source-switch__btn--selected"
         aria-pressed="true"
       >
-        Upload JSON
+        {t("import.upload")}
       </button>
     </fieldset>
   );

@@ -1,32 +1,31 @@
 // The per-file report every import ends in: one row per file with its status tag, each finding
 // (severity icon, JSON path, message) and the components stored from it.
 import { ErrorFilled, WarningAltFilled } from "@carbon/icons-react";
+import { useTranslation } from "react-i18next";
 import type { ImportedFile } from "../bindings/ImportedFile";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { ImportStatus } from "../bindings/ImportStatus";
 import { KIND_NAME } from "../data/library";
+import { formatNumber, i18n, joinList } from "../i18n";
 
-export const IMPORT_STATUS_TEXT: Record<ImportStatus, string> = {
-  accepted: "Accepted",
-  acceptedWithWarnings: "Accepted with warnings",
-  rejected: "Rejected",
-};
+/** A file's status in words (`library:report.status.<status>`). */
+export function importStatusText(status: ImportStatus): string {
+  return i18n.t(`library:report.status.${status}`);
+}
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const STATUSES: readonly ImportStatus[] = ["accepted", "acceptedWithWarnings", "rejected"];
 
 /** "3 files: 1 accepted, 1 accepted with warnings, 1 rejected." */
 export function reportSummary(report: ImportReport): string {
   const count = (status: ImportStatus) => report.files.filter((f) => f.status === status).length;
-  const parts = [
-    [count("accepted"), "accepted"],
-    [count("acceptedWithWarnings"), "accepted with warnings"],
-    [count("rejected"), "rejected"],
-  ] as const;
-  const text = parts
+  const parts = STATUSES.map((s) => [count(s), s] as const)
     .filter(([n]) => n > 0)
-    .map(([n, word]) => `${n} ${word}`)
-    .join(", ");
-  return `${plural(report.files.length, "file")}${text ? `: ${text}` : ""}.`;
+    .map(([n, s]) => i18n.t(`library:report.counted.${s}`, { n: formatNumber(n) }));
+  const total = report.files.length;
+  const files = i18n.t("library:files", { count: total, n: formatNumber(total) });
+  return parts.length
+    ? i18n.t("library:report.summary", { files, parts: joinList(parts) })
+    : i18n.t("library:report.summaryEmpty", { files });
 }
 
 /** The part of a finding's file name worth showing under the row's own file name: the zip
@@ -39,6 +38,7 @@ function entryName(findingFile: string, file: string): string {
 
 function FileRow(props: { file: ImportedFile }) {
   const { file } = props;
+  const { t } = useTranslation("library");
   return (
     <li
       className={`fhd-report__file fhd-report__file--${file.status}`}
@@ -47,12 +47,15 @@ function FileRow(props: { file: ImportedFile }) {
     >
       <div className="fhd-report__head">
         <span className={`fhd-report__tag fhd-report__tag--${file.status}`}>
-          {IMPORT_STATUS_TEXT[file.status]}
+          {importStatusText(file.status)}
         </span>
         <span className="fhd-report__name">{file.file}</span>
       </div>
       {file.findings.length > 0 ? (
-        <ul className="fhd-report__findings" aria-label={`Findings in ${file.file}`}>
+        <ul
+          className="fhd-report__findings"
+          aria-label={t("report.findingsIn", { file: file.file })}
+        >
           {file.findings.map((finding, i) => {
             const Icon = finding.severity === "error" ? ErrorFilled : WarningAltFilled;
             const entry = entryName(finding.file, file.file);
@@ -67,7 +70,9 @@ function FileRow(props: { file: ImportedFile }) {
                 <Icon
                   size={16}
                   className="fhd-report__finding-icon"
-                  aria-label={finding.severity === "error" ? "Error" : "Warning"}
+                  aria-label={
+                    finding.severity === "error" ? t("report.error") : t("report.warning")
+                  }
                 />
                 <span className="fhd-report__finding-text">
                   {entry ? <span className="fhd-report__entry">{entry}</span> : null}
@@ -80,15 +85,18 @@ function FileRow(props: { file: ImportedFile }) {
         </ul>
       ) : null}
       {file.status === "rejected" ? (
-        <p className="fhd-report__note">Nothing from this file was stored.</p>
+        <p className="fhd-report__note">{t("report.nothingStored")}</p>
       ) : null}
       {file.artifacts.length > 0 ? (
-        <ul className="fhd-report__components" aria-label={`Stored from ${file.file}`}>
+        <ul
+          className="fhd-report__components"
+          aria-label={t("report.storedFrom", { file: file.file })}
+        >
           {file.artifacts.map((artifact) => (
             <li key={artifact.id} className="fhd-report__component" data-new={artifact.new}>
               <span className="fhd-report__kind">{KIND_NAME[artifact.kind]}</span>
               <span className="fhd-report__component-name">
-                {`${artifact.displayName} — ${artifact.new ? "new" : "already in the library"}`}
+                {t(artifact.new ? "report.new" : "report.known", { name: artifact.displayName })}
               </span>
             </li>
           ))}
@@ -100,8 +108,9 @@ function FileRow(props: { file: ImportedFile }) {
 
 export default function ImportReportView(props: { report: ImportReport }) {
   const { report } = props;
+  const { t } = useTranslation("library");
   return (
-    <section className="fhd-report" data-testid="import-report" aria-label="Import report">
+    <section className="fhd-report" data-testid="import-report" aria-label={t("report.title")}>
       <p className="fhd-report__summary" role="status">
         {reportSummary(report)}
       </p>

@@ -22,6 +22,7 @@ import type { ImportReport } from "../bindings/ImportReport";
 import { openBundle } from "../bundles/route";
 import { useNotifier } from "../components/Notifications";
 import { useLibrary } from "../data/WorkspaceData";
+import { formatNumber, i18n } from "../i18n";
 
 const ImportPanel = lazy(() => import("./ImportPanel"));
 const ReportPanel = lazy(() => import("./ReportPanel"));
@@ -105,7 +106,7 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
     try {
       await refresh();
     } catch (error) {
-      notifyError(error, "The library could not be read again");
+      notifyError(error, i18n.t("library:ui.reloadFailed"));
     }
   }, [refresh, notifyError]);
 
@@ -118,14 +119,16 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
       setPanel({ type: "report", report, pending: "" });
       await reload();
     } catch (error) {
-      notifyError(error, "The files could not be imported");
+      notifyError(error, i18n.t("library:ui.importFailed"));
     }
   }, [reload, notifyError]);
 
   const importPaths = useCallback(
     async (paths: string[]) => {
       if (paths.length === 0) return;
-      const pending = `Importing ${paths.length === 1 ? "1 file" : `${paths.length} files`}…`;
+      const pending = i18n.t("library:ui.importing", {
+        files: i18n.t("library:files", { count: paths.length, n: formatNumber(paths.length) }),
+      });
       setPanel({ type: "report", report: null, pending });
       try {
         const report = await libraryImportPaths(paths);
@@ -133,7 +136,7 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
         await reload();
       } catch (error) {
         setPanel((p) => (p?.type === "report" && p.report === null ? null : p));
-        notifyError(error, "The dropped files could not be imported");
+        notifyError(error, i18n.t("library:ui.dropImportFailed"));
       }
     },
     [reload, notifyError],
@@ -151,7 +154,7 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
       try {
         bundles = await bundleDetect(paths);
       } catch (error) {
-        notifyError(error, "The dropped files could not be read");
+        notifyError(error, i18n.t("library:ui.dropReadFailed"));
         return;
       }
       const [first, ...more] = bundles;
@@ -160,8 +163,12 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
         if (more.length > 0) {
           notify({
             kind: "info",
-            title: "One bundle at a time",
-            subtitle: `Opened ${first}. Drop the other ${more.length === 1 ? "bundle" : `${more.length} bundles`} after this one.`,
+            title: i18n.t("library:ui.oneBundle"),
+            subtitle: i18n.t("library:ui.oneBundleText", {
+              file: first,
+              count: more.length,
+              n: formatNumber(more.length),
+            }),
           });
         }
       }

@@ -3,6 +3,7 @@
 import { Information } from "@carbon/icons-react";
 import { Button, Toggletip, ToggletipButton, ToggletipContent } from "@carbon/react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 /** A footer button of a side panel or modal: "cancel" is the console's grey (#697077). */
 export function PanelButton(props: {
@@ -30,13 +31,14 @@ export function PanelButton(props: {
 
 /** A bold field label with an (i) toggletip, as the console's "JSON information (i)". */
 export function FieldLabel(props: { id: string; label: string; info: string }) {
+  const { t } = useTranslation("library");
   return (
     <div className="fhd-field-label">
       <span className="fhd-field-label__text" id={props.id}>
         {props.label}
       </span>
       <Toggletip align="bottom" className="fhd-infotip fhd-field-label__tip">
-        <ToggletipButton label={`About ${props.label}`}>
+        <ToggletipButton label={t("parts.about", { label: props.label })}>
           <Information size={16} />
         </ToggletipButton>
         <ToggletipContent>
@@ -49,10 +51,11 @@ export function FieldLabel(props: { id: string; label: string; info: string }) {
 
 /** The console's warning about private keys: an orange "Important" label over an outlined box. */
 export function ImportantBox(props: { id: string; children: ReactNode }) {
+  const { t } = useTranslation("library");
   return (
     <div className="fhd-important" role="note" aria-labelledby={`${props.id}-label`}>
       <p className="fhd-important__label" id={`${props.id}-label`}>
-        Important
+        {t("parts.important")}
       </p>
       <div className="fhd-important__box">{props.children}</div>
     </div>
@@ -68,10 +71,11 @@ export function SubmitFooter(props: {
   onCancel: () => void;
   onSubmit: () => void;
 }) {
+  const { t } = useTranslation();
   return (
     <>
       <PanelButton kind="cancel" onClick={props.onCancel}>
-        Cancel
+        {t("common:cancel")}
       </PanelButton>
       <PanelButton kind="primary" id={props.id} disabled={props.busy} onClick={props.onSubmit}>
         {props.busy ? props.busyLabel : props.label}

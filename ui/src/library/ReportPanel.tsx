@@ -5,6 +5,7 @@ import ImportReportView from "./ImportReportView";
 import { PanelButton } from "./PanelParts";
 import { SidePanel } from "./SidePanel";
 import "../styles/deferred.scss";
+import { useTranslation } from "react-i18next";
 
 export default function ReportPanel(props: {
   report: ImportReport | null;
@@ -12,10 +13,11 @@ export default function ReportPanel(props: {
   pending: string;
   onClose: () => void;
 }) {
+  const { t } = useTranslation("library");
   return (
     <SidePanel
       id="import-report-panel"
-      title="Import report"
+      title={t("report.title")}
       onClose={props.onClose}
       footer={
         <PanelButton
@@ -24,7 +26,7 @@ export default function ReportPanel(props: {
           onClick={props.onClose}
           disabled={props.report === null}
         >
-          Done
+          {t("common:done")}
         </PanelButton>
       }
     >

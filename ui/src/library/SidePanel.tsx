@@ -4,6 +4,7 @@
 import { ComposedModal, ModalBody, ModalFooter, ModalHeader } from "@carbon/react";
 import type { ReactNode } from "react";
 import "../styles/deferred.scss";
+import { useTranslation } from "react-i18next";
 
 /** Confirmation modals opened from a panel carry this class, so the panel's focus trap lets
  * focus move into them. */
@@ -19,6 +20,7 @@ export function SidePanel(props: {
   /** The footer's buttons (`PanelButton`s), left to right. */
   footer: ReactNode;
 }) {
+  const { t } = useTranslation();
   return (
     <ComposedModal
       open
@@ -35,7 +37,7 @@ export function SidePanel(props: {
       <ModalHeader
         title={props.title}
         label={props.label}
-        iconDescription="Close"
+        iconDescription={t("common:close")}
         className="fhd-side-panel__header"
       />
       <ModalBody className="fhd-side-panel__body" hasForm>
