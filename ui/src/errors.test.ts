@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import { describeError, ERROR_TEXT, isIpcError } from "./errors";
+import { i18n } from "./i18n";
 
 // Every code, listed by hand; the type check below fails when the binding gains a code that this
 // list (and so the test) does not cover. ERROR_TEXT itself is a Record<ErrorCode, …>, so tsc
@@ -70,6 +71,21 @@ describe("errors", () => {
     for (const code of ALL_CODES) {
       expect(ERROR_TEXT[code].sentence, code).toMatch(/^[A-Z].*\.$/);
       expect(ERROR_TEXT[code].fix.length, code).toBeGreaterThan(10);
+    }
+  });
+
+  it("has the sentence and fix of every ErrorCode in Chinese too", async () => {
+    await i18n.changeLanguage("zh-CN");
+    try {
+      for (const code of ALL_CODES) {
+        expect(ERROR_TEXT[code].sentence, code).toMatch(/\p{Script=Han}.*。$/u);
+        expect(ERROR_TEXT[code].fix, code).toMatch(/\p{Script=Han}/u);
+      }
+      const d = describeError({ code: "Locked", message: "secrets are locked", details: null });
+      expect(d.sentence).toBe("密钥已锁定，因此此操作暂时无法使用私钥。");
+      expect(d.detail).toBe("secrets are locked");
+    } finally {
+      await i18n.changeLanguage("en");
     }
   });
 
