@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BundleApplyReport } from "../bindings/BundleApplyReport";
 import type { BundleInspection } from "../bindings/BundleInspection";
 import type { PlanRecord } from "../bindings/PlanRecord";
+import { i18n } from "../i18n";
 import { libraryItem } from "../test/ipc";
 import {
   afterBuild,
@@ -244,5 +245,23 @@ describe("receiving", () => {
     expect(formatSize(512)).toBe("512 B");
     expect(formatSize(1536)).toBe("1.5 KB");
     expect(formatSize(3 * 1024 * 1024)).toBe("3.0 MB");
+  });
+});
+
+describe("bundles in Chinese", () => {
+  it("checks, sizes and apply summaries read as Chinese, with Chinese plurals", async () => {
+    await i18n.changeLanguage("zh-CN");
+    expect(validateBuild(emptyBuildForm(), [], LIBRARY)).toMatchObject({
+      target: "请选择离线包的目标控制台。",
+      passphrase: "请输入口令。",
+    });
+    expect(formatSize(1536)).toBe("1.5 KB");
+    const report: BundleApplyReport = {
+      verification: { file: "f", filesChecked: 1, signer: null },
+      library: null,
+      console: null,
+      planStepsRecorded: ["Frankfurt/import-ca"],
+    };
+    expect(applySummary(report)).toBe("1 个计划步骤已记录为完成。");
   });
 });

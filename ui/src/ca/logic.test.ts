@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { i18n } from "../i18n";
 import {
   caTarget,
   emptyRegisterForm,
@@ -189,5 +190,17 @@ describe("users table", () => {
     expect(maxEnrollmentsText(-1)).toBe("Unlimited");
     expect(maxEnrollmentsText(0)).toBe("CA default");
     expect(maxEnrollmentsText(3)).toBe("3");
+  });
+});
+
+describe("CA forms in Chinese", () => {
+  it("checks and the users table read as Chinese", async () => {
+    await i18n.changeLanguage("zh-CN");
+    expect(enrollIdError("")).toBe("请输入登记 ID。");
+    expect(validateRegisterForm(form({ secretMode: "type", secret: "short" }))).toEqual({
+      secret: "至少使用 8 个字符。",
+    });
+    expect(maxEnrollmentsText(-1)).toBe("无限制");
+    expect(maxEnrollmentsText(12345)).toBe("12,345");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
+import { i18n } from "../i18n";
 import { mockHaCheck } from "../mocks/hacheck";
 import {
   componentIdOf,
@@ -8,6 +9,7 @@ import {
   parseHaCheckHash,
   peerActions,
   peerSquares,
+  scopeText,
   todoCount,
   verdictText,
 } from "./logic";
@@ -92,5 +94,24 @@ describe("HA check cells", () => {
     } as unknown as ConsoleComponents;
     expect(componentIdOf(components, "GRPCS://127.0.0.1:7151")).toBe("org1peer1");
     expect(componentIdOf(components, "grpcs://127.0.0.1:9999")).toBeNull();
+  });
+});
+
+describe("HA check in Chinese", () => {
+  it("says the verdict and the squares with the console's terms", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const green = mockHaCheck(false);
+    expect(verdictText(green)).toBe("任一区域丢失后，每个通道仍可继续服务");
+    expect(verdictText(mockHaCheck(true))).toBe("区域丢失后，mychannel 将无法继续服务");
+    const peer0 = cell(green, "Dallas").cell.peers[0];
+    if (!peer0) throw new Error("no peer");
+    expect(peerSquares(peer0, 1).map((s) => s.label)).toEqual([
+      "正在运行",
+      "已加入",
+      "高度 12",
+      "锚点",
+      "链码正常",
+    ]);
+    expect(scopeText({ plan: "ha-org1" })).toBe("计划 ha-org1");
   });
 });

@@ -50,6 +50,7 @@ describe("Peer panel", () => {
     });
   });
 
+  // Three forms filled in turn: over Vitest's 5 s default on a busy 2-core machine.
   it("joins a channel with the catch-up shown, installs from another peer, makes it an anchor peer", async () => {
     const user = userEvent.setup();
     const calls = backend();
@@ -104,7 +105,7 @@ describe("Peer panel", () => {
     expect(screen.getByTestId("peer-notice")).toHaveTextContent(
       "Org1 Peer1 is now an anchor peer of Org1MSP in mychannel",
     );
-  });
+  }, 20_000);
 
   it("shows the core's message and the fix when the peer cannot be reached", async () => {
     backend();

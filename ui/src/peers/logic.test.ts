@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PeerChaincodes } from "../bindings/PeerChaincodes";
 import type { PeerChannels } from "../bindings/PeerChannels";
+import { i18n } from "../i18n";
 import {
   anchorsText,
   catchUpText,
@@ -184,5 +185,29 @@ describe("peer logic", () => {
     expect(merged).toHaveLength(1);
     expect(merged[0]?.references.map((r) => r.channel)).toEqual(["mychannel", "other"]);
     expect(splitList(" mychannel, assets  other,")).toEqual(["mychannel", "assets", "other"]);
+  });
+});
+
+describe("peer sentences in Chinese", () => {
+  it("catch-up and anchor peers read as Chinese; channels, MSP ids and addresses stay", async () => {
+    await i18n.changeLanguage("zh-CN");
+    expect(catchUpText({ height: 3, target: 12 }).text).toBe("正在同步：区块 3/12");
+    expect(usedByText([])).toBe("未被任何链码定义使用");
+    expect(
+      anchorsText(
+        {
+          channel: "mychannel",
+          mspId: "Org1MSP",
+          identity: "org1admin",
+          added: [],
+          anchorPeers: ["127.0.0.1:7051"],
+          updated: false,
+          orderer: "127.0.0.1:7050",
+          status: null,
+          configBlock: null,
+        },
+        "Org1 Peer1",
+      ),
+    ).toBe("Org1 Peer1 已是 Org1MSP 在 mychannel 中的锚点对等节点；未发送任何请求。");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PlanProgress } from "../bindings/PlanProgress";
 import type { PlanStatus } from "../bindings/PlanStatus";
+import { i18n } from "../i18n";
 import {
   applyProgress,
   BOOTSTRAP_REGION,
@@ -16,9 +17,11 @@ import {
   parsePlansHash,
   plansHref,
   refillNewOrg,
+  regionLabel,
   registrarSecret,
   runFromStatus,
   shownState,
+  stateLabel,
   validateStep,
   type WizardForm,
   withCount,
@@ -386,5 +389,35 @@ describe("a run", () => {
     expect(shownState("draft", false, true)).toBe("previewed");
     expect(shownState("stopped", true, true)).toBe("running");
     expect(shownState("completed", false, true)).toBe("completed");
+  });
+});
+
+describe("HA plans in Chinese", () => {
+  it("states, lanes and the wizard's checks read as Chinese; names and ids stay as they are", async () => {
+    await i18n.changeLanguage("zh-CN");
+    expect(stateLabel("completed")).toBe("已完成");
+    expect(laneLabel(BOOTSTRAP_REGION)).toBe("区域 1 · 创建组织");
+    expect(regionLabel("all regions")).toBe("所有区域");
+    expect(regionLabel("au-syd")).toBe("au-syd");
+    expect(validateStep(emptyForm(), 0)).toMatchObject({
+      name: "请输入计划名称。",
+      sourceConsole: "请选择区域 1 的控制台。",
+      ca: "请选择该组织的证书颁发机构。",
+    });
+    const org = createdOrg({
+      id: "p2",
+      plan: buildPlan(newOrg()),
+      state: "draft",
+      created_at: "",
+      updated_at: "",
+      done: 0,
+      steps: [],
+    });
+    expect(org?.rows.map((r) => r.what)).toEqual([
+      "证书颁发机构",
+      "成员资格服务提供者定义",
+      "组织管理员",
+      "第一个对等节点",
+    ]);
   });
 });
