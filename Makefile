@@ -8,12 +8,13 @@ RELEASE_APP := target/release/fabric-ha-desktop
 DEBUG_APP := target/debug/fabric-ha-desktop
 
 .PHONY: help run test setup setup-test ui app app-e2e lint fmt bindings bindings-check \
-	test-rust test-keyring test-ui test-e2e test-fuzz bench bench-startup bench-replication bench-bundle bench-fabric-ops \
+	test-rust test-keyring test-ui test-e2e test-fuzz package test-package bench bench-startup bench-replication bench-bundle bench-fabric-ops \
 	bench-plan-channels bench-ha-check clean
 
 help:
 	@echo "make run   - install dependencies, build, start the app"
 	@echo "make test  - install dependencies, run lints and every test suite"
+	@echo "make package - build the .deb and .rpm (in $${CARGO_TARGET_DIR:-target}/release/bundle/)"
 	@echo "make bench - run the benchmarks under bench/ (not part of make test)"
 
 setup:
@@ -78,7 +79,18 @@ test-e2e: app-e2e
 test-fuzz:
 	crates/artifacts/fuzz/smoke.sh 10
 
-test: setup-test lint bindings-check test-ui test-keyring test-e2e test-fuzz test-rust
+test: setup-test lint bindings-check test-ui test-keyring test-e2e test-fuzz test-rust test-package
+
+# Installable packages: the .deb and .rpm of the release app, with the fabric-ha CLI as
+# /usr/bin/fabric-ha, in ${CARGO_TARGET_DIR:-target}/release/bundle/{deb,rpm}/ (an AppImage too when
+# Tauri's linuxdeploy is already cached); fails when the binary or the .deb is over its size limit.
+package: setup app
+	packaging/linux/build.sh
+
+# Installs the .deb, runs the installed fabric-ha doctor and the installed app (Xvfb, first frame),
+# removes it again (tests/package/run.sh; root or sudo).
+test-package: setup-test package
+	tests/package/run.sh
 
 bench: bench-startup bench-replication bench-bundle bench-fabric-ops bench-plan-channels bench-ha-check
 

@@ -14,7 +14,8 @@ build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcore
   pkg-config libdbus-1-dev xvfb xauth nodejs npm protobuf-compiler libprotobuf-dev)
 test_pkgs=(webkit2gtk-driver chromium gnome-keyring dbus dbus-daemon dbus-x11 libsecret-tools
   xdotool python3-gi gir1.2-gtk-3.0 imagemagick fonts-dejavu-core procps
-  libsqlite3-0)  # libsqlite3-0: fabric-ca-server links it (the real-network suites)
+  libsqlite3-0  # libsqlite3-0: fabric-ca-server links it (the real-network suites)
+  rpm desktop-file-utils)  # test-package: reads the built .rpm, validates the desktop entry
 
 pkgs=("${build_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
