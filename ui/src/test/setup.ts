@@ -28,11 +28,23 @@ configure({ asyncUtilTimeout: 5000 });
 
 // Unit tests assert the English texts; a test that switches language gets English back after it.
 void i18n.changeLanguage("en");
+
+// A key the code asks for and no catalog has fails the test that rendered it.
+const missingKeys = new Set<string>();
+i18n.options.saveMissing = true;
+i18n.on("missingKey", (_languages, namespace, key) => {
+  missingKeys.add(`${namespace}:${key}`);
+});
 beforeEach(async () => {
   if (i18n.language !== "en") await i18n.changeLanguage("en");
 });
 
 afterEach(() => {
+  const missing = [...missingKeys];
+  missingKeys.clear();
+  if (missing.length > 0) {
+    throw new Error(`missing from the message catalog: ${missing.join(", ")}`);
+  }
   cleanup();
   localStorage.removeItem(LANGUAGE_STORAGE_KEY);
   clearMocks();
