@@ -15,7 +15,11 @@ export function PlanProgress(props: { current: number }) {
       data-testid="plan-progress"
     >
       {WIZARD_STEPS.map((step) => (
-        <ProgressStep key={step} label={t(`steps.${step}`)} />
+        <ProgressStep
+          key={step}
+          label={t(`steps.${step}`)}
+          translateWithId={(id: string) => t(`progress.${id.split(".").pop() ?? "incomplete"}`)}
+        />
       ))}
     </ProgressIndicator>
   );

@@ -183,3 +183,74 @@ export async function screenshot(
     animations: "disabled",
   });
 }
+
+/** Shows the app in `language` from now on (the choice Settings keeps in the webview's storage,
+ * shared by every page of this browser) and reloads `page` in it. Tests that switch call
+ * `switchLanguage(page, "en")` when done, so the next test starts in English. */
+export async function switchLanguage(page: Page, language: "en" | "zh-CN"): Promise<void> {
+  await page.evaluate((l) => localStorage.setItem("fhd.language", l), language);
+  await page.reload();
+  await page.waitForFunction(() =>
+    (window.__ipcCalls ?? []).some((call: { cmd: string }) => call.cmd === "ui_ready"),
+  );
+}
+
+/** The elements inside each `container` whose box sticks out of its sides (by more than a
+ * pixel), as "container › element: text"; empty when everything fits. Hidden
+ * and screen-reader-only elements are left out, and so is whatever sits in a scrolling box. */
+export async function overflowing(page: Page, container: string): Promise<string[]> {
+  return page.locator(container).evaluateAll((boxes) => {
+    const out: string[] = [];
+    for (const box of boxes) {
+      const outer = box.getBoundingClientRect();
+      if (outer.width === 0) continue;
+      for (const el of box.querySelectorAll<HTMLElement>("*")) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const style = getComputedStyle(el);
+        if (style.visibility === "hidden" || style.position === "fixed") continue;
+        if (el.closest(".cds--visually-hidden, .cds--assistive-text, [hidden]")) continue;
+        let scrolled = false;
+        for (let a = el.parentElement; a && a !== box; a = a.parentElement) {
+          const o = getComputedStyle(a);
+          if (/auto|scroll|hidden|clip/.test(o.overflowX + o.overflowY)) scrolled = true;
+        }
+        if (scrolled) continue;
+        if (r.right > outer.right + 1 || r.left < outer.left - 1) {
+          const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+          out.push(
+            `${box.tagName.toLowerCase()}#${box.id} › ${name}: ${el.textContent?.slice(0, 60)}`,
+          );
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/** The texts of the `selector` elements under `root` that still hold an English word (three
+ * letters or more) once the `allowed` names (console names, MSP ids, product names...) are
+ * taken out. */
+export async function englishLeftovers(
+  page: Page,
+  root: string,
+  selector: string,
+  allowed: readonly string[],
+): Promise<string[]> {
+  const texts = await page
+    .locator(root)
+    .first()
+    .locator(selector)
+    .evaluateAll((els) =>
+      els
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .map((el) => (el.textContent || el.getAttribute("aria-label") || "").trim()),
+    );
+  return texts.filter((text) => {
+    let rest = text;
+    for (const name of [...allowed].sort((a, b) => b.length - a.length)) {
+      rest = rest.split(name).join(" ");
+    }
+    return /[A-Za-z]{3,}/.test(rest);
+  });
+}

@@ -1,6 +1,14 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCalls, ipcCallsOf, screenshot, serveMockApp } from "./harness";
+import {
+  englishLeftovers,
+  ipcCalls,
+  ipcCallsOf,
+  overflowing,
+  screenshot,
+  serveMockApp,
+  switchLanguage,
+} from "./harness";
 
 const { open, url } = serveMockApp();
 const calls = ipcCalls;
@@ -412,5 +420,148 @@ describe("HA plans", () => {
     const tile = page.locator('[data-testid="plan-tile"][data-plan="Org1 to Frankfurt"]');
     await expect.poll(() => tile.getAttribute("data-state")).toBe("previewed");
     expect(errors).toEqual([]);
+  });
+});
+
+/** Names the mock's data and the UI keep as they are in Chinese: consoles, regions, MSP ids, plan
+ * and peer names, product names and identifiers. */
+const NAMES = [
+  "Org1 HA",
+  "Org1MSP",
+  "Org1 Peer0",
+  "Org1 Peer1",
+  "Legacy Peer",
+  "legacypeer",
+  "org1peer1",
+  "Delete",
+  "Backspace",
+  "Org1 CA",
+  "Org1 MSP",
+  "org1ca",
+  "org1msp",
+  "org1peer0",
+  "Dallas",
+  "Sydney",
+  "London",
+  "Frankfurt",
+  "Tokyo",
+  "us-south",
+  "au-syd",
+  "eu-gb",
+  "eu-de",
+  "jp-tok",
+  "mychannel",
+  "assets",
+  "asset_1.0",
+  "CouchDB",
+  "LevelDB",
+  "Fabric",
+  "MSP",
+  "CPU",
+  "API URL",
+  "JSON",
+  "Markdown",
+  "ID",
+  "Node OU",
+];
+
+describe("HA plans in Chinese", () => {
+  it("wizard, preview and report in zh-CN: the console's terms, nothing English left, nothing overflowing", async () => {
+    const { page, errors } = await open("?consoles=ha#/ha-plans/new");
+    try {
+      await switchLanguage(page, "zh-CN");
+      const wizard = page.getByTestId("plan-wizard");
+      await expect.poll(() => wizard.locator("h1").textContent()).toBe("新建高可用性计划");
+      expect(await wizard.locator(".cds--progress-label").allTextContents()).toEqual([
+        "源",
+        "目标",
+        "对等节点",
+        "密码",
+        "预览",
+        "应用",
+        "报告",
+      ]);
+
+      // Source: the required fields say so in Chinese; the page opened again starts clean.
+      await next(page);
+      expect(await page.getByText("请输入计划名称。").isVisible()).toBe(true);
+      await switchLanguage(page, "zh-CN");
+      await page.locator("#plan-name").fill("Org1 HA");
+      await page.locator("#plan-source-console").selectOption("Dallas");
+      await page.locator("#plan-source-ca").selectOption("org1ca");
+      await page.locator("#plan-source-msp").selectOption("org1msp");
+      await check(page, "plan-source-peer-org1peer0");
+      await page.getByRole("combobox", { name: /新对等节点要加入的通道/ }).click();
+      await page.getByRole("listbox").getByRole("option", { name: "mychannel（高度 12）" }).click();
+      await page.keyboard.press("Escape");
+      await page.getByRole("combobox", { name: /安装在新对等节点上的链码包/ }).click();
+      await page
+        .getByRole("listbox")
+        .getByRole("option", { name: /^asset_1\.0/ })
+        .click();
+      await page.keyboard.press("Escape");
+      expect(await wizard.locator("h2").textContent()).toBe("源：区域 1 中的组织");
+      expect(await wizard.textContent()).toContain("证书颁发机构");
+      expect(await wizard.textContent()).toContain("成员资格服务提供者定义");
+      const texts = "h1, h2, legend, label, button, .cds--progress-label, .cds--form__helper-text";
+      expect(await englishLeftovers(page, '[data-testid="plan-wizard"]', texts, NAMES)).toEqual([]);
+      expect(await overflowing(page, ".fhd-plan-form, .fhd-plan-progress")).toEqual([]);
+      await screenshot(page, "plan-wizard-zh-CN");
+
+      // Targets, then the densest step: the peers of each region.
+      await next(page);
+      expect(await wizard.locator("h2").textContent()).toBe("目标：要复制到的控制台（区域）");
+      await check(page, "plan-target-Sydney");
+      await check(page, "plan-target-London");
+      await next(page);
+      await expect.poll(() => page.getByTestId("plan-region-form").count()).toBe(2);
+      expect(await wizard.locator("h2").textContent()).toBe("每个区域的对等节点");
+      expect(await englishLeftovers(page, '[data-testid="plan-wizard"]', texts, NAMES)).toEqual([]);
+      expect(await overflowing(page, ".fhd-plan-region")).toEqual([]);
+      await next(page);
+      expect(await wizard.locator("h2").textContent()).toBe(
+        "密码：由谁在证书颁发机构注册新对等节点",
+      );
+      await page.locator("#plan-secret").fill(SECRET);
+      await next(page);
+
+      // Preview in Chinese: actions and verdicts.
+      await expect.poll(() => view(page).getAttribute("data-plan")).toBe("Org1 HA");
+      await expect
+        .poll(() => page.locator('[data-stage="preview"]').getAttribute("data-ready"))
+        .toBe("true");
+      const sydney = page.locator('[data-testid="plan-preview-console"][data-console="Sydney"]');
+      expect(await sydney.locator("th").allTextContents()).toEqual(["#", "操作", "步骤", "结论"]);
+      expect(await sydney.textContent()).toContain("导入证书颁发机构");
+      expect(await sydney.textContent()).toContain("将执行");
+      expect(await page.getByTestId("plan-apply").textContent()).toBe("应用");
+
+      // Apply to the end, then the report.
+      await page.getByTestId("plan-apply").click();
+      await expect.poll(() => view(page).getAttribute("data-state")).toBe("completed");
+      expect(await page.getByTestId("plan-state").textContent()).toMatch(
+        /^已完成 · 已完成 \d+\/\d+ 个步骤/,
+      );
+      await page.getByTestId("plan-to-report").click();
+      await expect.poll(() => page.getByTestId("plan-report-region").count()).toBe(2);
+      const report = page.getByTestId("plan-report");
+      expect(await report.locator("th").first().textContent()).toBe("对等节点");
+      expect(await report.textContent()).toContain("该组织的锚点对等节点：");
+      expect(await report.textContent()).toContain("（配置块 12）");
+      expect(
+        await englishLeftovers(page, '[data-testid="plan-view"]', "h1, h2, h3, th, button", NAMES),
+      ).toEqual([]);
+      expect(await overflowing(page, ".fhd-plan-stage, .fhd-plan-progress")).toEqual([]);
+      await screenshot(page, "ha-plan-report-zh-CN");
+
+      // The list: the plan's state and its peers counted the Chinese way.
+      await page.locator(".fhd-plan-crumbs a").click();
+      const tile = page.locator('[data-testid="plan-tile"][data-plan="Org1 HA"]');
+      await expect.poll(() => tile.getAttribute("data-state")).toBe("completed");
+      expect(await tile.textContent()).toContain("4 个新对等节点，分布在 2 个区域");
+      expect(errors).toEqual([]);
+    } finally {
+      await switchLanguage(page, "en");
+    }
   });
 });
