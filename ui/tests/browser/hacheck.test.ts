@@ -5,7 +5,14 @@
 // with their fix.
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCallsOf, screenshot, serveMockApp } from "./harness";
+import {
+  englishLeftovers,
+  ipcCallsOf,
+  overflowing,
+  screenshot,
+  serveMockApp,
+  switchLanguage,
+} from "./harness";
 
 const { open } = serveMockApp();
 
@@ -169,5 +176,61 @@ describe("HA check", () => {
       "ha_check failed (mock)",
     );
     expect(errors).toEqual([]);
+  });
+});
+
+describe("HA check in Chinese", () => {
+  it("red check in zh-CN: the matrix in the console's terms, nothing English left, every cell fits", async () => {
+    const { page, errors } = await open("?haCheck=red#/ha-check?plan=Org1+HA");
+    try {
+      await switchLanguage(page, "zh-CN");
+      await expect.poll(() => page.getByTestId("ha-check").getAttribute("data-state")).toBe("done");
+      const matrix = page.locator('[data-testid="ha-matrix"][data-channel="mychannel"]');
+      expect(await matrix.locator("th").first().textContent()).toBe("区域");
+      expect(await matrix.locator(".fhd-hc-rowhead").allTextContents()).toEqual([
+        "对等节点",
+        expect.stringContaining("asset 1.0"),
+        "控制台列出所有对等节点",
+        "如果此区域丢失",
+      ]);
+      const peer2 = peer(page, "Frankfurt", "Org1 Peer2");
+      expect(await peer2.textContent()).toContain("未加入");
+      expect(await peer2.getByTestId("ha-action").textContent()).toBe("加入通道…");
+      expect(
+        await peer(page, "Tokyo", "Org1 Peer4").getByTestId("ha-action").allTextContents(),
+      ).toEqual(["安装链码…", "设为锚点对等节点…"]);
+      expect(
+        await page.locator('[data-testid="ha-loss"][data-console="Dallas"]').textContent(),
+      ).toContain("中断");
+      expect(
+        await page.locator('[data-testid="ha-console"][data-console="Frankfurt"]').textContent(),
+      ).toContain("未列出 Org1 Peer1");
+      expect(await page.getByTestId("ha-import").first().textContent()).toBe("从 Dallas 导入");
+      const names = [
+        "Org1 HA",
+        "Org1MSP",
+        "Org1 Peer",
+        "Dallas",
+        "Frankfurt",
+        "Tokyo",
+        "us-south",
+        "eu-de",
+        "jp-tok",
+        "mychannel",
+        "asset",
+        "JSON",
+        "Markdown",
+        "MSP",
+      ];
+      const texts = "h1, h2, th, .fhd-hc-rowhead, button, .fhd-hc-square";
+      expect(await englishLeftovers(page, '[data-testid="ha-check-page"]', texts, names)).toEqual(
+        [],
+      );
+      expect(await overflowing(page, '[data-testid="ha-matrix"] td')).toEqual([]);
+      await screenshot(page, "ha-check-zh-CN");
+      expect(errors).toEqual([]);
+    } finally {
+      await switchLanguage(page, "en");
+    }
   });
 });
