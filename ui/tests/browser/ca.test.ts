@@ -1,6 +1,13 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCallsOf, screenshot, serveMockApp } from "./harness";
+import {
+  englishLeftovers,
+  ipcCallsOf,
+  overflowing,
+  screenshot,
+  serveMockApp,
+  switchLanguage,
+} from "./harness";
 
 const { open } = serveMockApp();
 const callsOf = ipcCallsOf;
@@ -198,5 +205,53 @@ describe("CA detail page", () => {
       registrar: tlsAdmin,
     });
     expect(errors).toEqual([]);
+  });
+});
+
+describe("CA detail page in Chinese", () => {
+  it("associate, register and the users in zh-CN: the console's terms, nothing English left, panels fit", async () => {
+    const { page, errors } = await open("?library=demo#/nodes/ca/lib-ca-org1");
+    try {
+      await switchLanguage(page, "zh-CN");
+      await expect.poll(() => page.locator("h1").textContent()).toBe("Org1 CA");
+      expect(await page.locator("#ca-card-title").textContent()).toBe("证书颁发机构（CA）");
+      expect(await page.locator('[role="tab"]').allTextContents()).toEqual([
+        "证书颁发机构",
+        "TLS 证书颁发机构",
+      ]);
+
+      await page.locator("#ca-associate-open").click();
+      const associate = page.locator("#ca-associate-panel");
+      await panelOpen(associate);
+      expect(await associate.textContent()).toContain("登记 ID 和密码");
+      expect(await overflowing(page, "#ca-associate-panel .cds--modal-container")).toEqual([]);
+      await associate.locator("#ca-associate-enrollId").fill("admin");
+      await associate.locator("#ca-associate-secret").fill("adminpw");
+      await associate.locator("#ca-associate-submit").click();
+      await expect.poll(() => associate.count()).toBe(0);
+
+      const panel = await registerPeer(page, "peer1");
+      await expect
+        .poll(() => panel.getByTestId("ca-registered").textContent())
+        .toContain("peer1 已在 Org1 CA 中注册");
+      expect(await panel.locator("#ca-secret-copy").textContent()).toBe("复制");
+      expect(await overflowing(page, "#ca-register-panel .cds--modal-container")).toEqual([]);
+      await panel.locator("#ca-register-close").click();
+      await expect.poll(() => panel.count()).toBe(0);
+      await expect.poll(() => userIds(page)).toContain("peer1");
+      expect(await page.locator('[data-testid="ca-users"] th').allTextContents()).toEqual([
+        "登记 ID",
+        "类型",
+        "隶属关系",
+        "最大登记次数",
+      ]);
+      const names = ["Org1 CA", "Org1 CA Admin", "TLS", "API URL", "Fabric CA", "CA", "ID"];
+      const texts = "h1, h2, dt, th, button, [role=tab]";
+      expect(await englishLeftovers(page, ".fhd-ca-page", texts, names)).toEqual([]);
+      expect(await overflowing(page, ".fhd-ca-card, .fhd-ca-actions, .fhd-ca-tabs")).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await switchLanguage(page, "en");
+    }
   });
 });
