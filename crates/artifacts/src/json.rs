@@ -205,7 +205,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
 }
 
 /// Parses `bytes` as one JSON document, refusing duplicate keys, files over `limit` bytes and
-/// trailing garbage. A UTF-8 byte-order mark must be stripped by the caller.
+/// trailing garbage. The caller decodes the text to UTF-8 first (`text::to_utf8`).
 pub(crate) fn parse_strict(bytes: &[u8], limit: usize) -> Result<Value, JsonProblem> {
     if bytes.len() > limit {
         return Err(JsonProblem::TooLarge {
@@ -305,7 +305,15 @@ pub(crate) fn to_canonical_compact_map(m: &Map<String, Value>, skip: &[&str], ou
 
 fn sorted_entries(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut entries: Vec<_> = m.iter().collect();
-    entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    // Maps usually iterate in byte order already, and byte order is UTF-16 order unless a key
+    // holds a character beyond U+FFFF (UTF-16 sorts its surrogates below U+E000..U+FFFF).
+    let in_utf16_order = entries
+        .windows(2)
+        .all(|w| w[0].0.as_bytes() < w[1].0.as_bytes())
+        && entries.iter().all(|(k, _)| k.bytes().all(|b| b < 0xF0));
+    if !in_utf16_order {
+        entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    }
     entries
 }
 
@@ -459,6 +467,18 @@ mod tests {
         assert_eq!(
             String::from_utf8(compact).unwrap(),
             r#"{"A":{"y":true,"z":null},"a":{},"b":[1,"x\u0001\"\\/é"],"c":[]}"#
+        );
+    }
+
+    #[test]
+    fn keys_sort_by_utf16_units_beyond_the_bmp() {
+        // U+1F600 is D83D DE00 in UTF-16: before U+FF21, although after it in UTF-8.
+        let v: Value = serde_json::from_str(r#"{"\uff21": 1, "\ud83d\ude00": 2, "a": 3}"#).unwrap();
+        let mut compact = Vec::new();
+        to_canonical_compact(&v, &mut compact);
+        assert_eq!(
+            String::from_utf8(compact).unwrap(),
+            "{\"a\":3,\"\u{1F600}\":2,\"\u{FF21}\":1}"
         );
     }
 

@@ -32,6 +32,7 @@ mod model;
 mod pem;
 mod read;
 mod report;
+mod text;
 mod wallet;
 mod x509;
 

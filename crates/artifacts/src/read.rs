@@ -9,7 +9,8 @@ use crate::check::{detect, CertCache, Checker};
 use crate::export::summarize;
 use crate::json::{index_path, parse_strict, MAX_JSON_BYTES};
 use crate::model::{Artifact, ArtifactKind, OrdererArtifact};
-use crate::report::{FileReport, Finding};
+use crate::report::{ArtifactSummary, FileReport, Finding};
+use crate::text::to_utf8;
 
 /// Caps applied while reading a zip. Sizes are counted on the bytes actually produced by
 /// decompression, never taken from the headers.
@@ -100,7 +101,7 @@ pub fn read_json(name: &str, bytes: &[u8]) -> FileReport {
 
 /// [`read_json`] with explicit options.
 pub fn read_json_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport {
-    let mut cache = CertCache::new();
+    let mut cache = CertCache::default();
     let mut ck = Checker {
         file: name.to_owned(),
         now: opts.now,
@@ -110,18 +111,38 @@ pub fn read_json_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileRepor
     let artifacts = read_document(&mut ck, bytes, opts, name, None);
     let mut findings = ck.findings;
     cross_checks(&artifacts, name, &mut findings);
-    finish(name, findings, artifacts)
+    finish(name, findings, with_summaries(artifacts))
 }
 
-fn finish(name: &str, findings: Vec<Finding>, artifacts: Vec<Artifact>) -> FileReport {
+/// The report: the artifacts (each with its summary) are accepted only when no finding is an
+/// error.
+fn finish(
+    name: &str,
+    findings: Vec<Finding>,
+    artifacts: Vec<(Artifact, ArtifactSummary)>,
+) -> FileReport {
     let ok = !findings.iter().any(Finding::is_error);
-    let accepted = if ok { artifacts } else { Vec::new() };
+    let (accepted, summaries) = if ok {
+        artifacts.into_iter().unzip()
+    } else {
+        (Vec::new(), Vec::new())
+    };
     FileReport {
         file: name.to_owned(),
         findings,
-        artifacts: accepted.iter().map(summarize).collect(),
+        artifacts: summaries,
         accepted,
     }
+}
+
+fn with_summaries(artifacts: Vec<Artifact>) -> Vec<(Artifact, ArtifactSummary)> {
+    artifacts
+        .into_iter()
+        .map(|a| {
+            let summary = summarize(&a);
+            (a, summary)
+        })
+        .collect()
 }
 
 /// Parses and checks one JSON document. `entry_stem` is the zip entry's file name without
@@ -133,16 +154,19 @@ fn read_document(
     source: &str,
     entry_stem: Option<&str>,
 ) -> Vec<Artifact> {
-    let mut bytes = bytes;
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        ck.findings.push(Finding::warning(
-            ck.file.clone(),
-            "",
-            "file starts with a UTF-8 byte-order mark; it was ignored",
-        ));
-        bytes = rest;
-    }
-    let value = match parse_strict(bytes, opts.max_json_bytes) {
+    let bytes = match to_utf8(bytes, opts.max_json_bytes) {
+        Ok((text, warning)) => {
+            if let Some(w) = warning {
+                ck.findings.push(Finding::warning(ck.file.clone(), "", w));
+            }
+            text
+        }
+        Err(e) => {
+            ck.findings.push(Finding::error(ck.file.clone(), "", e));
+            return Vec::new();
+        }
+    };
+    let value = match parse_strict(&bytes, opts.max_json_bytes) {
         Ok(v) => v,
         Err(p) => {
             ck.findings
@@ -261,7 +285,11 @@ fn read_array(ck: &mut Checker<'_>, items: Vec<Value>, source: &str) -> Vec<Arti
 
 /// Checks across the artifacts of one file: duplicate wallet names (the console's bulk import
 /// fails on them) and duplicate components (pitfall 6).
-fn cross_checks(artifacts: &[Artifact], file: &str, findings: &mut Vec<Finding>) {
+fn cross_checks<'a>(
+    artifacts: impl IntoIterator<Item = &'a Artifact>,
+    file: &str,
+    findings: &mut Vec<Finding>,
+) {
     // An element of a JSON array has the source `file[i]`: report it as `file` + `$[i].key`.
     let locate = |a: &Artifact, key: &str| -> (String, String) {
         let src = a.source();
@@ -595,22 +623,26 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
         });
     }
     let artifacts = check_entries(entries, opts, &mut findings);
-    cross_checks(&artifacts, name, &mut findings);
+    cross_checks(artifacts.iter().map(|(a, _)| a), name, &mut findings);
     finish(name, findings, artifacts)
 }
+
+/// What one zip entry gave: its findings and its artifacts with their summaries.
+type Checked = (Vec<Finding>, Vec<(Artifact, ArtifactSummary)>);
 
 fn check_entries(
     entries: Vec<Entry>,
     opts: &ReadOptions,
     findings: &mut Vec<Finding>,
-) -> Vec<Artifact> {
-    // Entries are independent: check them on all cores, each worker with its own cert cache,
-    // then put the results back in archive order.
+) -> Vec<(Artifact, ArtifactSummary)> {
+    // Entries are independent: check them on all cores, each worker taking the next entry as
+    // it becomes free (entries differ a lot in cost) with its own cert cache, then put the
+    // results back in archive order.
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, 8)
         .min(entries.len().max(1));
-    let check_one = |cache: &mut CertCache, e: &Entry| -> (Vec<Finding>, Vec<Artifact>) {
+    let check_one = |cache: &mut CertCache, e: &Entry| -> Checked {
         let mut ck = Checker {
             file: e.label.clone(),
             now: opts.now,
@@ -634,41 +666,50 @@ fn check_entries(
                 ));
             }
         }
-        (f, arts)
+        (f, with_summaries(arts))
     };
-    let results: Vec<(Vec<Finding>, Vec<Artifact>)> = if workers <= 1 || entries.len() < 64 {
-        let mut cache = CertCache::new();
+    let results: Vec<Checked> = if workers <= 1 || entries.len() < 64 {
+        let mut cache = CertCache::default();
         entries.iter().map(|e| check_one(&mut cache, e)).collect()
     } else {
-        let chunk = entries.len().div_ceil(workers);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut slots: Vec<Option<Checked>> = Vec::new();
+        slots.resize_with(entries.len(), || None);
+        let mut lost = false;
         std::thread::scope(|s| {
-            let handles: Vec<_> = entries
-                .chunks(chunk)
-                .map(|part| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
                     s.spawn(|| {
-                        let mut cache = CertCache::new();
-                        part.iter()
-                            .map(|e| check_one(&mut cache, e))
-                            .collect::<Vec<_>>()
+                        let mut cache = CertCache::default();
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(e) = entries.get(i) else { break };
+                            done.push((i, check_one(&mut cache, e)));
+                        }
+                        done
                     })
                 })
                 .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![(
-                            vec![Finding::error(
-                                "",
-                                "",
-                                "internal error while checking the entries",
-                            )],
-                            Vec::new(),
-                        )]
-                    })
-                })
-                .collect()
-        })
+            for h in handles {
+                match h.join() {
+                    Ok(done) => {
+                        for (i, checked) in done {
+                            slots[i] = Some(checked);
+                        }
+                    }
+                    Err(_) => lost = true,
+                }
+            }
+        });
+        if lost {
+            findings.push(Finding::error(
+                "",
+                "",
+                "internal error while checking the entries",
+            ));
+        }
+        slots.into_iter().flatten().collect()
     };
     let mut artifacts = Vec::new();
     for (f, a) in results {

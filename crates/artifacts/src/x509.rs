@@ -1,7 +1,8 @@
 //! Parsed X.509 certificates, ECDSA signature checks and private-key matching.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
@@ -67,9 +68,67 @@ struct Inner {
     sig_alg_oid: String,
     signature: Vec<u8>,
     verify_key: OnceLock<Result<VerifyKey, String>>,
-    /// Signature checks already done against issuers (by issuer SHA-256): the same admin or
-    /// root certificate appears in many files of a bulk zip.
-    verified: Mutex<Vec<([u8; 32], bool)>>,
+}
+
+/// SHA-256 of the issuer's DER, then of the certificate's.
+type PairKey = ([u8; 32], [u8; 32]);
+
+/// The outcome of each signature check done, keyed by the SHA-256 of the issuer's DER and of
+/// the certificate's DER (which holds the signature): the same root, admin or intermediate
+/// appears in many files of a bulk zip, in every stored copy the library reads back, and on
+/// every worker of a read. Each pair is verified once, even when threads ask at the same time.
+pub(crate) struct SignatureCache {
+    /// Pairs kept before the cache starts over.
+    limit: usize,
+    checks: Mutex<HashMap<PairKey, Arc<OnceLock<bool>>>>,
+    #[cfg(test)]
+    verifications: std::sync::atomic::AtomicUsize,
+}
+
+impl SignatureCache {
+    pub(crate) fn new(limit: usize) -> SignatureCache {
+        SignatureCache {
+            limit,
+            checks: Mutex::new(HashMap::new()),
+            #[cfg(test)]
+            verifications: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// The process-wide cache [`Cert::is_issued_by`] uses.
+    fn global() -> &'static SignatureCache {
+        static GLOBAL: OnceLock<SignatureCache> = OnceLock::new();
+        GLOBAL.get_or_init(|| SignatureCache::new(1 << 16))
+    }
+
+    /// [`Cert::is_issued_by`], remembered.
+    pub(crate) fn is_issued_by(&self, cert: &Cert, issuer: &Cert) -> bool {
+        if cert.0.issuer_der != issuer.0.subject_der {
+            return false;
+        }
+        let key = (issuer.0.sha256, cert.0.sha256);
+        let slot = {
+            // Entries are only ever added whole: a poisoned lock still holds a sound map.
+            let mut checks = self.checks.lock().unwrap_or_else(PoisonError::into_inner);
+            if checks.len() >= self.limit && !checks.contains_key(&key) {
+                checks.clear();
+            }
+            Arc::clone(checks.entry(key).or_default())
+        };
+        *slot.get_or_init(|| {
+            #[cfg(test)]
+            self.verifications
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            cert.verify_signed_by(issuer).is_ok()
+        })
+    }
+
+    fn clear(&self) {
+        self.checks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
 }
 
 /// A parsed X.509 v3 certificate. Cheap to clone; compared by DER bytes.
@@ -222,7 +281,6 @@ impl Cert {
             sig_alg_oid: sig_oid.to_string(),
             signature: cert.signature().raw_bytes().to_vec(),
             verify_key: OnceLock::new(),
-            verified: Mutex::new(Vec::new()),
             der,
         };
         Ok(Cert(Arc::new(inner)))
@@ -296,22 +354,16 @@ impl Cert {
     }
 
     /// True when `issuer`'s subject is this certificate's issuer and `issuer`'s key verifies
-    /// this certificate's signature.
+    /// this certificate's signature. Each (issuer, certificate) pair is verified once per
+    /// process; later calls get the remembered outcome.
     pub fn is_issued_by(&self, issuer: &Cert) -> bool {
-        if self.0.issuer_der != issuer.0.subject_der {
-            return false;
-        }
-        let key = issuer.0.sha256;
-        if let Ok(memo) = self.0.verified.lock() {
-            if let Some((_, ok)) = memo.iter().find(|(k, _)| *k == key) {
-                return *ok;
-            }
-        }
-        let ok = self.verify_signed_by(issuer).is_ok();
-        if let Ok(mut memo) = self.0.verified.lock() {
-            memo.push((key, ok));
-        }
-        ok
+        SignatureCache::global().is_issued_by(self, issuer)
+    }
+
+    /// Forgets every remembered [`Cert::is_issued_by`] outcome, so that the next checks verify
+    /// again (benchmarks measure a first read this way).
+    pub fn forget_signature_checks() {
+        SignatureCache::global().clear();
     }
 
     /// Like [`Cert::is_issued_by`], with the reason on failure.
@@ -500,4 +552,92 @@ pub(crate) fn rfc3339(secs: i64) -> String {
                 .ok()
         })
         .unwrap_or_else(|| format!("@{secs}"))
+}
+
+#[cfg(all(test, feature = "testdata"))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::testdata::{issue, Key, Spec};
+
+    fn count(cache: &SignatureCache) -> usize {
+        cache
+            .verifications
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    #[test]
+    fn a_pair_is_verified_once_even_from_several_threads() {
+        let root = issue(&Spec::ca("Cache Root", 1), Key::p256("cache-root"), None);
+        let leaf = issue(
+            &Spec::leaf("leaf", None, 2),
+            Key::p256("cache-leaf"),
+            Some(&root),
+        );
+        let (root, leaf) = (root.cert(), leaf.cert());
+        let cache = SignatureCache::new(16);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| assert!(cache.is_issued_by(&leaf, &root)));
+            }
+        });
+        assert!(cache.is_issued_by(&leaf, &root));
+        assert_eq!(count(&cache), 1);
+        // A fresh parse of the same bytes is the same pair.
+        assert!(cache.is_issued_by(&Cert::from_der(leaf.der().to_vec()).unwrap(), &root));
+        assert_eq!(count(&cache), 1);
+        // Another pair is verified on its own: the root signed itself.
+        assert!(cache.is_issued_by(&root, &root));
+        assert_eq!(count(&cache), 2);
+    }
+
+    #[test]
+    fn a_bad_signature_is_refused_although_its_issuer_has_a_good_pair_cached() {
+        let root = issue(&Spec::ca("Cache Root", 1), Key::p256("cache-root"), None);
+        let good = issue(
+            &Spec::leaf("good", None, 2),
+            Key::p256("cache-good"),
+            Some(&root),
+        );
+        let root_cert = root.cert();
+        let cache = SignatureCache::new(16);
+        assert!(cache.is_issued_by(&good.cert(), &root_cert));
+        // The same certificate with its signature's last byte changed: still well-formed DER.
+        let mut der = good.der.clone();
+        *der.last_mut().unwrap() ^= 0x01;
+        let bad = Cert::from_der(der).unwrap();
+        assert!(!cache.is_issued_by(&bad, &root_cert));
+        assert!(!cache.is_issued_by(&bad, &root_cert));
+        assert_eq!(count(&cache), 2);
+        // A root with the same name and another key did not sign the good one.
+        let impostor = issue(&Spec::ca("Cache Root", 1), Key::p256("cache-other"), None).cert();
+        assert!(!cache.is_issued_by(&good.cert(), &impostor));
+        assert!(cache.is_issued_by(&good.cert(), &root_cert));
+        assert_eq!(count(&cache), 3);
+    }
+
+    #[test]
+    fn a_full_cache_starts_over_and_still_answers() {
+        let root = issue(&Spec::ca("Cache Root", 1), Key::p256("cache-root"), None);
+        let leaves: Vec<Cert> = (0..3)
+            .map(|i| {
+                issue(
+                    &Spec::leaf(&format!("leaf{i}"), None, 10 + i),
+                    Key::p256(&format!("cache-leaf-{i}")),
+                    Some(&root),
+                )
+                .cert()
+            })
+            .collect();
+        let root = root.cert();
+        let cache = SignatureCache::new(2);
+        for leaf in &leaves {
+            assert!(cache.is_issued_by(leaf, &root));
+        }
+        assert_eq!(count(&cache), 3);
+        // The first pair was dropped when the third came: verified again, and still true.
+        assert!(cache.is_issued_by(&leaves[0], &root));
+        assert_eq!(count(&cache), 4);
+        assert!(cache.checks.lock().unwrap().len() <= 2);
+    }
 }

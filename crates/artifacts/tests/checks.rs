@@ -253,3 +253,129 @@ fn a_byte_order_mark_is_a_warning() {
     assert!(r.is_ok());
     assert!(r.warnings().any(|f| f.message.contains("byte-order mark")));
 }
+
+fn utf16(text: &[u8], big_endian: bool, bom: bool) -> Vec<u8> {
+    let text = std::str::from_utf8(text).unwrap();
+    let mut out = Vec::new();
+    let units = if bom { Some(0xFEFF) } else { None }
+        .into_iter()
+        .chain(text.encode_utf16());
+    for u in units {
+        out.extend(if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn utf16_files_are_decoded_with_a_warning_naming_the_encoding() {
+    let pki = Pki::new();
+    let json = to_console_json(&pki.peer_v3());
+    let plain = read_file_with("p.json", &json, &ReadOptions::at(NOW));
+    assert!(plain.is_ok());
+    for (big_endian, bom, name) in [
+        (false, true, "UTF-16 LE"),
+        (true, true, "UTF-16 BE"),
+        (false, false, "UTF-16 LE"),
+        (true, false, "UTF-16 BE"),
+    ] {
+        let bytes = utf16(&json, big_endian, bom);
+        let r = read_file_with("p.json", &bytes, &ReadOptions::at(NOW));
+        assert!(r.is_ok(), "{name} bom={bom}: {:#?}", r.findings);
+        let w: Vec<_> = r.warnings().collect();
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert_eq!(w[0].file, "p.json");
+        assert!(w[0].message.contains(name), "{}", w[0].message);
+        assert_eq!(
+            w[0].message.contains("with a byte-order mark"),
+            bom,
+            "{}",
+            w[0].message
+        );
+        // The same component as from the UTF-8 file.
+        assert_eq!(r.artifacts, plain.artifacts);
+    }
+}
+
+#[test]
+fn broken_utf16_is_refused_naming_encoding_offset_and_fix() {
+    let pki = Pki::new();
+    let json = to_console_json(&pki.peer_v3());
+    let mut odd = utf16(&json, false, true);
+    odd.push(b'\n');
+    let r = read_file_with("p.json", &odd, &ReadOptions::at(NOW));
+    assert!(!r.is_ok());
+    assert!(r.accepted.is_empty());
+    let e: Vec<_> = r.errors().collect();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].message.contains("UTF-16 LE"), "{}", e[0].message);
+    assert!(
+        e[0].message
+            .contains(&format!("byte offset {}", odd.len() - 1)),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        e[0].message.contains("save the file as UTF-8"),
+        "{}",
+        e[0].message
+    );
+
+    // A low surrogate with no high one before it, inside a string.
+    let mut lone = utf16(br#"{"name": "x"#, true, false);
+    let at = lone.len();
+    lone.extend([0xDC, 0x00]);
+    lone.extend(utf16(br#""}"#, true, false));
+    let r = read_file_with("p.json", &lone, &ReadOptions::at(NOW));
+    let e: Vec<_> = r.errors().collect();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].message
+            .contains(&format!("unpaired surrogate 0xDC00 at byte offset {at}")),
+        "{}",
+        e[0].message
+    );
+    assert!(e[0].message.contains("UTF-16 BE"), "{}", e[0].message);
+}
+
+#[test]
+fn a_utf16_entry_in_a_bulk_zip_is_read_like_a_utf16_file() {
+    let pki = Pki::new();
+    let peer = to_console_json(&pki.peer_v3());
+    let msp = to_console_json(&pki.msp());
+    let good = utf16(&peer, false, true);
+    let zip = fabric_ha_artifacts::testdata::raw_zip(&[
+        ("Peers/p_peer.json", &good, true),
+        ("Organizations/m_msp.json", &msp, true),
+    ]);
+    let r = read_file_with("bulk.zip", &zip, &ReadOptions::at(NOW));
+    assert!(r.is_ok(), "{:#?}", r.findings);
+    assert_eq!(r.accepted.len(), 2);
+    let w: Vec<_> = r.warnings().collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].file, "bulk.zip!/Peers/p_peer.json");
+    assert!(w[0].message.contains("UTF-16 LE"), "{}", w[0].message);
+
+    let mut broken = utf16(&peer, true, false);
+    broken.pop();
+    let zip = fabric_ha_artifacts::testdata::raw_zip(&[
+        ("Peers/p_peer.json", &broken, true),
+        ("Organizations/m_msp.json", &msp, true),
+    ]);
+    let r = read_file_with("bulk.zip", &zip, &ReadOptions::at(NOW));
+    assert!(!r.is_ok());
+    assert!(r.accepted.is_empty());
+    let e: Vec<_> = r.errors().collect();
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].file, "bulk.zip!/Peers/p_peer.json");
+    assert!(e[0].message.contains("UTF-16 BE"), "{}", e[0].message);
+    assert!(
+        e[0].message
+            .contains(&format!("byte offset {}", broken.len() - 1)),
+        "{}",
+        e[0].message
+    );
+}
