@@ -1,6 +1,13 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCallsOf, screenshot, serveMockApp } from "./harness";
+import {
+  englishLeftovers,
+  ipcCallsOf,
+  overflowing,
+  screenshot,
+  serveMockApp,
+  switchLanguage,
+} from "./harness";
 
 const { open } = serveMockApp();
 const callsOf = ipcCallsOf;
@@ -178,5 +185,77 @@ describe("Bundles", () => {
       .toBe("bundle_tampered");
     expect(await page.getByTestId("bundle-apply-report").count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+});
+
+describe("Bundles in Chinese", () => {
+  it("build, open, verify and apply in zh-CN: the console's terms, nothing English left, nothing overflowing", async () => {
+    const { page, errors } = await open("?library=demo#/bundles");
+    try {
+      await switchLanguage(page, "zh-CN");
+      await expect.poll(() => page.getByTestId("bundle-build").isVisible()).toBe(true);
+      expect(await page.locator("#bundle-target-title").textContent()).toBe("目标控制台");
+      await page.locator("#bundle-save").click();
+      await expect.poll(() => page.getByText("请选择离线包的目标控制台。").isVisible()).toBe(true);
+      await page.locator("#bundle-target").selectOption("Frankfurt");
+      for (const id of ["lib-ca-org1", "lib-msp-org1", "lib-peer-org1-peer0"]) {
+        await click(page, `bundle-artifact-${id}`);
+      }
+      await page.locator("#bundle-passphrase").fill(PASSPHRASE);
+      await page.locator("#bundle-passphrase-confirm").fill(PASSPHRASE);
+      await expect
+        .poll(() => page.getByTestId("bundle-signing-key").textContent())
+        .toContain("接收方将看到此公钥作为签名者");
+      const names = [
+        "Frankfurt",
+        "Dallas",
+        "Org1",
+        "Org1MSP",
+        "Peer0",
+        "Ordering Service",
+        "OrdererMSP",
+        "org1admin",
+        "ordereradmin",
+        "age",
+        "ed25519",
+        "MSP",
+        "HTML",
+        "Markdown",
+        "zip",
+        "ID",
+        "SHA-256",
+      ];
+      const texts = "h1, h2, h3, legend, label, button, th, dt, .fhd-tabs__tab";
+      expect(await englishLeftovers(page, '[data-testid="bundles-page"]', texts, names)).toEqual(
+        [],
+      );
+      expect(await overflowing(page, ".fhd-bundle-form")).toEqual([]);
+      await page.locator("#bundle-save").click();
+      const written = page.getByTestId("bundle-written");
+      await expect.poll(() => written.locator("h2").textContent()).toBe("已保存");
+      expect(await written.textContent()).toMatch(/3 个组件，共 \d+ 个文件，签名者 /);
+
+      await page.getByTestId("bundles-tab-receive").click();
+      await page.locator("#bundle-open").click();
+      await unlock(page, PASSPHRASE);
+      await expect.poll(() => receive(page).getAttribute("data-state")).toBe("open");
+      expect(await page.locator("#bundle-inspect-title").textContent()).toBe("包含的内容");
+      await page.locator("#bundle-verify").click();
+      await expect.poll(() => receive(page).getAttribute("data-verify")).toBe("ok");
+      expect(await page.getByTestId("bundle-verified").textContent()).toMatch(
+        /^全部 6 个文件与清单一致；签名者 .+。$/,
+      );
+      expect(await englishLeftovers(page, '[data-testid="bundles-page"]', texts, names)).toEqual(
+        [],
+      );
+      expect(await overflowing(page, ".fhd-bundle-form")).toEqual([]);
+      await page.locator("#bundle-apply").click();
+      await expect
+        .poll(() => page.getByTestId("bundle-apply-report").locator(".fhd-bundle-ok").textContent())
+        .toBe("Frankfurt 中 3 个组件：1 个已导入，2 个已存在，0 个被拒绝。");
+      expect(errors).toEqual([]);
+    } finally {
+      await switchLanguage(page, "en");
+    }
   });
 });
