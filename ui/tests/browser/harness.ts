@@ -230,7 +230,7 @@ export async function overflowing(page: Page, container: string): Promise<string
 
 /** The texts of the `selector` elements under `root` that still hold an English word (three
  * letters or more) once the `allowed` names (console names, MSP ids, product names...) are
- * taken out. */
+ * taken out. Carbon's "Focus sentinel" buttons (its modals' focus traps) are left out. */
 export async function englishLeftovers(
   page: Page,
   root: string,
@@ -244,6 +244,8 @@ export async function englishLeftovers(
     .evaluateAll((els) =>
       els
         .filter((el) => (el as HTMLElement).offsetParent !== null)
+        // Carbon's modal focus traps: fixed English that only hands focus on, never read out.
+        .filter((el) => el.textContent !== "Focus sentinel")
         .map((el) => (el.textContent || el.getAttribute("aria-label") || "").trim()),
     );
   return texts.filter((text) => {

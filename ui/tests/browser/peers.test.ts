@@ -5,7 +5,14 @@
 // message and fix.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCallsOf, screenshot, serveMockApp } from "./harness";
+import {
+  englishLeftovers,
+  ipcCallsOf,
+  overflowing,
+  screenshot,
+  serveMockApp,
+  switchLanguage,
+} from "./harness";
 
 const { open } = serveMockApp();
 
@@ -254,5 +261,58 @@ describe("Peers, one at a time", () => {
       identity: "lib-identity-ordereradmin",
     });
     expect(errors).toEqual([]);
+  });
+});
+
+describe("Peers in Chinese", () => {
+  it("the peer panel in zh-CN: channels, anchor peers, chaincode, join and install in Chinese, the panel fits", async () => {
+    const { page, errors } = await open("#/consoles/c/Dallas");
+    try {
+      await switchLanguage(page, "zh-CN");
+      // The tile's details button, named in Chinese around the peer's name.
+      await page
+        .getByRole("button", { name: /Org1 Peer0/ })
+        .first()
+        .click();
+      const panel = await panelOpen(page);
+      await expect
+        .poll(() => channelRow(panel, "mychannel").getAttribute("data-height"))
+        .toBe("12");
+      await expect
+        .poll(() => channelRow(panel, "mychannel").getByTestId("peer-is-anchor").textContent())
+        .toBe("锚点对等节点");
+      expect(await panel.locator("#peer-channels-title").textContent()).toBe("通道");
+      expect(await panel.locator("#peer-chaincodes-title").textContent()).toBe("已安装的链码");
+      expect(await panel.locator('[data-testid="peer-channels"] th').allTextContents()).toEqual([
+        "通道",
+        "高度",
+        "Org1MSP 的锚点对等节点",
+        "操作",
+      ]);
+      await expect
+        .poll(() => channelRow(panel, "assets").getByTestId("peer-make-anchor").textContent())
+        .toBe("设为锚点对等节点");
+      expect(await panel.getByTestId("peer-signed-by").textContent()).toBe("签名身份：org1admin");
+      const names = ["Org1 Peer0", "Org1MSP", "MSP ID", "URL", "Dallas", "ID", "mychannel"];
+      const texts = "h2, h3, th, dt, label, button";
+      expect(await englishLeftovers(page, "#peer-panel", texts, names)).toEqual([]);
+      expect(await overflowing(page, "#peer-panel .cds--modal-container")).toEqual([]);
+
+      // Join channel… and Install chaincode… in Chinese.
+      await panel.getByRole("button", { name: "加入通道…" }).click();
+      expect(await panel.locator(".cds--modal-header__heading").textContent()).toBe("加入通道");
+      await panel.locator("#peer-join-submit").click();
+      expect(await panel.getByText("请输入通道名称。").isVisible()).toBe(true);
+      expect(await englishLeftovers(page, "#peer-panel", texts, names)).toEqual([]);
+      await panel.getByRole("button", { name: "返回" }).click();
+      await panel.getByRole("button", { name: "安装链码…" }).click();
+      expect(await panel.locator(".cds--modal-header__heading").textContent()).toBe("安装链码");
+      expect(await panel.textContent()).toContain("该组织的另一个对等节点");
+      expect(await englishLeftovers(page, "#peer-panel", texts, names)).toEqual([]);
+      expect(await overflowing(page, "#peer-panel .cds--modal-container")).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await switchLanguage(page, "en");
+    }
   });
 });
