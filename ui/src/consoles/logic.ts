@@ -13,9 +13,11 @@ import type { ConsoleInput } from "../bindings/ConsoleInput";
 import type { ConsoleMsp } from "../bindings/ConsoleMsp";
 import type { ConsoleNode } from "../bindings/ConsoleNode";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import type { ErrorCode } from "../bindings/ErrorCode";
 import type { RecordUpdateSource } from "../bindings/RecordUpdateSource";
 import type { TileData, TileLabel, TileStatus } from "../components/NodeTile";
 import { expiresSoon, locationText } from "../data/library";
+import { ERROR_TEXT } from "../errors";
 import { formatDate, formatNumber, i18n, joinList } from "../i18n";
 
 const tr = (key: string, options?: Record<string, unknown>) => i18n.t(`consoles:${key}`, options);
@@ -192,7 +194,25 @@ export function verdictStatus(verdict: ConnectionVerdict | null): {
   const kind = verdictKind(verdict);
   const status: TileStatus =
     kind === "success" ? "running" : kind === "warning" ? "partial" : "stopped";
-  return { status, label: verdict.sentence };
+  return { status, label: verdictText(verdict).sentence };
+}
+
+const VERDICT_CODES = ["ready", "import_only", "cannot_create", "reader_only"];
+
+/** The verdict's sentence and fix for the window. In English, the backend's own words (they
+ * name the console's details); in another language, the catalog's for the verdict's code (a
+ * verdict, or an error code), and the backend's only for a code the catalog does not know. */
+export function verdictText(verdict: ConnectionVerdict): { sentence: string; fix: string | null } {
+  if (i18n.language === "en") return { sentence: verdict.sentence, fix: verdict.fix };
+  if (VERDICT_CODES.includes(verdict.code)) {
+    const fix = tr(`verdict.code.${verdict.code}.fix`);
+    return { sentence: tr(`verdict.code.${verdict.code}.sentence`), fix: fix === "-" ? null : fix };
+  }
+  if (Object.hasOwn(ERROR_TEXT, verdict.code)) {
+    const text = ERROR_TEXT[verdict.code as ErrorCode];
+    return { sentence: text.sentence, fix: text.fix };
+  }
+  return { sentence: verdict.sentence, fix: verdict.fix };
 }
 
 /** "Console 2.5.2 · import-only · tested 14:02": the verdict's facts on one line. */

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { describeError } from "../errors";
 import type { TestState } from "./ConsolesUi";
-import { consolesHref, verdictFacts, verdictKind } from "./logic";
+import { consolesHref, verdictFacts, verdictKind, verdictText } from "./logic";
 
 export function ConsolesTabs(props: { active: "list" | "regions" }) {
   const { t } = useTranslation("consoles");
@@ -59,6 +59,7 @@ export function VerdictNotice(props: { name: string; state: TestState; onClose?:
   }
   if (state.verdict) {
     const v = state.verdict;
+    const text = verdictText(v);
     return (
       <InlineNotification
         className="fhd-verdict"
@@ -69,8 +70,8 @@ export function VerdictNotice(props: { name: string; state: TestState; onClose?:
         lowContrast
         hideCloseButton={!props.onClose}
         onCloseButtonClick={props.onClose}
-        title={t("verdict.title", { name, sentence: v.sentence })}
-        subtitle={[v.fix ?? "", verdictFacts(v)].filter(Boolean).join(" — ")}
+        title={t("verdict.title", { name, sentence: text.sentence })}
+        subtitle={[text.fix ?? "", verdictFacts(v)].filter(Boolean).join(" — ")}
       />
     );
   }
