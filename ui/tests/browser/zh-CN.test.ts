@@ -361,6 +361,79 @@ describe("Simplified Chinese", () => {
     expect(errors).toEqual([]);
   });
 
+  it("panels and reports: list view, import report, bulk export, a verdict, a copy", async () => {
+    const { page, errors } = await openIn("zh-CN", "?tiles=demo#/nodes");
+    await expect.poll(() => page.locator("#peers article").count()).toBe(5);
+    await page.locator("#peers").getByRole("tab", { name: "列表视图" }).click();
+    await expect.poll(() => page.locator("#peers tbody tr").count()).toBe(5);
+    expect(await page.locator("#peers .fhd-status-cell").first().textContent()).toBe("正在运行");
+    expect(await englishLeftovers(page, "#peers")).toEqual([]);
+    await screenshot(page, "nodes-list-zh-CN");
+
+    // Import peer: the side panel, then the per-file report.
+    await page
+      .locator("#cas")
+      .getByRole("button", { name: /导入证书颁发机构/ })
+      .click();
+    const panel = page.locator("#import-ca-panel");
+    await panelOpen(panel);
+    expect(await panel.locator(".cds--modal-header__heading").textContent()).toBe(
+      "添加证书颁发机构",
+    );
+    await panel.getByRole("button", { name: "添加文件" }).click();
+    await expect.poll(() => panel.locator('[data-testid="import-file"]').count()).toBe(3);
+    expect(await panel.getByRole("status").textContent()).toBe(
+      "3 个文件：1 个已接受、1 个已接受但有警告、1 个已拒绝。",
+    );
+    expect(await panel.getByText("此文件中的内容均未存储。").isVisible()).toBe(true);
+    expect(await overflowing(page, "#import-ca-panel .cds--modal-container")).toEqual([]);
+    await screenshot(page, "import-report-zh-CN", true, [600, 450]);
+    await panel.getByRole("button", { name: "完成" }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+
+    // Settings → Bulk data management → Export, identities ticked.
+    await page.locator('nav [aria-label="设置"]').click();
+    await page.locator("#settings-bulk-export").click();
+    const bulk = page.locator("#bulk-export-panel");
+    await panelOpen(bulk);
+    await bulk.getByText("身份", { exact: true }).click();
+    await expect.poll(() => bulk.locator(".fhd-important").isVisible()).toBe(true);
+    expect(await englishLeftovers(page, "#bulk-export-panel .cds--modal-container")).toEqual([]);
+    expect(await overflowing(page, "#bulk-export-panel .cds--modal-container")).toEqual([]);
+    await screenshot(page, "bulk-export-zh-CN", true, [600, 450]);
+    await bulk.getByRole("button", { name: "取消" }).click();
+    await expect.poll(() => bulk.count()).toBe(0);
+
+    // Test connection: the verdict's sentence and fix, from the error code.
+    await page.locator('nav [aria-label="控制台"]').click();
+    const tokyo = page.locator('[data-testid="console-tile"][data-console="Tokyo"]');
+    await tokyo.getByRole("button", { name: "Tokyo 的操作" }).click();
+    await page.getByRole("menuitem", { name: "测试连接" }).click();
+    const verdict = page.locator('[data-testid="console-verdict"][data-console="Tokyo"]');
+    await expect.poll(() => verdict.isVisible()).toBe(true);
+    expect(await verdict.textContent()).toContain("Tokyo：控制台不接受该 API 密钥和私钥。");
+    expect(await verdict.textContent()).toContain("测试于 ");
+    await screenshot(page, "console-test-zh-CN");
+
+    // A copy between regions, from the tile's menu: the report in its panel.
+    await page.getByTestId("consoles-tab-regions").click();
+    const columns = page.locator('[data-testid="region-column"]');
+    await expect.poll(() => columns.count()).toBe(3);
+    const dallas = columns.filter({ has: page.locator('[href="#/consoles/c/Dallas"]') });
+    const peer0 = dallas.locator('[data-testid="region-tile"][data-name="Org1 Peer0"]');
+    await expect.poll(() => peer0.count()).toBe(1);
+    await peer0.getByRole("button", { name: "Org1 Peer0 的操作" }).click();
+    await page.getByRole("menuitem", { name: "复制到 Tokyo" }).click();
+    const report = page.locator("#console-report-panel");
+    await expect.poll(() => report.locator('[data-testid="console-import-item"]').count()).toBe(1);
+    expect(await report.locator(".cds--modal-header__heading").textContent()).toBe("复制到 Tokyo");
+    expect(await report.getByRole("status").textContent()).toBe("Tokyo — 1 个组件：1 个已导入。");
+    await panelOpen(report);
+    expect(await englishLeftovers(page, "#console-report-panel .cds--modal-container")).toEqual([]);
+    await screenshot(page, "copy-report-zh-CN", true);
+    expect(errors).toEqual([]);
+  });
+
   it("first run and an error's sentence and fix", async () => {
     const { page, errors } = await openIn("zh-CN", "?firstRun=1");
     await expect
