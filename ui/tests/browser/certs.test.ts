@@ -5,7 +5,7 @@
 // which no record shows) — and the wallet's Reenroll replaces an identity, or leaves it.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCallsOf, serveMockApp } from "./harness";
+import { ipcCallsOf, serveMockApp, switchLanguage } from "./harness";
 
 const { open } = serveMockApp();
 
@@ -68,5 +68,34 @@ describe("Certificate expiry", () => {
     expect(await outcome.textContent()).toContain("org1admin was not reenrolled; it is unchanged");
     expect(await outcome.textContent()).toContain("ca_reenroll failed (mock)");
     expect(await page.locator('#identities article[aria-label="org1admin"]').count()).toBe(1);
+  });
+});
+
+describe("Certificate expiry in Chinese", () => {
+  it("the expiry label, its reason and the wallet's reenroll in zh-CN", async () => {
+    const { page, errors } = await open("?library=demo#/consoles/regions");
+    try {
+      await switchLanguage(page, "zh-CN");
+      const dallas = column(page, "Dallas");
+      await expect.poll(() => marked(dallas)).toEqual(["Legacy Peer", "Org1 Peer1"]);
+      const legacy = tile(dallas, "Legacy Peer").getByTestId("cert-expiration");
+      expect(await legacy.textContent()).not.toMatch(/[A-Za-z]{3,}/);
+      expect(await legacy.getAttribute("title")).toBe("Legacy Peer：登记证书将在 10 天后到期");
+      expect(
+        await tile(dallas, "Org1 Peer1").getByTestId("cert-expiration").getAttribute("title"),
+      ).toBe("Org1 Peer1：其提供的 TLS 证书将在 12 天后到期");
+
+      await page.evaluate(() => {
+        window.location.hash = "#/wallet";
+      });
+      await page.getByRole("button", { name: "org1admin 的操作" }).click();
+      await page.getByRole("menuitem", { name: "重新登记" }).click();
+      const outcome = page.getByTestId("reenroll-outcome");
+      await expect.poll(() => outcome.isVisible()).toBe(true);
+      expect(await outcome.textContent()).toContain("已重新登记 org1admin");
+      expect(errors).toEqual([]);
+    } finally {
+      await switchLanguage(page, "en");
+    }
   });
 });
