@@ -106,7 +106,7 @@ describe("HA check in Chinese", () => {
     const peer0 = cell(green, "Dallas").cell.peers[0];
     if (!peer0) throw new Error("no peer");
     expect(peerSquares(peer0, 1).map((s) => s.label)).toEqual([
-      "正在运行",
+      "运行中",
       "已加入",
       "高度 12",
       "锚点",

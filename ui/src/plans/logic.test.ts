@@ -415,7 +415,7 @@ describe("HA plans in Chinese", () => {
     });
     expect(org?.rows.map((r) => r.what)).toEqual([
       "证书颁发机构",
-      "成员资格服务提供者定义",
+      "MSP 定义",
       "组织管理员",
       "第一个对等节点",
     ]);

@@ -502,7 +502,7 @@ describe("HA plans in Chinese", () => {
       await page.keyboard.press("Escape");
       expect(await wizard.locator("h2").textContent()).toBe("源：区域 1 中的组织");
       expect(await wizard.textContent()).toContain("证书颁发机构");
-      expect(await wizard.textContent()).toContain("成员资格服务提供者定义");
+      expect(await wizard.textContent()).toContain("MSP 定义");
       const texts = "h1, h2, legend, label, button, .cds--progress-label, .cds--form__helper-text";
       expect(await englishLeftovers(page, '[data-testid="plan-wizard"]', texts, NAMES)).toEqual([]);
       expect(await overflowing(page, ".fhd-plan-form, .fhd-plan-progress")).toEqual([]);
