@@ -6,6 +6,7 @@ import { unlockSecrets } from "../api";
 import type { AppInfo } from "../bindings/AppInfo";
 import { type DescribedError, describeError } from "../errors";
 import "../styles/deferred.scss";
+import { notificationText } from "./carbonText";
 
 export default function PassphraseModal(props: {
   onUnlocked: (info: AppInfo) => void;
@@ -62,6 +63,7 @@ export default function PassphraseModal(props: {
         />
         {error && error.code !== "WrongPassphrase" ? (
           <InlineNotification
+            {...notificationText("error")}
             kind="error"
             lowContrast
             hideCloseButton

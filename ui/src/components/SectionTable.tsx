@@ -44,6 +44,7 @@ export default function SectionTable<T>(props: SectionTableProps<T>) {
             size="lg"
             labelText={t("section.filterLabel", { title: props.title })}
             placeholder={t("section.filterTable")}
+            closeButtonLabelText={t("section.clearFilter")}
             defaultValue={props.query}
             onChange={(_event, value) => props.onQuery(value ?? "")}
           />

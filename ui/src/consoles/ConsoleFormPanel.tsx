@@ -7,6 +7,7 @@ import { type ChangeEvent, type FormEvent, useId, useRef, useState } from "react
 import { useTranslation } from "react-i18next";
 import { consoleAdd, consoleUpdate } from "../api";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import { notificationText } from "../components/carbonText";
 import { describeError, isIpcError } from "../errors";
 import { PanelButton } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
@@ -326,6 +327,7 @@ export default function ConsoleFormPanel(props: {
 
         {described ? (
           <InlineNotification
+            {...notificationText("error")}
             kind="error"
             lowContrast
             hideCloseButton

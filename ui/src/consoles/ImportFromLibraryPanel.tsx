@@ -17,6 +17,7 @@ import { PanelButton } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
 import ConsoleReportView from "./ConsoleReportView";
 import "./consoles.scss";
+import { notificationText } from "../components/carbonText";
 
 /** Identities live in a browser's wallet, not in the console's records: they are not offered. */
 export const IMPORTABLE: ReadonlySet<ArtifactKind> = new Set(["ca", "msp", "peer", "orderer"]);
@@ -126,6 +127,7 @@ export default function ImportFromLibraryPanel(props: {
           <p className="fhd-panel__intro">{t("importPanel.intro")}</p>
           {listFailed ? (
             <InlineNotification
+              {...notificationText("error")}
               kind="error"
               lowContrast
               hideCloseButton
@@ -177,6 +179,7 @@ export default function ImportFromLibraryPanel(props: {
           </fieldset>
           {failed ? (
             <InlineNotification
+              {...notificationText("error")}
               kind="error"
               lowContrast
               hideCloseButton

@@ -3,6 +3,7 @@
 import { InlineLoading, InlineNotification } from "@carbon/react";
 import { useTranslation } from "react-i18next";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import { notificationText } from "../components/carbonText";
 import { describeError } from "../errors";
 import type { TestState } from "./ConsolesUi";
 import { consolesHref, verdictFacts, verdictKind, verdictText } from "./logic";
@@ -66,6 +67,7 @@ export function VerdictNotice(props: { name: string; state: TestState; onClose?:
         data-testid="console-verdict"
         data-console={name}
         data-code={v.code}
+        {...notificationText(verdictKind(v))}
         kind={verdictKind(v)}
         lowContrast
         hideCloseButton={!props.onClose}
@@ -99,6 +101,7 @@ export function ErrorNotice(props: {
       className="fhd-verdict"
       data-testid="console-error"
       data-code={described.code}
+      {...notificationText("error")}
       kind="error"
       lowContrast
       hideCloseButton={!props.onClose}

@@ -37,6 +37,7 @@ import { formatDate, formatList, formatNumber, joinList } from "../i18n";
 import type { PeerView } from "../peers/logic";
 import "../styles/deferred.scss";
 import "../hacheck/hacheck.scss";
+import { notificationText } from "../components/carbonText";
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener("hashchange", onChange);
@@ -334,6 +335,7 @@ function CheckError(props: { error: unknown }) {
   const d = describeError(props.error);
   return (
     <InlineNotification
+      {...notificationText("error")}
       kind="error"
       lowContrast
       hideCloseButton

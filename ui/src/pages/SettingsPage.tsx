@@ -15,6 +15,7 @@ import { setLanguage as applyLanguage, currentLanguage } from "../i18n";
 import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 import "../styles/deferred.scss";
+import { notificationText } from "../components/carbonText";
 
 /** Each language by its own name (`pages:settings.languageName.<tag>`, the same in both). */
 const LANGUAGES: readonly Language[] = ["en", "zh-CN"];
@@ -290,6 +291,7 @@ export default function SettingsPage() {
           {result?.kind === "success" ? (
             <InlineNotification
               id="settings-saved"
+              {...notificationText("success")}
               kind="success"
               lowContrast
               title={t("settings.saved")}
@@ -299,6 +301,7 @@ export default function SettingsPage() {
           ) : null}
           {result?.kind === "error" ? (
             <InlineNotification
+              {...notificationText("error")}
               kind="error"
               lowContrast
               title={result.title}

@@ -2,6 +2,7 @@ import { InlineNotification } from "@carbon/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { caReenroll } from "../api";
+import { notificationText } from "../components/carbonText";
 import { TileSection } from "../components/TileSection";
 import { TileMenu } from "../consoles/TileMenu";
 import type { IdentityItem } from "../data/model";
@@ -69,6 +70,7 @@ export default function WalletPage() {
       <h1 className="fhd-page-title">{t("wallet.title")}</h1>
       {outcome ? (
         <InlineNotification
+          {...notificationText(outcome.kind)}
           kind={outcome.kind}
           title={outcome.title}
           subtitle={outcome.text}
