@@ -7,6 +7,10 @@
 //    natural-language string: JSX text, a user-visible prop (labelText, title, aria-label, ...)
 //    or a string in a JSX expression (`{busy ? "Saving" : "Save"}`) instead of `t(...)`.
 //
+// 3. every literal key the code asks for (`t("allRegions.title")` under
+//    `useTranslation("consoles")`, `i18n.t("common:cancel")`, a module's `tr("...")` helper
+//    around `i18n.t(`consoles:${key}`)`, `<Trans i18nKey="...">`) is in the English catalog.
+//
 // Usage: node scripts/check-i18n.mjs [path...]    (default: src; a path limits part 2 to the
 // files under it, so each folder can be checked on its own). Exits 1 listing every finding as
 // file:line. A line (or the line above it) with the comment `i18n-ignore` is skipped: for text
@@ -118,6 +122,9 @@ function lineOf(lines, key) {
   return lines.get(last) ?? 1;
 }
 
+/** Namespace → the English catalog's keys, for part 3. */
+const englishKeys = new Map();
+
 function checkCatalogs(findings) {
   const languages = readdirSync(LOCALES).filter((d) => statSync(join(LOCALES, d)).isDirectory());
   const catalogs = new Map(); // language → ns → { file, keys: Map, lines }
@@ -142,6 +149,7 @@ function checkCatalogs(findings) {
     }
     catalogs.set(language, namespaces);
   }
+  for (const [ns, { keys }] of catalogs.get(REFERENCE) ?? []) englishKeys.set(ns, keys);
   const allNamespaces = new Set([...catalogs.values()].flatMap((ns) => [...ns.keys()]));
   for (const ns of [...allNamespaces].sort()) {
     const present = languages.filter((l) => catalogs.get(l).has(ns));
@@ -236,16 +244,167 @@ function checkCatalogs(findings) {
 
 // ---------- 2. literal strings in the UI ----------
 
-function sourceFiles(path, out) {
+function sourceFiles(path, out, ext = /\.tsx$/) {
   const stat = statSync(path);
   if (stat.isDirectory()) {
     const base = relative(join(UI, "src"), path);
     if (base === "bindings" || base === "mocks" || base === "test" || base === "i18n") return out;
-    for (const name of readdirSync(path)) sourceFiles(join(path, name), out);
-  } else if (/\.tsx$/.test(path) && !/\.test\.tsx$/.test(path)) {
+    for (const name of readdirSync(path)) sourceFiles(join(path, name), out, ext);
+  } else if (ext.test(path) && !/\.test\.tsx?$/.test(path)) {
     out.push(path);
   }
   return out;
+}
+
+// ---------- 3. keys the code asks for ----------
+
+const isScope = (node) =>
+  ts.isSourceFile(node) ||
+  ts.isFunctionDeclaration(node) ||
+  ts.isFunctionExpression(node) ||
+  ts.isArrowFunction(node) ||
+  ts.isMethodDeclaration(node);
+
+function scopeOf(node) {
+  let scope = node.parent;
+  while (scope && !isScope(scope)) scope = scope.parent;
+  return scope;
+}
+
+/** The namespace of `useTranslation("ns")` / `useTranslation(["ns", ...])` / `useTranslation()`. */
+function namespaceOfHook(call) {
+  const arg = call.arguments[0];
+  if (!arg) return "common";
+  if (ts.isStringLiteral(arg)) return arg.text;
+  if (ts.isArrayLiteralExpression(arg) && arg.elements[0] && ts.isStringLiteral(arg.elements[0])) {
+    return arg.elements[0].text;
+  }
+  return null;
+}
+
+/** The namespace a helper passes its key on to: `i18n.t(`ns:${key}`, ...)` in its body. */
+function namespaceOfHelper(fn) {
+  let found = null;
+  const visit = (node) => {
+    if (found) return;
+    if (
+      ts.isCallExpression(node) &&
+      /(^|\.)t$/.test(node.expression.getText()) &&
+      node.arguments[0] &&
+      ts.isTemplateExpression(node.arguments[0])
+    ) {
+      const head = /^([\w-]+):$/.exec(node.arguments[0].head.text);
+      if (head) found = head[1];
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn);
+  return found;
+}
+
+function checkKeys(file, findings) {
+  const text = readFileSync(file, "utf8");
+  const lines = text.split("\n");
+  const kind = file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
+  // scope node → (function name → namespace)
+  const bindings = new Map();
+  const bind = (scope, name, ns) => {
+    if (!bindings.has(scope)) bindings.set(scope, new Map());
+    bindings.get(scope).set(name, ns);
+  };
+  const collect = (node) => {
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const init = node.initializer;
+      if (
+        ts.isCallExpression(init) &&
+        init.expression.getText() === "useTranslation" &&
+        ts.isObjectBindingPattern(node.name)
+      ) {
+        for (const element of node.name.elements) {
+          const from = (element.propertyName ?? element.name).getText();
+          if (from === "t") bind(scopeOf(node), element.name.getText(), namespaceOfHook(init));
+        }
+      } else if (
+        ts.isIdentifier(node.name) &&
+        (ts.isArrowFunction(init) || ts.isFunctionExpression(init))
+      ) {
+        const ns = namespaceOfHelper(init);
+        if (ns) bind(scopeOf(node), node.name.text, ns);
+      }
+    } else if (ts.isFunctionDeclaration(node) && node.name) {
+      const ns = namespaceOfHelper(node);
+      if (ns) bind(scopeOf(node), node.name.text, ns);
+    }
+    ts.forEachChild(node, collect);
+  };
+  collect(source);
+
+  const resolveName = (node, name) => {
+    for (let scope = scopeOf(node); scope; scope = scopeOf(scope)) {
+      const ns = bindings.get(scope)?.get(name);
+      if (ns !== undefined) return ns;
+      if (ts.isSourceFile(scope)) break;
+    }
+    return undefined;
+  };
+
+  const verify = (node, key, ns) => {
+    let namespace = ns;
+    let k = key;
+    const prefixed = /^([\w-]+):(.+)$/.exec(key);
+    if (prefixed) [, namespace, k] = prefixed;
+    if (!namespace) return;
+    const keys = englishKeys.get(namespace);
+    const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+    if (ignored(lines, line)) return;
+    if (!keys) {
+      fail(findings, file, line, `no namespace "${namespace}" for the key "${key}"`);
+      return;
+    }
+    const ok = keys.has(k) || keys.has(`${k}_other`) || keys.has(`${k}_one`);
+    if (!ok) fail(findings, file, line, `"${namespace}:${k}" is not in en/${namespace}.json`);
+  };
+
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      const callee = node.expression;
+      const key = node.arguments[0].text;
+      if (ts.isIdentifier(callee)) {
+        const ns = resolveName(node, callee.text);
+        if (ns !== undefined) verify(node, key, ns);
+      } else if (
+        ts.isPropertyAccessExpression(callee) &&
+        callee.name.text === "t" &&
+        /^(i18n|i18next)$/.test(callee.expression.getText())
+      ) {
+        verify(node, key, "common");
+      }
+    } else if (ts.isJsxSelfClosingElement(node) || ts.isJsxOpeningElement(node)) {
+      if (node.tagName.getText() === "Trans") {
+        let key = null;
+        let ns = "common";
+        for (const attr of node.attributes.properties) {
+          if (!ts.isJsxAttribute(attr) || !attr.initializer) continue;
+          const name = attributeName(attr);
+          if (name === "i18nKey" && ts.isStringLiteral(attr.initializer))
+            key = attr.initializer.text;
+          if (
+            name === "t" &&
+            ts.isJsxExpression(attr.initializer) &&
+            attr.initializer.expression &&
+            ts.isIdentifier(attr.initializer.expression)
+          ) {
+            ns = resolveName(node, attr.initializer.expression.text) ?? null;
+          }
+          if (name === "ns" && ts.isStringLiteral(attr.initializer)) ns = attr.initializer.text;
+        }
+        if (key) verify(node, key, ns);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
 }
 
 /** Text a person would read: letters of any script, not just symbols, digits or spaces. */
@@ -423,6 +582,10 @@ const files = (roots.length ? roots : ["src"]).flatMap((root) =>
   sourceFiles(resolve(process.cwd(), root), []),
 );
 for (const file of files.sort()) checkSource(file, findings);
+const codeFiles = (roots.length ? roots : ["src"]).flatMap((root) =>
+  sourceFiles(resolve(process.cwd(), root), [], /\.tsx?$/),
+);
+for (const file of codeFiles.sort()) checkKeys(file, findings);
 
 if (findings.length) {
   for (const finding of findings) console.error(finding);
@@ -431,4 +594,6 @@ if (findings.length) {
   );
   process.exit(1);
 }
-console.log(`check-i18n: catalogs consistent, ${files.length} file(s) without literal text`);
+console.log(
+  `check-i18n: catalogs consistent, ${files.length} file(s) without literal text, the keys of ${codeFiles.length} file(s) in the catalog`,
+);
