@@ -82,7 +82,7 @@ describe("errors", () => {
         expect(ERROR_TEXT[code].fix, code).toMatch(/\p{Script=Han}/u);
       }
       const d = describeError({ code: "Locked", message: "secrets are locked", details: null });
-      expect(d.sentence).toBe("密钥已锁定，因此此操作暂时无法使用私钥。");
+      expect(d.sentence).toBe("机密信息已锁定，因此此操作暂时无法使用私钥。");
       expect(d.detail).toBe("secrets are locked");
     } finally {
       await i18n.changeLanguage("en");
