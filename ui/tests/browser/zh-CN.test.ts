@@ -18,7 +18,10 @@ let current: Page | undefined;
 async function openIn(language: "en" | "zh-CN", path: string): Promise<OpenedPage> {
   const opened = await open(path);
   current = opened.page;
-  await opened.page.evaluate(([key, l]) => localStorage.setItem(key, l), [STORAGE_KEY, language]);
+  await opened.page.evaluate(({ key, l }) => localStorage.setItem(key, l), {
+    key: STORAGE_KEY,
+    l: language,
+  });
   await opened.page.reload();
   await opened.page.waitForFunction(() =>
     (window.__ipcCalls ?? []).some((call: { cmd: string }) => call.cmd === "ui_ready"),
