@@ -117,7 +117,10 @@ export function BuildView() {
           {t("build.target")}
         </h2>
         {consoles === null ? (
-          <InlineLoading description={t("build.loadingConsoles")} />
+          <InlineLoading
+            iconDescription={t("loadingIcon")}
+            description={t("build.loadingConsoles")}
+          />
         ) : (
           <Select
             id="bundle-target"
@@ -352,6 +355,7 @@ export function BuildView() {
             <InlineNotification
               key={warning}
               kind="warning"
+              statusIconDescription={t("notice.warning")}
               lowContrast
               hideCloseButton
               title={t("build.beforeHandOver")}

@@ -236,7 +236,9 @@ export function ReceiveView(props: { file: string }) {
         data-state={needsKey ? "key" : "opening"}
       >
         {header}
-        {opening && !needsKey && <InlineLoading description={t("receive.opening")} />}
+        {opening && !needsKey && (
+          <InlineLoading iconDescription={t("loadingIcon")} description={t("receive.opening")} />
+        )}
         {needsKey && (
           <form
             className="fhd-bundle-key-form"
@@ -481,6 +483,7 @@ export function ReceiveView(props: { file: string }) {
         </div>
         {applying && (
           <InlineLoading
+            iconDescription={t("loadingIcon")}
             data-testid="bundle-applying"
             description={
               applyTo === "console"

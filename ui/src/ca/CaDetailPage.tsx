@@ -375,7 +375,13 @@ function InfoLine(props: { load: Load<CaInfoView> }) {
     return <CaErrorNotice error={load.error} context={t("info.failed")} />;
   }
   if (load.state !== "done") {
-    return <InlineLoading className="fhd-ca-info" description={t("info.asking")} />;
+    return (
+      <InlineLoading
+        iconDescription={t("loadingIcon")}
+        className="fhd-ca-info"
+        description={t("info.asking")}
+      />
+    );
   }
   const root = load.data.chain[0];
   return (
@@ -416,7 +422,13 @@ function UsersTable(props: {
     return <CaErrorNotice error={load.error} context={t("users.failed")} />;
   }
   if (load.state !== "done") {
-    return <InlineLoading className="fhd-ca-info" description={t("users.reading")} />;
+    return (
+      <InlineLoading
+        iconDescription={t("loadingIcon")}
+        className="fhd-ca-info"
+        description={t("users.reading")}
+      />
+    );
   }
   const rows = sortUsers(load.data);
   return (

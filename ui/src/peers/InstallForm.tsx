@@ -73,7 +73,7 @@ export function InstallForm(props: {
         <>
           <p className="fhd-panel__intro">{t("install.peerIntro")}</p>
           {props.orgPeers?.state === "loading" ? (
-            <InlineLoading description={t("install.listing")} />
+            <InlineLoading iconDescription={t("loadingIcon")} description={t("install.listing")} />
           ) : props.orgPeers?.state === "failed" ? (
             <PeerError error={props.orgPeers.error} context={t("install.listFailed")} />
           ) : null}
@@ -144,7 +144,10 @@ export function InstallForm(props: {
         </div>
       )}
       {form.busy ? (
-        <InlineLoading description={t("install.installing", { peer: target.displayName })} />
+        <InlineLoading
+          iconDescription={t("loadingIcon")}
+          description={t("install.installing", { peer: target.displayName })}
+        />
       ) : null}
       {form.error !== null ? (
         <PeerError error={form.error} context={t("install.failed", { peer: target.displayName })} />
@@ -161,7 +164,12 @@ function SourcePackages(props: {
   const { form, packages } = props;
   const { t } = useTranslation("peers");
   if (!packages || packages.state === "loading") {
-    return <InlineLoading description={t("install.readingPackages")} />;
+    return (
+      <InlineLoading
+        iconDescription={t("loadingIcon")}
+        description={t("install.readingPackages")}
+      />
+    );
   }
   if (packages.state === "failed") {
     return <PeerError error={packages.error} context={t("install.packagesFailed")} />;

@@ -82,6 +82,7 @@ export function JoinForm(props: {
           <JoinBar progress={form.progress} />
         ) : (
           <InlineLoading
+            iconDescription={t("loadingIcon")}
             description={t("join.joining", { peer: target.displayName, channel: form.channel })}
           />
         )

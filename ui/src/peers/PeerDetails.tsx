@@ -50,7 +50,10 @@ export function PeerDetails(props: {
           onAction={props.onInstall}
         />
         {data.chaincodes.state === "loading" ? (
-          <InlineLoading description={t("details.readingPackages")} />
+          <InlineLoading
+            iconDescription={t("loadingIcon")}
+            description={t("details.readingPackages")}
+          />
         ) : data.chaincodes.state === "failed" ? (
           <PeerError error={data.chaincodes.error} context={t("details.packagesFailed")} />
         ) : data.chaincodes.value.packages.length === 0 ? (
@@ -93,7 +96,12 @@ function ChannelsTable(props: {
   const { target, data } = props;
   const { t } = useTranslation("peers");
   if (data.channels.state === "loading") {
-    return <InlineLoading description={t("details.readingChannels")} />;
+    return (
+      <InlineLoading
+        iconDescription={t("loadingIcon")}
+        description={t("details.readingChannels")}
+      />
+    );
   }
   if (data.channels.state === "failed") {
     return <PeerError error={data.channels.error} context={t("details.channelsFailed")} />;
@@ -156,7 +164,7 @@ function AnchorCells(props: {
     return (
       <>
         <TableCell>
-          <InlineLoading description={t("details.reading")} />
+          <InlineLoading iconDescription={t("loadingIcon")} description={t("details.reading")} />
         </TableCell>
         <TableCell />
       </>
@@ -182,7 +190,7 @@ function AnchorCells(props: {
             {t("details.anchorPeer")}
           </Tag>
         ) : props.busy ? (
-          <InlineLoading description={t("details.updating")} />
+          <InlineLoading iconDescription={t("loadingIcon")} description={t("details.updating")} />
         ) : (
           <Button
             kind="ghost"

@@ -100,7 +100,12 @@ export function PlanPeerChoices(props: {
   }
   if (!answers) {
     const who = peers.map((id) => props.names[id] ?? id).join(", ");
-    return <InlineLoading description={t("choices.reading", { peers: who })} />;
+    return (
+      <InlineLoading
+        iconDescription={t("loadingIcon")}
+        description={t("choices.reading", { peers: who })}
+      />
+    );
   }
   const label = (peer: string) => {
     const id = peer.slice(console.length + 1);

@@ -165,6 +165,7 @@ export function PlanView(props: { name: string }) {
         <h1 className="fhd-page-title">{name}</h1>
         <InlineNotification
           kind="error"
+          statusIconDescription={t("notice.error")}
           lowContrast
           hideCloseButton
           title={d.sentence}
@@ -177,7 +178,7 @@ export function PlanView(props: { name: string }) {
     return (
       <div className="fhd-plan-page">
         <Crumbs name={name} />
-        <InlineLoading description={t("view.loading")} />
+        <InlineLoading iconDescription={t("loadingIcon")} description={t("view.loading")} />
       </div>
     );
   }
@@ -246,6 +247,7 @@ export function PlanView(props: { name: string }) {
           {outcome && !outcome.completed && (
             <InlineNotification
               kind={outcome.cancelled ? "warning" : "error"}
+              statusIconDescription={t(`notice.${outcome.cancelled ? "warning" : "error"}`)}
               lowContrast
               hideCloseButton
               title={outcome.cancelled ? t("view.cancelled") : t("view.stopped")}
@@ -339,6 +341,7 @@ function PreviewStage(props: {
       <div className="fhd-plan-stage" data-stage="preview">
         <InlineNotification
           kind="error"
+          statusIconDescription={t("notice.error")}
           lowContrast
           hideCloseButton
           title={d.sentence}
@@ -351,7 +354,7 @@ function PreviewStage(props: {
     );
   }
   if (!preview) {
-    return <InlineLoading description={t("preview.reading")} />;
+    return <InlineLoading iconDescription={t("loadingIcon")} description={t("preview.reading")} />;
   }
   const consoles = [...new Set(preview.steps.map((s) => s.console))];
   return (
@@ -404,6 +407,7 @@ function PreviewStage(props: {
       {!preview.ready && (
         <InlineNotification
           kind="warning"
+          statusIconDescription={t("notice.warning")}
           lowContrast
           hideCloseButton
           title={t("preview.blocked")}
@@ -475,6 +479,7 @@ function ReportStage(props: {
     return (
       <InlineNotification
         kind="error"
+        statusIconDescription={t("notice.error")}
         lowContrast
         hideCloseButton
         title={d.sentence}
@@ -482,7 +487,8 @@ function ReportStage(props: {
       />
     );
   }
-  if (!view) return <InlineLoading description={t("report.building")} />;
+  if (!view)
+    return <InlineLoading iconDescription={t("loadingIcon")} description={t("report.building")} />;
   const report = view.report;
   const org = createdOrg(props.status);
   const imported = (c: { component_id: string | null; already_present: boolean } | null) =>
@@ -585,6 +591,7 @@ function ReportStage(props: {
             <InlineNotification
               key={w}
               kind="warning"
+              statusIconDescription={t("notice.warning")}
               lowContrast
               hideCloseButton
               title={t("report.ccServer")}

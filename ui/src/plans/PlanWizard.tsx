@@ -213,7 +213,10 @@ export function PlanWizard() {
               <RadioButton id="plan-mode-new" labelText={t("wizard.source.new")} value="new" />
             </RadioButtonGroup>
             {consoles === null ? (
-              <InlineLoading description={t("wizard.source.loadingConsoles")} />
+              <InlineLoading
+                iconDescription={t("loadingIcon")}
+                description={t("wizard.source.loadingConsoles")}
+              />
             ) : (
               <Select
                 id="plan-source-console"
@@ -285,7 +288,10 @@ export function PlanWizard() {
               </fieldset>
             )}
             {form.mode === "existing" && form.sourceConsole && !components && (
-              <InlineLoading description={t("wizard.source.readingComponents")} />
+              <InlineLoading
+                iconDescription={t("loadingIcon")}
+                description={t("wizard.source.readingComponents")}
+              />
             )}
             {form.mode === "existing" && components && (
               <>
@@ -528,6 +534,7 @@ export function PlanWizard() {
             </h2>
             <InlineNotification
               kind="info"
+              statusIconDescription={t("notice.info")}
               lowContrast
               hideCloseButton
               data-testid="plan-no-secret"
@@ -617,6 +624,7 @@ export function PlanWizard() {
         {step === 3 && saveError !== null && (
           <InlineNotification
             kind="error"
+            statusIconDescription={t("notice.error")}
             lowContrast
             hideCloseButton
             title={describeError(saveError).sentence}
