@@ -9,7 +9,7 @@ import type { IdentityItem } from "../data/model";
 import { IDENTITY_COLUMNS, identityTile } from "../data/tiles";
 import { useLibrary, useWorkspaceData } from "../data/WorkspaceData";
 import { describeError } from "../errors";
-import { formatDate } from "../i18n";
+import { formatDate, i18n } from "../i18n";
 import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 
@@ -19,9 +19,12 @@ interface Outcome {
   text: string;
 }
 
+/** The sentence and fix of the error, and the backend's own message when it says more. */
 function errorText(err: unknown): string {
   const d = describeError(err);
-  return [d.sentence, d.fix].filter(Boolean).join(" ");
+  const detail =
+    d.detail !== d.sentence ? i18n.t("components:toast.details", { detail: d.detail }) : "";
+  return [d.sentence, d.fix, detail].filter(Boolean).join(" ");
 }
 
 export default function WalletPage() {
