@@ -138,8 +138,8 @@ export const MSP_COLUMNS: SectionColumn<MspItem>[] = [
 
 export const IDENTITY_COLUMNS: SectionColumn<IdentityItem>[] = [
   column("name", "name", (i) => i.name),
-  column("connected", "connectedTo", (i) => i.connectedTo.join(", ") || "-"),
-  column("ca", "ca", (i) => i.caNames.join(", ") || "-"),
+  column("connected", "connectedTo", (i) => joinList(i.connectedTo) || "-"),
+  column("ca", "ca", (i) => joinList(i.caNames) || "-"),
 ];
 
 export const CONSOLE_COLUMNS: SectionColumn<ConsoleItem>[] = [
