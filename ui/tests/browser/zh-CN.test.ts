@@ -369,7 +369,7 @@ describe("Simplified Chinese", () => {
     await expect.poll(() => page.locator("#peers article").count()).toBe(5);
     await page.locator("#peers").getByRole("tab", { name: "列表视图" }).click();
     await expect.poll(() => page.locator("#peers tbody tr").count()).toBe(5);
-    expect(await page.locator("#peers .fhd-status-cell").first().textContent()).toBe("正在运行");
+    expect(await page.locator("#peers .fhd-status-cell").first().textContent()).toBe("运行中");
     expect(await englishLeftovers(page, "#peers")).toEqual([]);
     await screenshot(page, "nodes-list-zh-CN");
 
