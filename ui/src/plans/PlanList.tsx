@@ -6,6 +6,7 @@ import type { PlanRecord } from "../bindings/PlanRecord";
 import type { TileStatus } from "../components/NodeTile";
 import { useNotifier } from "../components/Notifications";
 import { TileSection } from "../components/TileSection";
+import { formatNumber } from "../i18n";
 import { useAppState } from "../state";
 import { plansHref, type ShownState, shownState, stateLabel } from "./logic";
 import { wasPreviewed } from "./session";
@@ -27,7 +28,7 @@ const peerCount = (r: PlanRecord) => r.plan.targets.reduce((n, t) => n + t.peers
 const targetsText = (r: PlanRecord) => r.plan.targets.map((t) => t.console).join(", ");
 
 export function PlanList() {
-  const { t, i18n } = useTranslation("plans");
+  const { t } = useTranslation("plans");
   const columns = [
     { key: "name", header: t("list.columns.name"), text: (r: Row) => r.record.plan.name },
     { key: "state", header: t("list.columns.state"), text: (r: Row) => stateLabel(r.state) },
@@ -40,7 +41,7 @@ export function PlanList() {
     {
       key: "peers",
       header: t("list.columns.peers"),
-      text: (r: Row) => new Intl.NumberFormat(i18n.language).format(peerCount(r.record)),
+      text: (r: Row) => formatNumber(peerCount(r.record)),
     },
   ];
   const { settings } = useAppState();

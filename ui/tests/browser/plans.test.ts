@@ -542,6 +542,8 @@ describe("HA plans in Chinese", () => {
       expect(await page.getByTestId("plan-state").textContent()).toMatch(
         /^已完成 · 已完成 \d+\/\d+ 个步骤/,
       );
+      expect(await page.locator(".fhd-plan-subheading").first().textContent()).toBe("步骤日志");
+      expect(await overflowing(page, ".fhd-plan-lane, .fhd-plan-buttons")).toEqual([]);
       await page.getByTestId("plan-to-report").click();
       await expect.poll(() => page.getByTestId("plan-report-region").count()).toBe(2);
       const report = page.getByTestId("plan-report");
