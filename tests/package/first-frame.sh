@@ -9,18 +9,21 @@ data=$2
 timeout_s=${PACKAGE_READY_TIMEOUT:-60}
 out=$(mktemp)
 pid=""
+# The app runs in its own process group (setsid) with its WebKit processes: stopping it stops
+# them all, and waits until they are gone (they write into HOME, which the caller removes next).
 stop() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+  if [ -n "$pid" ] && kill -0 -- "-$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   rm -f "$out"
 }
 trap stop EXIT
 
 start=$(date +%s%N)
-FABRIC_HA_REPORT_READY=1 "$app" --data-dir "$data" >"$out" 2>&1 &
+FABRIC_HA_REPORT_READY=1 setsid "$app" --data-dir "$data" >"$out" 2>&1 &
 pid=$!
 deadline=$((SECONDS + timeout_s))
 while ! grep -q '^ready ' "$out"; do

@@ -97,9 +97,10 @@ if [ -f /usr/share/mime/globs2 ]; then
 fi
 echo "test-package: files ok ($desktop, MIME type application/x-fabric-ha-bundle, icons)"
 
-# The installed CLI: doctor on an empty data dir, as JSON.
+# The installed CLI: doctor on an empty data dir, as JSON, with a keyring as on a desktop.
 status=0
-env HOME="$tmp/home" /usr/bin/fabric-ha --data-dir "$tmp/doctor-data" doctor --json >"$tmp/doctor.json" 2>"$tmp/doctor.err" || status=$?
+"$root/tests/keyring/run.sh" /usr/bin/fabric-ha --data-dir "$tmp/doctor-data" doctor --json \
+  >"$tmp/doctor.json" 2>"$tmp/doctor.err" || status=$?
 [ "$status" -eq 0 ] || { cat "$tmp/doctor.json" "$tmp/doctor.err" >&2; fail "fabric-ha doctor --json exited with $status"; }
 python3 - "$tmp/doctor.json" "$version" "$tmp/doctor-data" <<'PY' || fail "fabric-ha doctor --json did not say what it should (above)"
 import json, sys
@@ -120,6 +121,8 @@ for c in report["checks"]:
         problems.append(f"{c['name']} failed: {c['detail']}")
 if not checks.get("versions", {}).get("detail", "").startswith(f"fabric-ha {version},"):
     problems.append(f"versions does not name fabric-ha {version}: {checks.get('versions')}")
+if checks.get("keyring", {}).get("status") != "ok":
+    problems.append(f"keyring is not ok although a Secret Service runs: {checks.get('keyring')}")
 if checks.get("webview", {}).get("status") != "ok":
     problems.append(f"webview is not ok although the package depends on WebKitGTK: {checks.get('webview')}")
 if data_dir not in checks.get("data directory", {}).get("detail", ""):
