@@ -15,3 +15,8 @@ export function notificationText(kind: NotificationKind = "error"): {
     statusIconDescription: i18n.t(`components:toast.kind.${base}`),
   };
 }
+
+/** An InlineLoading's spinner, for screen readers. */
+export function loadingText(): { iconDescription: string } {
+  return { iconDescription: i18n.t("common:loading") };
+}

@@ -8,6 +8,7 @@ import { type DragEvent, useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import type { CertsReport } from "../bindings/CertsReport";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
+import { loadingText } from "../components/carbonText";
 import { EmptyState } from "../components/EmptyState";
 import { StatusSquare } from "../components/NodeTile";
 import { ComponentMenu } from "./ComponentMenu";
@@ -193,7 +194,10 @@ function RegionColumn(props: {
           );
         })
       ) : components.loading ? (
-        <InlineLoading description={t("regions.readingConsole", { name: c.name })} />
+        <InlineLoading
+          {...loadingText()}
+          description={t("regions.readingConsole", { name: c.name })}
+        />
       ) : null}
       <div className="fhd-region__drop" aria-hidden="true">
         {t("regions.drop", { name: c.name })}

@@ -2,6 +2,7 @@
 import { InlineLoading } from "@carbon/react";
 import { useTranslation } from "react-i18next";
 import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
+import { loadingText } from "../components/carbonText";
 import { PanelButton } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
 import ConsoleReportView from "./ConsoleReportView";
@@ -34,7 +35,11 @@ export default function ConsoleReportPanel(props: {
       {props.report ? (
         <ConsoleReportView report={props.report} onUpdated={props.onUpdated} />
       ) : (
-        <InlineLoading className="fhd-panel__loading" description={props.pending} />
+        <InlineLoading
+          {...loadingText()}
+          className="fhd-panel__loading"
+          description={props.pending}
+        />
       )}
     </SidePanel>
   );

@@ -10,6 +10,7 @@ import { useTranslation } from "react-i18next";
 import { consoleUpdateRecords } from "../api";
 import type { ConsoleImportItem } from "../bindings/ConsoleImportItem";
 import type { ConsoleImportReport } from "../bindings/ConsoleImportReport";
+import { loadingText } from "../components/carbonText";
 import { describeError } from "../errors";
 import {
   differenceText,
@@ -77,7 +78,7 @@ function ItemRow(props: {
       {props.onUpdate ? (
         <div className="fhd-creport__actions">
           {update?.pending ? (
-            <InlineLoading description={t("report.updating", { record })} />
+            <InlineLoading {...loadingText()} description={t("report.updating", { record })} />
           ) : (
             <Button
               kind="tertiary"

@@ -17,7 +17,7 @@ import { PanelButton } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
 import ConsoleReportView from "./ConsoleReportView";
 import "./consoles.scss";
-import { notificationText } from "../components/carbonText";
+import { loadingText, notificationText } from "../components/carbonText";
 
 /** Identities live in a browser's wallet, not in the console's records: they are not offered. */
 export const IMPORTABLE: ReadonlySet<ArtifactKind> = new Set(["ca", "msp", "peer", "orderer"]);
@@ -116,6 +116,7 @@ export default function ImportFromLibraryPanel(props: {
         <ConsoleReportView report={phase.report} onUpdated={props.onImported} />
       ) : phase.phase === "importing" ? (
         <InlineLoading
+          {...loadingText()}
           className="fhd-panel__loading"
           description={t("importPanel.progress", {
             what: t("report.components", { count: ids.length, n: formatNumber(ids.length) }),
@@ -135,7 +136,7 @@ export default function ImportFromLibraryPanel(props: {
               subtitle={listFailed.fix}
             />
           ) : consoles === null ? (
-            <InlineLoading description={t("importPanel.readingConsoles")} />
+            <InlineLoading {...loadingText()} description={t("importPanel.readingConsoles")} />
           ) : consoles.length === 0 ? (
             <p className="fhd-panel__text">{t("importPanel.noConsoles")}</p>
           ) : (

@@ -3,7 +3,7 @@
 import { InlineLoading, InlineNotification } from "@carbon/react";
 import { useTranslation } from "react-i18next";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
-import { notificationText } from "../components/carbonText";
+import { loadingText, notificationText } from "../components/carbonText";
 import { describeError } from "../errors";
 import type { TestState } from "./ConsolesUi";
 import { consolesHref, verdictFacts, verdictKind, verdictText } from "./logic";
@@ -53,6 +53,7 @@ export function VerdictNotice(props: { name: string; state: TestState; onClose?:
   if (state.pending) {
     return (
       <InlineLoading
+        {...loadingText()}
         className="fhd-verdict fhd-verdict--pending"
         description={t("verdict.testing", { name })}
       />

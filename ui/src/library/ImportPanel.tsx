@@ -16,6 +16,7 @@ import { FieldLabel, PanelButton } from "./PanelParts";
 import { SidePanel } from "./SidePanel";
 import "../styles/deferred.scss";
 import { useTranslation } from "react-i18next";
+import { loadingText } from "../components/carbonText";
 
 /** The file the console names each kind's download (a file name: the same in every language),
  * shown in the (i) tip; the panel's title and intro are `library:import.<kind>.*`. */
@@ -107,7 +108,11 @@ export default function ImportPanel(props: { kind: ArtifactKind; onClose: () => 
         </Button>
       ) : null}
       {busy ? (
-        <InlineLoading className="fhd-panel__loading" description={t("import.choosing")} />
+        <InlineLoading
+          {...loadingText()}
+          className="fhd-panel__loading"
+          description={t("import.choosing")}
+        />
       ) : null}
       {report ? <ImportReportView report={report} /> : null}
     </SidePanel>

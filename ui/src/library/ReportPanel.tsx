@@ -6,6 +6,7 @@ import { PanelButton } from "./PanelParts";
 import { SidePanel } from "./SidePanel";
 import "../styles/deferred.scss";
 import { useTranslation } from "react-i18next";
+import { loadingText } from "../components/carbonText";
 
 export default function ReportPanel(props: {
   report: ImportReport | null;
@@ -33,7 +34,11 @@ export default function ReportPanel(props: {
       {props.report ? (
         <ImportReportView report={props.report} />
       ) : (
-        <InlineLoading className="fhd-panel__loading" description={props.pending} />
+        <InlineLoading
+          {...loadingText()}
+          className="fhd-panel__loading"
+          description={props.pending}
+        />
       )}
     </SidePanel>
   );

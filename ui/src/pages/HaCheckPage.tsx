@@ -37,7 +37,7 @@ import { formatDate, formatList, formatNumber, joinList } from "../i18n";
 import type { PeerView } from "../peers/logic";
 import "../styles/deferred.scss";
 import "../hacheck/hacheck.scss";
-import { notificationText } from "../components/carbonText";
+import { loadingText, notificationText } from "../components/carbonText";
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener("hashchange", onChange);
@@ -257,6 +257,7 @@ function CheckView(props: { scope: HaScope }) {
       </div>
       {running && (
         <InlineLoading
+          {...loadingText()}
           data-testid="ha-loading"
           description={t("haCheck.reading", { scope: scopeText(scope) })}
         />

@@ -15,7 +15,7 @@ import { setLanguage as applyLanguage, currentLanguage } from "../i18n";
 import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 import "../styles/deferred.scss";
-import { notificationText } from "../components/carbonText";
+import { loadingText, notificationText } from "../components/carbonText";
 
 /** Each language by its own name (`pages:settings.languageName.<tag>`, the same in both). */
 const LANGUAGES: readonly Language[] = ["en", "zh-CN"];
@@ -92,7 +92,7 @@ function Diagnostics() {
             {report ? t("settings.runAgain") : t("settings.runDiagnostics")}
           </Button>
         </div>
-        {running ? <InlineLoading description={t("settings.running")} /> : null}
+        {running ? <InlineLoading {...loadingText()} description={t("settings.running")} /> : null}
         {report ? (
           <ul className="fhd-checks" aria-label={t("settings.checks")}>
             {report.checks.map((check) => {
