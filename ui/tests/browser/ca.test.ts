@@ -230,6 +230,21 @@ describe("CA detail page in Chinese", () => {
       await associate.locator("#ca-associate-submit").click();
       await expect.poll(() => associate.count()).toBe(0);
 
+      // The register form with an attribute row (name, value, remove) fits the panel.
+      await page.locator("#ca-register-open").click();
+      const form = page.locator("#ca-register-panel");
+      await panelOpen(form);
+      // Carbon's modal centres a newly focused element in a scrolling panel: focused first, the
+      // button does not move away between the press and the release of the click.
+      await form.locator("#ca-register-add-attribute").focus();
+      await form.locator("#ca-register-add-attribute").click();
+      await expect.poll(() => form.getByTestId("ca-attribute").count()).toBe(1);
+      expect(await form.locator("legend").allTextContents()).toEqual(["登记密码", "属性（可选）"]);
+      expect(await overflowing(page, "#ca-register-panel .cds--modal-container")).toEqual([]);
+      await form.getByRole("button", { name: "移除属性 1" }).click();
+      await form.getByRole("button", { name: "取消" }).click();
+      await expect.poll(() => form.count()).toBe(0);
+
       const panel = await registerPeer(page, "peer1");
       await expect
         .poll(() => panel.getByTestId("ca-registered").textContent())

@@ -488,6 +488,15 @@ describe("HA plans in Chinese", () => {
       await switchLanguage(page, "zh-CN");
       await page.locator("#plan-name").fill("Org1 HA");
       await page.locator("#plan-source-console").selectOption("Dallas");
+      // A new organization's seven names, two to a row, in Chinese.
+      await check(page, "plan-mode-new");
+      await page.locator("#plan-org-msp-id").fill("Org3MSP");
+      await expect.poll(() => page.getByTestId("plan-new-org").isVisible()).toBe(true);
+      expect(await page.getByTestId("plan-new-org").locator("legend").textContent()).toBe("新组织");
+      expect(await page.getByTestId("plan-choices-new-org").textContent()).toContain("新组织尚无");
+      expect(await overflowing(page, '[data-testid="plan-new-org"]')).toEqual([]);
+      await check(page, "plan-mode-existing");
+      await page.locator("#plan-source-console").selectOption("Dallas");
       await page.locator("#plan-source-ca").selectOption("org1ca");
       await page.locator("#plan-source-msp").selectOption("org1msp");
       await check(page, "plan-source-peer-org1peer0");
