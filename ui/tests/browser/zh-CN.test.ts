@@ -68,6 +68,7 @@ const NAMES = [
   "English",
   "Markdown",
   "fabric-ha sandbox --register",
+  "-----BEGIN CERTIFICATE-----",
 ];
 
 /** Visible text under `root` that still holds an English word (three letters or more) once
@@ -91,6 +92,14 @@ async function englishLeftovers(page: Page, root: string): Promise<string[]> {
         // Carbon's modal wraps its focus trap in two hidden spans with a fixed English text
         // that no prop replaces; nothing of ours.
         if (text && text !== "Focus sentinel") out.push(text);
+      }
+      // What screen readers and tooltips say: labels, titles, placeholders.
+      for (const labelled of el.querySelectorAll("[aria-label], [title], [placeholder]")) {
+        if (labelled.closest("code, pre, .fhd-tile__subtitle")) continue;
+        for (const name of ["aria-label", "title", "placeholder"]) {
+          const value = labelled.getAttribute(name)?.trim();
+          if (value) out.push(value);
+        }
       }
       return out;
     });
