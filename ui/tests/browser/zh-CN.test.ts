@@ -446,6 +446,31 @@ describe("Simplified Chinese", () => {
     expect(errors).toEqual([]);
   });
 
+  it("the drop overlay counts the files in Chinese", async () => {
+    const { page, errors } = await openIn("zh-CN", "?library=demo#/organizations");
+    await expect.poll(() => page.locator("#msps article").count()).toBe(1);
+    const overlay = page.getByTestId("drop-overlay");
+    const payload = {
+      paths: ["/home/operator/Downloads/Org3 MSP_msp.json", "/home/operator/notes.txt"],
+      position: { x: 400, y: 300 },
+    };
+    // The listener is set up just after the first frame: send until the overlay shows.
+    await expect
+      .poll(async () => {
+        await page.evaluate((p) => window.__emitTauriEvent("tauri://drag-enter", p), payload);
+        return overlay.isVisible();
+      })
+      .toBe(true);
+    expect(await overlay.locator(".fhd-drop__title").textContent()).toBe("拖放控制台文件以导入");
+    expect(await overlay.locator(".fhd-drop__hint").textContent()).toBe(
+      "JSON 文件或批量导出的 zip 文件；传输包将在“传输包”中打开 · 2 个文件",
+    );
+    await screenshot(page, "drop-overlay-zh-CN", true);
+    await page.evaluate(() => window.__emitTauriEvent("tauri://drag-leave", null));
+    await expect.poll(() => overlay.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it("first run and an error's sentence and fix", async () => {
     const { page, errors } = await openIn("zh-CN", "?firstRun=1");
     await expect
