@@ -24,6 +24,7 @@ import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { PlanRecord } from "../bindings/PlanRecord";
 import { useNotifier } from "../components/Notifications";
 import { useLibrary } from "../data/WorkspaceData";
+import { joinList } from "../i18n";
 import { ImportantBox } from "../library/PanelParts";
 import {
   afterBuild,
@@ -205,7 +206,7 @@ export function BuildView() {
               <SelectItem
                 key={p.id}
                 value={p.plan.name}
-                text={`${p.plan.name} (${p.plan.targets.map((target) => target.console).join(", ")})`}
+                text={`${p.plan.name} (${joinList(p.plan.targets.map((target) => target.console))})`}
               />
             ))}
           </Select>

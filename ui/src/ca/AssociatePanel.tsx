@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { caAssociate } from "../api";
 import type { LibraryItem } from "../bindings/LibraryItem";
 import { isIpcError } from "../errors";
+import { joinList } from "../i18n";
 import { SubmitFooter } from "../library/PanelParts";
 import { SidePanel } from "../library/SidePanel";
 import {
@@ -189,7 +190,7 @@ export default function AssociatePanel(props: {
                 value={i.id}
                 text={t("assoc.option", {
                   name: i.displayName,
-                  cas: i.issuingCas.length > 0 ? i.issuingCas.join(", ") : t("assoc.unknown"),
+                  cas: i.issuingCas.length > 0 ? joinList(i.issuingCas) : t("assoc.unknown"),
                 })}
               />
             ))}

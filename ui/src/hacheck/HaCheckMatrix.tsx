@@ -14,6 +14,7 @@ import {
 import { useTranslation } from "react-i18next";
 import type { HaChannel } from "../bindings/HaChannel";
 import type { HaCheck } from "../bindings/HaCheck";
+import { joinList } from "../i18n";
 import { shortPackageId } from "../peers/logic";
 import {
   consoleGaps,
@@ -123,7 +124,7 @@ export function HaCheckMatrix(props: {
               )}
               {cell.gossipMissing.length > 0 && (
                 <p className="fhd-hc-todo" data-testid="ha-gossip">
-                  {t("matrix.gossip", { peers: cell.gossipMissing.join(", ") })}
+                  {t("matrix.gossip", { peers: joinList(cell.gossipMissing) })}
                 </p>
               )}
             </TableCell>

@@ -6,7 +6,7 @@ import type { HaCellPeer } from "../bindings/HaCellPeer";
 import type { HaChannel } from "../bindings/HaChannel";
 import type { HaCheck } from "../bindings/HaCheck";
 import type { HaPeer } from "../bindings/HaPeer";
-import { formatNumber, i18n } from "../i18n";
+import { formatNumber, i18n, joinList } from "../i18n";
 
 const msg = (key: string, options?: Record<string, unknown>): string =>
   i18n.t(key, { ns: "hacheck", ...options });
@@ -91,7 +91,7 @@ export function peerSquares(p: HaCellPeer, chaincodes: number): Square[] {
       tone: missing > 0 ? "bad" : "ok",
       label:
         missing > 0
-          ? msg("square.lacks", { chaincodes: p.missingChaincodes.join(", ") })
+          ? msg("square.lacks", { chaincodes: joinList(p.missingChaincodes) })
           : msg("square.chaincodeOk"),
     });
   }
@@ -168,7 +168,7 @@ export function verdictText(check: HaCheck): string {
   if (check.channels.length === 0) return msg("verdict.noChannel", { msp: check.mspId });
   if (check.survives) return msg("verdict.survives");
   const broken = check.channels.filter((c) => !c.survives).map((c) => c.channel);
-  return msg("verdict.broken", { channels: broken.join(", "), count: broken.length });
+  return msg("verdict.broken", { channels: joinList(broken), count: broken.length });
 }
 
 /** How many peers and red cells (peers with something to do), for the summary line. */

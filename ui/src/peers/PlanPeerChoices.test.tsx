@@ -31,6 +31,7 @@ const options = (name: RegExp) =>
     .filter((o) => name.test(o.textContent ?? ""));
 
 describe("HA wizard: channels and chaincode from the region-1 peer", () => {
+  // Two multi-selects opened and chosen from: over Vitest's 5 s default on a busy 2-core machine.
   it("offers its channels and the packages used on the chosen ones, and saves their ids", async () => {
     const user = userEvent.setup();
     const calls = backend();
@@ -73,7 +74,7 @@ describe("HA wizard: channels and chaincode from the region-1 peer", () => {
     expect(calls.filter((c) => c.cmd === "peer_channels").map((c) => c.args)).toEqual([
       { peer: "Dallas/org1peer0", identity: null },
     ]);
-  });
+  }, 15_000);
 
   it("says why the region-1 peer cannot be read and falls back to typed names", async () => {
     const user = userEvent.setup();

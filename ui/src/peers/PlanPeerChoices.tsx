@@ -11,6 +11,7 @@ import type { InstalledChaincode } from "../bindings/InstalledChaincode";
 import type { PeerChaincodes } from "../bindings/PeerChaincodes";
 import type { PeerChannels } from "../bindings/PeerChannels";
 import { describeError } from "../errors";
+import { joinList as joinNames } from "../i18n";
 import {
   type ChannelChoice,
   consolePeerName,
@@ -99,7 +100,7 @@ export function PlanPeerChoices(props: {
     );
   }
   if (!answers) {
-    const who = peers.map((id) => props.names[id] ?? id).join(", ");
+    const who = joinNames(peers.map((id) => props.names[id] ?? id));
     return (
       <InlineLoading
         iconDescription={t("loadingIcon")}
@@ -126,7 +127,7 @@ function FailureNotice(props: {
   const [first] = props.failures;
   if (!first) return null;
   const described = describeError(first.error);
-  const who = props.failures.map((f) => props.label(f.peer)).join(", ");
+  const who = joinNames(props.failures.map((f) => props.label(f.peer)));
   return (
     <InlineNotification
       kind="warning"

@@ -6,7 +6,7 @@ import type { PlanRecord } from "../bindings/PlanRecord";
 import type { TileStatus } from "../components/NodeTile";
 import { useNotifier } from "../components/Notifications";
 import { TileSection } from "../components/TileSection";
-import { formatNumber } from "../i18n";
+import { formatNumber, joinList } from "../i18n";
 import { useAppState } from "../state";
 import { plansHref, type ShownState, shownState, stateLabel } from "./logic";
 import { wasPreviewed } from "./session";
@@ -25,7 +25,7 @@ const SQUARE: Record<ShownState, TileStatus> = {
 };
 
 const peerCount = (r: PlanRecord) => r.plan.targets.reduce((n, t) => n + t.peers.length, 0);
-const targetsText = (r: PlanRecord) => r.plan.targets.map((t) => t.console).join(", ");
+const targetsText = (r: PlanRecord) => joinList(r.plan.targets.map((t) => t.console));
 
 export function PlanList() {
   const { t } = useTranslation("plans");

@@ -37,6 +37,7 @@ import type { PlanStatus } from "../bindings/PlanStatus";
 import { useNotifier } from "../components/Notifications";
 import { describeError } from "../errors";
 import { haCheckHref } from "../hacheck/logic";
+import { joinList } from "../i18n";
 import {
   actionLabel,
   applyProgress,
@@ -192,7 +193,7 @@ export function PlanView(props: { name: string }) {
       <h1 className="fhd-page-title">{name}</h1>
       <p className="fhd-plan-hint fhd-plan-state" data-testid="plan-state">
         {stateLabel(shown)} · {t("view.stepsDone", { done, count: status.steps.length })} ·{" "}
-        {status.plan.source.console} → {status.plan.targets.map((t) => t.console).join(", ")}
+        {status.plan.source.console} → {joinList(status.plan.targets.map((t) => t.console))}
       </p>
       <PlanProgress current={STAGE_INDEX[stage]} />
       {stage === "preview" && (
