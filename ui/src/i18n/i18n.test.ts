@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  adoptWorkspaceLanguage,
   detectLanguage,
   formatNumber,
   i18n,
@@ -34,6 +35,17 @@ describe("i18n", () => {
     expect(document.documentElement.lang).toBe("zh-CN");
     await setLanguage("en");
     expect(i18n.t("common:cancel")).toBe("Cancel");
+  });
+
+  it("takes the workspace's language only when this webview has no choice of its own", async () => {
+    adoptWorkspaceLanguage("en");
+    expect(i18n.language).toBe("en");
+    adoptWorkspaceLanguage("zh-CN");
+    await vi.waitFor(() => expect(i18n.language).toBe("zh-CN"));
+    await setLanguage("en");
+    adoptWorkspaceLanguage("zh-CN");
+    await Promise.resolve();
+    expect(i18n.language).toBe("en");
   });
 
   it("formats numbers through Intl in the current language", async () => {
