@@ -7,7 +7,7 @@ use fabric_ha_sensitive::Sensitive;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::json::{to_canonical_compact_map, to_console_json};
+use crate::json::{to_canonical_compact_map, to_console_json, write_console_object};
 use crate::model::{Artifact, ArtifactKind, IdentityArtifact, NodeArtifact};
 use crate::report::ArtifactSummary;
 use crate::x509::rfc3339;
@@ -92,25 +92,54 @@ pub enum ExportError {
     Zip(String),
 }
 
-/// One entry object of the bulk zip: `id` removed, `associatedIdentityName` present.
-fn bulk_object(json: &Map<String, Value>) -> Value {
-    let mut obj = json.clone();
-    obj.remove("id");
-    obj.entry("associatedIdentityName")
-        .or_insert_with(|| Value::String(String::new()));
-    Value::Object(obj)
+fn zerr(e: zip::result::ZipError) -> ExportError {
+    ExportError::Zip(e.to_string())
 }
 
-fn node_entry(n: &NodeArtifact, kind: ArtifactKind) -> (String, Value) {
+/// The bulk zip being written: every entry name once, each component's entry written from its
+/// own JSON into one buffer reused for all of them.
+struct BulkZip {
+    writer: zip::ZipWriter<Cursor<Vec<u8>>>,
+    options: zip::write::SimpleFileOptions,
+    names: std::collections::HashSet<String>,
+    buf: Vec<u8>,
+}
+
+impl BulkZip {
+    fn file(&mut self, name: String, bytes: &[u8]) -> Result<(), ExportError> {
+        if !self.names.insert(name.clone()) {
+            return Err(ExportError::DuplicateEntry(name));
+        }
+        self.writer.start_file(name, self.options).map_err(zerr)?;
+        self.writer
+            .write_all(bytes)
+            .map_err(|e| ExportError::Zip(e.to_string()))
+    }
+
+    /// An entry object of the bulk zip: `id` left out, each of `missing` added when absent.
+    fn json(
+        &mut self,
+        name: String,
+        json: &Map<String, Value>,
+        missing: &[(&str, &Value)],
+    ) -> Result<(), ExportError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        write_console_object(&mut buf, json, &["id"], missing);
+        let written = self.file(name, &buf);
+        self.buf = buf;
+        written
+    }
+}
+
+/// A node's entry name: `<folder><id or display name>_<peer|orderer>.json`.
+fn node_entry_name(n: &NodeArtifact, kind: ArtifactKind) -> String {
     let stem = n.id().unwrap_or(n.display_name());
-    (
-        format!(
-            "{}{}_{}.json",
-            kind.bulk_folder(),
-            safe_file_part(stem),
-            kind.file_suffix()
-        ),
-        bulk_object(&n.json),
+    format!(
+        "{}{}_{}.json",
+        kind.bulk_folder(),
+        safe_file_part(stem),
+        kind.file_suffix()
     )
 }
 
@@ -131,68 +160,65 @@ pub fn export_bulk_zip(
         ArtifactKind::Peer,
         ArtifactKind::Msp,
     ];
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    let mut names = std::collections::HashSet::new();
-    let zerr = |e: zip::result::ZipError| ExportError::Zip(e.to_string());
+    let mut zip = BulkZip {
+        writer: zip::ZipWriter::new(Cursor::new(Vec::new())),
+        options: zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(0o644),
+        names: std::collections::HashSet::new(),
+        buf: Vec::with_capacity(16 * 1024),
+    };
+    let empty = Value::String(String::new());
+    let bulk_edits: &[(&str, &Value)] = &[("associatedIdentityName", &empty)];
     for kind in order {
         if kind == ArtifactKind::Identity && !include_identities {
             continue;
         }
-        let mut entries: Vec<(String, Sensitive<Vec<u8>>)> = Vec::new();
+        zip.writer
+            .add_directory(kind.bulk_folder(), zip.options)
+            .map_err(zerr)?;
         for a in artifacts.iter().filter(|a| a.kind() == kind) {
             match a {
                 Artifact::Identity(i) => {
-                    entries.push((
+                    let bytes = export_identity(i);
+                    zip.file(
                         format!("Wallet/{}_identity.json", safe_file_part(i.name())),
-                        export_identity(i),
-                    ));
+                        bytes.expose(),
+                    )?;
                 }
                 Artifact::Ca(c) => {
                     let stem = c.id().unwrap_or(c.display_name());
-                    entries.push((
+                    zip.json(
                         format!("Certificate Authorities/{}_ca.json", safe_file_part(stem)),
-                        Sensitive::new(to_console_json(&bulk_object(&c.json))),
-                    ));
+                        &c.json,
+                        bulk_edits,
+                    )?;
                 }
                 Artifact::Msp(m) => {
                     let stem = m.id().unwrap_or(m.display_name());
-                    let mut obj = m.json.clone();
-                    obj.remove("id");
-                    entries.push((
+                    zip.json(
                         format!("Organizations/{}_msp.json", safe_file_part(stem)),
-                        Sensitive::new(to_console_json(&Value::Object(obj))),
-                    ));
+                        &m.json,
+                        &[],
+                    )?;
                 }
                 Artifact::Peer(p) => {
-                    let (n, v) = node_entry(p, ArtifactKind::Peer);
-                    entries.push((n, Sensitive::new(to_console_json(&v))));
+                    zip.json(node_entry_name(p, ArtifactKind::Peer), &p.json, bulk_edits)?;
                 }
                 Artifact::Orderer(o) => {
                     for node in &o.nodes {
-                        let (n, v) = node_entry(node, ArtifactKind::Orderer);
-                        entries.push((n, Sensitive::new(to_console_json(&v))));
+                        zip.json(
+                            node_entry_name(node, ArtifactKind::Orderer),
+                            &node.json,
+                            bulk_edits,
+                        )?;
                     }
                 }
             }
         }
-        writer
-            .add_directory(kind.bulk_folder(), options)
-            .map_err(zerr)?;
-        for (name, bytes) in entries {
-            if !names.insert(name.clone()) {
-                return Err(ExportError::DuplicateEntry(name));
-            }
-            writer.start_file(name, options).map_err(zerr)?;
-            writer
-                .write_all(bytes.expose())
-                .map_err(|e| ExportError::Zip(e.to_string()))?;
-        }
     }
-    let cursor = writer.finish().map_err(zerr)?;
+    let cursor = zip.writer.finish().map_err(zerr)?;
     Ok(Sensitive::new(cursor.into_inner()))
 }
 

@@ -184,17 +184,22 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                self.dup.borrow_mut().found = Some((key.clone(), vec![Seg::Key(key)]));
-                return Err(de::Error::custom("duplicate key"));
-            }
+            // One search per key: the slot is found before the value is parsed.
+            let slot = match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => slot,
+                serde_json::map::Entry::Occupied(taken) => {
+                    let key = taken.key().clone();
+                    self.dup.borrow_mut().found = Some((key.clone(), vec![Seg::Key(key)]));
+                    return Err(de::Error::custom("duplicate key"));
+                }
+            };
             match map.next_value_seed(ValueSeed { dup: self.dup }) {
                 Ok(v) => {
-                    out.insert(key, v);
+                    slot.insert(v);
                 }
                 Err(e) => {
                     if let Some((_, path)) = self.dup.borrow_mut().found.as_mut() {
-                        path.push(Seg::Key(key));
+                        path.push(Seg::Key(slot.key().clone()));
                     }
                     return Err(e);
                 }
@@ -253,6 +258,43 @@ pub fn to_console_json(value: &Value) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
     write_pretty(&mut out, value, 0);
     out
+}
+
+/// Appends [`to_console_json`] of the object `m` with its top-level keys in `skip` left out
+/// and each `(key, value)` of `missing` added when `m` lacks the key, without copying `m`.
+pub(crate) fn write_console_object(
+    out: &mut Vec<u8>,
+    m: &Map<String, Value>,
+    skip: &[&str],
+    missing: &[(&str, &Value)],
+) {
+    let mut entries: Vec<(&str, &Value)> = m
+        .iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    entries.extend(
+        missing
+            .iter()
+            .filter(|(k, _)| !m.contains_key(*k) && !skip.contains(k)),
+    );
+    entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    if entries.is_empty() {
+        out.extend_from_slice(b"{}");
+        return;
+    }
+    out.push(b'{');
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        indent(out, 1);
+        write_str(out, k);
+        out.extend_from_slice(b": ");
+        write_pretty(out, v, 1);
+    }
+    indent(out, 0);
+    out.push(b'}');
 }
 
 /// Compact canonical form (sorted keys, no whitespace) used for hashing.
@@ -468,6 +510,30 @@ mod tests {
             String::from_utf8(compact).unwrap(),
             r#"{"A":{"y":true,"z":null},"a":{},"b":[1,"x\u0001\"\\/é"],"c":[]}"#
         );
+    }
+
+    #[test]
+    fn an_edited_object_is_written_as_its_edited_copy() {
+        let v: Value = serde_json::from_str(
+            r#"{"id": "x", "b": [1, {"z": null}], "\ud83d\ude00": 2, "\uff21": {}, "a": "q"}"#,
+        )
+        .unwrap();
+        let m = v.as_object().unwrap();
+        let empty = Value::String(String::new());
+        let mut copy = m.clone();
+        copy.remove("id");
+        copy.insert("assoc".to_owned(), empty.clone());
+        let mut out = Vec::new();
+        write_console_object(&mut out, m, &["id"], &[("assoc", &empty), ("a", &empty)]);
+        assert_eq!(out, to_console_json(&Value::Object(copy)));
+        let mut none = Vec::new();
+        write_console_object(
+            &mut none,
+            m,
+            &["id", "b", "\u{1F600}", "\u{FF21}", "a"],
+            &[],
+        );
+        assert_eq!(none, b"{}");
     }
 
     #[test]

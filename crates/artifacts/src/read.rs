@@ -673,26 +673,27 @@ fn check_entries(
         entries.iter().map(|e| check_one(&mut cache, e)).collect()
     } else {
         let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut cache = CertCache::default();
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(e) = entries.get(i) else { break };
+                done.push((i, check_one(&mut cache, e)));
+            }
+            done
+        };
         let mut slots: Vec<Option<Checked>> = Vec::new();
         slots.resize_with(entries.len(), || None);
         let mut lost = false;
         std::thread::scope(|s| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut cache = CertCache::default();
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(e) = entries.get(i) else { break };
-                            done.push((i, check_one(&mut cache, e)));
-                        }
-                        done
-                    })
-                })
-                .collect();
-            for h in handles {
-                match h.join() {
+            // This thread is one of the workers: what it builds is also freed here, by the
+            // caller, which is cheaper than freeing another thread's allocations.
+            let helpers: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
+            let own = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+            let done = std::iter::once(own).chain(helpers.into_iter().map(|h| h.join()));
+            for result in done {
+                match result {
                     Ok(done) => {
                         for (i, checked) in done {
                             slots[i] = Some(checked);

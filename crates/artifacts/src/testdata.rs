@@ -740,7 +740,7 @@ pub fn patch_bytes(mut bytes: Vec<u8>, from: &[u8], to: &[u8]) -> Vec<u8> {
 }
 
 /// A bulk zip with `n` components with distinct certificates (CAs, MSPs, peers, orderer nodes,
-/// identities in turn), for the benchmark. Returns the zip and the JSON of every entry.
+/// identities in turn; each CA at its own address), for the benchmark. Returns the zip and the JSON of every entry.
 pub fn big_bulk(n: usize) -> (Vec<u8>, Vec<Vec<u8>>) {
     let pki = Pki::new();
     let mut entries: Vec<(String, Value)> = Vec::with_capacity(n);
@@ -761,6 +761,14 @@ pub fn big_bulk(n: usize) -> (Vec<u8>, Vec<Vec<u8>>) {
                 o["msp"]["component"]["tls_cert"] = Value::String(tls.b64());
                 o.insert("display_name".to_owned(), Value::String(format!("CA {i}")));
                 o.insert("name".to_owned(), Value::String(format!("CA {i}")));
+                // Each CA at its own address, as in a console's export.
+                for (k, url) in [
+                    ("api_url", format!("https://ca{i}.example.com:7054")),
+                    ("ca_url", format!("https://ca{i}.example.com:7054")),
+                    ("operations_url", format!("https://ca{i}.example.com:9443")),
+                ] {
+                    o.insert(k.to_owned(), Value::String(url));
+                }
                 o.remove("id");
                 o.insert(
                     "associatedIdentityName".to_owned(),

@@ -230,21 +230,33 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The library id of an artifact: its kind and the start of its content hash, so the same
-/// content always gets the same id.
-fn artifact_id(artifact: &Artifact, hash: &[u8; 32]) -> String {
-    format!("{}-{}", kind_tag(artifact.kind()), hex(&hash[..6]))
+/// The library id of an artifact: its kind and the start of its content hash (hex), so the
+/// same content always gets the same id.
+fn artifact_id(artifact: &Artifact, hash_hex: &str) -> String {
+    format!(
+        "{}-{}",
+        kind_tag(artifact.kind()),
+        hash_hex.get(..12).unwrap_or(hash_hex)
+    )
 }
 
 /// The library row of an artifact read at `now`, as an import stores it.
 pub(crate) fn artifact_row(artifact: &Artifact, now: i64) -> Result<ArtifactRow, CoreError> {
-    let hash = artifacts::content_hash(artifact);
+    row_with_hash(artifact, hex(&artifacts::content_hash(artifact)), now)
+}
+
+/// [`artifact_row`] with the content hash (hex) the read already computed.
+fn row_with_hash(
+    artifact: &Artifact,
+    hash_hex: String,
+    now: i64,
+) -> Result<ArtifactRow, CoreError> {
     Ok(ArtifactRow {
-        id: artifact_id(artifact, &hash),
+        id: artifact_id(artifact, &hash_hex),
         kind: kind_tag(artifact.kind()).into(),
         display_name: artifact.display_name().into(),
         msp_id: artifact.msp_id().map(str::to_owned),
-        content_hash: hex(&hash),
+        content_hash: hash_hex,
         body: String::from_utf8(artifacts::export_json(artifact))
             .map_err(|e| CoreError::Internal(format!("export is not UTF-8: {e}")))?,
         source: artifact.source().into(),
@@ -255,6 +267,49 @@ pub(crate) fn artifact_row(artifact: &Artifact, now: i64) -> Result<ArtifactRow,
 
 pub(crate) fn private_key_secret_id(id: &str) -> String {
     format!("{}private_key", artifact_secret_prefix(id))
+}
+
+/// The library rows of checked artifacts (with their content hashes), in order; the console
+/// JSON of each is written on all cores.
+fn rows(
+    checked: Vec<(Artifact, String)>,
+    now: i64,
+) -> Result<Vec<(ArtifactRow, Artifact)>, CoreError> {
+    let make = |part: Vec<(Artifact, String)>| {
+        part.into_iter()
+            .map(|(artifact, hash)| Ok((row_with_hash(&artifact, hash, now)?, artifact)))
+            .collect::<Result<Vec<_>, CoreError>>()
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8)
+        .min(checked.len() / 64)
+        .max(1);
+    if workers == 1 {
+        return make(checked);
+    }
+    let chunk = checked.len().div_ceil(workers);
+    let mut parts = Vec::with_capacity(workers);
+    let mut rest = checked.into_iter();
+    loop {
+        let part: Vec<_> = rest.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        parts.push(part);
+    }
+    let own = parts.remove(0);
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = parts.into_iter().map(|p| s.spawn(|| make(p))).collect();
+        let mut out = make(own)?;
+        for h in helpers {
+            let part = h
+                .join()
+                .map_err(|_| CoreError::Internal("writing a library row failed".into()))??;
+            out.extend(part);
+        }
+        Ok(out)
+    })
 }
 
 /// A stored artifact read back (identities without their private key).
@@ -315,8 +370,8 @@ fn load_all(store: &Store) -> Result<Vec<Stored>, CoreError> {
 
 /// What a new artifact may conflict with: the library and the earlier artifacts of the same
 /// file, indexed once per file so a bulk zip of thousands of components stays linear.
-/// Sorted DER of an MSP's root certificates: equal sets, equal roots.
-type RootSet = Vec<Vec<u8>>;
+/// Sorted SHA-256 of an MSP's root certificates (of their DER): equal sets, equal roots.
+type RootSet = Vec<[u8; 32]>;
 
 #[derive(Default)]
 struct ConflictIndex {
@@ -329,7 +384,7 @@ struct ConflictIndex {
 }
 
 fn sorted_roots(certs: &[Cert]) -> RootSet {
-    let mut roots: RootSet = certs.iter().map(|c| c.der().to_vec()).collect();
+    let mut roots: RootSet = certs.iter().map(Cert::sha256).collect();
     roots.sort();
     roots.dedup();
     roots
@@ -478,34 +533,29 @@ impl Workspace {
             tracing::info!(file = %file, errors = report.errors().count(), "import rejected");
             return Ok(rejected(findings));
         }
+        // The read summarised every accepted artifact, content hash included, in order.
+        if report.artifacts.len() != report.accepted.len() {
+            return Err(CoreError::Internal(format!(
+                "the read of {file} has {} summaries for {} artifacts",
+                report.artifacts.len(),
+                report.accepted.len()
+            )));
+        }
         let mut index = ConflictIndex::new(&load_all(self.store())?);
-        let mut prepared = Vec::new();
-        for artifact in report.accepted {
-            let hash = artifacts::content_hash(&artifact);
-            let hash_hex = hex(&hash);
-            findings.extend(index.check(&artifact, &hash_hex, &file));
-            let row = ArtifactRow {
-                id: artifact_id(&artifact, &hash),
-                kind: kind_tag(artifact.kind()).into(),
-                display_name: artifact.display_name().into(),
-                msp_id: artifact.msp_id().map(str::to_owned),
-                content_hash: hash_hex,
-                body: String::from_utf8(artifacts::export_json(&artifact))
-                    .map_err(|e| CoreError::Internal(format!("export is not UTF-8: {e}")))?,
-                source: artifact.source().into(),
-                checked_at: now,
-                imported_at: String::new(),
-            };
+        let mut checked = Vec::with_capacity(report.accepted.len());
+        for (artifact, summary) in report.accepted.into_iter().zip(report.artifacts) {
+            findings.extend(index.check(&artifact, &summary.content_hash, &file));
             index.add(
                 &artifact,
-                &row.content_hash,
+                &summary.content_hash,
                 format!("{}, in the same file", artifact.source()),
             );
-            prepared.push((row, artifact));
+            checked.push((artifact, summary.content_hash));
         }
         if findings.iter().any(Finding::is_error) {
             return Ok(rejected(findings));
         }
+        let prepared = rows(checked, now)?;
         let has_identity = prepared
             .iter()
             .any(|(_, a)| a.kind() == ArtifactKind::Identity);

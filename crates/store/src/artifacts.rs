@@ -58,33 +58,29 @@ pub enum Inserted {
 /// Inserts `row` unless its content is already stored. Runs in the caller's transaction.
 /// `row.imported_at` is ignored: the database stamps the time.
 pub fn insert_artifact(tx: &Transaction<'_>, row: &ArtifactRow) -> Result<Inserted, StoreError> {
+    // Prepared once per connection: an import inserts thousands of rows in one transaction.
     let existing: Option<String> = tx
-        .query_row(
-            "SELECT id FROM artifacts WHERE content_hash = ?1",
-            [&row.content_hash],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM artifacts WHERE content_hash = ?1")?
+        .query_row([&row.content_hash], |r| r.get(0))
         .optional()?;
     if let Some(id) = existing {
         return Ok(Inserted::Existing(id));
     }
-    tx.execute(
-        &format!(
-            "INSERT INTO artifacts
-             (id, kind, display_name, msp_id, content_hash, body, source, checked_at, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {NOW_SQL})"
-        ),
-        params![
-            row.id,
-            row.kind,
-            row.display_name,
-            row.msp_id,
-            row.content_hash,
-            row.body,
-            row.source,
-            row.checked_at
-        ],
-    )?;
+    tx.prepare_cached(&format!(
+        "INSERT INTO artifacts
+         (id, kind, display_name, msp_id, content_hash, body, source, checked_at, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {NOW_SQL})"
+    ))?
+    .execute(params![
+        row.id,
+        row.kind,
+        row.display_name,
+        row.msp_id,
+        row.content_hash,
+        row.body,
+        row.source,
+        row.checked_at
+    ])?;
     db::record_audit(tx, "artifact.import", &format!("{} {}", row.id, row.source))?;
     Ok(Inserted::New)
 }

@@ -253,10 +253,10 @@ pub(crate) fn meta_set(c: &Connection, key: &str, value: &str) -> rusqlite::Resu
 }
 
 pub(crate) fn record_audit(c: &Connection, action: &str, detail: &str) -> rusqlite::Result<()> {
-    c.execute(
-        &format!("INSERT INTO audit (at, action, detail) VALUES ({NOW_SQL}, ?1, ?2)"),
-        [action, detail],
-    )
+    c.prepare_cached(&format!(
+        "INSERT INTO audit (at, action, detail) VALUES ({NOW_SQL}, ?1, ?2)"
+    ))?
+    .execute([action, detail])
     .map(drop)
 }
 

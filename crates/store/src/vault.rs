@@ -129,15 +129,13 @@ impl Vault {
         self.check_store(store)?;
         check_id(id)?;
         let (nonce, ciphertext) = seal(&self.key, secret, &secret_aad(&self.workspace_id, id), id)?;
-        tx.execute(
-            &format!(
-                "INSERT INTO secrets (id, nonce, ciphertext, created_at)
-                 VALUES (?1, ?2, ?3, {NOW_SQL})
-                 ON CONFLICT(id) DO UPDATE
-                 SET nonce = excluded.nonce, ciphertext = excluded.ciphertext"
-            ),
-            rusqlite::params![id, nonce.as_slice(), ciphertext],
-        )?;
+        tx.prepare_cached(&format!(
+            "INSERT INTO secrets (id, nonce, ciphertext, created_at)
+             VALUES (?1, ?2, ?3, {NOW_SQL})
+             ON CONFLICT(id) DO UPDATE
+             SET nonce = excluded.nonce, ciphertext = excluded.ciphertext"
+        ))?
+        .execute(rusqlite::params![id, nonce.as_slice(), ciphertext])?;
         db::record_audit(tx, "secret.put", id)?;
         Ok(())
     }
