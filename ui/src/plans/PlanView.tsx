@@ -393,7 +393,7 @@ function PreviewStage(props: {
                     data-verdict={s.preview.status}
                   >
                     <TableCell>{s.number}</TableCell>
-                    <TableCell>{actionLabel(s.action)}</TableCell>
+                    <TableCell className="fhd-plan-nowrap">{actionLabel(s.action)}</TableCell>
                     <TableCell>{s.description}</TableCell>
                     <TableCell>
                       <VerdictTag verdict={s.preview} />
