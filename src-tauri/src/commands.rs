@@ -815,3 +815,41 @@ pub async fn certs_report(
     let ws = state.workspace.workspace()?;
     blocking(move || ws.certs()).await
 }
+
+/// The regions of the sandbox (`fabric-ha sandbox --fabric`) that runs now; empty when none.
+#[tauri::command]
+pub async fn sandbox_regions() -> Result<Vec<fabric_ha_core::sandbox::SandboxRegion>> {
+    blocking(fabric_ha_core::sandbox::sandbox_regions).await
+}
+
+/// Stops or starts a region of the running sandbox (its console, CA and peers): the
+/// region-loss drill.
+#[tauri::command]
+pub async fn sandbox_region(
+    op: fabric_ha_core::sandbox::RegionOp,
+    region: String,
+) -> Result<fabric_ha_core::sandbox::SandboxRegion> {
+    blocking(move || fabric_ha_core::sandbox::sandbox_region(op, &region)).await
+}
+
+/// A console's rate limit makes a request wait: [`fabric_ha_core::consoles::RateLimitNotice`].
+pub const CONSOLE_RATE_LIMIT_EVENT: &str = "console://rate-limit";
+
+/// Tells the window at once whenever a console's rate limit makes a request of this process
+/// wait, so that it can name the console and count down.
+pub fn forward_rate_limit_waits(app: AppHandle) {
+    let waits = fabric_ha_core::consoles::rate_limit_waits();
+    let spawned = std::thread::Builder::new()
+        .name("rate-limit-waits".into())
+        .spawn(move || {
+            for wait in waits {
+                let notice = fabric_ha_core::consoles::RateLimitNotice::from(wait);
+                if let Err(e) = app.emit(CONSOLE_RATE_LIMIT_EVENT, notice) {
+                    tracing::warn!(error = %e, "a rate-limit notice did not reach the window");
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "rate-limit waits will not be shown in the window");
+    }
+}

@@ -57,7 +57,10 @@ fn run(started: Instant) -> Result<(), String> {
     let workspace = opening::Opening::start(OpenOptions::new(data_dir));
     let opening = std::sync::Arc::clone(&workspace);
     tauri::Builder::default()
-        .setup(move |app| window::create_main(app, &opening))
+        .setup(move |app| {
+            commands::forward_rate_limit_waits(app.handle().clone());
+            window::create_main(app, &opening)
+        })
         .manage(commands::AppState {
             workspace,
             started,
@@ -124,6 +127,8 @@ fn run(started: Instant) -> Result<(), String> {
             commands::ha_check_export_dialog,
             commands::ca_reenroll,
             commands::certs_report,
+            commands::sandbox_regions,
+            commands::sandbox_region,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("the window could not start: {e}"))

@@ -62,6 +62,21 @@ fn table(check: &HaCheck) -> String {
                 c.missing.join(", ")
             ));
         }
+        for st in &c.stale {
+            let mut what = st.fields.clone();
+            if st.not_served {
+                what.push("TLS certificate not the one the peer serves".into());
+            }
+            out.push_str(&format!(
+                "console {} ({}): stale record {} of {} ({}): {}\n",
+                c.console,
+                c.region,
+                st.component_id,
+                st.peer,
+                what.join(", "),
+                st.todo
+            ));
+        }
     }
     for ch in &check.channels {
         out.push_str(&format!(

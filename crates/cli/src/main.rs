@@ -17,6 +17,7 @@ mod ha;
 mod peer;
 mod plan;
 mod sandbox;
+mod waits;
 use fabric_ha_core::{doctor, paths, CheckStatus, CoreError, OpenOptions, Sensitive, Workspace};
 
 /// Multi-region high availability for Hyperledger Fabric peers, from one desktop.
@@ -135,6 +136,7 @@ enum SettingsCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     fabric_ha_core::logging::init_cli_logging(cli.verbose);
+    waits::start();
     match run(cli) {
         Ok(code) => code,
         Err(err) => {

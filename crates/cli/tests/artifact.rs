@@ -172,3 +172,27 @@ fn import_list_export_remove() {
         "removing twice says what was not found"
     );
 }
+
+/// The first-run screen is for a new workspace: once the CLI has put a file into the library,
+/// the window opened on it shows the pages instead (`firstRun` false, never dismissed).
+#[test]
+fn a_workspace_the_cli_filled_is_no_first_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let info = |dir: &Path| -> serde_json::Value {
+        let out = fabric_ha(dir, &["info", "--json"]);
+        assert!(out.status.success(), "{}", text(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(info(tmp.path())["firstRun"], true);
+    let peer = corpus("good/peer-v3.json");
+    let out = fabric_ha(tmp.path(), &["artifact", "import", peer.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(info(tmp.path())["firstRun"], false);
+    // Emptied again, it is new again.
+    let out = fabric_ha(tmp.path(), &["artifact", "list", "--json"]);
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let id = items[0]["id"].as_str().unwrap();
+    let out = fabric_ha(tmp.path(), &["artifact", "remove", id]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(info(tmp.path())["firstRun"], true);
+}

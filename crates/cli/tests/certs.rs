@@ -266,19 +266,30 @@ fn reenroll_renews_a_ten_day_identity_at_a_real_ca_and_a_failure_keeps_it() {
     drop(server);
 }
 
-/// On the real sandbox network: the region-1 peer's TLS handshake serves the certificate its
-/// console record holds, trusted under the record's TLS root; nothing is flagged as expiring
-/// (every certificate there has a year), and every console and peer was read.
+/// On the real sandbox network, whose organization CA issues ten-day enrollment certificates:
+/// the region-1 peer's TLS handshake serves the certificate its console record holds, trusted
+/// under the record's TLS root; its enrollment certificate is flagged by
+/// `certs --expiring 30d` (the roots, years, are not); every console and peer was read.
 #[test]
-fn the_sandbox_peer_serves_the_tls_certificate_of_its_records() {
+fn the_sandbox_peer_serves_the_tls_certificate_of_its_records_and_its_ten_day_enrollment_is_flagged(
+) {
     let Some(fabric) = fabric_ha_testnet::Fabric::for_tests(
-        "certs::the_sandbox_peer_serves_the_tls_certificate_of_its_records",
+        "certs::the_sandbox_peer_serves_the_tls_certificate_of_its_records_and_its_ten_day_enrollment_is_flagged",
     ) else {
         return;
     };
     let rt = support::runtime();
     let tmp = tempfile::tempdir().unwrap();
-    let sandbox = support::start_sandbox(&rt, fabric, &tmp.path().join("net"));
+    // The organization's CA issues enrollment certificates that end in ten days.
+    let sandbox = support::start_sandbox_with(
+        &rt,
+        fabric,
+        &tmp.path().join("net"),
+        TestConsoleConfig {
+            ca_signing_expiry: Some("240h".into()),
+            ..TestConsoleConfig::default()
+        },
+    );
     let ws = tmp.path().join("ws");
     support::set_up_workspace(&ws, tmp.path(), &sandbox);
 
@@ -312,8 +323,34 @@ fn the_sandbox_peer_serves_the_tls_certificate_of_its_records() {
     assert!(certs
         .iter()
         .any(|c| c["kind"] == "walletIdentity" && c["owner"] == "org1admin"));
+    // Its enrollment certificate, from the real CA, is flagged with its days left (the server
+    // applies the expiry to its TLS CA too, so the TLS certificates are flagged as well); the
+    // roots, self-signed for years, are not.
     let expiring = ok_json(&fabric_ha(&ws, &["certs", "--expiring", "30d", "--json"]));
-    assert_eq!(expiring["certs"], serde_json::json!([]), "{expiring:#}");
+    let flagged = expiring["certs"].as_array().unwrap();
+    let enrollment = flagged
+        .iter()
+        .find(|c| c["kind"] == "peerEnrollment" && c["owner"] == served["owner"])
+        .unwrap_or_else(|| panic!("the peer's enrollment is not flagged: {expiring:#}"));
+    assert!(
+        (9..=10).contains(&enrollment["daysLeft"].as_i64().unwrap()),
+        "{enrollment:#}"
+    );
+    assert_eq!(enrollment["expiring"], true);
+    assert!(enrollment["seenIn"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["source"] == "console" && p["console"] == "r1"));
+    for c in flagged {
+        assert!(
+            !["caRoot", "tlsCaRoot"].contains(&c["kind"].as_str().unwrap()),
+            "{c:#}"
+        );
+    }
+    let table = String::from_utf8_lossy(&fabric_ha(&ws, &["certs", "--expiring", "30d"]).stdout)
+        .to_string();
+    assert!(table.contains("peer enrollment"), "{table}");
     let pids = sandbox.pids();
     assert!(!pids.is_empty());
     rt.block_on(sandbox.shutdown());

@@ -407,6 +407,7 @@ fn a_plan_joins_installs_anchors_even_killed_and_survives_losing_region_1() {
         new_peers: &new_peers,
     };
     pids.extend(drill.run());
+    drill.stale_record();
 
     rt.block_on(sandbox.shutdown());
     assert!(pids.iter().all(|p| !alive(*p)), "{pids:?}");
@@ -458,6 +459,102 @@ impl Drill<'_> {
         let json =
             serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
         (out.status.code(), json)
+    }
+
+    /// A stale record: region 3's copy of a region-2 peer gets another TLS certificate (as
+    /// when the peer was re-created after it was imported). The check flags that record, with
+    /// what to do; doing it (`console copy r2 r3 ID --update`) makes it current, and the check
+    /// no longer flags anything.
+    fn stale_record(&self) {
+        use fabric_ha_console::{
+            certificate_update, CertField, ClientOptions, ComponentType, ConsoleClient,
+            ConsoleEndpoint,
+        };
+        let r2_peer = self.new_peers[0].as_str();
+        let (_, r3) = &self.sandbox.consoles[2];
+        let copy = r3
+            .components()
+            .into_iter()
+            .find(|c| c["type"] == "fabric-peer" && c["api_url"] == r2_peer)
+            .unwrap();
+        let copy_id = copy["id"].as_str().unwrap().to_owned();
+        let (key, secret) = r3.manager_key();
+        let client = ConsoleClient::new(
+            ConsoleEndpoint {
+                url: r3.url(),
+                api_key: key,
+                api_secret: Sensitive::from(secret.as_str()),
+                extra_ca_pem: r3.ca_cert_pem(),
+            },
+            ClientOptions::default(),
+        )
+        .unwrap();
+        let other = serde_json::json!({ "msp": { "component": {
+            "tls_cert": b64(&self.sandbox.org.peer_tls_root_pem)
+        } } });
+        let changes =
+            certificate_update(ComponentType::Peer, &copy, &other, &[CertField::TlsCert]).unwrap();
+        self.rt
+            .block_on(client.edit_component(ComponentType::Peer, &copy_id, &changes))
+            .unwrap();
+
+        let (_, check) = self.check();
+        let rows = check["consoles"].as_array().unwrap();
+        for row in rows {
+            let stale = row["stale"].as_array().unwrap();
+            if row["console"] != "r3" {
+                assert!(stale.is_empty(), "{check:#}");
+                continue;
+            }
+            assert_eq!(stale.len(), 1, "{check:#}");
+            let record = &stale[0];
+            assert_eq!(record["apiUrl"], r2_peer);
+            assert_eq!(record["componentId"], copy_id.as_str());
+            assert_eq!(
+                record["fields"],
+                serde_json::json!(["msp.component.tls_cert"])
+            );
+            assert_eq!(record["notServed"], true, "{record:#}");
+            assert_eq!(record["updateFrom"]["console"], "r2", "{record:#}");
+            let from = record["updateFrom"]["componentId"].as_str().unwrap();
+            let todo = format!("fabric-ha console copy r2 r3 {from} --update");
+            assert!(
+                record["todo"].as_str().unwrap().contains(&todo),
+                "{record:#}"
+            );
+        }
+        let md = ok(&fabric_ha(
+            self.ws,
+            &["ha", "check", "--plan", "ha", "--markdown"],
+        ));
+        assert!(md.contains("stale"), "{md}");
+
+        // What the check says to do.
+        let from = rows
+            .iter()
+            .find(|r| r["console"] == "r3")
+            .and_then(|r| r["stale"][0]["updateFrom"]["componentId"].as_str())
+            .unwrap()
+            .to_owned();
+        let updated = ok(&fabric_ha(
+            self.ws,
+            &["console", "copy", "r2", "r3", &from, "--update"],
+        ));
+        assert!(updated.contains("updated"), "{updated}");
+        let (code, check) = self.check();
+        assert_eq!(code, Some(0), "{check:#}");
+        for row in check["consoles"].as_array().unwrap() {
+            assert_eq!(row["stale"], serde_json::json!([]), "{check:#}");
+        }
+        let now = r3
+            .components()
+            .into_iter()
+            .find(|c| c["id"] == copy_id.as_str())
+            .unwrap();
+        assert_ne!(
+            now["msp"]["component"]["tls_cert"],
+            other["msp"]["component"]["tls_cert"]
+        );
     }
 
     /// Runs the drill; returns the process ids it started (the restarted region-1 nodes).

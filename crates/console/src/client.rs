@@ -159,6 +159,8 @@ pub struct ConsoleClient {
     api_key: String,
     api_secret: Sensitive<String>,
     options: ClientOptions,
+    /// The console's name in the workspace, for what the client announces.
+    name: Option<String>,
 }
 
 impl fmt::Debug for ConsoleClient {
@@ -332,7 +334,15 @@ impl ConsoleClient {
             api_key: endpoint.api_key,
             api_secret: endpoint.api_secret,
             options,
+            name: None,
         })
+    }
+
+    /// Names the console in the rate-limit waits this client announces
+    /// ([`crate::waits::subscribe`]); without a name they carry its URL.
+    pub fn with_name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
     }
 
     /// The console URL (without trailing slash).
@@ -445,6 +455,13 @@ impl ConsoleClient {
                 if retries_left && acceptable {
                     let delay = wait.unwrap_or_else(|| self.backoff(attempt));
                     tracing::info!(path = %call.path, delay_ms = delay.as_millis() as u64, "console rate limit, waiting");
+                    crate::waits::announce(&crate::waits::RateLimitWait {
+                        console: self.name.clone().unwrap_or_else(|| self.base.clone()),
+                        url: self.base.clone(),
+                        request: format!("{} {}", call.method, call.path),
+                        wait: delay,
+                        until: std::time::SystemTime::now() + delay,
+                    });
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                     continue;

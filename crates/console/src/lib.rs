@@ -27,6 +27,7 @@ mod error;
 mod models;
 mod retry;
 mod tls;
+pub mod waits;
 
 pub use check::{ConnectionReport, Verdict};
 pub use client::{ClientOptions, ConsoleClient, ConsoleEndpoint};

@@ -38,7 +38,8 @@ pub struct AppInfo {
     pub schema_version: u32,
     /// How secrets are protected.
     pub secrets: SecretsState,
-    /// Whether to show the first-run screen.
+    /// Whether to show the first-run screen: not dismissed yet, and the workspace holds no
+    /// console, library file or plan (one the CLI filled is not new).
     pub first_run: bool,
 }
 

@@ -17,6 +17,7 @@ pub mod logging;
 pub mod paths;
 pub mod plans;
 pub mod runlock;
+pub mod sandbox;
 pub mod settings;
 pub mod workspace;
 

@@ -209,7 +209,8 @@ impl Workspace {
             log_dir: paths::log_dir(&self.data_dir).display().to_string(),
             schema_version: self.store.schema_version(),
             secrets: self.secrets_state(),
-            first_run: !settings.onboarded,
+            // A workspace the CLI already filled is no first run, onboarded or not.
+            first_run: !settings.onboarded && self.store.is_empty().map_err(storage)?,
         })
     }
 

@@ -27,6 +27,13 @@ pub trait ConsoleApi: Sync {
         kind: ComponentType,
         body: &Value,
     ) -> impl Future<Output = Result<Component, ConsoleError>> + Send;
+    /// Edits a record with only the changed fields (§2.4).
+    fn edit(
+        &self,
+        kind: ComponentType,
+        id: &str,
+        changes: &Value,
+    ) -> impl Future<Output = Result<Component, ConsoleError>> + Send;
     /// Creates (deploys) a peer.
     fn create_peer(
         &self,
@@ -61,6 +68,15 @@ impl ConsoleApi for ConsoleClient {
 
     async fn import(&self, kind: ComponentType, body: &Value) -> Result<Component, ConsoleError> {
         self.import_component(kind, body).await
+    }
+
+    async fn edit(
+        &self,
+        kind: ComponentType,
+        id: &str,
+        changes: &Value,
+    ) -> Result<Component, ConsoleError> {
+        self.edit_component(kind, id, changes).await
     }
 
     async fn create_peer(&self, body: &CreatePeerBody) -> Result<Component, ConsoleError> {

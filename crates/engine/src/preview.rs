@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use fabric_ha_console::{
-    find_existing, Component, ComponentType, ConnectionReport, Health, Verdict,
+    component_differences, find_existing, CertField, Component, ComponentType, ConnectionReport,
+    Health, Verdict,
 };
 use fabric_ha_fabric_ca::CaErrorKind;
 
@@ -460,20 +461,47 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
 ) -> PreviewStatus {
     let target = step.console.as_str();
     let records = |name: &str| records_of(states, name);
-    let present =
-        |into: &str, kind: ComponentType, body: Result<serde_json::Value, EngineError>| {
-            let list = match records(into) {
-                Ok(l) => l,
-                Err(reason) => return blocked(reason),
-            };
-            match body {
-                Ok(body) => match find_existing(list, kind, &body) {
-                    Some(found) => already(format!("present in {into:?} as {}", found.id)),
-                    None => PreviewStatus::WillDo,
-                },
-                Err(e) => blocked(e.to_string()),
-            }
+    let present = |into: &str,
+                   kind: ComponentType,
+                   body: Result<serde_json::Value, EngineError>| {
+        let list = match records(into) {
+            Ok(l) => l,
+            Err(reason) => return blocked(reason),
         };
+        match body {
+            Ok(body) => match find_existing(list, kind, &body) {
+                // A stale record (other certificates than the component's): the step
+                // updates it. A listed node record carries no ecert or admin certs, so
+                // only the certificates a list shows are compared here.
+                Some(found) => {
+                    let differing: Vec<String> = component_differences(found, &body)
+                        .into_iter()
+                        .filter(|f| {
+                            kind == ComponentType::Msp
+                                || matches!(
+                                    f,
+                                    CertField::TlsCert
+                                        | CertField::CaRootCerts
+                                        | CertField::TlsCaRootCerts
+                                )
+                        })
+                        .map(|f| f.to_string())
+                        .collect();
+                    match (differing.is_empty(), kind) {
+                            (true, _) => already(format!("present in {into:?} as {}", found.id)),
+                            (false, ComponentType::Ca) => already(format!(
+                                "present in {into:?} as {} with other certificates ({}); the console's edit route does not change a CA's",
+                                found.id,
+                                differing.join(", ")
+                            )),
+                            (false, _) => PreviewStatus::WillDo,
+                        }
+                }
+                None => PreviewStatus::WillDo,
+            },
+            Err(e) => blocked(e.to_string()),
+        }
+    };
     match &step.action {
         Action::ImportCa => present(
             target,

@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use fabric_ha_console::{find_existing, Component, ComponentType, Health, Verdict};
+use fabric_ha_console::{
+    certificate_update, component_differences, find_existing, Component, ComponentType, Health,
+    Verdict,
+};
 use fabric_ha_fabric_ca::{CaErrorKind, CaIdentity, EnrollRequest, RegistrationRequest};
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_store::{Store, Vault};
@@ -588,12 +591,42 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
         let console = self.console(into)?;
         let existing = console.list().await.map_err(console_err(into))?;
         if let Some(found) = find_existing(&existing, kind, &body) {
+            // The same component, but maybe a stale record of it (other certificates): made
+            // current through the edit route, where the console takes them.
+            let record = console.get(&found.id).await.map_err(console_err(into))?;
+            let differing = component_differences(&record, &body);
+            let mut warnings = Vec::new();
+            if !differing.is_empty() {
+                let listed = differing
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let value = serde_json::to_value(&record).unwrap_or_default();
+                match certificate_update(kind, &value, &body, &differing) {
+                    Ok(changes) => {
+                        console
+                            .edit(kind, &record.id, &changes)
+                            .await
+                            .map_err(console_err(into))?;
+                        warnings.push(format!(
+                            "{into}'s record {} had other certificates ({listed}): updated",
+                            record.id
+                        ));
+                    }
+                    Err(refused) => warnings.push(format!(
+                        "{into}'s record {} has other certificates ({listed}), left as it is: {}",
+                        record.id, refused.reason
+                    )),
+                }
+            }
             return Ok(StepResult {
                 console: into.to_owned(),
                 component_id: Some(found.id.clone()),
                 api_url: found.api_url.clone(),
                 operations_url: found.operations_url.clone(),
                 already_present: true,
+                warnings,
                 ..StepResult::default()
             });
         }

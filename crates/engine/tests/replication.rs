@@ -174,3 +174,96 @@ async fn an_import_only_target_is_blocked_and_the_other_region_completes() {
         PlanState::Stopped
     );
 }
+
+/// A target console whose copy of the region-1 peer went stale (another TLS certificate, as
+/// after the peer was re-created): the next plan's import step finds it, updates its
+/// certificates through the edit route instead of calling it present, and adds no copy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stale_copy_in_a_target_is_updated_by_the_next_plan() {
+    use fabric_ha_console::{ComponentQuery, ComponentType};
+    let world = world(fast).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, vault) = open_store(tmp.path());
+    let consoles = clients(&world);
+    let ca = ca_client(&world.ca);
+    let first = saved(&store, &plan(&world, "first"));
+    let ctx = |record| Context {
+        plan: record,
+        consoles: &consoles,
+        ca: Some(&ca),
+        registrar: registrar(),
+        store: &store,
+        vault: &vault,
+        org_admin: None,
+    };
+    assert!(apply(ctx(&first), &options()).await.unwrap().completed);
+
+    let source = console_client(&world.consoles[0])
+        .get_component(&world.peer1, ComponentQuery::full())
+        .await
+        .unwrap();
+    let url = source.api_url.clone().unwrap();
+    let copy_of = |tc: &fabric_ha_testbed::console::TestConsole| {
+        tc.components()
+            .into_iter()
+            .filter(|c| c["type"] == "fabric-peer" && c["api_url"] == url.as_str())
+            .collect::<Vec<_>>()
+    };
+    let copies = copy_of(&world.consoles[1]);
+    assert_eq!(copies.len(), 1);
+    let copy_id = copies[0]["id"].as_str().unwrap().to_owned();
+    let other = serde_json::json!({ "msp": { "component": {
+        "tls_cert": b64(&world.ca.tls_cert_pem())
+    } } });
+    let changes = fabric_ha_console::certificate_update(
+        ComponentType::Peer,
+        &copies[0],
+        &other,
+        &[fabric_ha_console::CertField::TlsCert],
+    )
+    .unwrap();
+    consoles[REGIONS[1]]
+        .edit_component(ComponentType::Peer, &copy_id, &changes)
+        .await
+        .unwrap();
+
+    // The next plan: one more peer per region, and the region-1 peer imported again.
+    let mut next = plan(&world, "next");
+    for t in &mut next.targets {
+        t.peers.truncate(1);
+        t.peers[0].enroll_id.push_str("-next");
+        t.peers[0].display_name.push_str(" next");
+    }
+    let next = saved(&store, &next);
+    let p = preview(ctx(&next)).await.unwrap();
+    let import_key = format!("{}/import-peer/{}", REGIONS[1], world.peer1);
+    let step = p.steps.iter().find(|s| s.step.key == import_key).unwrap();
+    assert_eq!(step.preview, PreviewStatus::WillDo, "{step:#?}");
+    let other_region = format!("{}/import-peer/{}", REGIONS[2], world.peer1);
+    let step = p.steps.iter().find(|s| s.step.key == other_region).unwrap();
+    assert!(
+        matches!(step.preview, PreviewStatus::AlreadyDone { .. }),
+        "{step:#?}"
+    );
+
+    assert!(apply(ctx(&next), &options()).await.unwrap().completed);
+    let copies = copy_of(&world.consoles[1]);
+    assert_eq!(copies.len(), 1, "no second copy: {copies:#?}");
+    assert_eq!(copies[0]["id"], copy_id.as_str());
+    assert_eq!(
+        copies[0]["msp"]["component"]["tls_cert"],
+        serde_json::to_value(&source).unwrap()["msp"]["component"]["tls_cert"]
+    );
+    let entries = journal::journal(&store, &next.id).unwrap();
+    let result = entries[&import_key].result.clone().unwrap();
+    assert!(result.already_present);
+    assert!(
+        result
+            .warnings
+            .iter()
+            .any(|w| w.contains("had other certificates")
+                && w.contains("msp.component.tls_cert")
+                && w.ends_with("updated")),
+        "{result:#?}"
+    );
+}

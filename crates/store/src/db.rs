@@ -96,6 +96,18 @@ impl Store {
         &self.data_dir
     }
 
+    /// Whether the workspace holds nothing yet: no console, no library file, no plan.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        self.with_conn(|c| {
+            c.query_row(
+                "SELECT NOT (EXISTS (SELECT 1 FROM consoles) OR EXISTS (SELECT 1 FROM artifacts)
+                             OR EXISTS (SELECT 1 FROM plans))",
+                [],
+                |r| r.get(0),
+            )
+        })
+    }
+
     /// Reads a setting.
     pub fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.with_conn(|c| {

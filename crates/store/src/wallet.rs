@@ -65,7 +65,8 @@ pub fn insert_enrollment(tx: &Transaction<'_>, row: &EnrollmentRow) -> Result<()
 }
 
 /// Replaces wallet identity `old_id` by `new_id` (already inserted, with its key and
-/// enrollment, in the same transaction): CA associations move to the new identity, then the
+/// enrollment, in the same transaction): CA associations and the plans naming it (their org
+/// admin or registrar identity) move to the new identity, then the
 /// old identity, its enrollment row and its secrets go. Nothing changes unless the caller's
 /// transaction commits.
 pub fn replace_identity(
@@ -77,6 +78,16 @@ pub fn replace_identity(
         "UPDATE ca_associations SET identity_id = ?2 WHERE identity_id = ?1",
         [old_id, new_id],
     )?;
+    // Plans name identities by library id: they follow the replacement.
+    for path in [
+        "$.source.org_admin_identity",
+        "$.source.registrar.library_identity",
+    ] {
+        tx.execute(
+            "UPDATE plans SET body = json_set(body, ?3, ?2) WHERE json_extract(body, ?3) = ?1",
+            [old_id, new_id, path],
+        )?;
+    }
     tx.execute("DELETE FROM artifacts WHERE id = ?1", [old_id])?;
     let prefix = crate::artifacts::artifact_secret_prefix(old_id);
     tx.execute(
@@ -201,5 +212,55 @@ mod tests {
         store.remove_artifacts(&["identity-1".into()]).unwrap();
         assert_eq!(store.enrollment("identity-1").unwrap(), None);
         assert_eq!(store.ca_association("ca-1").unwrap(), None);
+    }
+
+    #[test]
+    fn plans_naming_a_replaced_identity_name_its_replacement() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open(tmp.path()).unwrap();
+        let plan = |name: &str, admin: &str, registrar: &str| {
+            serde_json::json!({
+                "name": name,
+                "source": {
+                    "org_admin_identity": admin,
+                    "registrar": { "library_identity": registrar },
+                },
+            })
+            .to_string()
+        };
+        store
+            .try_with_tx(|tx| {
+                insert_artifact(tx, &artifact("old", "identity"))?;
+                insert_artifact(tx, &artifact("new", "identity"))?;
+                for (id, body) in [
+                    ("p1", plan("p1", "old", "old")),
+                    ("p2", plan("p2", "other", "other")),
+                ] {
+                    tx.execute(
+                        "INSERT INTO plans (id, name, body, state, created_at, updated_at)
+                         VALUES (?1, ?1, ?2, 'draft', '', '')",
+                        [id, body.as_str()],
+                    )?;
+                }
+                replace_identity(tx, "old", "new")
+            })
+            .unwrap();
+        let bodies: Vec<serde_json::Value> = store
+            .with_conn(|c| {
+                let mut stmt = c.prepare("SELECT body FROM plans ORDER BY id")?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+                rows.collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .unwrap()
+            .iter()
+            .map(|b| serde_json::from_str(b).unwrap())
+            .collect();
+        assert_eq!(bodies[0]["source"]["org_admin_identity"], "new");
+        assert_eq!(bodies[0]["source"]["registrar"]["library_identity"], "new");
+        assert_eq!(bodies[1]["source"]["org_admin_identity"], "other");
+        assert_eq!(
+            bodies[1]["source"]["registrar"]["library_identity"],
+            "other"
+        );
     }
 }

@@ -57,9 +57,9 @@ impl CaServer {
         Self::start_inner(fabric, dir, spec, None).await
     }
 
-    /// [`CaServer::start`] with the default CA's `signing.default.expiry` set (a Go duration,
-    /// e.g. `240h`): the enrollment CA issues certificates that end that soon (for expiry
-    /// tests).
+    /// [`CaServer::start`] with the server's `signing.default.expiry` set (a Go duration, e.g.
+    /// `240h`): both its CAs (enrollment and TLS) issue certificates that end that soon (for
+    /// expiry tests).
     pub async fn start_with_signing_expiry(
         fabric: &Fabric,
         dir: &Path,

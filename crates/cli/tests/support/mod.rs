@@ -116,11 +116,21 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// The real sandbox network with consoles `r1`, `r2`, `r3`, under `dir`.
 pub fn start_sandbox(rt: &tokio::runtime::Runtime, fabric: Fabric, dir: &Path) -> FabricSandbox {
+    start_sandbox_with(rt, fabric, dir, TestConsoleConfig::default())
+}
+
+/// [`start_sandbox`] with these console settings (the deployer is the sandbox's).
+pub fn start_sandbox_with(
+    rt: &tokio::runtime::Runtime,
+    fabric: Fabric,
+    dir: &Path,
+    console: TestConsoleConfig,
+) -> FabricSandbox {
     rt.block_on(FabricSandbox::start(SandboxConfig {
         fabric,
         regions: vec!["r1".into(), "r2".into(), "r3".into()],
         dir: dir.to_owned(),
-        console: TestConsoleConfig::default(),
+        console,
     }))
     .unwrap()
 }
@@ -171,7 +181,12 @@ pub fn set_up_workspace(ws: &Path, tmp: &Path, sandbox: &FabricSandbox) -> Strin
         ws,
         &["artifact", "import", identity.to_str().unwrap(), "--json"],
     ));
-    assert_eq!(imported["files"][0]["status"], "accepted", "{imported:#}");
+    // Accepted, with a warning when its certificate ends within 30 days.
+    assert!(
+        ["accepted", "acceptedWithWarnings"]
+            .contains(&imported["files"][0]["status"].as_str().unwrap()),
+        "{imported:#}"
+    );
     std::fs::remove_file(identity).unwrap();
     imported["files"][0]["artifacts"][0]["id"]
         .as_str()

@@ -23,6 +23,43 @@ use ts_rs::TS;
 
 use crate::error::CoreError;
 
+pub use fabric_ha_console::waits::{subscribe as rate_limit_waits, RateLimitWait};
+
+/// A console's rate limit makes a request wait, as the window is told at once
+/// ([`rate_limit_waits`]): which console, which request, and when it is sent again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RateLimitNotice {
+    /// The console's name.
+    pub console: String,
+    /// Its URL.
+    pub url: String,
+    /// `METHOD /path` of the request that waits.
+    pub request: String,
+    /// How long it waits, in milliseconds.
+    #[ts(type = "number")]
+    pub wait_ms: u64,
+    /// When it is sent again, in milliseconds since the Unix epoch.
+    #[ts(type = "number")]
+    pub until_ms: u64,
+}
+
+impl From<RateLimitWait> for RateLimitNotice {
+    fn from(wait: RateLimitWait) -> Self {
+        let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        RateLimitNotice {
+            until_ms: ms(wait
+                .until
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()),
+            wait_ms: ms(wait.wait),
+            console: wait.console,
+            url: wait.url,
+            request: wait.request,
+        }
+    }
+}
 pub use fabric_ha_console::{certificate_differences, CertField};
 pub use fabric_ha_sensitive::Sensitive;
 

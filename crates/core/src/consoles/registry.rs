@@ -394,6 +394,7 @@ impl Workspace {
                 extra_ca_pem: row.ca_cert_pem.clone(),
             },
             ClientOptions::default(),
-        )?)
+        )?
+        .with_name(&row.name))
     }
 }

@@ -79,6 +79,8 @@ pub(crate) struct PeerNode {
     node_ou: bool,
     /// The console that created it.
     home: Option<String>,
+    /// Each console's record of it, as the console answered (console, record).
+    records: Vec<(String, Component)>,
 }
 
 impl PeerNode {
@@ -90,6 +92,11 @@ impl PeerNode {
     /// The console that created it (its record there has `location: ibm_saas`), if one did.
     pub(crate) fn home(&self) -> Option<&String> {
         self.home.as_ref()
+    }
+
+    /// Each console's record of it (console, record), in the order the consoles were read.
+    pub(crate) fn records(&self) -> &[(String, Component)] {
+        &self.records
     }
 
     /// Where to connect, TLS pinned to the roots of its records.
@@ -235,6 +242,19 @@ impl Directory {
                     {
                         self.add(artifact, Some(console), source);
                     }
+                    if let Some(url) = record
+                        .api_url
+                        .as_deref()
+                        .filter(|_| record.kind() == Some(ComponentType::Peer))
+                    {
+                        if let Some(p) = self
+                            .peers
+                            .iter_mut()
+                            .find(|p| same_url(&p.node.api_url, url))
+                        {
+                            p.records.push((console.to_owned(), record.clone()));
+                        }
+                    }
                     if !record.is_imported() {
                         if let Some(url) = record.api_url.as_deref() {
                             for p in self
@@ -289,6 +309,7 @@ impl Directory {
                             ca_roots: Vec::new(),
                             node_ou: false,
                             home: None,
+                            records: Vec::new(),
                         });
                         let Some(last) = self.peers.last_mut() else {
                             return;
@@ -618,6 +639,7 @@ mod tests {
             ca_roots: Vec::new(),
             node_ou: false,
             home: None,
+            records: Vec::new(),
         }
     }
 

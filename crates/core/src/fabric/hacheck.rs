@@ -16,6 +16,7 @@ use super::{connect, CALL_TIMEOUT};
 use crate::consoles::block_on;
 use crate::error::CoreError;
 use crate::workspace::Workspace;
+use fabric_ha_artifacts::Cert;
 use fabric_ha_fabric_net::{config, PeerClient};
 
 /// What to check.
@@ -104,6 +105,42 @@ pub struct HaConsole {
     pub error: Option<String>,
     /// Peers of the organization it does not list (display names).
     pub missing: Vec<String>,
+    /// Its records of the organization's peers whose certificates are not the peer's.
+    pub stale: Vec<HaStale>,
+}
+
+/// A console's record of a peer that no longer matches the peer: other certificates than the
+/// record in the peer's own console, or a TLS certificate the peer does not serve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaStale {
+    /// The peer (display name).
+    pub peer: String,
+    /// Its `api_url`.
+    pub api_url: String,
+    /// The record's id in this console.
+    pub component_id: String,
+    /// Certificate fields that differ from the record in the peer's own console (dotted
+    /// paths, `msp.component.tls_cert`).
+    pub fields: Vec<String>,
+    /// Its TLS certificate is not the one the peer presents in its TLS handshake.
+    pub not_served: bool,
+    /// The up-to-date record to update it from (the peer's own console's), if there is one.
+    pub update_from: Option<HaRecordRef>,
+    /// What to do.
+    pub todo: String,
+}
+
+/// A record in a console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaRecordRef {
+    /// The console.
+    pub console: String,
+    /// The record's id there.
+    pub component_id: String,
 }
 
 /// A committed chaincode definition on a channel and the package ids the peers use for it.
@@ -232,6 +269,8 @@ struct Answer {
     packages: Vec<HaPackage>,
     /// Per channel: committed definitions, anchor peers, gossip endpoints seen.
     per_channel: BTreeMap<String, ChannelAnswer>,
+    /// The TLS certificate the peer presents (DER), when its handshake showed one.
+    served_tls: Option<Vec<u8>>,
 }
 
 #[derive(Default)]
@@ -288,11 +327,23 @@ async fn ask_channel(
 /// Everything the check needs from one peer, over one connection: its channels and installed
 /// packages at once, then every read of every channel at once.
 async fn ask(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
+    let (mut answer, served) = futures_util::future::join(
+        ask_grpc(peer, signing, msp_id),
+        crate::certs::served_tls(&peer.node.api_url, &[]),
+    )
+    .await;
+    answer.served_tls = served.ok().and_then(|s| s.chain.into_iter().next());
+    answer
+}
+
+/// The gRPC reads of [`ask`].
+async fn ask_grpc(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
     let mut answer = Answer {
         running: Ok(()),
         channels: Vec::new(),
         packages: Vec::new(),
         per_channel: BTreeMap::new(),
+        served_tls: None,
     };
     let signer = &signing.signer;
     let client: PeerClient = match connect(peer, signing, CALL_TIMEOUT).await {
@@ -333,6 +384,83 @@ async fn ask(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
         answer.channels.push(joined);
     }
     answer
+}
+
+/// The TLS certificate (DER) of a console record, if it carries one that parses.
+fn record_tls_cert(record: &fabric_ha_console::Component) -> Option<Vec<u8>> {
+    let value = serde_json::to_value(record).ok()?;
+    let b64 = value.pointer("/msp/component/tls_cert")?.as_str()?;
+    Cert::from_b64pem(b64).ok().map(|c| c.der().to_vec())
+}
+
+/// Every console's record of each peer that does not match the peer, as (console, record):
+/// compared with the record in the peer's own console (`peers[i].console`) and with the TLS
+/// certificate the peer presented. Only the consoles of the check count.
+fn stale_records(
+    org: &[&PeerNode],
+    answers: &[Answer],
+    peers: &[HaPeer],
+    consoles: &[String],
+) -> Vec<(String, HaStale)> {
+    let mut out = Vec::new();
+    for ((node, answer), peer) in org.iter().zip(answers).zip(peers) {
+        let served = answer.served_tls.as_deref();
+        let not_served = |record: &fabric_ha_console::Component| {
+            served.is_some_and(|der| record_tls_cert(record).is_some_and(|own| own != der))
+        };
+        let home = node
+            .records()
+            .iter()
+            .find(|(c, _)| *c == peer.console)
+            .map(|(_, r)| r);
+        let reference = home.and_then(|r| serde_json::to_value(r).ok());
+        for (console, record) in node.records() {
+            if !consoles.contains(console) {
+                continue;
+            }
+            let fields: Vec<String> = match (&reference, *console == peer.console) {
+                (Some(reference), false) => {
+                    fabric_ha_console::component_differences(record, reference)
+                        .into_iter()
+                        .map(|f| f.path().to_owned())
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            let off = not_served(record);
+            if fields.is_empty() && !off {
+                continue;
+            }
+            let update_from = home
+                .filter(|h| !fields.is_empty() && !not_served(h))
+                .map(|h| HaRecordRef {
+                    console: peer.console.clone(),
+                    component_id: h.id.clone(),
+                });
+            let todo = match &update_from {
+                Some(from) => format!(
+                    "update it from {}'s record: `fabric-ha console copy {} {console} {} --update`",
+                    from.console, from.console, from.component_id
+                ),
+                None => format!(
+                    "the peer's own console's record does not match what it serves either: export the peer where it runs and update this record with `fabric-ha console import {console} FILE --update`"
+                ),
+            };
+            out.push((
+                console.clone(),
+                HaStale {
+                    peer: peer.name.clone(),
+                    api_url: peer.api_url.clone(),
+                    component_id: record.id.clone(),
+                    fields,
+                    not_served: off,
+                    update_from,
+                    todo,
+                },
+            ));
+        }
+    }
+    out
 }
 
 /// The verdict of one channel from the peers' answers.
@@ -495,11 +623,14 @@ fn judge_channel(
             let manages = consoles.iter().any(|c| {
                 c.console != lost.console
                     && c.error.is_none()
-                    && rest.iter().all(|p| p.listed_by.contains(&c.console))
+                    && rest.iter().all(|p| {
+                        p.listed_by.contains(&c.console)
+                            && !c.stale.iter().any(|s| s.api_url == p.api_url)
+                    })
             });
             if !manages {
                 reasons.push(format!(
-                    "no console outside {} lists every peer of the other regions: import them into it",
+                    "no console outside {} lists every peer of the other regions with its current certificates: import them into it, or update its stale records",
                     lost.region
                 ));
             }
@@ -685,9 +816,15 @@ impl Workspace {
                     .collect(),
             })
             .collect();
+        let stale = stale_records(&org, &answers, &peers, &consoles);
         let console_rows: Vec<HaConsole> = regions
             .iter()
             .map(|r| HaConsole {
+                stale: stale
+                    .iter()
+                    .filter(|(c, _)| *c == r.console)
+                    .map(|(_, s)| s.clone())
+                    .collect(),
                 console: r.console.clone(),
                 region: r.region.clone(),
                 error: dir.unanswered_for(&r.console),
@@ -749,7 +886,7 @@ impl HaCheck {
         };
         let _ = writeln!(
             md,
-            "## Consoles\n\n| Region | Console | Lists every peer |\n|---|---|---|"
+            "## Consoles\n\n| Region | Console | Lists every peer | Records up to date |\n|---|---|---|---|"
         );
         for c in &self.consoles {
             let state = match (&c.error, c.missing.is_empty()) {
@@ -757,7 +894,29 @@ impl HaCheck {
                 (None, true) => "yes".to_owned(),
                 (None, false) => format!("missing {}", c.missing.join(", ")),
             };
-            let _ = writeln!(md, "| {} | `{}` | {state} |", c.region, c.console);
+            let records = if c.error.is_some() {
+                "not read".to_owned()
+            } else if c.stale.is_empty() {
+                "yes".to_owned()
+            } else {
+                c.stale
+                    .iter()
+                    .map(|s| {
+                        let mut what: Vec<String> =
+                            s.fields.iter().map(|f| format!("`{f}`")).collect();
+                        if s.not_served {
+                            what.push("TLS certificate not the one the peer serves".into());
+                        }
+                        format!("stale {} ({}): {}", s.peer, what.join(", "), s.todo)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let _ = writeln!(
+                md,
+                "| {} | `{}` | {state} | {records} |",
+                c.region, c.console
+            );
         }
         for ch in &self.channels {
             let _ = writeln!(
@@ -893,6 +1052,7 @@ mod tests {
                         seen: Some(Ok(everyone.clone())),
                     },
                 )]),
+                served_tls: None,
             })
             .collect()
     }
@@ -905,6 +1065,7 @@ mod tests {
                 region: (*c).into(),
                 error: None,
                 missing: Vec::new(),
+                stale: Vec::new(),
             })
             .collect()
     }
@@ -1038,6 +1199,50 @@ mod tests {
             .iter()
             .any(|r| r.starts_with("no console outside r1 lists every peer")));
         assert!(reasons(&ch, "r2").is_empty(), "r1 lists everyone");
+    }
+
+    #[test]
+    fn stale_records_leave_no_console_to_manage_the_rest() {
+        let peers = healthy();
+        let stale = |console: &str, of: &HaPeer| HaStale {
+            peer: of.name.clone(),
+            api_url: of.api_url.clone(),
+            component_id: format!("{console}-copy"),
+            fields: vec!["msp.component.tls_cert".into()],
+            not_served: true,
+            update_from: None,
+            todo: String::new(),
+        };
+        let r2_peer = peers.iter().find(|p| p.console == "r2").unwrap();
+        let r3_peer = peers.iter().find(|p| p.console == "r3").unwrap();
+        let mut rows = consoles();
+        // One stale copy: the other console still manages both regions.
+        rows[2].stale.push(stale("r3", r2_peer));
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS),
+            &rows,
+        );
+        assert!(ch.survives, "{ch:#?}");
+        // Each console's copy of the other's peer is stale: losing r1 leaves none.
+        rows[1].stale.push(stale("r2", r3_peer));
+        let ch = judge_channel(
+            CH,
+            &regions(),
+            &peers,
+            &answers(&peers, &ALL_ANCHORS),
+            &rows,
+        );
+        assert!(!ch.survives);
+        assert!(reasons(&ch, "r1")
+            .iter()
+            .any(|r| r.contains("with its current certificates")));
+        assert!(
+            reasons(&ch, "r2").is_empty(),
+            "r1 manages r1 and r3: {ch:#?}"
+        );
     }
 
     #[test]

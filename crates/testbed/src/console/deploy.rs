@@ -219,7 +219,13 @@ pub(super) fn create(store: &Arc<Store>, deployer: Deployer, kind: &str, body: V
                 .collect(),
         };
         let dir = nodes_dir(&store, &deployer);
-        let ca = match CaServer::start(&deployer.fabric, &dir, spec).await {
+        let started = match &store.cfg.ca_signing_expiry {
+            Some(expiry) => {
+                CaServer::start_with_signing_expiry(&deployer.fabric, &dir, spec, expiry).await
+            }
+            None => CaServer::start(&deployer.fabric, &dir, spec).await,
+        };
+        let ca = match started {
             Ok(ca) => ca,
             Err(e) => return refusal(400, format!("the deployer could not create the CA: {e}")),
         };

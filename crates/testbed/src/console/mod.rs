@@ -91,6 +91,10 @@ pub struct TestConsoleConfig {
     /// create-peer a `peer`, status asks them, deleting stops them. `None`: simulated deploys
     /// (in-memory CA, peers whose URLs lead nowhere, "ok" after `deploy_delay`).
     pub deployer: Option<Deployer>,
+    /// `signing.default.expiry` of the CA servers the deployer creates (a Go duration, `240h`):
+    /// the enrollment and TLS certificates they issue end that soon (expiry drills); their
+    /// roots do not. `None`: the server's default.
+    pub ca_signing_expiry: Option<String>,
 }
 
 /// Real Fabric for a console's deployer: the binaries and the folder its nodes live in (one
@@ -118,6 +122,7 @@ impl Default for TestConsoleConfig {
             bootstrap_user: None,
             peer_versions: vec!["2.5.4-1".to_owned(), "2.4.9-1".to_owned()],
             deployer: None,
+            ca_signing_expiry: None,
         }
     }
 }
