@@ -26,6 +26,7 @@ import { describeError } from "./errors";
 import { adoptWorkspaceLanguage } from "./i18n";
 import { LibraryUiProvider } from "./library/LibraryUi";
 import NodesPage from "./pages/NodesPage";
+import { RateLimitNotices } from "./ratelimit/RateLimitNotices";
 import { firstFrame, ReadyMarker } from "./ready";
 import { type Route, useRoute } from "./router";
 import { takeStartupData } from "./startup";
@@ -223,6 +224,7 @@ function Shell(props: {
               <ReadyMarker />
             </Suspense>
           </main>
+          <RateLimitNotices />
         </>
       )}
       {info.secrets === "locked" && unlockOpen ? (

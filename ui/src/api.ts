@@ -50,7 +50,10 @@ import type { PlanProgressUpdate } from "./bindings/PlanProgressUpdate";
 import type { PlanRecord } from "./bindings/PlanRecord";
 import type { PlanReportView } from "./bindings/PlanReportView";
 import type { PlanStatus } from "./bindings/PlanStatus";
+import type { RateLimitNotice } from "./bindings/RateLimitNotice";
 import type { RecordUpdateInput } from "./bindings/RecordUpdateInput";
+import type { RegionOp } from "./bindings/RegionOp";
+import type { SandboxRegion } from "./bindings/SandboxRegion";
 import type { Settings } from "./bindings/Settings";
 
 /** The IPC commands and their arguments and results, in one place. */
@@ -132,6 +135,8 @@ export interface Commands {
   ha_check_export_dialog: { args: { checkedAt: string; markdown: boolean }; result: string | null };
   ca_reenroll: { args: { input: CaReenrollInput }; result: CaReenrolled };
   certs_report: { args: undefined; result: CertsReport };
+  sandbox_regions: { args: undefined; result: SandboxRegion[] };
+  sandbox_region: { args: { op: RegionOp; region: string }; result: SandboxRegion };
 }
 
 export type CommandName = keyof Commands;
@@ -440,3 +445,19 @@ export const caReenroll = (input: CaReenrollInput): Promise<CaReenrolled> =>
 /** Every certificate the organization depends on (library, wallet, every console, what each
  * peer's TLS handshake serves), soonest to expire first. Reads every console and peer. */
 export const certsReport = (): Promise<CertsReport> => call("certs_report");
+
+/** The regions of the sandbox (`fabric-ha sandbox --fabric`) this user runs now; empty when
+ * none runs. */
+export const sandboxRegions = (): Promise<SandboxRegion[]> => call("sandbox_regions");
+
+/** Stops or starts a region of the running sandbox (its console, CA and peers) for the
+ * region-loss drill; the region as it is after. */
+export const sandboxRegion = (op: RegionOp, region: string): Promise<SandboxRegion> =>
+  call("sandbox_region", { op, region });
+
+/** Event of a console's rate limit holding a request (see src-tauri/src/commands.rs). */
+export const CONSOLE_RATE_LIMIT_EVENT = "console://rate-limit";
+
+/** Calls `handler` at once whenever a console's rate limit makes a request wait. */
+export const onRateLimit = (handler: (notice: RateLimitNotice) => void): Promise<UnlistenFn> =>
+  listen<RateLimitNotice>(CONSOLE_RATE_LIMIT_EVENT, (event) => handler(event.payload));

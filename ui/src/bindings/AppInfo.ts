@@ -30,6 +30,7 @@ schemaVersion: number,
  */
 secrets: SecretsState, 
 /**
- * Whether to show the first-run screen.
+ * Whether to show the first-run screen: not dismissed yet, and the workspace holds no
+ * console, library file or plan (one the CLI filled is not new).
  */
 firstRun: boolean, };

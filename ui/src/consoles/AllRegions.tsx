@@ -11,6 +11,7 @@ import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { loadingText } from "../components/carbonText";
 import { EmptyState } from "../components/EmptyState";
 import { StatusSquare } from "../components/NodeTile";
+import { RegionSwitch } from "../sandbox/RegionDrill";
 import { ComponentMenu } from "./ComponentMenu";
 import { useConsolesUi } from "./ConsolesUi";
 import { expiringTiles, useCertsReport } from "./certExpiry";
@@ -141,6 +142,7 @@ function RegionColumn(props: {
           <ConsoleTags console={c} />
         </p>
         <p className="fhd-region__verdict">{verdict.label}</p>
+        {c.sandbox ? <RegionSwitch consoleUrl={c.url} /> : null}
         <div className="fhd-region__fetch">
           <span>
             {components.loading

@@ -10,6 +10,7 @@ import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { EmptyState } from "../components/EmptyState";
 import { StatusSquare } from "../components/NodeTile";
 import { TileSection } from "../components/TileSection";
+import { RegionSwitch } from "../sandbox/RegionDrill";
 import { useAppState } from "../state";
 import { ComponentMenu } from "./ComponentMenu";
 import { useConsolesUi } from "./ConsolesUi";
@@ -121,6 +122,7 @@ function ConsoleDetailOf(props: { console: ConsoleSummary }) {
           <ConsoleTags console={c} />
         </p>
         <div className="fhd-console-head__actions">
+          {c.sandbox ? <RegionSwitch consoleUrl={c.url} /> : null}
           <span className="fhd-fetched" data-testid="console-fetched" aria-live="polite">
             {components.loading
               ? t("regions.reading")

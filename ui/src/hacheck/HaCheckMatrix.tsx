@@ -25,6 +25,7 @@ import {
   type Square,
   type Tone,
 } from "./logic";
+import { StaleRecords } from "./StaleRecords";
 
 /** What the matrix asks the page to do. */
 export interface MatrixActions {
@@ -32,6 +33,8 @@ export interface MatrixActions {
   openPeer: (console: string, peer: string, action: PeerAction) => void;
   /** Copies a peer from a console that lists it into one that does not. */
   importPeer: (from: string, to: string, peer: string) => void;
+  /** Runs the check again (after a stale record was updated). */
+  refresh: () => void;
 }
 
 export function StatusSquare(props: { tone: Tone; label: string; testId?: string }) {
@@ -197,6 +200,9 @@ export function HaCheckMatrix(props: {
                     </div>
                   ))
                 )}
+                {entry && !entry.error ? (
+                  <StaleRecords row={entry} onUpdated={actions.refresh} />
+                ) : null}
               </TableCell>
             );
           })}

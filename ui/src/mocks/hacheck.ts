@@ -4,7 +4,9 @@
 // only peer has not joined, one Tokyo peer is stopped and the other lacks the package, only
 // Dallas has an anchor peer, and Frankfurt's console does not list Org1 Peer1 — so the loss of
 // Dallas breaks the channel, with the core's reasons. The answer comes after a short wait, as
-// the real check reads every console and peer.
+// the real check reads every console and peer. `?haCheck=stale`: green, but Tokyo's copy of Org1
+// Peer2 carries another TLS certificate than Frankfurt's own record and the peer's handshake,
+// until "Update from Frankfurt" (`console_update_records`) makes it current.
 import type { HaCellPeer } from "../bindings/HaCellPeer";
 import type { HaCheck } from "../bindings/HaCheck";
 import type { HaPeer } from "../bindings/HaPeer";
@@ -14,6 +16,9 @@ const CHANNEL = "mychannel";
 const PACKAGE = "asset_1.0:3f1c6a0e9d2b47c58e1f0a6b2c3d4e5f60718293a4b5c6d7e8f90123456789ab";
 const OTHER_PACKAGE = "asset_1.0:9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29180706f5e4d3c2b1a09f8e7d6c5b";
 const HIGHEST = 12;
+/** `?haCheck=stale`: Tokyo's stale copy of Org1 Peer2, and Frankfurt's own record of it. */
+const STALE_COPY = "org1peer2-copy";
+const STALE_SOURCE = "org1peer2";
 /** How long the mock check takes. */
 export const MOCK_CHECK_MS = 900;
 
@@ -54,7 +59,11 @@ function seeds(red: boolean): Seed[] {
 }
 
 /** The check as the core would answer it (see crates/core/src/fabric/hacheck.rs). */
-export function mockHaCheck(red: boolean, checkedAt = new Date().toISOString()): HaCheck {
+export function mockHaCheck(
+  red: boolean,
+  checkedAt = new Date().toISOString(),
+  stale = false,
+): HaCheck {
   const all = seeds(red);
   const listedBy = (s: Seed): string[] =>
     REGIONS.map((r) => r.console).filter(
@@ -112,6 +121,20 @@ export function mockHaCheck(red: boolean, checkedAt = new Date().toISOString()):
       region: r.region,
       error: null,
       missing: peers.filter((p) => !p.listedBy.includes(r.console)).map((p) => p.name),
+      stale:
+        stale && r.console === "Tokyo"
+          ? [
+              {
+                peer: "Org1 Peer2",
+                apiUrl: "grpcs://127.0.0.1:8051",
+                componentId: STALE_COPY,
+                fields: ["msp.component.tls_cert"],
+                notServed: true,
+                updateFrom: { console: "Frankfurt", componentId: STALE_SOURCE },
+                todo: `update it from Frankfurt's record: \`fabric-ha console copy Frankfurt Tokyo ${STALE_SOURCE} --update\``,
+              },
+            ]
+          : [],
     })),
     channels: [
       {
@@ -139,8 +162,29 @@ function error(code: IpcError["code"], message: string): IpcError {
 /** The `ha_check` commands of the mock build. */
 export class MockHaCheck {
   private last: HaCheck | null = null;
+  private stale: boolean;
 
-  constructor(private readonly red: boolean) {}
+  constructor(
+    private readonly red: boolean,
+    stale = false,
+  ) {
+    this.stale = stale;
+  }
+
+  /** `console_update_records` of the stale copy: true when it was this one (now current). */
+  updateStale(input: {
+    console: string;
+    source: { kind: string; from?: string; componentIds?: string[] };
+  }): boolean {
+    const ours =
+      this.stale &&
+      input.console === "Tokyo" &&
+      input.source.kind === "console" &&
+      input.source.from === "Frankfurt" &&
+      (input.source.componentIds ?? []).includes(STALE_SOURCE);
+    if (ours) this.stale = false;
+    return ours;
+  }
 
   async check(args: {
     plan: string | null;
@@ -155,7 +199,7 @@ export class MockHaCheck {
         `console ${JSON.stringify(args.console)} holds no peer or MSP definition of ${JSON.stringify(args.mspId)}`,
       );
     }
-    this.last = mockHaCheck(this.red);
+    this.last = mockHaCheck(this.red, new Date().toISOString(), this.stale);
     return this.last;
   }
 

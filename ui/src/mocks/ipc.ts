@@ -43,6 +43,7 @@ import { MockHaCheck } from "./hacheck";
 import { MockLibrary } from "./library";
 import { MockPeers } from "./peers";
 import { MockPlans } from "./plans";
+import { MockSandbox } from "./sandbox";
 
 export const MOCK_PASSPHRASE = "correct horse";
 
@@ -106,7 +107,11 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
   const cas = new MockCas(library);
   const peers = new MockPeers(consoles, library);
   const bundles = new MockBundles(library, consoles, plans);
-  const haChecks = new MockHaCheck(params.get("haCheck") === "red");
+  const haChecks = new MockHaCheck(
+    params.get("haCheck") === "red",
+    params.get("haCheck") === "stale",
+  );
+  const sandbox = new MockSandbox(params.get("sandbox") === "1");
 
   window.__ipcCalls = [];
   window.__emitTauriEvent = (event, payload) => emit(event, payload);
@@ -200,8 +205,22 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
           };
           return consoles.copy(from, to, componentIds);
         }
-        case "console_update_records":
-          return consoles.updateRecords((args as { input: RecordUpdateInput }).input);
+        case "console_update_records": {
+          const { input } = args as { input: RecordUpdateInput };
+          if (haChecks.updateStale(input)) {
+            return {
+              console: input.console,
+              items: [],
+            };
+          }
+          return consoles.updateRecords(input);
+        }
+        case "sandbox_regions":
+          return sandbox.regions();
+        case "sandbox_region": {
+          const { op, region } = args as { op: "stop" | "start"; region: string };
+          return sandbox.act(op, region);
+        }
         case "peer_channels":
         case "peer_chaincodes":
         case "peer_org_peers":

@@ -35,6 +35,7 @@ import {
 } from "../hacheck/logic";
 import { formatDate, formatList, formatNumber, joinList } from "../i18n";
 import type { PeerView } from "../peers/logic";
+import { RegionDrill } from "../sandbox/RegionDrill";
 import "../styles/deferred.scss";
 import "../hacheck/hacheck.scss";
 import { loadingText, notificationText } from "../components/carbonText";
@@ -223,6 +224,7 @@ function CheckView(props: { scope: HaScope }) {
         (error: unknown) => notifyError(error, t("haCheck.importFailed", { name, to })),
       );
     },
+    refresh: () => start(),
   };
 
   const running = run.state === "running";
@@ -255,6 +257,7 @@ function CheckView(props: { scope: HaScope }) {
           {t("haCheck.exportMarkdown")}
         </Button>
       </div>
+      <RegionDrill />
       {running && (
         <InlineLoading
           {...loadingText()}
