@@ -212,7 +212,7 @@ describe("Simplified Chinese", () => {
       await page
         .locator("nav.fhd-rail a")
         .evaluateAll((as) => as.map((a) => a.getAttribute("aria-label"))),
-    ).toEqual(["控制台", "节点", "组织", "钱包", "高可用计划", "高可用检查", "传输包", "设置"]);
+    ).toEqual(["控制台", "节点", "组织", "钱包", "高可用性计划", "高可用性检查", "离线包", "设置"]);
     await expect
       .poll(async () => (await ipcCallsOf(page, "update_settings")).at(-1)?.args)
       .toEqual({ settings: { language: "zh-CN", pageSize: 15, onboarded: true } });
@@ -463,7 +463,7 @@ describe("Simplified Chinese", () => {
       .toBe(true);
     expect(await overlay.locator(".fhd-drop__title").textContent()).toBe("拖放控制台文件以导入");
     expect(await overlay.locator(".fhd-drop__hint").textContent()).toBe(
-      "JSON 文件或批量导出的 zip 文件；传输包将在“传输包”中打开 · 2 个文件",
+      "JSON 文件或批量导出的 zip 文件；离线包将在“离线包”中打开 · 2 个文件",
     );
     await screenshot(page, "drop-overlay-zh-CN", true);
     await page.evaluate(() => window.__emitTauriEvent("tauri://drag-leave", null));
