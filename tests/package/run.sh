@@ -34,7 +34,7 @@ pkg=$(dpkg-deb -f "$deb" Package)
 version=$(dpkg-deb -f "$deb" Version)
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo=sudo
-apt() { DEBIAN_FRONTEND=noninteractive $sudo apt-get -q -y -o Dpkg::Use-Pty=0 "$@"; }
+apt() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Use-Pty=0 "$@"; }
 installed() { dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fabric-ha-package.XXXXXXXX")
