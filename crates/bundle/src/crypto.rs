@@ -93,7 +93,7 @@ fn secret(s: &Sensitive<String>) -> SecretString {
 /// plaintext chunk is zeroized when it has been used.
 pub(crate) fn seal_stream(
     protection: &Protection,
-    chunks: std::sync::mpsc::Receiver<Sensitive<Vec<u8>>>,
+    chunks: std::sync::mpsc::Receiver<Sensitive<crate::Plaintext>>,
 ) -> Result<Sensitive<Vec<u8>>, BundleError> {
     let fail = |e: &dyn std::fmt::Display| BundleError::Invalid {
         field: "encryption".into(),
@@ -103,10 +103,11 @@ pub(crate) fn seal_stream(
         Protection::Unencrypted { .. } => {
             // Joined with the exact capacity: a growing buffer would leave plaintext copies
             // behind in freed memory.
-            let parts: Vec<Sensitive<Vec<u8>>> = chunks.iter().collect();
-            let mut out = Vec::with_capacity(parts.iter().map(|p| p.expose().len()).sum());
+            let parts: Vec<Sensitive<crate::Plaintext>> = chunks.iter().collect();
+            let mut out =
+                Vec::with_capacity(parts.iter().map(|p| p.expose().bytes().len()).sum());
             for part in &parts {
-                out.extend_from_slice(part.expose());
+                out.extend_from_slice(part.expose().bytes());
             }
             return Ok(Sensitive::new(out));
         }
@@ -133,7 +134,7 @@ pub(crate) fn seal_stream(
     let mut out = Vec::new();
     let mut writer = encryptor.wrap_output(&mut out).map_err(|e| fail(&e))?;
     for chunk in chunks {
-        writer.write_all(chunk.expose()).map_err(|e| fail(&e))?;
+        writer.write_all(chunk.expose().bytes()).map_err(|e| fail(&e))?;
     }
     writer.finish().map_err(|e| fail(&e))?;
     Ok(Sensitive::new(out))
