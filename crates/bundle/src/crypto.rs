@@ -104,8 +104,7 @@ pub(crate) fn seal_stream(
             // Joined with the exact capacity: a growing buffer would leave plaintext copies
             // behind in freed memory.
             let parts: Vec<Sensitive<crate::Plaintext>> = chunks.iter().collect();
-            let mut out =
-                Vec::with_capacity(parts.iter().map(|p| p.expose().bytes().len()).sum());
+            let mut out = Vec::with_capacity(parts.iter().map(|p| p.expose().bytes().len()).sum());
             for part in &parts {
                 out.extend_from_slice(part.expose().bytes());
             }
@@ -134,7 +133,9 @@ pub(crate) fn seal_stream(
     let mut out = Vec::new();
     let mut writer = encryptor.wrap_output(&mut out).map_err(|e| fail(&e))?;
     for chunk in chunks {
-        writer.write_all(chunk.expose().bytes()).map_err(|e| fail(&e))?;
+        writer
+            .write_all(chunk.expose().bytes())
+            .map_err(|e| fail(&e))?;
     }
     writer.finish().map_err(|e| fail(&e))?;
     Ok(Sensitive::new(out))
