@@ -116,7 +116,11 @@ fn table(check: &HaCheck) -> String {
             out.push_str(&format!(
                 "  losing {}: {}\n",
                 loss.console,
-                loss.reasons.join("; ")
+                loss.reasons
+                    .iter()
+                    .map(|r| r.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ));
         }
     }

@@ -228,8 +228,13 @@ fn a_plan_joins_installs_anchors_even_killed_and_survives_losing_region_1() {
     assert_eq!(before["survives"], false);
     let lost_r1 = &before["channels"][0]["losses"][0];
     assert_eq!(lost_r1["console"], "r1", "{before:#}");
+    assert_eq!(lost_r1["reasons"][0]["code"], "noServingPeer", "{before:#}");
+    assert_eq!(
+        lost_r1["reasons"][0]["params"]["region"], "r1",
+        "{before:#}"
+    );
     assert!(
-        lost_r1["reasons"][0]
+        lost_r1["reasons"][0]["text"]
             .as_str()
             .unwrap()
             .starts_with("no peer outside r1 is running, joined to mychannel"),
@@ -672,7 +677,7 @@ impl Drill<'_> {
         for p in &cell_peers {
             if p["name"] == r1["name"] {
                 assert!(
-                    p["todo"][0]
+                    p["todo"][0]["text"]
                         .as_str()
                         .unwrap()
                         .starts_with("start the peer (it does not answer"),

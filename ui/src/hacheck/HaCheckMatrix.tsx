@@ -18,6 +18,7 @@ import { joinList } from "../i18n";
 import { shortPackageId } from "../peers/logic";
 import {
   consoleGaps,
+  noteText,
   type PeerAction,
   peerActions,
   peerSquares,
@@ -105,8 +106,8 @@ export function HaCheckMatrix(props: {
                       <div className="fhd-hc-peer__name">{p.name}</div>
                       <Squares squares={peerSquares(p, channel.chaincodes.length)} />
                       {p.todo.map((todo) => (
-                        <p key={todo} className="fhd-hc-todo" data-testid="ha-todo">
-                          {todo}
+                        <p key={todo.text} className="fhd-hc-todo" data-testid="ha-todo">
+                          {noteText(todo)}
                         </p>
                       ))}
                       {peerActions(channel, cell.console, p).map((a) => (
@@ -224,8 +225,8 @@ export function HaCheckMatrix(props: {
                   <>
                     <StatusSquare tone="bad" label={t("matrix.broken")} />
                     {loss.reasons.map((r) => (
-                      <p key={r} className="fhd-hc-todo" data-testid="ha-reason">
-                        {r}
+                      <p key={r.text} className="fhd-hc-todo" data-testid="ha-reason">
+                        {noteText(r)}
                       </p>
                     ))}
                   </>

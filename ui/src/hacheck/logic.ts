@@ -5,11 +5,18 @@ import type { ConsoleComponents } from "../bindings/ConsoleComponents";
 import type { HaCellPeer } from "../bindings/HaCellPeer";
 import type { HaChannel } from "../bindings/HaChannel";
 import type { HaCheck } from "../bindings/HaCheck";
+import type { HaNote } from "../bindings/HaNote";
 import type { HaPeer } from "../bindings/HaPeer";
 import { formatNumber, i18n, joinList } from "../i18n";
 
 const msg = (key: string, options?: Record<string, unknown>): string =>
   i18n.t(key, { ns: "hacheck", ...options });
+
+/** A note of the check (a thing to do, or why a loss breaks a channel) in the window's
+ * language, from its code and params; the core's English text when the catalog lacks it. */
+export function noteText(note: HaNote): string {
+  return msg(`notes.${note.code}`, { ...note.params, defaultValue: note.text });
+}
 
 /** What a check covers, as the page's hash names it. */
 export type HaScope = { plan: string } | { console: string; mspId: string };
@@ -101,7 +108,7 @@ export function peerSquares(p: HaCellPeer, chaincodes: number): Square[] {
 /** True when a loss of this channel is broken for want of an anchor peer outside the region. */
 function anchorLosses(channel: HaChannel): string[] {
   return channel.losses
-    .filter((l) => !l.survives && l.reasons.some((r) => r.startsWith("no anchor peer")))
+    .filter((l) => !l.survives && l.reasons.some((r) => r.code === "noAnchorPeer"))
     .map((l) => l.console);
 }
 

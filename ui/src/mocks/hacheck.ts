@@ -9,6 +9,8 @@
 // until "Update from Frankfurt" (`console_update_records`) makes it current.
 import type { HaCellPeer } from "../bindings/HaCellPeer";
 import type { HaCheck } from "../bindings/HaCheck";
+import type { HaNote } from "../bindings/HaNote";
+import type { HaNoteCode } from "../bindings/HaNoteCode";
 import type { HaPeer } from "../bindings/HaPeer";
 import type { IpcError } from "../bindings/IpcError";
 
@@ -21,6 +23,12 @@ const STALE_COPY = "org1peer2-copy";
 const STALE_SOURCE = "org1peer2";
 /** How long the mock check takes. */
 export const MOCK_CHECK_MS = 900;
+
+const note = (code: HaNoteCode, params: Record<string, string>, text: string): HaNote => ({
+  code,
+  params,
+  text,
+});
 
 interface Seed {
   name: string;
@@ -82,12 +90,26 @@ export function mockHaCheck(
   const cellPeer = (s: Seed): HaCellPeer => {
     const joined = s.running && s.height !== null;
     const missing = joined && s.packageId !== PACKAGE ? ["asset"] : [];
-    const todo: string[] = [];
-    if (!s.running)
-      todo.push("start the peer (it does not answer: connection refused (127.0.0.1:9151))");
-    else if (!joined) todo.push(`join it to ${CHANNEL} (\`fabric-ha peer join\`)`);
+    const todo: HaNote[] = [];
+    if (!s.running) {
+      const error = "connection refused (127.0.0.1:9151)";
+      todo.push(note("startPeer", { error }, `start the peer (it does not answer: ${error})`));
+    } else if (!joined)
+      todo.push(
+        note(
+          "joinChannel",
+          { channel: CHANNEL },
+          `join it to ${CHANNEL} (\`fabric-ha peer join\`)`,
+        ),
+      );
     else if (missing.length > 0)
-      todo.push("install the package of asset that the other peers use (`fabric-ha peer install`)");
+      todo.push(
+        note(
+          "installPackage",
+          { chaincode: "asset" },
+          "install the package of asset that the other peers use (`fabric-ha peer install`)",
+        ),
+      );
     return {
       name: s.name,
       running: s.running,
@@ -100,11 +122,19 @@ export function mockHaCheck(
     };
   };
   const losses = REGIONS.map((r) => {
-    const reasons: string[] = [];
+    const reasons: HaNote[] = [];
     if (red && r.console === "Dallas") {
       reasons.push(
-        `no peer outside ${r.region} is running, joined to ${CHANNEL}, caught up and has every chaincode`,
-        `no anchor peer of the organization outside ${r.region}: make a peer of another region an anchor peer`,
+        note(
+          "noServingPeer",
+          { region: r.region, channel: CHANNEL },
+          `no peer outside ${r.region} is running, joined to ${CHANNEL}, caught up and has every chaincode`,
+        ),
+        note(
+          "noAnchorPeer",
+          { region: r.region },
+          `no anchor peer of the organization outside ${r.region}: make a peer of another region an anchor peer`,
+        ),
       );
     }
     return { console: r.console, survives: reasons.length === 0, reasons };

@@ -33,6 +33,62 @@ pub enum HaCheckScope {
     },
 }
 
+/// What a note of the check is about: the window words it in its language from the code and
+/// the params; the CLI and the Markdown use the English text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum HaNoteCode {
+    /// The peer does not answer (`error`).
+    StartPeer,
+    /// The peer has not joined `channel`.
+    JoinChannel,
+    /// The peer is `blocks` behind.
+    CatchUp,
+    /// The peer lacks the package of `chaincode` the others use.
+    InstallPackage,
+    /// Losing `region` leaves no serving peer on `channel`.
+    NoServingPeer,
+    /// Losing `region` leaves no anchor peer.
+    NoAnchorPeer,
+    /// Losing `region` leaves no console that manages the rest.
+    NoManagingConsole,
+    /// The peers of `console` do not see `peers` through gossip.
+    GossipBlind,
+}
+
+/// A thing to do, or a reason a region's loss breaks a channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HaNote {
+    /// What it is about.
+    pub code: HaNoteCode,
+    /// The names and numbers it mentions, by name.
+    pub params: BTreeMap<String, String>,
+    /// The sentence in English.
+    pub text: String,
+}
+
+impl HaNote {
+    fn new(code: HaNoteCode, params: &[(&str, &str)], text: String) -> HaNote {
+        HaNote {
+            code,
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            text,
+        }
+    }
+}
+
+impl std::fmt::Display for HaNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// One region: a console and its label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -181,7 +237,7 @@ pub struct HaCellPeer {
     /// Chaincodes of the channel it lacks, or has with another package id.
     pub missing_chaincodes: Vec<String>,
     /// What to do, when something is wrong.
-    pub todo: Vec<String>,
+    pub todo: Vec<HaNote>,
 }
 
 /// A region's peers on one channel.
@@ -207,7 +263,7 @@ pub struct HaLoss {
     /// The channel is still served.
     pub survives: bool,
     /// Why not.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<HaNote>,
 }
 
 /// One channel of the organization.
@@ -529,22 +585,36 @@ fn judge_channel(
         let anchor = anchors.contains(&host_port(&p.api_url));
         let mut todo = Vec::new();
         if !p.running {
-            todo.push(format!(
-                "start the peer (it does not answer: {})",
-                p.error.as_deref().unwrap_or("no answer")
+            let error = p.error.as_deref().unwrap_or("no answer");
+            todo.push(HaNote::new(
+                HaNoteCode::StartPeer,
+                &[("error", error)],
+                format!("start the peer (it does not answer: {error})"),
             ));
         } else if height.is_none() {
-            todo.push(format!("join it to {channel} (`fabric-ha peer join`)"));
+            todo.push(HaNote::new(
+                HaNoteCode::JoinChannel,
+                &[("channel", channel)],
+                format!("join it to {channel} (`fabric-ha peer join`)"),
+            ));
         } else {
             if height < Some(highest) {
-                todo.push(format!(
-                    "it is {} blocks behind: check its route to the ordering service",
-                    highest - height.unwrap_or(0)
+                let blocks = (highest - height.unwrap_or(0)).to_string();
+                todo.push(HaNote::new(
+                    HaNoteCode::CatchUp,
+                    &[("blocks", &blocks)],
+                    format!(
+                        "it is {blocks} blocks behind: check its route to the ordering service"
+                    ),
                 ));
             }
             for cc in &missing_chaincodes {
-                todo.push(format!(
-                    "install the package of {cc} that the other peers use (`fabric-ha peer install`)"
+                todo.push(HaNote::new(
+                    HaNoteCode::InstallPackage,
+                    &[("chaincode", cc)],
+                    format!(
+                        "install the package of {cc} that the other peers use (`fabric-ha peer install`)"
+                    ),
                 ));
             }
         }
@@ -608,16 +678,23 @@ fn judge_channel(
         .map(|lost| {
             let rest: Vec<&HaPeer> = peers.iter().filter(|p| p.console != lost.console).collect();
             let mut reasons = Vec::new();
+            let region = lost.region.as_str();
             if !rest.iter().any(|p| serving(p)) {
-                reasons.push(format!(
-                    "no peer outside {} is running, joined to {channel}, caught up and has every chaincode",
-                    lost.region
+                reasons.push(HaNote::new(
+                    HaNoteCode::NoServingPeer,
+                    &[("region", region), ("channel", channel)],
+                    format!(
+                        "no peer outside {region} is running, joined to {channel}, caught up and has every chaincode"
+                    ),
                 ));
             }
             if !rest.iter().any(|p| anchors.contains(&host_port(&p.api_url))) {
-                reasons.push(format!(
-                    "no anchor peer of the organization outside {}: make a peer of another region an anchor peer",
-                    lost.region
+                reasons.push(HaNote::new(
+                    HaNoteCode::NoAnchorPeer,
+                    &[("region", region)],
+                    format!(
+                        "no anchor peer of the organization outside {region}: make a peer of another region an anchor peer"
+                    ),
                 ));
             }
             let manages = consoles.iter().any(|c| {
@@ -629,9 +706,12 @@ fn judge_channel(
                     })
             });
             if !manages {
-                reasons.push(format!(
-                    "no console outside {} lists every peer of the other regions with its current certificates: import them into it, or update its stale records",
-                    lost.region
+                reasons.push(HaNote::new(
+                    HaNoteCode::NoManagingConsole,
+                    &[("region", region)],
+                    format!(
+                        "no console outside {region} lists every peer of the other regions with its current certificates: import them into it, or update its stale records"
+                    ),
                 ));
             }
             for cell in cells.iter().filter(|c| c.console != lost.console) {
@@ -641,14 +721,18 @@ fn judge_channel(
                     .filter(|name| rest.iter().any(|p| &p.name == *name))
                     .collect();
                 if !blind.is_empty() {
-                    reasons.push(format!(
-                        "gossip: the peers of {} do not see {} (anchor peers, gossip external endpoints, routes between regions)",
-                        cell.console,
-                        blind
-                            .iter()
-                            .map(|n| format!("{n:?}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                    let peers = blind
+                        .iter()
+                        .map(|n| format!("{n:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    reasons.push(HaNote::new(
+                        HaNoteCode::GossipBlind,
+                        &[("console", &cell.console), ("peers", &peers)],
+                        format!(
+                            "gossip: the peers of {} do not see {peers} (anchor peers, gossip external endpoints, routes between regions)",
+                            cell.console
+                        ),
                     ));
                 }
             }
@@ -990,7 +1074,11 @@ impl HaCheck {
                         md,
                         "- Loss of {}: **breaks it**: {}.",
                         region(&loss.console),
-                        loss.reasons.join("; ")
+                        loss.reasons
+                            .iter()
+                            .map(|r| r.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     );
                 }
             }
@@ -1090,7 +1178,9 @@ mod tests {
             .find(|l| l.console == lost)
             .unwrap()
             .reasons
-            .clone()
+            .iter()
+            .map(|r| r.text.clone())
+            .collect()
     }
 
     #[test]
@@ -1124,7 +1214,10 @@ mod tests {
             &consoles(),
         );
         // Losing r1 or r3 still leaves a serving peer; nothing breaks, but r2's cell says join.
-        assert!(ch.cells[1].peers[0].todo[0].starts_with("join it to mychannel"));
+        let join = &ch.cells[1].peers[0].todo[0];
+        assert!(join.text.starts_with("join it to mychannel"));
+        assert_eq!(join.code, HaNoteCode::JoinChannel);
+        assert_eq!(join.params["channel"], "mychannel");
         assert!(!ch.cells[1].peers[0].joined);
         // With r3 unjoined too, losing r1 leaves nobody.
         peers[2].channels.clear();
@@ -1155,7 +1248,9 @@ mod tests {
             ch.cells[2].peers[0].missing_chaincodes,
             vec!["asset".to_owned()]
         );
-        assert!(ch.cells[2].peers[0].todo[0].contains("install the package of asset"));
+        assert!(ch.cells[2].peers[0].todo[0]
+            .text
+            .contains("install the package of asset"));
         assert!(!ch.survives);
         assert!(
             reasons(&ch, "r1")[0].contains("has every chaincode"),
@@ -1260,7 +1355,9 @@ mod tests {
             &answers(&peers, &ALL_ANCHORS),
             &consoles(),
         );
-        assert!(ch.cells[0].peers[0].todo[0].contains("connection refused"));
+        assert!(ch.cells[0].peers[0].todo[0]
+            .text
+            .contains("connection refused"));
         assert!(!ch.survives);
         assert!(reasons(&ch, "r3")[0].starts_with("no peer outside r3"));
     }
