@@ -10,7 +10,7 @@
 //!
 //! Both protections are measured: a passphrase (scrypt, with a fixed work factor on both sides,
 //! `--work-factor`) and an X25519 recipient (no key derivation, so the bundle's own work shows).
-//! Medians of `--runs` runs.
+//! Medians of `--runs` runs, each run of the bundle followed by one of its floor.
 
 use std::io::{Cursor, Read, Write};
 use std::time::{Duration, Instant};
@@ -134,16 +134,20 @@ fn spec(artifacts: Vec<Artifact>) -> BundleSpec {
     }
 }
 
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
+/// Medians of `runs` rounds of `ours` then `floor`: taken in turn, both see the same load on a
+/// shared machine.
+fn medians(runs: usize, mut ours: impl FnMut(), mut floor: impl FnMut()) -> (Duration, Duration) {
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        t.elapsed()
+    };
+    let (mut a, mut b): (Vec<Duration>, Vec<Duration>) = (0..runs)
+        .map(|_| (time(&mut ours), time(&mut floor)))
+        .unzip();
+    a.sort();
+    b.sort();
+    (a[runs / 2], b[runs / 2])
 }
 
 /// The entries of an unencrypted bundle, in order.
@@ -227,19 +231,25 @@ fn measure(spec: &BundleSpec, entries: &[(String, Vec<u8>)], mode: &Mode, runs: 
     let made = create(spec, &mode.protection, None).expect("create");
     let bytes = made.bytes.expose().clone();
     let floor_bytes = floor_create(entries, mode.recipient);
-    let create_t = median(runs, || {
-        std::hint::black_box(create(spec, &mode.protection, None).expect("create"));
-    });
-    let create_floor = median(runs, || {
-        std::hint::black_box(floor_create(entries, mode.recipient));
-    });
-    let verify_t = median(runs, || {
-        let opened = open("bench.bundle", &bytes, &mode.key, &limits).expect("open");
-        std::hint::black_box(opened.verify().expect("verify"));
-    });
-    let verify_floor = median(runs, || {
-        std::hint::black_box(floor_verify(&floor_bytes, mode.identity));
-    });
+    let (create_t, create_floor) = medians(
+        runs,
+        || {
+            std::hint::black_box(create(spec, &mode.protection, None).expect("create"));
+        },
+        || {
+            std::hint::black_box(floor_create(entries, mode.recipient));
+        },
+    );
+    let (verify_t, verify_floor) = medians(
+        runs,
+        || {
+            let opened = open("bench.bundle", &bytes, &mode.key, &limits).expect("open");
+            std::hint::black_box(opened.verify().expect("verify"));
+        },
+        || {
+            std::hint::black_box(floor_verify(&floor_bytes, mode.identity));
+        },
+    );
     Row {
         protection: mode.label.clone(),
         create: create_t,
