@@ -151,6 +151,8 @@ pub struct Progress {
     pub region: String,
     /// The step's sentence.
     pub description: String,
+    /// The sentence as a code and values (the window's language).
+    pub text: crate::steps::StepText,
     /// What happened.
     pub event: ProgressEvent,
 }
@@ -1111,6 +1113,7 @@ impl Lane<'_> {
                 console: step.console.clone(),
                 region: step.region.clone(),
                 description: step.description.clone(),
+                text: step.text.clone(),
                 event,
             });
         }

@@ -1,5 +1,7 @@
 //! A plan's steps: for every target console, in order, what has to happen there.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -103,6 +105,32 @@ pub struct Step {
     pub action: Action,
     /// A human sentence.
     pub description: String,
+    /// The sentence as a code and the values it names, for a window that words it in its
+    /// own language.
+    pub text: StepText,
+}
+
+/// A step's sentence as a code (`createPeer`, `joinChannel`, ...) and the values it names
+/// (`peer`, `console`, `ca`, `channel`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "PlanStepText")]
+pub struct StepText {
+    /// Which sentence.
+    pub code: &'static str,
+    /// The values it names.
+    pub params: BTreeMap<String, String>,
+}
+
+impl StepText {
+    fn new(code: &'static str, params: &[(&str, &str)]) -> StepText {
+        StepText {
+            code,
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        }
+    }
 }
 
 /// Every step of `plan`, region by region, each region in the order its steps run.
@@ -139,6 +167,7 @@ fn anchor_steps(plan: &Plan, out: &mut Vec<Step>) {
             description: format!(
                 "Make the new peers of every region anchor peers of {channel} (one config update)"
             ),
+            text: StepText::new("anchorPeers", &[("channel", channel)]),
         });
     }
 }
@@ -150,13 +179,14 @@ fn bootstrap_steps(plan: &Plan, out: &mut Vec<Step>) {
         return;
     };
     let c = &plan.source.console;
-    let step = |key: String, action: Action, description: String| Step {
+    let step = |key: String, action: Action, (description, text): (String, StepText)| Step {
         key: format!("{c}/{key}"),
         number: 0,
         console: c.clone(),
         region: BOOTSTRAP_REGION.to_owned(),
         action,
         description,
+        text,
     };
     let ca = &create.ca_display_name;
     let admin = &create.org_admin_enroll_id;
@@ -164,33 +194,48 @@ fn bootstrap_steps(plan: &Plan, out: &mut Vec<Step>) {
     out.push(step(
         "create-ca".into(),
         Action::CreateCa,
-        format!("Create CA {ca:?} in console {c:?}"),
+        (
+            format!("Create CA {ca:?} in console {c:?}"),
+            StepText::new("createCa", &[("ca", ca), ("console", c)]),
+        ),
     ));
     out.push(step(
         "wait-ca".into(),
         Action::WaitCa,
-        format!("Wait until CA {ca:?} is running and answers"),
+        (
+            format!("Wait until CA {ca:?} is running and answers"),
+            StepText::new("waitCa", &[("ca", ca)]),
+        ),
     ));
     out.push(step(
         "enroll-ca-admin".into(),
         Action::EnrollCaAdmin,
-        format!("Enroll the admin of CA {ca:?}"),
+        (
+            format!("Enroll the admin of CA {ca:?}"),
+            StepText::new("enrollCaAdmin", &[("ca", ca)]),
+        ),
     ));
     out.push(step(
         format!("register-admin/{admin}"),
         Action::RegisterAdmin {
             enroll_id: admin.clone(),
         },
-        format!("Register enroll id {admin:?} (type admin) at CA {ca:?}"),
+        (
+            format!("Register enroll id {admin:?} (type admin) at CA {ca:?}"),
+            StepText::new("registerAdmin", &[("enrollId", admin), ("ca", ca)]),
+        ),
     ));
     out.push(step(
         format!("register/{}", peer.enroll_id),
         Action::Register {
             enroll_id: peer.enroll_id.clone(),
         },
-        format!(
-            "Register enroll id {:?} (type peer) at CA {ca:?}",
-            peer.enroll_id
+        (
+            format!(
+                "Register enroll id {:?} (type peer) at CA {ca:?}",
+                peer.enroll_id
+            ),
+            StepText::new("register", &[("enrollId", &peer.enroll_id), ("ca", ca)]),
         ),
     ));
     out.push(step(
@@ -198,14 +243,27 @@ fn bootstrap_steps(plan: &Plan, out: &mut Vec<Step>) {
         Action::EnrollAdmin {
             enroll_id: admin.clone(),
         },
-        format!("Enroll the org admin {admin:?} into the library"),
+        (
+            format!("Enroll the org admin {admin:?} into the library"),
+            StepText::new("enrollAdmin", &[("enrollId", admin)]),
+        ),
     ));
     out.push(step(
         "create-msp".into(),
         Action::CreateMsp,
-        format!(
-            "Create MSP definition {:?} ({}) in console {c:?} with Node OUs",
-            create.msp_display_name, create.msp_id
+        (
+            format!(
+                "Create MSP definition {:?} ({}) in console {c:?} with Node OUs",
+                create.msp_display_name, create.msp_id
+            ),
+            StepText::new(
+                "createMsp",
+                &[
+                    ("msp", &create.msp_display_name),
+                    ("mspId", &create.msp_id),
+                    ("console", c),
+                ],
+            ),
         ),
     ));
     out.push(step(
@@ -213,9 +271,20 @@ fn bootstrap_steps(plan: &Plan, out: &mut Vec<Step>) {
         Action::CreatePeer {
             enroll_id: peer.enroll_id.clone(),
         },
-        format!(
-            "Create peer {:?} in console {c:?}, enrolling {:?} at CA {ca:?}",
-            peer.display_name, peer.enroll_id
+        (
+            format!(
+                "Create peer {:?} in console {c:?}, enrolling {:?} at CA {ca:?}",
+                peer.display_name, peer.enroll_id
+            ),
+            StepText::new(
+                "createPeer",
+                &[
+                    ("peer", &peer.display_name),
+                    ("console", c),
+                    ("enrollId", &peer.enroll_id),
+                    ("ca", ca),
+                ],
+            ),
         ),
     ));
     out.push(step(
@@ -223,7 +292,10 @@ fn bootstrap_steps(plan: &Plan, out: &mut Vec<Step>) {
         Action::WaitRunning {
             enroll_id: peer.enroll_id.clone(),
         },
-        format!("Wait until peer {:?} is running", peer.display_name),
+        (
+            format!("Wait until peer {:?} is running", peer.display_name),
+            StepText::new("waitRunning", &[("peer", &peer.display_name)]),
+        ),
     ));
 }
 
@@ -235,31 +307,48 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
         Some(create) => (&create.ca_display_name, &create.msp_display_name),
         None => (&plan.source.ca, &plan.source.msp),
     };
-    let step = |key: String, action: Action, description: String| Step {
+    let step = |key: String, action: Action, (description, text): (String, StepText)| Step {
         key,
         number: 0,
         console: c.clone(),
         region: target.region.clone(),
         action,
         description,
+        text,
     };
     out.push(step(
         format!("{c}/import-ca"),
         Action::ImportCa,
-        format!("Import CA {ca:?} into console {c:?}"),
+        (
+            format!("Import CA {ca:?} into console {c:?}"),
+            StepText::new("importCa", &[("ca", ca), ("console", c)]),
+        ),
     ));
     out.push(step(
         format!("{c}/import-msp"),
         Action::ImportMsp,
-        format!("Import MSP definition {msp:?} into console {c:?}"),
+        (
+            format!("Import MSP definition {msp:?} into console {c:?}"),
+            StepText::new("importMsp", &[("msp", msp), ("console", c)]),
+        ),
     ));
     if let Some(create) = &plan.source.create {
         out.push(step(
             format!("{c}/import-first-peer"),
             Action::ImportFirstPeer,
-            format!(
-                "Import peer {:?} of console {:?} into console {c:?}",
-                create.first_peer.display_name, plan.source.console
+            (
+                format!(
+                    "Import peer {:?} of console {:?} into console {c:?}",
+                    create.first_peer.display_name, plan.source.console
+                ),
+                StepText::new(
+                    "importPeer",
+                    &[
+                        ("peer", &create.first_peer.display_name),
+                        ("from", &plan.source.console),
+                        ("console", c),
+                    ],
+                ),
             ),
         ));
     }
@@ -267,9 +356,19 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
         out.push(step(
             format!("{c}/import-peer/{peer}"),
             Action::ImportSourcePeer { peer: peer.clone() },
-            format!(
-                "Import peer {peer:?} of console {:?} into console {c:?}",
-                plan.source.console
+            (
+                format!(
+                    "Import peer {peer:?} of console {:?} into console {c:?}",
+                    plan.source.console
+                ),
+                StepText::new(
+                    "importPeer",
+                    &[
+                        ("peer", peer),
+                        ("from", &plan.source.console),
+                        ("console", c),
+                    ],
+                ),
             ),
         ));
     }
@@ -279,9 +378,12 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
             Action::Register {
                 enroll_id: p.enroll_id.clone(),
             },
-            format!(
-                "Register enroll id {:?} (type peer) at CA {ca:?}",
-                p.enroll_id
+            (
+                format!(
+                    "Register enroll id {:?} (type peer) at CA {ca:?}",
+                    p.enroll_id
+                ),
+                StepText::new("register", &[("enrollId", &p.enroll_id), ("ca", ca)]),
             ),
         ));
         out.push(step(
@@ -289,9 +391,20 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
             Action::CreatePeer {
                 enroll_id: p.enroll_id.clone(),
             },
-            format!(
-                "Create peer {:?} in console {c:?}, enrolling {:?} at CA {ca:?}",
-                p.display_name, p.enroll_id
+            (
+                format!(
+                    "Create peer {:?} in console {c:?}, enrolling {:?} at CA {ca:?}",
+                    p.display_name, p.enroll_id
+                ),
+                StepText::new(
+                    "createPeer",
+                    &[
+                        ("peer", &p.display_name),
+                        ("console", c),
+                        ("enrollId", &p.enroll_id),
+                        ("ca", ca),
+                    ],
+                ),
             ),
         ));
     }
@@ -301,7 +414,10 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
             Action::WaitRunning {
                 enroll_id: p.enroll_id.clone(),
             },
-            format!("Wait until peer {:?} is running", p.display_name),
+            (
+                format!("Wait until peer {:?} is running", p.display_name),
+                StepText::new("waitRunning", &[("peer", &p.display_name)]),
+            ),
         ));
     }
     for p in &target.peers {
@@ -315,7 +431,10 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
                     enroll_id: p.enroll_id.clone(),
                     into: other.to_owned(),
                 },
-                format!("Import peer {:?} into console {other:?}", p.display_name),
+                (
+                    format!("Import peer {:?} into console {other:?}", p.display_name),
+                    StepText::new("copyPeer", &[("peer", &p.display_name), ("console", other)]),
+                ),
             ));
         }
     }
@@ -327,9 +446,15 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
                     enroll_id: p.enroll_id.clone(),
                     channel: channel.clone(),
                 },
-                format!(
-                    "Join peer {:?} to {channel} and wait until it caught up",
-                    p.display_name
+                (
+                    format!(
+                        "Join peer {:?} to {channel} and wait until it caught up",
+                        p.display_name
+                    ),
+                    StepText::new(
+                        "joinChannel",
+                        &[("peer", &p.display_name), ("channel", channel)],
+                    ),
                 ),
             ));
         }
@@ -339,10 +464,19 @@ fn region_steps(plan: &Plan, target: &Target, out: &mut Vec<Step>) {
                 Action::InstallChaincodes {
                     enroll_id: p.enroll_id.clone(),
                 },
-                format!(
-                    "Install the chaincode packages of {} on peer {:?}",
-                    plan.channels.join(", "),
-                    p.display_name
+                (
+                    format!(
+                        "Install the chaincode packages of {} on peer {:?}",
+                        plan.channels.join(", "),
+                        p.display_name
+                    ),
+                    StepText::new(
+                        "installChaincodes",
+                        &[
+                            ("channels", &plan.channels.join(", ")),
+                            ("peer", &p.display_name),
+                        ],
+                    ),
                 ),
             ));
         }

@@ -26,6 +26,7 @@ import type { PlanReportView } from "../bindings/PlanReportView";
 import type { PlanSpec } from "../bindings/PlanSpec";
 import type { PlanStatus } from "../bindings/PlanStatus";
 import type { PlanStep } from "../bindings/PlanStep";
+import type { PlanStepText } from "../bindings/PlanStepText";
 import { ALL_REGIONS, BOOTSTRAP_REGION, bootstrapProblems } from "../plans/logic";
 import type { MockConsoles } from "./consoles";
 import { MOCK_DOWNLOADS } from "./library";
@@ -71,6 +72,9 @@ interface Run {
   held: Promise<void>;
 }
 
+/** A step's sentence as the engine names it: a code and its values. */
+const txt = (code: string, params: Record<string, string>): PlanStepText => ({ code, params });
+
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "");
 
 /** The steps that create the organization in the region-1 console, as the engine orders them. */
@@ -88,18 +92,21 @@ function bootstrapSteps(plan: PlanSpec): PlanStep[] {
       key: `${c}/create-ca`,
       action: "create_ca",
       description: `Create CA "${ca}" in console "${c}"`,
+      text: txt("createCa", { ca, console: c }),
     },
     {
       ...base,
       key: `${c}/wait-ca`,
       action: "wait_ca",
       description: `Wait until CA "${ca}" is running and answers`,
+      text: txt("waitCa", { ca }),
     },
     {
       ...base,
       key: `${c}/enroll-ca-admin`,
       action: "enroll_ca_admin",
       description: `Enroll the admin of CA "${ca}"`,
+      text: txt("enrollCaAdmin", { ca }),
     },
     {
       ...base,
@@ -107,6 +114,7 @@ function bootstrapSteps(plan: PlanSpec): PlanStep[] {
       action: "register_admin",
       enroll_id: admin,
       description: `Register enroll id "${admin}" (type admin) at CA "${ca}"`,
+      text: txt("registerAdmin", { enrollId: admin, ca }),
     },
     {
       ...base,
@@ -114,6 +122,7 @@ function bootstrapSteps(plan: PlanSpec): PlanStep[] {
       action: "register",
       enroll_id: peer.enroll_id,
       description: `Register enroll id "${peer.enroll_id}" (type peer) at CA "${ca}"`,
+      text: txt("register", { enrollId: peer.enroll_id, ca }),
     },
     {
       ...base,
@@ -121,12 +130,14 @@ function bootstrapSteps(plan: PlanSpec): PlanStep[] {
       action: "enroll_admin",
       enroll_id: admin,
       description: `Enroll the org admin "${admin}" into the library`,
+      text: txt("enrollAdmin", { enrollId: admin }),
     },
     {
       ...base,
       key: `${c}/create-msp`,
       action: "create_msp",
       description: `Create MSP definition "${create.msp_display_name}" (${create.msp_id}) in console "${c}" with Node OUs`,
+      text: txt("createMsp", { msp: create.msp_display_name, mspId: create.msp_id, console: c }),
     },
     {
       ...base,
@@ -134,6 +145,12 @@ function bootstrapSteps(plan: PlanSpec): PlanStep[] {
       action: "create_peer",
       enroll_id: peer.enroll_id,
       description: `Create peer "${peer.display_name}" in console "${c}", enrolling "${peer.enroll_id}" at CA "${ca}"`,
+      text: txt("createPeer", {
+        peer: peer.display_name,
+        console: c,
+        enrollId: peer.enroll_id,
+        ca,
+      }),
     },
     {
       ...base,
@@ -141,6 +158,7 @@ function bootstrapSteps(plan: PlanSpec): PlanStep[] {
       action: "wait_running",
       enroll_id: peer.enroll_id,
       description: `Wait until peer "${peer.display_name}" is running`,
+      text: txt("waitRunning", { peer: peer.display_name }),
     },
   ];
 }
@@ -160,12 +178,14 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
       key: `${c}/import-ca`,
       action: "import_ca",
       description: `Import CA "${ca}" into console "${c}"`,
+      text: txt("importCa", { ca, console: c }),
     });
     steps.push({
       ...base,
       key: `${c}/import-msp`,
       action: "import_msp",
       description: `Import MSP definition "${msp}" into console "${c}"`,
+      text: txt("importMsp", { msp, console: c }),
     });
     if (plan.source.create) {
       steps.push({
@@ -173,6 +193,11 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
         key: `${c}/import-first-peer`,
         action: "import_first_peer",
         description: `Import peer "${plan.source.create.first_peer.display_name}" of console "${plan.source.console}" into console "${c}"`,
+        text: txt("importPeer", {
+          peer: plan.source.create.first_peer.display_name,
+          from: plan.source.console,
+          console: c,
+        }),
       });
     }
     for (const peer of plan.source.peers) {
@@ -182,6 +207,7 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
         action: "import_source_peer",
         peer,
         description: `Import peer "${peer}" of console "${plan.source.console}" into console "${c}"`,
+        text: txt("importPeer", { peer, from: plan.source.console, console: c }),
       });
     }
     for (const p of t.peers) {
@@ -191,6 +217,7 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
         action: "register",
         enroll_id: p.enroll_id,
         description: `Register enroll id "${p.enroll_id}" (type peer) at CA "${ca}"`,
+        text: txt("register", { enrollId: p.enroll_id, ca }),
       });
       steps.push({
         ...base,
@@ -198,6 +225,7 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
         action: "create_peer",
         enroll_id: p.enroll_id,
         description: `Create peer "${p.display_name}" in console "${c}", enrolling "${p.enroll_id}" at CA "${ca}"`,
+        text: txt("createPeer", { peer: p.display_name, console: c, enrollId: p.enroll_id, ca }),
       });
     }
     for (const p of t.peers) {
@@ -207,6 +235,7 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
         action: "wait_running",
         enroll_id: p.enroll_id,
         description: `Wait until peer "${p.display_name}" is running`,
+        text: txt("waitRunning", { peer: p.display_name }),
       });
     }
     for (const p of t.peers) {
@@ -219,6 +248,7 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
           enroll_id: p.enroll_id,
           into: other,
           description: `Import peer "${p.display_name}" into console "${other}"`,
+          text: txt("copyPeer", { peer: p.display_name, console: other }),
         });
       }
     }
@@ -231,6 +261,7 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
           enroll_id: p.enroll_id,
           channel,
           description: `Join peer "${p.display_name}" to ${channel} and wait until it caught up`,
+          text: txt("joinChannel", { peer: p.display_name, channel }),
         });
       }
       if (plan.channels.length > 0) {
@@ -240,6 +271,10 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
           action: "install_chaincodes",
           enroll_id: p.enroll_id,
           description: `Install the chaincode packages of ${plan.channels.join(", ")} on peer "${p.display_name}"`,
+          text: txt("installChaincodes", {
+            channels: plan.channels.join(", "),
+            peer: p.display_name,
+          }),
         });
       }
     }
@@ -253,6 +288,7 @@ export function mockPlanSteps(plan: PlanSpec): PlanStep[] {
       action: "anchor_peers",
       channel,
       description: `Make the new peers of every region anchor peers of ${channel} (one config update)`,
+      text: txt("anchorPeers", { channel }),
     });
   }
   return steps.map((s, i) => ({ ...s, number: i + 1 }));
@@ -542,6 +578,7 @@ export class MockPlans {
           console: step.console,
           region: step.region,
           description: step.description,
+          text: step.text,
           event,
         },
       };

@@ -50,6 +50,7 @@ import {
   runFromStatus,
   shownState,
   stateLabel,
+  stepText,
 } from "./logic";
 import { PlanProgress, VerdictTag } from "./parts";
 import { markPreviewed, wasPreviewed } from "./session";
@@ -394,7 +395,7 @@ function PreviewStage(props: {
                   >
                     <TableCell>{s.number}</TableCell>
                     <TableCell className="fhd-plan-nowrap">{actionLabel(s.action)}</TableCell>
-                    <TableCell>{s.description}</TableCell>
+                    <TableCell>{stepText(s.text, s.description)}</TableCell>
                     <TableCell>
                       <VerdictTag verdict={s.preview} />
                     </TableCell>

@@ -289,6 +289,8 @@ describe("a run", () => {
     console: "Sydney",
     region: "au-syd",
     description: step,
+    // A code the catalog does not have: the engine's sentence is shown as it is.
+    text: { code: "test", params: {} },
     event,
   });
 

@@ -8,10 +8,18 @@ import type { PlanSource } from "../bindings/PlanSource";
 import type { PlanSpec } from "../bindings/PlanSpec";
 import type { PlanState } from "../bindings/PlanState";
 import type { PlanStatus } from "../bindings/PlanStatus";
+import type { PlanStepText } from "../bindings/PlanStepText";
 import { i18n } from "../i18n";
 
 const msg = (key: string, options?: Record<string, unknown>): string =>
   i18n.t(key, { ns: "plans", ...options });
+
+/** A plan step's sentence in the window's language, from its code and values; the engine's
+ * English sentence when the catalog lacks it. */
+export function stepText(text: PlanStepText, description: string): string {
+  const key = `stepText.${text.code}`;
+  return i18n.exists(key, { ns: "plans" }) ? msg(key, text.params) : description;
+}
 
 // ── Hash: `#/ha-plans`, `#/ha-plans/new`, `#/ha-plans/p/<name>` ──
 
@@ -623,12 +631,12 @@ export function applyProgress(run: RunView, p: PlanProgress): RunView {
     if (r.console !== p.console || (r.region !== p.region && r.region !== "")) return r;
     switch (ev.kind) {
       case "started":
-        return { ...r, current: p.description, failed: false };
+        return { ...r, current: stepText(p.text, p.description), failed: false };
       case "catch_up":
         return {
           ...r,
           current: msg("log.catchUp", {
-            step: p.description,
+            step: stepText(p.text, p.description),
             height: ev.height,
             target: ev.target,
           }),
@@ -648,7 +656,7 @@ export function applyProgress(run: RunView, p: PlanProgress): RunView {
   });
   // A catch-up moves the region's current line; the log keeps the step's start and end.
   if (ev.kind === "catch_up") return { regions, log: run.log };
-  const step = p.description;
+  const step = stepText(p.text, p.description);
   const text =
     ev.kind === "started"
       ? step
