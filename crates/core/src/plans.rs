@@ -329,6 +329,10 @@ impl Workspace {
                         Ok(msp) => fabric_ha_engine::org_admin_check(&msp, &cert),
                         Err(e) => fabric_ha_engine::Check {
                             name: format!("org admin identity {id:?} is an admin of the MSP"),
+                            label: fabric_ha_engine::StepText::new(
+                                "orgAdminIdentityIsAdmin",
+                                &[("identity", id)],
+                            ),
                             ok: false,
                             detail: e.to_string(),
                         },
@@ -336,6 +340,10 @@ impl Workspace {
                 }
                 (Err(e), _) => fabric_ha_engine::Check {
                     name: format!("org admin identity {id:?} is an admin of the MSP"),
+                    label: fabric_ha_engine::StepText::new(
+                        "orgAdminIdentityIsAdmin",
+                        &[("identity", id)],
+                    ),
                     ok: false,
                     detail: e.to_string(),
                 },

@@ -24,6 +24,7 @@ use crate::clients::{CaApi, ConsoleApi};
 use crate::error::EngineError;
 use crate::journal::{org_admin_cert_id, org_admin_key_id, StepResult};
 use crate::run::{Check, Engine, Lane, PreviewStatus, ProgressEvent};
+use crate::steps::StepText;
 use crate::steps::{Action, Step};
 
 /// How long one call to a node may take.
@@ -616,9 +617,10 @@ pub(crate) struct ChannelPreview {
     anchors: HashMap<String, Result<Vec<(String, u16)>, String>>,
 }
 
-fn check(name: String, r: &Result<String, String>) -> Check {
+fn check(name: String, label: StepText, r: &Result<String, String>) -> Check {
     Check {
         name,
+        label,
         ok: r.is_ok(),
         detail: match r {
             Ok(d) | Err(d) => d.clone(),
@@ -644,6 +646,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             .map_err(|e| e.to_string());
         out.checks.push(check(
             "org admin identity for the channel steps".to_owned(),
+            StepText::new("orgAdminForChannels", &[]),
             &signer,
         ));
         if let Err(e) = signer {
@@ -674,6 +677,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             };
             out.checks.push(check(
                 format!("a region-1 peer has joined {channel}"),
+                StepText::new("region1PeerJoined", &[("channel", channel)]),
                 &joined,
             ));
             out.channels.insert(
@@ -698,6 +702,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             let orderer = orderer.await.map_err(|e| e.to_string());
             out.checks.push(check(
                 format!("the orderer of {channel} answers"),
+                StepText::new("ordererAnswers", &[("channel", channel)]),
                 &orderer
                     .as_ref()
                     .map(|(address, number, anchors)| {
@@ -730,6 +735,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             .map_err(|e| e.to_string());
         out.checks.push(check(
             "chaincode packages readable from the region-1 peers".to_owned(),
+            StepText::new("packagesReadable", &[]),
             &packages
                 .as_ref()
                 .map(|ids| {

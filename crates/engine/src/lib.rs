@@ -56,5 +56,5 @@ pub use run::{
     PreviewStatus, Progress, ProgressEvent, RegionOutcome, RegistrarCredential, RunOutcome,
     StepPreview, DEFAULT_MAX_COMPONENTS, MIN_POLL_INTERVAL,
 };
-pub use steps::{plan_steps, Action, Step, ALL_REGIONS};
+pub use steps::{plan_steps, Action, Step, StepText, ALL_REGIONS};
 pub use tokio_util::sync::CancellationToken;

@@ -17,6 +17,7 @@ use crate::error::EngineError;
 use crate::run::{
     Check, Context, Engine, Preview, PreviewStatus, StepPreview, DEFAULT_MAX_COMPONENTS,
 };
+use crate::steps::StepText;
 use crate::steps::{find_peer, plan_steps, Action, Step};
 
 /// What the preview learnt about one console.
@@ -94,6 +95,14 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
         };
         checks.push(Check {
             name: format!("console {name:?}: {role}"),
+            label: StepText::new(
+                if creates_here {
+                    "consoleCanCreate"
+                } else {
+                    "consoleCanImport"
+                },
+                &[("console", name)],
+            ),
             ok,
             detail: verdict_reason(name, &state.report),
         });
@@ -118,6 +127,10 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
                     "organization {:?} can be created in console {:?}",
                     create.msp_id, source.console
                 ),
+                label: StepText::new(
+                    "orgCanBeCreated",
+                    &[("mspId", &create.msp_id), ("console", &source.console)],
+                ),
                 ok: reason.is_none(),
                 detail: reason.clone().unwrap_or_else(|| {
                     "manager key on a console that can create CAs and peers".to_owned()
@@ -134,10 +147,17 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
         "the organization's CA does not exist yet".to_owned(),
     ));
     if pending.is_none() {
-        for (what, id, r, later) in [
-            ("CA", engine.source_ca_id(), &ca_record, false),
+        for (what, code, id, r, later) in [
+            (
+                "CA",
+                "caInConsole",
+                engine.source_ca_id(),
+                &ca_record,
+                false,
+            ),
             (
                 "MSP definition",
+                "mspInConsole",
                 engine.source_msp_id(),
                 &msp_record,
                 msp_pending,
@@ -149,8 +169,15 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
             checks.push(Check {
                 name: format!(
                     "{what} {:?} in console {:?}",
-                    id.unwrap_or_default(),
+                    id.clone().unwrap_or_default(),
                     source.console
+                ),
+                label: StepText::new(
+                    code,
+                    &[
+                        ("id", &id.unwrap_or_default()),
+                        ("console", &source.console),
+                    ],
                 ),
                 ok: r.is_ok(),
                 detail: match r {
@@ -174,6 +201,7 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
             ca_ok &= r.is_ok();
             checks.push(Check {
                 name: format!("CA {name:?} reachable"),
+                label: StepText::new("caReachable", &[("ca", name)]),
                 ok: r.is_ok(),
                 detail: match r {
                     Ok(info) => format!("cainfo answered (version {})", info.version),
@@ -188,6 +216,7 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
         };
         checks.push(Check {
             name: "registrar can act at the CA".to_owned(),
+            label: StepText::new("registrarCanAct", &[]),
             ok: registrar.is_ok(),
             detail: match &registrar {
                 Ok(()) => "enrolled".to_owned(),
@@ -269,6 +298,7 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
             let total = list.len() + added.get(*name).copied().unwrap_or(0);
             checks.push(Check {
                 name: format!("component quota of console {name:?}"),
+                label: StepText::new("consoleQuota", &[("console", name)]),
                 ok: total <= DEFAULT_MAX_COMPONENTS,
                 detail: format!(
                     "{} components now, {total} after the plan (the console's default limit is {DEFAULT_MAX_COMPONENTS})",
@@ -356,6 +386,7 @@ pub fn org_admin_check(msp: &Component, admin_cert_pem: &str) -> Check {
     let result = admin_verdict(msp, admin_cert_pem);
     Check {
         name: format!("org admin identity is an admin of MSP {msp_id:?}"),
+        label: StepText::new("orgAdminIsAdmin", &[("mspId", msp_id)]),
         ok: result.is_ok(),
         detail: result.unwrap_or_else(|e| e),
     }

@@ -278,6 +278,8 @@ pub struct StepPreview {
 pub struct Check {
     /// What was checked.
     pub name: String,
+    /// The name as a code and values (the window's language).
+    pub label: crate::steps::StepText,
     /// Passed.
     pub ok: bool,
     /// What was found.

@@ -122,7 +122,8 @@ pub struct StepText {
 }
 
 impl StepText {
-    fn new(code: &'static str, params: &[(&str, &str)]) -> StepText {
+    /// A code and the values it names.
+    pub fn new(code: &'static str, params: &[(&str, &str)]) -> StepText {
         StepText {
             code,
             params: params

@@ -283,6 +283,7 @@ describe("a mock plan that creates its organization", () => {
     expect(preview.ready).toBe(true);
     expect(preview.checks).toContainEqual({
       name: 'organization "Org3MSP" can be created in console "Dallas"',
+      label: { code: "orgCanBeCreated", params: { mspId: "Org3MSP", console: "Dallas" } },
       ok: true,
       detail: "manager key on a console that can create CAs and peers",
     });

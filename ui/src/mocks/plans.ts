@@ -489,7 +489,12 @@ export class MockPlans {
     const plan = p.record.plan;
     const checks = [plan.source.console, ...plan.targets.map((t) => t.console)].map((c) => {
       const v = this.consoles.verdictOf(c);
-      return { name: `Manager key on console "${c}"`, ok: v.ok, detail: v.sentence };
+      return {
+        name: `console "${c}": manager key on a console that can create peers`,
+        label: txt("consoleCanCreate", { console: c }),
+        ok: v.ok,
+        detail: v.sentence,
+      };
     });
     const create = plan.source.create;
     if (create && !this.done(p, `${plan.source.console}/create-ca`)) {
@@ -497,17 +502,20 @@ export class MockPlans {
       const cannot = this.cannotCreate(p);
       checks.push({
         name: `organization "${create.msp_id}" can be created in console "${plan.source.console}"`,
+        label: txt("orgCanBeCreated", { mspId: create.msp_id, console: plan.source.console }),
         ok: cannot === null,
         detail: cannot ?? "manager key on a console that can create CAs and peers",
       });
     } else {
       checks.push({
-        name: "CA reachable",
+        name: 'CA "ca" reachable',
+        label: txt("caReachable", { ca: "ca" }),
         ok: true,
         detail: `CA "${this.sourceIds(p).ca}" answered cainfo`,
       });
       checks.push({
-        name: "Registrar",
+        name: "registrar can act at the CA",
+        label: txt("registrarCanAct", {}),
         ok: true,
         detail: "the registrar may register peers (hf.Registrar.Roles includes peer)",
       });

@@ -42,6 +42,7 @@ import {
   actionLabel,
   applyProgress,
   BOOTSTRAP_REGION,
+  checkText,
   createdOrg,
   laneLabel,
   plansHref,
@@ -365,7 +366,7 @@ function PreviewStage(props: {
       <ul className="fhd-plan-checks" data-testid="plan-checks">
         {preview.checks.map((c) => (
           <li key={c.name} data-ok={c.ok}>
-            {c.ok ? "✓" : "✗"} {c.name}: {c.detail}
+            {c.ok ? "✓" : "✗"} {checkText(c)}: {c.detail}
           </li>
         ))}
       </ul>

@@ -2,6 +2,7 @@
 // checks (for a new organization, the engine's own rules: crates/engine/src/plan.rs), the plan
 // it becomes, and the live state of a run folded from progress events.
 import type { PlanAction } from "../bindings/PlanAction";
+import type { PlanCheck } from "../bindings/PlanCheck";
 import type { PlanPeerSpec } from "../bindings/PlanPeerSpec";
 import type { PlanProgress } from "../bindings/PlanProgress";
 import type { PlanSource } from "../bindings/PlanSource";
@@ -13,6 +14,11 @@ import { i18n } from "../i18n";
 
 const msg = (key: string, options?: Record<string, unknown>): string =>
   i18n.t(key, { ns: "plans", ...options });
+
+/** A preview check's name in the window's language, from its code and values. */
+export function checkText(check: PlanCheck): string {
+  return stepText(check.label, check.name);
+}
 
 /** A plan step's sentence in the window's language, from its code and values; the engine's
  * English sentence when the catalog lacks it. */
