@@ -156,35 +156,19 @@ fn region_control(op: &str, region: Option<&str>, target: &Target) -> Result<Exi
     let socket = match &target.sandbox {
         Some(path) if path.is_dir() => path.join(control::SOCKET_NAME),
         Some(path) => path.clone(),
-        None => {
-            let tmp = std::env::temp_dir();
-            let mut running = control::running(&tmp);
-            match running.len() {
-                1 => running.remove(0),
-                0 => {
-                    eprintln!(
-                        "error: no `fabric-ha sandbox --fabric` is running for this user (no control socket answers at {})",
-                        tmp.join(format!("{}*", control::SANDBOX_DIR_PREFIX))
-                            .join(control::SOCKET_NAME)
-                            .display()
-                    );
-                    return Ok(ExitCode::FAILURE);
-                }
-                _ => {
-                    return Err(CoreError::InvalidInput {
-                        field: "--sandbox".into(),
-                        reason: format!(
-                            "several sandboxes are running; choose one: {}",
-                            running
-                                .iter()
-                                .map(|p| p.display().to_string())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    })
-                }
+        None => match fabric_ha_core::sandbox::sandbox_socket()? {
+            Some(path) => path,
+            None => {
+                eprintln!(
+                    "error: no `fabric-ha sandbox --fabric` is running for this user (no control socket answers at {})",
+                    std::env::temp_dir()
+                        .join(format!("{}*", control::SANDBOX_DIR_PREFIX))
+                        .join(control::SOCKET_NAME)
+                        .display()
+                );
+                return Ok(ExitCode::FAILURE);
             }
-        }
+        },
     };
     let request = match region {
         Some(region) => serde_json::json!({ "op": op, "region": region }),

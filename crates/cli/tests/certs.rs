@@ -52,27 +52,7 @@ fn a_peer_enrollment_certificate_ending_in_ten_days_is_flagged() {
     assert!(out.status.success(), "{}", text(&out));
 
     let tc = TestConsole::start_blocking(TestConsoleConfig::default()).unwrap();
-    let ca = tmp.path().join("console-ca.pem");
-    std::fs::write(&ca, tc.ca_cert_pem().unwrap()).unwrap();
-    let (key, secret) = tc.manager_key();
-    let out = command(
-        &ws,
-        &[
-            "console",
-            "add",
-            "r1",
-            "--url",
-            &tc.url(),
-            "--api-key",
-            &key,
-            "--ca-cert",
-            ca.to_str().unwrap(),
-        ],
-    )
-    .env("FABRIC_HA_API_SECRET", &secret)
-    .output()
-    .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    support::add_console(&ws, tmp.path(), "r1", &tc, tc.manager_key());
     let out = fabric_ha(
         &ws,
         &["console", "import", "r1", file.to_str().unwrap(), "--json"],

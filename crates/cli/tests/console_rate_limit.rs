@@ -3,9 +3,11 @@
 //! component still arrives once.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod support;
+
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
@@ -14,18 +16,6 @@ fn corpus(file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/corpus/artifacts")
         .join(file)
-}
-
-fn command(ws: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fabric-ha"));
-    cmd.arg("--data-dir")
-        .arg(ws)
-        .args(args)
-        .env("FABRIC_HA_NO_KEYRING", "1")
-        .env("FABRIC_HA_PASSPHRASE", "cli rate-limit tests")
-        .env_remove("FABRIC_HA_HOME")
-        .env_remove("FABRIC_HA_API_SECRET");
-    cmd
 }
 
 #[test]
@@ -39,27 +29,7 @@ fn an_import_held_by_the_rate_limit_says_so_at_once_and_counts_down() {
         ..TestConsoleConfig::default()
     })
     .unwrap();
-    let ca = tmp.path().join("console-ca.pem");
-    std::fs::write(&ca, tc.ca_cert_pem().unwrap()).unwrap();
-    let (key, secret) = tc.writer_key();
-    let out = command(
-        &ws,
-        &[
-            "console",
-            "add",
-            "east",
-            "--url",
-            &tc.url(),
-            "--api-key",
-            &key,
-            "--ca-cert",
-            ca.to_str().unwrap(),
-        ],
-    )
-    .env("FABRIC_HA_API_SECRET", &secret)
-    .output()
-    .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    support::add_console(&ws, tmp.path(), "east", &tc, tc.writer_key());
 
     let files: Vec<String> = ["good/ca-v3.json", "good/msp-v3.json", "good/peer-v3.json"]
         .iter()
@@ -67,7 +37,7 @@ fn an_import_held_by_the_rate_limit_says_so_at_once_and_counts_down() {
         .collect();
     let mut args = vec!["console", "import", "east"];
     args.extend(files.iter().map(String::as_str));
-    let mut child = command(&ws, &args)
+    let mut child = support::command(&ws, &args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -49,7 +49,7 @@ pub enum RegionOp {
 
 /// The regions of the sandbox that runs now; empty when none runs.
 pub fn sandbox_regions() -> Result<Vec<SandboxRegion>, CoreError> {
-    match socket()? {
+    match sandbox_socket()? {
         Some(path) => ask(&path, &serde_json::json!({ "op": "status" })),
         None => Ok(Vec::new()),
     }
@@ -57,7 +57,7 @@ pub fn sandbox_regions() -> Result<Vec<SandboxRegion>, CoreError> {
 
 /// Stops or starts `region` of the sandbox that runs now; returns the region as it is after.
 pub fn sandbox_region(op: RegionOp, region: &str) -> Result<SandboxRegion, CoreError> {
-    let path = socket()?.ok_or_else(|| CoreError::NotFound {
+    let path = sandbox_socket()?.ok_or_else(|| CoreError::NotFound {
         what: "a running `fabric-ha sandbox --fabric` of this user".into(),
     })?;
     let op = match op {
@@ -72,16 +72,18 @@ pub fn sandbox_region(op: RegionOp, region: &str) -> Result<SandboxRegion, CoreE
         })
 }
 
+/// The control socket of the one sandbox this user runs now (in the temporary folder); `None`
+/// when none runs, an error naming them when several do.
 #[cfg(unix)]
-fn socket() -> Result<Option<std::path::PathBuf>, CoreError> {
+pub fn sandbox_socket() -> Result<Option<std::path::PathBuf>, CoreError> {
     let mut running = fabric_ha_sandbox_control::running(&std::env::temp_dir());
     match running.len() {
         0 => Ok(None),
         1 => Ok(Some(running.remove(0))),
         _ => Err(CoreError::InvalidInput {
-            field: "sandbox".into(),
+            field: "--sandbox".into(),
             reason: format!(
-                "several sandboxes are running ({}): stop all but one, or use `fabric-ha sandbox region --sandbox PATH`",
+                "several sandboxes are running; choose one: {}",
                 running
                     .iter()
                     .map(|p| p.display().to_string())
@@ -125,8 +127,9 @@ fn ask(
         .collect()
 }
 
+/// The control socket of the one sandbox this user runs now: none off Unix.
 #[cfg(not(unix))]
-fn socket() -> Result<Option<std::path::PathBuf>, CoreError> {
+pub fn sandbox_socket() -> Result<Option<std::path::PathBuf>, CoreError> {
     Ok(None)
 }
 

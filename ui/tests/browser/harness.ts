@@ -196,10 +196,15 @@ export async function switchLanguage(page: Page, language: "en" | "zh-CN"): Prom
 }
 
 /** The elements inside each `container` whose box sticks out of its sides (by more than a
- * pixel), as "container › element: text"; empty when everything fits. Hidden
- * and screen-reader-only elements are left out, and so is whatever sits in a scrolling box. */
-export async function overflowing(page: Page, container: string): Promise<string[]> {
-  return page.locator(container).evaluateAll((boxes) => {
+ * pixel; also its top and bottom with `vertical`), as "container › element: text"; empty when
+ * everything fits. Hidden and screen-reader-only elements and tooltips are left out, and so is
+ * whatever sits in a scrolling or clipping box. */
+export async function overflowing(
+  page: Page,
+  container: string,
+  options: { vertical?: boolean } = {},
+): Promise<string[]> {
+  return page.locator(container).evaluateAll((boxes, vertical) => {
     const out: string[] = [];
     for (const box of boxes) {
       const outer = box.getBoundingClientRect();
@@ -209,14 +214,16 @@ export async function overflowing(page: Page, container: string): Promise<string
         if (r.width === 0 || r.height === 0) continue;
         const style = getComputedStyle(el);
         if (style.visibility === "hidden" || style.position === "fixed") continue;
-        if (el.closest(".cds--visually-hidden, .cds--assistive-text, [hidden]")) continue;
+        if (el.closest(".cds--visually-hidden, .cds--assistive-text, [hidden], .fhd-tip")) continue;
         let scrolled = false;
         for (let a = el.parentElement; a && a !== box; a = a.parentElement) {
           const o = getComputedStyle(a);
           if (/auto|scroll|hidden|clip/.test(o.overflowX + o.overflowY)) scrolled = true;
         }
         if (scrolled) continue;
-        if (r.right > outer.right + 1 || r.left < outer.left - 1) {
+        const sideways = r.right > outer.right + 1 || r.left < outer.left - 1;
+        const upDown = vertical && (r.bottom > outer.bottom + 1 || r.top < outer.top - 1);
+        if (sideways || upDown) {
           const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
           out.push(
             `${box.tagName.toLowerCase()}#${box.id} › ${name}: ${el.textContent?.slice(0, 60)}`,
@@ -225,7 +232,7 @@ export async function overflowing(page: Page, container: string): Promise<string
       }
     }
     return out;
-  });
+  }, options.vertical ?? false);
 }
 
 /** The texts of the `selector` elements under `root` that still hold an English word (three

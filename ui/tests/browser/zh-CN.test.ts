@@ -4,7 +4,7 @@
 // docs/screenshots/*-zh-CN.png with UPDATE_SCREENSHOTS=1.
 import type { Locator, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { ipcCallsOf, type OpenedPage, screenshot, serveMockApp } from "./harness";
+import { ipcCallsOf, type OpenedPage, overflowing, screenshot, serveMockApp } from "./harness";
 
 const { open } = serveMockApp();
 
@@ -117,42 +117,6 @@ async function englishLeftovers(page: Page, root: string): Promise<string[]> {
   });
 }
 
-/** Elements inside each `container` whose box sticks out of its sides by more than a pixel
- * ("container › element: text"); text in a scrolling or clipping box is left out. */
-async function overflowing(page: Page, container: string): Promise<string[]> {
-  return page.locator(container).evaluateAll((boxes) => {
-    const out: string[] = [];
-    for (const box of boxes) {
-      const outer = box.getBoundingClientRect();
-      if (outer.width === 0) continue;
-      for (const el of box.querySelectorAll<HTMLElement>("*")) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
-        const style = getComputedStyle(el);
-        if (style.visibility === "hidden" || style.position === "fixed") continue;
-        if (el.closest(".cds--visually-hidden, .cds--assistive-text, [hidden], .fhd-tip")) continue;
-        let clipped = false;
-        for (let a = el.parentElement; a && a !== box; a = a.parentElement) {
-          const o = getComputedStyle(a);
-          if (/auto|scroll|hidden|clip/.test(o.overflowX + o.overflowY)) clipped = true;
-        }
-        if (clipped) continue;
-        if (
-          r.right > outer.right + 1 ||
-          r.left < outer.left - 1 ||
-          r.bottom > outer.bottom + 1 ||
-          r.top < outer.top - 1
-        ) {
-          out.push(
-            `${box.className.toString().split(" ")[0]} › ${el.tagName.toLowerCase()}: ${el.textContent?.slice(0, 40)}`,
-          );
-        }
-      }
-    }
-    return out;
-  });
-}
-
 /** Waits until a side panel has slid in completely. */
 async function panelOpen(panel: Locator): Promise<void> {
   await expect
@@ -247,7 +211,7 @@ describe("Simplified Chinese", () => {
     await page.locator("#settings-run-doctor").click();
     await expect.poll(() => page.locator(".fhd-check").count()).toBe(4);
     expect(await englishLeftovers(page, "main")).toEqual([]);
-    expect(await overflowing(page, ".fhd-card")).toEqual([]);
+    expect(await overflowing(page, ".fhd-card", { vertical: true })).toEqual([]);
     await screenshot(page, "settings-zh-CN");
 
     await page.locator("#settings-language").selectOption("en");
@@ -273,7 +237,7 @@ describe("Simplified Chinese", () => {
       "第 1 - 1 项，共 1 项",
     );
     expect(await englishLeftovers(page, "main")).toEqual([]);
-    expect(await overflowing(page, ".fhd-tile")).toEqual([]);
+    expect(await overflowing(page, ".fhd-tile", { vertical: true })).toEqual([]);
     await screenshot(page, "nodes-zh-CN");
 
     await page.locator("#peers").getByRole("tab", { name: "列表视图" }).click();
@@ -286,7 +250,7 @@ describe("Simplified Chinese", () => {
     expect(await sectionTitles(page)).toEqual(["可用组织"]);
     expect(await page.locator("#msps article").first().textContent()).toContain("节点 OU：已启用");
     expect(await englishLeftovers(page, "main")).toEqual([]);
-    expect(await overflowing(page, ".fhd-tile")).toEqual([]);
+    expect(await overflowing(page, ".fhd-tile", { vertical: true })).toEqual([]);
     await screenshot(page, "organizations-zh-CN");
 
     await page.locator('nav [aria-label="钱包"]').click();
@@ -301,7 +265,7 @@ describe("Simplified Chinese", () => {
     expect(labels[0]).toMatch(/^到期：(6|7)个月 \| CA：未知$/);
     expect(labels[1]).toMatch(/^到期：1[12]个月 \| CA：Org1 CA$/);
     expect(await englishLeftovers(page, "main")).toEqual([]);
-    expect(await overflowing(page, ".fhd-tile")).toEqual([]);
+    expect(await overflowing(page, ".fhd-tile", { vertical: true })).toEqual([]);
     await screenshot(page, "wallet-zh-CN");
 
     // A library item's side panel: facts, dates through Intl, buttons.
@@ -314,7 +278,9 @@ describe("Simplified Chinese", () => {
     );
     expect(await panel.getByRole("button", { name: "导出" }).count()).toBe(1);
     expect(await englishLeftovers(page, "#library-detail-panel .cds--modal-container")).toEqual([]);
-    expect(await overflowing(page, "#library-detail-panel .cds--modal-container")).toEqual([]);
+    expect(
+      await overflowing(page, "#library-detail-panel .cds--modal-container", { vertical: true }),
+    ).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -330,7 +296,7 @@ describe("Simplified Chinese", () => {
     ).toEqual(["沙箱", "https://127.0.0.1:3001"]);
     expect(await page.getByTestId("consoles-tab-regions").textContent()).toBe("所有区域");
     expect(await englishLeftovers(page, "main")).toEqual([]);
-    expect(await overflowing(page, ".fhd-tile")).toEqual([]);
+    expect(await overflowing(page, ".fhd-tile", { vertical: true })).toEqual([]);
     await screenshot(page, "consoles-zh-CN");
 
     // The add form in its side panel, with the validation messages.
@@ -341,7 +307,9 @@ describe("Simplified Chinese", () => {
     await expect.poll(() => form.getByText("请输入显示名称。").isVisible()).toBe(true);
     expect(await form.getByText("请输入控制台的 URL。").isVisible()).toBe(true);
     expect(await englishLeftovers(page, "#console-form-panel .cds--modal-container")).toEqual([]);
-    expect(await overflowing(page, "#console-form-panel .cds--modal-container")).toEqual([]);
+    expect(
+      await overflowing(page, "#console-form-panel .cds--modal-container", { vertical: true }),
+    ).toEqual([]);
     await screenshot(page, "add-console-zh-CN", true);
     await form.getByRole("button", { name: "取消" }).click();
     await expect.poll(() => form.count()).toBe(0);
@@ -353,7 +321,7 @@ describe("Simplified Chinese", () => {
       .toMatch(/^上次获取于 /);
     expect(await page.locator("h2.fhd-console-group").allTextContents()).toEqual(["节点", "组织"]);
     expect(await englishLeftovers(page, "main")).toEqual([]);
-    expect(await overflowing(page, ".fhd-tile")).toEqual([]);
+    expect(await overflowing(page, ".fhd-tile", { vertical: true })).toEqual([]);
     await screenshot(page, "console-detail-zh-CN");
 
     await page.goto(page.url().replace(/#.*$/, "#/consoles/regions"));
@@ -368,7 +336,7 @@ describe("Simplified Chinese", () => {
       "排序服务 1",
     ]);
     expect(await englishLeftovers(page, "main")).toEqual([]);
-    expect(await overflowing(page, ".fhd-region")).toEqual([]);
+    expect(await overflowing(page, ".fhd-region", { vertical: true })).toEqual([]);
     await screenshot(page, "all-regions-zh-CN");
     expect(errors).toEqual([]);
   });
@@ -398,7 +366,9 @@ describe("Simplified Chinese", () => {
       "3 个文件：1 个已接受、1 个已接受但有警告、1 个已拒绝。",
     );
     expect(await panel.getByText("此文件中的内容均未存储。").isVisible()).toBe(true);
-    expect(await overflowing(page, "#import-ca-panel .cds--modal-container")).toEqual([]);
+    expect(
+      await overflowing(page, "#import-ca-panel .cds--modal-container", { vertical: true }),
+    ).toEqual([]);
     await screenshot(page, "import-report-zh-CN", true, [600, 450]);
     await panel.getByRole("button", { name: "完成" }).click();
     await expect.poll(() => panel.count()).toBe(0);
@@ -411,7 +381,9 @@ describe("Simplified Chinese", () => {
     await bulk.getByText("身份", { exact: true }).click();
     await expect.poll(() => bulk.locator(".fhd-important").isVisible()).toBe(true);
     expect(await englishLeftovers(page, "#bulk-export-panel .cds--modal-container")).toEqual([]);
-    expect(await overflowing(page, "#bulk-export-panel .cds--modal-container")).toEqual([]);
+    expect(
+      await overflowing(page, "#bulk-export-panel .cds--modal-container", { vertical: true }),
+    ).toEqual([]);
     await screenshot(page, "bulk-export-zh-CN", true, [600, 450]);
     await bulk.getByRole("button", { name: "取消" }).click();
     await expect.poll(() => bulk.count()).toBe(0);
@@ -477,7 +449,7 @@ describe("Simplified Chinese", () => {
       .poll(() => page.getByRole("heading", { name: "欢迎使用 Fabric HA Desktop" }).isVisible())
       .toBe(true);
     expect(await englishLeftovers(page, "main")).toEqual([]);
-    expect(await overflowing(page, ".fhd-welcome")).toEqual([]);
+    expect(await overflowing(page, ".fhd-welcome", { vertical: true })).toEqual([]);
     await screenshot(page, "first-run-zh-CN");
     await page.getByRole("button", { name: /离线工作/ }).click();
     await expect.poll(() => h1(page).textContent()).toBe("节点");

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use fabric_ha_testbed::console::TestConsoleConfig;
+use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
 use fabric_ha_testbed::sandbox::{FabricSandbox, SandboxConfig};
 use fabric_ha_testnet::Fabric;
 use serde_json::{json, Value};
@@ -140,33 +140,45 @@ pub fn org_admin_key(sandbox: &FabricSandbox) -> String {
     std::fs::read_to_string(sandbox.org_admin.msp_dir.join("keystore").join("key.pem")).unwrap()
 }
 
+/// Registers test console `console` as `name` (its region label too) with the API key `key`,
+/// its CA certificate written under `tmp`.
+pub fn add_console(
+    ws: &Path,
+    tmp: &Path,
+    name: &str,
+    console: &TestConsole,
+    key: (String, String),
+) {
+    let ca = write(
+        tmp,
+        &format!("{name}-ca.pem"),
+        &console.ca_cert_pem().unwrap(),
+    );
+    let (key, secret) = key;
+    ok(&fabric_ha_with(
+        ws,
+        &[
+            "console",
+            "add",
+            name,
+            "--url",
+            &console.url(),
+            "--region",
+            name,
+            "--api-key",
+            &key,
+            "--ca-cert",
+            ca.to_str().unwrap(),
+        ],
+        &[("FABRIC_HA_API_SECRET", &secret)],
+    ));
+}
+
 /// Registers the sandbox's region consoles (manager keys) and imports the org admin into the
 /// wallet as its identity file, named `org1admin`. Returns the identity's library id.
 pub fn set_up_workspace(ws: &Path, tmp: &Path, sandbox: &FabricSandbox) -> String {
     for (region, console) in &sandbox.consoles {
-        let ca = write(
-            tmp,
-            &format!("{region}-ca.pem"),
-            &console.ca_cert_pem().unwrap(),
-        );
-        let (key, secret) = console.manager_key();
-        ok(&fabric_ha_with(
-            ws,
-            &[
-                "console",
-                "add",
-                region,
-                "--url",
-                &console.url(),
-                "--region",
-                region,
-                "--api-key",
-                &key,
-                "--ca-cert",
-                ca.to_str().unwrap(),
-            ],
-            &[("FABRIC_HA_API_SECRET", &secret)],
-        ));
+        add_console(ws, tmp, region, console, console.manager_key());
     }
     let identity = write(
         tmp,
