@@ -1,6 +1,5 @@
 // List-view columns of the consoles and of a console's components (console-api.md §7.3, §7.6).
 
-import type { ReactNode } from "react";
 import type { ConsoleMsp } from "../bindings/ConsoleMsp";
 import type { ConsoleNode } from "../bindings/ConsoleNode";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
@@ -8,27 +7,8 @@ import { StatusDot } from "../components/NodeTile";
 import { statusLabel } from "../components/status";
 import type { SectionColumn } from "../components/TileSection";
 import { locationText } from "../data/library";
-import { i18n } from "../i18n";
+import { column } from "../data/tiles";
 import { verdictStatus } from "./logic";
-
-/** A column whose header is read from the catalog when shown (`data:columns.<header>`, or
- * `consoles:columns.<header>`). */
-function column<T>(
-  key: string,
-  header: string,
-  text: (item: T) => string,
-  render?: (item: T) => ReactNode,
-): SectionColumn<T> {
-  const col: SectionColumn<T> = {
-    key,
-    get header() {
-      return i18n.t(header.includes(":") ? header : `data:columns.${header}`);
-    },
-    text,
-  };
-  if (render) col.render = render;
-  return col;
-}
 
 export const CONSOLE_COLUMNS: SectionColumn<ConsoleSummary>[] = [
   column("name", "displayName", (c) => c.name),

@@ -13,8 +13,9 @@ export const NO_STATUS = "\u2014";
 
 const tr = (key: string, options?: Record<string, unknown>) => i18n.t(`data:${key}`, options);
 
-/** A column whose header is read from the catalog (`data:columns.<header>`) when shown. */
-function column<T>(
+/** A column whose header is read from the catalog when shown: `data:columns.<header>`, or
+ * `header` itself when it names its namespace (`consoles:columns.region`). */
+export function column<T>(
   key: string,
   header: string,
   text: (item: T) => string,
@@ -23,7 +24,7 @@ function column<T>(
   const col: SectionColumn<T> = {
     key,
     get header() {
-      return tr(`columns.${header}`);
+      return header.includes(":") ? i18n.t(header) : tr(`columns.${header}`);
     },
     text,
   };
