@@ -9,6 +9,7 @@ fn main() {
         "doctor",
         "unlock_secrets",
         "ui_ready",
+        "launch_files",
         "library_list",
         "library_import_paths",
         "library_import_dialog",

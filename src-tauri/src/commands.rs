@@ -46,6 +46,9 @@ pub struct AppState {
     /// The last HA check this window ran: what its exports write, so the evidence saved is
     /// exactly what the operator saw.
     pub last_ha_check: Arc<Mutex<Option<HaCheck>>>,
+    /// Files named on the command line (a bundle or console file opened with the app), until
+    /// the window takes them.
+    pub launch_files: Mutex<Vec<PathBuf>>,
 }
 
 type Result<T> = std::result::Result<T, IpcError>;
@@ -54,6 +57,18 @@ type Result<T> = std::result::Result<T, IpcError>;
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
     Ok(state.workspace.workspace()?.info()?)
+}
+
+/// The files the app was started with, once: the window opens them as if they were dropped on
+/// it (a bundle in the receive view, console files into the library).
+#[tauri::command]
+pub fn launch_files(state: State<'_, AppState>) -> Vec<PathBuf> {
+    std::mem::take(
+        &mut *state
+            .launch_files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner),
+    )
 }
 
 /// The stored preferences.

@@ -9,6 +9,7 @@ mod opening;
 mod window;
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use fabric_ha_core::{paths, OpenOptions};
@@ -23,21 +24,39 @@ pub(crate) fn report_ready(ms: f64) {
     }
 }
 
-/// `--data-dir DIR` (or `--data-dir=DIR`) from the command line.
-fn data_dir_arg(args: impl Iterator<Item = String>) -> Result<Option<PathBuf>, String> {
+/// What the command line asks for: `--data-dir DIR` (or `--data-dir=DIR`), and files to open
+/// (what the desktop entry's `%F` passes when a bundle or a console file is opened with the app).
+#[derive(Debug, Default, PartialEq)]
+struct LaunchArgs {
+    data_dir: Option<PathBuf>,
+    files: Vec<PathBuf>,
+    /// Options this app does not know (a launcher's own flags), logged once logging is up.
+    ignored: Vec<String>,
+}
+
+/// Reads the command line; relative file paths are taken from `cwd`.
+fn launch_args(
+    args: impl Iterator<Item = String>,
+    cwd: &std::path::Path,
+) -> Result<LaunchArgs, String> {
+    let mut launch = LaunchArgs::default();
     let mut args = args.skip(1);
+    let mut options = true;
     while let Some(arg) = args.next() {
-        if arg == "--data-dir" {
-            return args
-                .next()
-                .map(|v| Some(PathBuf::from(v)))
-                .ok_or("--data-dir needs a folder".into());
-        }
-        if let Some(v) = arg.strip_prefix("--data-dir=") {
-            return Ok(Some(PathBuf::from(v)));
+        if options && arg == "--" {
+            options = false;
+        } else if options && arg == "--data-dir" {
+            let dir = args.next().ok_or("--data-dir needs a folder")?;
+            launch.data_dir = Some(PathBuf::from(dir));
+        } else if let Some(dir) = arg.strip_prefix("--data-dir=").filter(|_| options) {
+            launch.data_dir = Some(PathBuf::from(dir));
+        } else if options && arg.starts_with('-') && arg.len() > 1 {
+            launch.ignored.push(arg);
+        } else {
+            launch.files.push(cwd.join(arg));
         }
     }
-    Ok(None)
+    Ok(launch)
 }
 
 fn main() {
@@ -49,10 +68,14 @@ fn main() {
 }
 
 fn run(started: Instant) -> Result<(), String> {
-    let data_dir =
-        paths::resolve_data_dir(data_dir_arg(std::env::args())?).map_err(|e| e.to_string())?;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let launch = launch_args(std::env::args(), &cwd)?;
+    let data_dir = paths::resolve_data_dir(launch.data_dir).map_err(|e| e.to_string())?;
     let _log = fabric_ha_core::logging::init_app_logging(&paths::log_dir(&data_dir))
         .map_err(|e| e.to_string())?;
+    for option in &launch.ignored {
+        tracing::warn!(%option, "ignored an unknown command-line option");
+    }
     // Opens while the window starts; commands wait for it.
     let workspace = opening::Opening::start(OpenOptions::new(data_dir));
     let opening = std::sync::Arc::clone(&workspace);
@@ -66,6 +89,7 @@ fn run(started: Instant) -> Result<(), String> {
             started,
             runs: Default::default(),
             last_ha_check: Default::default(),
+            launch_files: Mutex::new(launch.files),
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -74,6 +98,7 @@ fn run(started: Instant) -> Result<(), String> {
             commands::doctor,
             commands::unlock_secrets,
             commands::ui_ready,
+            commands::launch_files,
             commands::library_list,
             commands::library_import_paths,
             commands::library_import_dialog,
@@ -148,15 +173,46 @@ mod tests {
 
     #[test]
     fn data_dir_flag_forms() {
-        assert_eq!(data_dir_arg(args(&["app"])).unwrap(), None);
+        let cwd = std::path::Path::new("/home/op");
+        let dir = |list: &[&str]| launch_args(args(list), cwd).unwrap().data_dir;
+        assert_eq!(dir(&["app"]), None);
+        assert_eq!(dir(&["app", "--data-dir", "/w"]), Some("/w".into()));
+        assert_eq!(dir(&["app", "--data-dir=/v"]), Some("/v".into()));
+        assert!(launch_args(args(&["app", "--data-dir"]), cwd).is_err());
+    }
+
+    #[test]
+    fn files_to_open_are_absolute_and_follow_the_options() {
+        let cwd = std::path::Path::new("/home/op");
+        let launch = launch_args(
+            args(&[
+                "app",
+                "--data-dir",
+                "/w",
+                "eu.bundle",
+                "/tmp/console export.zip",
+                "--launcher-flag",
+                "--",
+                "--odd-name.json",
+            ]),
+            cwd,
+        )
+        .unwrap();
         assert_eq!(
-            data_dir_arg(args(&["app", "--data-dir", "/w"])).unwrap(),
-            Some("/w".into())
+            launch,
+            LaunchArgs {
+                data_dir: Some("/w".into()),
+                files: vec![
+                    "/home/op/eu.bundle".into(),
+                    "/tmp/console export.zip".into(),
+                    "/home/op/--odd-name.json".into(),
+                ],
+                ignored: vec!["--launcher-flag".into()],
+            }
         );
         assert_eq!(
-            data_dir_arg(args(&["app", "--data-dir=/v"])).unwrap(),
-            Some("/v".into())
+            launch_args(args(&["app"]), cwd).unwrap(),
+            LaunchArgs::default()
         );
-        assert!(data_dir_arg(args(&["app", "--data-dir"])).is_err());
     }
 }

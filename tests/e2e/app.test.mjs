@@ -46,15 +46,16 @@ before(async () => {
   await startApp();
 });
 
-/** Starts the app (a new WebDriver session is a new app process). */
-async function startApp() {
+/** Starts the app (a new WebDriver session is a new app process), with `args` on its command
+ * line. */
+async function startApp(args = []) {
   browser = await remote({
     hostname: "127.0.0.1",
     port: PORT,
     logLevel: "warn",
     capabilities: {
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: APP },
+      "tauri:options": { application: APP, args },
     },
   });
 }
@@ -303,4 +304,20 @@ test("a restart renders from the window's data; after a change, a reload asks th
     timeoutMsg: "the reloaded page showed the window's data from before the import",
   });
   assert.equal(await bootSource(), "ipc");
+});
+
+// The desktop entry starts the app with the files a file manager opens with it (`Exec=… %F`):
+// they open as a drop does — console files are imported, with the report.
+test("a console file on the app's command line is imported when the window opens", async () => {
+  await browser.deleteSession();
+  const before = JSON.parse(cli("artifact", "list", "--json")).length;
+  await startApp([join(corpus, "good", "ca-legacy.json")]);
+  const report = await browser.$('[data-testid="import-report"]');
+  await report.waitForDisplayed({ timeout: 20_000, timeoutMsg: "no import report for the file" });
+  const rows = await browser.$$('[data-testid="import-file"]');
+  assert.equal(rows.length, 1);
+  assert.equal(await rows[0].getAttribute("data-status"), "accepted");
+  assert.match(await rows[0].getProperty("textContent"), /ca-legacy\.json/);
+  const after = JSON.parse(cli("artifact", "list", "--json"));
+  assert.equal(after.length, before + 1, "the file reached the workspace once");
 });

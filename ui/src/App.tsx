@@ -13,7 +13,7 @@ import {
   useState,
 } from "react";
 import { useTranslation } from "react-i18next";
-import { appInfo, getSettings, libraryList, updateSettings } from "./api";
+import { appInfo, getSettings, launchFiles, libraryList, updateSettings } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { LibraryItem } from "./bindings/LibraryItem";
 import type { Settings } from "./bindings/Settings";
@@ -24,7 +24,7 @@ import { NotificationsProvider, useNotifier } from "./components/Notifications";
 import { LibraryProvider } from "./data/WorkspaceData";
 import { describeError } from "./errors";
 import { adoptWorkspaceLanguage } from "./i18n";
-import { LibraryUiProvider } from "./library/LibraryUi";
+import { LibraryUiProvider, useLibraryUi } from "./library/LibraryUi";
 import NodesPage from "./pages/NodesPage";
 import { RateLimitNotices } from "./ratelimit/RateLimitNotices";
 import { firstFrame, ReadyMarker } from "./ready";
@@ -204,7 +204,27 @@ function Shell(props: {
     [info, settings, onInfo, onSettings],
   );
 
-  const showWelcome = info.firstRun && !settings.onboarded;
+  // Files the app was started with (a bundle or console files opened with it from a file
+  // manager) open as a drop would, after the first frame; the welcome screen then stays away.
+  const { openPaths } = useLibraryUi();
+  const [openedFiles, setOpenedFiles] = useState(false);
+  const launchRead = useRef(false);
+  useEffect(() => {
+    if (launchRead.current) return;
+    launchRead.current = true;
+    void firstFrame()
+      .then(launchFiles)
+      .then(
+        (paths) => {
+          if (paths.length === 0) return;
+          setOpenedFiles(true);
+          return openPaths(paths);
+        },
+        (error: unknown) => notifyError(error, t("launchFilesFailed")),
+      );
+  }, [openPaths, notifyError, t]);
+
+  const showWelcome = info.firstRun && !settings.onboarded && !openedFiles;
   const Page = PAGES[route];
 
   return (

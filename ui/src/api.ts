@@ -64,6 +64,7 @@ export interface Commands {
   doctor: { args: undefined; result: DoctorReport };
   unlock_secrets: { args: { passphrase: string }; result: AppInfo };
   ui_ready: { args: { pageMs: number }; result: null };
+  launch_files: { args: undefined; result: string[] };
   library_list: { args: undefined; result: LibraryItem[] };
   library_import_paths: { args: { paths: string[] }; result: ImportReport };
   library_import_dialog: { args: undefined; result: ImportReport | null };
@@ -168,6 +169,9 @@ export const unlockSecrets = (passphrase: string): Promise<AppInfo> =>
 /** Tells the backend the first real frame is on screen, `pageMs` after the page started loading
  * (`performance.now()`); startup is measured by it. */
 export const uiReady = (pageMs: number): Promise<null> => call("ui_ready", { pageMs });
+
+/** The files the app was started with (opened with the app from a file manager), once. */
+export const launchFiles = (): Promise<string[]> => call("launch_files");
 
 /** Every artifact in the local library (peers, CAs, ordering services, MSPs, identities). */
 export const libraryList = (): Promise<LibraryItem[]> => call("library_list");

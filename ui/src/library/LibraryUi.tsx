@@ -57,6 +57,8 @@ export interface LibraryUi {
   importFromDialog: () => Promise<void>;
   /** Imports absolute paths (dropped files) and shows the report panel. */
   importPaths: (paths: string[]) => Promise<void>;
+  /** Opens absolute paths as a drop does: a bundle in Bundles → Receive, the rest imported. */
+  openPaths: (paths: string[]) => Promise<void>;
   /** Re-reads the library; a failure becomes a toast. */
   reload: () => Promise<void>;
   close: () => void;
@@ -73,6 +75,7 @@ const LibraryUiContext = createContext<LibraryUi>({
   openBulkExport: () => {},
   importFromDialog: noop,
   importPaths: noop,
+  openPaths: noop,
   reload: noop,
   close: () => {},
   claimDrops: () => () => {},
@@ -194,11 +197,12 @@ export function LibraryUiProvider(props: { children: ReactNode }) {
       openBulkExport: () => setPanel({ type: "bulkExport" }),
       importFromDialog,
       importPaths,
+      openPaths: drop,
       reload,
       close,
       claimDrops,
     }),
-    [importFromDialog, importPaths, reload, close, claimDrops],
+    [importFromDialog, importPaths, drop, reload, close, claimDrops],
   );
 
   return (

@@ -9,7 +9,8 @@
 // peer and CA carry older certificates), `?planHold=1` (a plan's first run waits at its
 // first "wait until running" step in every region until it is cancelled; see mocks/plans.ts),
 // `?haCheck=red` (the HA check finds a region's peer not joined and the channel at risk; see
-// mocks/hacheck.ts). Every library CA
+// mocks/hacheck.ts), `?open=<path>` (repeatable: the files the app was started with, as a file
+// manager passes them). Every library CA
 // answers the `ca_*` commands as a CA server with `ca` and `tlsca` (mocks/ca.ts). Offline
 // bundles live in a small file system under ~/Downloads (mocks/bundles.ts). The consoles' peers
 // answer the `peer_*` and `channel_*` commands from a small Fabric network (mocks/peers.ts).
@@ -112,6 +113,7 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
     params.get("haCheck") === "stale",
   );
   const sandbox = new MockSandbox(params.get("sandbox") === "1");
+  let launchFiles = params.getAll("open");
 
   window.__ipcCalls = [];
   window.__emitTauriEvent = (event, payload) => emit(event, payload);
@@ -156,6 +158,11 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
         }
         case "ui_ready":
           return null;
+        case "launch_files": {
+          const files = launchFiles;
+          launchFiles = [];
+          return files;
+        }
         case "library_list":
           return library.list();
         case "library_import_dialog":

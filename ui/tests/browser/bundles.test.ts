@@ -188,6 +188,37 @@ describe("Bundles", () => {
   });
 });
 
+describe("Files the app was started with", () => {
+  it("a bundle opened with the app from a file manager opens in Receive, past the welcome screen", async () => {
+    const q = new URLSearchParams([
+      ["firstRun", "1"],
+      ["open", CHANGED],
+    ]);
+    const { page, errors } = await open(`?${q}`);
+    await expect
+      .poll(() => page.evaluate(() => window.location.hash))
+      .toBe(`#/bundles/receive/${encodeURIComponent(CHANGED)}`);
+    await expect.poll(() => receive(page).getAttribute("data-state")).toBe("key");
+    expect(await page.getByText("Continue with an empty workspace").count()).toBe(0);
+    expect((await callsOf(page, "launch_files")).length).toBe(1);
+    expect((await callsOf(page, "bundle_detect")).map((c) => c.args)).toEqual([
+      { paths: [CHANGED] },
+    ]);
+    expect(await callsOf(page, "library_import_paths")).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("console files opened with the app are imported into the library with a report", async () => {
+    const file = "/home/operator/Downloads/Org3 CA_ca.json";
+    const { page, errors } = await open(`?open=${encodeURIComponent(file)}#/nodes`);
+    await expect
+      .poll(async () => (await callsOf(page, "library_import_paths")).map((c) => c.args))
+      .toEqual([{ paths: [file] }]);
+    await expect.poll(() => page.getByText("Org3 CA_ca.json").first().isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe("Bundles in Chinese", () => {
   it("build, open, verify and apply in zh-CN: the console's terms, nothing English left, nothing overflowing", async () => {
     const { page, errors } = await open("?library=demo#/bundles");
