@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use fabric_ha_sensitive::Sensitive;
+use fabric_ha_sensitive::SecretBytes;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -45,7 +45,7 @@ pub fn export_json(artifact: &Artifact) -> Vec<u8> {
 
 /// The complete wallet file of an identity, private key included. The bytes are wrapped in
 /// [`Sensitive`]: expose them only to write the file the user asked for.
-pub fn export_identity(identity: &IdentityArtifact) -> Sensitive<Vec<u8>> {
+pub fn export_identity(identity: &IdentityArtifact) -> SecretBytes {
     let mut obj = identity.json.clone();
     obj.insert(
         "private_key".to_owned(),
@@ -54,7 +54,7 @@ pub fn export_identity(identity: &IdentityArtifact) -> Sensitive<Vec<u8>> {
     let mut value = Value::Object(obj);
     let bytes = to_console_json(&value);
     crate::check::zeroize_value(&mut value);
-    Sensitive::new(bytes)
+    SecretBytes::from(bytes)
 }
 
 /// Replaces characters that cannot be in a file name on common systems with `_`.
@@ -152,7 +152,7 @@ fn node_entry_name(n: &NodeArtifact, kind: ArtifactKind) -> String {
 pub fn export_bulk_zip(
     artifacts: &[Artifact],
     include_identities: bool,
-) -> Result<Sensitive<Vec<u8>>, ExportError> {
+) -> Result<SecretBytes, ExportError> {
     let order = [
         ArtifactKind::Identity,
         ArtifactKind::Ca,
@@ -219,7 +219,7 @@ pub fn export_bulk_zip(
         }
     }
     let cursor = zip.writer.finish().map_err(zerr)?;
-    Ok(Sensitive::new(cursor.into_inner()))
+    Ok(SecretBytes::from(cursor.into_inner()))
 }
 
 use std::io::Cursor;

@@ -66,7 +66,7 @@ fn identities_keep_the_key_out_of_plain_json() {
         let public = export_json(&Artifact::Identity(id.clone()));
         assert!(!String::from_utf8(public).unwrap().contains("private_key"));
         let full = export_identity(&id);
-        assert_eq!(full.expose(), &input, "{name}");
+        assert_eq!(full.expose().as_slice(), &input[..], "{name}");
         assert_eq!(format!("{full:?}"), "<redacted>");
         let dbg = format!("{id:?}");
         let key = id.private_key().expose().clone();
@@ -147,7 +147,7 @@ fn the_bulk_zip_re_exports_to_the_same_entries() {
             assert!(vx.get("associatedIdentityName").is_some(), "{name}");
         }
     }
-    assert_eq!(output.expose(), &input, "byte for byte");
+    assert_eq!(output.expose().as_slice(), &input[..], "byte for byte");
     // Without identities there is no Wallet folder and no key anywhere.
     let public = export_bulk_zip(&r.accepted, false).unwrap();
     let entries = zip_entries(public.expose());

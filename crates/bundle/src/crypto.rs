@@ -7,7 +7,7 @@ use std::str::FromStr;
 use age::secrecy::SecretString;
 use base64::Engine as _;
 use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
-use fabric_ha_sensitive::Sensitive;
+use fabric_ha_sensitive::{SecretBytes, Sensitive};
 use serde::{Deserialize, Serialize};
 
 use crate::error::BundleError;
@@ -93,8 +93,8 @@ fn secret(s: &Sensitive<String>) -> SecretString {
 /// plaintext chunk is zeroized when it has been used.
 pub(crate) fn seal_stream(
     protection: &Protection,
-    chunks: std::sync::mpsc::Receiver<Sensitive<crate::Plaintext>>,
-) -> Result<Sensitive<Vec<u8>>, BundleError> {
+    chunks: std::sync::mpsc::Receiver<SecretBytes>,
+) -> Result<SecretBytes, BundleError> {
     let fail = |e: &dyn std::fmt::Display| BundleError::Invalid {
         field: "encryption".into(),
         reason: e.to_string(),
@@ -103,12 +103,13 @@ pub(crate) fn seal_stream(
         Protection::Unencrypted { .. } => {
             // Joined with the exact capacity: a growing buffer would leave plaintext copies
             // behind in freed memory.
-            let parts: Vec<Sensitive<crate::Plaintext>> = chunks.iter().collect();
-            let mut out = Vec::with_capacity(parts.iter().map(|p| p.expose().bytes().len()).sum());
+            let parts: Vec<SecretBytes> = chunks.iter().collect();
+            let mut out =
+                Vec::with_capacity(parts.iter().map(|p| p.expose().as_slice().len()).sum());
             for part in &parts {
-                out.extend_from_slice(part.expose().bytes());
+                out.extend_from_slice(part.expose().as_slice());
             }
-            return Ok(Sensitive::new(out));
+            return Ok(SecretBytes::from(out));
         }
         Protection::Passphrase {
             passphrase,
@@ -134,11 +135,11 @@ pub(crate) fn seal_stream(
     let mut writer = encryptor.wrap_output(&mut out).map_err(|e| fail(&e))?;
     for chunk in chunks {
         writer
-            .write_all(chunk.expose().bytes())
+            .write_all(chunk.expose().as_slice())
             .map_err(|e| fail(&e))?;
     }
     writer.finish().map_err(|e| fail(&e))?;
-    Ok(Sensitive::new(out))
+    Ok(SecretBytes::from(out))
 }
 
 pub(crate) fn unprotect(
@@ -146,9 +147,9 @@ pub(crate) fn unprotect(
     bytes: &[u8],
     key: &BundleKey,
     max_bytes: u64,
-) -> Result<(Sensitive<Vec<u8>>, bool), BundleError> {
+) -> Result<(SecretBytes, bool), BundleError> {
     if !bytes.starts_with(AGE_MAGIC) {
-        return Ok((Sensitive::new(bytes.to_vec()), false));
+        return Ok((SecretBytes::from(bytes.to_vec()), false));
     }
     let damaged = |reason: String| BundleError::Damaged {
         file: file.to_owned(),
@@ -214,7 +215,7 @@ pub(crate) fn unprotect(
         .take(max_bytes + 1)
         .read_to_end(&mut out)
         .map_err(|e| damaged(e.to_string()));
-    let out = Sensitive::new(out);
+    let out = SecretBytes::from(out);
     read?;
     if out.expose().len() as u64 > max_bytes {
         return Err(BundleError::TooLarge {
@@ -256,7 +257,7 @@ impl Signer {
     }
 
     /// The key from its 32-byte secret seed.
-    pub fn from_seed(seed: &Sensitive<Vec<u8>>) -> Result<Signer, BundleError> {
+    pub fn from_seed(seed: &SecretBytes) -> Result<Signer, BundleError> {
         let bytes: [u8; 32] =
             seed.expose()
                 .as_slice()
@@ -270,8 +271,8 @@ impl Signer {
     }
 
     /// The 32-byte secret seed (to store encrypted).
-    pub fn seed(&self) -> Sensitive<Vec<u8>> {
-        Sensitive::new(self.0.to_bytes().to_vec())
+    pub fn seed(&self) -> SecretBytes {
+        SecretBytes::from(self.0.to_bytes().to_vec())
     }
 
     /// The public key, base64.

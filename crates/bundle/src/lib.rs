@@ -24,33 +24,13 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 
 use fabric_ha_artifacts::{self as artifacts, Artifact, ArtifactKind};
-use fabric_ha_sensitive::Sensitive;
+use fabric_ha_sensitive::{Bytes, SecretBytes, Sensitive};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 pub use crypto::{BundleKey, Protection, Signer};
 
-/// Plaintext of a bundle being made (it holds private keys when identities are included),
-/// kept in [`Sensitive`] and zeroized in bulk when dropped: `Vec<u8>`'s own `zeroize` writes
-/// one byte at a time (about 1 ms per MB here), this one fills the bytes, then the spare
-/// capacity, behind the same optimization barrier as zeroize's slices.
-#[derive(Default)]
-pub(crate) struct Plaintext(Vec<u8>);
-
-impl Plaintext {
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl zeroize::Zeroize for Plaintext {
-    fn zeroize(&mut self) {
-        self.0.spare_capacity_mut().zeroize();
-        self.0.as_mut_slice().zeroize();
-        self.0.clear();
-    }
-}
 pub use error::BundleError;
 pub use steps::{ManualStep, StepValue, StepValueText};
 
@@ -224,7 +204,7 @@ impl Default for Limits {
 #[derive(Debug)]
 pub struct Created {
     /// The file's bytes (encrypted unless asked otherwise; secret when identities are inside).
-    pub bytes: Sensitive<Vec<u8>>,
+    pub bytes: SecretBytes,
     /// Its manifest.
     pub manifest: Manifest,
     /// Whether the bytes are encrypted.
@@ -299,7 +279,7 @@ struct ImportFile<'a> {
 /// MSPs, peers, ordering nodes).
 fn for_each_import_body(
     artifacts: &[&Artifact],
-    mut put: impl FnMut(String, Sensitive<Plaintext>) -> Result<(), BundleError>,
+    mut put: impl FnMut(String, SecretBytes) -> Result<(), BundleError>,
 ) -> Result<(), BundleError> {
     let order = [
         ArtifactKind::Ca,
@@ -327,7 +307,7 @@ fn for_each_import_body(
                     path: format!("/ak/api/v3/components/{}", body.component_type),
                     body: &body.body,
                 })?;
-                put(path, Sensitive::new(Plaintext(bytes)))?;
+                put(path, SecretBytes::from(bytes))?;
             }
         }
     }
@@ -380,11 +360,7 @@ pub fn create(
                 (STEPS_MD, FileRole::StepsMarkdown, steps::markdown(spec)),
                 (STEPS_HTML, FileRole::StepsHtml, steps::html(spec)),
             ] {
-                files.push(zip.put(
-                    path.to_owned(),
-                    role,
-                    Sensitive::new(Plaintext(text.into_bytes())),
-                )?);
+                files.push(zip.put(path.to_owned(), role, SecretBytes::from(text.into_bytes()))?);
             }
             let (console_zip, sha256) = console_zip
                 .join()
@@ -458,20 +434,20 @@ const CHUNK: usize = 256 * 1024;
 /// A `Write` that hands the bytes on in fixed-size chunks (its buffer never grows, so no
 /// plaintext copy is left behind by a reallocation).
 struct ChunkSink {
-    to: std::sync::mpsc::SyncSender<Sensitive<Plaintext>>,
-    buf: Plaintext,
+    to: std::sync::mpsc::SyncSender<SecretBytes>,
+    buf: Bytes,
 }
 
 impl ChunkSink {
-    fn new(to: std::sync::mpsc::SyncSender<Sensitive<Plaintext>>) -> ChunkSink {
+    fn new(to: std::sync::mpsc::SyncSender<SecretBytes>) -> ChunkSink {
         ChunkSink {
             to,
-            buf: Plaintext(Vec::with_capacity(CHUNK)),
+            buf: Bytes::with_capacity(CHUNK),
         }
     }
 
     fn send(&mut self) -> std::io::Result<()> {
-        let chunk = std::mem::replace(&mut self.buf, Plaintext(Vec::with_capacity(CHUNK)));
+        let chunk = std::mem::replace(&mut self.buf, Bytes::with_capacity(CHUNK));
         self.to.send(Sensitive::new(chunk)).map_err(|_| {
             std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the encryption stopped")
         })
@@ -480,17 +456,15 @@ impl ChunkSink {
 
 impl Write for ChunkSink {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let buf = &mut self.buf.0;
-        let n = data.len().min(CHUNK - buf.len());
-        buf.extend_from_slice(&data[..n]);
-        if buf.len() == CHUNK {
+        let n = self.buf.append_within_capacity(data);
+        if self.buf.len() == CHUNK {
             self.send()?;
         }
         Ok(n)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if self.buf.0.is_empty() {
+        if self.buf.is_empty() {
             Ok(())
         } else {
             self.send()
@@ -536,9 +510,9 @@ impl BundleZip {
         &mut self,
         path: String,
         role: FileRole,
-        bytes: Sensitive<Plaintext>,
+        bytes: SecretBytes,
     ) -> Result<FileEntry, BundleError> {
-        let bytes = bytes.expose().bytes();
+        let bytes = bytes.expose().as_slice();
         self.raw(&path, bytes)?;
         Ok(FileEntry {
             size: bytes.len() as u64,
@@ -652,7 +626,7 @@ pub struct Opened {
     manifest: Manifest,
     manifest_bytes: Vec<u8>,
     signature: Option<Vec<u8>>,
-    entries: BTreeMap<String, Sensitive<Vec<u8>>>,
+    entries: BTreeMap<String, SecretBytes>,
 }
 
 impl std::fmt::Debug for Opened {
@@ -776,7 +750,10 @@ pub fn open(
                 limit: limits.max_bundle_bytes,
             });
         }
-        if entries.insert(name.clone(), Sensitive::new(data)).is_some() {
+        if entries
+            .insert(name.clone(), SecretBytes::from(data))
+            .is_some()
+        {
             return Err(refuse("a second entry with the same name"));
         }
     }
@@ -787,7 +764,7 @@ pub fn open(
             reason: "missing".into(),
         })?
         .expose()
-        .clone();
+        .to_vec();
     let manifest: Manifest =
         serde_json::from_slice(&manifest_bytes).map_err(|e| BundleError::Manifest {
             file: file.to_owned(),
@@ -808,7 +785,7 @@ pub fn open(
             ),
         });
     }
-    let signature = entries.remove(SIGNATURE).map(|s| s.expose().clone());
+    let signature = entries.remove(SIGNATURE).map(|s| s.expose().to_vec());
     Ok(Opened {
         file: file.to_owned(),
         encrypted,
@@ -950,7 +927,7 @@ impl Opened {
 
     /// The console-layout zip, after [`Opened::verify`] (verified again here). Secret when
     /// identities are inside.
-    pub fn console_zip(&self) -> Result<&Sensitive<Vec<u8>>, BundleError> {
+    pub fn console_zip(&self) -> Result<&SecretBytes, BundleError> {
         self.verify()?;
         self.entries
             .get(CONSOLE_ZIP)
@@ -961,23 +938,7 @@ impl Opened {
     }
 
     /// The bytes of an entry (no check).
-    pub fn entry(&self, name: &str) -> Option<&Sensitive<Vec<u8>>> {
+    pub fn entry(&self, name: &str) -> Option<&SecretBytes> {
         self.entries.get(name)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plaintext_is_emptied_by_zeroize_and_keeps_its_allocation() {
-        let mut p = Plaintext(Vec::with_capacity(64));
-        p.0.extend_from_slice(b"-----BEGIN PRIVATE KEY-----");
-        let at = p.0.as_ptr();
-        zeroize::Zeroize::zeroize(&mut p);
-        assert!(p.bytes().is_empty());
-        assert_eq!(p.0.as_ptr(), at);
-        assert!(p.0.capacity() >= 64);
     }
 }

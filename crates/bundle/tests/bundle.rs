@@ -137,14 +137,14 @@ fn round_trip_encrypted_and_signed() {
         names.contains(&"api/01-fabric-ca-Org1-CA.json".to_owned()),
         "{names:?}"
     );
-    let md = String::from_utf8(opened.entry(STEPS_MD).unwrap().expose().clone()).unwrap();
+    let md = String::from_utf8(opened.entry(STEPS_MD).unwrap().expose().to_vec()).unwrap();
     let ca = md.find("Import CA").unwrap();
     let msp = md.find("Import MSP").unwrap();
     let peer = md.find("Import peer").unwrap();
     let create = md.find("Create peer").unwrap();
     assert!(ca < msp && msp < peer && peer < create, "{md}");
     assert!(md.contains("`org1peer2`"));
-    let html = String::from_utf8(opened.entry(STEPS_HTML).unwrap().expose().clone()).unwrap();
+    let html = String::from_utf8(opened.entry(STEPS_HTML).unwrap().expose().to_vec()).unwrap();
     assert!(html.contains("&quot;Peer 2&quot;"));
 
     assert!(opened.check_target("eu-de", None).is_ok());
@@ -224,7 +224,7 @@ fn secrets_only_with_opt_in_and_unencrypted_only_when_confirmed() {
     assert!(!created.encrypted);
     let opened = open_plain(created.bytes.expose()).unwrap();
     assert!(!opened.manifest().includes_identities);
-    let mut all = created.bytes.expose().clone();
+    let mut all = created.bytes.expose().to_vec();
     for (name, _) in opened.inspect().entries {
         if let Some(e) = opened.entry(&name) {
             all.extend_from_slice(e.expose());

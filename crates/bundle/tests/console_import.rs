@@ -124,7 +124,7 @@ fn comparable(tc: &TestConsole) -> Vec<Value> {
 async fn console_zip_through_bulk_import_equals_typed_import_bodies() {
     let pki = Pki::new();
     let opened = bundle(&pki);
-    let zip = opened.console_zip().unwrap().expose().clone();
+    let zip = opened.console_zip().unwrap().expose().to_vec();
     let bodies: Vec<Value> = opened
         .manifest()
         .files

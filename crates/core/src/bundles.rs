@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use fabric_ha_artifacts::{self as artifacts, Artifact, ReadOptions};
 use fabric_ha_bundle as bundle;
 use fabric_ha_engine::journal::{self, StepResult};
-use fabric_ha_sensitive::Sensitive;
+use fabric_ha_sensitive::{SecretBytes, Sensitive};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -191,7 +191,7 @@ pub struct BuiltBundle {
     pub file_name: String,
     /// What its creator should know before handing it over.
     pub warnings: Vec<String>,
-    bytes: Sensitive<Vec<u8>>,
+    bytes: SecretBytes,
 }
 
 impl BuiltBundle {
@@ -692,7 +692,7 @@ impl Workspace {
         let zip = opened.console_zip().map_err(bundle_err)?;
         let (library, console, console_name) = match target {
             ApplyTarget::Library => {
-                let report = self.import_files(vec![(zip_name, zip.expose().clone())])?;
+                let report = self.import_files(vec![(zip_name, zip.expose().to_vec())])?;
                 (Some(report), None, None)
             }
             ApplyTarget::Console(name) => {
@@ -702,7 +702,7 @@ impl Workspace {
                     .check_target(name, console.url.as_deref())
                     .map_err(bundle_err)?;
                 let report =
-                    self.console_import_files(name, vec![(zip_name, zip.expose().clone())])?;
+                    self.console_import_files(name, vec![(zip_name, zip.expose().to_vec())])?;
                 let done = report.all_ok().then(|| name.clone());
                 (None, Some(report), done)
             }

@@ -25,7 +25,7 @@ use fabric_ha_fabric_ca::{
     self as fca, CaError, CaErrorKind, CaIdentity, ClientOptions, EnrollRequest, FabricCaClient,
     ReenrollRequest, RegisterRoute, RegistrationRequest, TlsPin,
 };
-use fabric_ha_sensitive::Sensitive;
+use fabric_ha_sensitive::{SecretBytes, Sensitive};
 use fabric_ha_store::{insert_artifact, insert_enrollment, replace_identity, EnrollmentRow};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -538,7 +538,7 @@ fn enrolled_identity(
 }
 
 /// The console identity file (§4.3) of an enrollment, as bytes kept secret.
-fn identity_file(name: &str, cert_pem: &str, key_pem: &Sensitive<String>) -> Sensitive<Vec<u8>> {
+fn identity_file(name: &str, cert_pem: &str, key_pem: &Sensitive<String>) -> SecretBytes {
     let mut key_b64 = STANDARD.encode(key_pem.expose().trim_end().as_bytes());
     let mut value = serde_json::json!({
         "cert": artifacts::to_b64pem(cert_pem.trim_end()),
@@ -547,7 +547,7 @@ fn identity_file(name: &str, cert_pem: &str, key_pem: &Sensitive<String>) -> Sen
         "type": "identity",
     });
     key_b64.zeroize();
-    let bytes = Sensitive::new(artifacts::to_console_json(&value));
+    let bytes = SecretBytes::from(artifacts::to_console_json(&value));
     if let Some(serde_json::Value::String(key)) = value.get_mut("private_key") {
         key.zeroize();
     }

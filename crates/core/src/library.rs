@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use fabric_ha_artifacts::{
     self as artifacts, Artifact, ArtifactKind, Cert, Finding, ReadOptions, Severity,
 };
-use fabric_ha_sensitive::Sensitive;
+use fabric_ha_sensitive::{SecretBytes, Sensitive};
 use fabric_ha_store::{artifact_secret_prefix, insert_artifact, ArtifactRow, Inserted, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -152,7 +152,7 @@ pub struct ExportFile {
     /// Proposed file name.
     pub file_name: String,
     /// The bytes; secret when they hold private keys.
-    pub bytes: Sensitive<Vec<u8>>,
+    pub bytes: SecretBytes,
     /// Whether the bytes hold private keys (written owner-only).
     pub contains_private_keys: bool,
 }
@@ -720,7 +720,7 @@ impl Workspace {
             [single] if single_file => {
                 let bytes = match single {
                     Artifact::Identity(identity) => artifacts::export_identity(identity),
-                    other => Sensitive::new(artifacts::export_json(other)),
+                    other => SecretBytes::from(artifacts::export_json(other)),
                 };
                 Ok(ExportFile {
                     file_name: artifacts::export_file_name(single),

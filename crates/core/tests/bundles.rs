@@ -168,7 +168,7 @@ fn generated_peers(ws: &Workspace, n: usize) -> Vec<String> {
     assert_eq!(peers.len(), n);
     let zip = fabric_ha_artifacts::export_bulk_zip(&peers, false).unwrap();
     let report = ws
-        .import_files(vec![("peers.zip".into(), zip.expose().clone())])
+        .import_files(vec![("peers.zip".into(), zip.expose().to_vec())])
         .unwrap();
     assert!(report.all_accepted());
     report
@@ -192,7 +192,7 @@ fn zip_size_and_steps(path: &Path) -> (u64, String) {
         .entry(fabric_ha_bundle::STEPS_MD)
         .unwrap()
         .expose()
-        .clone();
+        .to_vec();
     (size, String::from_utf8(steps).unwrap())
 }
 

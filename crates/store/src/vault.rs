@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
-use fabric_ha_sensitive::Sensitive;
+use fabric_ha_sensitive::{SecretBytes, Sensitive};
 use rusqlite::OptionalExtension;
 
 use crate::db::{self, Store, META_KEY_SOURCE, NOW_SQL};
@@ -149,7 +149,7 @@ impl Vault {
     ///
     /// Fails with [`SecretError::NotFound`] if there is none, and with
     /// [`SecretError::Corrupt`] if the blob does not authenticate.
-    pub fn get(&self, store: &Store, id: &str) -> Result<Sensitive<Vec<u8>>, StoreError> {
+    pub fn get(&self, store: &Store, id: &str) -> Result<SecretBytes, StoreError> {
         self.check_store(store)?;
         let row: Option<(Vec<u8>, Vec<u8>)> = store.with_conn(|c| {
             c.query_row(
@@ -382,12 +382,7 @@ fn seal(
 }
 
 /// Decrypts; `None` if the nonce is malformed or authentication fails.
-fn open(
-    key: &MasterKey,
-    nonce: &[u8],
-    ciphertext: &[u8],
-    aad: &[u8],
-) -> Option<Sensitive<Vec<u8>>> {
+fn open(key: &MasterKey, nonce: &[u8], ciphertext: &[u8], aad: &[u8]) -> Option<SecretBytes> {
     if nonce.len() != NONCE_LEN {
         return None;
     }
@@ -400,7 +395,7 @@ fn open(
             },
         )
         .ok()
-        .map(Sensitive::new)
+        .map(SecretBytes::from)
 }
 
 /// The key-check value: base64(nonce || seal(KEY_CHECK_PLAINTEXT)).

@@ -49,8 +49,12 @@ fn put_get_delete_round_trip() {
         .unwrap();
     assert!(vault.contains(&store, "org1/admin/key").unwrap());
     assert_eq!(
-        vault.get(&store, "org1/admin/key").unwrap().expose(),
-        b"\x00\x01binary\xff"
+        vault
+            .get(&store, "org1/admin/key")
+            .unwrap()
+            .expose()
+            .as_slice(),
+        &b"\x00\x01binary\xff"[..]
     );
     assert_eq!(
         vault.get_str(&store, "org1/admin/enroll").unwrap().expose(),

@@ -8,7 +8,7 @@ use fabric_ha_console::{
     certificate_differences, certificate_update, find_all_existing, CertField, Component,
     ComponentQuery, ComponentType, ConsoleClient, ConsoleError,
 };
-use fabric_ha_sensitive::Sensitive;
+use fabric_ha_sensitive::SecretBytes;
 use serde_json::Value;
 
 use super::components::cluster_of;
@@ -429,7 +429,7 @@ impl Workspace {
         let artifact = export_record(&row.name, client.url(), &records, component_id)?;
         Ok(ExportFile {
             file_name: artifacts::export_file_name(&artifact),
-            bytes: Sensitive::new(artifacts::export_json(&artifact)),
+            bytes: SecretBytes::from(artifacts::export_json(&artifact)),
             contains_private_keys: false,
         })
     }
