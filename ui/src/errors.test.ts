@@ -52,6 +52,7 @@ const ALL_CODES = [
   "plan_busy",
   "fabric_unreachable",
   "fabric_tls_pin_mismatch",
+  "fabric_client_cert_required",
   "not_an_admin",
   "channel_not_found",
   "package_refused",

@@ -138,6 +138,10 @@ pub enum ErrorCode {
     /// The node's TLS certificate does not chain to the TLS roots of its record.
     #[serde(rename = "fabric_tls_pin_mismatch")]
     FabricTlsPinMismatch,
+    /// The node requires mutual TLS and refused the handshake without a client TLS
+    /// certificate it trusts.
+    #[serde(rename = "fabric_client_cert_required")]
+    FabricClientCertRequired,
     /// The signing identity is not an admin of the peer (or of the organization).
     #[serde(rename = "not_an_admin")]
     NotAnAdmin,

@@ -98,6 +98,7 @@ impl EngineError {
             EngineError::Fabric { error, .. } => match error.code {
                 NetErrorCode::Unreachable => "fabric_unreachable",
                 NetErrorCode::TlsPinMismatch => "fabric_tls_pin_mismatch",
+                NetErrorCode::ClientCertRequired => "fabric_client_cert_required",
                 NetErrorCode::NotAnAdmin => "not_an_admin",
                 NetErrorCode::ChannelNotFound => "channel_not_found",
                 NetErrorCode::PackageRefused => "package_refused",

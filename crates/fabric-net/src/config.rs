@@ -19,7 +19,7 @@ use prost::Message as _;
 pub use fabric_gateway::pb::common::{Block, Config};
 
 use crate::error::{NetError, NetErrorCode};
-use crate::proposal::{envelope, Signing};
+use crate::proposal::{envelope, Signing, TlsBinding};
 use crate::Signer;
 
 /// The `AnchorPeers` value's key in an application organization's group.
@@ -430,7 +430,8 @@ pub fn compute_update(original: &Config, updated: &Config, channel: &str) -> Opt
 }
 
 /// A config update signed by `signer` (one `ConfigSignature` over signature header ‖ update)
-/// inside a `CONFIG_UPDATE` envelope signed by the same identity, ready to broadcast.
+/// inside a `CONFIG_UPDATE` envelope signed by the same identity, ready to broadcast (to any
+/// orderer: it is bound to no TLS connection).
 pub fn signed_update_envelope(signer: &Signer, update: &ConfigUpdate) -> Envelope {
     let config_update = update.encode_to_vec();
     let signing = Signing::new(signer);
@@ -445,7 +446,13 @@ pub fn signed_update_envelope(signer: &Signer, update: &ConfigUpdate) -> Envelop
         signatures: vec![signature],
     }
     .encode_to_vec();
-    envelope(signer, HeaderType::ConfigUpdate, &update.channel_id, data)
+    envelope(
+        signer,
+        HeaderType::ConfigUpdate,
+        &update.channel_id,
+        data,
+        &TlsBinding::UNBOUND,
+    )
 }
 
 #[cfg(test)]

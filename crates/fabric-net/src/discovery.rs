@@ -13,6 +13,7 @@ use prost::Message as _;
 use tonic::codegen::http::uri::PathAndQuery;
 
 use crate::error::{NetError, NetErrorCode};
+use crate::proposal::TlsBinding;
 use crate::Signer;
 
 /// `discovery.SignedRequest`.
@@ -141,12 +142,16 @@ fn gossip(
         .content
 }
 
-/// Builds the signed membership query for `channel`.
-pub(crate) fn membership_request(signer: &Signer, channel: &str) -> SignedRequest {
+/// Builds the signed membership query for `channel`, bound to the connection by `binding`.
+pub(crate) fn membership_request(
+    signer: &Signer,
+    channel: &str,
+    binding: &TlsBinding,
+) -> SignedRequest {
     let payload = Request {
         authentication: Some(AuthInfo {
             client_identity: signer.creator(),
-            client_tls_cert_hash: Vec::new(),
+            client_tls_cert_hash: binding.hash().to_vec(),
         }),
         queries: vec![Query {
             channel: channel.to_owned(),

@@ -9,6 +9,9 @@ pub enum NetErrorCode {
     Unreachable,
     /// The node's TLS certificate does not chain to the pinned roots (or names another host).
     TlsPinMismatch,
+    /// The node requires mutual TLS and refused the handshake: no client TLS certificate was
+    /// presented, or one from a TLS CA it does not trust.
+    ClientCertRequired,
     /// The signing identity is not an admin of the peer (its local MSP).
     NotAnAdmin,
     /// The peer has not joined the channel (or it does not exist).
@@ -35,6 +38,7 @@ impl NetErrorCode {
         match self {
             NetErrorCode::Unreachable => "unreachable",
             NetErrorCode::TlsPinMismatch => "tls_pin_mismatch",
+            NetErrorCode::ClientCertRequired => "client_cert_required",
             NetErrorCode::NotAnAdmin => "not_an_admin",
             NetErrorCode::ChannelNotFound => "channel_not_found",
             NetErrorCode::PackageRefused => "package_refused",
@@ -52,6 +56,7 @@ impl NetErrorCode {
         match self {
             NetErrorCode::Unreachable => "check that the node runs and that its api_url is reachable from this computer",
             NetErrorCode::TlsPinMismatch => "the node's TLS certificate is not issued by the TLS CA roots of its console record: refresh the record from the node's own console",
+            NetErrorCode::ClientCertRequired => "the node requires mutual TLS: connect with a client TLS certificate and key issued by the organization's TLS CA (a wallet identity enrolled at the TLS CA)",
             NetErrorCode::NotAnAdmin => "sign with the organization's admin: an identity of type admin (Node OUs) or one listed in the peer's admin certificates",
             NetErrorCode::ChannelNotFound => "join the peer to the channel first, or check the channel name",
             NetErrorCode::PackageRefused => "use the exact package file the organization approved (or copy it from another peer of the organization)",

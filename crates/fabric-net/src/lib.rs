@@ -4,10 +4,12 @@
 //! - [`Signer`]: a wallet identity (MSP id, certificate, P-256 key kept [`Sensitive`]) that
 //!   signs proposals with ECDSA/SHA-256, DER, low-S, as Fabric requires.
 //! - [`PeerClient`]: one HTTP/2 connection per peer from its console record: `api_url`
-//!   (`grpcs://host:port`), TLS pinned to the record's TLS CA roots, the server name from the URL.
+//!   (`grpcs://host:port`), TLS pinned to the record's TLS CA roots, the server name from the URL,
+//!   and for nodes that require mutual TLS a client TLS certificate, whose SHA-256 every
+//!   message built for the connection carries (Fabric checks it on Deliver and discovery).
 //! - Calls: `cscc` GetChannels / JoinChain / GetConfigBlock, `qscc` GetChainInfo /
 //!   GetBlockByNumber, `_lifecycle` QueryInstalledChaincodes / GetInstalledChaincodePackage /
-//!   InstallChaincode / QueryChaincodeDefinitions.
+//!   InstallChaincode / QueryChaincodeDefinitions; a block from the peer's `Deliver`.
 //! - [`OrdererClient`]: `Deliver` (a block, the newest, the last config block) and `Broadcast`;
 //!   [`config`] computes and signs an anchor-peer config update as `configtxlator` would.
 //! - [`PeerClient::discover_peers`]: the discovery service's peer membership query.

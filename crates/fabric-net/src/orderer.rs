@@ -16,8 +16,8 @@ use tonic::transport::Channel;
 
 use crate::error::{NetError, NetErrorCode};
 use crate::ops::status_name;
-use crate::peer::{connect_channel, PeerEndpoint};
-use crate::proposal::envelope;
+use crate::peer::{connect_channel, status_error, Connection, PeerEndpoint};
+use crate::proposal::{envelope, TlsBinding};
 use crate::Signer;
 
 /// Where an orderer is: its `api_url` (`grpcs://host:port`) and TLS roots, as in its console
@@ -28,7 +28,7 @@ pub type OrdererEndpoint = PeerEndpoint;
 #[derive(Debug, Clone)]
 pub struct OrdererClient {
     service: AtomicBroadcastClient<Channel>,
-    address: String,
+    connection: Connection,
 }
 
 /// What the orderer said to a broadcast: its status and info text.
@@ -46,16 +46,16 @@ impl OrdererClient {
         endpoint: &OrdererEndpoint,
         timeout: Duration,
     ) -> Result<OrdererClient, NetError> {
-        let (channel, address) = connect_channel(endpoint, timeout).await?;
+        let connection = connect_channel(endpoint, timeout).await?;
         Ok(OrdererClient {
-            service: AtomicBroadcastClient::new(channel),
-            address,
+            service: AtomicBroadcastClient::new(connection.channel.clone()),
+            connection,
         })
     }
 
     /// `host:port`.
     pub fn address(&self) -> &str {
-        &self.address
+        &self.connection.address
     }
 
     async fn deliver(
@@ -64,65 +64,23 @@ impl OrdererClient {
         channel: &str,
         position: seek_position::Type,
     ) -> Result<Block, NetError> {
-        let context = format!("{} Deliver {channel}", self.address);
-        let seek = SeekPosition {
-            r#type: Some(position),
-        };
-        let info = SeekInfo {
-            start: Some(seek),
-            stop: Some(seek),
-            behavior: seek_info::SeekBehavior::FailIfNotReady as i32,
-            error_response: 0,
-            content_type: 0,
-        };
-        let request = envelope(
-            signer,
-            HeaderType::DeliverSeekInfo,
-            channel,
-            info.encode_to_vec(),
-        );
-        let mut stream = self
+        let context = format!("{} Deliver {channel}", self.connection.address);
+        let request = seek_request(signer, channel, position, &self.connection.binding);
+        let mut stream = match self
             .service
             .clone()
             .deliver(tokio_stream::once(request))
             .await
-            .map_err(|s| {
-                NetError::new(NetErrorCode::Unreachable, &context, s.message().to_owned())
-            })?
-            .into_inner();
-        let mut block = None;
-        while let Some(answer) = stream.message().await.map_err(|s| {
-            NetError::new(NetErrorCode::Unreachable, &context, s.message().to_owned())
-        })? {
-            match answer.r#type {
-                Some(deliver_response::Type::Block(b)) => block = Some(b),
-                Some(deliver_response::Type::Status(status)) => {
-                    if status == Status::Success as i32 {
-                        break;
-                    }
-                    let code = if status == Status::NotFound as i32 {
-                        NetErrorCode::ChannelNotFound
-                    } else if status == Status::Forbidden as i32 {
-                        NetErrorCode::NotAnAdmin
-                    } else {
-                        NetErrorCode::Refused
-                    };
-                    return Err(NetError::new(
-                        code,
-                        &context,
-                        format!("status {}", status_name(status)),
-                    ));
-                }
-                None => {}
-            }
-        }
-        block.ok_or_else(|| {
-            NetError::new(
-                NetErrorCode::InvalidResponse,
-                &context,
-                "no block before SUCCESS",
-            )
+        {
+            Ok(response) => response.into_inner(),
+            Err(status) => return Err(self.connection.failure(&context, &status).await),
+        };
+        one_block(&context, &mut stream, |answer| match answer.r#type {
+            Some(deliver_response::Type::Block(b)) => Delivered::Block(b),
+            Some(deliver_response::Type::Status(status)) => Delivered::Status(status),
+            None => Delivered::Other,
         })
+        .await
     }
 
     /// Block `number` of `channel`.
@@ -154,7 +112,7 @@ impl OrdererClient {
         let index = last_config_index(&newest).ok_or_else(|| {
             NetError::new(
                 NetErrorCode::InvalidResponse,
-                format!("{} {channel}", self.address),
+                format!("{} {channel}", self.connection.address),
                 "the newest block names no last config block",
             )
         })?;
@@ -167,22 +125,20 @@ impl OrdererClient {
     /// `Broadcast` of one envelope; the orderer's status and info come back as they are (a
     /// refusal is not an error here: the caller decides).
     pub async fn broadcast(&self, envelope: Envelope) -> Result<BroadcastOutcome, NetError> {
-        let context = format!("{} Broadcast", self.address);
-        let mut stream = self
+        let context = format!("{} Broadcast", self.connection.address);
+        let mut stream = match self
             .service
             .clone()
             .broadcast(tokio_stream::once(envelope))
             .await
-            .map_err(|s| {
-                NetError::new(NetErrorCode::Unreachable, &context, s.message().to_owned())
-            })?
-            .into_inner();
+        {
+            Ok(response) => response.into_inner(),
+            Err(status) => return Err(self.connection.failure(&context, &status).await),
+        };
         let answer = stream
             .message()
             .await
-            .map_err(|s| {
-                NetError::new(NetErrorCode::Unreachable, &context, s.message().to_owned())
-            })?
+            .map_err(|s| status_error(&context, &s))?
             .ok_or_else(|| {
                 NetError::new(
                     NetErrorCode::InvalidResponse,
@@ -195,6 +151,87 @@ impl OrdererClient {
             info: answer.info,
         })
     }
+}
+
+/// A signed `DELIVER_SEEK_INFO` envelope asking for the one block at `position` of `channel`,
+/// failing rather than waiting when it does not exist yet, bound by `binding`.
+pub(crate) fn seek_request(
+    signer: &Signer,
+    channel: &str,
+    position: seek_position::Type,
+    binding: &TlsBinding,
+) -> Envelope {
+    let seek = SeekPosition {
+        r#type: Some(position),
+    };
+    let info = SeekInfo {
+        start: Some(seek),
+        stop: Some(seek),
+        behavior: seek_info::SeekBehavior::FailIfNotReady as i32,
+        error_response: 0,
+        content_type: 0,
+    };
+    envelope(
+        signer,
+        HeaderType::DeliverSeekInfo,
+        channel,
+        info.encode_to_vec(),
+        binding,
+    )
+}
+
+/// One message of a Deliver stream (the orderer's and the peer's have their own types).
+pub(crate) enum Delivered {
+    /// A block.
+    Block(Block),
+    /// The closing `common.Status`.
+    Status(i32),
+    /// Anything else (filtered blocks, private data), not asked for here.
+    Other,
+}
+
+/// Reads a Deliver stream to its closing status: the block it delivered, or the status as a
+/// typed error (a refused binding to the TLS connection is `BAD_REQUEST`).
+pub(crate) async fn one_block<T>(
+    context: &str,
+    stream: &mut tonic::Streaming<T>,
+    read: impl Fn(T) -> Delivered,
+) -> Result<Block, NetError> {
+    let mut block = None;
+    while let Some(answer) = stream
+        .message()
+        .await
+        .map_err(|s| status_error(context, &s))?
+    {
+        match read(answer) {
+            Delivered::Block(b) => block = Some(b),
+            Delivered::Status(status) => {
+                if status == Status::Success as i32 {
+                    break;
+                }
+                let code = if status == Status::NotFound as i32 {
+                    NetErrorCode::ChannelNotFound
+                } else if status == Status::Forbidden as i32 {
+                    NetErrorCode::NotAnAdmin
+                } else {
+                    NetErrorCode::Refused
+                };
+                return Err(NetError::new(
+                    code,
+                    context,
+                    format!("status {}", status_name(status)),
+                ));
+            }
+            Delivered::Other => {}
+        }
+    }
+    block.ok_or_else(|| {
+        NetError::new(
+            NetErrorCode::InvalidResponse,
+            context,
+            "no block before SUCCESS",
+        )
+    })
 }
 
 /// The last config block's number a block's metadata names.

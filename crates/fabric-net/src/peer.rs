@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
-use fabric_gateway::pb::common::BlockchainInfo;
+use fabric_gateway::pb::common::{Block, BlockchainInfo};
+use fabric_gateway::pb::orderer::{seek_position, SeekSpecified};
+use fabric_gateway::pb::protos::deliver_client::DeliverClient;
 use fabric_gateway::pb::protos::endorser_client::EndorserClient;
-use fabric_gateway::pb::protos::ChannelQueryResponse;
+use fabric_gateway::pb::protos::{deliver_response, ChannelQueryResponse};
 use fabric_ha_sensitive::Sensitive;
 use prost::Message;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
@@ -16,7 +18,8 @@ use crate::lifecycle::{
     InstallChaincodeResult, QueryChaincodeDefinitionsArgs, QueryChaincodeDefinitionsResult,
     QueryInstalledChaincodesArgs, QueryInstalledChaincodesResult,
 };
-use crate::proposal::chaincode_call;
+use crate::orderer::{one_block, seek_request, Delivered};
+use crate::proposal::{chaincode_call, TlsBinding};
 use crate::Signer;
 
 /// Where a peer is, from its console record.
@@ -26,7 +29,9 @@ pub struct PeerEndpoint {
     pub api_url: String,
     /// PEMs of the TLS CA roots its certificate chains to (`msp.tlsca.root_certs`).
     pub tls_root_pems: Vec<String>,
-    /// A client TLS certificate and key (PEM), for peers that require mutual TLS.
+    /// A client TLS certificate and key (PEM), for nodes that require mutual TLS: presented
+    /// in the handshake, and its hash binds every Deliver request and discovery query sent on
+    /// the connection (Fabric checks both).
     pub client_tls: Option<(String, Sensitive<String>)>,
 }
 
@@ -54,8 +59,7 @@ pub struct InstalledPackage {
 #[derive(Debug, Clone)]
 pub struct PeerClient {
     endorser: EndorserClient<Channel>,
-    channel: Channel,
-    address: String,
+    connection: Connection,
 }
 
 /// `host` and `host:port` of a `grpcs://host:port` URL.
@@ -76,10 +80,8 @@ fn host_port(api_url: &str) -> Result<(String, String), NetError> {
     Ok((host.clone(), format!("{host}:{port}")))
 }
 
-/// The error chain of a transport failure as one line.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
+/// `text` followed by each cause in `source`'s chain not already in it, as one line.
+fn with_causes(mut text: String, mut source: Option<&(dyn std::error::Error + 'static)>) -> String {
     while let Some(s) = source {
         let next = s.to_string();
         if !text.contains(&next) {
@@ -91,9 +93,25 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// The error chain of a transport failure as one line.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    with_causes(error.to_string(), error.source())
+}
+
 fn transport_code(message: &str) -> NetErrorCode {
     let m = message.to_ascii_lowercase();
-    if m.contains("certificate") || m.contains("unknownissuer") || m.contains("notvalidforname") {
+    // The alert a TLS server sends when the client presented no certificate (TLS 1.3's
+    // `certificate_required`) or one it does not trust; with TLS 1.3 it arrives after the
+    // client's side of the handshake, on the first call.
+    if ["certificaterequired", "badcertificate", "unknownca"]
+        .iter()
+        .any(|alert| m.contains(&format!("received fatal alert: {alert}")))
+    {
+        NetErrorCode::ClientCertRequired
+    } else if m.contains("certificate")
+        || m.contains("unknownissuer")
+        || m.contains("notvalidforname")
+    {
         NetErrorCode::TlsPinMismatch
     } else if m.contains("timed out") || m.contains("deadline") {
         NetErrorCode::Timeout
@@ -102,12 +120,108 @@ fn transport_code(message: &str) -> NetErrorCode {
     }
 }
 
-/// An HTTP/2 channel to a node's `api_url`, TLS pinned to its roots, server name from the URL;
-/// with its `host:port`.
+/// A failed call's status as a typed error: a transport failure (a connection refused or
+/// broken, a handshake the node refused) by its chain of causes, the node's refusal by its
+/// own message.
+pub(crate) fn status_error(context: &str, status: &tonic::Status) -> NetError {
+    let transport = std::error::Error::source(status).is_some();
+    let message = with_causes(
+        status.message().to_owned(),
+        std::error::Error::source(status),
+    );
+    let code = match status.code() {
+        tonic::Code::DeadlineExceeded => NetErrorCode::Timeout,
+        tonic::Code::Unavailable => transport_code(&message),
+        _ if transport => transport_code(&message),
+        _ => classify(&message),
+    };
+    NetError::new(code, context, message)
+}
+
+/// An open connection to a node: its HTTP/2 channel, `host:port`, what binds the messages
+/// sent on it to its client certificate, and how it was opened (to tell why it was closed).
+#[derive(Debug, Clone)]
+pub(crate) struct Connection {
+    pub(crate) channel: Channel,
+    pub(crate) address: String,
+    pub(crate) binding: TlsBinding,
+    endpoint: PeerEndpoint,
+    timeout: Duration,
+}
+
+impl Connection {
+    /// A failed call's status as a typed error (see [`status_error`]). A connection the node
+    /// closed is looked into with [`handshake_alert`]: with TLS 1.3 the client's side of the
+    /// handshake ends before the server has checked the client's certificate, so a node that
+    /// refuses it only closes the connection the first call is on.
+    pub(crate) async fn failure(&self, context: &str, status: &tonic::Status) -> NetError {
+        let mut error = status_error(context, status);
+        if error.code == NetErrorCode::Unreachable {
+            if let Some(alert) = handshake_alert(&self.endpoint, self.timeout).await {
+                if transport_code(&alert) == NetErrorCode::ClientCertRequired {
+                    error.code = NetErrorCode::ClientCertRequired;
+                    error.message = format!("{}: {alert}", error.message);
+                }
+            }
+        }
+        error
+    }
+}
+
+/// The connection preface of an HTTP/2 client and an empty SETTINGS frame: what makes the
+/// server answer once the handshake is over.
+const HTTP2_START: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0";
+
+/// The TLS error of opening the endpoint's connection again by hand (the same roots, server
+/// name and client certificate) and reading the server's first answer, which carries its
+/// alert when it refused the client's certificate; `None` when it answered.
+async fn handshake_alert(endpoint: &PeerEndpoint, timeout: Duration) -> Option<String> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio_rustls::rustls::pki_types::ServerName;
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+
+    let (host, address) = host_port(&endpoint.api_url).ok()?;
+    let mut roots = RootCertStore::empty();
+    for pem in &endpoint.tls_root_pems {
+        roots.add_parsable_certificates(rustls_pemfile::certs(&mut pem.as_bytes()).flatten());
+    }
+    let builder = ClientConfig::builder().with_root_certificates(roots);
+    let mut config = match &endpoint.client_tls {
+        Some((cert, key)) => {
+            let chain = rustls_pemfile::certs(&mut cert.as_bytes())
+                .collect::<Result<Vec<_>, _>>()
+                .ok()?;
+            let key = rustls_pemfile::private_key(&mut key.expose().as_bytes()).ok()??;
+            builder.with_client_auth_cert(chain, key).ok()?
+        }
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols.push(b"h2".to_vec());
+    let server = ServerName::try_from(host).ok()?;
+    let attempt = async {
+        let tcp = tokio::net::TcpStream::connect(&address).await.ok()?;
+        let mut tls = match tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+            .connect(server, tcp)
+            .await
+        {
+            Ok(tls) => tls,
+            Err(e) => return Some(e.to_string()),
+        };
+        if let Err(e) = tls.write_all(HTTP2_START).await {
+            return Some(e.to_string());
+        }
+        let mut first = [0u8; 64];
+        tls.read(&mut first).await.err().map(|e| e.to_string())
+    };
+    tokio::time::timeout(timeout, attempt).await.ok().flatten()
+}
+
+/// An HTTP/2 channel to a node's `api_url`, TLS pinned to its roots, server name from the URL,
+/// presenting the endpoint's client TLS certificate when it has one.
 pub(crate) async fn connect_channel(
     endpoint: &PeerEndpoint,
     timeout: Duration,
-) -> Result<(Channel, String), NetError> {
+) -> Result<Connection, NetError> {
     let (host, address) = host_port(&endpoint.api_url)?;
     if endpoint.tls_root_pems.is_empty() {
         return Err(NetError::new(
@@ -120,9 +234,16 @@ pub(crate) async fn connect_channel(
     for pem in &endpoint.tls_root_pems {
         tls = tls.ca_certificate(Certificate::from_pem(pem));
     }
-    if let Some((cert, key)) = &endpoint.client_tls {
-        tls = tls.identity(Identity::from_pem(cert, key.expose()));
-    }
+    let binding = match &endpoint.client_tls {
+        Some((cert, key)) => {
+            tls = tls.identity(Identity::from_pem(cert, key.expose()));
+            TlsBinding::of_client_cert(cert).map_err(|e| NetError {
+                context: address.clone(),
+                ..e
+            })?
+        }
+        None => TlsBinding::UNBOUND,
+    };
     let channel = Endpoint::from_shared(format!("https://{address}"))
         .map_err(|e| NetError::new(NetErrorCode::InvalidInput, &address, e.to_string()))?
         .tls_config(tls)
@@ -135,7 +256,13 @@ pub(crate) async fn connect_channel(
             let message = chain(&e);
             NetError::new(transport_code(&message), &address, message)
         })?;
-    Ok((channel, address))
+    Ok(Connection {
+        channel,
+        address,
+        binding,
+        endpoint: endpoint.clone(),
+        timeout,
+    })
 }
 
 impl PeerClient {
@@ -145,17 +272,16 @@ impl PeerClient {
         endpoint: &PeerEndpoint,
         timeout: Duration,
     ) -> Result<PeerClient, NetError> {
-        let (channel, address) = connect_channel(endpoint, timeout).await?;
+        let connection = connect_channel(endpoint, timeout).await?;
         Ok(PeerClient {
-            endorser: EndorserClient::new(channel.clone()),
-            channel,
-            address,
+            endorser: EndorserClient::new(connection.channel.clone()),
+            connection,
         })
     }
 
     /// `host:port`.
     pub fn address(&self) -> &str {
-        &self.address
+        &self.connection.address
     }
 
     /// Sends a signed proposal and returns the response payload (status 200), or the peer's
@@ -169,24 +295,18 @@ impl PeerClient {
     ) -> Result<Vec<u8>, NetError> {
         let what =
             String::from_utf8_lossy(args.first().map_or(&[][..], Vec::as_slice)).into_owned();
-        let context = format!("{} {chaincode}.{what}", self.address);
-        let signed = chaincode_call(signer, channel, chaincode, args);
-        tracing::debug!(peer = %self.address, chaincode, function = %what, tx_id = %signed.tx_id, "proposal");
-        let response = self
+        let context = format!("{} {chaincode}.{what}", self.connection.address);
+        let signed = chaincode_call(signer, channel, chaincode, args, &self.connection.binding);
+        tracing::debug!(peer = %self.connection.address, chaincode, function = %what, tx_id = %signed.tx_id, "proposal");
+        let response = match self
             .endorser
             .clone()
             .process_proposal(signed.proposal)
             .await
-            .map_err(|status| {
-                let message = status.message().to_owned();
-                let code = match status.code() {
-                    tonic::Code::DeadlineExceeded => NetErrorCode::Timeout,
-                    tonic::Code::Unavailable => transport_code(&message),
-                    _ => classify(&message),
-                };
-                NetError::new(code, &context, message)
-            })?
-            .into_inner();
+        {
+            Ok(response) => response.into_inner(),
+            Err(status) => return Err(self.connection.failure(&context, &status).await),
+        };
         let answer = response.response.ok_or_else(|| {
             NetError::new(
                 NetErrorCode::InvalidResponse,
@@ -208,7 +328,7 @@ impl PeerClient {
         M::decode(bytes).map_err(|e| {
             NetError::new(
                 NetErrorCode::InvalidResponse,
-                format!("{} {what}", self.address),
+                format!("{} {what}", self.connection.address),
                 e.to_string(),
             )
         })
@@ -284,6 +404,36 @@ impl PeerClient {
         .await
     }
 
+    /// Block `number` of `channel` from the peer's Deliver service (`protos.Deliver`), as an
+    /// application reads blocks: allowed to the channel's readers.
+    pub async fn deliver_block(
+        &self,
+        signer: &Signer,
+        channel: &str,
+        number: u64,
+    ) -> Result<Block, NetError> {
+        let context = format!("{} Deliver {channel}", self.connection.address);
+        let request = seek_request(
+            signer,
+            channel,
+            seek_position::Type::Specified(SeekSpecified { number }),
+            &self.connection.binding,
+        );
+        let mut stream = match DeliverClient::new(self.connection.channel.clone())
+            .deliver(tokio_stream::once(request))
+            .await
+        {
+            Ok(response) => response.into_inner(),
+            Err(status) => return Err(self.connection.failure(&context, &status).await),
+        };
+        one_block(&context, &mut stream, |answer| match answer.r#type {
+            Some(deliver_response::Type::Block(b)) => Delivered::Block(b),
+            Some(deliver_response::Type::Status(status)) => Delivered::Status(status),
+            _ => Delivered::Other,
+        })
+        .await
+    }
+
     /// The discovery service's peer membership query on `channel`: every peer of every
     /// organization this peer knows through gossip, with its ledger height.
     pub async fn discover_peers(
@@ -291,30 +441,29 @@ impl PeerClient {
         signer: &Signer,
         channel: &str,
     ) -> Result<Vec<DiscoveredPeer>, NetError> {
-        let context = format!("{} discovery {channel}", self.address);
-        let mut grpc = tonic::client::Grpc::new(self.channel.clone());
+        let context = format!("{} discovery {channel}", self.connection.address);
+        let mut grpc = tonic::client::Grpc::new(self.connection.channel.clone());
         grpc.ready().await.map_err(|e| {
             let message = chain(&e);
             NetError::new(transport_code(&message), &context, message)
         })?;
         let codec =
             tonic::codec::ProstCodec::<discovery::SignedRequest, discovery::Response>::default();
-        let response = grpc
+        let answer = grpc
             .unary(
-                tonic::Request::new(discovery::membership_request(signer, channel)),
+                tonic::Request::new(discovery::membership_request(
+                    signer,
+                    channel,
+                    &self.connection.binding,
+                )),
                 discovery::discover_path(),
                 codec,
             )
-            .await
-            .map_err(|status| {
-                NetError::new(
-                    classify(status.message()),
-                    &context,
-                    status.message().to_owned(),
-                )
-            })?
-            .into_inner();
-        discovery::members(&context, response)
+            .await;
+        match answer {
+            Ok(response) => discovery::members(&context, response.into_inner()),
+            Err(status) => Err(self.connection.failure(&context, &status).await),
+        }
     }
 
     /// `_lifecycle QueryInstalledChaincodes`.
@@ -432,5 +581,39 @@ impl PeerClient {
             .await?;
         let answer: InstallChaincodeResult = self.decode("InstallChaincode", &payload)?;
         Ok((answer.package_id, answer.label))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_client_certificate_is_told_apart_from_a_wrong_pin() {
+        for (message, code) in [
+            (
+                "transport error: received fatal alert: CertificateRequired",
+                NetErrorCode::ClientCertRequired,
+            ),
+            (
+                "error trying to connect: received fatal alert: BadCertificate",
+                NetErrorCode::ClientCertRequired,
+            ),
+            (
+                "invalid peer certificate: UnknownIssuer",
+                NetErrorCode::TlsPinMismatch,
+            ),
+            (
+                "invalid peer certificate: NotValidForName",
+                NetErrorCode::TlsPinMismatch,
+            ),
+            (
+                "tcp connect error: Connection refused",
+                NetErrorCode::Unreachable,
+            ),
+            ("operation timed out", NetErrorCode::Timeout),
+        ] {
+            assert_eq!(transport_code(message), code, "{message}");
+        }
     }
 }

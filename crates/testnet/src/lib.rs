@@ -13,6 +13,10 @@
 //!   certs, goleveldb, the ccaas builder, its own ports; healthy once `/healthz` says OK.
 //! - [`OrderingService`]: its own CA, one or three Raft orderers with the channel
 //!   participation API and no system channel.
+//! - Mutual TLS: [`Peer::start_requiring_client_tls`] and
+//!   [`OrderingService::start_requiring_client_tls`] start nodes that refuse clients without a
+//!   certificate of a trusted TLS CA; a client's certificate and key come from [`enroll`] at
+//!   the organization's `tlsca` (as for the nodes' own TLS certificates).
 //! - [`channel`]: a channel from `configtxgen` joined with `osnadmin`, peers joined and the
 //!   [`chaincode`] installed, approved, committed and invoked through the `peer` CLI as the org
 //!   admin.

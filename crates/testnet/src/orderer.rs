@@ -44,6 +44,31 @@ impl OrderingService {
         msp_id: &str,
         nodes: usize,
     ) -> Result<OrderingService, Error> {
+        OrderingService::start_with(fabric, dir, msp_id, nodes, None).await
+    }
+
+    /// [`OrderingService::start`] with orderers that require mutual TLS on their cluster and
+    /// client port (`General.TLS.ClientAuthRequired`): a client must present a certificate
+    /// issued by the ordering organization's TLS CA or by one of `client_root_pems` (the TLS
+    /// CAs of the application organizations whose peers and admins connect; Fabric adds those
+    /// of its channels' organizations once they exist).
+    pub async fn start_requiring_client_tls(
+        fabric: &Fabric,
+        dir: &Path,
+        msp_id: &str,
+        nodes: usize,
+        client_root_pems: &[String],
+    ) -> Result<OrderingService, Error> {
+        OrderingService::start_with(fabric, dir, msp_id, nodes, Some(client_root_pems)).await
+    }
+
+    async fn start_with(
+        fabric: &Fabric,
+        dir: &Path,
+        msp_id: &str,
+        nodes: usize,
+        client_root_pems: Option<&[String]>,
+    ) -> Result<OrderingService, Error> {
         if nodes != 1 && nodes != 3 {
             return Err(Error::Invalid(format!(
                 "an ordering service here has 1 or 3 nodes, not {nodes}"
@@ -97,9 +122,27 @@ impl OrderingService {
         )
         .await?;
 
+        let client_roots = match client_root_pems {
+            Some(pems) => {
+                let mut files = vec![tls_root_file.clone()];
+                for (i, pem) in pems.iter().enumerate() {
+                    let file = home.join(format!("client-root-{i}.pem"));
+                    write(&file, pem)?;
+                    files.push(file);
+                }
+                Some(files)
+            }
+            None => None,
+        };
         let mut started = Vec::new();
         for i in 1..=nodes {
-            started.push(start_node(fabric, &ca, &home, msp_id, i, &tls_root_file).await?);
+            let node = NodeSpec {
+                msp_id,
+                index: i,
+                tls_root_file: &tls_root_file,
+                client_roots: client_roots.as_deref(),
+            };
+            started.push(start_node(fabric, &ca, &home, node).await?);
         }
         let client = https_client(ca.tlsca_root_pem())?;
         for node in &mut started {
@@ -189,14 +232,28 @@ impl OrderingService {
     }
 }
 
+/// One node to start.
+struct NodeSpec<'a> {
+    msp_id: &'a str,
+    index: usize,
+    /// The ordering organization's TLS CA root file.
+    tls_root_file: &'a Path,
+    /// The client root CA files, when clients must present a certificate.
+    client_roots: Option<&'a [PathBuf]>,
+}
+
 async fn start_node(
     fabric: &Fabric,
     ca: &CaServer,
     home: &Path,
-    msp_id: &str,
-    index: usize,
-    tls_root_file: &Path,
+    spec: NodeSpec<'_>,
 ) -> Result<OrdererNode, Error> {
+    let NodeSpec {
+        msp_id,
+        index,
+        tls_root_file,
+        client_roots,
+    } = spec;
     let name = format!("orderer{index}");
     let dir = home.join(&name);
     let secret = format!("{name}pw");
@@ -286,6 +343,14 @@ async fn start_node(
             "ORDERER_CONSENSUS_SNAPDIR",
             p(&dir.join("etcdraft").join("snapshot")),
         );
+    if let Some(roots) = client_roots {
+        let files: Vec<String> = roots.iter().map(|f| p(f)).collect();
+        cmd.env("ORDERER_GENERAL_TLS_CLIENTAUTHREQUIRED", "true")
+            .env(
+                "ORDERER_GENERAL_TLS_CLIENTROOTCAS",
+                format!("[{}]", files.join(",")),
+            );
+    }
     let log = home.join(format!("{name}.log"));
     let process = NodeProcess::spawn(&name, cmd, &log)?;
     Ok(OrdererNode {

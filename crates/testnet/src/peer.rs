@@ -86,8 +86,30 @@ impl Peer {
     /// Enrolls the peer's certificates, writes its MSP and configuration in `dir/<name>` and
     /// starts `peer node start`. Returns once the process runs; see [`Peer::wait_healthy`].
     pub async fn start(fabric: &Fabric, dir: &Path, spec: PeerSpec) -> Result<Peer, Error> {
+        Peer::start_with(fabric, dir, spec, false).await
+    }
+
+    /// [`Peer::start`] for a peer that requires mutual TLS (`peer.tls.clientAuthRequired`):
+    /// a client must present a certificate issued by the organization's TLS CA (`spec.tlsca`,
+    /// the peer's client root CA; Fabric adds the TLS CAs of its channels' organizations), and
+    /// the peer presents its own TLS certificate to the orderers. The `peer` CLI helpers of
+    /// [`crate::channel`] present none, so they cannot talk to it.
+    pub async fn start_requiring_client_tls(
+        fabric: &Fabric,
+        dir: &Path,
+        spec: PeerSpec,
+    ) -> Result<Peer, Error> {
+        Peer::start_with(fabric, dir, spec, true).await
+    }
+
+    async fn start_with(
+        fabric: &Fabric,
+        dir: &Path,
+        spec: PeerSpec,
+        client_tls_required: bool,
+    ) -> Result<Peer, Error> {
         let home = dir.join(&spec.name);
-        let started = Peer::start_in(fabric, dir, &home, spec).await;
+        let started = Peer::start_in(fabric, dir, &home, spec, client_tls_required).await;
         if started.is_err() {
             // A refused enrollment leaves nothing behind for the next attempt to trip over.
             let _ = std::fs::remove_dir_all(&home);
@@ -100,6 +122,7 @@ impl Peer {
         dir: &Path,
         home: &Path,
         spec: PeerSpec,
+        client_tls_required: bool,
     ) -> Result<Peer, Error> {
         let home = home.to_path_buf();
         if home.exists() {
@@ -213,6 +236,12 @@ impl Peer {
                 "CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG",
                 format!("{{\"peername\":\"{}\"}}", spec.name),
             );
+        if client_tls_required {
+            cmd.env("CORE_PEER_TLS_CLIENTAUTHREQUIRED", "true").env(
+                "CORE_PEER_TLS_CLIENTROOTCAS_FILES",
+                path(&tls_dir.join("ca.crt")),
+            );
+        }
         let log = dir.join(format!("{}.log", spec.name));
         let process = NodeProcess::spawn(&spec.name, cmd, &log)?;
         Ok(Peer {

@@ -67,6 +67,7 @@ pub(crate) fn error_code(code: NetErrorCode) -> ErrorCode {
     match code {
         NetErrorCode::Unreachable => ErrorCode::FabricUnreachable,
         NetErrorCode::TlsPinMismatch => ErrorCode::FabricTlsPinMismatch,
+        NetErrorCode::ClientCertRequired => ErrorCode::FabricClientCertRequired,
         NetErrorCode::NotAnAdmin => ErrorCode::NotAnAdmin,
         NetErrorCode::ChannelNotFound => ErrorCode::ChannelNotFound,
         NetErrorCode::PackageRefused => ErrorCode::PackageRefused,
