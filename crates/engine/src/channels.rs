@@ -298,7 +298,8 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         }
     }
 
-    /// Block 0 of `channel` from `source` (fetched once per run).
+    /// Block 0 of `channel` from `source`, or from the channel's orderer when `source` joined
+    /// from a snapshot (fetched once per run).
     async fn genesis(
         &self,
         source: &SourcePeer,
@@ -316,8 +317,9 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             return Ok(block);
         }
         let (_, signer) = self.signer().await?;
-        let block = match client.block(signer, channel, 0).await {
-            Ok(b) => Arc::new(b),
+        // From the peer, or from an orderer when the peer has no block 0 (a snapshot join).
+        let block = match ops::genesis_block(client, signer, channel, CALL_TIMEOUT).await {
+            Ok(b) => Arc::new(b.bytes),
             Err(e) => return Err(self.fabric_err(&format!("peer {:?}", source.name), e)),
         };
         self.fabric
@@ -541,10 +543,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         let (source, client) = self.source_for(channel).await?;
         let (_, signer) = self.signer().await?;
         let node = format!("peer {:?}", source.name);
-        let read = async {
-            let bytes = client.config_block(signer, channel).await?;
-            ops::orderer_endpoints(&config::config_from_block_bytes(&bytes)?)
-        };
+        let read = async { ops::orderer_endpoints(&client.channel_config(signer, channel).await?) };
         let orderers = match read.await {
             Ok(o) => o,
             Err(e) => return Err(self.fabric_err(&node, e)),

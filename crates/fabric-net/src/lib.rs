@@ -7,7 +7,7 @@
 //!   (`grpcs://host:port`), TLS pinned to the record's TLS CA roots, the server name from the URL,
 //!   and for nodes that require mutual TLS a client TLS certificate, whose SHA-256 every
 //!   message built for the connection carries (Fabric checks it on Deliver and discovery).
-//! - Calls: `cscc` GetChannels / JoinChain / GetConfigBlock, `qscc` GetChainInfo /
+//! - Calls: `cscc` GetChannels / JoinChain / GetConfigBlock / GetChannelConfig, `qscc` GetChainInfo /
 //!   GetBlockByNumber, `_lifecycle` QueryInstalledChaincodes / GetInstalledChaincodePackage /
 //!   InstallChaincode / QueryChaincodeDefinitions; a block from the peer's `Deliver`.
 //! - [`OrdererClient`]: `Deliver` (a block, the newest, the last config block) and `Broadcast`;

@@ -203,3 +203,79 @@ pub async fn add_anchor_peers(
     }
     Ok(update)
 }
+
+/// Block 0 of a channel, to join a peer with, and where it came from (`host:port`).
+#[derive(Debug, Clone)]
+pub struct GenesisBlock {
+    /// The serialized `common.Block`.
+    pub bytes: Vec<u8>,
+    /// The peer or orderer that gave it.
+    pub from: String,
+}
+
+/// Block 0 of `channel` from `peer` (`qscc GetBlockByNumber`), or, when the peer cannot give it
+/// (a peer that joined from a ledger snapshot holds no block before the snapshot), from the
+/// first orderer of the channel's configuration (read from the same peer) that delivers it —
+/// what `peer channel fetch 0` does. The peer's own error is returned when no orderer gives it
+/// either; a peer that is unreachable or has not joined the channel is not worked around.
+pub async fn genesis_block(
+    peer: &PeerClient,
+    signer: &Signer,
+    channel: &str,
+    timeout: Duration,
+) -> Result<GenesisBlock, NetError> {
+    let refused = match peer.block(signer, channel, 0).await {
+        Ok(bytes) => {
+            return Ok(GenesisBlock {
+                bytes,
+                from: peer.address().to_owned(),
+            })
+        }
+        Err(e)
+            if matches!(
+                e.code,
+                NetErrorCode::Refused | NetErrorCode::InvalidResponse
+            ) =>
+        {
+            e
+        }
+        Err(e) => return Err(e),
+    };
+    let from_orderers = async {
+        let config = peer.channel_config(signer, channel).await?;
+        let mut first_error = None;
+        for endpoint in orderer_endpoints(&config)? {
+            let read = async {
+                let client = OrdererClient::connect(&endpoint, timeout).await?;
+                let block = client.block(signer, channel, 0).await?;
+                Ok::<_, NetError>(GenesisBlock {
+                    bytes: prost::Message::encode_to_vec(&block),
+                    from: client.address().to_owned(),
+                })
+            };
+            match read.await {
+                Ok(found) => return Ok(found),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error.unwrap_or_else(|| {
+            NetError::new(
+                NetErrorCode::InvalidInput,
+                format!("Deliver {channel}"),
+                "the channel configuration names no orderer",
+            )
+        }))
+    };
+    match from_orderers.await {
+        Ok(found) => {
+            tracing::info!(peer = %peer.address(), orderer = %found.from, channel, reason = %refused, "block 0 from an orderer");
+            Ok(found)
+        }
+        Err(e) => {
+            tracing::warn!(peer = %peer.address(), channel, error = %e, "no orderer gave block 0 either");
+            Err(refused)
+        }
+    }
+}

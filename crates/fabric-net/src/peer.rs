@@ -366,6 +366,30 @@ impl PeerClient {
         .await
     }
 
+    /// `cscc GetChannelConfig`: the channel's current configuration. Unlike the config block,
+    /// a peer that joined from a ledger snapshot has it too.
+    pub async fn channel_config(
+        &self,
+        signer: &Signer,
+        channel: &str,
+    ) -> Result<crate::config::Config, NetError> {
+        let bytes = self
+            .call(
+                signer,
+                "",
+                "cscc",
+                vec![b"GetChannelConfig".to_vec(), channel.as_bytes().to_vec()],
+            )
+            .await?;
+        crate::config::Config::decode(bytes.as_slice()).map_err(|e| {
+            NetError::new(
+                NetErrorCode::InvalidResponse,
+                format!("{} cscc.GetChannelConfig", self.address()),
+                format!("not a channel configuration: {e}"),
+            )
+        })
+    }
+
     /// `qscc GetChainInfo`: the channel's height on this peer.
     pub async fn chain_info(&self, signer: &Signer, channel: &str) -> Result<ChainInfo, NetError> {
         let payload = self

@@ -2,13 +2,16 @@
 //! asset contract on the region-1 peer) and a second peer started for the test: channels,
 //! heights and blocks agree with the `peer` CLI; block 0 from one peer joins the other, which
 //! catches up; the exact package bytes installed on the second peer give the same package id;
-//! refusals come back typed with the peer's message.
+//! refusals come back typed with the peer's message; a peer joined from a ledger snapshot has
+//! no block 0, which then comes from the orderer.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use std::time::{Duration, Instant};
 
 use fabric_gateway::pb::common::Block;
-use fabric_ha_fabric_net::{config, NetErrorCode, OrdererClient, PeerClient, PeerEndpoint, Signer};
+use fabric_ha_fabric_net::{
+    config, ops, NetErrorCode, OrdererClient, PeerClient, PeerEndpoint, Signer,
+};
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_testbed::console::TestConsoleConfig;
 use fabric_ha_testbed::sandbox::{
@@ -195,7 +198,7 @@ async fn join_install_and_refusals_against_real_peers() {
             msp_id: MSP_ID.into(),
             ca: ca.clone(),
             enroll: ("org1peer2".into(), "org1peer2pw".into()),
-            tlsca,
+            tlsca: tlsca.clone(),
             tls_enroll: ("org1peer2".into(), "org1peer2pw".into()),
             csr_hosts: vec![],
             admin_certs: vec![sandbox.org_admin.cert_pem.clone()],
@@ -387,8 +390,98 @@ async fn join_install_and_refusals_against_real_peers() {
     .unwrap_err();
     assert_eq!(closed.code, NetErrorCode::Unreachable, "{closed}");
 
+    // A peer that joined from a ledger snapshot (of the second peer) holds no block 0: the
+    // block that joins another peer then comes from the channel's orderer, as `peer channel
+    // fetch 0` gets it; from a peer that has it, it still comes from the peer.
+    msp::register(&fabric, &ca, &registrar, "org1peer3", "org1peer3pw", "peer")
+        .await
+        .unwrap();
+    let mut peer3_node = Peer::start(
+        &fabric,
+        &tmp.path().join("extra"),
+        PeerSpec {
+            name: "org1peer3".into(),
+            msp_id: MSP_ID.into(),
+            ca: ca.clone(),
+            enroll: ("org1peer3".into(), "org1peer3pw".into()),
+            tlsca,
+            tls_enroll: ("org1peer3".into(), "org1peer3pw".into()),
+            csr_hosts: vec![],
+            admin_certs: vec![sandbox.org_admin.cert_pem.clone()],
+            gossip_bootstrap: None,
+        },
+    )
+    .await
+    .unwrap();
+    peer3_node.wait_healthy(TIMEOUT).await.unwrap();
+    let cli_peer = |node: &Peer| {
+        channel::PeerEndpoint::from_api_url(&node.api_url(), node.tlsca_root_pem()).unwrap()
+    };
+    let snapshot = channel::snapshot(
+        &fabric,
+        tmp.path(),
+        &sandbox.org_admin,
+        &cli_peer(&peer2_node),
+        CHANNEL,
+        &peer2_node.completed_snapshots_dir(),
+    )
+    .await
+    .unwrap();
+    channel::join_by_snapshot(
+        &fabric,
+        tmp.path(),
+        &sandbox.org_admin,
+        &cli_peer(&peer3_node),
+        &snapshot,
+    )
+    .await
+    .unwrap();
+    let peer3 = PeerClient::connect(
+        &endpoint(&peer3_node.api_url(), peer3_node.tlsca_root_pem()),
+        TIMEOUT,
+    )
+    .await
+    .unwrap();
+    let deadline = Instant::now() + TIMEOUT;
+    while peer3.chain_info(&admin, CHANNEL).await.is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the snapshot join never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let no_block_0 = peer3.block(&admin, CHANNEL, 0).await.unwrap_err();
+    assert!(
+        matches!(
+            no_block_0.code,
+            NetErrorCode::Refused | NetErrorCode::InvalidResponse
+        ),
+        "{no_block_0}"
+    );
+    // Its configuration is there (not its last config block, which is before the snapshot).
+    assert_eq!(
+        peer3.channel_config(&admin, CHANNEL).await.unwrap(),
+        peer1.channel_config(&admin, CHANNEL).await.unwrap()
+    );
+    let from_orderer = ops::genesis_block(&peer3, &admin, CHANNEL, TIMEOUT)
+        .await
+        .unwrap();
+    assert_eq!(from_orderer.from, sandbox.ordering.address());
+    assert_eq!(
+        block_header(&from_orderer.bytes),
+        block_header(&genesis),
+        "the orderer's block 0 is the channel's genesis block"
+    );
+    let from_peer = ops::genesis_block(&peer1, &admin, CHANNEL, TIMEOUT)
+        .await
+        .unwrap();
+    assert_eq!(from_peer.from, peer1.address());
+    assert_eq!(from_peer.bytes, genesis);
+
     let mut pids = sandbox.pids();
     pids.extend(peer2_node.pid());
+    pids.extend(peer3_node.pid());
+    peer3_node.stop();
     peer2_node.stop();
     sandbox.shutdown().await;
     let left: Vec<u32> = pids

@@ -263,10 +263,7 @@ pub(crate) fn peer_cli(
     work: &Path,
 ) -> Result<Command, Error> {
     mkdir(work)?;
-    let root = work.join(format!(
-        "tls-root-{}.pem",
-        peer.address.replace([':', '.'], "-")
-    ));
+    let root = tls_root_file(peer, work);
     write(&root, &peer.tls_root_pem)?;
     let mut cmd = clean_command(&fabric.bin(Binary::Peer), work);
     cmd.current_dir(work)
@@ -277,6 +274,82 @@ pub(crate) fn peer_cli(
         .env("CORE_PEER_TLS_ENABLED", "true")
         .env("CORE_PEER_TLS_ROOTCERT_FILE", &root);
     Ok(cmd)
+}
+
+/// Where [`peer_cli`] writes `peer`'s TLS root.
+fn tls_root_file(peer: &PeerEndpoint, work: &Path) -> PathBuf {
+    work.join(format!(
+        "tls-root-{}.pem",
+        peer.address.replace([':', '.'], "-")
+    ))
+}
+
+/// `peer snapshot submitrequest` on `peer` as `admin` for `channel` at its current height, then
+/// waits (bounded) until the snapshot is complete under `completed_dir` (the peer's
+/// `ledger.snapshots.rootDir`/completed); returns the snapshot's folder.
+pub async fn snapshot(
+    fabric: &Fabric,
+    dir: &Path,
+    admin: &OrgAdmin,
+    peer: &PeerEndpoint,
+    channel: &str,
+    completed_dir: &Path,
+) -> Result<PathBuf, Error> {
+    let config = cli_config_dir(fabric, dir)?;
+    let work = dir.join("cli");
+    let mut cmd = peer_cli(fabric, admin, &config, peer, &work)?;
+    cmd.args(["snapshot", "submitrequest", "-c", channel, "-b", "0"])
+        .args(["--peerAddress", &peer.address, "--tlsRootCertFile"])
+        .arg(tls_root_file(peer, &work));
+    run_tool(
+        &format!("peer snapshot submitrequest on {}", peer.address),
+        cmd,
+        TOOL_TIMEOUT,
+    )
+    .await?;
+    // A snapshot is renamed into completed/<channel>/<block> once every file is written.
+    let deadline = Instant::now() + TOOL_TIMEOUT;
+    let channel_dir = completed_dir.join(channel);
+    loop {
+        if let Some(done) = std::fs::read_dir(&channel_dir)
+            .ok()
+            .and_then(|mut entries| entries.next())
+            .and_then(Result::ok)
+        {
+            return Ok(done.path());
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Timeout {
+                what: format!("a snapshot of {channel} on {}", peer.address),
+                after: TOOL_TIMEOUT,
+                log: String::new(),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `peer channel joinbysnapshot` on `peer` as `admin`: the peer joins the snapshot's channel
+/// from its state at the snapshot's height, without the blocks before it (the join goes on in
+/// the background once the command returns).
+pub async fn join_by_snapshot(
+    fabric: &Fabric,
+    dir: &Path,
+    admin: &OrgAdmin,
+    peer: &PeerEndpoint,
+    snapshot: &Path,
+) -> Result<(), Error> {
+    let config = cli_config_dir(fabric, dir)?;
+    let mut cmd = peer_cli(fabric, admin, &config, peer, &dir.join("cli"))?;
+    cmd.args(["channel", "joinbysnapshot", "--snapshotpath"])
+        .arg(snapshot);
+    run_tool(
+        &format!("peer channel joinbysnapshot on {}", peer.address),
+        cmd,
+        TOOL_TIMEOUT,
+    )
+    .await
+    .map(drop)
 }
 
 /// A `FABRIC_CFG_PATH` for the `peer` CLI under `dir` (the sample `core.yaml`).

@@ -344,6 +344,11 @@ impl Peer {
         self.dir.join("tls").join("ca.crt")
     }
 
+    /// Where the peer puts finished ledger snapshots (`<rootDir>/completed`).
+    pub fn completed_snapshots_dir(&self) -> PathBuf {
+        self.dir.join("data").join("snapshots").join("completed")
+    }
+
     /// A `FABRIC_CFG_PATH` for the `peer` CLI (the patched `core.yaml`).
     pub fn config_dir(&self) -> PathBuf {
         self.dir.join("config")

@@ -250,10 +250,11 @@ async fn genesis_from(
 ) -> Result<Genesis, CoreError> {
     let fail = signing.fail(&node.node.name);
     let client = connect(node, signing, CALL_TIMEOUT).await?;
-    let block = client
-        .block(&signing.signer, channel, 0)
+    // From the peer, or from an orderer when the peer has no block 0 (a snapshot join).
+    let block = ops::genesis_block(&client, &signing.signer, channel, CALL_TIMEOUT)
         .await
-        .map_err(&fail)?;
+        .map_err(&fail)?
+        .bytes;
     let height = client
         .chain_info(&signing.signer, channel)
         .await
