@@ -13,7 +13,7 @@ use crate::model::{
     Artifact, ArtifactKind, CaArtifact, IdentityArtifact, MspArtifact, NodeArtifact,
     OrdererArtifact,
 };
-use crate::pem;
+use crate::pem::{self, Reason};
 use crate::report::{Finding, FindingCode, Problem};
 use crate::x509::{key_matches_cert, rfc3339, Cert, KeyProblem};
 
@@ -31,17 +31,17 @@ pub const MAX_MSP_ID: usize = 250;
 /// bulk zip share their roots, admins and enrollment certificates.
 #[derive(Default)]
 pub(crate) struct CertCache {
-    parsed: HashMap<Arc<str>, Result<Cert, String>>,
+    parsed: HashMap<Arc<str>, Result<Cert, Reason>>,
     /// The values asked for last, most recent first: comparing a ~1.5 KB value with a few of
     /// them costs less than hashing it once.
-    recent: VecDeque<(Arc<str>, Result<Cert, String>)>,
+    recent: VecDeque<(Arc<str>, Result<Cert, Reason>)>,
 }
 
 impl CertCache {
     const RECENT: usize = 8;
 
     /// The certificate (or the reason it is unreadable) of a b64pem value, parsed once.
-    fn get_or_parse(&mut self, value: &str) -> Result<Cert, String> {
+    fn get_or_parse(&mut self, value: &str) -> Result<Cert, Reason> {
         if let Some(i) = self.recent.iter().position(|(k, _)| **k == *value) {
             if let Some(hit) = self.recent.remove(i) {
                 let parsed = hit.1.clone();
@@ -53,7 +53,7 @@ impl CertCache {
             Some((k, r)) => (Arc::clone(k), r.clone()),
             None => {
                 let key: Arc<str> = Arc::from(value);
-                let parsed = Cert::from_b64pem(value);
+                let parsed = Cert::parse_b64pem(value);
                 self.parsed.insert(Arc::clone(&key), parsed.clone());
                 (key, parsed)
             }
@@ -359,14 +359,25 @@ fn wrong_type(name: &str, want: &str, v: &Value) -> Problem {
 }
 
 /// "Expected parameter 'name' to be a Base64 encoded PEM-string: the value …."
-fn not_b64pem(name: &str, reason: &str) -> Problem {
-    Problem::new(
-        FindingCode::NotB64Pem,
-        &[("field", name), ("reason", reason)],
-        format!(
-            "Expected parameter '{name}' to be a Base64 encoded PEM-string: the value {reason}."
-        ),
+fn not_b64pem(name: &str, reason: &Reason) -> Problem {
+    let message = format!(
+        "Expected parameter '{name}' to be a Base64 encoded PEM-string: the value {reason}."
+    );
+    with_reason(
+        Problem::new(FindingCode::NotB64Pem, &[("field", name)], message),
+        reason,
     )
+}
+
+/// `problem` naming `reason`: its text as `reason`, its code as `reasonCode`, and its values.
+fn with_reason(problem: Problem, reason: &Reason) -> Problem {
+    let problem = problem
+        .with("reason", reason.text.as_str())
+        .with("reasonCode", reason.code);
+    reason
+        .params
+        .iter()
+        .fold(problem, |p, (k, v)| p.with(k, v.as_str()))
 }
 
 impl Checker<'_> {
@@ -1175,10 +1186,10 @@ impl Checker<'_> {
                                 if let Err(e) = pem::decode_single(s, &["X509 CRL"]) {
                                     let problem = Problem::new(
                                         FindingCode::RevocationEntry,
-                                        &[("reason", &e)],
+                                        &[],
                                         format!("revocation list entry {e}"),
                                     );
-                                    self.err(&p, problem);
+                                    self.err(&p, with_reason(problem, &e));
                                 }
                             }
                             None => self.wrong_type(&p, "string", item),

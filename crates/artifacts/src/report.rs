@@ -98,7 +98,9 @@ pub enum FindingCode {
     /// The legacy `name` (`name`) differs from `display_name` (`displayName`).
     LegacyNameDiffers,
     // ── Certificates and keys (`subject` and `issuer` name the certificate) ──
-    /// The value of `field` is not a base64 encoded PEM string (`reason`).
+    /// The value of `field` is not a base64 encoded PEM string: `reason`, in English, is also
+    /// given as `reasonCode` (`rawPem`, `notBase64`, `der`, `notX509`, ...) with the values it
+    /// names (`label`, `count`, `detail`).
     NotB64Pem,
     /// The certificate is valid only from `date`.
     CertNotYetValid,
@@ -131,7 +133,8 @@ pub enum FindingCode {
     OuCertNotInMsp,
     /// `admins` is empty while Node OUs are not enabled.
     AdminsEmpty,
-    /// A revocation list entry is unreadable (`reason`).
+    /// A revocation list entry is unreadable (`reason`, `reasonCode` as for
+    /// [`NotB64Pem`](Self::NotB64Pem)).
     RevocationEntry,
     /// The private key is not the certificate's.
     KeyMismatch,

@@ -85,6 +85,16 @@ fn findings_carry_a_code_and_the_values_their_sentence_names() {
         "{codes:?}"
     );
 
+    // A certificate pasted as PEM text: the reason has its own code.
+    let mut peer = pki.peer_legacy();
+    peer["tls_cert"] = json!("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    let r = read(&peer);
+    let e = r.errors().next().unwrap();
+    assert_eq!(e.code, FindingCode::NotB64Pem);
+    assert_eq!(e.params["field"], "tls_cert");
+    assert_eq!(e.params["reasonCode"], "rawPem");
+    assert!(e.message.contains(&e.params["reason"]), "{}", e.message);
+
     let r = read(&json!([pki.peer_v3(), pki.peer_v3()]));
     let dup = r.warnings().next().unwrap();
     assert_eq!(dup.code, FindingCode::DuplicateComponent);

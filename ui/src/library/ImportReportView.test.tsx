@@ -183,6 +183,29 @@ describe("ImportReportView", () => {
     expect(findingText(duplicate)).toBe(
       'peer "Org1 Peer0" appears twice (also in bulk.json[0]); importing both would create two records',
     );
+    const raw = finding("notB64Pem", {
+      field: "root_certs[0]",
+      reason: "is raw PEM text; the console expects the PEM text base64 encoded (b64pem)",
+      reasonCode: "rawPem",
+    });
+    expect(findingText(raw)).toBe(
+      "Expected parameter 'root_certs[0]' to be a Base64 encoded PEM-string: the value is raw PEM text; the console expects the PEM text base64 encoded (b64pem).",
+    );
+    const key = finding("notB64Pem", {
+      field: "private_key",
+      reason: "is a PEM 'CERTIFICATE' block; expected 'PRIVATE KEY' or 'EC PRIVATE KEY'",
+      reasonCode: "wrongLabel",
+      label: "CERTIFICATE",
+      expectedLabels: "PRIVATE KEY, EC PRIVATE KEY",
+    });
+    expect(findingText(key)).toBe(
+      "Expected parameter 'private_key' to be a Base64 encoded PEM-string: the value is a PEM 'CERTIFICATE' block; expected 'PRIVATE KEY' or 'EC PRIVATE KEY'.",
+    );
+    // A reason this window does not know: the core's English words inside the sentence.
+    const odd = finding("notB64Pem", { field: "cert", reason: "is odd", reasonCode: "odd" });
+    expect(findingText(odd)).toBe(
+      "Expected parameter 'cert' to be a Base64 encoded PEM-string: the value is odd.",
+    );
     // A code this window does not know yet: the core's English message.
     const unknown = finding("somethingNew" as Finding["code"], {}, "a newer core's sentence");
     expect(findingText(unknown)).toBe("a newer core's sentence");
@@ -195,6 +218,12 @@ describe("ImportReportView", () => {
       expect(findingText(mismatch)).toBe("类型“fabric-peer”与内容不符（应为 msp或msp-external）");
       expect(findingText(duplicate)).toBe(
         "对等节点“Org1 Peer0”出现了两次（另见 bulk.json[0]）；两者都导入会产生两条记录",
+      );
+      expect(findingText(raw)).toBe(
+        "参数“root_certs[0]”应为 Base64 编码的 PEM 字符串：该值是原始 PEM 文本；控制台要求对 PEM 文本进行 Base64 编码（b64pem）。",
+      );
+      expect(findingText(key)).toBe(
+        "参数“private_key”应为 Base64 编码的 PEM 字符串：该值是 PEM“CERTIFICATE”块；应为 “PRIVATE KEY”或“EC PRIVATE KEY”。",
       );
       expect(findingText(unknown)).toBe("a newer core's sentence");
     } finally {

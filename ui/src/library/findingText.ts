@@ -2,7 +2,7 @@
 // sentence for its code (`library:finding.<code>`) with its params, numbers and dates in the
 // language's format; the core's English message when the catalog lacks the code.
 import type { Finding } from "../bindings/Finding";
-import { formatDate, formatList, formatNumber, i18n } from "../i18n";
+import { formatDate, formatList, formatNumber, i18n, joinList } from "../i18n";
 
 const msg = (key: string, options?: Record<string, unknown>): string =>
   i18n.t(key, { ns: "library", ...options });
@@ -48,7 +48,28 @@ function shownParams(finding: Finding): Record<string, string> {
   if (finding.code === "typeMismatch" && expected !== undefined) {
     shown.expected = formatList(expected.split(", "), "disjunction");
   }
+  const reason = reasonText(finding.params, shown);
+  if (reason !== null) shown.reason = reason;
   return shown;
+}
+
+/** Why a value is unreadable (`finding.reason.<reasonCode>`), or null when the catalog lacks
+ * the reason: the sentence then keeps the core's English words. */
+function reasonText(params: Finding["params"], shown: Record<string, string>): string | null {
+  const key = `finding.reason.${params.reasonCode}`;
+  if (params.reasonCode === undefined || !i18n.exists(key, { ns: "library" })) return null;
+  const labels = params.labels;
+  const expected = params.expectedLabels;
+  return msg(key, {
+    ...shown,
+    labels: labels ? joinList(labels.split(", ")) : "",
+    expectedLabels: expected
+      ? formatList(
+          expected.split(", ").map((value) => msg("finding.quoted", { value })),
+          "disjunction",
+        )
+      : "",
+  });
 }
 
 /** What `finding` says, in the window's language. */

@@ -120,7 +120,7 @@ export class MockLibrary {
               file: mspFile,
               path: "$.root_certs[0]",
               code: "notB64Pem",
-              params: { field: "root_certs[0]", reason: RAW_PEM },
+              params: { field: "root_certs[0]", reason: RAW_PEM, reasonCode: "rawPem" },
               message: `Expected parameter 'root_certs[0]' to be a Base64 encoded PEM-string: the value ${RAW_PEM}.`,
             },
             {
