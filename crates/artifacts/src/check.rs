@@ -13,8 +13,8 @@ use crate::model::{
     Artifact, ArtifactKind, CaArtifact, IdentityArtifact, MspArtifact, NodeArtifact,
     OrdererArtifact,
 };
-use crate::pem;
-use crate::report::Finding;
+use crate::pem::{self, Reason};
+use crate::report::{Finding, FindingCode, Problem};
 use crate::x509::{key_matches_cert, rfc3339, Cert, KeyProblem};
 
 /// A certificate closer than this to its `notAfter` gets a warning (the console's 30 days).
@@ -31,17 +31,17 @@ pub const MAX_MSP_ID: usize = 250;
 /// bulk zip share their roots, admins and enrollment certificates.
 #[derive(Default)]
 pub(crate) struct CertCache {
-    parsed: HashMap<Arc<str>, Result<Cert, String>>,
+    parsed: HashMap<Arc<str>, Result<Cert, Reason>>,
     /// The values asked for last, most recent first: comparing a ~1.5 KB value with a few of
     /// them costs less than hashing it once.
-    recent: VecDeque<(Arc<str>, Result<Cert, String>)>,
+    recent: VecDeque<(Arc<str>, Result<Cert, Reason>)>,
 }
 
 impl CertCache {
     const RECENT: usize = 8;
 
     /// The certificate (or the reason it is unreadable) of a b64pem value, parsed once.
-    fn get_or_parse(&mut self, value: &str) -> Result<Cert, String> {
+    fn get_or_parse(&mut self, value: &str) -> Result<Cert, Reason> {
         if let Some(i) = self.recent.iter().position(|(k, _)| **k == *value) {
             if let Some(hit) = self.recent.remove(i) {
                 let parsed = hit.1.clone();
@@ -53,7 +53,7 @@ impl CertCache {
             Some((k, r)) => (Arc::clone(k), r.clone()),
             None => {
                 let key: Arc<str> = Arc::from(value);
-                let parsed = Cert::from_b64pem(value);
+                let parsed = Cert::parse_b64pem(value);
                 self.parsed.insert(Arc::clone(&key), parsed.clone());
                 (key, parsed)
             }
@@ -87,92 +87,190 @@ fn prop(path: &str) -> &str {
     path.strip_prefix("$.").unwrap_or(path)
 }
 
-/// Problems with a `grpc(s)://host:port` URL.
-pub(crate) fn grpc_url_problem(url: &str) -> Option<String> {
+/// Problems with a `grpc(s)://host:port` URL: the reason in words after "must be a url
+/// including the protocol, hostname/ip and port:".
+pub(crate) fn grpc_url_problem(url: &str) -> Option<Problem> {
     let lower = url.to_ascii_lowercase();
     let rest = if lower.starts_with("grpcs://") {
         &url[8..]
     } else if lower.starts_with("grpc://") {
         &url[7..]
     } else {
-        return Some("it must start with grpcs:// or grpc://".to_owned());
+        return Some(Problem::new(
+            FindingCode::UrlSchemeGrpc,
+            &[],
+            "it must start with grpcs:// or grpc://",
+        ));
     };
     host_port_problem(rest, true)
 }
 
-/// Problems with an `http(s)://host[:port]` URL.
-pub(crate) fn http_url_problem(url: &str) -> Option<String> {
+/// Problems with an `http(s)://host[:port]` URL, as [`grpc_url_problem`].
+pub(crate) fn http_url_problem(url: &str) -> Option<Problem> {
     let lower = url.to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
         &url[8..]
     } else if lower.starts_with("http://") {
         &url[7..]
     } else {
-        return Some("it must start with https:// or http://".to_owned());
+        return Some(Problem::new(
+            FindingCode::UrlSchemeHttp,
+            &[],
+            "it must start with https:// or http://",
+        ));
     };
     host_port_problem(rest.strip_suffix('/').unwrap_or(rest), false)
 }
 
-fn host_port_problem(rest: &str, port_required: bool) -> Option<String> {
+fn host_port_problem(rest: &str, port_required: bool) -> Option<Problem> {
     if rest.contains('@') {
-        return Some("it must not contain credentials".to_owned());
+        return Some(Problem::new(
+            FindingCode::UrlCredentials,
+            &[],
+            "it must not contain credentials",
+        ));
     }
     if rest.contains(['/', '?', '#']) {
-        return Some("it must not have a path, query or fragment".to_owned());
+        return Some(Problem::new(
+            FindingCode::UrlPath,
+            &[],
+            "it must not have a path, query or fragment",
+        ));
     }
     let (host, port) = match rest.rsplit_once(':') {
         Some((h, p)) => (h, Some(p)),
         None => (rest, None),
     };
     if host.is_empty() {
-        return Some("the hostname is missing".to_owned());
+        return Some(Problem::new(
+            FindingCode::UrlHostMissing,
+            &[],
+            "the hostname is missing",
+        ));
     }
     if let Some(c) = host
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')))
     {
-        return Some(format!("the hostname contains '{c}'"));
+        return Some(Problem::new(
+            FindingCode::UrlHostCharacter,
+            &[("character", &c.to_string())],
+            format!("the hostname contains '{c}'"),
+        ));
     }
     match port {
-        None if port_required => Some("the port is missing (expected host:port)".to_owned()),
+        None if port_required => Some(Problem::new(
+            FindingCode::UrlPortMissing,
+            &[],
+            "the port is missing (expected host:port)",
+        )),
         None => None,
         Some(p) => match p.parse::<u32>() {
             Ok(n) if (1..=65535).contains(&n) && p.len() <= 5 => None,
-            _ => Some(format!("'{p}' is not a port number (1-65535)")),
+            _ => Some(Problem::new(
+                FindingCode::UrlPort,
+                &[("port", p)],
+                format!("'{p}' is not a port number (1-65535)"),
+            )),
         },
     }
 }
 
 /// Problems with an MSP id, in the console's words.
-pub(crate) fn msp_id_problem(id: &str, name: &str) -> Option<String> {
+pub(crate) fn msp_id_problem(id: &str, name: &str) -> Option<Problem> {
     if id.is_empty() {
-        return Some(format!(
-            "Expected parameter '{name}' is too short. Must be >= 1 characters."
-        ));
+        return Some(too_short(name));
     }
     if id.chars().count() > MAX_MSP_ID {
-        return Some(format!(
-            "Expected parameter '{name}' is too long. Must be <= {MAX_MSP_ID} characters."
-        ));
+        return Some(too_long(name, MAX_MSP_ID));
     }
     if let Some(c) = id
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
     {
-        return Some(format!(
-            "The field '{name}' can only contain alphanumerics characters, dashes, and dots (found {c:?})."
+        return Some(Problem::new(
+            FindingCode::MspIdCharacter,
+            &[("field", name), ("character", &c.to_string())],
+            format!(
+                "The field '{name}' can only contain alphanumerics characters, dashes, and dots (found {c:?})."
+            ),
         ));
     }
     if id == "." || id == ".." {
-        return Some(format!(
-            "Parameter '{name}' cannot be any of these values: ., .."
+        return Some(Problem::new(
+            FindingCode::MspIdReserved,
+            &[("field", name)],
+            format!("Parameter '{name}' cannot be any of these values: ., .."),
         ));
     }
     None
 }
 
+/// "Expected parameter 'name' is too short. Must be >= 1 characters."
+fn too_short(name: &str) -> Problem {
+    Problem::new(
+        FindingCode::TooShort,
+        &[("field", name), ("min", "1")],
+        format!("Expected parameter '{name}' is too short. Must be >= 1 characters."),
+    )
+}
+
+/// "Expected parameter 'name' is too long. Must be <= max characters."
+fn too_long(name: &str, max: usize) -> Problem {
+    Problem::new(
+        FindingCode::TooLong,
+        &[("field", name), ("max", &max.to_string())],
+        format!("Expected parameter '{name}' is too long. Must be <= {max} characters."),
+    )
+}
+
+/// `problem` about the certificate `cert`: its subject and issuer join the params.
+fn about(problem: Problem, cert: &Cert) -> Problem {
+    problem
+        .with("subject", cert.subject())
+        .with("issuer", cert.issuer())
+}
+
+/// What a root or intermediate certificate is, as a param (`role`) and in English.
+#[derive(Clone, Copy)]
+enum Role {
+    Root,
+    CaRoot,
+    TlsRoot,
+    TlsCaRoot,
+    Intermediate,
+    CaIntermediate,
+    TlsIntermediate,
+}
+
+impl Role {
+    fn code(self) -> &'static str {
+        match self {
+            Role::Root => "root",
+            Role::CaRoot => "caRoot",
+            Role::TlsRoot => "tlsRoot",
+            Role::TlsCaRoot => "tlsCaRoot",
+            Role::Intermediate => "intermediate",
+            Role::CaIntermediate => "caIntermediate",
+            Role::TlsIntermediate => "tlsIntermediate",
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Role::Root => "root certificate",
+            Role::CaRoot => "CA root certificate",
+            Role::TlsRoot => "TLS root certificate",
+            Role::TlsCaRoot => "TLS CA root certificate",
+            Role::Intermediate => "intermediate certificate",
+            Role::CaIntermediate => "CA intermediate certificate",
+            Role::TlsIntermediate => "TLS intermediate certificate",
+        }
+    }
+}
+
 /// Detects the kind of one JSON object from its content.
-pub(crate) fn detect(obj: &Map<String, Value>) -> Result<ArtifactKind, String> {
+pub(crate) fn detect(obj: &Map<String, Value>) -> Result<ArtifactKind, Problem> {
     if let Some(t) = obj.get("type") {
         return match t.as_str() {
             Some("fabric-ca") => Ok(ArtifactKind::Ca),
@@ -180,13 +278,14 @@ pub(crate) fn detect(obj: &Map<String, Value>) -> Result<ArtifactKind, String> {
             Some("fabric-orderer") => Ok(ArtifactKind::Orderer),
             Some("msp") | Some("msp-external") => Ok(ArtifactKind::Msp),
             Some("identity") => Ok(ArtifactKind::Identity),
-            Some(other) => Err(format!(
-                "unknown component type {other:?} (expected fabric-ca, fabric-peer, fabric-orderer, msp or identity)"
+            Some(other) => Err(Problem::new(
+                FindingCode::UnknownType,
+                &[("type", other)],
+                format!(
+                    "unknown component type {other:?} (expected fabric-ca, fabric-peer, fabric-orderer, msp or identity)"
+                ),
             )),
-            None => Err(format!(
-                "Expected parameter 'type' to be of type: 'string', but instead was: '{}'.",
-                type_name(t)
-            )),
+            None => Err(wrong_type("type", "string", t)),
         };
     }
     let has = |k: &str| obj.contains_key(k);
@@ -230,55 +329,97 @@ pub(crate) fn detect(obj: &Map<String, Value>) -> Result<ArtifactKind, String> {
     }
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    let shown = if keys.is_empty() {
-        "none".to_owned()
+    let start = "cannot tell what kind of console file this is (no 'type' field and the shape fits no CA, MSP, identity, peer or orderer; keys seen:";
+    Err(if keys.is_empty() {
+        Problem::new(
+            FindingCode::UnknownShapeNoKeys,
+            &[],
+            format!("{start} none)"),
+        )
     } else {
-        keys.join(", ")
-    };
-    Err(format!(
-        "cannot tell what kind of console file this is (no 'type' field and the shape fits no CA, MSP, identity, peer or orderer; keys seen: {shown})"
-    ))
+        let shown = keys.join(", ");
+        Problem::new(
+            FindingCode::UnknownShape,
+            &[("keys", &shown)],
+            format!("{start} {shown})"),
+        )
+    })
+}
+
+/// "Expected parameter 'name' to be of type: 'want', but instead was: '…'."
+fn wrong_type(name: &str, want: &str, v: &Value) -> Problem {
+    let actual = type_name(v);
+    Problem::new(
+        FindingCode::WrongType,
+        &[("field", name), ("expected", want), ("actual", actual)],
+        format!(
+            "Expected parameter '{name}' to be of type: '{want}', but instead was: '{actual}'."
+        ),
+    )
+}
+
+/// "Expected parameter 'name' to be a Base64 encoded PEM-string: the value …."
+fn not_b64pem(name: &str, reason: &Reason) -> Problem {
+    let message = format!(
+        "Expected parameter '{name}' to be a Base64 encoded PEM-string: the value {reason}."
+    );
+    with_reason(
+        Problem::new(FindingCode::NotB64Pem, &[("field", name)], message),
+        reason,
+    )
+}
+
+/// `problem` naming `reason`: its text as `reason`, its code as `reasonCode`, and its values.
+fn with_reason(problem: Problem, reason: &Reason) -> Problem {
+    let problem = problem
+        .with("reason", reason.text.as_str())
+        .with("reasonCode", reason.code);
+    reason
+        .params
+        .iter()
+        .fold(problem, |p, (k, v)| p.with(k, v.as_str()))
 }
 
 impl Checker<'_> {
     /// One error per certificate (at its JSON path) that does not chain to `roots` through
-    /// `intermediates`: `what` then the certificate's description.
+    /// `intermediates`: `code`, its sentence `what` then the certificate's description.
     fn require_issued(
         &mut self,
         certs: &[(Cert, String)],
         intermediates: &[Cert],
         roots: &[Cert],
-        what: &str,
+        (code, what): (FindingCode, &str),
     ) {
         for (cert, path) in certs {
             if !chains_to(cert, intermediates, roots) {
-                self.err(path, format!("{what}: {}", cert.describe()));
+                let message = format!("{what}: {}", cert.describe());
+                self.err(path, about(Problem::new(code, &[], message), cert));
             }
         }
     }
 
-    fn err(&mut self, path: &str, msg: impl Into<String>) {
+    fn err(&mut self, path: &str, problem: Problem) {
         self.findings
-            .push(Finding::error(self.file.clone(), path, msg));
+            .push(Finding::error(self.file.clone(), path, problem));
     }
 
-    fn warn(&mut self, path: &str, msg: impl Into<String>) {
+    fn warn(&mut self, path: &str, problem: Problem) {
         self.findings
-            .push(Finding::warning(self.file.clone(), path, msg));
+            .push(Finding::warning(self.file.clone(), path, problem));
     }
 
     fn missing(&mut self, path: &str) {
-        let m = format!("Expected parameter '{}' to exist.", prop(path));
-        self.err(path, m);
+        let name = prop(path);
+        let problem = Problem::new(
+            FindingCode::Missing,
+            &[("field", name)],
+            format!("Expected parameter '{name}' to exist."),
+        );
+        self.err(path, problem);
     }
 
     fn wrong_type(&mut self, path: &str, want: &str, v: &Value) {
-        let m = format!(
-            "Expected parameter '{}' to be of type: '{want}', but instead was: '{}'.",
-            prop(path),
-            type_name(v)
-        );
-        self.err(path, m);
+        self.err(path, wrong_type(prop(path), want, v));
     }
 
     /// A string field; `required` adds a "missing" error when absent.
@@ -356,15 +497,9 @@ impl Checker<'_> {
         let name = self.string(obj, base, key, required)?;
         let path = key_path(base, key);
         if name.trim().is_empty() {
-            self.err(
-                &path,
-                format!(
-                    "Expected parameter '{}' is too short. Must be >= 1 characters.",
-                    prop(&path)
-                ),
-            );
+            self.err(&path, too_short(prop(&path)));
         } else if name.encode_utf16().count() > MAX_DISPLAY_NAME {
-            self.err(&path, format!("Expected parameter '{}' is too long. Must be <= {MAX_DISPLAY_NAME} characters.", prop(&path)));
+            self.err(&path, too_long(prop(&path), MAX_DISPLAY_NAME));
         }
         Some(name)
     }
@@ -394,10 +529,14 @@ impl Checker<'_> {
             http_url_problem(&url)
         };
         if let Some(p) = problem {
-            self.err(&path, format!(
+            let message = format!(
                 "The field '{}' must be a url including the protocol, hostname/ip and port: {p} (got {url:?}).",
                 prop(&path)
-            ));
+            );
+            let problem = Problem { message, ..p }
+                .with("field", prop(&path))
+                .with("url", url.as_str());
+            self.err(&path, problem);
         }
         Some(url)
     }
@@ -411,10 +550,7 @@ impl Checker<'_> {
         match self.cache.get_or_parse(s) {
             Ok(c) => Some(c),
             Err(reason) => {
-                self.err(path, format!(
-                    "Expected parameter '{}' to be a Base64 encoded PEM-string: the value {reason}.",
-                    prop(path)
-                ));
+                self.err(path, not_b64pem(prop(path), &reason));
                 None
             }
         }
@@ -429,33 +565,31 @@ impl Checker<'_> {
 
     fn validity(&mut self, c: &Cert, path: &str) {
         if self.now < c.not_before() {
-            self.err(
-                path,
-                format!(
-                    "certificate is not valid yet: valid from {} ({})",
-                    rfc3339(c.not_before()),
-                    c.describe()
-                ),
+            let date = rfc3339(c.not_before());
+            let message = format!(
+                "certificate is not valid yet: valid from {date} ({})",
+                c.describe()
             );
+            let problem = Problem::new(FindingCode::CertNotYetValid, &[("date", &date)], message);
+            self.err(path, about(problem, c));
         } else if self.now >= c.not_after() {
-            self.err(
-                path,
-                format!(
-                    "certificate expired on {} ({})",
-                    rfc3339(c.not_after()),
-                    c.describe()
-                ),
-            );
+            let date = rfc3339(c.not_after());
+            let message = format!("certificate expired on {date} ({})", c.describe());
+            let problem = Problem::new(FindingCode::CertExpired, &[("date", &date)], message);
+            self.err(path, about(problem, c));
         } else if c.not_after() - self.now < EXPIRY_WARNING_SECS {
-            let days = (c.not_after() - self.now) / 86400;
-            self.warn(
-                path,
-                format!(
-                    "certificate expires in {days} days, on {} ({})",
-                    rfc3339(c.not_after()),
-                    c.describe()
-                ),
+            let days = ((c.not_after() - self.now) / 86400).to_string();
+            let date = rfc3339(c.not_after());
+            let message = format!(
+                "certificate expires in {days} days, on {date} ({})",
+                c.describe()
             );
+            let problem = Problem::new(
+                FindingCode::CertExpiresSoon,
+                &[("days", &days), ("date", &date)],
+                message,
+            );
+            self.warn(path, about(problem, c));
         }
     }
 
@@ -483,13 +617,13 @@ impl Checker<'_> {
             }
             Some(Value::Array(a)) => {
                 if a.is_empty() && non_empty {
-                    self.err(
-                        &path,
-                        format!(
-                            "Expected parameter '{}' to have at least one certificate.",
-                            prop(&path)
-                        ),
+                    let name = prop(&path);
+                    let problem = Problem::new(
+                        FindingCode::NoCertificates,
+                        &[("field", name)],
+                        format!("Expected parameter '{name}' to have at least one certificate."),
                     );
+                    self.err(&path, problem);
                 }
                 for (i, v) in a.iter().enumerate() {
                     let p = index_path(&path, i);
@@ -505,66 +639,84 @@ impl Checker<'_> {
 
     /// Checks root certificates; false when any is unfit (chain checks against them are then
     /// skipped, so that one bad root gives one error).
-    fn roots(&mut self, certs: &[(Cert, String)], what: &str) -> bool {
+    fn roots(&mut self, certs: &[(Cert, String)], role: Role) -> bool {
         let before = self.error_count();
+        let what = role.words();
         for (c, p) in certs {
-            if !c.is_ca() {
-                self.err(p, format!(
+            let (code, reason, message) = if !c.is_ca() {
+                (FindingCode::RootNotCa, None, format!(
                     "{what} is not a CA certificate (basicConstraints cA is not true): a leaf certificate cannot be used as a root ({})",
                     c.describe()
-                ));
+                ))
             } else if !c.is_self_issued() {
-                self.err(p, format!(
+                (FindingCode::RootNotSelfIssued, None, format!(
                     "{what} is not self-signed: it is issued by '{}'; put it with the intermediate certificates ({})",
                     c.issuer(),
                     c.describe()
-                ));
+                ))
             } else if !c.is_issued_by(c) {
                 let e = c.verify_signed_by(c).err().unwrap_or_default();
-                self.err(
-                    p,
-                    format!("{what} is not self-signed: {e} ({})", c.describe()),
-                );
+                let message = format!("{what} is not self-signed: {e} ({})", c.describe());
+                (FindingCode::RootBadSignature, Some(e), message)
+            } else {
+                continue;
+            };
+            let mut problem = Problem::new(code, &[("role", role.code())], message);
+            if let Some(e) = reason {
+                problem = problem.with("reason", e);
             }
+            self.err(p, about(problem, c));
         }
         self.error_count() == before
     }
 
-    fn intermediates(&mut self, certs: &[(Cert, String)], roots: &[Cert], what: &str) {
+    fn intermediates(&mut self, certs: &[(Cert, String)], roots: &[Cert], role: Role) {
         let all: Vec<Cert> = certs.iter().map(|(c, _)| c.clone()).collect();
+        let what = role.words();
         for (c, p) in certs {
-            if !c.is_ca() {
-                self.err(
-                    p,
+            let (code, message) = if !c.is_ca() {
+                (
+                    FindingCode::IntermediateNotCa,
                     format!(
                         "{what} is not a CA certificate (basicConstraints cA is not true) ({})",
                         c.describe()
                     ),
-                );
+                )
             } else if !roots.is_empty() && !chains_to(c, &all, roots) {
-                self.err(
-                    p,
+                (
+                    FindingCode::IntermediateNotFromRoots,
                     format!(
                         "{what} is not issued by any of the root certificates ({})",
                         c.describe()
                     ),
-                );
-            }
+                )
+            } else {
+                continue;
+            };
+            let problem = Problem::new(code, &[("role", role.code())], message);
+            self.err(p, about(problem, c));
         }
     }
 
     fn same_cert(&mut self, legacy: &Cert, legacy_path: &str, nested: &Cert, nested_path: &str) {
         if legacy != nested {
-            self.err(
-                legacy_path,
-                format!(
-                    "legacy field '{}' holds a different certificate than '{}' ({} vs {})",
-                    prop(legacy_path),
-                    prop(nested_path),
-                    legacy.describe(),
-                    nested.describe()
-                ),
+            let (field, other) = (prop(legacy_path), prop(nested_path));
+            let message = format!(
+                "legacy field '{field}' holds a different certificate than '{other}' ({} vs {})",
+                legacy.describe(),
+                nested.describe()
             );
+            let problem = Problem::new(
+                FindingCode::LegacyCertDiffers,
+                &[
+                    ("field", field),
+                    ("other", other),
+                    ("otherSubject", nested.subject()),
+                    ("otherIssuer", nested.issuer()),
+                ],
+                message,
+            );
+            self.err(legacy_path, about(problem, legacy));
         }
     }
 
@@ -577,14 +729,18 @@ impl Checker<'_> {
     ) {
         if let (Some(l), Some(n)) = (legacy, nested) {
             if l != n {
-                self.err(
-                    legacy_path,
-                    format!(
-                        "legacy field '{}' ({l:?}) disagrees with '{}' ({n:?})",
-                        prop(legacy_path),
-                        prop(nested_path)
-                    ),
+                let (field, other) = (prop(legacy_path), prop(nested_path));
+                let problem = Problem::new(
+                    FindingCode::LegacyValueDiffers,
+                    &[
+                        ("field", field),
+                        ("value", &l),
+                        ("other", other),
+                        ("otherValue", n),
+                    ],
+                    format!("legacy field '{field}' ({l:?}) disagrees with '{other}' ({n:?})"),
                 );
+                self.err(legacy_path, problem);
             }
         }
     }
@@ -596,9 +752,13 @@ impl Checker<'_> {
                 Some(t) if want.contains(&t) => {}
                 Some(t) => self.err(
                     &path,
-                    format!(
-                        "type {t:?} does not fit the content (expected {})",
-                        want.join(" or ")
+                    Problem::new(
+                        FindingCode::TypeMismatch,
+                        &[("type", t), ("expected", &want.join(", "))],
+                        format!(
+                            "type {t:?} does not fit the content (expected {})",
+                            want.join(" or ")
+                        ),
                     ),
                 ),
                 None => self.wrong_type(&path, "string", v),
@@ -609,9 +769,14 @@ impl Checker<'_> {
     fn legacy_name(&mut self, obj: &Map<String, Value>, base: &str, display: Option<&str>) {
         if let (Some(n), Some(d)) = (self.string(obj, base, "name", false), display) {
             if n != d {
-                self.warn(&key_path(base, "name"), format!(
-                    "legacy field 'name' ({n:?}) differs from 'display_name' ({d:?}); the display name is used"
-                ));
+                let problem = Problem::new(
+                    FindingCode::LegacyNameDiffers,
+                    &[("name", &n), ("displayName", d)],
+                    format!(
+                        "legacy field 'name' ({n:?}) differs from 'display_name' ({d:?}); the display name is used"
+                    ),
+                );
+                self.warn(&key_path(base, "name"), problem);
             }
         }
     }
@@ -725,8 +890,8 @@ impl Checker<'_> {
         );
         let tls_cert = self.legacy_tls_cert(&obj, base, tls_cert, &nested_tls_path);
         let tls_roots = self.legacy_tls_root(&obj, base, tls_roots, &msp_path);
-        self.roots(&roots, "CA root certificate");
-        self.roots(&tls_roots, "TLS CA root certificate");
+        self.roots(&roots, Role::CaRoot);
+        self.roots(&tls_roots, Role::TlsCaRoot);
         // A CA's own TLS certificate may be issued by the CA itself (§4.6a): no chain check.
         if self.error_count() > before {
             return None;
@@ -914,15 +1079,15 @@ impl Checker<'_> {
         }
         let tls_cert = self.legacy_tls_cert(&obj, base, tls_cert, &nested_tls_path);
         let tls_roots = self.legacy_tls_root(&obj, base, tls_roots, &msp_path);
-        let tls_roots_ok = self.roots(&tls_roots, "TLS root certificate");
-        let ca_roots_ok = self.roots(&ca_roots, "CA root certificate");
+        let tls_roots_ok = self.roots(&tls_roots, Role::TlsRoot);
+        let ca_roots_ok = self.roots(&ca_roots, Role::CaRoot);
         let tls_root_list: Vec<Cert> = tls_roots.iter().map(|(c, _)| c.clone()).collect();
         let ca_root_list: Vec<Cert> = ca_roots.iter().map(|(c, _)| c.clone()).collect();
         if tls_roots_ok {
-            self.intermediates(&tls_inter, &tls_root_list, "TLS intermediate certificate");
+            self.intermediates(&tls_inter, &tls_root_list, Role::TlsIntermediate);
         }
         if ca_roots_ok {
-            self.intermediates(&ca_inter, &ca_root_list, "CA intermediate certificate");
+            self.intermediates(&ca_inter, &ca_root_list, Role::CaIntermediate);
         }
         let tls_inter_list: Vec<Cert> = tls_inter.iter().map(|(c, _)| c.clone()).collect();
         let ca_inter_list: Vec<Cert> = ca_inter.iter().map(|(c, _)| c.clone()).collect();
@@ -943,10 +1108,12 @@ impl Checker<'_> {
                 } else {
                     nested_tls_path.clone()
                 };
-                self.err(&path, format!(
+                let message = format!(
                     "TLS certificate does not chain to the TLS root certificates (msp.tlsca.root_certs): {}",
                     tc.describe()
-                ));
+                );
+                let problem = Problem::new(FindingCode::TlsCertNotChained, &[], message);
+                self.err(&path, about(problem, tc));
             }
         }
         if ca_roots_ok && !ca_root_list.is_empty() {
@@ -956,7 +1123,10 @@ impl Checker<'_> {
                 &to_check,
                 &ca_inter_list,
                 &ca_root_list,
-                "certificate is not issued by the CA root certificates (msp.ca.root_certs)",
+                (
+                    FindingCode::CertNotFromCaRoots,
+                    "certificate is not issued by the CA root certificates (msp.ca.root_certs)",
+                ),
             );
         }
         if self.error_count() > before {
@@ -993,15 +1163,15 @@ impl Checker<'_> {
         let admins = self.cert_array(&obj, base, "admins", true, false);
         let tls_roots = self.cert_array(&obj, base, "tls_root_certs", false, false);
         let tls_inter = self.cert_array(&obj, base, "tls_intermediate_certs", false, false);
-        let roots_ok = self.roots(&roots, "root certificate") && !roots.is_empty();
-        let tls_roots_ok = self.roots(&tls_roots, "TLS root certificate");
+        let roots_ok = self.roots(&roots, Role::Root) && !roots.is_empty();
+        let tls_roots_ok = self.roots(&tls_roots, Role::TlsRoot);
         let root_list: Vec<Cert> = roots.iter().map(|(c, _)| c.clone()).collect();
         let tls_root_list: Vec<Cert> = tls_roots.iter().map(|(c, _)| c.clone()).collect();
         if roots_ok {
-            self.intermediates(&inter, &root_list, "intermediate certificate");
+            self.intermediates(&inter, &root_list, Role::Intermediate);
         }
         if tls_roots_ok {
-            self.intermediates(&tls_inter, &tls_root_list, "TLS intermediate certificate");
+            self.intermediates(&tls_inter, &tls_root_list, Role::TlsIntermediate);
         }
         let inter_list: Vec<Cert> = inter.iter().map(|(c, _)| c.clone()).collect();
         // Revocation lists: PEM "X509 CRL" blocks.
@@ -1014,7 +1184,12 @@ impl Checker<'_> {
                         match item.as_str() {
                             Some(s) => {
                                 if let Err(e) = pem::decode_single(s, &["X509 CRL"]) {
-                                    self.err(&p, format!("revocation list entry {e}"));
+                                    let problem = Problem::new(
+                                        FindingCode::RevocationEntry,
+                                        &[],
+                                        format!("revocation list entry {e}"),
+                                    );
+                                    self.err(&p, with_reason(problem, &e));
                                 }
                             }
                             None => self.wrong_type(&p, "string", item),
@@ -1072,14 +1247,22 @@ impl Checker<'_> {
             .is_some_and(Vec::is_empty)
             && !node_ous
         {
-            self.err(&key_path(base, "admins"), "Expected parameter 'admins' to have at least one certificate: the list may be empty only when Node OUs are enabled (fabric_node_ous.enable), as the console's import requires.");
+            let problem = Problem::new(
+                FindingCode::AdminsEmpty,
+                &[],
+                "Expected parameter 'admins' to have at least one certificate: the list may be empty only when Node OUs are enabled (fabric_node_ous.enable), as the console's import requires.",
+            );
+            self.err(&key_path(base, "admins"), problem);
         }
         if roots_ok {
             self.require_issued(
                 &admins,
                 &inter_list,
                 &root_list,
-                "admin certificate is not issued by any of the MSP's root or intermediate certificates",
+                (
+                    FindingCode::AdminNotFromMspRoots,
+                    "admin certificate is not issued by any of the MSP's root or intermediate certificates",
+                ),
             );
         }
         if self.error_count() > before {
@@ -1111,10 +1294,12 @@ impl Checker<'_> {
             Some(v) => {
                 if let Some(c) = self.cert_quiet(v, &cp) {
                     if !roots.contains(&c) && !inter.contains(&c) {
-                        self.err(&cp, format!(
+                        let message = format!(
                             "certificate is not one of the MSP's root or intermediate certificates: {}",
                             c.describe()
-                        ));
+                        );
+                        let problem = Problem::new(FindingCode::OuCertNotInMsp, &[], message);
+                        self.err(&cp, about(problem, &c));
                     }
                 }
             }
@@ -1145,10 +1330,7 @@ impl Checker<'_> {
         self.expect_type(&obj, base, &["identity"]);
         if let Some(name) = self.string(&obj, base, "name", true) {
             if name.trim().is_empty() {
-                self.err(
-                    &key_path(base, "name"),
-                    "Expected parameter 'name' is too short. Must be >= 1 characters.",
-                );
+                self.err(&key_path(base, "name"), too_short("name"));
             }
         }
         let cert_path = key_path(base, "cert");
@@ -1164,19 +1346,28 @@ impl Checker<'_> {
         if let (Some(key), Some(cert)) = (&private_key, &cert) {
             let key_path_s = key_path(base, "private_key");
             match pem::decode_single(key.expose(), &["PRIVATE KEY", "EC PRIVATE KEY"]) {
-                Err(e) => self.err(&key_path_s, format!(
-                    "Expected parameter 'private_key' to be a Base64 encoded PEM-string: the value {e}."
-                )),
+                Err(e) => self.err(&key_path_s, not_b64pem("private_key", &e)),
                 Ok((label, mut der)) => {
                     let res = key_matches_cert(&label, &der, cert);
                     der.zeroize();
                     match res {
                         Ok(()) => {}
-                        Err(KeyProblem::Mismatch) => self.err(&key_path_s, format!(
-                            "private key does not belong to the certificate in 'cert' (their public keys differ; cert {})",
-                            cert.describe()
-                        )),
-                        Err(KeyProblem::Unreadable(e)) => self.err(&key_path_s, format!("private key {e}")),
+                        Err(KeyProblem::Mismatch) => {
+                            let message = format!(
+                                "private key does not belong to the certificate in 'cert' (their public keys differ; cert {})",
+                                cert.describe()
+                            );
+                            let problem = Problem::new(FindingCode::KeyMismatch, &[], message);
+                            self.err(&key_path_s, about(problem, cert));
+                        }
+                        Err(KeyProblem::Unreadable(e)) => {
+                            let problem = Problem::new(
+                                FindingCode::KeyUnreadable,
+                                &[("reason", &e)],
+                                format!("private key {e}"),
+                            );
+                            self.err(&key_path_s, problem);
+                        }
                     }
                 }
             }

@@ -7,6 +7,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::report::{FindingCode, Problem};
+
 /// Largest JSON file accepted (10 MiB); bigger files are refused before parsing.
 pub const MAX_JSON_BYTES: usize = 10 * 1024 * 1024;
 
@@ -108,6 +110,44 @@ impl fmt::Display for JsonProblem {
 }
 
 impl JsonProblem {
+    /// The problem as a finding's sentence.
+    pub(crate) fn problem(&self) -> Problem {
+        let (code, params) = match self {
+            JsonProblem::TooLarge { size, limit } => (
+                FindingCode::JsonTooLarge,
+                vec![
+                    ("size", size.to_string()),
+                    ("limit", limit.to_string()),
+                    ("mib", (limit / (1024 * 1024)).to_string()),
+                ],
+            ),
+            JsonProblem::Syntax {
+                message,
+                line,
+                column,
+            } => (
+                FindingCode::JsonSyntax,
+                vec![
+                    ("line", line.to_string()),
+                    ("column", column.to_string()),
+                    ("reason", message.clone()),
+                ],
+            ),
+            JsonProblem::DuplicateKey {
+                key, line, column, ..
+            } => (
+                FindingCode::JsonDuplicateKey,
+                vec![
+                    ("key", key.clone()),
+                    ("line", line.to_string()),
+                    ("column", column.to_string()),
+                ],
+            ),
+        };
+        let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Problem::new(code, &params, self.to_string())
+    }
+
     /// The JSON path the problem is at (`$` when not known).
     pub(crate) fn path(&self) -> String {
         match self {

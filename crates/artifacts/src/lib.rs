@@ -55,6 +55,6 @@ pub use read::{
     is_zip, read_file, read_file_with, read_json, read_json_with, read_zip, read_zip_with,
     ReadOptions, ZipLimits,
 };
-pub use report::{ArtifactSummary, FileReport, Finding, Severity};
+pub use report::{ArtifactSummary, FileReport, Finding, FindingCode, Problem, Severity};
 pub use wallet::{can_administer, is_member, issuing_root};
 pub use x509::{Cert, Curve};

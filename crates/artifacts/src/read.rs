@@ -9,7 +9,7 @@ use crate::check::{detect, CertCache, Checker};
 use crate::export::summarize;
 use crate::json::{index_path, parse_strict, MAX_JSON_BYTES};
 use crate::model::{Artifact, ArtifactKind, OrdererArtifact};
-use crate::report::{ArtifactSummary, FileReport, Finding};
+use crate::report::{ArtifactSummary, FileReport, Finding, FindingCode, Problem};
 use crate::text::to_utf8;
 
 /// Caps applied while reading a zip. Sizes are counted on the bytes actually produced by
@@ -170,7 +170,7 @@ fn read_document(
         Ok(v) => v,
         Err(p) => {
             ck.findings
-                .push(Finding::error(ck.file.clone(), p.path(), p.to_string()));
+                .push(Finding::error(ck.file.clone(), p.path(), p.problem()));
             return Vec::new();
         }
     };
@@ -196,16 +196,20 @@ fn read_document(
         },
         Value::Array(items) => read_array(ck, items, source),
         other => {
-            let t = match other {
-                Value::Null => "null",
-                Value::Bool(_) => "a boolean",
-                Value::Number(_) => "a number",
-                _ => "a string",
+            let (found, t) = match other {
+                Value::Null => ("null", "null"),
+                Value::Bool(_) => ("boolean", "a boolean"),
+                Value::Number(_) => ("number", "a number"),
+                _ => ("string", "a string"),
             };
             ck.findings.push(Finding::error(
                 ck.file.clone(),
                 "$",
-                format!("expected a JSON object or array (a console file), found {t}"),
+                Problem::new(
+                    FindingCode::NotContainer,
+                    &[("found", found)],
+                    format!("expected a JSON object or array (a console file), found {t}"),
+                ),
             ));
             Vec::new()
         }
@@ -219,7 +223,11 @@ fn read_array(ck: &mut Checker<'_>, items: Vec<Value>, source: &str) -> Vec<Arti
         ck.findings.push(Finding::error(
             ck.file.clone(),
             "$",
-            "the array is empty: expected the nodes of an ordering service or a bulk list of components",
+            Problem::new(
+                FindingCode::EmptyArray,
+                &[],
+                "the array is empty: expected the nodes of an ordering service or a bulk list of components",
+            ),
         ));
         return Vec::new();
     }
@@ -238,7 +246,11 @@ fn read_array(ck: &mut Checker<'_>, items: Vec<Value>, source: &str) -> Vec<Arti
                 ck.findings.push(Finding::error(
                     ck.file.clone(),
                     path,
-                    "expected an object (one component) in the array",
+                    Problem::new(
+                        FindingCode::ArrayItemNotObject,
+                        &[],
+                        "expected an object (one component) in the array",
+                    ),
                 ));
                 kinds.push(None);
             }
@@ -313,9 +325,13 @@ fn cross_checks<'a>(
                 findings.push(Finding::error(
                     f,
                     p,
-                    format!(
-                        "duplicate wallet identity name {:?} (also in {first}); wallet names must be unique",
-                        a.display_name()
+                    Problem::new(
+                        FindingCode::DuplicateIdentity,
+                        &[("name", a.display_name()), ("other", first)],
+                        format!(
+                            "duplicate wallet identity name {:?} (also in {first}); wallet names must be unique",
+                            a.display_name()
+                        ),
                     ),
                 ));
             } else {
@@ -323,10 +339,18 @@ fn cross_checks<'a>(
                 findings.push(Finding::warning(
                     f,
                     p,
-                    format!(
-                        "{} {:?} appears twice (also in {first}); importing both would create two records",
-                        a.kind().file_suffix(),
-                        a.display_name()
+                    Problem::new(
+                        FindingCode::DuplicateComponent,
+                        &[
+                            ("kind", a.kind().file_suffix()),
+                            ("name", a.display_name()),
+                            ("other", first),
+                        ],
+                        format!(
+                            "{} {:?} appears twice (also in {first}); importing both would create two records",
+                            a.kind().file_suffix(),
+                            a.display_name()
+                        ),
                     ),
                 ));
             }
@@ -380,27 +404,41 @@ fn central_directory_names(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
 }
 
 /// Why an entry name is refused.
-fn entry_name_problem(raw: &[u8]) -> Option<String> {
+fn entry_name_problem(raw: &[u8]) -> Option<Problem> {
+    let refused = |code, message| Some(Problem::new(code, &[], message));
     let Ok(name) = std::str::from_utf8(raw) else {
-        return Some("the entry name is not valid UTF-8".to_owned());
+        return refused(
+            FindingCode::EntryNameNotUtf8,
+            "the entry name is not valid UTF-8",
+        );
     };
     if name.is_empty() {
-        return Some("the entry name is empty".to_owned());
+        return refused(FindingCode::EntryNameEmpty, "the entry name is empty");
     }
     if name.chars().any(char::is_control) {
-        return Some("the entry name contains control characters".to_owned());
+        return refused(
+            FindingCode::EntryNameControl,
+            "the entry name contains control characters",
+        );
     }
     if name.contains('\\') {
-        return Some(
-            "the entry name contains a backslash (only '/' separates folders in a zip)".to_owned(),
+        return refused(
+            FindingCode::EntryNameBackslash,
+            "the entry name contains a backslash (only '/' separates folders in a zip)",
         );
     }
     let b = name.as_bytes();
     if name.starts_with('/') || (b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic()) {
-        return Some("the entry name is an absolute path".to_owned());
+        return refused(
+            FindingCode::EntryNameAbsolute,
+            "the entry name is an absolute path",
+        );
     }
     if name.split('/').any(|c| c == "..") {
-        return Some("the entry name contains a '..' component (path traversal)".to_owned());
+        return refused(
+            FindingCode::EntryNameTraversal,
+            "the entry name contains a '..' component (path traversal)",
+        );
     }
     None
 }
@@ -447,10 +485,17 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
         findings.push(Finding::error(
             name,
             "",
-            format!(
-                "zip is {} bytes; the limit is {} bytes",
-                bytes.len(),
-                lim.max_total_bytes
+            Problem::new(
+                FindingCode::ZipTooLarge,
+                &[
+                    ("size", &bytes.len().to_string()),
+                    ("limit", &lim.max_total_bytes.to_string()),
+                ],
+                format!(
+                    "zip is {} bytes; the limit is {} bytes",
+                    bytes.len(),
+                    lim.max_total_bytes
+                ),
             ),
         ));
         return finish(name, findings, Vec::new());
@@ -462,7 +507,11 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
             findings.push(Finding::error(
                 name,
                 "",
-                format!("not a readable zip archive ({e})"),
+                Problem::new(
+                    FindingCode::ZipUnreadable,
+                    &[("reason", &e.to_string())],
+                    format!("not a readable zip archive ({e})"),
+                ),
             ));
             return finish(name, findings, Vec::new());
         }
@@ -475,7 +524,14 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
         findings.push(Finding::error(
             name,
             "",
-            format!("zip has {count} entries; the limit is {}", lim.max_entries),
+            Problem::new(
+                FindingCode::ZipTooManyEntries,
+                &[
+                    ("count", &count.to_string()),
+                    ("limit", &lim.max_entries.to_string()),
+                ],
+                format!("zip has {count} entries; the limit is {}", lim.max_entries),
+            ),
         ));
         return finish(name, findings, Vec::new());
     }
@@ -489,7 +545,11 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
             findings.push(Finding::error(
                 entry_label(&display_entry_name(n)),
                 "",
-                format!("duplicate entry name: the archive holds {c} entries with this name"),
+                Problem::new(
+                    FindingCode::ZipDuplicateEntry,
+                    &[("count", &c.to_string())],
+                    format!("duplicate entry name: the archive holds {c} entries with this name"),
+                ),
             ));
         }
     }
@@ -497,7 +557,11 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
         findings.push(Finding::error(
             name,
             "",
-            "the archive holds duplicate entry names",
+            Problem::new(
+                FindingCode::ZipDuplicateNames,
+                &[],
+                "the archive holds duplicate entry names",
+            ),
         ));
     }
     let mut total: u64 = 0;
@@ -514,7 +578,11 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
                 findings.push(Finding::error(
                     label,
                     "",
-                    format!("entry cannot be read ({e})"),
+                    Problem::new(
+                        FindingCode::EntryUnreadable,
+                        &[("reason", &e.to_string())],
+                        format!("entry cannot be read ({e})"),
+                    ),
                 ));
                 continue;
             }
@@ -530,7 +598,11 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
             findings.push(Finding::error(
                 label,
                 "",
-                "entry is a symbolic link; links are refused",
+                Problem::new(
+                    FindingCode::EntrySymlink,
+                    &[],
+                    "entry is a symbolic link; links are refused",
+                ),
             ));
             continue;
         }
@@ -538,7 +610,11 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
             findings.push(Finding::error(
                 label,
                 "",
-                "entry is encrypted; encrypted entries are refused",
+                Problem::new(
+                    FindingCode::EntryEncrypted,
+                    &[],
+                    "entry is encrypted; encrypted entries are refused",
+                ),
             ));
             continue;
         }
@@ -552,7 +628,11 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) => {
-                    failed = Some(format!("entry cannot be decompressed ({e})"));
+                    failed = Some(Problem::new(
+                        FindingCode::EntryCorrupt,
+                        &[("reason", &e.to_string())],
+                        format!("entry cannot be decompressed ({e})"),
+                    ));
                     break;
                 }
             };
@@ -560,33 +640,57 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
             total += n as u64;
             let out = buf.len() as u64;
             if out > lim.max_entry_bytes {
-                failed = Some(format!(
-                    "entry expands to more than {} bytes (the limit per entry); reading stopped",
-                    lim.max_entry_bytes
+                failed = Some(Problem::new(
+                    FindingCode::EntryTooLarge,
+                    &[("limit", &lim.max_entry_bytes.to_string())],
+                    format!(
+                        "entry expands to more than {} bytes (the limit per entry); reading stopped",
+                        lim.max_entry_bytes
+                    ),
                 ));
                 break;
             }
             if out > lim.ratio_floor_bytes && out > compressed.saturating_mul(lim.max_ratio) {
-                failed = Some(format!(
-                    "entry expands more than {}:1 ({out} bytes from {compressed} compressed so far): refused as a zip bomb",
-                    lim.max_ratio
+                failed = Some(Problem::new(
+                    FindingCode::EntryRatio,
+                    &[
+                        ("ratio", &lim.max_ratio.to_string()),
+                        ("size", &out.to_string()),
+                        ("compressed", &compressed.to_string()),
+                    ],
+                    format!(
+                        "entry expands more than {}:1 ({out} bytes from {compressed} compressed so far): refused as a zip bomb",
+                        lim.max_ratio
+                    ),
                 ));
                 break;
             }
             if total > lim.max_total_bytes {
-                failed = Some(format!(
-                    "the archive expands to more than {} bytes in total (the limit); reading stopped",
-                    lim.max_total_bytes
+                failed = Some(Problem::new(
+                    FindingCode::ZipExpandsTooLarge,
+                    &[("limit", &lim.max_total_bytes.to_string())],
+                    format!(
+                        "the archive expands to more than {} bytes in total (the limit); reading stopped",
+                        lim.max_total_bytes
+                    ),
                 ));
                 break;
             }
             if total > lim.ratio_floor_bytes
                 && total > (bytes.len() as u64).saturating_mul(lim.max_ratio)
             {
-                failed = Some(format!(
-                    "the archive expands more than {}:1 ({total} bytes from a {}-byte zip): refused as a zip bomb",
-                    lim.max_ratio,
-                    bytes.len()
+                failed = Some(Problem::new(
+                    FindingCode::ZipRatio,
+                    &[
+                        ("ratio", &lim.max_ratio.to_string()),
+                        ("size", &total.to_string()),
+                        ("zipSize", &bytes.len().to_string()),
+                    ],
+                    format!(
+                        "the archive expands more than {}:1 ({total} bytes from a {}-byte zip): refused as a zip bomb",
+                        lim.max_ratio,
+                        bytes.len()
+                    ),
                 ));
                 break;
             }
@@ -600,7 +704,15 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
         }
         if is_dir {
             if !buf.is_empty() {
-                findings.push(Finding::error(label, "", "folder entry has content"));
+                findings.push(Finding::error(
+                    label,
+                    "",
+                    Problem::new(
+                        FindingCode::FolderHasContent,
+                        &[],
+                        "folder entry has content",
+                    ),
+                ));
             }
             continue;
         }
@@ -612,7 +724,11 @@ pub fn read_zip_with(name: &str, bytes: &[u8], opts: &ReadOptions) -> FileReport
             findings.push(Finding::warning(
                 label,
                 "",
-                "ignored: not a console .json file",
+                Problem::new(
+                    FindingCode::EntryIgnored,
+                    &[],
+                    "ignored: not a console .json file",
+                ),
             ));
             continue;
         }
@@ -658,10 +774,17 @@ fn check_entries(
                 f.push(Finding::warning(
                     e.label.clone(),
                     "",
-                    format!(
-                        "entry is in '{}' but holds a {} file",
-                        folder.bulk_folder(),
-                        a.kind().file_suffix()
+                    Problem::new(
+                        FindingCode::EntryWrongFolder,
+                        &[
+                            ("folder", folder.bulk_folder()),
+                            ("kind", a.kind().file_suffix()),
+                        ],
+                        format!(
+                            "entry is in '{}' but holds a {} file",
+                            folder.bulk_folder(),
+                            a.kind().file_suffix()
+                        ),
                     ),
                 ));
             }
@@ -707,7 +830,11 @@ fn check_entries(
             findings.push(Finding::error(
                 "",
                 "",
-                "internal error while checking the entries",
+                Problem::new(
+                    FindingCode::InternalError,
+                    &[],
+                    "internal error while checking the entries",
+                ),
             ));
         }
         slots.into_iter().flatten().collect()
@@ -726,13 +853,20 @@ mod tests {
 
     #[test]
     fn entry_names() {
+        let code = |raw: &[u8]| entry_name_problem(raw).map(|p| p.code);
         assert!(entry_name_problem(b"Peers/a.json").is_none());
         assert!(entry_name_problem(b"Wallet/Org1 Admin_identity.json").is_none());
-        assert!(entry_name_problem(b"../x.json").is_some_and(|m| m.contains("..")));
-        assert!(entry_name_problem(b"Peers/../../x.json").is_some());
-        assert!(entry_name_problem(b"/etc/x.json").is_some_and(|m| m.contains("absolute")));
-        assert!(entry_name_problem(b"C:/x.json").is_some_and(|m| m.contains("absolute")));
-        assert!(entry_name_problem(b"C:\\x.json").is_some());
-        assert!(entry_name_problem(b"Peers/\xff.json").is_some_and(|m| m.contains("UTF-8")));
+        assert!(entry_name_problem(b"../x.json").is_some_and(|p| p.message.contains("..")));
+        assert_eq!(
+            code(b"Peers/../../x.json"),
+            Some(FindingCode::EntryNameTraversal)
+        );
+        assert!(entry_name_problem(b"/etc/x.json").is_some_and(|p| p.message.contains("absolute")));
+        assert_eq!(code(b"C:/x.json"), Some(FindingCode::EntryNameAbsolute));
+        assert_eq!(code(b"C:\\x.json"), Some(FindingCode::EntryNameBackslash));
+        assert_eq!(
+            code(b"Peers/\xff.json"),
+            Some(FindingCode::EntryNameNotUtf8)
+        );
     }
 }

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use crate::report::{FindingCode, Problem};
+
 /// A UTF-16 byte order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Utf16 {
@@ -77,28 +79,39 @@ impl Encoding {
 pub(crate) fn to_utf8(
     bytes: &[u8],
     limit: usize,
-) -> Result<(Cow<'_, [u8]>, Option<String>), String> {
+) -> Result<(Cow<'_, [u8]>, Option<Problem>), Problem> {
     match Encoding::sniff(bytes) {
         Encoding::Utf8 => Ok((Cow::Borrowed(bytes), None)),
         Encoding::Utf8Bom => Ok((
             Cow::Borrowed(&bytes[3..]),
-            Some("file starts with a UTF-8 byte-order mark; it was ignored".to_owned()),
+            Some(Problem::new(
+                FindingCode::Utf8Bom,
+                &[],
+                "file starts with a UTF-8 byte-order mark; it was ignored",
+            )),
         )),
         // Every UTF-16 unit gives at least one UTF-8 byte: too long either way.
         Encoding::Utf16 { .. } if bytes.len() / 2 > limit => Ok((Cow::Borrowed(bytes), None)),
         Encoding::Utf16 { order, bom } => {
             let start = if bom { 2 } else { 0 };
             let text = decode_utf16(&bytes[start..], start, order)?;
-            let how = if bom {
-                "with a byte-order mark"
+            let (code, how) = if bom {
+                (FindingCode::Utf16Decoded, "with a byte-order mark")
             } else {
-                "without a byte-order mark, recognised by its zero bytes"
+                (
+                    FindingCode::Utf16DecodedNoBom,
+                    "without a byte-order mark, recognised by its zero bytes",
+                )
             };
             Ok((
                 Cow::Owned(text.into_bytes()),
-                Some(format!(
-                    "file is encoded as {} ({how}); it was decoded, but the console reads UTF-8: save it as UTF-8",
-                    order.name()
+                Some(Problem::new(
+                    code,
+                    &[("encoding", order.name())],
+                    format!(
+                        "file is encoded as {} ({how}); it was decoded, but the console reads UTF-8: save it as UTF-8",
+                        order.name()
+                    ),
                 )),
             ))
         }
@@ -106,13 +119,17 @@ pub(crate) fn to_utf8(
 }
 
 /// Decodes UTF-16 units; `offset` is the position of `bytes` in the file, for the messages.
-fn decode_utf16(bytes: &[u8], offset: usize, order: Utf16) -> Result<String, String> {
+fn decode_utf16(bytes: &[u8], offset: usize, order: Utf16) -> Result<String, Problem> {
     let fix = "save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)";
     if bytes.len() % 2 == 1 {
-        return Err(format!(
-            "file looks like {} but has an odd number of bytes: the last byte, at byte offset {}, is half a character; {fix}",
-            order.name(),
-            offset + bytes.len() - 1
+        let last = (offset + bytes.len() - 1).to_string();
+        return Err(Problem::new(
+            FindingCode::Utf16OddLength,
+            &[("encoding", order.name()), ("offset", &last)],
+            format!(
+                "file looks like {} but has an odd number of bytes: the last byte, at byte offset {last}, is half a character; {fix}",
+                order.name()
+            ),
         ));
     }
     let units = bytes
@@ -127,12 +144,20 @@ fn decode_utf16(bytes: &[u8], offset: usize, order: Utf16) -> Result<String, Str
                 at += 2 * c.len_utf16();
             }
             Err(e) => {
-                return Err(format!(
-                    "file looks like {} but is not valid {}: unpaired surrogate 0x{:04X} at byte offset {at}; {fix}",
-                    order.name(),
-                    order.name(),
-                    e.unpaired_surrogate()
-                ))
+                let unit = format!("0x{:04X}", e.unpaired_surrogate());
+                return Err(Problem::new(
+                    FindingCode::Utf16Surrogate,
+                    &[
+                        ("encoding", order.name()),
+                        ("unit", &unit),
+                        ("offset", &at.to_string()),
+                    ],
+                    format!(
+                        "file looks like {} but is not valid {}: unpaired surrogate {unit} at byte offset {at}; {fix}",
+                        order.name(),
+                        order.name()
+                    ),
+                ));
             }
         }
     }
@@ -169,8 +194,9 @@ mod tests {
             let (text, warning) = to_utf8(&bytes, 1 << 20).unwrap();
             assert_eq!(text.as_ref(), doc.as_bytes());
             let warning = warning.unwrap();
-            assert!(warning.contains(order.name()), "{warning}");
-            assert!(warning.contains("save it as UTF-8"), "{warning}");
+            assert_eq!(warning.params["encoding"], order.name());
+            assert!(warning.message.contains(order.name()), "{warning}");
+            assert!(warning.message.contains("save it as UTF-8"), "{warning}");
         }
     }
 
@@ -193,6 +219,9 @@ mod tests {
         odd.extend(le("{}"));
         odd.push(b'\n');
         let e = to_utf8(&odd, 1 << 20).unwrap_err();
+        assert_eq!(e.code, FindingCode::Utf16OddLength);
+        assert_eq!(e.params["offset"], "6");
+        let e = e.message;
         assert!(e.contains("UTF-16 LE"), "{e}");
         assert!(e.contains("byte offset 6"), "{e}");
         assert!(e.contains("save the file as UTF-8"), "{e}");
@@ -200,6 +229,9 @@ mod tests {
         // "{" then a lone high surrogate then "}" in big-endian, without a BOM.
         let lone = [0x00, b'{', 0xD8, 0x3D, 0x00, b'}'];
         let e = to_utf8(&lone, 1 << 20).unwrap_err();
+        assert_eq!(e.code, FindingCode::Utf16Surrogate);
+        assert_eq!(e.params["unit"], "0xD83D");
+        let e = e.message;
         assert!(e.contains("UTF-16 BE"), "{e}");
         assert!(
             e.contains("unpaired surrogate 0xD83D at byte offset 2"),

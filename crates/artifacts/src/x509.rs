@@ -12,7 +12,7 @@ use x509_cert::certificate::Version;
 use x509_cert::ext::pkix::name::DirectoryString;
 use x509_cert::ext::pkix::BasicConstraints;
 
-use crate::pem;
+use crate::pem::{self, Reason};
 
 const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
@@ -188,8 +188,13 @@ fn dir_string(value: &der::Any) -> Option<String> {
 impl Cert {
     /// Parses a `b64pem` value (base64 of one PEM `CERTIFICATE` block).
     pub fn from_b64pem(value: &str) -> Result<Cert, String> {
+        Cert::parse_b64pem(value).map_err(|r| r.text)
+    }
+
+    /// [`Cert::from_b64pem`], the reason as a code and the values it names.
+    pub(crate) fn parse_b64pem(value: &str) -> Result<Cert, Reason> {
         let (_, der) = pem::decode_single(value, &["CERTIFICATE"])?;
-        Cert::from_der(der)
+        Cert::parse_der(der)
     }
 
     /// Parses PEM text holding one `CERTIFICATE` block.
@@ -200,26 +205,43 @@ impl Cert {
 
     /// Parses DER bytes. Only X.509 v3 certificates are accepted (the console refuses v1).
     pub fn from_der(der: Vec<u8>) -> Result<Cert, String> {
+        Cert::parse_der(der).map_err(|r| r.text)
+    }
+
+    /// [`Cert::from_der`], the reason as a code and the values it names.
+    fn parse_der(der: Vec<u8>) -> Result<Cert, Reason> {
+        /// A reason that wraps a DER library's own words.
+        fn with_detail(code: &'static str, words: &str, e: impl fmt::Display) -> Reason {
+            let detail = e.to_string();
+            Reason::new(code, &[("detail", &detail)], format!("{words} ({detail})"))
+        }
         let cert = x509_cert::Certificate::from_der(&der)
-            .map_err(|e| format!("is not a valid X.509 certificate ({e})"))?;
+            .map_err(|e| with_detail("notX509", "is not a valid X.509 certificate", e))?;
         let tbs = cert.tbs_certificate();
         match tbs.version() {
             Version::V3 => {}
             Version::V1 => {
-                return Err("is an X.509 v1 certificate; only v3 certificates (with extensions) are accepted, as by the console".to_owned())
+                return Err(Reason::new("x509V1", &[], "is an X.509 v1 certificate; only v3 certificates (with extensions) are accepted, as by the console"))
             }
             Version::V2 => {
-                return Err("is an X.509 v2 certificate; only v3 certificates are accepted".to_owned())
+                return Err(Reason::new("x509V2", &[], "is an X.509 v2 certificate; only v3 certificates are accepted"))
             }
         }
-        let range = tbs_range(&der)
-            .ok_or_else(|| "is not a valid X.509 certificate (bad DER framing)".to_owned())?;
+        let range = tbs_range(&der).ok_or_else(|| {
+            Reason::new(
+                "badFraming",
+                &[],
+                "is not a valid X.509 certificate (bad DER framing)",
+            )
+        })?;
         let is_ca = match tbs.get_extension::<BasicConstraints>() {
             Ok(Some((_, bc))) => bc.ca,
             Ok(None) => false,
             Err(e) => {
-                return Err(format!(
-                    "has an unreadable basicConstraints extension ({e})"
+                return Err(with_detail(
+                    "basicConstraints",
+                    "has an unreadable basicConstraints extension",
+                    e,
                 ))
             }
         };
@@ -255,11 +277,11 @@ impl Cert {
         let subject_der = tbs
             .subject()
             .to_der()
-            .map_err(|e| format!("has a bad subject ({e})"))?;
+            .map_err(|e| with_detail("badSubject", "has a bad subject", e))?;
         let issuer_der = tbs
             .issuer()
             .to_der()
-            .map_err(|e| format!("has a bad issuer ({e})"))?;
+            .map_err(|e| with_detail("badIssuer", "has a bad issuer", e))?;
         let validity = tbs.validity();
         let to_secs = |t: x509_cert::time::Time| {
             i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)

@@ -6,7 +6,7 @@
 use fabric_ha_artifacts::testdata::{issue, Key, Pki, Spec, GOOD_FROM, GOOD_UNTIL, NOW};
 use fabric_ha_artifacts::{
     can_administer, is_member, issuing_root, read_file_with, to_console_json, Artifact,
-    ArtifactKind, ReadOptions, Severity,
+    ArtifactKind, Finding, FindingCode, ReadOptions, Severity,
 };
 use serde_json::{json, Value};
 
@@ -38,6 +38,73 @@ fn expiring_within_30_days_is_a_warning_only() {
         &ReadOptions::at(NOW + 31 * 86_400),
     );
     assert!(!later.is_ok());
+}
+
+/// The params of a finding, as `(name, value)` pairs in name order.
+fn params(f: &Finding) -> Vec<(&str, &str)> {
+    f.params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+#[test]
+fn findings_carry_a_code_and_the_values_their_sentence_names() {
+    let pki = Pki::new();
+    let mut peer = pki.peer_legacy();
+    peer["tls_cert"] = Value::String(pki.expiring_soon.b64());
+    let r = read(&peer);
+    let w = r.warnings().next().unwrap();
+    assert_eq!(w.code, FindingCode::CertExpiresSoon);
+    assert_eq!(w.params["days"], "10");
+    assert!(w.message.contains(&w.params["date"]), "{}", w.message);
+    assert!(w.params["date"].ends_with('Z'), "RFC 3339: {:?}", w.params);
+    let described = format!(
+        "subject '{}', issuer '{}'",
+        w.params["subject"], w.params["issuer"]
+    );
+    assert!(w.message.contains(&described), "{}", w.message);
+
+    let mut peer = pki.peer_v3();
+    peer.as_object_mut().unwrap().remove("msp_id");
+    peer["api_url"] = json!("https://peer.example.com:7051");
+    let r = read(&peer);
+    let codes: Vec<_> = r.errors().map(|f| (f.code, params(f))).collect();
+    assert!(
+        codes.contains(&(FindingCode::Missing, vec![("field", "msp_id")])),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&(
+            FindingCode::UrlSchemeGrpc,
+            vec![
+                ("field", "api_url"),
+                ("url", "https://peer.example.com:7051")
+            ]
+        )),
+        "{codes:?}"
+    );
+
+    // A certificate pasted as PEM text: the reason has its own code.
+    let mut peer = pki.peer_legacy();
+    peer["tls_cert"] = json!("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    let r = read(&peer);
+    let e = r.errors().next().unwrap();
+    assert_eq!(e.code, FindingCode::NotB64Pem);
+    assert_eq!(e.params["field"], "tls_cert");
+    assert_eq!(e.params["reasonCode"], "rawPem");
+    assert!(e.message.contains(&e.params["reason"]), "{}", e.message);
+
+    let r = read(&json!([pki.peer_v3(), pki.peer_v3()]));
+    let dup = r.warnings().next().unwrap();
+    assert_eq!(dup.code, FindingCode::DuplicateComponent);
+    assert_eq!(dup.params["kind"], "peer");
+    assert_eq!(dup.params["other"], "t.json[0]");
+
+    // The JSON the CLI prints and the window receives: code in camelCase, params by name.
+    let json = serde_json::to_value(dup).unwrap();
+    assert_eq!(json["code"], "duplicateComponent");
+    assert_eq!(json["params"]["name"], dup.params["name"]);
 }
 
 #[test]

@@ -58,6 +58,13 @@ fn check_passes_good_files_and_fails_bad_ones_with_the_reason() {
         finding["path"].as_str().unwrap().contains("api_url"),
         "{finding}"
     );
+    // Beside the English message, the sentence's code and the values it names.
+    assert_eq!(finding["code"], "urlPortMissing", "{finding}");
+    assert_eq!(finding["params"]["field"], "api_url", "{finding}");
+    assert!(finding["message"]
+        .as_str()
+        .unwrap()
+        .contains("port is missing"));
     assert!(
         !tmp.path().join("workspace.sqlite3").exists(),
         "check stores nothing"

@@ -59,6 +59,26 @@ fn doctor_json_reports_every_check_and_creates_nothing() {
             "fabric binaries"
         ]
     );
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "versions",
+            "dataDirectory",
+            "database",
+            "keyring",
+            "webview",
+            "fabricBinaries"
+        ]
+    );
+    let data = &report["checks"][1];
+    assert_eq!(data["code"], "dataDirNotYet", "{data}");
+    assert_eq!(data["params"]["dir"], dir.display().to_string(), "{data}");
     assert!(report["ok"].is_boolean());
     assert!(!dir.exists(), "doctor only reads");
 }

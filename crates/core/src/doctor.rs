@@ -1,5 +1,6 @@
 //! `fabric-ha doctor`: what this host offers the app, checked without changing anything.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use fabric_ha_fabric_bins::{Binary, FabricBins, Origin};
@@ -21,15 +22,93 @@ pub enum CheckStatus {
     Fail,
 }
 
+/// Which check a line is, for a window that names it in its own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum DoctorCheckId {
+    /// The versions of the app, SQLite and the platform.
+    Versions,
+    /// The workspace folder.
+    DataDirectory,
+    /// The workspace database.
+    Database,
+    /// The OS keyring.
+    Keyring,
+    /// The webview the window needs.
+    Webview,
+    /// The Fabric release programs.
+    FabricBinaries,
+}
+
+/// What a check found: the window words it in its language from the code and the params; the
+/// CLI prints the English detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum DoctorCode {
+    /// `version` of fabric-ha, `sqlite`, `os` and `arch`.
+    Versions,
+    /// `dir` is a file, not a folder.
+    DataDirNotFolder,
+    /// `dir` is read-only.
+    DataDirReadOnly,
+    /// `dir` is there, its logs in `logs`.
+    DataDirReady,
+    /// `dir` will be created inside `parent`.
+    DataDirNotYet,
+    /// No folder above `dir` exists.
+    DataDirNoParent,
+    /// No workspace database yet.
+    DatabaseNone,
+    /// The database at `path`: `schema` (this build knows `known`), `journal` mode, secrets
+    /// kept by `secrets` (keyring or passphrase).
+    DatabaseFound,
+    /// The database at `path`, as [`DatabaseFound`](Self::DatabaseFound), its secrets not
+    /// initialised.
+    DatabaseUninitialised,
+    /// The database cannot be inspected (`reason`).
+    DatabaseError,
+    /// The OS keyring answered.
+    KeyringOk,
+    /// No keyring (`reason`); the passphrase in FABRIC_HA_PASSPHRASE is used.
+    KeyringPassphraseEnv,
+    /// No keyring (`reason`); a passphrase is asked for.
+    KeyringPassphrase,
+    /// WebKitGTK 4.1 at `path`.
+    WebkitFound,
+    /// WebKitGTK 4.1 is missing.
+    WebkitMissing,
+    /// WKWebView, part of macOS.
+    WkWebView,
+    /// WebView2, not checked.
+    WebView2,
+    /// Every Fabric program answered: `programs` (each name with its version, or alone when in
+    /// `unversioned`), from `source` (`dirs`); `config` and `ccaas` folders, empty when absent.
+    FabricBinsOk,
+    /// Every Fabric program is there, some do not answer (`broken`); as
+    /// [`FabricBinsOk`](Self::FabricBinsOk).
+    FabricBinsBroken,
+    /// Programs `missing` (looked in `lookedIn`), `programs` and `broken` as above, empty when
+    /// none; then where to get them.
+    FabricBinsMissing,
+}
+
 /// One line of the doctor's report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct DoctorCheck {
-    /// What was checked.
+    /// Which check.
+    pub id: DoctorCheckId,
+    /// What was checked, in English.
     pub name: String,
     /// Outcome.
     pub status: CheckStatus,
-    /// What was found, and the fix when it is not `ok`.
+    /// What was found, as a code.
+    pub code: DoctorCode,
+    /// The values the finding names (paths, versions, program names), by name.
+    pub params: BTreeMap<String, String>,
+    /// What was found, and the fix when it is not `ok`, in English.
     pub detail: String,
 }
 
@@ -43,10 +122,29 @@ pub struct DoctorReport {
     pub checks: Vec<DoctorCheck>,
 }
 
-fn check(name: &str, status: CheckStatus, detail: impl Into<String>) -> DoctorCheck {
+fn check(
+    id: DoctorCheckId,
+    status: CheckStatus,
+    (code, params): (DoctorCode, &[(&str, &str)]),
+    detail: impl Into<String>,
+) -> DoctorCheck {
+    let name = match id {
+        DoctorCheckId::Versions => "versions",
+        DoctorCheckId::DataDirectory => "data directory",
+        DoctorCheckId::Database => "database",
+        DoctorCheckId::Keyring => "keyring",
+        DoctorCheckId::Webview => "webview",
+        DoctorCheckId::FabricBinaries => "fabric binaries",
+    };
     DoctorCheck {
-        name: name.into(),
+        id,
+        name: name.to_owned(),
         status,
+        code,
+        params: params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
         detail: detail.into(),
     }
 }
@@ -75,60 +173,69 @@ pub fn run_with_fabric_bin(data_dir: &Path, fabric_bin: Option<&Path>) -> Doctor
 }
 
 fn check_versions() -> DoctorCheck {
+    let (version, sqlite) = (crate::VERSION, fabric_ha_store::sqlite_version());
+    let (os, arch) = (std::env::consts::OS, std::env::consts::ARCH);
     check(
-        "versions",
+        DoctorCheckId::Versions,
         CheckStatus::Ok,
-        format!(
-            "fabric-ha {}, SQLite {}, {} {}",
-            crate::VERSION,
-            fabric_ha_store::sqlite_version(),
-            std::env::consts::OS,
-            std::env::consts::ARCH
+        (
+            DoctorCode::Versions,
+            &[
+                ("version", version),
+                ("sqlite", sqlite),
+                ("os", os),
+                ("arch", arch),
+            ],
         ),
+        format!("fabric-ha {version}, SQLite {sqlite}, {os} {arch}"),
     )
 }
 
 fn check_data_dir(data_dir: &Path) -> DoctorCheck {
-    let name = "data directory";
+    let id = DoctorCheckId::DataDirectory;
+    let dir = data_dir.display().to_string();
     match std::fs::metadata(data_dir) {
         Ok(meta) if !meta.is_dir() => check(
-            name,
+            id,
             CheckStatus::Fail,
-            format!(
-                "{} exists but is not a folder; pass --data-dir DIR",
-                data_dir.display()
-            ),
+            (DoctorCode::DataDirNotFolder, &[("dir", &dir)]),
+            format!("{dir} exists but is not a folder; pass --data-dir DIR"),
         ),
         Ok(meta) if meta.permissions().readonly() => check(
-            name,
+            id,
             CheckStatus::Fail,
-            format!(
-                "{} is read-only; make it writable or pass --data-dir DIR",
-                data_dir.display()
-            ),
+            (DoctorCode::DataDirReadOnly, &[("dir", &dir)]),
+            format!("{dir} is read-only; make it writable or pass --data-dir DIR"),
         ),
         Ok(_) => {
-            let logs = paths::log_dir(data_dir);
+            let logs = paths::log_dir(data_dir).display().to_string();
             check(
-                name,
+                id,
                 CheckStatus::Ok,
-                format!("{} (logs in {})", data_dir.display(), logs.display()),
+                (DoctorCode::DataDirReady, &[("dir", &dir), ("logs", &logs)]),
+                format!("{dir} (logs in {logs})"),
             )
         }
         Err(_) => match nearest_existing_parent(data_dir) {
-            Some(parent) => check(
-                name,
-                CheckStatus::Ok,
-                format!(
-                    "{} does not exist yet; it will be created inside {} on first use",
-                    data_dir.display(),
-                    parent.display()
-                ),
-            ),
+            Some(parent) => {
+                let parent = parent.display().to_string();
+                check(
+                    id,
+                    CheckStatus::Ok,
+                    (
+                        DoctorCode::DataDirNotYet,
+                        &[("dir", &dir), ("parent", &parent)],
+                    ),
+                    format!(
+                        "{dir} does not exist yet; it will be created inside {parent} on first use"
+                    ),
+                )
+            }
             None => check(
-                name,
+                id,
                 CheckStatus::Fail,
-                format!("no existing parent folder for {}", data_dir.display()),
+                (DoctorCode::DataDirNoParent, &[("dir", &dir)]),
+                format!("no existing parent folder for {dir}"),
             ),
         },
     }
@@ -142,69 +249,121 @@ fn nearest_existing_parent(path: &Path) -> Option<PathBuf> {
 }
 
 fn check_database(data_dir: &Path) -> DoctorCheck {
-    let name = "database";
+    let id = DoctorCheckId::Database;
     match fabric_ha_store::inspect(data_dir) {
         Ok(None) => check(
-            name,
+            id,
             CheckStatus::Ok,
+            (DoctorCode::DatabaseNone, &[]),
             "no workspace database yet (created on first use)",
         ),
-        Ok(Some(found)) => check(
-            name,
-            if found.schema_version > fabric_ha_store::SCHEMA_VERSION {
-                CheckStatus::Fail
-            } else {
-                CheckStatus::Ok
-            },
-            format!(
-                "{}: schema version {} (this build knows {}), journal mode {}, secrets {}",
-                found.path.display(),
-                found.schema_version,
-                fabric_ha_store::SCHEMA_VERSION,
-                found.journal_mode,
-                found.key_source.map_or("not initialised", |k| k.as_str()),
-            ),
-        ),
-        Err(e) => check(name, CheckStatus::Fail, e.to_string()),
+        Ok(Some(found)) => {
+            let path = found.path.display().to_string();
+            let schema = found.schema_version.to_string();
+            let known = fabric_ha_store::SCHEMA_VERSION.to_string();
+            let journal = found.journal_mode.to_string();
+            let mut params = vec![
+                ("path", path.as_str()),
+                ("schema", schema.as_str()),
+                ("known", known.as_str()),
+                ("journal", journal.as_str()),
+            ];
+            let code = match found.key_source {
+                Some(k) => {
+                    params.push(("secrets", k.as_str()));
+                    DoctorCode::DatabaseFound
+                }
+                None => DoctorCode::DatabaseUninitialised,
+            };
+            check(
+                id,
+                if found.schema_version > fabric_ha_store::SCHEMA_VERSION {
+                    CheckStatus::Fail
+                } else {
+                    CheckStatus::Ok
+                },
+                (code, &params),
+                format!(
+                    "{path}: schema version {schema} (this build knows {known}), journal mode {journal}, secrets {}",
+                    found.key_source.map_or("not initialised", |k| k.as_str()),
+                ),
+            )
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            check(
+                id,
+                CheckStatus::Fail,
+                (DoctorCode::DatabaseError, &[("reason", &reason)]),
+                reason.clone(),
+            )
+        }
     }
 }
 
 fn check_keyring() -> DoctorCheck {
-    let name = "keyring";
+    let id = DoctorCheckId::Keyring;
     match fabric_ha_store::probe_keyring() {
         Ok(()) => check(
-            name,
+            id,
             CheckStatus::Ok,
+            (DoctorCode::KeyringOk, &[]),
             "the OS keyring answered; the master key lives there",
         ),
         Err(reason) => {
-            let fallback = if std::env::var_os(crate::workspace::PASSPHRASE_ENV).is_some() {
-                "the passphrase in FABRIC_HA_PASSPHRASE will protect secrets instead"
+            let (code, fallback) = if std::env::var_os(crate::workspace::PASSPHRASE_ENV).is_some() {
+                (
+                    DoctorCode::KeyringPassphraseEnv,
+                    "the passphrase in FABRIC_HA_PASSPHRASE will protect secrets instead",
+                )
             } else {
-                "secrets will be protected by a passphrase (prompted, or FABRIC_HA_PASSPHRASE)"
+                (
+                    DoctorCode::KeyringPassphrase,
+                    "secrets will be protected by a passphrase (prompted, or FABRIC_HA_PASSPHRASE)",
+                )
             };
-            check(name, CheckStatus::Warn, format!("{reason}; {fallback}"))
+            check(
+                id,
+                CheckStatus::Warn,
+                (code, &[("reason", &reason)]),
+                format!("{reason}; {fallback}"),
+            )
         }
     }
 }
 
 fn check_webview() -> DoctorCheck {
-    let name = "webview";
+    let id = DoctorCheckId::Webview;
     if cfg!(target_os = "linux") {
         match find_library("libwebkit2gtk-4.1.so.0") {
-            Some(path) => check(name, CheckStatus::Ok, format!("WebKitGTK 4.1 at {}", path.display())),
+            Some(path) => {
+                let path = path.display().to_string();
+                check(
+                    id,
+                    CheckStatus::Ok,
+                    (DoctorCode::WebkitFound, &[("path", &path)]),
+                    format!("WebKitGTK 4.1 at {path}"),
+                )
+            }
             None => check(
-                name,
+                id,
                 CheckStatus::Fail,
+                (DoctorCode::WebkitMissing, &[]),
                 "WebKitGTK 4.1 is missing: install libwebkit2gtk-4.1-0 (Debian/Ubuntu) to open the window; the CLI works without it",
             ),
         }
     } else if cfg!(target_os = "macos") {
-        check(name, CheckStatus::Ok, "WKWebView is part of macOS")
+        check(
+            id,
+            CheckStatus::Ok,
+            (DoctorCode::WkWebView, &[]),
+            "WKWebView is part of macOS",
+        )
     } else {
         check(
-            name,
+            id,
             CheckStatus::Warn,
+            (DoctorCode::WebView2, &[]),
             "WebView2 is not checked on this platform; Windows 10/11 ship it",
         )
     }
@@ -214,7 +373,7 @@ fn check_webview() -> DoctorCheck {
 /// ccaas builder. The app itself does not need them, so a warning at most; the sandbox and the
 /// real-network tests start nodes from them.
 fn check_fabric_bins(explicit: Option<&Path>) -> DoctorCheck {
-    let name = "fabric binaries";
+    let id = DoctorCheckId::FabricBinaries;
     let bins = FabricBins::locate(explicit);
     let found: Vec<(Binary, PathBuf)> = Binary::ALL
         .iter()
@@ -237,15 +396,26 @@ fn check_fabric_bins(explicit: Option<&Path>) -> DoctorCheck {
             .collect()
     });
     let mut listed = Vec::new();
+    let mut programs = Vec::new();
+    let mut unversioned = Vec::new();
     let mut broken = Vec::new();
     for ((binary, _), version) in found.iter().zip(versions) {
         match version {
-            Ok(Some(v)) => listed.push(format!("{} {v}", binary.file_name())),
-            Ok(None) => listed.push(format!("{} (no version command)", binary.file_name())),
+            Ok(Some(v)) => {
+                listed.push(format!("{} {v}", binary.file_name()));
+                programs.push(format!("{} {v}", binary.file_name()));
+            }
+            Ok(None) => {
+                listed.push(format!("{} (no version command)", binary.file_name()));
+                programs.push(binary.file_name().to_owned());
+                unversioned.push(binary.file_name());
+            }
             Err(e) => broken.push(e),
         }
     }
     let listed = listed.join(", ");
+    let programs = programs.join(", ");
+    let unversioned = unversioned.join(", ");
 
     let mut dirs: Vec<String> = Vec::new();
     for (_, path) in &found {
@@ -261,49 +431,75 @@ fn check_fabric_bins(explicit: Option<&Path>) -> DoctorCheck {
         Origin::Env => "FABRIC_BIN",
         Origin::Path => "PATH",
     };
-    let config = bins.config_dir().map_or_else(
-        || "no config folder (core.yaml, orderer.yaml)".to_owned(),
-        |d| format!("config {}", d.display()),
-    );
-    let ccaas = bins.ccaas_builder().map_or_else(
-        || "no ccaas builder".to_owned(),
-        |d| format!("ccaas builder {}", d.display()),
-    );
+    let config_dir = bins
+        .config_dir()
+        .map_or_else(String::new, |d| d.display().to_string());
+    let ccaas_dir = bins
+        .ccaas_builder()
+        .map_or_else(String::new, |d| d.display().to_string());
+    let config = if config_dir.is_empty() {
+        "no config folder (core.yaml, orderer.yaml)".to_owned()
+    } else {
+        format!("config {config_dir}")
+    };
+    let ccaas = if ccaas_dir.is_empty() {
+        "no ccaas builder".to_owned()
+    } else {
+        format!("ccaas builder {ccaas_dir}")
+    };
+    let dirs = dirs.join(", ");
+    let broken = broken.join("; ");
+    let found_params: [(&str, &str); 5] = [
+        ("programs", &programs),
+        ("unversioned", &unversioned),
+        ("source", source),
+        ("dirs", &dirs),
+        ("broken", &broken),
+    ];
 
     match bins.require(&Binary::ALL, true) {
-        Ok(()) if broken.is_empty() => check(
-            name,
-            CheckStatus::Ok,
-            format!(
-                "{listed}; from {source} ({}); {config}; {ccaas}",
-                dirs.join(", ")
-            ),
-        ),
+        Ok(()) if broken.is_empty() => {
+            let mut params = found_params.to_vec();
+            params.extend([("config", config_dir.as_str()), ("ccaas", ccaas_dir.as_str())]);
+            check(
+                id,
+                CheckStatus::Ok,
+                (DoctorCode::FabricBinsOk, &params),
+                format!("{listed}; from {source} ({dirs}); {config}; {ccaas}"),
+            )
+        }
         Ok(()) => check(
-            name,
+            id,
             CheckStatus::Warn,
+            (DoctorCode::FabricBinsBroken, &found_params),
             format!(
-                "{}; found {listed} (from {source}); the sandbox and the real-network tests need them all, the app does not",
-                broken.join("; ")
+                "{broken}; found {listed} (from {source}); the sandbox and the real-network tests need them all, the app does not"
             ),
         ),
         Err(missing) => {
-            let mut detail = format!(
-                "missing {} (looked in {})",
-                missing.missing.join(", "),
-                missing.looked_in
-            );
+            let names = missing.missing.join(", ");
+            let mut detail = format!("missing {names} (looked in {})", missing.looked_in);
             if !listed.is_empty() {
                 detail.push_str(&format!("; found {listed}"));
             }
             if !broken.is_empty() {
-                detail.push_str(&format!("; {}", broken.join("; ")));
+                detail.push_str(&format!("; {broken}"));
             }
             detail.push_str(&format!(
                 "; the sandbox and the real-network tests need them, the app does not: {}",
                 fabric_ha_fabric_bins::HOW_TO_GET
             ));
-            check(name, CheckStatus::Warn, detail)
+            let mut params = found_params.to_vec();
+            params.extend([
+                ("missing", names.as_str()),
+                ("lookedIn", missing.looked_in.as_str()),
+            ]);
+            check(
+                id,
+                CheckStatus::Warn,
+                (DoctorCode::FabricBinsMissing, &params),
+                detail,
+            )
         }
     }
 }
@@ -360,6 +556,12 @@ mod tests {
             "{}",
             data.detail
         );
+        assert_eq!(data.id, DoctorCheckId::DataDirectory);
+        assert_eq!(data.code, DoctorCode::DataDirNotYet);
+        assert_eq!(data.params["dir"], dir.display().to_string());
+        assert_eq!(data.params["parent"], tmp.path().display().to_string());
+        assert_eq!(report.checks[2].code, DoctorCode::DatabaseNone);
+        assert!(report.checks[2].params.is_empty());
     }
 
     #[test]
@@ -401,6 +603,13 @@ mod tests {
         }
         assert!(c.detail.contains(&tmp.path().display().to_string()));
         assert!(c.detail.contains(fabric_ha_fabric_bins::HOW_TO_GET));
+        assert_eq!(c.id, DoctorCheckId::FabricBinaries);
+        assert_eq!(c.code, DoctorCode::FabricBinsMissing);
+        for binary in Binary::ALL {
+            assert!(c.params["missing"].contains(binary.file_name()));
+        }
+        assert!(c.params["lookedIn"].contains(&tmp.path().display().to_string()));
+        assert_eq!(c.params["programs"], "");
     }
 
     #[cfg(unix)]
@@ -451,11 +660,20 @@ mod tests {
             c.detail
         );
         assert!(c.detail.contains("ccaas builder"), "{}", c.detail);
+        assert_eq!(c.code, DoctorCode::FabricBinsOk);
+        assert!(c.params["unversioned"].contains("osnadmin"));
+        assert!(!c.params["unversioned"].contains("peer"));
+        assert!(c.params["programs"].contains("peer 2.5.16"));
+        assert!(c.params["programs"].contains("osnadmin"));
+        assert_eq!(c.params["source"], "--fabric-bin");
+        assert_eq!(c.params["config"], config.display().to_string());
 
         // A program that does not answer is a warning, not a failure.
         std::fs::write(bin.join("peer"), "#!/bin/sh\nexit 3\n").unwrap();
         let c = fabric_check(&bin);
         assert_eq!(c.status, CheckStatus::Warn, "{}", c.detail);
         assert!(c.detail.contains("printed no version"), "{}", c.detail);
+        assert_eq!(c.code, DoctorCode::FabricBinsBroken);
+        assert!(c.params["broken"].contains("printed no version"));
     }
 }

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use fabric_ha_artifacts::{
-    self as artifacts, Artifact, ArtifactKind, Cert, Finding, ReadOptions, Severity,
+    self as artifacts, Artifact, ArtifactKind, Cert, Finding, FindingCode, Problem, ReadOptions,
+    Severity,
 };
 use fabric_ha_sensitive::{SecretBytes, Sensitive};
 use fabric_ha_store::{artifact_secret_prefix, insert_artifact, ArtifactRow, Inserted, Store};
@@ -185,27 +186,42 @@ fn read_one(path: &Path) -> Result<(String, Vec<u8>), ImportedFile> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let refuse = |message: String| ImportedFile {
+    let refuse = |problem: Problem| ImportedFile {
         file: name.clone(),
         status: ImportStatus::Rejected,
-        findings: vec![Finding::error(name.clone(), "", message)],
+        findings: vec![Finding::error(name.clone(), "", problem)],
         artifacts: vec![],
     };
-    let meta = std::fs::symlink_metadata(path)
-        .map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
+    let unreadable = |e: std::io::Error| {
+        let shown = path.display().to_string();
+        refuse(Problem::new(
+            FindingCode::FileUnreadable,
+            &[("path", &shown), ("reason", &e.to_string())],
+            format!("cannot read {shown}: {e}"),
+        ))
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
     if !meta.is_file() {
-        return Err(refuse(
-            "not a regular file (folders and links are not imported)".into(),
-        ));
-    }
-    if meta.len() > MAX_IMPORT_FILE_BYTES {
-        return Err(refuse(format!(
-            "the file is {} bytes; files over {MAX_IMPORT_FILE_BYTES} bytes are not read",
-            meta.len()
+        return Err(refuse(Problem::new(
+            FindingCode::NotRegularFile,
+            &[],
+            "not a regular file (folders and links are not imported)",
         )));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
+    if meta.len() > MAX_IMPORT_FILE_BYTES {
+        return Err(refuse(Problem::new(
+            FindingCode::FileTooLarge,
+            &[
+                ("size", &meta.len().to_string()),
+                ("limit", &MAX_IMPORT_FILE_BYTES.to_string()),
+            ],
+            format!(
+                "the file is {} bytes; files over {MAX_IMPORT_FILE_BYTES} bytes are not read",
+                meta.len()
+            ),
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     Ok((name, bytes))
 }
 
@@ -440,9 +456,13 @@ impl ConflictIndex {
                         findings.push(Finding::error(
                             file,
                             "$.root_certs",
-                            format!(
-                                "conflict: MSP '{}' is already in the library ({place}) with different root certificates; remove that one first if this file replaces it",
-                                msp.msp_id()
+                            Problem::new(
+                                FindingCode::MspConflict,
+                                &[("msp", msp.msp_id()), ("place", place)],
+                                format!(
+                                    "conflict: MSP '{}' is already in the library ({place}) with different root certificates; remove that one first if this file replaces it",
+                                    msp.msp_id()
+                                ),
                             ),
                         ));
                     }
@@ -454,9 +474,13 @@ impl ConflictIndex {
                         findings.push(Finding::warning(
                             file,
                             "$.api_url",
-                            format!(
-                                "another CA with api_url {} is already in the library ({place}); both are kept",
-                                ca.api_url()
+                            Problem::new(
+                                FindingCode::CaUrlDuplicate,
+                                &[("url", ca.api_url()), ("place", place)],
+                                format!(
+                                    "another CA with api_url {} is already in the library ({place}); both are kept",
+                                    ca.api_url()
+                                ),
                             ),
                         ));
                     }
@@ -468,9 +492,13 @@ impl ConflictIndex {
                         findings.push(Finding::error(
                             file,
                             "$.name",
-                            format!(
-                                "conflict: an identity named '{}' is already in the wallet ({place}) with another certificate; wallet names are unique",
-                                identity.name()
+                            Problem::new(
+                                FindingCode::IdentityConflict,
+                                &[("name", identity.name()), ("place", place)],
+                                format!(
+                                    "conflict: an identity named '{}' is already in the wallet ({place}) with another certificate; wallet names are unique",
+                                    identity.name()
+                                ),
                             ),
                         ));
                     }
@@ -598,7 +626,11 @@ impl Workspace {
                     findings.push(Finding::error(
                         &file,
                         "$.private_key",
-                        format!("identities are stored encrypted, but secrets are locked ({reason}); unlock them and import again"),
+                        Problem::new(
+                            FindingCode::SecretsLocked,
+                            &[("reason", &reason)],
+                            format!("identities are stored encrypted, but secrets are locked ({reason}); unlock them and import again"),
+                        ),
                     ));
                     return Ok(rejected(findings));
                 }

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use fabric_ha_artifacts::testdata::NOW;
+use fabric_ha_artifacts::FindingCode;
 use fabric_ha_core::library::{ExportFormat, ImportStatus};
 use fabric_ha_core::{ErrorCode, OpenOptions, Sensitive, Workspace};
 use fabric_ha_store::KdfParams;
@@ -190,13 +191,14 @@ fn an_msp_with_the_same_id_and_other_roots_is_a_visible_conflict() {
         .files
         .remove(0);
     assert_eq!(file.status, ImportStatus::Rejected);
-    assert!(
-        file.findings
-            .iter()
-            .any(|f| f.message.contains("conflict: MSP 'org1msp'")),
-        "{:?}",
-        file.findings
-    );
+    let conflict = file
+        .findings
+        .iter()
+        .find(|f| f.message.contains("conflict: MSP 'org1msp'"))
+        .unwrap_or_else(|| panic!("{:?}", file.findings));
+    assert_eq!(conflict.code, FindingCode::MspConflict);
+    assert_eq!(conflict.params["msp"], "org1msp");
+    assert!(conflict.message.contains(&conflict.params["place"]));
     assert_eq!(snapshot(&ws), before);
 }
 

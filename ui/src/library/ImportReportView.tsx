@@ -1,5 +1,6 @@
 // The per-file report every import ends in: one row per file with its status tag, each finding
-// (severity icon, JSON path, message) and the components stored from it.
+// (severity icon, JSON path, what is wrong in the window's language) and the components stored
+// from it.
 import { ErrorFilled, WarningAltFilled } from "@carbon/icons-react";
 import { useTranslation } from "react-i18next";
 import type { ImportedFile } from "../bindings/ImportedFile";
@@ -7,6 +8,7 @@ import type { ImportReport } from "../bindings/ImportReport";
 import type { ImportStatus } from "../bindings/ImportStatus";
 import { KIND_NAME } from "../data/library";
 import { formatNumber, i18n, joinList } from "../i18n";
+import { findingText } from "./findingText";
 
 /** A file's status in words (`library:report.status.<status>`). */
 export function importStatusText(status: ImportStatus): string {
@@ -77,7 +79,7 @@ function FileRow(props: { file: ImportedFile }) {
                 <span className="fhd-report__finding-text">
                   {entry ? <span className="fhd-report__entry">{entry}</span> : null}
                   {finding.path ? <code className="fhd-report__path">{finding.path}</code> : null}
-                  <span className="fhd-report__message">{finding.message}</span>
+                  <span className="fhd-report__message">{findingText(finding)}</span>
                 </span>
               </li>
             );

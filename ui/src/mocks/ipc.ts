@@ -70,15 +70,18 @@ function ipcError(
   return { code, message, details };
 }
 
+/** The mock workspace's folder. */
+const DATA_DIR = "/home/operator/.local/share/fabric-ha-desktop";
+
 /** Installs the mock and returns the workspace data the pages should show. */
 export function installMockIpc(params: URLSearchParams): WorkspaceData {
   const firstRun = params.get("firstRun") === "1";
   const failing = new Set(params.getAll("fail"));
   let info: AppInfo = {
     version: "0.1.0-mock",
-    dataDir: "/home/operator/.local/share/fabric-ha-desktop",
-    databasePath: "/home/operator/.local/share/fabric-ha-desktop/workspace.sqlite",
-    logDir: "/home/operator/.local/share/fabric-ha-desktop/logs",
+    dataDir: DATA_DIR,
+    databasePath: `${DATA_DIR}/workspace.sqlite`,
+    logDir: `${DATA_DIR}/logs`,
     schemaVersion: 1,
     secrets: params.get("locked") === "1" ? "locked" : "keyring",
     firstRun,
@@ -87,14 +90,46 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
   const report: DoctorReport = {
     ok: false,
     checks: [
-      { name: "Workspace folder", status: "ok", detail: "writable" },
-      { name: "Database", status: "ok", detail: "schema version 1" },
       {
-        name: "OS keyring",
-        status: "warn",
-        detail: "Secret Service not running; a passphrase will be used",
+        id: "dataDirectory",
+        name: "data directory",
+        status: "ok",
+        code: "dataDirReady",
+        params: { dir: DATA_DIR, logs: `${DATA_DIR}/logs` },
+        detail: `${DATA_DIR} (logs in ${DATA_DIR}/logs)`,
       },
-      { name: "Log folder", status: "fail", detail: "not writable (mock)" },
+      {
+        id: "database",
+        name: "database",
+        status: "ok",
+        code: "databaseFound",
+        params: {
+          path: `${DATA_DIR}/workspace.sqlite`,
+          schema: "1",
+          known: "1",
+          journal: "wal",
+          secrets: "keyring",
+        },
+        detail: `${DATA_DIR}/workspace.sqlite: schema version 1 (this build knows 1), journal mode wal, secrets keyring`,
+      },
+      {
+        id: "keyring",
+        name: "keyring",
+        status: "warn",
+        code: "keyringPassphrase",
+        params: { reason: "Secret Service is not running" },
+        detail:
+          "Secret Service is not running; secrets will be protected by a passphrase (prompted, or FABRIC_HA_PASSPHRASE)",
+      },
+      {
+        id: "webview",
+        name: "webview",
+        status: "fail",
+        code: "webkitMissing",
+        params: {},
+        detail:
+          "WebKitGTK 4.1 is missing: install libwebkit2gtk-4.1-0 (Debian/Ubuntu) to open the window; the CLI works without it",
+      },
     ],
   };
 

@@ -9,6 +9,9 @@ import type { IpcError } from "../bindings/IpcError";
 import type { LibraryItem } from "../bindings/LibraryItem";
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** Why the core refuses a certificate pasted as PEM text (the reason a finding names). */
+const RAW_PEM = "is raw PEM text; the console expects the PEM text base64 encoded (b64pem)";
 export const MOCK_DOWNLOADS = "/home/operator/Downloads";
 
 const KINDS: readonly ArtifactKind[] = ["ca", "msp", "identity", "peer", "orderer"];
@@ -87,13 +90,18 @@ export class MockLibrary {
               severity: "warning",
               file: caFile,
               path: "$.msp.component.tls_cert",
-              message: `the CA's TLS certificate expires in 12 days (${soon.slice(0, 10)})`,
+              code: "certExpiresSoon",
+              params: { days: "12", date: soon, subject: "CN=org2ca", issuer: "CN=org2ca" },
+              message: `certificate expires in 12 days, on ${soon} (subject 'CN=org2ca', issuer 'CN=org2ca')`,
             },
             {
               severity: "warning",
               file: caFile,
-              path: "$.operations_url",
-              message: "no operations_url: the CA's status cannot be checked",
+              path: "$.name",
+              code: "legacyNameDiffers",
+              params: { name: "org2ca", displayName: "Org2 CA" },
+              message:
+                "legacy field 'name' (\"org2ca\") differs from 'display_name' (\"Org2 CA\"); the display name is used",
             },
           ],
           artifacts: [
@@ -111,13 +119,18 @@ export class MockLibrary {
               severity: "error",
               file: mspFile,
               path: "$.root_certs[0]",
-              message: "not a base64-encoded PEM certificate",
+              code: "notB64Pem",
+              params: { field: "root_certs[0]", reason: RAW_PEM, reasonCode: "rawPem" },
+              message: `Expected parameter 'root_certs[0]' to be a Base64 encoded PEM-string: the value ${RAW_PEM}.`,
             },
             {
               severity: "error",
               file: mspFile,
               path: "$.admins",
-              message: "an MSP definition needs at least one admin certificate",
+              code: "adminsEmpty",
+              params: {},
+              message:
+                "Expected parameter 'admins' to have at least one certificate: the list may be empty only when Node OUs are enabled (fabric_node_ous.enable), as the console's import requires.",
             },
           ],
           artifacts: [],
@@ -155,9 +168,11 @@ export class MockLibrary {
         findings: [
           {
             severity: "warning",
-            file: `${file}!/Peers/org3peer0_peer.json`,
-            path: "$.operations_url",
-            message: "no operations_url: the peer's status cannot be checked",
+            file: `${file}!/README.txt`,
+            path: "",
+            code: "entryIgnored",
+            params: {},
+            message: "ignored: not a console .json file",
           },
         ],
         artifacts: [
@@ -178,8 +193,10 @@ export class MockLibrary {
         {
           severity: "error",
           file,
-          path: "",
-          message: "not a console export: expected a JSON file or a bulk export zip",
+          path: "$",
+          code: "jsonSyntax",
+          params: { line: "1", column: "1", reason: "expected value" },
+          message: "invalid JSON at line 1, column 1: expected value",
         },
       ],
       artifacts: [],

@@ -2,24 +2,63 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "../App";
-import { LANGUAGE_STORAGE_KEY } from "../i18n";
+import type { DoctorReport } from "../bindings/DoctorReport";
+import { i18n, LANGUAGE_STORAGE_KEY } from "../i18n";
 import { mockBackend } from "../test/ipc";
+
+/** What `fabric-ha doctor` answers: three checks, one of each status. */
+const REPORT: DoctorReport = {
+  ok: false,
+  checks: [
+    {
+      id: "database",
+      name: "database",
+      status: "ok",
+      code: "databaseFound",
+      params: {
+        path: "/data/workspace.sqlite",
+        schema: "1",
+        known: "1",
+        journal: "wal",
+        secrets: "keyring",
+      },
+      detail:
+        "/data/workspace.sqlite: schema version 1 (this build knows 1), journal mode wal, secrets keyring",
+    },
+    {
+      id: "keyring",
+      name: "keyring",
+      status: "warn",
+      code: "keyringPassphrase",
+      params: { reason: "Secret Service is not running" },
+      detail:
+        "Secret Service is not running; secrets will be protected by a passphrase (prompted, or FABRIC_HA_PASSPHRASE)",
+    },
+    {
+      id: "fabricBinaries",
+      name: "fabric binaries",
+      status: "fail",
+      code: "fabricBinsMissing",
+      params: {
+        programs: "configtxgen 2.5.16, osnadmin",
+        unversioned: "osnadmin",
+        source: "FABRIC_BIN",
+        dirs: "/opt/fabric/bin",
+        broken: "",
+        missing: "peer, orderer",
+        lookedIn: "/opt/fabric/bin",
+      },
+      detail:
+        "missing peer, orderer (looked in /opt/fabric/bin); found configtxgen 2.5.16, osnadmin (no version command); the sandbox and the real-network tests need them, the app does not: get hyperledger-fabric-linux-amd64-2.5.x.tar.gz and hyperledger-fabric-ca-linux-amd64-1.5.x.tar.gz from the Fabric releases page, unpack both into one folder and set FABRIC_BIN=<folder>/bin (or pass --fabric-bin <folder>/bin)",
+    },
+  ],
+};
 
 describe("Settings page", () => {
   it("shows the workspace, saves preferences and runs the diagnostics", async () => {
     const user = userEvent.setup();
     const calls = mockBackend({
-      extra: (cmd) =>
-        cmd === "doctor"
-          ? {
-              ok: false,
-              checks: [
-                { name: "Database", status: "ok", detail: "schema 1" },
-                { name: "OS keyring", status: "warn", detail: "not running" },
-                { name: "Log folder", status: "fail", detail: "read-only" },
-              ],
-            }
-          : undefined,
+      extra: (cmd) => (cmd === "doctor" ? REPORT : undefined),
     });
     window.location.hash = "#/settings";
     render(<App />);
@@ -40,6 +79,40 @@ describe("Settings page", () => {
     const rows = within(checks).getAllByRole("listitem");
     expect(rows.map((r) => r.getAttribute("data-status"))).toEqual(["ok", "warn", "fail"]);
     expect(screen.getByText("Some checks need attention.")).toBeInTheDocument();
+    expect(rows.map((r) => r.querySelector(".fhd-check__name")?.textContent)).toEqual([
+      "database",
+      "keyring",
+      "fabric binaries",
+    ]);
+    expect(rows.map((r) => r.querySelector(".fhd-check__detail")?.textContent)).toEqual(
+      REPORT.checks.map((c) => c.detail),
+    );
+  });
+
+  it("words the diagnostic checks in Chinese, paths and program names as they are", async () => {
+    const user = userEvent.setup();
+    mockBackend({ extra: (cmd) => (cmd === "doctor" ? REPORT : undefined) });
+    localStorage.setItem(LANGUAGE_STORAGE_KEY, "zh-CN");
+    await i18n.changeLanguage("zh-CN");
+    try {
+      window.location.hash = "#/settings";
+      render(<App />);
+      await user.click(await screen.findByRole("button", { name: "运行诊断" }));
+      const checks = await screen.findByRole("list", { name: "诊断检查" });
+      const rows = within(checks).getAllByRole("listitem");
+      expect(rows.map((r) => r.querySelector(".fhd-check__name")?.textContent)).toEqual([
+        "数据库",
+        "密钥环",
+        "Fabric 程序",
+      ]);
+      expect(rows.map((r) => r.querySelector(".fhd-check__detail")?.textContent)).toEqual([
+        "/data/workspace.sqlite：架构版本 1（此版本支持 1），日志模式 wal，机密信息由密钥环保护",
+        "Secret Service is not running；将使用口令保护机密信息（提示输入，或通过 FABRIC_HA_PASSPHRASE）",
+        "缺少 peer、orderer（查找位置：/opt/fabric/bin）；已找到 configtxgen 2.5.16、osnadmin（无版本命令）；沙箱和真实网络测试需要这些程序，应用本身不需要：请从 Fabric 发布页面获取 hyperledger-fabric-linux-amd64-2.5.x.tar.gz 和 hyperledger-fabric-ca-linux-amd64-1.5.x.tar.gz，将两者解压到同一个文件夹，并设置 FABRIC_BIN=<folder>/bin（或传入 --fabric-bin <folder>/bin）",
+      ]);
+    } finally {
+      await i18n.changeLanguage("en");
+    }
   });
 
   it("switches the language at once, keeps the choice and stores it in the workspace", async () => {

@@ -16,6 +16,7 @@ import { useLibraryUi } from "../library/LibraryUi";
 import { useAppState } from "../state";
 import "../styles/deferred.scss";
 import { loadingText, notificationText } from "../components/carbonText";
+import { doctorDetail, doctorName } from "./doctorText";
 
 /** Each language by its own name (`pages:settings.languageName.<tag>`, the same in both). */
 const LANGUAGES: readonly Language[] = ["en", "zh-CN"];
@@ -99,7 +100,7 @@ function Diagnostics() {
               const Icon = CHECK_ICON[check.status];
               return (
                 <li
-                  key={check.name}
+                  key={check.id}
                   className={`fhd-check fhd-check--${check.status}`}
                   data-status={check.status}
                 >
@@ -108,8 +109,8 @@ function Diagnostics() {
                     className="fhd-check__icon"
                     aria-label={t(`settings.check.${check.status}`)}
                   />
-                  <span className="fhd-check__name">{check.name}</span>
-                  <span className="fhd-check__detail">{check.detail}</span>
+                  <span className="fhd-check__name">{doctorName(check)}</span>
+                  <span className="fhd-check__detail">{doctorDetail(check)}</span>
                 </li>
               );
             })}

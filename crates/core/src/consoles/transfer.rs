@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use fabric_ha_artifacts::{self as artifacts, Artifact, ArtifactKind, Finding, ReadOptions};
+use fabric_ha_artifacts::{
+    self as artifacts, Artifact, ArtifactKind, Finding, FindingCode, Problem, ReadOptions,
+};
 use fabric_ha_console::{
     certificate_differences, certificate_update, find_all_existing, CertField, Component,
     ComponentQuery, ComponentType, ConsoleClient, ConsoleError,
@@ -457,7 +459,15 @@ impl Workspace {
                 Err(e) => files.push(ImportedFile {
                     file: id.clone(),
                     status: ImportStatus::Rejected,
-                    findings: vec![Finding::error(id.clone(), "", e.to_string())],
+                    findings: vec![Finding::error(
+                        id.clone(),
+                        "",
+                        Problem::new(
+                            FindingCode::ExportFailed,
+                            &[("reason", &e.to_string())],
+                            e.to_string(),
+                        ),
+                    )],
                     artifacts: vec![],
                 }),
             }
