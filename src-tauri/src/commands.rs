@@ -342,7 +342,8 @@ pub async fn console_copy(
 /// ([`JoinProgressUpdate`]).
 pub const PEER_JOIN_PROGRESS_EVENT: &str = "peer://join-progress";
 
-/// The channels a peer has joined, with heights, and the identity that signed.
+/// The channels a peer has joined, with heights, and the identity that signed (no client TLS
+/// identity: the window names none).
 #[tauri::command]
 pub async fn peer_channels(
     state: State<'_, AppState>,
@@ -350,7 +351,7 @@ pub async fn peer_channels(
     identity: Option<String>,
 ) -> Result<PeerChannels> {
     let ws = state.workspace.workspace()?;
-    blocking(move || ws.peer_channels(&peer, identity.as_deref())).await
+    blocking(move || ws.peer_channels(&peer, identity.as_deref(), None)).await
 }
 
 /// The other peers of a peer's organization that the library and the consoles know.
@@ -385,7 +386,8 @@ pub async fn peer_join(
     .await
 }
 
-/// The chaincode packages installed on a peer, with the definitions that use each.
+/// The chaincode packages installed on a peer, with the definitions that use each (no client TLS
+/// identity: the window names none).
 #[tauri::command]
 pub async fn peer_chaincodes(
     state: State<'_, AppState>,
@@ -393,7 +395,7 @@ pub async fn peer_chaincodes(
     identity: Option<String>,
 ) -> Result<PeerChaincodes> {
     let ws = state.workspace.workspace()?;
-    blocking(move || ws.peer_chaincodes(&peer, identity.as_deref())).await
+    blocking(move || ws.peer_chaincodes(&peer, identity.as_deref(), None)).await
 }
 
 /// Installs the exact package bytes another peer has, or a package file (chosen with
@@ -415,7 +417,8 @@ pub async fn peer_package_dialog() -> Option<PathBuf> {
 }
 
 /// Every application organization's anchor peers in a channel's configuration, read from
-/// `peer` (default: a peer known here that has joined the channel).
+/// `peer` (default: a peer known here that has joined the channel); no client TLS identity: the
+/// window names none.
 #[tauri::command]
 pub async fn channel_anchors(
     state: State<'_, AppState>,
@@ -424,7 +427,7 @@ pub async fn channel_anchors(
     identity: Option<String>,
 ) -> Result<ChannelAnchors> {
     let ws = state.workspace.workspace()?;
-    blocking(move || ws.channel_anchors(&channel, peer.as_deref(), identity.as_deref())).await
+    blocking(move || ws.channel_anchors(&channel, peer.as_deref(), identity.as_deref(), None)).await
 }
 
 /// Adds peers of one organization to a channel's anchor peers (one config update signed by

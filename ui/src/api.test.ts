@@ -229,22 +229,37 @@ describe("api", () => {
     await peerChannels(peer);
     await peerChannels(peer, "org1admin");
     await peerOrgPeers(peer);
-    await peerJoin({ peer, channel: "mychannel", from: null, identity: null });
+    await peerJoin({ peer, channel: "mychannel", from: null, identity: null, tlsIdentity: null });
     await peerChaincodes(peer);
     await peerInstall({
       peer,
       from: { peer: { peer: "Dallas/org1peer0", packageId: null } },
       identity: null,
+      tlsIdentity: null,
     });
-    await peerInstall({ peer, from: { file: "/pkgs/asset.tar.gz" }, identity: "org1admin" });
+    await peerInstall({
+      peer,
+      from: { file: "/pkgs/asset.tar.gz" },
+      identity: "org1admin",
+      tlsIdentity: null,
+    });
     await peerPackageDialog();
     await channelAnchors("mychannel", peer);
-    await channelAddAnchors({ channel: "mychannel", peers: [peer], orderer: null, identity: null });
+    await channelAddAnchors({
+      channel: "mychannel",
+      peers: [peer],
+      orderer: null,
+      identity: null,
+      tlsIdentity: null,
+    });
     expect(calls.filter(([cmd]) => !cmd.startsWith("plugin:event"))).toEqual([
       ["peer_channels", { peer, identity: null }],
       ["peer_channels", { peer, identity: "org1admin" }],
       ["peer_org_peers", { peer }],
-      ["peer_join", { input: { peer, channel: "mychannel", from: null, identity: null } }],
+      [
+        "peer_join",
+        { input: { peer, channel: "mychannel", from: null, identity: null, tlsIdentity: null } },
+      ],
       ["peer_chaincodes", { peer, identity: null }],
       [
         "peer_install",
@@ -253,18 +268,34 @@ describe("api", () => {
             peer,
             from: { peer: { peer: "Dallas/org1peer0", packageId: null } },
             identity: null,
+            tlsIdentity: null,
           },
         },
       ],
       [
         "peer_install",
-        { input: { peer, from: { file: "/pkgs/asset.tar.gz" }, identity: "org1admin" } },
+        {
+          input: {
+            peer,
+            from: { file: "/pkgs/asset.tar.gz" },
+            identity: "org1admin",
+            tlsIdentity: null,
+          },
+        },
       ],
       ["peer_package_dialog", {}],
       ["channel_anchors", { channel: "mychannel", peer, identity: null }],
       [
         "channel_add_anchors",
-        { input: { channel: "mychannel", peers: [peer], orderer: null, identity: null } },
+        {
+          input: {
+            channel: "mychannel",
+            peers: [peer],
+            orderer: null,
+            identity: null,
+            tlsIdentity: null,
+          },
+        },
       ],
     ]);
 

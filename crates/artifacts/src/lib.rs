@@ -56,5 +56,5 @@ pub use read::{
     ReadOptions, ZipLimits,
 };
 pub use report::{ArtifactSummary, FileReport, Finding, FindingCode, Problem, Severity};
-pub use wallet::{can_administer, is_member, issuing_root};
+pub use wallet::{can_administer, is_member, issuing_root, key_fits};
 pub use x509::{Cert, Curve};

@@ -8,7 +8,7 @@ use fabric_ha_core::fabric::AddAnchorsInput;
 use fabric_ha_core::{CoreError, Workspace};
 
 use crate::peer::node_line;
-use crate::print_json;
+use crate::{print_json, with_json_error};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ChannelCommand {
@@ -30,6 +30,10 @@ pub(crate) enum AnchorsCommand {
         /// The wallet identity that signs (default: the organization's admin in the wallet).
         #[arg(long = "as", value_name = "IDENTITY")]
         identity: Option<String>,
+        /// The wallet identity whose TLS certificate the connections present, for nodes that
+        /// require client certificates (mutual TLS); enrolled at the organization's TLS CA.
+        #[arg(long = "tls-as", value_name = "IDENTITY")]
+        tls_identity: Option<String>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
@@ -49,25 +53,46 @@ pub(crate) enum AnchorsCommand {
         /// The wallet identity that signs (default: the organization's admin in the wallet).
         #[arg(long = "as", value_name = "IDENTITY")]
         identity: Option<String>,
+        /// The wallet identity whose TLS certificate the connections present, for nodes that
+        /// require client certificates (mutual TLS); enrolled at the organization's TLS CA.
+        #[arg(long = "tls-as", value_name = "IDENTITY")]
+        tls_identity: Option<String>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
     },
 }
 
+/// Runs `cmd`; with `--json` an error is printed as JSON too.
 pub(crate) fn run(
     cmd: ChannelCommand,
     open: impl FnOnce() -> Result<Workspace, CoreError>,
 ) -> Result<ExitCode, CoreError> {
     let ChannelCommand::Anchors(cmd) = cmd;
+    let json = match &cmd {
+        AnchorsCommand::Show { json, .. } | AnchorsCommand::Add { json, .. } => *json,
+    };
+    with_json_error(json, run_anchors(cmd, open))
+}
+
+fn run_anchors(
+    cmd: AnchorsCommand,
+    open: impl FnOnce() -> Result<Workspace, CoreError>,
+) -> Result<ExitCode, CoreError> {
     match cmd {
         AnchorsCommand::Show {
             channel,
             peer,
             identity,
+            tls_identity,
             json,
         } => {
-            let answer = open()?.channel_anchors(&channel, peer.as_deref(), identity.as_deref())?;
+            let answer = open()?.channel_anchors(
+                &channel,
+                peer.as_deref(),
+                identity.as_deref(),
+                tls_identity.as_deref(),
+            )?;
             if json {
                 return print_json(&answer).map(|()| ExitCode::SUCCESS);
             }
@@ -95,6 +120,7 @@ pub(crate) fn run(
             peers,
             orderer,
             identity,
+            tls_identity,
             json,
         } => {
             let added = open()?.channel_add_anchors(AddAnchorsInput {
@@ -102,6 +128,7 @@ pub(crate) fn run(
                 peers,
                 orderer,
                 identity,
+                tls_identity,
             })?;
             if json {
                 return print_json(&added).map(|()| ExitCode::SUCCESS);

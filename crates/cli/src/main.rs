@@ -260,6 +260,26 @@ fn serde_plain<T: serde::Serialize>(value: &T) -> Result<String, CoreError> {
     }
 }
 
+/// With `--json`, a failed command's error is printed on stdout too, as the window receives it
+/// (`{"error": {"code", "message", "details"}}`), so a script reads its stable code; the error
+/// still goes to stderr and sets the exit status.
+pub(crate) fn with_json_error(
+    json: bool,
+    result: Result<ExitCode, CoreError>,
+) -> Result<ExitCode, CoreError> {
+    if let (true, Err(err)) = (json, &result) {
+        let error = fabric_ha_core::IpcError {
+            code: err.code(),
+            message: err.to_string(),
+            details: err.details(),
+        };
+        if let Err(e) = print_json(&serde_json::json!({ "error": error })) {
+            eprintln!("error: {e}");
+        }
+    }
+    result
+}
+
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CoreError> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| CoreError::Internal(e.to_string()))?;

@@ -3,7 +3,9 @@
 //!
 //! `PEER` is a peer of the library or of a registered console: its display name, `CONSOLE/ID`
 //! or library id. The signing identity is `--as` (a wallet identity), else the wallet's admin
-//! of the peer's organization; every result and error names it.
+//! of the peer's organization; every result and error names it. A peer that requires client
+//! certificates (mutual TLS) is given the TLS certificate of `--tls-as` (a wallet identity
+//! enrolled at the organization's TLS CA).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,7 +15,7 @@ use clap::{ArgGroup, Subcommand};
 use fabric_ha_core::fabric::{InstallFrom, JoinProgress, NodeRef, PeerInstallInput, PeerJoinInput};
 use fabric_ha_core::{CoreError, Workspace};
 
-use crate::print_json;
+use crate::{print_json, with_json_error};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PeerCommand {
@@ -24,6 +26,10 @@ pub(crate) enum PeerCommand {
         /// The wallet identity that signs (default: the organization's admin in the wallet).
         #[arg(long = "as", value_name = "IDENTITY")]
         identity: Option<String>,
+        /// The wallet identity whose TLS certificate the connections present, for nodes that
+        /// require client certificates (mutual TLS); enrolled at the organization's TLS CA.
+        #[arg(long = "tls-as", value_name = "IDENTITY")]
+        tls_identity: Option<String>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
@@ -42,6 +48,10 @@ pub(crate) enum PeerCommand {
         /// The wallet identity that signs (default: the organization's admin in the wallet).
         #[arg(long = "as", value_name = "IDENTITY")]
         identity: Option<String>,
+        /// The wallet identity whose TLS certificate the connections present, for nodes that
+        /// require client certificates (mutual TLS); enrolled at the organization's TLS CA.
+        #[arg(long = "tls-as", value_name = "IDENTITY")]
+        tls_identity: Option<String>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
@@ -54,6 +64,10 @@ pub(crate) enum PeerCommand {
         /// The wallet identity that signs (default: the organization's admin in the wallet).
         #[arg(long = "as", value_name = "IDENTITY")]
         identity: Option<String>,
+        /// The wallet identity whose TLS certificate the connections present, for nodes that
+        /// require client certificates (mutual TLS); enrolled at the organization's TLS CA.
+        #[arg(long = "tls-as", value_name = "IDENTITY")]
+        tls_identity: Option<String>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
@@ -77,6 +91,10 @@ pub(crate) enum PeerCommand {
         /// The wallet identity that signs (default: the organization's admin in the wallet).
         #[arg(long = "as", value_name = "IDENTITY")]
         identity: Option<String>,
+        /// The wallet identity whose TLS certificate the connections present, for nodes that
+        /// require client certificates (mutual TLS); enrolled at the organization's TLS CA.
+        #[arg(long = "tls-as", value_name = "IDENTITY")]
+        tls_identity: Option<String>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
@@ -129,7 +147,21 @@ impl CatchUp {
     }
 }
 
+/// Runs `cmd`; with `--json` an error is printed as JSON too.
 pub(crate) fn run(
+    cmd: PeerCommand,
+    open: impl FnOnce() -> Result<Workspace, CoreError>,
+) -> Result<ExitCode, CoreError> {
+    let json = match &cmd {
+        PeerCommand::Channels { json, .. }
+        | PeerCommand::Join { json, .. }
+        | PeerCommand::Chaincodes { json, .. }
+        | PeerCommand::Install { json, .. } => *json,
+    };
+    with_json_error(json, run_command(cmd, open))
+}
+
+fn run_command(
     cmd: PeerCommand,
     open: impl FnOnce() -> Result<Workspace, CoreError>,
 ) -> Result<ExitCode, CoreError> {
@@ -137,9 +169,11 @@ pub(crate) fn run(
         PeerCommand::Channels {
             peer,
             identity,
+            tls_identity,
             json,
         } => {
-            let answer = open()?.peer_channels(&peer, identity.as_deref())?;
+            let answer =
+                open()?.peer_channels(&peer, identity.as_deref(), tls_identity.as_deref())?;
             if json {
                 return print_json(&answer).map(|()| ExitCode::SUCCESS);
             }
@@ -157,6 +191,7 @@ pub(crate) fn run(
             channel,
             from,
             identity,
+            tls_identity,
             json,
         } => {
             let bar = CatchUp::new();
@@ -166,6 +201,7 @@ pub(crate) fn run(
                     channel,
                     from,
                     identity,
+                    tls_identity,
                 },
                 &mut |p| bar.update(p),
             );
@@ -201,9 +237,11 @@ pub(crate) fn run(
         PeerCommand::Chaincodes {
             peer,
             identity,
+            tls_identity,
             json,
         } => {
-            let answer = open()?.peer_chaincodes(&peer, identity.as_deref())?;
+            let answer =
+                open()?.peer_chaincodes(&peer, identity.as_deref(), tls_identity.as_deref())?;
             if json {
                 return print_json(&answer).map(|()| ExitCode::SUCCESS);
             }
@@ -225,6 +263,7 @@ pub(crate) fn run(
             package_id,
             package,
             identity,
+            tls_identity,
             json,
         } => {
             let from = match (package, from) {
@@ -241,6 +280,7 @@ pub(crate) fn run(
                 peer,
                 from,
                 identity,
+                tls_identity,
             })?;
             for p in &installed.packages {
                 if let Some(w) = &p.warning {

@@ -20,4 +20,9 @@ orderer: string | null,
 /**
  * The wallet identity that signs; default: the organization's admin.
  */
-identity: string | null, };
+identity: string | null, 
+/**
+ * The wallet identity whose TLS certificate the connections (peers and orderer) present,
+ * for nodes that require mutual TLS; default: none.
+ */
+tlsIdentity: string | null, };

@@ -16,4 +16,9 @@ from: InstallFrom,
 /**
  * The wallet identity that signs; default: the organization's admin.
  */
-identity: string | null, };
+identity: string | null, 
+/**
+ * The wallet identity whose TLS certificate the connections present, for peers that
+ * require mutual TLS; default: none.
+ */
+tlsIdentity: string | null, };

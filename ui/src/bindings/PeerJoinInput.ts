@@ -20,4 +20,9 @@ from: string | null,
 /**
  * The wallet identity that signs; default: the organization's admin.
  */
-identity: string | null, };
+identity: string | null, 
+/**
+ * The wallet identity whose TLS certificate the connections present, for peers that
+ * require mutual TLS; default: none.
+ */
+tlsIdentity: string | null, };

@@ -68,7 +68,13 @@ describe("Peer panel", () => {
     );
     await waitFor(() => expect(channelRow(panel, "mychannel")?.dataset.height).toBe("12"));
     expect(calls.find((c) => c.cmd === "peer_join")?.args).toEqual({
-      input: { peer: "Dallas/org1peer1", channel: "mychannel", from: null, identity: null },
+      input: {
+        peer: "Dallas/org1peer1",
+        channel: "mychannel",
+        from: null,
+        identity: null,
+        tlsIdentity: null,
+      },
     });
 
     await user.click(within(panel).getByRole("button", { name: "Install chaincode…" }));

@@ -168,6 +168,7 @@ export default function PeerPanel(props: {
         channel,
         from: join.from || null,
         identity: identity || null,
+        tlsIdentity: null,
       });
       setSigned(joined.identity);
       setJoin(EMPTY_JOIN);
@@ -208,7 +209,12 @@ export default function PeerPanel(props: {
     }
     setInstall((f) => ({ ...f, busy: true, error: null, invalid: null }));
     try {
-      const installed = await peerInstall({ peer: target.peer, from, identity: identity || null });
+      const installed = await peerInstall({
+        peer: target.peer,
+        from,
+        identity: identity || null,
+        tlsIdentity: null,
+      });
       setSigned(installed.identity);
       setInstall(EMPTY_INSTALL);
       setView("details");
@@ -243,6 +249,7 @@ export default function PeerPanel(props: {
         peers: [target.peer],
         orderer: null,
         identity: identity || null,
+        tlsIdentity: null,
       });
       setSigned(added.identity);
       setVersion((v) => v + 1);

@@ -100,7 +100,15 @@ describe("Peers, one at a time", () => {
       .toContain("Org1 Peer2 joined assets with block 0 from Org1 Peer0 (height 5, caught up).");
     await expect.poll(() => channelRow(panel, "assets").getAttribute("data-height")).toBe("5");
     expect((await ipcCallsOf(page, "peer_join")).map((c) => c.args)).toEqual([
-      { input: { peer: "Frankfurt/org1peer2", channel: "assets", from: null, identity: null } },
+      {
+        input: {
+          peer: "Frankfurt/org1peer2",
+          channel: "assets",
+          from: null,
+          identity: null,
+          tlsIdentity: null,
+        },
+      },
     ]);
 
     // Joined already: nothing is sent, and the panel says so.
@@ -215,6 +223,7 @@ describe("Peers, one at a time", () => {
           peers: ["Frankfurt/org1peer2"],
           orderer: null,
           identity: null,
+          tlsIdentity: null,
         },
       },
     ]);

@@ -63,6 +63,10 @@ pub struct AddAnchorsInput {
     /// The wallet identity that signs; default: the organization's admin.
     #[serde(default)]
     pub identity: Option<String>,
+    /// The wallet identity whose TLS certificate the connections (peers and orderer) present,
+    /// for nodes that require mutual TLS; default: none.
+    #[serde(default)]
+    pub tls_identity: Option<String>,
 }
 
 /// `fabric-ha channel anchors add`.
@@ -115,30 +119,50 @@ fn bad_config(channel: &str, e: &fabric_ha_fabric_net::NetError) -> CoreError {
     }
 }
 
+/// Why a peer could not give a channel's config block.
+enum NotRead {
+    /// Its answer (or no connection), typed.
+    Failed(CoreError),
+    /// Anything else, said.
+    Said(String),
+}
+
+impl std::fmt::Display for NotRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRead::Failed(e) => e.fmt(f),
+            NotRead::Said(why) => f.write_str(why),
+        }
+    }
+}
+
 /// The config block (number and configuration) of `channel` from the first of `candidates`
 /// that has joined it; the reasons of the others when none has.
 async fn config_from_peers(
     candidates: &[(&PeerNode, &Signing)],
     channel: &str,
-) -> Result<(NodeRef, String, u64, Config), Vec<String>> {
+) -> Result<(NodeRef, String, u64, Config), Vec<NotRead>> {
     let mut asked = Vec::new();
     for (node, signing) in candidates {
         let client = match connect(node, signing, PROBE_TIMEOUT).await {
             Ok(c) => c,
             Err(e) => {
-                asked.push(e.to_string());
+                asked.push(NotRead::Failed(e));
                 continue;
             }
         };
         let listed = match client.channels(&signing.signer).await {
             Ok(listed) => listed,
             Err(e) => {
-                asked.push(signing.fail(&node.node.name)(e).to_string());
+                asked.push(NotRead::Failed(signing.fail(&node.node.name)(e)));
                 continue;
             }
         };
         if !listed.iter().any(|c| c == channel) {
-            asked.push(format!("{:?} has not joined {channel}", node.node.name));
+            asked.push(NotRead::Said(format!(
+                "{:?} has not joined {channel}",
+                node.node.name
+            )));
             continue;
         }
         let read = async {
@@ -151,31 +175,35 @@ async fn config_from_peers(
             Ok((number, config)) => {
                 return Ok((node.node.clone(), signing.identity.clone(), number, config))
             }
-            Err(e) => asked.push(signing.fail(&node.node.name)(e).to_string()),
+            Err(e) => asked.push(NotRead::Failed(signing.fail(&node.node.name)(e))),
         }
     }
     Err(asked)
 }
 
-fn asked_text(asked: &[String]) -> String {
+fn asked_text(asked: &[NotRead]) -> String {
     if asked.is_empty() {
         String::new()
     } else {
-        format!(" ({})", asked.join("; "))
+        let said: Vec<String> = asked.iter().map(ToString::to_string).collect();
+        format!(" ({})", said.join("; "))
     }
 }
 
 impl Workspace {
     /// Every application organization's anchor peers in `channel`'s config block, read from
     /// `peer` (default: the first peer known here that has joined the channel and that a
-    /// wallet identity can sign for).
+    /// wallet identity can sign for); the connections present `tls_identity`'s TLS
+    /// certificate if named. A named `peer` that answers with an error gives that error, typed.
     pub fn channel_anchors(
         &self,
         channel: &str,
         peer: Option<&str>,
         identity: Option<&str>,
+        tls_identity: Option<&str>,
     ) -> Result<ChannelAnchors, CoreError> {
         let channel = channel_name(channel)?;
+        let client_tls = self.client_tls_for(tls_identity)?;
         let dir = Directory::load(self)?;
         let nodes: Vec<&PeerNode> = match peer {
             Some(p) => vec![dir.peer("--peer", p)?],
@@ -185,10 +213,12 @@ impl Workspace {
         let mut unsigned = Vec::new();
         for node in nodes {
             match self.signing_for(&dir, node, identity) {
-                Ok(s) => signings.push((node, s)),
+                Ok(s) => signings.push((node, s.presenting(client_tls.as_ref()))),
                 // With --peer the peer's own signer must work; otherwise try the next peer.
                 Err(e) if peer.is_some() => return Err(e),
-                Err(e @ CoreError::NoAdminIdentity { .. }) => unsigned.push(e.to_string()),
+                Err(e @ CoreError::NoAdminIdentity { .. }) => {
+                    unsigned.push(NotRead::Said(e.to_string()));
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -198,6 +228,12 @@ impl Workspace {
         let (node, identity, number, config) = match found {
             Ok(found) => found,
             Err(mut asked) => {
+                match (peer, asked.pop()) {
+                    // The peer named with --peer: its own answer, typed.
+                    (Some(_), Some(NotRead::Failed(e))) if asked.is_empty() => return Err(e),
+                    (_, Some(last)) => asked.push(last),
+                    (_, None) => {}
+                }
                 asked.extend(unsigned);
                 return Err(CoreError::InvalidInput {
                     field: "--peer".into(),
@@ -229,10 +265,12 @@ impl Workspace {
     /// Adds peers (one organization) to the channel's anchor peers: one config update signed
     /// by the organization's admin, broadcast to the orderer (`input.orderer`, else the
     /// channel configuration's, read from a joined peer of the organization). Nothing is sent
-    /// when every one of them is an anchor peer already. The orderer's refusal is
+    /// when every one of them is an anchor peer already. The connections to the peers and the
+    /// orderer present `input.tls_identity`'s TLS certificate if named. The orderer's refusal is
     /// [`CoreError::ConfigUpdateRefused`].
     pub fn channel_add_anchors(&self, input: AddAnchorsInput) -> Result<AnchorsAdded, CoreError> {
         let channel = channel_name(&input.channel)?;
+        let client_tls = self.client_tls_for(input.tls_identity.as_deref())?;
         if input.peers.is_empty() {
             return Err(CoreError::InvalidInput {
                 field: "PEER".into(),
@@ -263,8 +301,10 @@ impl Workspace {
                 add.push(hp);
             }
         }
-        let signing = self.signing_for(&dir, first, input.identity.as_deref())?;
-        let orderers: Vec<PeerEndpoint> = match input.orderer.as_deref() {
+        let signing = self
+            .signing_for(&dir, first, input.identity.as_deref())?
+            .presenting(client_tls.as_ref());
+        let mut orderers: Vec<PeerEndpoint> = match input.orderer.as_deref() {
             Some(name) => dir.orderer("--orderer", name)?.nodes.clone(),
             None => {
                 let mut candidates: Vec<(&PeerNode, &Signing)> =
@@ -288,6 +328,9 @@ impl Workspace {
                 ops::orderer_endpoints(&config).map_err(|e| bad_config(&channel, &e))?
             }
         };
+        for orderer in &mut orderers {
+            orderer.client_tls.clone_from(&client_tls);
+        }
         if orderers.is_empty() {
             return Err(CoreError::InvalidInput {
                 field: "--orderer".into(),

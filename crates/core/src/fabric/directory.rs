@@ -99,12 +99,13 @@ impl PeerNode {
         &self.records
     }
 
-    /// Where to connect, TLS pinned to the roots of its records.
-    pub(crate) fn endpoint(&self) -> PeerEndpoint {
+    /// Where to connect, TLS pinned to the roots of its records, presenting `client_tls` (a
+    /// wallet identity's TLS certificate and key, for a peer that requires one).
+    pub(crate) fn endpoint(&self, client_tls: Option<ClientTls>) -> PeerEndpoint {
         PeerEndpoint {
             api_url: self.node.api_url.clone(),
             tls_root_pems: self.tls_root_pems.clone(),
-            client_tls: None,
+            client_tls,
         }
     }
 }
@@ -501,16 +502,31 @@ impl Directory {
     }
 }
 
-/// A wallet identity ready to sign for one organization. The key lives only inside the signer.
+/// A client TLS certificate (PEM) and its private key (PEM): what a connection presents to a
+/// node that requires mutual TLS.
+pub(crate) type ClientTls = (String, Sensitive<String>);
+
+/// A wallet identity ready to sign for one organization, and the client TLS certificate its
+/// connections present. The key lives only inside the signer.
 #[derive(Debug)]
 pub(crate) struct Signing {
     /// The wallet name, reported with every result and error.
     pub(crate) identity: String,
     /// The signer (MSP id of the node it signs for).
     pub(crate) signer: Signer,
+    /// The client TLS certificate and key of `--tls-as`, if one was named.
+    pub(crate) client_tls: Option<ClientTls>,
 }
 
 impl Signing {
+    /// The same, its connections presenting `client_tls`.
+    pub(crate) fn presenting(self, client_tls: Option<&ClientTls>) -> Signing {
+        Signing {
+            client_tls: client_tls.cloned(),
+            ..self
+        }
+    }
+
     /// An error of a call to `node`, naming this identity.
     pub(crate) fn fail<'a>(&'a self, node: &'a str) -> impl Fn(NetError) -> CoreError + 'a {
         move |error| CoreError::Fabric {
@@ -526,6 +542,18 @@ struct WalletEntry {
     id: String,
     name: String,
     cert: Cert,
+}
+
+/// The PEM text of a stored private key (base64 of its PEM); why not when it is not one.
+fn key_pem(key_b64: &Sensitive<String>) -> Result<Sensitive<String>, &'static str> {
+    let bytes = STANDARD
+        .decode(key_b64.expose().trim())
+        .map_err(|_| "its private key is not base64")?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        e.into_bytes().zeroize();
+        "its private key is not PEM text"
+    })?;
+    Ok(Sensitive::new(text))
 }
 
 impl Workspace {
@@ -590,28 +618,65 @@ impl Workspace {
                     })?
             }
         };
-        let key_b64 = self.with_vault(|vault, store| {
-            vault
-                .get_str(store, &private_key_secret_id(&chosen.id))
-                .map_err(from_store)
-        })?;
         let unusable = |why: &str| CoreError::InvalidInput {
             field: "--as".into(),
             reason: format!("wallet identity {:?} cannot sign: {why}", chosen.name),
         };
-        let bytes = STANDARD
-            .decode(key_b64.expose().trim())
-            .map_err(|_| unusable("its private key is not base64"))?;
-        let key_pem = Sensitive::new(String::from_utf8(bytes).map_err(|e| {
-            e.into_bytes().zeroize();
-            unusable("its private key is not PEM text")
-        })?);
+        let key_b64 = self.private_key_of(chosen)?;
+        let key_pem = key_pem(&key_b64).map_err(unusable)?;
         let signer = Signer::new(&peer.node.msp_id, &pem_of(&chosen.cert), &key_pem)
             .map_err(|e| unusable(&e.message))?;
         tracing::info!(identity = %chosen.name, msp_id = %peer.node.msp_id, node = %peer.node.name, "signing identity");
         Ok(Signing {
             identity: chosen.name.clone(),
             signer,
+            client_tls: None,
+        })
+    }
+
+    /// The client TLS certificate and key of wallet identity `named` (name or id), for nodes
+    /// that require mutual TLS (`--tls-as`); `None` without a name. The key must be the
+    /// certificate's. Only the identity's name appears in errors and logs.
+    pub(crate) fn client_tls_for(
+        &self,
+        named: Option<&str>,
+    ) -> Result<Option<ClientTls>, CoreError> {
+        let Some(named) = named.map(str::trim).filter(|n| !n.is_empty()) else {
+            return Ok(None);
+        };
+        let invalid = |reason: String| CoreError::InvalidInput {
+            field: "--tls-as".into(),
+            reason,
+        };
+        let wallet = self.wallet_entries()?;
+        let chosen = wallet
+            .iter()
+            .find(|w| w.id == named)
+            .or_else(|| wallet.iter().find(|w| w.name == named))
+            .ok_or_else(|| {
+                invalid(format!(
+                    "no wallet identity is named {named:?}: enroll the TLS identity at the organization's TLS CA into the wallet (`fabric-ha ca enroll CA --ca-name tlsca ... --as NAME`) or import its identity file"
+                ))
+            })?;
+        let unusable = |why: &str| {
+            invalid(format!(
+                "wallet identity {:?} cannot be the client TLS identity: {why}",
+                chosen.name
+            ))
+        };
+        let key_b64 = self.private_key_of(chosen)?;
+        artifacts::key_fits(&chosen.cert, key_b64.expose()).map_err(|why| unusable(&why))?;
+        let key_pem = key_pem(&key_b64).map_err(unusable)?;
+        tracing::info!(identity = %chosen.name, "client TLS identity");
+        Ok(Some((pem_of(&chosen.cert), key_pem)))
+    }
+
+    /// The stored private key of a wallet identity: base64 of its PEM.
+    fn private_key_of(&self, entry: &WalletEntry) -> Result<Sensitive<String>, CoreError> {
+        self.with_vault(|vault, store| {
+            vault
+                .get_str(store, &private_key_secret_id(&entry.id))
+                .map_err(from_store)
         })
     }
 }
@@ -641,6 +706,64 @@ mod tests {
             home: None,
             records: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_client_tls_identity_is_read_from_the_wallet_and_its_key_must_fit() {
+        use crate::workspace::OpenOptions;
+        use fabric_ha_artifacts::testdata::Pki;
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(OpenOptions {
+            data_dir: tmp.path().to_path_buf(),
+            passphrase: Some(Sensitive::new("client tls".into())),
+            use_keyring: false,
+            kdf: fabric_ha_store::KdfParams::insecure_fast(),
+        })
+        .unwrap();
+        let pki = Pki::new();
+        let report = ws
+            .import_files(vec![(
+                "admin_identity.json".into(),
+                pki.identity().to_string().into_bytes(),
+            )])
+            .unwrap();
+        assert!(report.all_accepted(), "{report:?}");
+        let id = report.files[0].artifacts[0].id.clone();
+
+        assert!(ws.client_tls_for(None).unwrap().is_none());
+        assert!(ws.client_tls_for(Some("  ")).unwrap().is_none());
+        let (cert, key) = ws.client_tls_for(Some("Org1 Admin")).unwrap().unwrap();
+        assert_eq!(cert, pki.admin.pem());
+        assert_eq!(key.expose().trim(), pki.admin.key.pkcs8_pem().trim());
+        assert!(ws.client_tls_for(Some(&id)).unwrap().is_some());
+
+        let unknown = ws.client_tls_for(Some("nobody")).unwrap_err();
+        assert!(
+            matches!(&unknown, CoreError::InvalidInput { field, reason }
+                if field == "--tls-as" && reason.contains("no wallet identity is named \"nobody\"")),
+            "{unknown}"
+        );
+        // A stored key that is not the certificate's: refused, naming the identity, not the key.
+        let other = pki.admin2.key_b64();
+        ws.with_vault(|vault, store| {
+            vault
+                .put_str(store, &private_key_secret_id(&id), &other)
+                .map_err(from_store)
+        })
+        .unwrap();
+        let mismatch = ws
+            .client_tls_for(Some("Org1 Admin"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            mismatch.starts_with("--tls-as: wallet identity \"Org1 Admin\""),
+            "{mismatch}"
+        );
+        assert!(
+            mismatch.contains("does not belong to its certificate"),
+            "{mismatch}"
+        );
+        assert!(!mismatch.contains(&other), "{mismatch}");
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //!   organization (certificate listed in the MSP definition's or the peer's admins, or an admin
 //!   OU certificate under Node OUs). Every result and every error names it; its key stays
 //!   inside the signer.
+//! - **Which client TLS certificate**: none, unless the caller names a wallet identity
+//!   (`--tls-as`, one enrolled at the organization's TLS CA) for nodes that require mutual TLS;
+//!   its key must be its certificate's and stays [`crate::Sensitive`]; only its
+//!   name appears in errors and logs.
 //! - **Errors** keep the node's own message, typed ([`CoreError::Fabric`]) with a fix.
 //!
 //! Like the console calls, these block the calling thread on the core's runtime: do not call
@@ -92,13 +96,14 @@ fn channel_name(channel: &str) -> Result<String, CoreError> {
     Ok(channel.to_owned())
 }
 
-/// Connects to `peer`; a failure names the signing identity too.
+/// Connects to `peer`, presenting the signing's client TLS certificate if it has one; a failure
+/// names the signing identity too.
 async fn connect(
     peer: &PeerNode,
     signing: &Signing,
     timeout: Duration,
 ) -> Result<PeerClient, CoreError> {
-    PeerClient::connect(&peer.endpoint(), timeout)
+    PeerClient::connect(&peer.endpoint(signing.client_tls.clone()), timeout)
         .await
         .map_err(signing.fail(&peer.node.name))
 }

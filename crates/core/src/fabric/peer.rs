@@ -65,6 +65,10 @@ pub struct PeerJoinInput {
     /// The wallet identity that signs; default: the organization's admin.
     #[serde(default)]
     pub identity: Option<String>,
+    /// The wallet identity whose TLS certificate the connections present, for peers that
+    /// require mutual TLS; default: none.
+    #[serde(default)]
+    pub tls_identity: Option<String>,
 }
 
 /// The joined peer's height while it catches up.
@@ -186,6 +190,10 @@ pub struct PeerInstallInput {
     /// The wallet identity that signs; default: the organization's admin.
     #[serde(default)]
     pub identity: Option<String>,
+    /// The wallet identity whose TLS certificate the connections present, for peers that
+    /// require mutual TLS; default: none.
+    #[serde(default)]
+    pub tls_identity: Option<String>,
 }
 
 /// One package of an install.
@@ -367,15 +375,19 @@ impl Workspace {
     }
 
     /// The channels `peer` has joined, each with its height (`cscc GetChannels`, `qscc
-    /// GetChainInfo`).
+    /// GetChainInfo`); the connection presents `tls_identity`'s TLS certificate if named.
     pub fn peer_channels(
         &self,
         peer: &str,
         identity: Option<&str>,
+        tls_identity: Option<&str>,
     ) -> Result<PeerChannels, CoreError> {
+        let client_tls = self.client_tls_for(tls_identity)?;
         let dir = Directory::load(self)?;
         let node = dir.peer("PEER", peer)?;
-        let signing = self.signing_for(&dir, node, identity)?;
+        let signing = self
+            .signing_for(&dir, node, identity)?
+            .presenting(client_tls.as_ref());
         let fail = signing.fail(&node.node.name);
         let channels = block_on(async {
             let client = connect(node, &signing, CALL_TIMEOUT).await?;
@@ -412,9 +424,12 @@ impl Workspace {
         progress: &mut (dyn FnMut(JoinProgress) + Send),
     ) -> Result<PeerJoined, CoreError> {
         let channel = channel_name(&input.channel)?;
+        let client_tls = self.client_tls_for(input.tls_identity.as_deref())?;
         let dir = Directory::load(self)?;
         let target = dir.peer("PEER", &input.peer)?;
-        let signing = self.signing_for(&dir, target, input.identity.as_deref())?;
+        let signing = self
+            .signing_for(&dir, target, input.identity.as_deref())?
+            .presenting(client_tls.as_ref());
         let source = match input.from.as_deref() {
             Some(from) => {
                 let node = dir.peer("--from", from)?;
@@ -429,7 +444,10 @@ impl Workspace {
                 let node_signing = if node.node.msp_id == target.node.msp_id {
                     None
                 } else {
-                    Some(self.signing_for(&dir, node, input.identity.as_deref())?)
+                    Some(
+                        self.signing_for(&dir, node, input.identity.as_deref())?
+                            .presenting(client_tls.as_ref()),
+                    )
                 };
                 Some((node, node_signing))
             }
@@ -481,15 +499,20 @@ impl Workspace {
         })?
     }
 
-    /// The packages installed on a peer (`_lifecycle QueryInstalledChaincodes`).
+    /// The packages installed on a peer (`_lifecycle QueryInstalledChaincodes`); the
+    /// connection presents `tls_identity`'s TLS certificate if named.
     pub fn peer_chaincodes(
         &self,
         peer: &str,
         identity: Option<&str>,
+        tls_identity: Option<&str>,
     ) -> Result<PeerChaincodes, CoreError> {
+        let client_tls = self.client_tls_for(tls_identity)?;
         let dir = Directory::load(self)?;
         let node = dir.peer("PEER", peer)?;
-        let signing = self.signing_for(&dir, node, identity)?;
+        let signing = self
+            .signing_for(&dir, node, identity)?
+            .presenting(client_tls.as_ref());
         let installed = block_on(async {
             let client = connect(node, &signing, CALL_TIMEOUT).await?;
             client
@@ -536,16 +559,22 @@ impl Workspace {
             }
             InstallFrom::Peer { .. } => None,
         };
+        let client_tls = self.client_tls_for(input.tls_identity.as_deref())?;
         let dir = Directory::load(self)?;
         let target = dir.peer("PEER", &input.peer)?;
-        let signing = self.signing_for(&dir, target, input.identity.as_deref())?;
+        let signing = self
+            .signing_for(&dir, target, input.identity.as_deref())?
+            .presenting(client_tls.as_ref());
         let source = match &input.from {
             InstallFrom::Peer { peer, package_id } => {
                 let node = dir.peer("--from", peer)?;
                 let node_signing = if node.node.msp_id == target.node.msp_id {
                     None
                 } else {
-                    Some(self.signing_for(&dir, node, input.identity.as_deref())?)
+                    Some(
+                        self.signing_for(&dir, node, input.identity.as_deref())?
+                            .presenting(client_tls.as_ref()),
+                    )
                 };
                 Some((node, node_signing, package_id.clone()))
             }
@@ -572,9 +601,10 @@ impl Workspace {
                 .into_iter()
                 .map(|p| p.package_id)
                 .collect();
-            let installer = PeerClient::connect(&target.endpoint(), INSTALL_TIMEOUT)
-                .await
-                .map_err(&fail)?;
+            let installer =
+                PeerClient::connect(&target.endpoint(client_tls.clone()), INSTALL_TIMEOUT)
+                    .await
+                    .map_err(&fail)?;
             let mut out = Vec::with_capacity(packages.len());
             for (bytes, info, known_id) in packages {
                 let package_type = info.as_ref().map(|i| i.kind.clone()).unwrap_or_default();
@@ -703,7 +733,7 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(join.channel, "mychannel");
-        assert!(join.from.is_none() && join.identity.is_none());
+        assert!(join.from.is_none() && join.identity.is_none() && join.tls_identity.is_none());
         let update = JoinProgressUpdate {
             peer: "Dallas/org1peer2".into(),
             channel: "mychannel".into(),
