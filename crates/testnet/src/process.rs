@@ -166,11 +166,17 @@ impl Drop for NodeProcess {
     }
 }
 
-/// The last `lines` lines of a log file (empty when unreadable).
+/// The last `lines` lines of a log file (empty when unreadable), after the last Go `panic:`
+/// line when that is further up: a panic's message is above its stack, which fills the tail.
 pub(crate) fn log_tail(path: &Path, lines: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
+    let from = all.len().saturating_sub(lines);
+    let tail = all[from..].join("\n");
+    match all.iter().rposition(|l| l.starts_with("panic: ")) {
+        Some(panic) if panic < from => format!("{}\n…\n{tail}", all[panic]),
+        _ => tail,
+    }
 }
 
 /// Runs a tool to completion (bounded by `timeout`) and returns its stdout. A failure carries
@@ -214,6 +220,25 @@ pub(crate) async fn run_tool(what: &str, cmd: Command, timeout: Duration) -> Res
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_log_tail_keeps_a_go_panic_message_above_its_stack() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("peer.log");
+        let mut text = String::from("starting\npanic: Error opening leveldb: resource busy\n\n");
+        for i in 0..30 {
+            text.push_str(&format!("frame {i}\n"));
+        }
+        std::fs::write(&log, &text).unwrap();
+        let tail = log_tail(&log, 5);
+        assert_eq!(
+            tail,
+            "panic: Error opening leveldb: resource busy\n…\nframe 25\nframe 26\nframe 27\nframe 28\nframe 29"
+        );
+        std::fs::write(&log, "a\nb\nc\n").unwrap();
+        assert_eq!(log_tail(&log, 2), "b\nc");
+        assert_eq!(log_tail(&dir.path().join("none.log"), 2), "");
+    }
 
     /// The process state letter from `/proc/<pid>/stat` (`Z` once dead but not yet reaped).
     fn state(pid: u32) -> Option<char> {
