@@ -82,35 +82,17 @@ fn tls_as_presents_a_wallet_identity_to_nodes_requiring_client_certificates() {
             let ca = CaServer::start(
                 &fabric,
                 &net,
-                CaSpec {
-                    name: "org1ca".into(),
-                    common_name: "org1ca".into(),
-                    bootstrap: ("admin".into(), "adminpw".into()),
-                    identities: Vec::new(),
-                },
+                CaSpec::org1(&[
+                    ("org1admin", "admin"),
+                    ("org1peer1", "peer"),
+                    ("org1peer2", "peer"),
+                ]),
             )
             .await
             .unwrap();
-            for (id, kind) in [
-                ("org1admin", "admin"),
-                ("org1peer1", "peer"),
-                ("org1peer2", "peer"),
-            ] {
-                ca.register(&fabric, id, &format!("{id}pw"), kind)
-                    .await
-                    .unwrap();
-            }
-            let admin = OrgAdmin::enroll(
-                &fabric,
-                &ca.endpoint("ca"),
-                ca.tlsca_root_pem(),
-                MSP_ID,
-                "org1admin",
-                "org1adminpw",
-                &net.join("org1admin"),
-            )
-            .await
-            .unwrap();
+            let admin = OrgAdmin::enroll_registered(&fabric, &ca, MSP_ID, "org1admin", &net)
+                .await
+                .unwrap();
             let ordering = OrderingService::start_requiring_client_tls(
                 &fabric,
                 &net,

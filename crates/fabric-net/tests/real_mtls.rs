@@ -185,33 +185,14 @@ async fn mutual_tls_against_a_real_peer_and_orderer() {
         let mut ca = CaServer::start(
             &fabric,
             dir,
-            CaSpec {
-                name: "org1ca".into(),
-                common_name: "org1ca".into(),
-                bootstrap: ("admin".into(), "adminpw".into()),
-                identities: Vec::new(),
-            },
+            CaSpec::org1(&[("org1admin", "admin"), ("org1peer1", "peer")]),
         )
         .await
         .unwrap();
         pids.extend(ca.pid());
-        ca.register(&fabric, "org1admin", "org1adminpw", "admin")
+        let admin = OrgAdmin::enroll_registered(&fabric, &ca, MSP_ID, "org1admin", dir)
             .await
             .unwrap();
-        ca.register(&fabric, "org1peer1", "org1peer1pw", "peer")
-            .await
-            .unwrap();
-        let admin = OrgAdmin::enroll(
-            &fabric,
-            &ca.endpoint("ca"),
-            ca.tlsca_root_pem(),
-            MSP_ID,
-            "org1admin",
-            "org1adminpw",
-            &dir.join("org1admin"),
-        )
-        .await
-        .unwrap();
         let admin_key =
             std::fs::read_to_string(admin.msp_dir.join("keystore").join("key.pem")).unwrap();
         let signer =

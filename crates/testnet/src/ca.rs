@@ -37,6 +37,27 @@ pub struct CaSpec {
     pub identities: Vec<RegistryIdentity>,
 }
 
+impl CaSpec {
+    /// The real-network tests' organization CA: `org1ca`, bootstrap admin `admin` / `adminpw`,
+    /// with `identities` (enroll id, type) registered once it runs, each with the secret
+    /// `<enroll id>pw`.
+    pub fn org1(identities: &[(&str, &str)]) -> CaSpec {
+        CaSpec {
+            name: "org1ca".into(),
+            common_name: "org1ca".into(),
+            bootstrap: ("admin".into(), "adminpw".into()),
+            identities: identities
+                .iter()
+                .map(|(name, kind)| RegistryIdentity {
+                    name: (*name).into(),
+                    pass: format!("{name}pw"),
+                    kind: (*kind).into(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A running Fabric CA. Dropping it stops the server; its folder stays with the parent's.
 #[derive(Debug)]
 pub struct CaServer {

@@ -237,6 +237,28 @@ pub struct OrgAdmin {
 }
 
 impl OrgAdmin {
+    /// [`OrgAdmin::enroll`] at `ca`'s enrollment CA (`ca`) of `enroll_id`, registered with the
+    /// secret `<enroll id>pw` (as [`crate::CaSpec::org1`] does), into `dir/<enroll id>`.
+    pub async fn enroll_registered(
+        fabric: &Fabric,
+        ca: &crate::CaServer,
+        msp_id: &str,
+        enroll_id: &str,
+        dir: &Path,
+    ) -> Result<OrgAdmin, Error> {
+        let secret = format!("{enroll_id}pw");
+        OrgAdmin::enroll(
+            fabric,
+            &ca.endpoint("ca"),
+            ca.tlsca_root_pem(),
+            msp_id,
+            enroll_id,
+            &secret,
+            &dir.join(enroll_id),
+        )
+        .await
+    }
+
     /// Enrolls a registered `admin`-type identity at the organization's CA (`ca`, with the
     /// TLS CA's root from `tlsca_root_pem`) into `dir`.
     pub async fn enroll(

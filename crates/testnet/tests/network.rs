@@ -10,22 +10,6 @@ use fabric_ha_testnet::chaincode::{self, Lifecycle};
 use fabric_ha_testnet::channel::{self, ChannelOrg, PeerEndpoint};
 use fabric_ha_testnet::{CaServer, CaSpec, Fabric, OrderingService, OrgAdmin, Peer, PeerSpec};
 
-/// The organization's CA, bootstrap admin `admin` / `adminpw`.
-async fn org_ca(fabric: &Fabric, dir: &Path) -> CaServer {
-    CaServer::start(
-        fabric,
-        dir,
-        CaSpec {
-            name: "org1ca".into(),
-            common_name: "org1ca".into(),
-            bootstrap: ("admin".into(), "adminpw".into()),
-            identities: Vec::new(),
-        },
-    )
-    .await
-    .unwrap()
-}
-
 fn alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
 }
@@ -39,25 +23,17 @@ async fn a_peer_joins_a_channel_and_an_invoke_commits() {
     let dir = tmp.path();
     let mut pids = Vec::new();
     {
-        let mut ca = org_ca(&fabric, dir).await;
-        pids.extend(ca.pid());
-        ca.register(&fabric, "org1admin", "org1adminpw", "admin")
-            .await
-            .unwrap();
-        ca.register(&fabric, "org1peer1", "org1peer1pw", "peer")
-            .await
-            .unwrap();
-        let admin = OrgAdmin::enroll(
+        let mut ca = CaServer::start(
             &fabric,
-            &ca.endpoint("ca"),
-            ca.tlsca_root_pem(),
-            "org1msp",
-            "org1admin",
-            "org1adminpw",
-            &dir.join("org1admin"),
+            dir,
+            CaSpec::org1(&[("org1admin", "admin"), ("org1peer1", "peer")]),
         )
         .await
         .unwrap();
+        pids.extend(ca.pid());
+        let admin = OrgAdmin::enroll_registered(&fabric, &ca, "org1msp", "org1admin", dir)
+            .await
+            .unwrap();
         let ordering = OrderingService::start(&fabric, dir, "OrdererMSP", 1)
             .await
             .unwrap();
@@ -212,7 +188,9 @@ async fn three_raft_orderers_elect_a_leader_for_a_new_channel() {
     let dir = tmp.path();
     let pids;
     {
-        let ca = org_ca(&fabric, dir).await;
+        let ca = CaServer::start(&fabric, dir, CaSpec::org1(&[]))
+            .await
+            .unwrap();
         let ordering = OrderingService::start(&fabric, dir, "OrdererMSP", 3)
             .await
             .unwrap();
