@@ -1,6 +1,9 @@
 // The console's side panel: the right ~41 % of the window at full height over a dark scrim, a
 // × at the top-right, a 32 px title, a scrolling body and a footer of two equal buttons (grey
 // Cancel, blue primary). Built on Carbon's ComposedModal for its focus trap and Escape handling.
+// The body scrolls in a box of its own, never as Carbon's modal body: Carbon scrolls a focused
+// element of a scrolling modal body to its centre when focus moves, which moves a button (or a
+// field) away between the mouse going down and up — and the click is lost.
 import { ComposedModal, ModalBody, ModalFooter, ModalHeader } from "@carbon/react";
 import type { ReactNode } from "react";
 import "../styles/deferred.scss";
@@ -41,7 +44,7 @@ export function SidePanel(props: {
         className="fhd-side-panel__header"
       />
       <ModalBody className="fhd-side-panel__body" hasForm>
-        {props.children}
+        <div className="fhd-side-panel__scroll">{props.children}</div>
       </ModalBody>
       <ModalFooter className="fhd-side-panel__footer">{props.footer}</ModalFooter>
     </ComposedModal>

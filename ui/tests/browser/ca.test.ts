@@ -58,6 +58,37 @@ async function registerPeer(page: Page, id: string): Promise<Locator> {
   return panel;
 }
 
+describe("Side panels", () => {
+  // Carbon scrolls a focused element of a scrolling modal body to its centre when focus moves;
+  // a button near the bottom then moved between the mouse going down and up, and the first
+  // click was lost. The panel's body scrolls in a box of its own (SidePanel.tsx).
+  it("a button low in a scrolled panel takes the first click while a field above has focus", async () => {
+    const { page, errors } = await open("?library=demo#/nodes");
+    await page.setViewportSize({ width: 1440, height: 560 });
+    await openOrg1Ca(page);
+    await associateAdmin(page);
+    await page.locator("#ca-register-open").click();
+    const panel = page.locator("#ca-register-panel");
+    await panelOpen(panel);
+    const add = panel.locator("#ca-register-add-attribute");
+    const rows = panel.getByTestId("ca-attribute");
+    for (let i = 0; i < 3; i += 1) await add.click();
+    await expect.poll(() => rows.count()).toBe(3);
+    // The button at the bottom of the visible part, a field at the top focused, as a user
+    // who typed the enroll id and then reaches for "Add attribute".
+    await panel
+      .locator("#ca-register-enrollId")
+      .evaluate((input) => (input as HTMLInputElement).focus({ preventScroll: true }));
+    await add.evaluate((b) => b.scrollIntoView({ block: "end" }));
+    const box = await add.boundingBox();
+    if (!box) throw new Error("the Add attribute button is not on screen");
+    expect(box.y + box.height).toBeLessThanOrEqual(560);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe("CA detail page", () => {
   it("associates the admin, registers a peer, lists it and enrolls it into the wallet", async () => {
     const { page, errors } = await open("?library=demo#/nodes");
