@@ -66,20 +66,21 @@ impl OrdererClient {
     ) -> Result<Block, NetError> {
         let context = format!("{} Deliver {channel}", self.connection.address);
         let request = seek_request(signer, channel, position, &self.connection.binding);
-        let mut stream = match self
+        let response = self
             .service
             .clone()
             .deliver(tokio_stream::once(request))
-            .await
-        {
-            Ok(response) => response.into_inner(),
-            Err(status) => return Err(self.connection.failure(&context, &status).await),
-        };
-        one_block(&context, &mut stream, |answer| match answer.r#type {
-            Some(deliver_response::Type::Block(b)) => Delivered::Block(b),
-            Some(deliver_response::Type::Status(status)) => Delivered::Status(status),
-            None => Delivered::Other,
-        })
+            .await;
+        one_block(
+            &self.connection,
+            &context,
+            response,
+            |answer| match answer.r#type {
+                Some(deliver_response::Type::Block(b)) => Delivered::Block(b),
+                Some(deliver_response::Type::Status(status)) => Delivered::Status(status),
+                None => Delivered::Other,
+            },
+        )
         .await
     }
 
@@ -190,13 +191,19 @@ pub(crate) enum Delivered {
     Other,
 }
 
-/// Reads a Deliver stream to its closing status: the block it delivered, or the status as a
-/// typed error (a refused binding to the TLS connection is `BAD_REQUEST`).
+/// Reads the answer to a Deliver call (a peer's or an orderer's, made on `connection`) to its
+/// closing status: the block it delivered, or the call's failure or the status as a typed error
+/// (a refused binding to the TLS connection is `BAD_REQUEST`).
 pub(crate) async fn one_block<T>(
+    connection: &Connection,
     context: &str,
-    stream: &mut tonic::Streaming<T>,
+    response: Result<tonic::Response<tonic::Streaming<T>>, tonic::Status>,
     read: impl Fn(T) -> Delivered,
 ) -> Result<Block, NetError> {
+    let mut stream = match response {
+        Ok(response) => response.into_inner(),
+        Err(status) => return Err(connection.failure(context, &status).await),
+    };
     let mut block = None;
     while let Some(answer) = stream
         .message()

@@ -443,18 +443,19 @@ impl PeerClient {
             seek_position::Type::Specified(SeekSpecified { number }),
             &self.connection.binding,
         );
-        let mut stream = match DeliverClient::new(self.connection.channel.clone())
+        let response = DeliverClient::new(self.connection.channel.clone())
             .deliver(tokio_stream::once(request))
-            .await
-        {
-            Ok(response) => response.into_inner(),
-            Err(status) => return Err(self.connection.failure(&context, &status).await),
-        };
-        one_block(&context, &mut stream, |answer| match answer.r#type {
-            Some(deliver_response::Type::Block(b)) => Delivered::Block(b),
-            Some(deliver_response::Type::Status(status)) => Delivered::Status(status),
-            _ => Delivered::Other,
-        })
+            .await;
+        one_block(
+            &self.connection,
+            &context,
+            response,
+            |answer| match answer.r#type {
+                Some(deliver_response::Type::Block(b)) => Delivered::Block(b),
+                Some(deliver_response::Type::Status(status)) => Delivered::Status(status),
+                _ => Delivered::Other,
+            },
+        )
         .await
     }
 
