@@ -106,3 +106,39 @@ pub async fn probe(url: &str, root_pem: &str, expect: Option<&str>) -> bool {
         Err(_) => false,
     }
 }
+
+/// One TLS handshake with the node's gRPC port at `address` (`127.0.0.1:PORT`), trusting only
+/// `root_pem`: true once the node's gRPC server answers it. A Fabric peer binds that port long
+/// before it serves it (its ledger opens in between, and a SIGTERM then kills it mid-write), so
+/// a TCP connect alone says nothing; the handshake is answered only once the server runs. A
+/// node that requires client certificates answers too: an alert from it counts.
+pub(crate) async fn tls_answers(address: &str, root_pem: &str, within: Duration) -> bool {
+    use tokio_rustls::rustls::pki_types::ServerName;
+    use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(rustls_pemfile::certs(&mut root_pem.as_bytes()).flatten());
+    let mut config = ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols.push(b"h2".to_vec());
+    let Some(host) = address.rsplit_once(':').map(|(host, _)| host.to_owned()) else {
+        return false;
+    };
+    let Ok(server) = ServerName::try_from(host) else {
+        return false;
+    };
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let handshake = async {
+        let tcp = tokio::net::TcpStream::connect(address).await?;
+        connector.connect(server, tcp).await.map(|_| ())
+    };
+    match tokio::time::timeout(within, handshake).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<tokio_rustls::rustls::Error>())
+            .is_some_and(|e| matches!(e, tokio_rustls::rustls::Error::AlertReceived(_))),
+        Err(_) => false,
+    }
+}

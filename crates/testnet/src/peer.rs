@@ -257,15 +257,18 @@ impl Peer {
         })
     }
 
-    /// Waits (bounded) until `/healthz` says OK and the peer's own port accepts connections
-    /// (the operations endpoint comes up first); an early exit is an error with the log tail.
+    /// Waits (bounded) until `/healthz` says OK and the peer's gRPC server answers a TLS
+    /// handshake (the operations endpoint comes up first, and the port is bound while the
+    /// ledger still opens); an early exit is an error with the log tail.
     pub async fn wait_healthy(&mut self, timeout: Duration) -> Result<(), Error> {
         let started = std::time::Instant::now();
         let client = https_client(&self.tlsca_root_pem)?;
         let url = format!("{}/healthz", self.operations_url());
         wait_until_answers(&mut self.process, &client, &url, Some("\"OK\""), timeout).await?;
         let address = self.address();
-        while tokio::net::TcpStream::connect(&address).await.is_err() {
+        while !crate::health::tls_answers(&address, &self.tlsca_root_pem, Duration::from_secs(1))
+            .await
+        {
             if !self.process.is_running() {
                 return Err(Error::Exited {
                     what: self.process.name().to_owned(),
@@ -371,7 +374,7 @@ impl Peer {
 
     /// Starts the stopped peer again from its folder, on the same ports with the same
     /// certificates, MSP and ledger, and waits (bounded) until it is healthy and its port
-    /// accepts (see [`Peer::wait_healthy`]). An error while it runs. Call it from a thread
+    /// serves (see [`Peer::wait_healthy`]). An error while it runs. Call it from a thread
     /// that outlives the peer (see [`NodeProcess::start_again`]).
     pub async fn start_again(&mut self, timeout: Duration) -> Result<(), Error> {
         self.process.start_again()?;

@@ -124,7 +124,8 @@ impl ConsoleSwitch {
     }
 
     /// Stops the console — its port refuses connections once this returns — then every node
-    /// its deployer runs (SIGTERM, SIGKILL after a grace period). Their folders stay. Returns
+    /// its deployer runs (a peer still starting is let finish first, bounded; then SIGTERM,
+    /// SIGKILL after a grace period). Their folders stay. Returns
     /// the nodes as they were before, with the process ids that are now gone.
     pub async fn stop(&self) -> Result<Vec<NodeState>, SwitchError> {
         let (serving, store) = self.parts()?;
@@ -139,6 +140,18 @@ impl ConsoleSwitch {
             let _ = closed.await;
         }
         let mut nodes = std::mem::take(&mut store.lock().nodes);
+        // A peer answers `/healthz` and binds its port before it has opened its ledger; killed
+        // in between, it cannot open it again ("database entry point either missing or
+        // corrupted"). A peer the console created a moment ago is let finish starting
+        // (bounded), so that the outage is of a running region and the region can come back.
+        for node in nodes.values_mut() {
+            if let RealNode::Peer(peer) = node {
+                if peer.is_running() {
+                    // One that does not is stopped all the same; its start says why.
+                    let _ = peer.wait_healthy(PEER_START_TIMEOUT).await;
+                }
+            }
+        }
         nodes = tokio::task::spawn_blocking(move || {
             for node in nodes.values_mut() {
                 match node {
