@@ -90,10 +90,18 @@ fn table(check: &HaCheck) -> String {
                 ch.anchor_peers.join(", ")
             }
         ));
+        // Columns as wide as their longest value (console names and peer names vary).
+        let console_width = ch.cells.iter().map(|c| c.console.chars().count()).max();
+        let name_width = ch
+            .cells
+            .iter()
+            .flat_map(|c| &c.peers)
+            .map(|p| p.name.chars().count())
+            .max();
         for cell in &ch.cells {
             for p in &cell.peers {
                 out.push_str(&format!(
-                    "  {:<12} {:<36} {}{}\n",
+                    "  {:<cw$}  {:<nw$}  {}{}\n",
                     cell.console,
                     p.name,
                     match (p.running, p.height) {
@@ -108,7 +116,9 @@ fn table(check: &HaCheck) -> String {
                             if p.anchor { ", anchor" } else { "" }
                         ),
                     },
-                    p.todo.iter().map(|t| format!("; {t}")).collect::<String>()
+                    p.todo.iter().map(|t| format!("; {t}")).collect::<String>(),
+                    cw = console_width.unwrap_or(0),
+                    nw = name_width.unwrap_or(0),
                 ));
             }
         }

@@ -217,7 +217,7 @@ fn region_control(op: &str, region: Option<&str>, target: &Target) -> Result<Exi
             let state = match (op, node["kind"].as_str()) {
                 ("stop", _) => "stopped",
                 ("start", Some("ca")) => "running (cainfo answers)",
-                ("start", _) => "running (healthy, its port accepts)",
+                ("start", _) => "running (healthy, serving gRPC)",
                 (_, _) if node["pid"].is_u64() => "running",
                 _ => "stopped",
             };

@@ -576,18 +576,33 @@ impl Workspace {
         if let Some(found) = cas.iter().find(|(id, _)| id == wanted) {
             return Ok(found.clone());
         }
-        let mut named = cas
-            .into_iter()
-            .filter(|(_, ca)| ca.display_name() == wanted);
+        let mut named = cas.iter().filter(|(_, ca)| ca.display_name() == wanted);
         match (named.next(), named.next()) {
-            (Some(one), None) => Ok(one),
+            (Some(one), None) => Ok(one.clone()),
             (Some(_), Some(_)) => Err(invalid(
                 "ca",
                 format!("several library CAs are named {wanted:?}; give the id instead"),
             )),
-            (None, _) => Err(CoreError::NotFound {
-                what: format!("library CA {wanted:?}"),
-            }),
+            // A console's component id (`org1ca`) is the usual mistake: say what there is.
+            (None, _) if cas.is_empty() => Err(invalid(
+                "ca",
+                format!(
+                    "no library CA has the id or name {wanted:?}: the library holds no CA; \
+                     import the CA's console file first (`artifact import`), or give the \
+                     CA's https URL"
+                ),
+            )),
+            (None, _) => Err(invalid(
+                "ca",
+                format!(
+                    "no library CA has the id or name {wanted:?}; the library's CAs: {}; or \
+                     give the CA's https URL",
+                    cas.iter()
+                        .map(|(id, ca)| format!("{id} ({:?})", ca.display_name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
         }
     }
 

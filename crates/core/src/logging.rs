@@ -87,9 +87,16 @@ pub fn init_cli_logging(verbose: u8) {
         2 => "debug",
         _ => "trace",
     };
-    let subscriber = tracing_subscriber::registry()
-        .with(filter(default))
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
+    let subscriber = tracing_subscriber::registry().with(filter(default)).with(
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            // Colours only for a person at a terminal: never into a pipe or a log file,
+            // and never when NO_COLOR is set (no-color.org).
+            .with_ansi(
+                std::io::IsTerminal::is_terminal(&std::io::stderr())
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ),
+    );
     // A second initialisation (tests calling main twice) keeps the first subscriber.
     let _ = tracing::subscriber::set_global_default(subscriber);
 }

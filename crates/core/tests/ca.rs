@@ -397,6 +397,11 @@ fn identities_are_associated_with_library_cas_as_the_console_does() {
     let tca = start();
     let other = start();
     let ws = workspace(tmp.path());
+    let empty = ws
+        .ca_info(&CaTarget::new("Org1 CA"))
+        .unwrap_err()
+        .to_string();
+    assert!(empty.contains("the library holds no CA"), "{empty}");
     let ca_id = import_ca(&ws, &tca, "Org1 CA");
 
     // A library CA gives URL, CA name and pin; its URL alone finds the pin too.
@@ -404,10 +409,16 @@ fn identities_are_associated_with_library_cas_as_the_console_does() {
     assert_eq!(info.library_ca.as_deref(), Some(ca_id.as_str()));
     let info = ws.ca_info(&CaTarget::new(tca.url())).unwrap();
     assert_eq!(info.library_ca.as_deref(), Some(ca_id.as_str()));
-    assert_eq!(
-        ws.ca_info(&CaTarget::new("No Such CA")).unwrap_err().code(),
-        ErrorCode::NotFound
+    // A name the library does not have (a console's component id, say) is refused with the
+    // library's CAs named, so the user can pick one.
+    let unknown = ws.ca_info(&CaTarget::new("org1ca")).unwrap_err();
+    assert_eq!(unknown.code(), ErrorCode::InvalidInput);
+    let said = unknown.to_string();
+    assert!(
+        said.starts_with("ca: no library CA has the id or name \"org1ca\""),
+        "{said}"
     );
+    assert!(said.contains(&format!("{ca_id} (\"Org1 CA\")")), "{said}");
 
     assert_eq!(ws.ca_association(&ca_id).unwrap(), None);
     let admin = ws

@@ -60,7 +60,15 @@ export class MockCas {
     const ca = this.library.items.find(
       (i) => i.kind === "ca" && (i.id === wanted || i.displayName === wanted),
     );
-    if (!ca) throw error("NotFound", `library CA "${wanted}" was not found`, { what: wanted });
+    if (!ca) {
+      const cas = this.library.items.filter((i) => i.kind === "ca");
+      const reason = cas.length
+        ? `no library CA has the id or name "${wanted}"; the library's CAs: ${cas
+            .map((i) => `${i.id} ("${i.displayName}")`)
+            .join(", ")}; or give the CA's https URL`
+        : `no library CA has the id or name "${wanted}": the library holds no CA; import the CA's console file first (\`artifact import\`), or give the CA's https URL`;
+      throw error("InvalidInput", `ca: ${reason}`, { field: "ca" });
+    }
     return ca;
   }
 

@@ -168,9 +168,9 @@ impl ConsoleSwitch {
     }
 
     /// Starts the nodes again from their folders (CAs first; each is waited for: `cainfo`
-    /// answers, the peer is healthy and its port accepts), then serves again on the same port.
-    /// A node that fails leaves the console stopped; a second start retries what is not
-    /// running. Call it from a task on a runtime that outlives the nodes (see
+    /// answers, the peer is healthy and its gRPC server answers), then serves again on the
+    /// same port. A node that fails leaves the console stopped; a second start retries what
+    /// is not running. Call it from a task on a runtime that outlives the nodes (see
     /// `fabric_ha_testnet::NodeProcess::start_again`). Returns the nodes with their new
     /// process ids.
     pub async fn start(&self) -> Result<Vec<NodeState>, SwitchError> {
