@@ -384,10 +384,12 @@ pub(crate) fn run(
                 for s in &preview.steps {
                     let (mark, detail) = match &s.preview {
                         PreviewStatus::WillDo => ("will do", String::new()),
-                        PreviewStatus::AlreadyDone { detail } => {
+                        PreviewStatus::AlreadyDone { detail, .. } => {
                             ("already done", format!(" — {detail}"))
                         }
-                        PreviewStatus::Blocked { reason } => ("BLOCKED", format!(" — {reason}")),
+                        PreviewStatus::Blocked { reason, .. } => {
+                            ("BLOCKED", format!(" — {reason}"))
+                        }
                     };
                     println!(
                         "{:>3}. {:<12} {}{detail}",

@@ -19,12 +19,27 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::consoles::block_on;
-use crate::error::{from_store, CoreError};
+use crate::error::{from_store, CoreError, ErrorCode};
 use crate::library::private_key_secret_id;
 use crate::runlock;
 use crate::workspace::Workspace;
 
 pub use fabric_ha_engine as engine;
+
+/// The check that the org admin identity `id` is an admin of the MSP, failed: the identity or
+/// the MSP could not be read (`message`, an error of code `code`).
+fn not_admin_check(id: &str, message: String, code: ErrorCode) -> fabric_ha_engine::Check {
+    let code = serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    fabric_ha_engine::Check::new(
+        format!("org admin identity {id:?} is an admin of the MSP"),
+        fabric_ha_engine::StepText::new("orgAdminIdentityIsAdmin", &[("identity", id)]),
+        false,
+        fabric_ha_engine::Reason::error(message, &code),
+    )
+}
 
 impl From<EngineError> for CoreError {
     fn from(e: EngineError) -> Self {
@@ -327,26 +342,13 @@ impl Workspace {
                 (Ok((cert, _)), Some(client)) => {
                     match block_on(fabric_ha_engine::ConsoleApi::get(client, &source.msp))? {
                         Ok(msp) => fabric_ha_engine::org_admin_check(&msp, &cert),
-                        Err(e) => fabric_ha_engine::Check {
-                            name: format!("org admin identity {id:?} is an admin of the MSP"),
-                            label: fabric_ha_engine::StepText::new(
-                                "orgAdminIdentityIsAdmin",
-                                &[("identity", id)],
-                            ),
-                            ok: false,
-                            detail: e.to_string(),
-                        },
+                        Err(e) => {
+                            let code = CoreError::Console(e.clone()).code();
+                            not_admin_check(id, e.to_string(), code)
+                        }
                     }
                 }
-                (Err(e), _) => fabric_ha_engine::Check {
-                    name: format!("org admin identity {id:?} is an admin of the MSP"),
-                    label: fabric_ha_engine::StepText::new(
-                        "orgAdminIdentityIsAdmin",
-                        &[("identity", id)],
-                    ),
-                    ok: false,
-                    detail: e.to_string(),
-                },
+                (Err(e), _) => not_admin_check(id, e.to_string(), e.code()),
                 (_, None) => {
                     return Err(CoreError::Internal(
                         "no client for the source console".into(),

@@ -11,10 +11,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::EngineError;
 use crate::plan::PeerSpec;
-
-fn blocked(msg: String) -> EngineError {
-    EngineError::Blocked(msg)
-}
+use crate::reason::{blocked, ReasonCode};
 
 fn ca_ref(r: Option<&MspCaRef>) -> Value {
     let mut out = Map::new();
@@ -29,13 +26,38 @@ fn ca_ref(r: Option<&MspCaRef>) -> Value {
     Value::Object(out)
 }
 
-fn msp_of<'a>(record: &'a Component, what: &str) -> Result<&'a ComponentMsp, EngineError> {
+fn msp_of<'a>(
+    record: &'a Component,
+    (code, what): (ReasonCode, &str),
+) -> Result<&'a ComponentMsp, EngineError> {
     record.msp.as_ref().ok_or_else(|| {
-        blocked(format!(
-            "the {what} record {:?} carries no certificates (no `msp` object)",
-            record.id
-        ))
+        blocked(
+            code,
+            &[("id", &record.id)],
+            format!(
+                "the {what} record {:?} carries no certificates (no `msp` object)",
+                record.id
+            ),
+        )
     })
+}
+
+/// The CA record `id` has no TLS certificate.
+pub(crate) fn ca_no_tls_cert(id: &str) -> EngineError {
+    blocked(
+        ReasonCode::CaRecordNoTlsCert,
+        &[("id", id)],
+        format!("the CA record {id:?} has no TLS certificate"),
+    )
+}
+
+/// The CA record `id` has no api_url.
+pub(crate) fn ca_no_api_url(id: &str) -> EngineError {
+    blocked(
+        ReasonCode::CaRecordNoApiUrl,
+        &[("id", id)],
+        format!("the CA record {id:?} has no api_url"),
+    )
 }
 
 fn tls_cert_of(msp: &ComponentMsp) -> Option<&str> {
@@ -44,17 +66,12 @@ fn tls_cert_of(msp: &ComponentMsp) -> Option<&str> {
 
 /// The v3 CA import body of a CA record.
 pub fn ca_import_body(record: &Component) -> Result<Value, EngineError> {
-    let msp = msp_of(record, "CA")?;
-    let tls_cert = tls_cert_of(msp).ok_or_else(|| {
-        blocked(format!(
-            "the CA record {:?} has no TLS certificate",
-            record.id
-        ))
-    })?;
+    let msp = msp_of(record, (ReasonCode::CaRecordNoCertificates, "CA"))?;
+    let tls_cert = tls_cert_of(msp).ok_or_else(|| ca_no_tls_cert(&record.id))?;
     let api_url = record
         .api_url
         .as_deref()
-        .ok_or_else(|| blocked(format!("the CA record {:?} has no api_url", record.id)))?;
+        .ok_or_else(|| ca_no_api_url(&record.id))?;
     let mut body = json!({
         "display_name": record.display_name.as_deref().unwrap_or(&record.id),
         "api_url": api_url,
@@ -72,13 +89,19 @@ pub fn ca_import_body(record: &Component) -> Result<Value, EngineError> {
 
 /// The MSP import body of an MSP record: everything but the console's own bookkeeping.
 pub fn msp_import_body(record: &Component) -> Result<Value, EngineError> {
-    let mut value = serde_json::to_value(record)
-        .map_err(|e| blocked(format!("cannot read the MSP record {:?}: {e}", record.id)))?;
+    let mut value = serde_json::to_value(record).map_err(|e| {
+        blocked(
+            ReasonCode::MspRecordUnreadable,
+            &[("id", &record.id), ("error", &e.to_string())],
+            format!("cannot read the MSP record {:?}: {e}", record.id),
+        )
+    })?;
     let Value::Object(map) = &mut value else {
-        return Err(blocked(format!(
-            "the MSP record {:?} is not an object",
-            record.id
-        )));
+        return Err(blocked(
+            ReasonCode::MspRecordNotObject,
+            &[("id", &record.id)],
+            format!("the MSP record {:?} is not an object", record.id),
+        ));
     };
     map.retain(|k, _| {
         !matches!(
@@ -95,28 +118,37 @@ pub fn msp_import_body(record: &Component) -> Result<Value, EngineError> {
         ) && !k.ends_with("_parsed")
     });
     if !map.contains_key("root_certs") || !map.contains_key("msp_id") {
-        return Err(blocked(format!(
-            "the MSP record {:?} has no msp_id or root certificates",
-            record.id
-        )));
+        return Err(blocked(
+            ReasonCode::MspRecordIncomplete,
+            &[("id", &record.id)],
+            format!(
+                "the MSP record {:?} has no msp_id or root certificates",
+                record.id
+            ),
+        ));
     }
     Ok(value)
 }
 
 /// The v3 peer import body of a peer record (another console's created or imported peer).
 pub fn peer_import_body(record: &Component) -> Result<Value, EngineError> {
-    let msp = msp_of(record, "peer")?;
+    let msp = msp_of(record, (ReasonCode::PeerRecordNoCertificates, "peer"))?;
     let tls_cert = tls_cert_of(msp).ok_or_else(|| {
-        blocked(format!(
-            "the peer record {:?} has no TLS certificate",
-            record.id
-        ))
+        blocked(
+            ReasonCode::PeerRecordNoTlsCert,
+            &[("id", &record.id)],
+            format!("the peer record {:?} has no TLS certificate", record.id),
+        )
     })?;
     let (Some(msp_id), Some(grpcwp)) = (&record.msp_id, &record.grpcwp_url) else {
-        return Err(blocked(format!(
-            "the peer record {:?} has no msp_id or grpcwp_url",
-            record.id
-        )));
+        return Err(blocked(
+            ReasonCode::PeerRecordIncomplete,
+            &[("id", &record.id)],
+            format!(
+                "the peer record {:?} has no msp_id or grpcwp_url",
+                record.id
+            ),
+        ));
     };
     let mut component = json!({ "tls_cert": tls_cert });
     if let Some(c) = &msp.component {
@@ -200,14 +232,27 @@ pub fn create_msp_body(
 
 /// Host and port of a CA's `api_url` (the port defaults to the scheme's).
 pub fn ca_host_port(api_url: &str) -> Result<(String, u16), EngineError> {
-    let url = url::Url::parse(api_url)
-        .map_err(|e| blocked(format!("the CA api_url {api_url:?} is not a URL: {e}")))?;
-    let host = url
-        .host_str()
-        .ok_or_else(|| blocked(format!("the CA api_url {api_url:?} has no host")))?;
-    let port = url
-        .port_or_known_default()
-        .ok_or_else(|| blocked(format!("the CA api_url {api_url:?} has no port")))?;
+    let url = url::Url::parse(api_url).map_err(|e| {
+        blocked(
+            ReasonCode::CaUrlInvalid,
+            &[("url", api_url), ("error", &e.to_string())],
+            format!("the CA api_url {api_url:?} is not a URL: {e}"),
+        )
+    })?;
+    let host = url.host_str().ok_or_else(|| {
+        blocked(
+            ReasonCode::CaUrlNoHost,
+            &[("url", api_url)],
+            format!("the CA api_url {api_url:?} has no host"),
+        )
+    })?;
+    let port = url.port_or_known_default().ok_or_else(|| {
+        blocked(
+            ReasonCode::CaUrlNoPort,
+            &[("url", api_url)],
+            format!("the CA api_url {api_url:?} has no port"),
+        )
+    })?;
     Ok((host.to_owned(), port))
 }
 
@@ -220,14 +265,11 @@ pub fn create_peer_body(
     admin_certs: Vec<String>,
     secret: &Sensitive<String>,
 ) -> Result<CreatePeerBody, EngineError> {
-    let msp = msp_of(ca, "CA")?;
+    let msp = msp_of(ca, (ReasonCode::CaRecordNoCertificates, "CA"))?;
     let tls_cert = tls_cert_of(msp)
-        .ok_or_else(|| blocked(format!("the CA record {:?} has no TLS certificate", ca.id)))?
+        .ok_or_else(|| ca_no_tls_cert(&ca.id))?
         .to_owned();
-    let api_url = ca
-        .api_url
-        .as_deref()
-        .ok_or_else(|| blocked(format!("the CA record {:?} has no api_url", ca.id)))?;
+    let api_url = ca.api_url.as_deref().ok_or_else(|| ca_no_api_url(&ca.id))?;
     let (host, port) = ca_host_port(api_url)?;
     let ca_name = msp
         .ca
@@ -354,5 +396,68 @@ mod tests {
         assert_eq!(public["crypto"]["enrollment"]["tlsca"]["name"], "tlsca");
         assert_eq!(public["state_db"], "leveldb");
         assert!(!public.to_string().contains("canary-77"));
+    }
+
+    /// The reason of a blocked step, as a code, its params and the English sentence.
+    fn reason(e: EngineError) -> (ReasonCode, Vec<(String, String)>, String) {
+        let text = e.to_string();
+        let EngineError::Blocked(r) = e else {
+            panic!("not blocked: {e:?}");
+        };
+        assert_eq!(r.text, text);
+        (r.code, r.params.into_iter().collect(), text)
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn incomplete_records_block_with_a_code_and_the_record_id() {
+        let no_msp = record(json!({"id": "org1ca", "type": "fabric-ca"}));
+        assert_eq!(
+            reason(ca_import_body(&no_msp).unwrap_err()),
+            (
+                ReasonCode::CaRecordNoCertificates,
+                pairs(&[("id", "org1ca")]),
+                "the CA record \"org1ca\" carries no certificates (no `msp` object)".to_owned()
+            )
+        );
+        let no_url = record(json!({
+            "id": "org1ca", "type": "fabric-ca", "msp": {"component": {"tls_cert": "VExT"}}
+        }));
+        assert_eq!(
+            reason(ca_import_body(&no_url).unwrap_err()),
+            (
+                ReasonCode::CaRecordNoApiUrl,
+                pairs(&[("id", "org1ca")]),
+                "the CA record \"org1ca\" has no api_url".to_owned()
+            )
+        );
+        let peer = record(json!({
+            "id": "peer1", "type": "fabric-peer", "msp": {"component": {"tls_cert": "VExT"}}
+        }));
+        assert_eq!(
+            reason(peer_import_body(&peer).unwrap_err()),
+            (
+                ReasonCode::PeerRecordIncomplete,
+                pairs(&[("id", "peer1")]),
+                "the peer record \"peer1\" has no msp_id or grpcwp_url".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_bad_ca_url_keeps_the_url_and_the_parser_words_as_params() {
+        let (code, params, text) = reason(ca_host_port("org1-ca").unwrap_err());
+        assert_eq!(code, ReasonCode::CaUrlInvalid);
+        let error = url::Url::parse("org1-ca").unwrap_err().to_string();
+        assert_eq!(params, pairs(&[("error", &error), ("url", "org1-ca")]));
+        assert_eq!(
+            text,
+            format!("the CA api_url \"org1-ca\" is not a URL: {error}")
+        );
     }
 }

@@ -23,6 +23,7 @@ use tokio::time::Instant;
 use crate::clients::{CaApi, ConsoleApi};
 use crate::error::EngineError;
 use crate::journal::{org_admin_cert_id, org_admin_key_id, StepResult};
+use crate::reason::{blocked, Reason, ReasonCode};
 use crate::run::{Check, Engine, Lane, PreviewStatus, ProgressEvent};
 use crate::steps::StepText;
 use crate::steps::{Action, Step};
@@ -86,10 +87,13 @@ fn pem_text(value: &str) -> String {
 /// and intermediates.
 pub(crate) fn peer_endpoint(record: &Component) -> Result<PeerEndpoint, EngineError> {
     let name = record.display_name.as_deref().unwrap_or(&record.id);
-    let api_url = record
-        .api_url
-        .clone()
-        .ok_or_else(|| EngineError::Blocked(format!("the peer record {name:?} has no api_url")))?;
+    let api_url = record.api_url.clone().ok_or_else(|| {
+        blocked(
+            ReasonCode::PeerRecordNoApiUrl,
+            &[("id", name)],
+            format!("the peer record {name:?} has no api_url"),
+        )
+    })?;
     let tls_root_pems: Vec<String> = record
         .msp
         .iter()
@@ -99,9 +103,13 @@ pub(crate) fn peer_endpoint(record: &Component) -> Result<PeerEndpoint, EngineEr
         .map(|c| pem_text(c))
         .collect();
     if tls_root_pems.is_empty() {
-        return Err(EngineError::Blocked(format!(
-            "the peer record {name:?} has no TLS CA root (msp.tlsca.root_certs): it cannot be reached with its TLS pinned"
-        )));
+        return Err(blocked(
+            ReasonCode::PeerRecordNoTlsRoot,
+            &[("id", name)],
+            format!(
+                "the peer record {name:?} has no TLS CA root (msp.tlsca.root_certs): it cannot be reached with its TLS pinned"
+            ),
+        ));
     }
     Ok(PeerEndpoint {
         api_url,
@@ -123,7 +131,11 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             return Ok(id.to_owned());
         }
         self.source_msp().await?.msp_id.ok_or_else(|| {
-            EngineError::Blocked("the organization's MSP record has no msp_id".to_owned())
+            blocked(
+                ReasonCode::OrgMspNoMspId,
+                &[],
+                "the organization's MSP record has no msp_id",
+            )
         })
     }
 
@@ -148,8 +160,10 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                             && self.vault.contains(self.store, &cert_id)?
                             && self.vault.contains(self.store, &key_id)?;
                         if !enrolled {
-                            return Err(EngineError::Blocked(
-                                "the plan names no org admin identity to sign the channel steps with: set source.org_admin_identity to the organization's admin in the library".to_owned(),
+                            return Err(blocked(
+                                ReasonCode::NoOrgAdminIdentity,
+                                &[],
+                                "the plan names no org admin identity to sign the channel steps with: set source.org_admin_identity to the organization's admin in the library",
                             ));
                         }
                         (
@@ -243,14 +257,24 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                 Err(e) => asked.push(format!("{:?}: {e}", peer.name)),
             }
         }
-        Err(EngineError::Blocked(format!(
-            "no region-1 peer of the plan has joined {channel}{}: join one first, or remove {channel} from the plan",
-            if asked.is_empty() {
-                " (the plan has no region-1 peer)".to_owned()
-            } else {
-                format!(" ({})", asked.join("; "))
-            }
-        )))
+        let (code, answers) = if asked.is_empty() {
+            (
+                ReasonCode::ChannelNoSourcePeer,
+                " (the plan has no region-1 peer)".to_owned(),
+            )
+        } else {
+            (
+                ReasonCode::ChannelNotJoined,
+                format!(" ({})", asked.join("; ")),
+            )
+        };
+        Err(blocked(
+            code,
+            &[("channel", channel), ("answers", &asked.join("; "))],
+            format!(
+                "no region-1 peer of the plan has joined {channel}{answers}: join one first, or remove {channel} from the plan"
+            ),
+        ))
     }
 
     /// The new peer's display name and endpoint, from its console record.
@@ -266,7 +290,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             .await
             .map_err(|e| EngineError::console(console, e))?;
         let name = record.display_name.clone().unwrap_or(id);
-        Ok((format!("peer {name:?}"), peer_endpoint(&record)?))
+        Ok((name, peer_endpoint(&record)?))
     }
 
     /// Connects to a peer the console reports running and asks its channels; a peer whose
@@ -340,7 +364,8 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         channel: &str,
     ) -> Result<StepResult, EngineError> {
         let console = step.console.as_str();
-        let (node, endpoint) = self.new_peer(console, enroll_id).await?;
+        let (name, endpoint) = self.new_peer(console, enroll_id).await?;
+        let node = format!("peer {name:?}");
         let (client, channels) = self.ready_peer(&node, &endpoint, CALL_TIMEOUT).await?;
         let (source, source_client) = self.source_for(channel).await?;
         let (_, signer) = self.signer().await?;
@@ -452,15 +477,29 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                     })
                     .collect();
                 if !missing.is_empty() && out.is_empty() {
-                    return Err(EngineError::Blocked(format!(
-                        "no region-1 peer of the plan has a package for {} used on {}",
-                        missing
-                            .iter()
-                            .map(|c| format!("{c:?}"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        plan.channels.join(", ")
-                    )));
+                    let channels = plan.channels.join(", ");
+                    return Err(blocked(
+                        ReasonCode::NoPackageFor,
+                        &[
+                            (
+                                "chaincodes",
+                                &missing
+                                    .iter()
+                                    .map(|c| c.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            ),
+                            ("channels", &channels),
+                        ],
+                        format!(
+                            "no region-1 peer of the plan has a package for {} used on {channels}",
+                            missing
+                                .iter()
+                                .map(|c| format!("{c:?}"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ));
                 }
                 Ok(Arc::new(out))
             })
@@ -475,7 +514,8 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         enroll_id: &str,
     ) -> Result<StepResult, EngineError> {
         let packages = self.plan_packages().await?;
-        let (node, endpoint) = self.new_peer(console, enroll_id).await?;
+        let (name, endpoint) = self.new_peer(console, enroll_id).await?;
+        let node = format!("peer {name:?}");
         let (client, _) = self.ready_peer(&node, &endpoint, INSTALL_TIMEOUT).await?;
         let (_, signer) = self.signer().await?;
         let installed: BTreeSet<String> = match client.installed(signer).await {
@@ -516,16 +556,24 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             for p in &target.peers {
                 let key = format!("{}/create/{}", target.console, p.enroll_id);
                 let url = self.result(&key).and_then(|r| r.api_url).ok_or_else(|| {
-                    EngineError::Blocked(format!(
-                        "peer {:?} has not been created in console {:?} yet",
-                        p.display_name, target.console
-                    ))
+                    blocked(
+                        ReasonCode::PeerNotCreated,
+                        &[("peer", &p.display_name), ("console", &target.console)],
+                        format!(
+                            "peer {:?} has not been created in console {:?} yet",
+                            p.display_name, target.console
+                        ),
+                    )
                 })?;
                 let hp = host_port(&url).ok_or_else(|| {
-                    EngineError::Blocked(format!(
-                        "peer {:?} has no host:port in its api_url {url}",
-                        p.display_name
-                    ))
+                    blocked(
+                        ReasonCode::PeerUrlNoHostPort,
+                        &[("peer", &p.display_name), ("url", &url)],
+                        format!(
+                            "peer {:?} has no host:port in its api_url {url}",
+                            p.display_name
+                        ),
+                    )
                 })?;
                 if !out.contains(&hp) {
                     out.push(hp);
@@ -549,9 +597,11 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             Err(e) => return Err(self.fabric_err(&node, e)),
         };
         if orderers.is_empty() {
-            return Err(EngineError::Blocked(format!(
-                "the configuration of {channel} names no orderer address"
-            )));
+            return Err(blocked(
+                ReasonCode::ChannelNoOrderer,
+                &[("channel", channel)],
+                format!("the configuration of {channel} names no orderer address"),
+            ));
         }
         Ok(orderers)
     }
@@ -610,21 +660,21 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
 #[derive(Default)]
 pub(crate) struct ChannelPreview {
     pub(crate) checks: Vec<Check>,
-    blocked: Option<String>,
-    channels: HashMap<String, Result<(), String>>,
-    packages: Option<Result<Vec<String>, String>>,
-    anchors: HashMap<String, Result<Vec<(String, u16)>, String>>,
+    blocked: Option<Reason>,
+    channels: HashMap<String, Result<(), Reason>>,
+    packages: Option<Result<Vec<String>, Reason>>,
+    anchors: HashMap<String, Result<Vec<(String, u16)>, Reason>>,
 }
 
-fn check(name: String, label: StepText, r: &Result<String, String>) -> Check {
-    Check {
+fn check(name: String, label: StepText, r: &Result<Reason, Reason>) -> Check {
+    Check::new(
         name,
         label,
-        ok: r.is_ok(),
-        detail: match r {
+        r.is_ok(),
+        match r {
             Ok(d) | Err(d) => d.clone(),
         },
-    }
+    )
 }
 
 impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
@@ -641,8 +691,14 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         let signer = self
             .signer()
             .await
-            .map(|(name, _)| format!("signs as {name:?}"))
-            .map_err(|e| e.to_string());
+            .map(|(name, _)| {
+                Reason::new(
+                    ReasonCode::SignsAs,
+                    &[("identity", name)],
+                    format!("signs as {name:?}"),
+                )
+            })
+            .map_err(Reason::from);
         out.checks.push(check(
             "org admin identity for the channel steps".to_owned(),
             StepText::new("orgAdminForChannels", &[]),
@@ -664,15 +720,24 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                         Some(s) => client
                             .chain_info(s, channel)
                             .await
-                            .map(|i| format!("{:?} has joined it (height {})", peer.name, i.height))
+                            .map(|i| {
+                                Reason::new(
+                                    ReasonCode::PeerJoinedAt,
+                                    &[("peer", &peer.name), ("height", &i.height.to_string())],
+                                    format!("{:?} has joined it (height {})", peer.name, i.height),
+                                )
+                            })
                             .map_err(|e| {
-                                self.fabric_err(&format!("peer {:?}", peer.name), e)
-                                    .to_string()
+                                Reason::from(self.fabric_err(&format!("peer {:?}", peer.name), e))
                             }),
-                        None => Ok(format!("{:?} has joined it", peer.name)),
+                        None => Ok(Reason::new(
+                            ReasonCode::PeerJoined,
+                            &[("peer", &peer.name)],
+                            format!("{:?} has joined it", peer.name),
+                        )),
                     }
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(Reason::from(e)),
             };
             out.checks.push(check(
                 format!("a region-1 peer has joined {channel}"),
@@ -698,25 +763,36 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                     .map_err(|e| self.fabric_err(&format!("orderer {}", client.address()), e))?;
                 Ok::<_, EngineError>((client.address().to_owned(), number, anchors))
             };
-            let orderer = orderer.await.map_err(|e| e.to_string());
+            let orderer = orderer.await.map_err(Reason::from);
             out.checks.push(check(
                 format!("the orderer of {channel} answers"),
                 StepText::new("ordererAnswers", &[("channel", channel)]),
                 &orderer
                     .as_ref()
                     .map(|(address, number, anchors)| {
-                        format!(
-                        "{address}: config block {number}; anchor peers of the organization: {}",
-                        if anchors.is_empty() {
-                            "none".to_owned()
+                        let (code, listed) = if anchors.is_empty() {
+                            (ReasonCode::OrdererAnsweredNoAnchors, "none".to_owned())
                         } else {
-                            anchors
-                                .iter()
-                                .map(|(h, p)| format!("{h}:{p}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        }
-                    )
+                            (
+                                ReasonCode::OrdererAnswered,
+                                anchors
+                                    .iter()
+                                    .map(|(h, p)| format!("{h}:{p}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            )
+                        };
+                        Reason::new(
+                            code,
+                            &[
+                                ("address", address),
+                                ("block", &number.to_string()),
+                                ("anchors", &listed),
+                            ],
+                            format!(
+                                "{address}: config block {number}; anchor peers of the organization: {listed}"
+                            ),
+                        )
                     })
                     .map_err(Clone::clone),
             ));
@@ -731,7 +807,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                     .map(|p| p.package_id.clone())
                     .collect::<Vec<String>>()
             })
-            .map_err(|e| e.to_string());
+            .map_err(Reason::from);
         out.checks.push(check(
             "chaincode packages readable from the region-1 peers".to_owned(),
             StepText::new("packagesReadable", &[]),
@@ -739,9 +815,19 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                 .as_ref()
                 .map(|ids| {
                     if ids.is_empty() {
-                        format!("no package is used on {}", plan.channels.join(", "))
+                        let channels = plan.channels.join(", ");
+                        Reason::new(
+                            ReasonCode::NoPackageUsed,
+                            &[("channels", &channels)],
+                            format!("no package is used on {channels}"),
+                        )
                     } else {
-                        ids.join(", ")
+                        let packages = ids.join(", ");
+                        Reason::new(
+                            ReasonCode::Packages,
+                            &[("packages", &packages)],
+                            packages.clone(),
+                        )
                     }
                 })
                 .map_err(Clone::clone),
@@ -758,9 +844,8 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         preview: &ChannelPreview,
         step: &Step,
     ) -> PreviewStatus {
-        let blocked = |reason: String| PreviewStatus::Blocked { reason };
         if let Some(reason) = &preview.blocked {
-            return blocked(reason.clone());
+            return PreviewStatus::blocked(reason.clone());
         }
         let channel_ok = |channel: &str| match preview.channels.get(channel) {
             Some(Err(e)) => Err(e.clone()),
@@ -769,30 +854,34 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         match &step.action {
             Action::JoinChannel { enroll_id, channel } => {
                 if let Err(e) = channel_ok(channel) {
-                    return blocked(e);
+                    return PreviewStatus::blocked(e);
                 }
-                let Ok((node, endpoint)) = self.new_peer(&step.console, enroll_id).await else {
+                let Ok((name, endpoint)) = self.new_peer(&step.console, enroll_id).await else {
                     return PreviewStatus::WillDo;
                 };
+                let node = format!("peer {name:?}");
                 match self.listed(&endpoint).await {
                     Ok(channels) if channels.iter().any(|c| c == channel) => {
-                        PreviewStatus::AlreadyDone {
-                            detail: format!("{node} has joined {channel}"),
-                        }
+                        PreviewStatus::already(Reason::new(
+                            ReasonCode::PeerHasJoined,
+                            &[("peer", &name), ("channel", channel)],
+                            format!("{node} has joined {channel}"),
+                        ))
                     }
                     Ok(_) => PreviewStatus::WillDo,
-                    Err(e) => blocked(self.fabric_err(&node, e).to_string()),
+                    Err(e) => PreviewStatus::blocked(self.fabric_err(&node, e)),
                 }
             }
             Action::InstallChaincodes { enroll_id } => {
                 let ids = match &preview.packages {
                     Some(Ok(ids)) => ids,
-                    Some(Err(e)) => return blocked(e.clone()),
+                    Some(Err(e)) => return PreviewStatus::blocked(e.clone()),
                     None => return PreviewStatus::WillDo,
                 };
-                let Ok((node, endpoint)) = self.new_peer(&step.console, enroll_id).await else {
+                let Ok((name, endpoint)) = self.new_peer(&step.console, enroll_id).await else {
                     return PreviewStatus::WillDo;
                 };
+                let node = format!("peer {name:?}");
                 let Ok((_, signer)) = self.signer().await else {
                     return PreviewStatus::WillDo;
                 };
@@ -808,25 +897,30 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                             .iter()
                             .all(|id| list.iter().any(|p| &p.package_id == id)) =>
                     {
-                        PreviewStatus::AlreadyDone {
-                            detail: format!("{node} has {}", ids.join(", ")),
-                        }
+                        let packages = ids.join(", ");
+                        PreviewStatus::already(Reason::new(
+                            ReasonCode::PeerHasPackages,
+                            &[("peer", &name), ("packages", &packages)],
+                            format!("{node} has {packages}"),
+                        ))
                     }
                     Ok(_) => PreviewStatus::WillDo,
-                    Err(e) => blocked(self.fabric_err(&node, e).to_string()),
+                    Err(e) => PreviewStatus::blocked(self.fabric_err(&node, e)),
                 }
             }
             Action::AnchorPeers { channel } => {
                 if let Err(e) = channel_ok(channel) {
-                    return blocked(e);
+                    return PreviewStatus::blocked(e);
                 }
                 match preview.anchors.get(channel) {
-                    Some(Err(e)) => blocked(e.clone()),
+                    Some(Err(e)) => PreviewStatus::blocked(e.clone()),
                     Some(Ok(anchors)) => match self.new_peer_addresses() {
                         Ok(add) if add.iter().all(|a| anchors.contains(a)) => {
-                            PreviewStatus::AlreadyDone {
-                                detail: format!("every new peer is an anchor peer of {channel}"),
-                            }
+                            PreviewStatus::already(Reason::new(
+                                ReasonCode::AllAnchorPeers,
+                                &[("channel", channel)],
+                                format!("every new peer is an anchor peer of {channel}"),
+                            ))
                         }
                         _ => PreviewStatus::WillDo,
                     },

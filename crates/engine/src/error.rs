@@ -5,6 +5,8 @@ use fabric_ha_console::ConsoleError;
 use fabric_ha_fabric_ca::CaError;
 use fabric_ha_fabric_net::{NetError, NetErrorCode};
 
+use crate::reason::Reason;
+
 /// Everything that can stop a plan step.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EngineError {
@@ -25,7 +27,7 @@ pub enum EngineError {
     /// The consoles' state does not allow the step (e.g. an enroll id registered by someone
     /// else, a duplicate peer name, a record without the needed certificates).
     #[error("{0}")]
-    Blocked(String),
+    Blocked(Reason),
     /// A peer (or a CA the plan created) did not report running within the timeout.
     #[error("{peer:?} on console {console:?} was not running after {secs} s")]
     NotRunning {

@@ -39,6 +39,7 @@ mod error;
 pub mod journal;
 mod plan;
 mod preview;
+mod reason;
 pub mod report;
 mod run;
 mod steps;
@@ -51,6 +52,7 @@ pub use plan::{
     PLAN_FORMAT,
 };
 pub use preview::{org_admin_check, preview};
+pub use reason::{Reason, ReasonCode};
 pub use run::{
     apply, generate_secret, ApplyOptions, Check, Context, Failure, Hook, HookPoint, Preview,
     PreviewStatus, Progress, ProgressEvent, RegionOutcome, RegistrarCredential, RunOutcome,

@@ -14,6 +14,7 @@ use crate::bodies::{ca_import_body, msp_import_body, peer_import_body};
 use crate::channels::ChannelPreview;
 use crate::clients::{CaApi, ConsoleApi};
 use crate::error::EngineError;
+use crate::reason::{Reason, ReasonCode};
 use crate::run::{
     Check, Context, Engine, Preview, PreviewStatus, StepPreview, DEFAULT_MAX_COMPONENTS,
 };
@@ -26,23 +27,21 @@ struct ConsoleState {
     records: Result<Vec<Component>, EngineError>,
 }
 
-fn blocked(reason: impl Into<String>) -> PreviewStatus {
-    PreviewStatus::Blocked {
-        reason: reason.into(),
-    }
+fn blocked(reason: impl Into<Reason>) -> PreviewStatus {
+    PreviewStatus::blocked(reason)
 }
 
-fn already(detail: impl Into<String>) -> PreviewStatus {
-    PreviewStatus::AlreadyDone {
-        detail: detail.into(),
-    }
+/// Blocked by a sentence without values.
+fn blocked_by(code: ReasonCode, text: &str) -> PreviewStatus {
+    PreviewStatus::blocked(Reason::new(code, &[], text))
 }
 
-fn verdict_reason(name: &str, report: &ConnectionReport) -> String {
-    let fix = report.verdict.fix();
-    format!("console {name:?}: {} {fix}", report.verdict.sentence())
-        .trim_end()
-        .to_owned()
+fn already(code: ReasonCode, params: &[(&str, &str)], detail: impl Into<String>) -> PreviewStatus {
+    PreviewStatus::already(Reason::new(code, params, detail))
+}
+
+fn verdict_reason(name: &str, report: &ConnectionReport) -> Reason {
+    Reason::verdict(name, &report.verdict)
 }
 
 /// Previews the plan against the consoles and the CA as they are now.
@@ -93,9 +92,9 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
         } else {
             "key that can import"
         };
-        checks.push(Check {
-            name: format!("console {name:?}: {role}"),
-            label: StepText::new(
+        checks.push(Check::new(
+            format!("console {name:?}: {role}"),
+            StepText::new(
                 if creates_here {
                     "consoleCanCreate"
                 } else {
@@ -104,8 +103,8 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
                 &[("console", name)],
             ),
             ok,
-            detail: verdict_reason(name, &state.report),
-        });
+            verdict_reason(name, &state.report),
+        ));
     }
 
     // Region 1: the CA and MSP records, the CA itself, the registrar. A plan that creates the
@@ -122,20 +121,24 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
                 .get(&source.console)
                 .filter(|s| s.report.verdict != Verdict::Ready)
                 .map(|s| verdict_reason(&source.console, &s.report));
-            checks.push(Check {
-                name: format!(
+            checks.push(Check::new(
+                format!(
                     "organization {:?} can be created in console {:?}",
                     create.msp_id, source.console
                 ),
-                label: StepText::new(
+                StepText::new(
                     "orgCanBeCreated",
                     &[("mspId", &create.msp_id), ("console", &source.console)],
                 ),
-                ok: reason.is_none(),
-                detail: reason.clone().unwrap_or_else(|| {
-                    "manager key on a console that can create CAs and peers".to_owned()
+                reason.is_none(),
+                reason.clone().unwrap_or_else(|| {
+                    Reason::new(
+                        ReasonCode::CanCreateOrg,
+                        &[],
+                        "manager key on a console that can create CAs and peers",
+                    )
                 }),
-            });
+            ));
             Some(reason)
         }
         _ => None,
@@ -143,9 +146,11 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
     let ca_record = engine.source_ca().await;
     let msp_record = engine.source_msp().await;
     let msp_pending = source.create.is_some() && !done("create-msp");
-    let mut registrar = Err(EngineError::Blocked(
-        "the organization's CA does not exist yet".to_owned(),
-    ));
+    let mut registrar = Err(EngineError::Blocked(Reason::new(
+        ReasonCode::OrgCaMissing,
+        &[],
+        "the organization's CA does not exist yet",
+    )));
     if pending.is_none() {
         for (what, code, id, r, later) in [
             (
@@ -166,25 +171,32 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
             if later {
                 continue;
             }
-            checks.push(Check {
-                name: format!(
+            checks.push(Check::new(
+                format!(
                     "{what} {:?} in console {:?}",
                     id.clone().unwrap_or_default(),
                     source.console
                 ),
-                label: StepText::new(
+                StepText::new(
                     code,
                     &[
                         ("id", &id.unwrap_or_default()),
                         ("console", &source.console),
                     ],
                 ),
-                ok: r.is_ok(),
-                detail: match r {
-                    Ok(c) => format!("found ({})", c.display_name.as_deref().unwrap_or(&c.id)),
-                    Err(e) => e.to_string(),
+                r.is_ok(),
+                match r {
+                    Ok(c) => {
+                        let name = c.display_name.as_deref().unwrap_or(&c.id);
+                        Reason::new(
+                            ReasonCode::Found,
+                            &[("name", name)],
+                            format!("found ({name})"),
+                        )
+                    }
+                    Err(e) => Reason::from(e),
                 },
-            });
+            ));
         }
         let ca_name = engine.ca_name().await.unwrap_or_else(|_| "ca".to_owned());
         let tlsca_name = ca_record
@@ -199,30 +211,38 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
                 Err(e) => Err(e),
             };
             ca_ok &= r.is_ok();
-            checks.push(Check {
-                name: format!("CA {name:?} reachable"),
-                label: StepText::new("caReachable", &[("ca", name)]),
-                ok: r.is_ok(),
-                detail: match r {
-                    Ok(info) => format!("cainfo answered (version {})", info.version),
-                    Err(e) => e.to_string(),
+            checks.push(Check::new(
+                format!("CA {name:?} reachable"),
+                StepText::new("caReachable", &[("ca", name)]),
+                r.is_ok(),
+                match r {
+                    Ok(info) => Reason::new(
+                        ReasonCode::CainfoAnswered,
+                        &[("version", &info.version)],
+                        format!("cainfo answered (version {})", info.version),
+                    ),
+                    Err(e) => Reason::from(e),
                 },
-            });
+            ));
         }
         registrar = if ca_ok {
             engine.registrar().await.map(|_| ())
         } else {
-            Err(EngineError::Blocked("the CA is not reachable".to_owned()))
+            Err(EngineError::Blocked(Reason::new(
+                ReasonCode::CaNotReachable,
+                &[],
+                "the CA is not reachable",
+            )))
         };
-        checks.push(Check {
-            name: "registrar can act at the CA".to_owned(),
-            label: StepText::new("registrarCanAct", &[]),
-            ok: registrar.is_ok(),
-            detail: match &registrar {
-                Ok(()) => "enrolled".to_owned(),
-                Err(e) => e.to_string(),
+        checks.push(Check::new(
+            "registrar can act at the CA".to_owned(),
+            StepText::new("registrarCanAct", &[]),
+            registrar.is_ok(),
+            match &registrar {
+                Ok(()) => Reason::new(ReasonCode::Enrolled, &[], "enrolled"),
+                Err(e) => Reason::from(e),
             },
-        });
+        ));
         // The org admin the plan enrolled must really be an admin of the MSP it created.
         if let (Ok(msp), Ok(Some(cert))) = (&msp_record, engine.org_admin_cert()) {
             checks.push(org_admin_check(msp, &cert));
@@ -247,16 +267,16 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
             .get(&step.key)
             .filter(|e| e.state == crate::journal::StepState::Done)
         {
-            already(format!(
-                "done by an earlier run{}",
-                done.result
-                    .as_ref()
-                    .and_then(|r| r.component_id.as_ref())
-                    .map(|id| format!(" ({id})"))
-                    .unwrap_or_default()
-            ))
+            match done.result.as_ref().and_then(|r| r.component_id.as_ref()) {
+                Some(id) => already(
+                    ReasonCode::DoneEarlierAs,
+                    &[("id", id)],
+                    format!("done by an earlier run ({id})"),
+                ),
+                None => already(ReasonCode::DoneEarlier, &[], "done by an earlier run"),
+            }
         } else if let Some(reason) = &pending {
-            pending_status(&engine, &step, &states, &msp_id, reason.as_deref())
+            pending_status(&engine, &step, &states, &msp_id, reason.as_ref())
         } else {
             step_status(
                 &engine,
@@ -296,15 +316,23 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
     for name in &names {
         if let Ok(list) = records(name) {
             let total = list.len() + added.get(*name).copied().unwrap_or(0);
-            checks.push(Check {
-                name: format!("component quota of console {name:?}"),
-                label: StepText::new("consoleQuota", &[("console", name)]),
-                ok: total <= DEFAULT_MAX_COMPONENTS,
-                detail: format!(
-                    "{} components now, {total} after the plan (the console's default limit is {DEFAULT_MAX_COMPONENTS})",
-                    list.len()
+            checks.push(Check::new(
+                format!("component quota of console {name:?}"),
+                StepText::new("consoleQuota", &[("console", name)]),
+                total <= DEFAULT_MAX_COMPONENTS,
+                Reason::new(
+                    ReasonCode::ComponentQuota,
+                    &[
+                        ("now", &list.len().to_string()),
+                        ("total", &total.to_string()),
+                        ("limit", &DEFAULT_MAX_COMPONENTS.to_string()),
+                    ],
+                    format!(
+                        "{} components now, {total} after the plan (the console's default limit is {DEFAULT_MAX_COMPONENTS})",
+                        list.len()
+                    ),
                 ),
-            });
+            ));
         }
     }
 
@@ -327,10 +355,17 @@ fn pending_status<C: ConsoleApi, A: CaApi>(
     step: &Step,
     states: &HashMap<String, ConsoleState>,
     msp_id: &str,
-    cannot_create: Option<&str>,
+    cannot_create: Option<&Reason>,
 ) -> PreviewStatus {
     if let Some(reason) = cannot_create {
-        return blocked(format!("the organization cannot be created: {reason}"));
+        return blocked(
+            Reason::new(
+                ReasonCode::OrgCannotBeCreated,
+                &[],
+                format!("the organization cannot be created: {reason}"),
+            )
+            .with_cause(reason),
+        );
     }
     let target = step.console.as_str();
     let list = match records_of(states, target) {
@@ -340,7 +375,7 @@ fn pending_status<C: ConsoleApi, A: CaApi>(
     match &step.action {
         Action::CreateCa => {
             let Some(create) = &engine.plan().source.create else {
-                return blocked("the plan creates no CA");
+                return blocked_by(ReasonCode::PlanCreatesNoCa, "the plan creates no CA");
             };
             let same = list
                 .iter()
@@ -348,22 +383,30 @@ fn pending_status<C: ConsoleApi, A: CaApi>(
                 .filter(|c| c.display_name.as_deref() == Some(create.ca_display_name.as_str()))
                 .count();
             if same > 0 {
-                return blocked(format!(
-                    "console {target:?} already holds a CA named {:?} that this plan did not create",
-                    create.ca_display_name
+                return blocked(Reason::new(
+                    ReasonCode::ConsoleHoldsCa,
+                    &[("console", target), ("ca", &create.ca_display_name)],
+                    format!(
+                        "console {target:?} already holds a CA named {:?} that this plan did not create",
+                        create.ca_display_name
+                    ),
                 ));
             }
             PreviewStatus::WillDo
         }
         Action::CreatePeer { enroll_id } => {
             let Some(spec) = find_peer(engine.plan(), enroll_id) else {
-                return blocked("no such peer in the plan");
+                return blocked_by(ReasonCode::NoSuchPeer, "no such peer in the plan");
             };
             let found = Engine::<C, A>::find_peer_by_name(list, &spec.display_name, Some(msp_id));
             if !found.is_empty() {
-                return blocked(format!(
-                    "console {target:?} already holds a peer named {:?}",
-                    spec.display_name
+                return blocked(Reason::new(
+                    ReasonCode::ConsoleHoldsPeer,
+                    &[("console", target), ("peer", &spec.display_name)],
+                    format!(
+                        "console {target:?} already holds a peer named {:?}",
+                        spec.display_name
+                    ),
                 ));
             }
             match states.get(target) {
@@ -384,24 +427,35 @@ fn pending_status<C: ConsoleApi, A: CaApi>(
 pub fn org_admin_check(msp: &Component, admin_cert_pem: &str) -> Check {
     let msp_id = msp.msp_id.as_deref().unwrap_or(&msp.id);
     let result = admin_verdict(msp, admin_cert_pem);
-    Check {
-        name: format!("org admin identity is an admin of MSP {msp_id:?}"),
-        label: StepText::new("orgAdminIsAdmin", &[("mspId", msp_id)]),
-        ok: result.is_ok(),
-        detail: result.unwrap_or_else(|e| e),
-    }
+    Check::new(
+        format!("org admin identity is an admin of MSP {msp_id:?}"),
+        StepText::new("orgAdminIsAdmin", &[("mspId", msp_id)]),
+        result.is_ok(),
+        result.unwrap_or_else(|e| e),
+    )
 }
 
-fn admin_verdict(msp: &Component, admin_cert_pem: &str) -> Result<String, String> {
+fn admin_verdict(msp: &Component, admin_cert_pem: &str) -> Result<Reason, Reason> {
     use fabric_ha_artifacts::Cert;
     let cert = Cert::from_pem(admin_cert_pem)
         .or_else(|_| Cert::from_b64pem(admin_cert_pem))
-        .map_err(|e| format!("the identity's certificate cannot be read: {e}"))?;
-    let parse = |list: Vec<String>| -> Result<Vec<Cert>, String> {
+        .map_err(|e| {
+            Reason::new(
+                ReasonCode::AdminCertUnreadable,
+                &[("error", &e.to_string())],
+                format!("the identity's certificate cannot be read: {e}"),
+            )
+        })?;
+    let parse = |list: Vec<String>| -> Result<Vec<Cert>, Reason> {
         list.iter()
             .map(|c| {
-                Cert::from_b64pem(c)
-                    .map_err(|e| format!("the MSP holds an unreadable certificate: {e}"))
+                Cert::from_b64pem(c).map_err(|e| {
+                    Reason::new(
+                        ReasonCode::MspCertUnreadable,
+                        &[("error", &e.to_string())],
+                        format!("the MSP holds an unreadable certificate: {e}"),
+                    )
+                })
             })
             .collect()
     };
@@ -422,17 +476,20 @@ fn admin_verdict(msp: &Component, admin_cert_pem: &str) -> Result<String, String
         || intermediates
             .iter()
             .any(|i| cert.is_issued_by(i) && roots.iter().any(|r| i.is_issued_by(r)));
+    let subject = cert.subject();
     if !member {
-        return Err(format!(
-            "the certificate {:?} is not issued by the MSP's root certificates",
-            cert.subject()
+        return Err(Reason::new(
+            ReasonCode::CertNotIssuedByMsp,
+            &[("subject", subject)],
+            format!("the certificate {subject:?} is not issued by the MSP's root certificates"),
         ));
     }
     let admins = parse(msp.admins.clone().unwrap_or_default())?;
     if admins.iter().any(|a| a.der() == cert.der()) {
-        return Ok(format!(
-            "{:?} is listed in the MSP's admins",
-            cert.subject()
+        return Ok(Reason::new(
+            ReasonCode::ListedAdmin,
+            &[("subject", subject)],
+            format!("{subject:?} is listed in the MSP's admins"),
         ));
     }
     let ous = msp.extra.get("fabric_node_ous");
@@ -440,9 +497,10 @@ fn admin_verdict(msp: &Component, admin_cert_pem: &str) -> Result<String, String
         .and_then(|o| o.get("enable"))
         .is_some_and(|e| e == &serde_json::json!(true) || e == &serde_json::json!("enabled"));
     if !enabled {
-        return Err(format!(
-            "{:?} is not in the MSP's admins, and the MSP does not enable Node OUs",
-            cert.subject()
+        return Err(Reason::new(
+            ReasonCode::NotAdminNoNodeOus,
+            &[("subject", subject)],
+            format!("{subject:?} is not in the MSP's admins, and the MSP does not enable Node OUs"),
         ));
     }
     let admin_ou = ous
@@ -450,16 +508,24 @@ fn admin_verdict(msp: &Component, admin_cert_pem: &str) -> Result<String, String
         .and_then(|a| a.get("organizational_unit_identifier"))
         .and_then(serde_json::Value::as_str)
         .unwrap_or("admin");
-    if cert.organizational_units().iter().any(|o| o == admin_ou) {
-        Ok(format!(
-            "{:?} carries the admin OU {admin_ou:?} (Node OUs enabled)",
-            cert.subject()
+    let ous = cert.organizational_units();
+    if ous.iter().any(|o| o == admin_ou) {
+        Ok(Reason::new(
+            ReasonCode::HasAdminOu,
+            &[("subject", subject), ("ou", admin_ou)],
+            format!("{subject:?} carries the admin OU {admin_ou:?} (Node OUs enabled)"),
         ))
     } else {
-        Err(format!(
-            "{:?} is not in the MSP's admins and lacks the admin OU {admin_ou:?} (its OUs: {:?})",
-            cert.subject(),
-            cert.organizational_units()
+        Err(Reason::new(
+            ReasonCode::LacksAdminOu,
+            &[
+                ("subject", subject),
+                ("ou", admin_ou),
+                ("ous", &ous.join(", ")),
+            ],
+            format!(
+                "{subject:?} is not in the MSP's admins and lacks the admin OU {admin_ou:?} (its OUs: {ous:?})"
+            ),
         ))
     }
 }
@@ -467,10 +533,14 @@ fn admin_verdict(msp: &Component, admin_cert_pem: &str) -> Result<String, String
 fn records_of<'s>(
     states: &'s HashMap<String, ConsoleState>,
     name: &str,
-) -> Result<&'s Vec<Component>, String> {
+) -> Result<&'s Vec<Component>, Reason> {
     match states.get(name) {
-        Some(s) => s.records.as_ref().map_err(ToString::to_string),
-        None => Err(format!("console {name:?} is not in the plan")),
+        Some(s) => s.records.as_ref().map_err(Reason::from),
+        None => Err(Reason::new(
+            ReasonCode::ConsoleNotInPlan,
+            &[("console", name)],
+            format!("console {name:?} is not in the plan"),
+        )),
     }
 }
 
@@ -519,18 +589,28 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                         .map(|f| f.to_string())
                         .collect();
                     match (differing.is_empty(), kind) {
-                            (true, _) => already(format!("present in {into:?} as {}", found.id)),
-                            (false, ComponentType::Ca) => already(format!(
-                                "present in {into:?} as {} with other certificates ({}); the console's edit route does not change a CA's",
-                                found.id,
-                                differing.join(", ")
-                            )),
-                            (false, _) => PreviewStatus::WillDo,
+                        (true, _) => already(
+                            ReasonCode::PresentAs,
+                            &[("console", into), ("id", &found.id)],
+                            format!("present in {into:?} as {}", found.id),
+                        ),
+                        (false, ComponentType::Ca) => {
+                            let fields = differing.join(", ");
+                            already(
+                                ReasonCode::PresentWithOtherCerts,
+                                &[("console", into), ("id", &found.id), ("fields", &fields)],
+                                format!(
+                                    "present in {into:?} as {} with other certificates ({fields}); the console's edit route does not change a CA's",
+                                    found.id
+                                ),
+                            )
                         }
+                        (false, _) => PreviewStatus::WillDo,
+                    }
                 }
                 None => PreviewStatus::WillDo,
             },
-            Err(e) => blocked(e.to_string()),
+            Err(e) => blocked(e),
         }
     };
     match &step.action {
@@ -556,7 +636,10 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
         Action::ImportFirstPeer => {
             let source = &engine.plan().source.console;
             let Some(first) = engine.plan().source.create.as_ref().map(|c| &c.first_peer) else {
-                return blocked("the plan creates no first peer");
+                return blocked_by(
+                    ReasonCode::PlanCreatesNoFirstPeer,
+                    "the plan creates no first peer",
+                );
             };
             match engine
                 .result(&format!("{source}/create/{}", first.enroll_id))
@@ -582,8 +665,10 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                             .and_then(|r| peer_import_body(&r)),
                         Err(e) => Err(e),
                     },
-                    None => Err(EngineError::Blocked(format!(
-                        "console {source:?} has no peer {peer:?}"
+                    None => Err(EngineError::Blocked(Reason::new(
+                        ReasonCode::ConsoleHasNoPeer,
+                        &[("console", source), ("peer", peer)],
+                        format!("console {source:?} has no peer {peer:?}"),
                     ))),
                 },
                 Err(reason) => Err(EngineError::Blocked(reason)),
@@ -592,30 +677,51 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
         }
         Action::Register { enroll_id } => {
             if let Err(e) = registrar {
-                return blocked(format!("the registrar cannot act at the CA: {e}"));
+                return blocked(
+                    Reason::new(
+                        ReasonCode::RegistrarCannotActBecause,
+                        &[],
+                        format!("the registrar cannot act at the CA: {e}"),
+                    )
+                    .with_cause(&Reason::from(e)),
+                );
             }
             let Ok(reg) = engine.registrar().await else {
-                return blocked("the registrar cannot act at the CA");
+                return blocked_by(
+                    ReasonCode::RegistrarCannotAct,
+                    "the registrar cannot act at the CA",
+                );
             };
             let ca_name = engine.ca_name().await.unwrap_or_else(|_| "ca".to_owned());
             let stored = engine.stored_secret(enroll_id);
             let looked_up = match engine.ca().await {
                 Ok(ca) => ca.identity(reg, &ca_name, enroll_id).await,
-                Err(e) => return blocked(e.to_string()),
+                Err(e) => return blocked(e),
             };
             match (looked_up, stored) {
-                (_, Err(e)) => blocked(e.to_string()),
-                (Ok(_), Ok(Some(_))) => already("registered by this plan"),
-                (Ok(_), Ok(None)) => blocked(format!(
-                    "enroll id {enroll_id:?} is already registered at the CA, not by this plan: its secret is unknown here"
+                (_, Err(e)) => blocked(e),
+                (Ok(_), Ok(Some(_))) => already(
+                    ReasonCode::RegisteredByPlan,
+                    &[],
+                    "registered by this plan",
+                ),
+                (Ok(_), Ok(None)) => blocked(Reason::new(
+                    ReasonCode::EnrollIdRegisteredElsewhere,
+                    &[("enrollId", enroll_id)],
+                    format!(
+                        "enroll id {enroll_id:?} is already registered at the CA, not by this plan: its secret is unknown here"
+                    ),
                 )),
                 (Err(e), _) if e.kind() == Some(CaErrorKind::NotFound) => PreviewStatus::WillDo,
-                (Err(e), _) => blocked(e.to_string()),
+                (Err(e), _) => {
+                    let code = EngineError::Ca(e.clone()).code();
+                    blocked(Reason::error(e.to_string(), &code))
+                }
             }
         }
         Action::CreatePeer { enroll_id } => {
             let Some(spec) = find_peer(engine.plan(), enroll_id) else {
-                return blocked("no such peer in the plan");
+                return blocked_by(ReasonCode::NoSuchPeer, "no such peer in the plan");
             };
             let list = match records(target) {
                 Ok(l) => l,
@@ -623,13 +729,25 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
             };
             let found = Engine::<C, A>::find_peer_by_name(list, &spec.display_name, Some(msp_id));
             if let [one] = found.as_slice() {
-                return already(format!("present in {target:?} as {}", one.id));
+                return already(
+                    ReasonCode::PresentAs,
+                    &[("console", target), ("id", &one.id)],
+                    format!("present in {target:?} as {}", one.id),
+                );
             }
             if found.len() > 1 {
-                return blocked(format!(
-                    "console {target:?} holds {} peers named {:?}",
-                    found.len(),
-                    spec.display_name
+                return blocked(Reason::new(
+                    ReasonCode::ConsoleHoldsPeers,
+                    &[
+                        ("console", target),
+                        ("count", &found.len().to_string()),
+                        ("peer", &spec.display_name),
+                    ],
+                    format!(
+                        "console {target:?} holds {} peers named {:?}",
+                        found.len(),
+                        spec.display_name
+                    ),
                 ));
             }
             if let Some(state) = states.get(target) {
@@ -637,26 +755,43 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                     return blocked(verdict_reason(target, &state.report));
                 }
             }
-            if let Some(PreviewStatus::Blocked { reason }) =
-                earlier(out, &format!("{target}/import-ca"))
+            if let Some(reason) =
+                earlier(out, &format!("{target}/import-ca")).and_then(PreviewStatus::blocked_reason)
             {
-                return blocked(format!(
-                    "unknown_enroll_host: the CA must be imported into {target:?} before the peer is created, and that step is blocked ({reason})"
-                ));
+                return blocked(
+                    Reason::new(
+                        ReasonCode::CaImportBlocked,
+                        &[("console", target)],
+                        format!(
+                            "unknown_enroll_host: the CA must be imported into {target:?} before the peer is created, and that step is blocked ({reason})"
+                        ),
+                    )
+                    .with_cause(&reason),
+                );
             }
-            if let Some(PreviewStatus::Blocked { reason }) =
-                earlier(out, &format!("{target}/register/{enroll_id}"))
+            if let Some(reason) = earlier(out, &format!("{target}/register/{enroll_id}"))
+                .and_then(PreviewStatus::blocked_reason)
             {
-                return blocked(format!("its enroll id cannot be registered ({reason})"));
+                return blocked(
+                    Reason::new(
+                        ReasonCode::RegisterBlocked,
+                        &[],
+                        format!("its enroll id cannot be registered ({reason})"),
+                    )
+                    .with_cause(&reason),
+                );
             }
             PreviewStatus::WillDo
         }
         Action::WaitRunning { enroll_id } => {
             match earlier(out, &format!("{target}/create/{enroll_id}")) {
-                Some(PreviewStatus::Blocked { .. }) => blocked("the peer cannot be created"),
+                Some(PreviewStatus::Blocked { .. }) => blocked_by(
+                    ReasonCode::PeerCannotBeCreated,
+                    "the peer cannot be created",
+                ),
                 Some(PreviewStatus::AlreadyDone { .. }) => {
                     let Some(spec) = find_peer(engine.plan(), enroll_id) else {
-                        return blocked("no such peer in the plan");
+                        return blocked_by(ReasonCode::NoSuchPeer, "no such peer in the plan");
                     };
                     let Ok(list) = records(target) else {
                         return PreviewStatus::WillDo;
@@ -668,12 +803,14 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                     };
                     match engine.console(target) {
                         Ok(c) => match c.status(&[peer.id.as_str()]).await {
-                            Ok(s) if s.iter().any(|(_, s)| s.health == Health::Ok) => {
-                                already(format!("{} is running", peer.id))
-                            }
+                            Ok(s) if s.iter().any(|(_, s)| s.health == Health::Ok) => already(
+                                ReasonCode::Running,
+                                &[("id", &peer.id)],
+                                format!("{} is running", peer.id),
+                            ),
                             _ => PreviewStatus::WillDo,
                         },
-                        Err(e) => blocked(e.to_string()),
+                        Err(e) => blocked(e),
                     }
                 }
                 _ => PreviewStatus::WillDo,
@@ -684,10 +821,13 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                 return blocked(reason);
             }
             match earlier(out, &format!("{target}/create/{enroll_id}")) {
-                Some(PreviewStatus::Blocked { .. }) => blocked("the peer cannot be created"),
+                Some(PreviewStatus::Blocked { .. }) => blocked_by(
+                    ReasonCode::PeerCannotBeCreated,
+                    "the peer cannot be created",
+                ),
                 Some(PreviewStatus::AlreadyDone { .. }) => {
                     let Some(spec) = find_peer(engine.plan(), enroll_id) else {
-                        return blocked("no such peer in the plan");
+                        return blocked_by(ReasonCode::NoSuchPeer, "no such peer in the plan");
                     };
                     let Ok(list) = records(target) else {
                         return PreviewStatus::WillDo;

@@ -2,7 +2,7 @@
 //! run in order. Every step journals its intent, looks whether its effect is already in place,
 //! acts only if not, and journals the outcome.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -25,8 +25,8 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use crate::bodies::{
-    ca_import_body, create_ca_body, create_msp_body, create_peer_body, msp_import_body,
-    peer_import_body,
+    ca_import_body, ca_no_api_url, ca_no_tls_cert, create_ca_body, create_msp_body,
+    create_peer_body, msp_import_body, peer_import_body,
 };
 use crate::channels::{FabricState, OrgAdminCredential};
 use crate::clients::{CaApi, ConsoleApi};
@@ -36,7 +36,8 @@ use crate::journal::{
     PlanState, StepResult, StepState,
 };
 use crate::plan::Registrar;
-use crate::steps::{find_peer, plan_steps, Action, Step, ALL_REGIONS, BOOTSTRAP_REGION};
+use crate::reason::{blocked, Reason, ReasonCode};
+use crate::steps::{find_peer, plan_steps, Action, Step, StepText, ALL_REGIONS, BOOTSTRAP_REGION};
 
 /// Who registers the new enroll ids, ready to use.
 pub enum RegistrarCredential {
@@ -251,14 +252,60 @@ pub enum PreviewStatus {
     WillDo,
     /// The effect is already in place.
     AlreadyDone {
+        /// Which sentence `detail` is.
+        code: ReasonCode,
+        /// The values it names, by name.
+        params: BTreeMap<String, String>,
         /// Where (component id) or how it was found.
         detail: String,
     },
     /// The step cannot run as things stand.
     Blocked {
+        /// Which sentence `reason` is.
+        code: ReasonCode,
+        /// The values it names, by name.
+        params: BTreeMap<String, String>,
         /// Why, and what to do.
         reason: String,
     },
+}
+
+impl PreviewStatus {
+    /// Blocked, for `reason`.
+    pub fn blocked(reason: impl Into<Reason>) -> Self {
+        let Reason { code, params, text } = reason.into();
+        PreviewStatus::Blocked {
+            code,
+            params,
+            reason: text,
+        }
+    }
+
+    /// Already done, as `detail` says.
+    pub fn already(detail: Reason) -> Self {
+        let Reason { code, params, text } = detail;
+        PreviewStatus::AlreadyDone {
+            code,
+            params,
+            detail: text,
+        }
+    }
+
+    /// The reason of a blocked step.
+    pub fn blocked_reason(&self) -> Option<Reason> {
+        match self {
+            PreviewStatus::Blocked {
+                code,
+                params,
+                reason,
+            } => Some(Reason {
+                code: *code,
+                params: params.clone(),
+                text: reason.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// One step in the preview.
@@ -279,11 +326,31 @@ pub struct Check {
     /// What was checked.
     pub name: String,
     /// The name as a code and values (the window's language).
-    pub label: crate::steps::StepText,
+    pub label: StepText,
     /// Passed.
     pub ok: bool,
+    /// Which sentence [`detail`](Self::detail) is.
+    pub code: ReasonCode,
+    /// The values it names, by name.
+    pub params: BTreeMap<String, String>,
     /// What was found.
     pub detail: String,
+}
+
+impl Check {
+    /// A check named `name` (`label` in the window's language) that passed or not, and what
+    /// it found.
+    pub fn new(name: String, label: StepText, ok: bool, found: impl Into<Reason>) -> Self {
+        let Reason { code, params, text } = found.into();
+        Check {
+            name,
+            label,
+            ok,
+            code,
+            params,
+            detail: text,
+        }
+    }
 }
 
 /// The dry run: checks and every step's verdict.
@@ -439,25 +506,40 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
 
     /// Console id of a region-1 component: the plan's, or the one its bootstrap step `step`
     /// created (from the journal).
-    fn source_id(&self, planned: &str, step: &str, what: &str) -> Result<String, EngineError> {
+    fn source_id(
+        &self,
+        planned: &str,
+        step: &str,
+        (code, what): (ReasonCode, &str),
+    ) -> Result<String, EngineError> {
         if self.plan().source.create.is_none() {
             return Ok(planned.to_owned());
         }
         self.result(&format!("{}/{step}", self.plan().source.console))
             .and_then(|r| r.component_id)
             .ok_or_else(|| {
-                EngineError::Blocked(format!(
-                    "the organization's {what} has not been created yet"
-                ))
+                blocked(
+                    code,
+                    &[],
+                    format!("the organization's {what} has not been created yet"),
+                )
             })
     }
 
     pub(crate) fn source_ca_id(&self) -> Result<String, EngineError> {
-        self.source_id(&self.plan().source.ca, "create-ca", "CA")
+        self.source_id(
+            &self.plan().source.ca,
+            "create-ca",
+            (ReasonCode::OrgCaNotCreated, "CA"),
+        )
     }
 
     pub(crate) fn source_msp_id(&self) -> Result<String, EngineError> {
-        self.source_id(&self.plan().source.msp, "create-msp", "MSP definition")
+        self.source_id(
+            &self.plan().source.msp,
+            "create-msp",
+            (ReasonCode::OrgMspNotCreated, "MSP definition"),
+        )
     }
 
     pub(crate) async fn source_ca(&self) -> Result<Component, EngineError> {
@@ -479,20 +561,16 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
         self.ca_made
             .get_or_try_init(|| async {
                 let record = self.source_ca().await?;
-                let url = record.api_url.as_deref().ok_or_else(|| {
-                    EngineError::Blocked(format!("the CA record {:?} has no api_url", record.id))
-                })?;
+                let url = record
+                    .api_url
+                    .as_deref()
+                    .ok_or_else(|| ca_no_api_url(&record.id))?;
                 let tls = record
                     .msp
                     .as_ref()
                     .and_then(|m| m.component.as_ref())
                     .and_then(|c| c.tls_cert.as_deref())
-                    .ok_or_else(|| {
-                        EngineError::Blocked(format!(
-                            "the CA record {:?} has no TLS certificate",
-                            record.id
-                        ))
-                    })?;
+                    .ok_or_else(|| ca_no_tls_cert(&record.id))?;
                 Ok(A::connect(url, tls)?)
             })
             .await
@@ -530,7 +608,11 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
                 };
                 let (enroll_id, secret) =
                     self.enroll.as_ref().or(generated.as_ref()).ok_or_else(|| {
-                        EngineError::Blocked("no registrar identity is available".to_owned())
+                        blocked(
+                            ReasonCode::NoRegistrar,
+                            &[],
+                            "no registrar identity is available",
+                        )
                     })?;
                 let ca_name = self.ca_name().await?;
                 let enrollment = self
@@ -580,9 +662,11 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
         self.result(&format!("{console}/create/{enroll_id}"))
             .and_then(|r| r.component_id)
             .ok_or_else(|| {
-                EngineError::Blocked(format!(
-                    "peer {enroll_id:?} has not been created in console {console:?} yet"
-                ))
+                blocked(
+                    ReasonCode::PeerNotCreated,
+                    &[("peer", enroll_id), ("console", console)],
+                    format!("peer {enroll_id:?} has not been created in console {console:?} yet"),
+                )
             })
     }
 
@@ -785,11 +869,19 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             }
             ([], _) => {}
             (some, _) => {
-                return Err(EngineError::Blocked(format!(
-                    "console {name:?} already holds {} CA(s) named {:?} that this plan did not create; choose another CA display name or remove them",
-                    some.len(),
-                    create.ca_display_name
-                )))
+                return Err(blocked(
+                    ReasonCode::CaNameTaken,
+                    &[
+                        ("console", name),
+                        ("count", &some.len().to_string()),
+                        ("ca", &create.ca_display_name),
+                    ],
+                    format!(
+                        "console {name:?} already holds {} CA(s) named {:?} that this plan did not create; choose another CA display name or remove them",
+                        some.len(),
+                        create.ca_display_name
+                    ),
+                ))
             }
         }
         let secret = if stored {
@@ -871,9 +963,13 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             return Ok(done(true));
         }
         let secret = self.stored_secret(enroll_id)?.ok_or_else(|| {
-            EngineError::Blocked(format!(
-                "enroll id {enroll_id:?} has no stored secret: its registration did not complete"
-            ))
+            blocked(
+                ReasonCode::NoStoredSecret,
+                &[("enrollId", enroll_id)],
+                format!(
+                    "enroll id {enroll_id:?} has no stored secret: its registration did not complete"
+                ),
+            )
         })?;
         let ca_name = self.ca_name().await?;
         let enrollment = self
@@ -908,7 +1004,11 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             ));
         };
         let admin = self.org_admin_cert()?.ok_or_else(|| {
-            EngineError::Blocked("the org admin has not been enrolled yet".to_owned())
+            blocked(
+                ReasonCode::OrgAdminNotEnrolled,
+                &[],
+                "the org admin has not been enrolled yet",
+            )
         })?;
         let ca = self.source_ca().await?;
         let tlsca_name = ca
@@ -955,9 +1055,13 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
         match ca.identity(registrar, &ca_name, enroll_id).await {
             Ok(_) if stored.is_some() => return Ok(done(true)),
             Ok(_) => {
-                return Err(EngineError::Blocked(format!(
-                    "enroll id {enroll_id:?} is already registered at the CA, but not by this plan: its secret is unknown here. Choose another enroll id in the plan, or remove the identity from the CA."
-                )))
+                return Err(blocked(
+                    ReasonCode::EnrollIdTaken,
+                    &[("enrollId", enroll_id)],
+                    format!(
+                        "enroll id {enroll_id:?} is already registered at the CA, but not by this plan: its secret is unknown here. Choose another enroll id in the plan, or remove the identity from the CA."
+                    ),
+                ))
             }
             Err(e) if e.kind() == Some(CaErrorKind::NotFound) => {}
             Err(e) => return Err(e.into()),
@@ -1008,17 +1112,29 @@ impl<'a, C: ConsoleApi, A: CaApi> Engine<'a, C, A> {
             }
             [] => {}
             many => {
-                return Err(EngineError::Blocked(format!(
-                    "console {target:?} holds {} peers named {:?}; remove the extra ones first",
-                    many.len(),
-                    spec.display_name
-                )))
+                return Err(blocked(
+                    ReasonCode::DuplicatePeers,
+                    &[
+                        ("console", target),
+                        ("count", &many.len().to_string()),
+                        ("peer", &spec.display_name),
+                    ],
+                    format!(
+                        "console {target:?} holds {} peers named {:?}; remove the extra ones first",
+                        many.len(),
+                        spec.display_name
+                    ),
+                ))
             }
         }
         let secret = self.stored_secret(enroll_id)?.ok_or_else(|| {
-            EngineError::Blocked(format!(
-                "enroll id {enroll_id:?} has no stored secret: its registration did not complete"
-            ))
+            blocked(
+                ReasonCode::NoStoredSecret,
+                &[("enrollId", enroll_id)],
+                format!(
+                    "enroll id {enroll_id:?} has no stored secret: its registration did not complete"
+                ),
+            )
         })?;
         let ca = self.source_ca().await?;
         let admins = msp.admins.clone().unwrap_or_default();
@@ -1364,11 +1480,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         match report.verdict {
             Verdict::Ready => Ok(()),
             Verdict::Failed(e) => Err(EngineError::console(console, e)),
-            other => Err(EngineError::Blocked(format!(
-                "console {console:?}: {} {}",
-                other.sentence(),
-                other.fix()
-            ))),
+            other => Err(EngineError::Blocked(Reason::verdict(console, &other))),
         }
     }
 }

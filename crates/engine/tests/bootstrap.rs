@@ -271,7 +271,7 @@ async fn an_import_only_region_one_console_blocks_every_step() {
     assert!(p
         .steps
         .iter()
-        .all(|s| matches!(&s.preview, PreviewStatus::Blocked { reason } if reason.contains("cannot be created"))), "{p:#?}");
+        .all(|s| matches!(&s.preview, PreviewStatus::Blocked { reason, .. } if reason.contains("cannot be created"))), "{p:#?}");
     let outcome = apply(ctx(), &options()).await.unwrap();
     assert!(!outcome.completed);
     assert_eq!(

@@ -168,7 +168,7 @@ async fn not_an_admin_is_blocked_and_a_down_orderer_stops_resumably() {
         .find(|s| s.step.key.starts_with("r2/install/"))
         .unwrap();
     assert!(
-        matches!(&install.preview, PreviewStatus::Blocked { reason } if reason.contains(&packages.detail)),
+        matches!(&install.preview, PreviewStatus::Blocked { reason, .. } if reason.contains(&packages.detail)),
         "{install:?}"
     );
     let options = ApplyOptions {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use fabric_ha_engine::journal::{self, PlanState};
 use fabric_ha_engine::{
-    apply, preview, report, ApplyOptions, Context, PreviewStatus, ProgressEvent,
+    apply, preview, report, ApplyOptions, Context, PreviewStatus, ProgressEvent, ReasonCode,
 };
 use fabric_ha_fabric_ca::EnrollRequest;
 use fabric_ha_sensitive::Sensitive;
@@ -143,7 +143,23 @@ async fn an_import_only_target_is_blocked_and_the_other_region_completes() {
         .find(|s| s.step.key.starts_with("jp-tok/create/"))
         .unwrap();
     match &create.preview {
-        PreviewStatus::Blocked { reason } => assert!(reason.contains("import-only"), "{reason}"),
+        PreviewStatus::Blocked {
+            code,
+            params,
+            reason,
+        } => {
+            assert!(reason.contains("import-only"), "{reason}");
+            assert_eq!(*code, ReasonCode::ConsoleVerdict);
+            assert_eq!(params["console"], REGIONS[2]);
+            assert_eq!(params["verdict"], "import_only");
+            assert_eq!(
+                *reason,
+                format!(
+                    "console {:?}: {} {}",
+                    REGIONS[2], params["sentence"], params["fix"]
+                )
+            );
+        }
         other => panic!("{other:?}"),
     }
     let outcome = apply(ctx(), &options()).await.unwrap();

@@ -285,6 +285,8 @@ describe("a mock plan that creates its organization", () => {
       name: 'organization "Org3MSP" can be created in console "Dallas"',
       label: { code: "orgCanBeCreated", params: { mspId: "Org3MSP", console: "Dallas" } },
       ok: true,
+      code: "canCreateOrg",
+      params: {},
       detail: "manager key on a console that can create CAs and peers",
     });
     expect(preview.steps.every((s) => s.preview.status === "will_do")).toBe(true);
@@ -335,6 +337,8 @@ describe("a mock plan that creates its organization", () => {
     const again = plans.preview("Org3 again").steps.find((s) => s.key === "Dallas/create-ca");
     expect(again?.preview).toEqual({
       status: "blocked",
+      code: "consoleHoldsCa",
+      params: { console: "Dallas", ca: "Org3MSP CA" },
       reason:
         'console "Dallas" already holds a CA named "Org3MSP CA" that this plan did not create',
     });
@@ -350,7 +354,18 @@ describe("a mock plan that creates its organization", () => {
       'the organization cannot be created: console "Frankfurt": Connected, but this console is import-only: it cannot create peers. Create peers with the cluster\'s own tooling and import them; everything else works.';
     const bootstrap = preview.steps.filter((s) => s.region === "region 1");
     expect(bootstrap).toHaveLength(9);
-    for (const s of bootstrap) expect(s.preview, s.key).toEqual({ status: "blocked", reason });
+    for (const s of bootstrap) {
+      expect(s.preview, s.key).toMatchObject({
+        status: "blocked",
+        code: "orgCannotBeCreated",
+        reason,
+      });
+      expect(s.preview.status === "blocked" && s.preview.params).toMatchObject({
+        causeCode: "consoleVerdict",
+        "cause.console": "Frankfurt",
+        "cause.verdict": "import_only",
+      });
+    }
     expect(preview.checks.find((c) => c.name.startsWith("organization"))?.ok).toBe(false);
 
     const before = consoles.components("Frankfurt");

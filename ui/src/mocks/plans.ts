@@ -10,6 +10,7 @@
 import { emit } from "@tauri-apps/api/event";
 import type { IpcError } from "../bindings/IpcError";
 import type { PlanChannelReport } from "../bindings/PlanChannelReport";
+import type { PlanCheck } from "../bindings/PlanCheck";
 import type { PlanCreateInput } from "../bindings/PlanCreateInput";
 import type { PlanExportKind } from "../bindings/PlanExportKind";
 import type { PlanFinished } from "../bindings/PlanFinished";
@@ -19,6 +20,7 @@ import type { PlanPreview } from "../bindings/PlanPreview";
 import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
 import type { PlanProgressEvent } from "../bindings/PlanProgressEvent";
 import type { PlanProgressUpdate } from "../bindings/PlanProgressUpdate";
+import type { PlanReasonCode } from "../bindings/PlanReasonCode";
 import type { PlanRecord } from "../bindings/PlanRecord";
 import type { PlanRegionOutcome } from "../bindings/PlanRegionOutcome";
 import type { PlanReport } from "../bindings/PlanReport";
@@ -74,6 +76,62 @@ interface Run {
 
 /** A step's sentence as the engine names it: a code and its values. */
 const txt = (code: string, params: Record<string, string>): PlanStepText => ({ code, params });
+
+/** An engine sentence: its code, the values it names and its English words. */
+interface Reason {
+  code: PlanReasonCode;
+  params: Record<string, string>;
+  text: string;
+}
+
+const reason = (code: PlanReasonCode, params: Record<string, string>, text: string): Reason => ({
+  code,
+  params,
+  text,
+});
+
+/** `outer` quoting `cause`, as the engine's `Reason::with_cause`. */
+function withCause(outer: Reason, cause: Reason): Reason {
+  const params: Record<string, string> = {
+    ...outer.params,
+    cause: cause.text,
+    causeCode: cause.code,
+  };
+  for (const [k, v] of Object.entries(cause.params)) params[`cause.${k}`] = v;
+  return { ...outer, params };
+}
+
+/** The connection verdict on `console`, as the engine's `Reason::verdict`. */
+function verdictReason(
+  console: string,
+  v: { code: string; sentence: string; fix: string | null },
+): Reason {
+  const fix = v.fix ?? "";
+  return reason(
+    "consoleVerdict",
+    { console, verdict: v.code, sentence: v.sentence, fix },
+    `console "${console}": ${v.sentence} ${fix}`.trimEnd(),
+  );
+}
+
+const blocked = (r: Reason): PlanPreviewStatus => ({
+  status: "blocked",
+  code: r.code,
+  params: r.params,
+  reason: r.text,
+});
+
+const already = (r: Reason): PlanPreviewStatus => ({
+  status: "already_done",
+  code: r.code,
+  params: r.params,
+  detail: r.text,
+});
+
+/** A preview check, what it found as a reason. */
+function planCheck(name: string, label: PlanStepText, ok: boolean, found: Reason): PlanCheck {
+  return { name, label, ok, code: found.code, params: found.params, detail: found.text };
+}
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "");
 
@@ -396,29 +454,34 @@ export class MockPlans {
 
   /** Why a create step of the organization would make a second component of the same name in
    * the region-1 console (the engine refuses to), or null. */
-  private clash(plan: PlanSpec, step: PlanStep): string | null {
+  private clash(plan: PlanSpec, step: PlanStep): Reason | null {
     const create = plan.source.create;
     if (!create || step.region !== BOOTSTRAP_REGION) return null;
     const held = this.consoles.components(step.console);
-    if (
-      step.action === "create_ca" &&
-      held.cas.some((c) => c.displayName === create.ca_display_name)
-    ) {
-      return `console "${step.console}" already holds a CA named "${create.ca_display_name}" that this plan did not create`;
+    const console = step.console;
+    const ca = create.ca_display_name;
+    if (step.action === "create_ca" && held.cas.some((c) => c.displayName === ca)) {
+      return reason(
+        "consoleHoldsCa",
+        { console, ca },
+        `console "${console}" already holds a CA named "${ca}" that this plan did not create`,
+      );
     }
     const peer = create.first_peer.display_name;
     if (step.action === "create_peer" && held.peers.some((c) => c.displayName === peer)) {
-      return `console "${step.console}" already holds a peer named "${peer}"`;
+      return reason(
+        "consoleHoldsPeer",
+        { console, peer },
+        `console "${console}" already holds a peer named "${peer}"`,
+      );
     }
     return null;
   }
 
   /** Why creation cannot happen in `console`, or null. */
-  private blocker(console: string): string | null {
+  private blocker(console: string): Reason | null {
     const v = this.consoles.verdictOf(console);
-    if (!v.ok) return `${v.sentence} ${v.fix ?? ""}`.trim();
-    if (v.importOnly) return `console "${console}" is import-only: it cannot create peers`;
-    return null;
+    return v.ok && !v.importOnly ? null : verdictReason(console, v);
   }
 
   /** A done step's journal entry. */
@@ -436,50 +499,61 @@ export class MockPlans {
   }
 
   /** Why the plan cannot create its organization, while its CA does not exist yet; or null. */
-  private cannotCreate(p: MockPlan): string | null {
+  private cannotCreate(p: MockPlan): Reason | null {
     const { source } = p.record.plan;
     if (!source.create || this.done(p, `${source.console}/create-ca`)) return null;
-    const v = this.consoles.verdictOf(source.console);
-    if (v.ok && !v.importOnly) return null;
-    return `console "${source.console}": ${v.sentence} ${v.fix ?? ""}`.trim();
+    return this.blocker(source.console);
   }
 
   private verdict(p: MockPlan, step: PlanStep): PlanPreviewStatus {
     const plan = p.record.plan;
     const done = this.done(p, step.key);
     if (done) {
-      return { status: "already_done", detail: done.componentId ?? "done in an earlier run" };
+      const id = done.componentId;
+      return already(
+        id
+          ? reason("doneEarlierAs", { id }, `done by an earlier run (${id})`)
+          : reason("doneEarlier", {}, "done by an earlier run"),
+      );
     }
     const cannot = this.cannotCreate(p);
     if (cannot) {
-      return { status: "blocked", reason: `the organization cannot be created: ${cannot}` };
+      return blocked(
+        withCause(
+          reason("orgCannotBeCreated", {}, `the organization cannot be created: ${cannot.text}`),
+          cannot,
+        ),
+      );
     }
     const refused = this.consoles.verdictOf(step.console);
-    if (!refused.ok) return { status: "blocked", reason: refused.sentence };
+    if (!refused.ok) return blocked(verdictReason(step.console, refused));
     const clash = this.clash(plan, step);
-    if (clash) return { status: "blocked", reason: clash };
+    if (clash) return blocked(clash);
     const ids = this.sourceIds(p);
+    const present = (id: string) =>
+      already(
+        reason("presentAs", { console: step.console, id }, `present in "${step.console}" as ${id}`),
+      );
     if (step.action === "import_ca" && this.consoles.holds(step.console, ids.ca)) {
-      return { status: "already_done", detail: ids.ca };
+      return present(ids.ca);
     }
     if (step.action === "import_msp" && this.consoles.holds(step.console, ids.msp)) {
-      return { status: "already_done", detail: ids.msp };
+      return present(ids.msp);
     }
     if (
       step.action === "import_source_peer" &&
       this.consoles.holds(step.console, step.peer as string)
     ) {
-      return { status: "already_done", detail: step.peer as string };
+      return present(step.peer as string);
     }
     if (step.action === "create_peer" || step.action === "wait_running") {
       const why = this.blocker(step.console);
-      if (why) return { status: "blocked", reason: why };
+      if (why) return blocked(why);
     }
     if (step.action === "copy_peer") {
       const into = step.into as string;
-      if (!this.consoles.verdictOf(into).ok) {
-        return { status: "blocked", reason: `console "${into}" refuses the API key` };
-      }
+      const v = this.consoles.verdictOf(into);
+      if (!v.ok) return blocked(verdictReason(into, v));
     }
     return { status: "will_do" };
   }
@@ -487,38 +561,44 @@ export class MockPlans {
   preview(name: string): PlanPreview {
     const p = this.find(name);
     const plan = p.record.plan;
-    const checks = [plan.source.console, ...plan.targets.map((t) => t.console)].map((c) => {
-      const v = this.consoles.verdictOf(c);
-      return {
-        name: `console "${c}": manager key on a console that can create peers`,
-        label: txt("consoleCanCreate", { console: c }),
-        ok: v.ok,
-        detail: v.sentence,
-      };
-    });
+    const checks = [plan.source.console, ...plan.targets.map((t) => t.console)].map((c) =>
+      planCheck(
+        `console "${c}": manager key on a console that can create peers`,
+        txt("consoleCanCreate", { console: c }),
+        this.consoles.verdictOf(c).ok,
+        verdictReason(c, this.consoles.verdictOf(c)),
+      ),
+    );
     const create = plan.source.create;
     if (create && !this.done(p, `${plan.source.console}/create-ca`)) {
       // Until its CA exists, a plan that creates the organization checks that it can.
       const cannot = this.cannotCreate(p);
-      checks.push({
-        name: `organization "${create.msp_id}" can be created in console "${plan.source.console}"`,
-        label: txt("orgCanBeCreated", { mspId: create.msp_id, console: plan.source.console }),
-        ok: cannot === null,
-        detail: cannot ?? "manager key on a console that can create CAs and peers",
-      });
+      checks.push(
+        planCheck(
+          `organization "${create.msp_id}" can be created in console "${plan.source.console}"`,
+          txt("orgCanBeCreated", { mspId: create.msp_id, console: plan.source.console }),
+          cannot === null,
+          cannot ??
+            reason("canCreateOrg", {}, "manager key on a console that can create CAs and peers"),
+        ),
+      );
     } else {
-      checks.push({
-        name: 'CA "ca" reachable',
-        label: txt("caReachable", { ca: "ca" }),
-        ok: true,
-        detail: `CA "${this.sourceIds(p).ca}" answered cainfo`,
-      });
-      checks.push({
-        name: "registrar can act at the CA",
-        label: txt("registrarCanAct", {}),
-        ok: true,
-        detail: "the registrar may register peers (hf.Registrar.Roles includes peer)",
-      });
+      checks.push(
+        planCheck(
+          'CA "ca" reachable',
+          txt("caReachable", { ca: "ca" }),
+          true,
+          reason("cainfoAnswered", { version: "1.5.15" }, "cainfo answered (version 1.5.15)"),
+        ),
+      );
+      checks.push(
+        planCheck(
+          "registrar can act at the CA",
+          txt("registrarCanAct", {}),
+          true,
+          reason("enrolled", {}, "enrolled"),
+        ),
+      );
     }
     const steps = mockPlanSteps(plan).map((step) => ({ ...step, preview: this.verdict(p, step) }));
     const ready = checks.every((c) => c.ok) && steps.every((s) => s.preview.status !== "blocked");
@@ -620,9 +700,11 @@ export class MockPlans {
         const why =
           this.consoles.verdictOf(console).ok === false
             ? this.consoles.verdictOf(console).sentence
-            : ((step.action === "create_peer" || step.action === "create_ca"
-                ? this.blocker(console)
-                : null) ?? this.clash(plan, step));
+            : (
+                (step.action === "create_peer" || step.action === "create_ca"
+                  ? this.blocker(console)
+                  : null) ?? this.clash(plan, step)
+              )?.text;
         if (why) {
           p.journal.set(step.key, {
             ...(p.journal.get(step.key) as Entry),
