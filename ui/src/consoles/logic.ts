@@ -203,16 +203,25 @@ const VERDICT_CODES = ["ready", "import_only", "cannot_create", "reader_only"];
  * name the console's details); in another language, the catalog's for the verdict's code (a
  * verdict, or an error code), and the backend's only for a code the catalog does not know. */
 export function verdictText(verdict: ConnectionVerdict): { sentence: string; fix: string | null } {
-  if (i18n.language === "en") return { sentence: verdict.sentence, fix: verdict.fix };
-  if (VERDICT_CODES.includes(verdict.code)) {
-    const fix = tr(`verdict.code.${verdict.code}.fix`);
-    return { sentence: tr(`verdict.code.${verdict.code}.sentence`), fix: fix === "-" ? null : fix };
+  return verdictWords(verdict.code, verdict.sentence, verdict.fix);
+}
+
+/** `verdictText` of a verdict given as its code and the backend's sentence and fix. */
+export function verdictWords(
+  code: string,
+  sentence: string,
+  fix: string | null,
+): { sentence: string; fix: string | null } {
+  if (i18n.language === "en") return { sentence, fix };
+  if (VERDICT_CODES.includes(code)) {
+    const known = tr(`verdict.code.${code}.fix`);
+    return { sentence: tr(`verdict.code.${code}.sentence`), fix: known === "-" ? null : known };
   }
-  if (Object.hasOwn(ERROR_TEXT, verdict.code)) {
-    const text = ERROR_TEXT[verdict.code as ErrorCode];
+  if (Object.hasOwn(ERROR_TEXT, code)) {
+    const text = ERROR_TEXT[code as ErrorCode];
     return { sentence: text.sentence, fix: text.fix };
   }
-  return { sentence: verdict.sentence, fix: verdict.fix };
+  return { sentence, fix };
 }
 
 /** "Console 2.5.2 · import-only · tested 14:02": the verdict's facts on one line. */

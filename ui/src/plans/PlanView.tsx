@@ -54,6 +54,7 @@ import {
   stepText,
 } from "./logic";
 import { PlanProgress, VerdictTag } from "./parts";
+import { checkDetail } from "./reasonText";
 import { markPreviewed, wasPreviewed } from "./session";
 
 type Stage = "preview" | "apply" | "report";
@@ -366,7 +367,7 @@ function PreviewStage(props: {
       <ul className="fhd-plan-checks" data-testid="plan-checks">
         {preview.checks.map((c) => (
           <li key={c.name} data-ok={c.ok}>
-            {c.ok ? "✓" : "✗"} {checkText(c)}: {c.detail}
+            {c.ok ? "✓" : "✗"} {checkText(c)}: {checkDetail(c)}
           </li>
         ))}
       </ul>

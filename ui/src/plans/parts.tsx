@@ -3,6 +3,7 @@ import { ProgressIndicator, ProgressStep, Tag } from "@carbon/react";
 import { useTranslation } from "react-i18next";
 import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
 import { WIZARD_STEPS } from "./logic";
+import { verdictText } from "./reasonText";
 
 /** The seven steps of a plan, `current` highlighted (0 source … 6 report). */
 export function PlanProgress(props: { current: number }) {
@@ -42,7 +43,7 @@ export function VerdictTag(props: { verdict: PlanPreviewStatus }) {
           <Tag type="green" size="sm">
             {t("verdict.alreadyDone")}
           </Tag>
-          <span className="fhd-plan-hint"> {v.detail}</span>
+          <span className="fhd-plan-hint"> {verdictText(v)}</span>
         </span>
       );
     case "blocked":
@@ -51,7 +52,7 @@ export function VerdictTag(props: { verdict: PlanPreviewStatus }) {
           <Tag type="red" size="sm">
             {t("verdict.blocked")}
           </Tag>
-          <span className="fhd-plan-reason">{v.reason}</span>
+          <span className="fhd-plan-reason">{verdictText(v)}</span>
         </span>
       );
   }

@@ -1,0 +1,129 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { render } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { PlanCheck } from "../bindings/PlanCheck";
+import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
+import { i18n } from "../i18n";
+import english from "../i18n/locales/en/plans.json";
+import chinese from "../i18n/locales/zh-CN/plans.json";
+import { VerdictTag } from "./parts";
+import { checkDetail, reasonText } from "./reasonText";
+
+const holdsPeer: PlanPreviewStatus = {
+  status: "blocked",
+  code: "consoleHoldsPeer",
+  params: { console: "eu-west", peer: "Org1 Peer 2 (eu)" },
+  reason: 'console "eu-west" already holds a peer named "Org1 Peer 2 (eu)"',
+};
+
+const present: PlanPreviewStatus = {
+  status: "already_done",
+  code: "presentAs",
+  params: { console: "eu-west", id: "org1ca" },
+  detail: 'present in "eu-west" as org1ca',
+};
+
+/** The engine's reason for a create step of an organization an import-only console cannot
+ * create: the console's verdict quoted as the cause. */
+const cannotCreate: PlanPreviewStatus = {
+  status: "blocked",
+  code: "orgCannotBeCreated",
+  params: {
+    cause:
+      'console "Frankfurt": Connected, but this console is import-only: it cannot create peers, only import them. Create the redundant peers in a console that has a deployer; use this one for imports.',
+    causeCode: "consoleVerdict",
+    "cause.console": "Frankfurt",
+    "cause.verdict": "import_only",
+    "cause.sentence":
+      "Connected, but this console is import-only: it cannot create peers, only import them.",
+    "cause.fix":
+      "Create the redundant peers in a console that has a deployer; use this one for imports.",
+  },
+  reason:
+    'the organization cannot be created: console "Frankfurt": Connected, but this console is import-only: it cannot create peers, only import them. Create the redundant peers in a console that has a deployer; use this one for imports.',
+};
+
+const shown = (verdict: PlanPreviewStatus) =>
+  render(<VerdictTag verdict={verdict} />).container.textContent;
+
+async function inChinese(body: () => void) {
+  await i18n.changeLanguage("zh-CN");
+  try {
+    body();
+  } finally {
+    await i18n.changeLanguage("en");
+  }
+}
+
+describe("reasons of the plan preview", () => {
+  it("show a blocked and an already-done step in English as the engine words them", () => {
+    expect(shown(holdsPeer)).toBe(
+      "Blocked" + 'console "eu-west" already holds a peer named "Org1 Peer 2 (eu)"',
+    );
+    expect(shown(present)).toBe('Already done present in "eu-west" as org1ca');
+    expect(shown(cannotCreate)).toBe(
+      "Blocked" +
+        'the organization cannot be created: console "Frankfurt": Connected, but this console is import-only: it cannot create peers, only import them. Create the redundant peers in a console that has a deployer; use this one for imports.',
+    );
+  });
+
+  it("word them in Chinese, names and ids as they are", async () => {
+    await inChinese(() => {
+      expect(shown(holdsPeer)).toBe("受阻控制台“eu-west”中已有名为“Org1 Peer 2 (eu)”的对等节点");
+      expect(shown(present)).toBe("已完成 已在“eu-west”中，ID 为 org1ca");
+      expect(shown(cannotCreate)).toBe(
+        "受阻无法创建该组织：控制台“Frankfurt”：已连接，但此控制台仅支持导入：它无法创建对等节点，只能导入。 请在具有部署程序的控制台中创建冗余对等节点；此控制台用于导入。",
+      );
+    });
+  });
+
+  it("word a check's finding, and keep another error's own words after its sentence", async () => {
+    const quota: PlanCheck = {
+      name: 'component quota of console "eu-west"',
+      label: { code: "consoleQuota", params: { console: "eu-west" } },
+      ok: true,
+      code: "componentQuota",
+      params: { now: "3", total: "7", limit: "75" },
+      detail: "3 components now, 7 after the plan (the console's default limit is 75)",
+    };
+    const message = "Fabric CA: cannot reach https://ca.example.com:7054: connection refused";
+    const unreachable = { message, errorCode: "ca_unreachable" };
+    expect(checkDetail(quota)).toBe(quota.detail);
+    expect(reasonText("error", unreachable, message)).toBe(message);
+    await inChinese(() => {
+      expect(checkDetail(quota)).toBe(
+        "现有 3 个组件，执行计划后为 7 个（控制台的默认上限为 75 个）",
+      );
+      expect(reasonText("error", unreachable, message)).toBe(`无法访问证书颁发机构（${message}）`);
+      expect(
+        reasonText(
+          "noPackageFor",
+          { chaincodes: "basic, marbles", channels: "mychannel" },
+          'no region-1 peer of the plan has a package for "basic", "marbles" used on mychannel',
+        ),
+      ).toBe("计划中区域 1 的对等节点都没有通道 mychannel 所用的“basic”、“marbles”的链码包");
+    });
+  });
+
+  it("fall back to the engine's English words for a code the catalog lacks", async () => {
+    await inChinese(() => {
+      expect(reasonText("somethingNew", { id: "x" }, "something new about x")).toBe(
+        "something new about x",
+      );
+    });
+  });
+
+  it("have a sentence in both catalogs for every code the engine sends", () => {
+    const binding = readFileSync(
+      resolve(import.meta.dirname, "../bindings/PlanReasonCode.ts"),
+      "utf8",
+    );
+    const codes = [...binding.matchAll(/"(\w+)"/g)].map((m) => m[1] as string);
+    expect(codes.length).toBeGreaterThan(50);
+    for (const code of codes) {
+      expect(Object.hasOwn(english.reason, code), code).toBe(true);
+      expect(Object.hasOwn(chinese.reason, code), code).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,85 @@
+// What the HA engine says about a plan in the window's language: why a step is blocked, how a
+// step was found already done, what a preview check found. The catalog's sentence for the code
+// (`plans:reason.<code>`) with its params (names, ids, URLs and channels untranslated); the
+// engine's English words when the catalog lacks the code.
+import type { PlanCheck } from "../bindings/PlanCheck";
+import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
+import { verdictWords } from "../consoles/logic";
+import { ERROR_TEXT } from "../errors";
+import { i18n, joinList } from "../i18n";
+
+type Params = Partial<Record<string, string>>;
+
+const has = (key: string): boolean => i18n.exists(`reason.${key}`, { ns: "plans" });
+
+const msg = (key: string, options?: Record<string, unknown>): string =>
+  i18n.t(`reason.${key}`, { ns: "plans", ...options });
+
+/** The params a quoted reason carries under `prefix.`, without the prefix. */
+function quotedParams(params: Params, prefix: string): Params {
+  const out: Params = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (name.startsWith(`${prefix}.`)) out[name.slice(prefix.length + 1)] = value;
+  }
+  return out;
+}
+
+/** A comma-separated param as a list of quoted names. */
+function quotedList(value: string | undefined): string {
+  const items = value ? value.split(", ") : [];
+  return joinList(items.map((item) => msg("quoted", { value: item })));
+}
+
+/** The sentence of `code` with `params`, or `english` when the catalog lacks the code. */
+export function reasonText(code: string, params: Params, english: string): string {
+  if (!has(code)) return english;
+  const shown: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && !name.includes(".")) shown[name] = value;
+  }
+  if (params.causeCode !== undefined) {
+    shown.cause = reasonText(params.causeCode, quotedParams(params, "cause"), params.cause ?? "");
+  }
+  switch (code) {
+    case "consoleVerdict": {
+      const words = verdictWords(params.verdict ?? "", params.sentence ?? "", params.fix ?? null);
+      return msg(code, { ...shown, sentence: words.sentence, fix: words.fix ?? "" }).trimEnd();
+    }
+    case "error": {
+      // In English the error's own words say it all; another language puts the sentence of
+      // its code before them.
+      const errorCode = params.errorCode ?? "";
+      if (i18n.language === "en" || !Object.hasOwn(ERROR_TEXT, errorCode)) return msg(code, shown);
+      const known = ERROR_TEXT[errorCode as keyof typeof ERROR_TEXT];
+      // The sentence's own full stop would end the line before the error's words.
+      return msg("errorKnown", { ...shown, sentence: known.sentence.replace(/[.。]$/, "") });
+    }
+    case "noPackageFor":
+      return msg(code, { ...shown, chaincodes: quotedList(params.chaincodes) });
+    case "lacksAdminOu":
+      return msg(code, {
+        ...shown,
+        ous: params.ous ? msg("ous", { list: quotedList(params.ous) }) : msg("noOus"),
+      });
+    default:
+      return msg(code, shown);
+  }
+}
+
+/** Why a blocked step is blocked, or how a done step was found, in the window's language;
+ * null for a step that will act. */
+export function verdictText(verdict: PlanPreviewStatus): string | null {
+  switch (verdict.status) {
+    case "will_do":
+      return null;
+    case "already_done":
+      return reasonText(verdict.code, verdict.params, verdict.detail);
+    case "blocked":
+      return reasonText(verdict.code, verdict.params, verdict.reason);
+  }
+}
+
+/** What a preview check found, in the window's language. */
+export function checkDetail(check: PlanCheck): string {
+  return reasonText(check.code, check.params, check.detail);
+}
