@@ -575,7 +575,7 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                 // updates it. A listed node record carries no ecert or admin certs, so
                 // only the certificates a list shows are compared here.
                 Some(found) => {
-                    let differing: Vec<String> = component_differences(found, &body)
+                    let differing: Vec<CertField> = component_differences(found, &body)
                         .into_iter()
                         .filter(|f| {
                             kind == ComponentType::Msp
@@ -586,7 +586,6 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                                         | CertField::TlsCaRootCerts
                                 )
                         })
-                        .map(|f| f.to_string())
                         .collect();
                     match (differing.is_empty(), kind) {
                         (true, _) => already(
@@ -595,10 +594,18 @@ async fn step_status<C: ConsoleApi, A: CaApi>(
                             format!("present in {into:?} as {}", found.id),
                         ),
                         (false, ComponentType::Ca) => {
-                            let fields = differing.join(", ");
+                            let list = |words: fn(&CertField) -> String| {
+                                differing.iter().map(words).collect::<Vec<_>>().join(", ")
+                            };
+                            let fields = list(|f| f.to_string());
                             already(
                                 ReasonCode::PresentWithOtherCerts,
-                                &[("console", into), ("id", &found.id), ("fields", &fields)],
+                                &[
+                                    ("console", into),
+                                    ("id", &found.id),
+                                    ("fields", &fields),
+                                    ("paths", &list(|f| f.path().to_owned())),
+                                ],
                                 format!(
                                     "present in {into:?} as {} with other certificates ({fields}); the console's edit route does not change a CA's",
                                     found.id

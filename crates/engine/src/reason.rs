@@ -130,8 +130,8 @@ pub enum ReasonCode {
     DoneEarlierAs,
     /// Present in `console` as `id`.
     PresentAs,
-    /// Present in `console` as `id` with other certificates (`fields`), which the console
-    /// cannot change on a CA.
+    /// Present in `console` as `id` with other certificates (`fields`, in English with their
+    /// JSON paths; `paths`, the paths alone), which the console cannot change on a CA.
     PresentWithOtherCerts,
     /// Registered by this plan.
     RegisteredByPlan,

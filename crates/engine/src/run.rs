@@ -221,6 +221,10 @@ pub struct Failure {
     pub step: String,
     /// Stable code.
     pub code: String,
+    /// Which sentence `message` is.
+    pub reason: ReasonCode,
+    /// The values it names, by name.
+    pub params: BTreeMap<String, String>,
     /// What went wrong.
     pub message: String,
     /// What to do.
@@ -1255,10 +1259,13 @@ fn per_peer(action: &Action) -> Option<&str> {
 }
 
 fn failure(step: &Step, e: &EngineError) -> Failure {
+    let Reason { code, params, text } = Reason::from(e);
     Failure {
         step: step.key.clone(),
         code: e.code(),
-        message: e.to_string(),
+        reason: code,
+        params,
+        message: text,
         fix: e.fix(),
         resumable: e.is_transient() || matches!(e, EngineError::Cancelled),
     }

@@ -15,7 +15,8 @@ use common::{console_client, open_store, saved};
 use fabric_ha_engine::journal::{self, PlanState, StepState};
 use fabric_ha_engine::{
     apply, preview, ApplyOptions, Context, Hook, HookPoint, OrgAdminCredential, PeerDefaults,
-    PeerSpec, Plan, PreviewStatus, Registrar, RegistrarCredential, Source, Target, PLAN_FORMAT,
+    PeerSpec, Plan, PreviewStatus, ReasonCode, Registrar, RegistrarCredential, Source, Target,
+    PLAN_FORMAT,
 };
 use fabric_ha_fabric_ca::{ClientOptions, FabricCaClient, TlsPin};
 use fabric_ha_sensitive::Sensitive;
@@ -187,6 +188,10 @@ async fn not_an_admin_is_blocked_and_a_down_orderer_stops_resumably() {
     assert!(failure.step.starts_with("r2/join/"), "{failure:?}");
     assert_eq!(failure.code, "not_an_admin", "{failure:?}");
     assert!(failure.message.contains("cscc.JoinChain"), "{failure:?}");
+    // Not a blocked step: the node's own words, with the error's code.
+    assert_eq!(failure.reason, ReasonCode::Error, "{failure:?}");
+    assert_eq!(failure.params["message"], failure.message);
+    assert_eq!(failure.params["errorCode"], "not_an_admin");
     assert!(
         failure.message.contains("signed by \"signer\""),
         "{failure:?}"

@@ -176,6 +176,16 @@ async fn an_import_only_target_is_blocked_and_the_other_region_completes() {
         .unwrap();
     assert!(eu.completed, "{eu:#?}");
     assert!(!jp.completed && jp.failure.is_some());
+    // The run stops on the same verdict the preview named, with its code and params.
+    let failure = jp.failure.as_ref().unwrap();
+    assert_eq!(
+        (failure.code.as_str(), failure.reason),
+        ("blocked", ReasonCode::ConsoleVerdict),
+        "{failure:?}"
+    );
+    assert_eq!(failure.params["console"], REGIONS[2]);
+    assert_eq!(failure.params["verdict"], "import_only");
+    assert!(failure.message.contains("import-only"), "{failure:?}");
     // Region 3 created nothing (its console still received region 2's peers, imports work
     // there); region 2's peers are in region 1 exactly once.
     assert!(!world.consoles[2]

@@ -697,31 +697,38 @@ export class MockPlans {
         // A beat between steps, so a person watching the mock sees the log grow.
         await new Promise((ok) => setTimeout(ok, 30));
         if (run.cancelled) break;
-        const why =
-          this.consoles.verdictOf(console).ok === false
-            ? this.consoles.verdictOf(console).sentence
-            : (
-                (step.action === "create_peer" || step.action === "create_ca"
-                  ? this.blocker(console)
-                  : null) ?? this.clash(plan, step)
-              )?.text;
+        // A console that refuses the key fails the step with its error; anything the preview
+        // calls blocked stops it as blocked, as the engine does.
+        const v = this.consoles.verdictOf(console);
+        const refused = `console "${console}": ${v.sentence}`;
+        const why = !v.ok
+          ? reason("error", { message: refused, errorCode: v.code }, refused)
+          : ((step.action === "create_peer" || step.action === "create_ca"
+              ? this.blocker(console)
+              : null) ?? this.clash(plan, step));
         if (why) {
+          const code = why.code === "error" ? v.code : "blocked";
           p.journal.set(step.key, {
             ...(p.journal.get(step.key) as Entry),
             state: "failed",
-            error: why,
+            error: why.text,
           });
-          await send(step, { kind: "failed", code: "console_refused", message: why });
+          await send(step, { kind: "failed", code, message: why.text });
           return {
             console,
             region,
             completed: false,
             failure: {
               step: step.key,
-              code: "console_refused",
-              message: why,
-              fix: "Fix the console's key (Consoles → Edit), then resume.",
-              resumable: true,
+              code,
+              reason: why.code,
+              params: why.params,
+              message: why.text,
+              fix:
+                code === "blocked"
+                  ? "Resolve the conflict on the console or CA named in the message, then resume the plan."
+                  : (v.fix ?? ""),
+              resumable: code !== "blocked",
             },
           };
         }

@@ -54,7 +54,7 @@ import {
   stepText,
 } from "./logic";
 import { PlanProgress, VerdictTag } from "./parts";
-import { checkDetail } from "./reasonText";
+import { checkDetail, failureFix, failureText } from "./reasonText";
 import { markPreviewed, wasPreviewed } from "./session";
 
 type Stage = "preview" | "apply" | "report";
@@ -257,8 +257,9 @@ export function PlanView(props: { name: string }) {
               title={outcome.cancelled ? t("view.cancelled") : t("view.stopped")}
               subtitle={
                 outcome.regions
-                  .filter((r) => r.failure)
-                  .map((r) => `${r.console}: ${r.failure?.message} ${r.failure?.fix}`)
+                  .flatMap(({ console, failure: f }) =>
+                    f ? [`${console}: ${failureText(f)} ${failureFix(f)}`] : [],
+                  )
                   .join(" ") || t("view.resumeHint")
               }
             />

@@ -3,12 +3,13 @@ import { resolve } from "node:path";
 import { render } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { PlanCheck } from "../bindings/PlanCheck";
+import type { PlanFailure } from "../bindings/PlanFailure";
 import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
 import { i18n } from "../i18n";
 import english from "../i18n/locales/en/plans.json";
 import chinese from "../i18n/locales/zh-CN/plans.json";
 import { VerdictTag } from "./parts";
-import { checkDetail, reasonText } from "./reasonText";
+import { checkDetail, failureFix, failureText, reasonText } from "./reasonText";
 
 const holdsPeer: PlanPreviewStatus = {
   status: "blocked",
@@ -103,6 +104,67 @@ describe("reasons of the plan preview", () => {
           'no region-1 peer of the plan has a package for "basic", "marbles" used on mychannel',
         ),
       ).toBe("计划中区域 1 的对等节点都没有通道 mychannel 所用的“basic”、“marbles”的链码包");
+    });
+  });
+
+  it("name the certificates a present CA differs in by their words and JSON paths", async () => {
+    const fields =
+      "TLS certificate (msp.component.tls_cert), root certificates (msp.ca.root_certs)";
+    const detail = `present in "eu-west" as org1ca with other certificates (${fields}); the console's edit route does not change a CA's`;
+    const stale: PlanPreviewStatus = {
+      status: "already_done",
+      code: "presentWithOtherCerts",
+      params: {
+        console: "eu-west",
+        id: "org1ca",
+        fields,
+        paths: "msp.component.tls_cert, msp.ca.root_certs",
+      },
+      detail,
+    };
+    expect(shown(stale)).toBe(`Already done ${detail}`);
+    await inChinese(() => {
+      expect(shown(stale)).toBe(
+        `已完成 已在“eu-west”中，ID 为 org1ca，但证书不同（${i18n.t("consoles:report.field.tlsCert")}（msp.component.tls_cert）、${i18n.t("consoles:report.field.rootCerts")}（msp.ca.root_certs））；控制台的编辑接口无法更改证书颁发机构的证书`,
+      );
+    });
+  });
+
+  it("word why a run stopped and what to do", async () => {
+    const duplicates: PlanFailure = {
+      step: "eu-west/create/org1peer2",
+      code: "blocked",
+      reason: "duplicatePeers",
+      params: { console: "eu-west", count: "2", peer: "Org1 Peer 2 (eu)" },
+      message:
+        'console "eu-west" holds 2 peers named "Org1 Peer 2 (eu)"; remove the extra ones first',
+      fix: "Resolve the conflict on the console or CA named in the message, then resume the plan.",
+      resumable: false,
+    };
+    const message = 'console "eu-west": The console did not answer in time.';
+    const timeout: PlanFailure = {
+      step: "eu-west/import-ca",
+      code: "console_timeout",
+      reason: "error",
+      params: { message, errorCode: "console_timeout" },
+      message,
+      fix: "The engine's own fix.",
+      resumable: true,
+    };
+    expect([failureText(duplicates), failureFix(duplicates)]).toEqual([
+      duplicates.message,
+      duplicates.fix,
+    ]);
+    expect(failureFix(timeout)).toBe("The engine's own fix.");
+    await inChinese(() => {
+      expect([failureText(duplicates), failureFix(duplicates)]).toEqual([
+        "控制台“eu-west”中有 2 个名为“Org1 Peer 2 (eu)”的对等节点；请先删除多余的对等节点",
+        "请在消息中提到的控制台或证书颁发机构上解决冲突，然后继续运行计划。",
+      ]);
+      expect(failureText(timeout)).toBe(
+        `${i18n.t("errors:console_timeout.sentence").replace(/。$/, "")}（${message}）`,
+      );
+      expect(failureFix(timeout)).toBe(i18n.t("errors:console_timeout.fix"));
     });
   });
 

@@ -1,10 +1,11 @@
 // What the HA engine says about a plan in the window's language: why a step is blocked, how a
-// step was found already done, what a preview check found. The catalog's sentence for the code
+// step was found already done, what a preview check found, why a run stopped and what to do. The catalog's sentence for the code
 // (`plans:reason.<code>`) with its params (names, ids, URLs and channels untranslated); the
 // engine's English words when the catalog lacks the code.
 import type { PlanCheck } from "../bindings/PlanCheck";
+import type { PlanFailure } from "../bindings/PlanFailure";
 import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
-import { verdictWords } from "../consoles/logic";
+import { differenceText, verdictWords } from "../consoles/logic";
 import { ERROR_TEXT } from "../errors";
 import { i18n, joinList } from "../i18n";
 
@@ -54,6 +55,12 @@ export function reasonText(code: string, params: Params, english: string): strin
       // The sentence's own full stop would end the line before the error's words.
       return msg("errorKnown", { ...shown, sentence: known.sentence.replace(/[.。]$/, "") });
     }
+    case "presentWithOtherCerts": {
+      const paths = params.paths ? params.paths.split(", ") : [];
+      if (paths.length === 0) return msg(code, shown);
+      const fields = paths.map((path) => msg("certField", { field: differenceText([path]), path }));
+      return msg(code, { ...shown, fields: joinList(fields) });
+    }
     case "noPackageFor":
       return msg(code, { ...shown, chaincodes: quotedList(params.chaincodes) });
     case "lacksAdminOu":
@@ -82,4 +89,22 @@ export function verdictText(verdict: PlanPreviewStatus): string | null {
 /** What a preview check found, in the window's language. */
 export function checkDetail(check: PlanCheck): string {
   return reasonText(check.code, check.params, check.detail);
+}
+
+/** Why a run stopped on a step. */
+export function failureText(failure: PlanFailure): string {
+  return reasonText(failure.reason, failure.params, failure.message);
+}
+
+/** What to do about a run that stopped: in English the engine's words; in another language
+ * the catalog's for the engine's code (`plans:failureFix.<code>`, the CA's codes as `ca`) or
+ * for the console's or node's error code, and the engine's words for a code neither knows. */
+export function failureFix(failure: PlanFailure): string {
+  if (i18n.language === "en") return failure.fix;
+  const code = failure.code.startsWith("ca_") ? "ca" : failure.code;
+  if (i18n.exists(`failureFix.${code}`, { ns: "plans" })) {
+    return i18n.t(`failureFix.${code}`, { ns: "plans" });
+  }
+  if (Object.hasOwn(ERROR_TEXT, code)) return ERROR_TEXT[code as keyof typeof ERROR_TEXT].fix;
+  return failure.fix;
 }
