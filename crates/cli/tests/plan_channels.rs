@@ -204,6 +204,25 @@ fn a_plan_joins_installs_anchors_even_killed_and_survives_losing_region_1() {
         .find(|c| c["name"] == "chaincode packages readable from the region-1 peers")
         .unwrap();
     assert_eq!(package_check["detail"], sandbox.package.package_id.as_str());
+    // `--json` gives what a check found as a code and params beside the English words.
+    assert_eq!(package_check["code"], "packages", "{package_check:#}");
+    assert_eq!(
+        package_check["params"]["packages"],
+        sandbox.package.package_id.as_str()
+    );
+    let joined = checks
+        .iter()
+        .find(|c| c["name"] == "a region-1 peer has joined mychannel")
+        .unwrap();
+    assert_eq!(joined["code"], "peerJoinedAt", "{joined:#}");
+    assert_eq!(
+        joined["detail"],
+        format!(
+            "{:?} has joined it (height {})",
+            joined["params"]["peer"].as_str().unwrap(),
+            joined["params"]["height"].as_str().unwrap()
+        )
+    );
     let channel_steps: Vec<&Value> = preview["steps"]
         .as_array()
         .unwrap()

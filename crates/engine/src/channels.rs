@@ -243,7 +243,9 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         channel: &str,
     ) -> Result<(&SourcePeer, &PeerClient), EngineError> {
         let (_, signer) = self.signer().await?;
-        let mut asked = Vec::new();
+        // What each peer answered, in order; and apart, the peers that have not joined and
+        // the failed calls with the node's own words.
+        let (mut asked, mut not_joined, mut failed) = (Vec::new(), Vec::new(), Vec::new());
         for peer in self.source_peers().await? {
             let listed = match self.source_client(peer).await {
                 Ok(client) => client.channels(signer).await.map(|c| (client, c)),
@@ -253,8 +255,15 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                 Ok((client, channels)) if channels.iter().any(|c| c == channel) => {
                     return Ok((peer, client))
                 }
-                Ok(_) => asked.push(format!("{:?} has not joined it", peer.name)),
-                Err(e) => asked.push(format!("{:?}: {e}", peer.name)),
+                Ok(_) => {
+                    asked.push(format!("{:?} has not joined it", peer.name));
+                    not_joined.push(peer.name.as_str());
+                }
+                Err(e) => {
+                    let call = format!("{:?}: {e}", peer.name);
+                    asked.push(call.clone());
+                    failed.push(call);
+                }
             }
         }
         let (code, answers) = if asked.is_empty() {
@@ -270,7 +279,12 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         };
         Err(blocked(
             code,
-            &[("channel", channel), ("answers", &asked.join("; "))],
+            &[
+                ("channel", channel),
+                ("answers", &asked.join("; ")),
+                ("notJoined", &not_joined.join(", ")),
+                ("failed", &failed.join("; ")),
+            ],
             format!(
                 "no region-1 peer of the plan has joined {channel}{answers}: join one first, or remove {channel} from the plan"
             ),

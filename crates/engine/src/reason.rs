@@ -117,7 +117,9 @@ pub enum ReasonCode {
     // ── Channels and chaincode ──
     /// The plan has no region-1 peer to join `channel` from.
     ChannelNoSourcePeer,
-    /// No region-1 peer has joined `channel` (`answers`: what each peer answered).
+    /// No region-1 peer has joined `channel` (`answers`: what each peer answered, in English;
+    /// apart, the peers that have not joined, `notJoined`, and the failed calls with the
+    /// nodes' own words, `failed`).
     ChannelNotJoined,
     /// No region-1 peer has a package for `chaincodes` used on `channels`.
     NoPackageFor,

@@ -104,6 +104,21 @@ describe("reasons of the plan preview", () => {
           'no region-1 peer of the plan has a package for "basic", "marbles" used on mychannel',
         ),
       ).toBe("计划中区域 1 的对等节点都没有通道 mychannel 所用的“basic”、“marbles”的链码包");
+      const failed = '"Org1 Peer 2": peer 127.0.0.1:7051: connection refused';
+      expect(
+        reasonText(
+          "channelNotJoined",
+          {
+            channel: "mychannel",
+            answers: `"Org1 Peer 1" has not joined it; ${failed}`,
+            notJoined: "Org1 Peer 1",
+            failed,
+          },
+          "English",
+        ),
+      ).toBe(
+        `计划中区域 1 的对等节点都未加入通道 mychannel（“Org1 Peer 1”未加入；${failed}）：请先加入一个，或从计划中删除通道 mychannel`,
+      );
     });
   });
 

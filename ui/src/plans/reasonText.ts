@@ -61,6 +61,17 @@ export function reasonText(code: string, params: Params, english: string): strin
       const fields = paths.map((path) => msg("certField", { field: differenceText([path]), path }));
       return msg(code, { ...shown, fields: joinList(fields) });
     }
+    case "channelNotJoined": {
+      // In English the engine's answers as they are; another language words the peers that
+      // have not joined and keeps the failed calls' own words.
+      if (i18n.language === "en") return msg(code, shown);
+      const parts = [
+        ...(params.notJoined ? [msg("notJoined", { peers: quotedList(params.notJoined) })] : []),
+        ...(params.failed ? [params.failed] : []),
+      ];
+      const answers = parts.length > 0 ? parts.join(msg("clauseSeparator")) : shown.answers;
+      return msg(code, { ...shown, answers });
+    }
     case "noPackageFor":
       return msg(code, { ...shown, chaincodes: quotedList(params.chaincodes) });
     case "lacksAdminOu":
