@@ -126,7 +126,35 @@ fn create_peer2(
                 .component_status(&[record.id.as_str()], 5_000)
                 .await
                 .unwrap();
-            if status.first().map(|(_, s)| s.health) == Some(Health::Ok) {
+            // The console's status is the peer's /healthz, which answers before the peer
+            // serves gRPC (it opens its ledger in between): wait for that too, as the
+            // engine's retries of an unreachable peer do.
+            if status.first().map(|(_, s)| s.health) == Some(Health::Ok)
+                && fabric_ha_testnet::serves_grpc(
+                    record
+                        .api_url
+                        .as_deref()
+                        .unwrap()
+                        .trim_start_matches("grpcs://"),
+                    &String::from_utf8(
+                        STANDARD
+                            .decode(
+                                &record
+                                    .msp
+                                    .as_ref()
+                                    .unwrap()
+                                    .tlsca
+                                    .as_ref()
+                                    .unwrap()
+                                    .root_certs[0],
+                            )
+                            .unwrap(),
+                    )
+                    .unwrap(),
+                    Duration::from_secs(1),
+                )
+                .await
+            {
                 break record;
             }
             assert!(Instant::now() < deadline, "peer2 never ran: {status:?}");

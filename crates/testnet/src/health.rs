@@ -108,11 +108,11 @@ pub async fn probe(url: &str, root_pem: &str, expect: Option<&str>) -> bool {
 }
 
 /// One TLS handshake with the node's gRPC port at `address` (`127.0.0.1:PORT`), trusting only
-/// `root_pem`: true once the node's gRPC server answers it. A Fabric peer binds that port long
+/// `root_pem`, given `within` to answer: true once the node's gRPC server answers it. A Fabric peer binds that port long
 /// before it serves it (its ledger opens in between, and a SIGTERM then kills it mid-write), so
 /// a TCP connect alone says nothing; the handshake is answered only once the server runs. A
 /// node that requires client certificates answers too: an alert from it counts.
-pub(crate) async fn tls_answers(address: &str, root_pem: &str, within: Duration) -> bool {
+pub async fn serves_grpc(address: &str, root_pem: &str, within: Duration) -> bool {
     use tokio_rustls::rustls::pki_types::ServerName;
     use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 

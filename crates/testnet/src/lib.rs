@@ -39,7 +39,7 @@ use std::time::Duration;
 
 pub use ca::{CaServer, CaSpec, RegistryIdentity};
 pub use fabric_ha_fabric_bins::{Binary, FabricBins, HOW_TO_GET};
-pub use health::probe;
+pub use health::{probe, serves_grpc};
 pub use msp::{enroll, identity_list, CaEndpoint, Enrollment, OrgAdmin};
 pub use orderer::OrderingService;
 pub use peer::{Peer, PeerSpec};

@@ -266,7 +266,7 @@ impl Peer {
         let url = format!("{}/healthz", self.operations_url());
         wait_until_answers(&mut self.process, &client, &url, Some("\"OK\""), timeout).await?;
         let address = self.address();
-        while !crate::health::tls_answers(&address, &self.tlsca_root_pem, Duration::from_secs(1))
+        while !crate::health::serves_grpc(&address, &self.tlsca_root_pem, Duration::from_secs(1))
             .await
         {
             if !self.process.is_running() {
