@@ -57,6 +57,19 @@ fn golang_package(dir: &Path) -> PathBuf {
 
 /// Creates the second peer through the region-2 console's deployer (its CA imported there
 /// first) and waits until the console says it runs; its record.
+/// A peer record's TLS CA root (PEM).
+fn tls_root(record: &fabric_ha_console::Component) -> String {
+    let b64 = &record
+        .msp
+        .as_ref()
+        .unwrap()
+        .tlsca
+        .as_ref()
+        .unwrap()
+        .root_certs[0];
+    String::from_utf8(STANDARD.decode(b64).unwrap()).unwrap()
+}
+
 fn create_peer2(
     rt: &tokio::runtime::Runtime,
     console: &TestConsole,
@@ -136,21 +149,7 @@ fn create_peer2(
                         .as_deref()
                         .unwrap()
                         .trim_start_matches("grpcs://"),
-                    &String::from_utf8(
-                        STANDARD
-                            .decode(
-                                &record
-                                    .msp
-                                    .as_ref()
-                                    .unwrap()
-                                    .tlsca
-                                    .as_ref()
-                                    .unwrap()
-                                    .root_certs[0],
-                            )
-                            .unwrap(),
-                    )
-                    .unwrap(),
+                    &tls_root(&record),
                     Duration::from_secs(1),
                 )
                 .await
@@ -247,21 +246,7 @@ fn one_peer_at_a_time_against_the_real_network() {
     ));
     let peer2 = create_peer2(&rt, &sandbox.consoles[1].1, &sandbox);
     let peer2_url = peer2.api_url.clone().unwrap();
-    let peer2_root = String::from_utf8(
-        STANDARD
-            .decode(
-                &peer2
-                    .msp
-                    .as_ref()
-                    .unwrap()
-                    .tlsca
-                    .as_ref()
-                    .unwrap()
-                    .root_certs[0],
-            )
-            .unwrap(),
-    )
-    .unwrap();
+    let peer2_root = tls_root(&peer2);
     let empty = ok_json(&fabric_ha(
         &ws,
         &["peer", "channels", &format!("r2/{}", peer2.id), "--json"],
