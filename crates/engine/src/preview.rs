@@ -103,7 +103,7 @@ pub async fn preview<C: ConsoleApi, A: CaApi>(
                 &[("console", name)],
             ),
             ok,
-            verdict_reason(name, &state.report),
+            Reason::console_check(&state.report.verdict),
         ));
     }
 

@@ -23,6 +23,9 @@ pub enum ReasonCode {
     /// The connection verdict on `console`: `verdict` (its code), its English `sentence` and
     /// `fix`.
     ConsoleVerdict,
+    /// The connection verdict of the console a preview check names already: `verdict` (its
+    /// code), its English `sentence` and `fix`.
+    ConsoleCheck,
     // ── Console records ──
     /// The CA record `id` carries no certificates (no `msp` object).
     CaRecordNoCertificates,
@@ -250,6 +253,22 @@ impl Reason {
     }
 }
 
+impl Reason {
+    /// The connection verdict alone, for a check whose name says which console it is.
+    pub fn console_check(verdict: &Verdict) -> Self {
+        let (sentence, fix) = (verdict.sentence(), verdict.fix());
+        Self::new(
+            ReasonCode::ConsoleCheck,
+            &[
+                ("verdict", verdict.code()),
+                ("sentence", &sentence),
+                ("fix", fix),
+            ],
+            format!("{sentence} {fix}").trim_end().to_owned(),
+        )
+    }
+}
+
 impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)
@@ -299,6 +318,23 @@ mod tests {
 
     use super::*;
     use crate::run::PreviewStatus;
+
+    #[test]
+    fn a_console_check_says_the_verdict_without_naming_the_console_again() {
+        let r = Reason::console_check(&Verdict::ImportOnly);
+        assert_eq!(r.code, ReasonCode::ConsoleCheck);
+        assert!(!r.params.contains_key("console"));
+        assert_eq!(r.params["verdict"], "import_only");
+        assert_eq!(
+            r.text,
+            format!(
+                "{} {}",
+                Verdict::ImportOnly.sentence(),
+                Verdict::ImportOnly.fix()
+            )
+        );
+        assert!(!r.text.starts_with("console"), "{}", r.text);
+    }
 
     #[test]
     fn a_verdict_names_the_console_and_keeps_its_code_and_english_words() {

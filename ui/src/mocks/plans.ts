@@ -101,6 +101,16 @@ function withCause(outer: Reason, cause: Reason): Reason {
   return { ...outer, params };
 }
 
+/** The connection verdict alone, as the engine's `Reason::console_check`. */
+function consoleCheck(v: { code: string; sentence: string; fix: string | null }): Reason {
+  const fix = v.fix ?? "";
+  return reason(
+    "consoleCheck",
+    { verdict: v.code, sentence: v.sentence, fix },
+    `${v.sentence} ${fix}`.trimEnd(),
+  );
+}
+
 /** The connection verdict on `console`, as the engine's `Reason::verdict`. */
 function verdictReason(
   console: string,
@@ -566,7 +576,7 @@ export class MockPlans {
         `console "${c}": manager key on a console that can create peers`,
         txt("consoleCanCreate", { console: c }),
         this.consoles.verdictOf(c).ok,
-        verdictReason(c, this.consoles.verdictOf(c)),
+        consoleCheck(this.consoles.verdictOf(c)),
       ),
     );
     const create = plan.source.create;

@@ -42,7 +42,8 @@ export function reasonText(code: string, params: Params, english: string): strin
     shown.cause = reasonText(params.causeCode, quotedParams(params, "cause"), params.cause ?? "");
   }
   switch (code) {
-    case "consoleVerdict": {
+    case "consoleVerdict":
+    case "consoleCheck": {
       const words = verdictWords(params.verdict ?? "", params.sentence ?? "", params.fix ?? null);
       return msg(code, { ...shown, sentence: words.sentence, fix: words.fix ?? "" }).trimEnd();
     }
