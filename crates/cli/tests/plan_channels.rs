@@ -290,6 +290,18 @@ fn a_plan_joins_installs_anchors_even_killed_and_survives_losing_region_1() {
                     .contains("chaincode-as-a-service"),
                 "{p:#}"
             );
+            // The same for the window to word: the package and its one server.
+            assert_eq!(p["ccaas"].as_array().map(Vec::len), Some(1), "{p:#}");
+            assert_eq!(
+                p["ccaas"][0]["package_id"], sandbox.package.package_id,
+                "{p:#}"
+            );
+            let address = p["ccaas"][0]["address"].as_str().unwrap();
+            assert!(
+                address.starts_with("127.0.0.1:")
+                    && p["warnings"][0].as_str().unwrap().contains(address),
+                "{p:#}"
+            );
             new_peers.push(p["api_url"].as_str().unwrap().to_owned());
         }
     }

@@ -22,7 +22,7 @@ use tokio::time::Instant;
 
 use crate::clients::{CaApi, ConsoleApi};
 use crate::error::EngineError;
-use crate::journal::{org_admin_cert_id, org_admin_key_id, StepResult};
+use crate::journal::{org_admin_cert_id, org_admin_key_id, CcaasServer, StepResult};
 use crate::reason::{blocked, Reason, ReasonCode};
 use crate::run::{Check, Engine, Lane, PreviewStatus, ProgressEvent};
 use crate::steps::StepText;
@@ -547,6 +547,10 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             result.package_ids.push(p.package_id.clone());
             if let Some(warning) = p.info.as_ref().and_then(package::ccaas_warning) {
                 result.warnings.push(warning);
+                result.ccaas.push(CcaasServer {
+                    package_id: p.package_id.clone(),
+                    address: p.info.as_ref().and_then(|i| i.server_address.clone()),
+                });
             }
             if installed.contains(&p.package_id) {
                 continue;

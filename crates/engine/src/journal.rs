@@ -111,6 +111,20 @@ pub struct StepResult {
     /// What the operator should know (e.g. a chaincode-as-a-service package's one server).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// An install: the chaincode-as-a-service packages among them, with their one server
+    /// (what `warnings` says in English, for the window to say in its language).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ccaas: Vec<CcaasServer>,
+}
+
+/// A chaincode-as-a-service package and the address of its one chaincode server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "PlanCcaasServer")]
+pub struct CcaasServer {
+    /// `<label>:<hash>`.
+    pub package_id: String,
+    /// Its `connection.json` `address`, when the package has one.
+    pub address: Option<String>,
 }
 
 /// One journal row.

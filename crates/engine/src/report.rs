@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::journal::{JournalEntry, PlanRecord, PlanState, StepState};
+use crate::journal::{CcaasServer, JournalEntry, PlanRecord, PlanState, StepState};
 use crate::steps::plan_steps;
 
 /// One effect in a console (an import or a creation).
@@ -47,6 +47,9 @@ pub struct PeerReport {
     pub package_ids: Vec<String>,
     /// What the operator should know (a chaincode-as-a-service package's one server).
     pub warnings: Vec<String>,
+    /// The chaincode-as-a-service packages it has, with their one server (`warnings`, for
+    /// the window to word).
+    pub ccaas: Vec<CcaasServer>,
 }
 
 /// A channel a new peer has joined.
@@ -211,6 +214,10 @@ pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Re
                 package_ids: installed
                     .as_ref()
                     .map(|r| r.package_ids.clone())
+                    .unwrap_or_default(),
+                ccaas: installed
+                    .as_ref()
+                    .map(|r| r.ccaas.clone())
                     .unwrap_or_default(),
                 warnings: installed.map(|r| r.warnings).unwrap_or_default(),
             });

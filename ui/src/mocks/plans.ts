@@ -9,6 +9,7 @@
 // then replicates it; an import-only region-1 console blocks it.
 import { emit } from "@tauri-apps/api/event";
 import type { IpcError } from "../bindings/IpcError";
+import type { PlanCcaasServer } from "../bindings/PlanCcaasServer";
 import type { PlanChannelReport } from "../bindings/PlanChannelReport";
 import type { PlanCheck } from "../bindings/PlanCheck";
 import type { PlanCreateInput } from "../bindings/PlanCreateInput";
@@ -50,6 +51,7 @@ interface Entry {
   /** An install: the packages the peer has, and the warnings they came with. */
   packageIds?: string[];
   warnings?: string[];
+  ccaas?: PlanCcaasServer[];
   /** An anchor update: the organization's anchor peers after it, and its config block. */
   anchorPeers?: string[];
   configBlock?: number;
@@ -59,6 +61,8 @@ interface Entry {
 const MOCK_SOURCE_HEIGHT = 12;
 const MOCK_PACKAGE_ID =
   "asset_1.0:3f1c2a9e0b7d4c6f8e5a1b3c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c1d3e";
+/** The one chaincode server of the mock's chaincode-as-a-service package. */
+const MOCK_CC_SERVER = "asset.us-south.example.com:9999";
 const MOCK_REGION1_ANCHOR = "peer1.us-south.example.com:7051";
 
 interface MockPlan {
@@ -909,8 +913,9 @@ export class MockPlans {
           ...entry(created(step.enroll_id)?.componentId ?? null),
           packageIds: [MOCK_PACKAGE_ID],
           warnings: [
-            `${MOCK_PACKAGE_ID} is a chaincode-as-a-service package: every peer that installs it calls the one chaincode server at asset.us-south.example.com:9999, which runs in one region; a peer in another region needs a route to it, or a chaincode server and a package of its own`,
+            `${MOCK_PACKAGE_ID} is a chaincode-as-a-service package: every peer that installs it calls the one chaincode server at ${MOCK_CC_SERVER}, which runs in one region; a peer in another region needs a route to it, or a chaincode server and a package of its own`,
           ],
+          ccaas: [{ package_id: MOCK_PACKAGE_ID, address: MOCK_CC_SERVER }],
         };
       case "anchor_peers": {
         const urls = plan.targets.flatMap((t) =>
@@ -976,6 +981,7 @@ export class MockPlans {
           }),
           package_ids: installed?.packageIds ?? [],
           warnings: installed?.warnings ?? [],
+          ccaas: installed?.ccaas ?? [],
         };
       });
       return {

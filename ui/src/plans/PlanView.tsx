@@ -54,7 +54,7 @@ import {
   stepText,
 } from "./logic";
 import { PlanProgress, VerdictTag } from "./parts";
-import { checkDetail, failureFix, failureText } from "./reasonText";
+import { ccServerWarnings, checkDetail, failureFix, failureText } from "./reasonText";
 import { markPreviewed, wasPreviewed } from "./session";
 
 type Stage = "preview" | "apply" | "report";
@@ -592,7 +592,7 @@ function ReportStage(props: {
               ))}
             </TableBody>
           </Table>
-          {[...new Set(r.peers.flatMap((p) => p.warnings))].map((w) => (
+          {ccServerWarnings(r.peers).map((w) => (
             <InlineNotification
               key={w}
               kind="warning"

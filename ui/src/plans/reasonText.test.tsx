@@ -4,12 +4,13 @@ import { render } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { PlanCheck } from "../bindings/PlanCheck";
 import type { PlanFailure } from "../bindings/PlanFailure";
+import type { PlanPeerReport } from "../bindings/PlanPeerReport";
 import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
 import { i18n } from "../i18n";
 import english from "../i18n/locales/en/plans.json";
 import chinese from "../i18n/locales/zh-CN/plans.json";
 import { VerdictTag } from "./parts";
-import { checkDetail, failureFix, failureText, reasonText } from "./reasonText";
+import { ccServerWarnings, checkDetail, failureFix, failureText, reasonText } from "./reasonText";
 
 const holdsPeer: PlanPreviewStatus = {
   status: "blocked",
@@ -188,6 +189,37 @@ describe("reasons of the plan preview", () => {
       expect(reasonText("somethingNew", { id: "x" }, "something new about x")).toBe(
         "something new about x",
       );
+    });
+  });
+
+  it("word a chaincode server in one region once per package, or keep a report's English", async () => {
+    const english =
+      "asset_1.0:ab12 is a chaincode-as-a-service package: every peer that installs it calls the one chaincode server at cc.us-south:9999, which runs in one region; a peer in another region needs a route to it, or a chaincode server and a package of its own";
+    const peer = (ccaas: PlanPeerReport["ccaas"]): PlanPeerReport => ({
+      display_name: "Org1 Peer 2 (eu)",
+      enroll_id: "org1-eu-peer2",
+      component_id: null,
+      api_url: null,
+      operations_url: null,
+      running: true,
+      imported_into: [],
+      channels: [],
+      package_ids: ["asset_1.0:ab12"],
+      warnings: [english],
+      ccaas,
+    });
+    const server = [{ package_id: "asset_1.0:ab12", address: "cc.us-south:9999" }];
+    const two = [peer(server), peer(server)];
+    expect(ccServerWarnings(two)).toEqual([english]);
+    expect(ccServerWarnings([peer([]), peer([])])).toEqual([english]);
+    await inChinese(() => {
+      const [said, ...more] = ccServerWarnings(two);
+      expect(more).toEqual([]);
+      expect(said).toContain("asset_1.0:ab12 是链码即服务");
+      expect(said).toContain("cc.us-south:9999");
+      expect(
+        ccServerWarnings([peer([{ package_id: "asset_1.0:ab12", address: null }])])[0],
+      ).toContain("connection.json 中的地址");
     });
   });
 

@@ -4,6 +4,7 @@
 // engine's English words when the catalog lacks the code.
 import type { PlanCheck } from "../bindings/PlanCheck";
 import type { PlanFailure } from "../bindings/PlanFailure";
+import type { PlanPeerReport } from "../bindings/PlanPeerReport";
 import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
 import { differenceText, verdictWords } from "../consoles/logic";
 import { ERROR_TEXT } from "../errors";
@@ -119,4 +120,19 @@ export function failureFix(failure: PlanFailure): string {
   }
   if (Object.hasOwn(ERROR_TEXT, code)) return ERROR_TEXT[code as keyof typeof ERROR_TEXT].fix;
   return failure.fix;
+}
+
+/** A region's chaincode-as-a-service warnings, once each: worded from the package and its
+ * server; a report from before they were kept (only the English `warnings`) says those. */
+export function ccServerWarnings(peers: PlanPeerReport[]): string[] {
+  const servers = peers.flatMap((p) => p.ccaas);
+  if (servers.length === 0) return [...new Set(peers.flatMap((p) => p.warnings))];
+  const text = servers.map((s) =>
+    i18n.t("report.ccServerText", {
+      ns: "plans",
+      packageId: s.package_id,
+      address: s.address ?? i18n.t("report.ccServerNoAddress", { ns: "plans" }),
+    }),
+  );
+  return [...new Set(text)];
 }
