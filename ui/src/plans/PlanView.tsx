@@ -368,7 +368,8 @@ function PreviewStage(props: {
       <ul className="fhd-plan-checks" data-testid="plan-checks">
         {preview.checks.map((c) => (
           <li key={c.name} data-ok={c.ok}>
-            {c.ok ? "✓" : "✗"} {checkText(c)}: {checkDetail(c)}
+            {c.ok ? "✓" : "✗"}{" "}
+            {t("preview.checkLine", { check: checkText(c), detail: checkDetail(c) })}
           </li>
         ))}
       </ul>

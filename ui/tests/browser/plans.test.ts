@@ -544,6 +544,11 @@ describe("HA plans in Chinese", () => {
       expect(await sydney.textContent()).toContain("导入证书颁发机构");
       expect(await sydney.textContent()).toContain("将执行");
       expect(await page.getByTestId("plan-apply").textContent()).toBe("应用");
+      // The checks' findings in Chinese too, and a console's verdict not naming it twice.
+      const preview = page.locator('[data-stage="preview"]');
+      expect(await preview.textContent()).not.toContain('console "Sydney"');
+      expect(await overflowing(page, ".fhd-plan-stage")).toEqual([]);
+      await screenshot(page, "ha-plan-preview-zh-CN");
 
       // Apply to the end, then the report.
       await page.getByTestId("plan-apply").click();
@@ -559,6 +564,11 @@ describe("HA plans in Chinese", () => {
       expect(await report.locator("th").first().textContent()).toBe("对等节点");
       expect(await report.textContent()).toContain("该组织的锚点对等节点：");
       expect(await report.textContent()).toContain("（配置块 12）");
+      // The chaincode server's warning, worded in Chinese from its package and address.
+      const warning = await report.locator(".cds--inline-notification").first().textContent();
+      expect(warning).toContain("是链码即服务");
+      expect(warning).toContain("asset.us-south.example.com:9999");
+      expect(warning).not.toContain("is a chaincode-as-a-service package");
       expect(
         await englishLeftovers(page, '[data-testid="plan-view"]', "h1, h2, h3, th, button", NAMES),
       ).toEqual([]);
