@@ -128,10 +128,9 @@ export function ccServerWarnings(peers: PlanPeerReport[]): string[] {
   const servers = peers.flatMap((p) => p.ccaas);
   if (servers.length === 0) return [...new Set(peers.flatMap((p) => p.warnings))];
   const text = servers.map((s) =>
-    i18n.t("report.ccServerText", {
-      ns: "plans",
+    i18n.t("plans:report.ccServerText", {
       packageId: s.package_id,
-      address: s.address ?? i18n.t("report.ccServerNoAddress", { ns: "plans" }),
+      address: s.address ?? i18n.t("plans:report.ccServerNoAddress"),
     }),
   );
   return [...new Set(text)];
