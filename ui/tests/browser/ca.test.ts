@@ -4,6 +4,7 @@ import {
   englishLeftovers,
   ipcCallsOf,
   overflowing,
+  panelOpen,
   screenshot,
   serveMockApp,
   switchLanguage,
@@ -11,16 +12,6 @@ import {
 
 const { open } = serveMockApp();
 const callsOf = ipcCallsOf;
-
-/** Waits until a side panel has slid in completely (see consoles.test.ts). */
-async function panelOpen(panel: Locator): Promise<void> {
-  await expect
-    .poll(async () => {
-      const box = await panel.locator(".cds--modal-container").boundingBox();
-      return box && { x: Math.round(box.x), width: Math.round(box.width) };
-    })
-    .toEqual({ x: 848, width: 592 });
-}
 
 const userIds = (page: Page) =>
   page

@@ -4,7 +4,7 @@
 // to update the record; a CA's certificates cannot be updated that way.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCallsOf, screenshot, serveMockApp } from "./harness";
+import { ipcCallsOf, panelOpen, screenshot, serveMockApp } from "./harness";
 
 const { open } = serveMockApp();
 
@@ -80,8 +80,9 @@ describe("Stale console records", () => {
     const { page, errors } = await open("?consoles=stale&library=demo#/consoles/c/Frankfurt");
     await page.getByRole("button", { name: "Import from library" }).first().click();
     const panel = page.locator("#import-into-console-panel");
-    await expect.poll(() => panel.locator("#import-pick-lib-msp-org1").count()).toBe(1);
-    await panel.locator("#import-pick-lib-msp-org1").check({ force: true });
+    await panelOpen(panel);
+    await panel.getByText("Org1 MSP (Org1MSP)", { exact: true }).click();
+    expect(await panel.locator("#import-pick-lib-msp-org1").isChecked()).toBe(true);
     await panel.locator("#import-into-console-submit").click();
     await expect.poll(() => outcomes(page)).toEqual(["presentWithOtherContent"]);
     expect(await items(page).first().getByTestId("console-import-differences").textContent()).toBe(

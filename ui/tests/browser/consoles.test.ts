@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCallsOf, PROD_DIST, screenshot, serveMockApp, UI_DIR } from "./harness";
+import { ipcCallsOf, PROD_DIST, panelOpen, screenshot, serveMockApp, UI_DIR } from "./harness";
 
 const { open } = serveMockApp();
 const callsOf = ipcCallsOf;
@@ -21,17 +21,6 @@ const reportOutcomes = (page: Page) =>
   page
     .locator('[data-testid="console-import-report"] [data-testid="console-import-item"]')
     .evaluateAll((els) => els.map((e) => e.getAttribute("data-outcome")));
-
-/** Waits until a side panel has slid in completely (the right 592 px of the window): a click
- * during the slide can land its mousedown and mouseup on different pixels, and is lost. */
-async function panelOpen(panel: Locator): Promise<void> {
-  await expect
-    .poll(async () => {
-      const box = await panel.locator(".cds--modal-container").boundingBox();
-      return box && { x: Math.round(box.x), width: Math.round(box.width) };
-    })
-    .toEqual({ x: 848, width: 592 });
-}
 
 describe("Consoles", () => {
   it("lists the consoles as tiles: region, URL, Sandbox, verdict square", async () => {

@@ -6,8 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
 
 export const UI_DIR = resolve(import.meta.dirname, "../..");
 export const MOCK_DIST = join(UI_DIR, "dist-mock");
@@ -262,4 +262,15 @@ export async function englishLeftovers(
     }
     return /[A-Za-z]{3,}/.test(rest);
   });
+}
+
+/** Waits until a side panel has slid in completely (the right 592 px of the window): a click
+ * during the slide can land its mousedown and mouseup on different pixels, and is lost. */
+export async function panelOpen(panel: Locator): Promise<void> {
+  await expect
+    .poll(async () => {
+      const box = await panel.locator(".cds--modal-container").boundingBox();
+      return box && { x: Math.round(box.x), width: Math.round(box.width) };
+    })
+    .toEqual({ x: 848, width: 592 });
 }

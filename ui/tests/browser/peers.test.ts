@@ -9,6 +9,7 @@ import {
   englishLeftovers,
   ipcCallsOf,
   overflowing,
+  panelOpen,
   screenshot,
   serveMockApp,
   switchLanguage,
@@ -18,15 +19,10 @@ const { open } = serveMockApp();
 
 const PACKAGE_ID = /^[\w.]+:[0-9a-f]{64}$/;
 
-/** Waits until the side panel has slid in completely (see consoles.test.ts). */
-async function panelOpen(page: Page): Promise<Locator> {
+/** The peer panel, once it has slid in completely. */
+async function peerPanel(page: Page): Promise<Locator> {
   const panel = page.locator("#peer-panel");
-  await expect
-    .poll(async () => {
-      const box = await panel.locator(".cds--modal-container").boundingBox();
-      return box && { x: Math.round(box.x), width: Math.round(box.width) };
-    })
-    .toEqual({ x: 848, width: 592 });
+  await panelOpen(panel);
   return panel;
 }
 
@@ -45,14 +41,14 @@ async function regionMenu(page: Page, console: string, peer: string, item: strin
   );
   await tile.getByRole("button", { name: `Actions for ${peer}` }).click();
   await page.getByRole("menuitem", { name: item }).click();
-  return panelOpen(page);
+  return peerPanel(page);
 }
 
 describe("Peers, one at a time", () => {
   it("a console's peer tile opens its channels with heights and anchor peers, and its chaincode", async () => {
     const { page, errors } = await open("#/consoles/c/Dallas");
     await page.getByRole("button", { name: "Show details of Org1 Peer0" }).click();
-    const panel = await panelOpen(page);
+    const panel = await peerPanel(page);
     expect(await panel.locator(".cds--modal-header__heading").textContent()).toBe("Org1 Peer0");
 
     await expect.poll(() => channelRow(panel, "mychannel").getAttribute("data-height")).toBe("12");
@@ -201,7 +197,7 @@ describe("Peers, one at a time", () => {
   it("Make anchor peer: one update adds the peer to the organization's anchor peers", async () => {
     const { page, errors } = await open("#/consoles/c/Frankfurt");
     await page.getByRole("button", { name: "Show details of Org1 Peer2" }).click();
-    const panel = await panelOpen(page);
+    const panel = await peerPanel(page);
     const row = channelRow(panel, "mychannel");
     const make = row.getByTestId("peer-make-anchor");
     await expect.poll(() => make.isVisible()).toBe(true);
@@ -233,7 +229,7 @@ describe("Peers, one at a time", () => {
   it("errors show the sentence, the fix and the node's own message, naming the identity", async () => {
     const { page, errors } = await open("?library=demo#/consoles/c/Dallas");
     await page.getByRole("button", { name: "Show details of Legacy Peer" }).click();
-    let panel = await panelOpen(page);
+    let panel = await peerPanel(page);
     const unreachable = panel.getByTestId("peer-error").first();
     await expect.poll(() => unreachable.getAttribute("data-code")).toBe("fabric_unreachable");
     expect(await unreachable.textContent()).toContain(
@@ -250,7 +246,7 @@ describe("Peers, one at a time", () => {
 
     // A wallet identity that is not an admin of Org1MSP: the peer's refusal and the fix.
     await page.getByRole("button", { name: "Show details of Org1 Peer0" }).click();
-    panel = await panelOpen(page);
+    panel = await peerPanel(page);
     await expect.poll(() => channelRow(panel, "mychannel").count()).toBe(1);
     await panel.locator("#peer-identity").selectOption({ label: "ordereradmin" });
     const refused = panel.getByTestId("peer-error").first();
@@ -283,7 +279,7 @@ describe("Peers in Chinese", () => {
         .getByRole("button", { name: /Org1 Peer0/ })
         .first()
         .click();
-      const panel = await panelOpen(page);
+      const panel = await peerPanel(page);
       await expect
         .poll(() => channelRow(panel, "mychannel").getAttribute("data-height"))
         .toBe("12");
