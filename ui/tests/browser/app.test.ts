@@ -5,7 +5,15 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCalls, ipcCallsOf, PROD_DIST, screenshot, serveMockApp, UI_DIR } from "./harness";
+import {
+  ipcCalls,
+  ipcCallsOf,
+  PROD_DIST,
+  panelOpen,
+  screenshot,
+  serveMockApp,
+  UI_DIR,
+} from "./harness";
 
 const { open } = serveMockApp();
 
@@ -511,7 +519,7 @@ describe("the library (?library=demo)", () => {
     const { page, errors } = await open("?library=demo#/wallet");
     await page.getByRole("button", { name: "Show details of org1admin" }).click();
     const panel = page.locator("#library-detail-panel");
-    await expect.poll(() => panel.locator(".cds--modal-container").isVisible()).toBe(true);
+    await panelOpen(panel);
     expect(await panel.locator('[data-fact="issued-by"] dd').textContent()).toBe("Org1 CA");
     expect(await panel.locator('[data-fact="administers"] dd').textContent()).toBe("Org1MSP");
     await panel.getByRole("button", { name: "Export" }).click();
@@ -537,7 +545,7 @@ describe("the library (?library=demo)", () => {
     const { page, errors } = await open("?library=demo#/nodes");
     await page.locator('#peers article[aria-label="Org1 Peer0"]').click();
     const panel = page.locator("#library-detail-panel");
-    await expect.poll(() => panel.locator(".cds--modal-container").isVisible()).toBe(true);
+    await panelOpen(panel);
     expect(await panel.textContent()).toContain(
       "status appears once a console that runs it is connected",
     );
@@ -557,7 +565,7 @@ describe("the library (?library=demo)", () => {
     const { page, errors } = await open("?library=demo#/settings");
     await page.locator("#settings-bulk-export").click();
     const panel = page.locator("#bulk-export-panel");
-    await expect.poll(() => panel.locator(".cds--modal-container").isVisible()).toBe(true);
+    await panelOpen(panel);
     const ticked = () =>
       panel
         .locator("input[type=checkbox]")

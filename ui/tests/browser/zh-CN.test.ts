@@ -2,9 +2,16 @@
 // follows the webview's, Settings switches it at once and keeps it, the CJK face loads only
 // then, the main pages show no English left over and nothing sticks out of its box. Writes
 // docs/screenshots/*-zh-CN.png with UPDATE_SCREENSHOTS=1.
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { ipcCallsOf, type OpenedPage, overflowing, screenshot, serveMockApp } from "./harness";
+import {
+  ipcCallsOf,
+  type OpenedPage,
+  overflowing,
+  panelOpen,
+  screenshot,
+  serveMockApp,
+} from "./harness";
 
 const { open } = serveMockApp();
 
@@ -115,17 +122,6 @@ async function englishLeftovers(page: Page, root: string): Promise<string[]> {
       .replace(/\b\S+\.(json|zip|pem)\b/g, " ");
     return /[A-Za-z]{3,}/.test(rest);
   });
-}
-
-/** Waits until a side panel has slid in completely. */
-async function panelOpen(panel: Locator): Promise<void> {
-  await expect
-    .poll(async () => {
-      const box = await panel.locator(".cds--modal-container").boundingBox();
-      return box && Math.round(box.x + box.width);
-    })
-    .toBe(1440);
-  await panel.page().waitForTimeout(250);
 }
 
 /** The stylesheets and fonts the page has loaded, by file name. */
