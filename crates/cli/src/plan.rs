@@ -632,10 +632,12 @@ fn progress_line(p: &Progress) -> String {
         ProgressEvent::Done { component_id, .. } => format!("done{}", id_suffix(component_id)),
         ProgressEvent::Skipped => "done earlier".to_owned(),
         ProgressEvent::CatchUp { height, target } => format!("height {height} of {target}"),
-        ProgressEvent::Retrying { attempt, message } => {
+        ProgressEvent::Retrying {
+            attempt, message, ..
+        } => {
             format!("retrying after attempt {attempt}: {message}")
         }
-        ProgressEvent::Failed { code, message } => format!("FAILED ({code}): {message}"),
+        ProgressEvent::Failed { code, message, .. } => format!("FAILED ({code}): {message}"),
     };
     format!(
         "[{}/{}] {} {} — {what}",

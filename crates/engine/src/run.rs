@@ -187,6 +187,10 @@ pub enum ProgressEvent {
     Retrying {
         /// Attempt that failed.
         attempt: u32,
+        /// Which sentence `message` is.
+        reason: ReasonCode,
+        /// The values it names, by name.
+        params: BTreeMap<String, String>,
         /// Why.
         message: String,
     },
@@ -194,6 +198,10 @@ pub enum ProgressEvent {
     Failed {
         /// Stable code.
         code: String,
+        /// Which sentence `message` is.
+        reason: ReasonCode,
+        /// The values it names, by name.
+        params: BTreeMap<String, String>,
         /// Why.
         message: String,
     },
@@ -1258,6 +1266,19 @@ fn per_peer(action: &Action) -> Option<&str> {
     }
 }
 
+impl ProgressEvent {
+    /// A step's failure that stops its region.
+    fn failed(e: &EngineError) -> Self {
+        let Reason { code, params, text } = Reason::from(e);
+        ProgressEvent::Failed {
+            code: e.code(),
+            reason: code,
+            params,
+            message: text,
+        }
+    }
+}
+
 fn failure(step: &Step, e: &EngineError) -> Failure {
     let Reason { code, params, text } = Reason::from(e);
     Failure {
@@ -1337,20 +1358,17 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                         && attempt < lane.options.max_attempts;
                     tracing::warn!(plan = %self.record.plan.name, step = %step.key, attempt, code = %e.code(), error = %e, retry, "step failed");
                     if !retry {
-                        lane.emit(
-                            step,
-                            ProgressEvent::Failed {
-                                code: e.code(),
-                                message: e.to_string(),
-                            },
-                        );
+                        lane.emit(step, ProgressEvent::failed(&e));
                         return Err(e);
                     }
+                    let Reason { code, params, text } = Reason::from(&e);
                     lane.emit(
                         step,
                         ProgressEvent::Retrying {
                             attempt,
-                            message: e.to_string(),
+                            reason: code,
+                            params,
+                            message: text,
                         },
                     );
                     tokio::select! {
@@ -1385,13 +1403,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                     .iter()
                     .find(|s| !lane.done_before.contains_key(&s.key))
                 {
-                    lane.emit(
-                        step,
-                        ProgressEvent::Failed {
-                            code: e.code(),
-                            message: e.to_string(),
-                        },
-                    );
+                    lane.emit(step, ProgressEvent::failed(&e));
                     first_failure = Some(failure(step, &e));
                 }
             }

@@ -727,7 +727,13 @@ export class MockPlans {
             state: "failed",
             error: why.text,
           });
-          await send(step, { kind: "failed", code, message: why.text });
+          await send(step, {
+            kind: "failed",
+            code,
+            reason: why.code,
+            params: why.params,
+            message: why.text,
+          });
           return {
             console,
             region,

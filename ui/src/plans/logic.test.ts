@@ -310,11 +310,23 @@ describe("a run", () => {
     );
     run = applyProgress(
       run,
-      progress("Sydney/register/x", { kind: "retrying", attempt: 1, message: "503" }),
+      progress("Sydney/register/x", {
+        kind: "retrying",
+        attempt: 1,
+        reason: "error",
+        params: { message: "503", errorCode: "ca_unreachable" },
+        message: "503",
+      }),
     );
     run = applyProgress(
       run,
-      progress("Sydney/register/x", { kind: "failed", code: "ca", message: "refused" }),
+      progress("Sydney/register/x", {
+        kind: "failed",
+        code: "ca",
+        reason: "error",
+        params: { message: "refused", errorCode: "ca" },
+        message: "refused",
+      }),
     );
     expect(run.regions[0]).toMatchObject({ done: 2, failed: true, current: null });
     // A catch-up moves the region's current line, not the log.
@@ -421,5 +433,42 @@ describe("HA plans in Chinese", () => {
       "组织管理员",
       "第一个对等节点",
     ]);
+  });
+
+  it("words the live log's retry and failure lines from their codes, the quoted words kept", async () => {
+    await i18n.changeLanguage("zh-CN");
+    const line = (event: PlanProgress["event"]) =>
+      applyProgress(
+        { regions: [], log: [] },
+        {
+          step: "Sydney/register/x",
+          number: 1,
+          total: 3,
+          console: "Sydney",
+          region: "au-syd",
+          description: "Register x",
+          text: { code: "test", params: {} },
+          event,
+        },
+      ).log[0]?.text;
+    const refused = 'CA "https://ca.example:7054": connection refused';
+    expect(
+      line({
+        kind: "retrying",
+        attempt: 2,
+        reason: "error",
+        params: { message: refused, errorCode: "ca_unreachable" },
+        message: refused,
+      }),
+    ).toBe(`Register x：第 2 次尝试失败（无法访问证书颁发机构（${refused}））；正在重试`);
+    expect(
+      line({
+        kind: "failed",
+        code: "blocked",
+        reason: "peerRecordNoApiUrl",
+        params: { id: "org1peer0" },
+        message: 'the peer record "org1peer0" has no api_url',
+      }),
+    ).toBe("Register x：失败 — 对等节点记录“org1peer0”没有 api_url");
   });
 });

@@ -11,6 +11,7 @@ import type { PlanState } from "../bindings/PlanState";
 import type { PlanStatus } from "../bindings/PlanStatus";
 import type { PlanStepText } from "../bindings/PlanStepText";
 import { i18n } from "../i18n";
+import { reasonText } from "./reasonText";
 
 const msg = (key: string, options?: Record<string, unknown>): string =>
   i18n.t(key, { ns: "plans", ...options });
@@ -672,8 +673,12 @@ export function applyProgress(run: RunView, p: PlanProgress): RunView {
         : ev.kind === "skipped"
           ? msg("log.skipped", { step })
           : ev.kind === "retrying"
-            ? msg("log.retrying", { step, attempt: ev.attempt, message: ev.message })
-            : msg("log.failed", { step, message: ev.message });
+            ? msg("log.retrying", {
+                step,
+                attempt: ev.attempt,
+                message: reasonText(ev.reason, ev.params, ev.message),
+              })
+            : msg("log.failed", { step, message: reasonText(ev.reason, ev.params, ev.message) });
   const line: LogLine = {
     id: nextLine++,
     console: p.console,
