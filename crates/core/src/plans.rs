@@ -4,14 +4,14 @@
 //! Like the console calls, these block the calling thread on the core's runtime; progress
 //! arrives on the channel given in [`fabric_ha_engine::ApplyOptions::progress`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use fabric_ha_console::{ConsoleClient, ConsoleError};
 use fabric_ha_engine::journal::{self, JournalEntry, PlanRecord, StepState};
 use fabric_ha_engine::report::{self, Report};
 use fabric_ha_engine::{
-    plan_steps, ApplyOptions, Context, EngineError, Plan, Preview, Progress, Registrar,
-    RegistrarCredential, RunOutcome,
+    plan_steps, ApplyOptions, Context, EngineError, Plan, Preview, Progress, ReasonCode, Registrar,
+    RegistrarCredential, RunOutcome, StepText,
 };
 use fabric_ha_fabric_ca::{CaIdentity, ClientOptions as CaOptions, FabricCaClient, TlsPin};
 use fabric_ha_sensitive::Sensitive;
@@ -68,6 +68,8 @@ pub struct StepStatus {
     pub console: String,
     /// The step's sentence.
     pub description: String,
+    /// The sentence as a code and values (the window's language).
+    pub text: StepText,
     /// `pending`, `started`, `done` or `failed`.
     pub state: String,
     /// Attempts over every run.
@@ -76,6 +78,10 @@ pub struct StepStatus {
     pub component_id: Option<String>,
     /// Last error of a failed step.
     pub error: Option<String>,
+    /// Which sentence `error` is (absent in a journal from before it was kept).
+    pub reason: Option<ReasonCode>,
+    /// The values it names, by name.
+    pub params: BTreeMap<String, String>,
 }
 
 /// A plan with the state of each of its steps.
@@ -186,6 +192,10 @@ fn status_of(record: PlanRecord, journal: &HashMap<String, JournalEntry>) -> Pla
         .into_iter()
         .map(|s| {
             let e = journal.get(&s.key);
+            let (reason, params) = match e.and_then(|e| e.error_reason.clone()) {
+                Some((code, params)) => (Some(code), params),
+                None => (None, BTreeMap::new()),
+            };
             StepStatus {
                 state: match e.map(|e| e.state) {
                     None => "pending",
@@ -197,10 +207,13 @@ fn status_of(record: PlanRecord, journal: &HashMap<String, JournalEntry>) -> Pla
                 attempts: e.map_or(0, |e| e.attempts),
                 component_id: e.and_then(|e| e.result.as_ref()?.component_id.clone()),
                 error: e.and_then(|e| e.error.clone()),
+                reason,
+                params,
                 step: s.key,
                 number: s.number,
                 console: s.console,
                 description: s.description,
+                text: s.text,
             }
         })
         .collect();

@@ -2,7 +2,7 @@
 //! migration 5). Every step writes its intent before it acts and its outcome after; a run that
 //! stops anywhere leaves exactly what is needed to continue.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use fabric_ha_store::rusqlite::{params, OptionalExtension, Row};
 use fabric_ha_store::Store;
@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::error::EngineError;
 use crate::plan::Plan;
+use crate::reason::{Reason, ReasonCode};
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
@@ -142,6 +143,8 @@ pub struct JournalEntry {
     pub error_code: Option<String>,
     /// Error message of a failed step.
     pub error: Option<String>,
+    /// Which sentence `error` is, with its values (none in rows written before they were kept).
+    pub error_reason: Option<(ReasonCode, BTreeMap<String, String>)>,
     /// When the row last changed (RFC 3339).
     pub updated_at: String,
 }
@@ -240,24 +243,33 @@ pub fn set_plan_state(store: &Store, id: &str, state: PlanState) -> Result<(), E
 pub fn journal(store: &Store, id: &str) -> Result<HashMap<String, JournalEntry>, EngineError> {
     let rows = store.with_conn(|c| {
         c.prepare(
-            "SELECT step, state, attempts, result, error_code, error, updated_at
+            "SELECT step, state, attempts, result, error_code, error, updated_at,
+                    error_reason, error_params
              FROM plan_steps WHERE plan_id = ?1",
         )?
         .query_map([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ),
+                (
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                ),
+                (
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ),
             ))
         })?
         .collect::<Result<Vec<_>, _>>()
     })?;
     let mut out = HashMap::new();
-    for (step, state, attempts, result, error_code, error, updated_at) in rows {
+    for ((step, state, attempts, result), (error_code, error, updated_at), reason) in rows {
         let state = match state.as_str() {
             "done" => StepState::Done,
             "failed" => StepState::Failed,
@@ -267,6 +279,18 @@ pub fn journal(store: &Store, id: &str) -> Result<HashMap<String, JournalEntry>,
             .map(|r| serde_json::from_str(&r))
             .transpose()
             .map_err(|e| storage(format!("journal row {step}: {e}")))?;
+        let error_reason = match reason {
+            (Some(code), params) => Some((
+                serde_json::from_value(serde_json::Value::String(code))
+                    .map_err(|e| storage(format!("journal row {step}: error_reason: {e}")))?,
+                params
+                    .map(|p| serde_json::from_str(&p))
+                    .transpose()
+                    .map_err(|e| storage(format!("journal row {step}: error_params: {e}")))?
+                    .unwrap_or_default(),
+            )),
+            (None, _) => None,
+        };
         out.insert(
             step.clone(),
             JournalEntry {
@@ -276,6 +300,7 @@ pub fn journal(store: &Store, id: &str) -> Result<HashMap<String, JournalEntry>,
                 result,
                 error_code,
                 error,
+                error_reason,
                 updated_at,
             },
         );
@@ -327,13 +352,24 @@ pub(crate) fn record_failed(
     step: &str,
     err: &EngineError,
 ) -> Result<(), EngineError> {
+    let Reason { code, params, .. } = Reason::from(err);
     store.with_conn(|c| {
         c.execute(
             &format!(
                 "UPDATE plan_steps SET state = 'failed', error_code = ?3, error = ?4,
-                 updated_at = {NOW} WHERE plan_id = ?1 AND step = ?2"
+                 error_reason = ?5, error_params = ?6, updated_at = {NOW}
+                 WHERE plan_id = ?1 AND step = ?2"
             ),
-            params![id, step, err.code(), err.to_string()],
+            params![
+                id,
+                step,
+                err.code(),
+                err.to_string(),
+                serde_json::to_value(code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned)),
+                serde_json::to_string(&params).ok()
+            ],
         )
     })?;
     Ok(())

@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 
 use fabric_ha_console::Verdict;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::EngineError;
 
 /// Which sentence a reason is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, rename = "PlanReasonCode")]
 pub enum ReasonCode {

@@ -2,14 +2,15 @@
 //! peer's channels with heights and its chaincode packages, each channel's anchor peers, and
 //! what is still open. JSON and Markdown.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::journal::{CcaasServer, JournalEntry, PlanRecord, PlanState, StepState};
-use crate::steps::plan_steps;
+use crate::reason::ReasonCode;
+use crate::steps::{plan_steps, StepText};
 
 /// One effect in a console (an import or a creation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -113,8 +114,14 @@ pub struct OpenStep {
     pub step: String,
     /// Its sentence.
     pub description: String,
+    /// The sentence as a code and values (the window's language).
+    pub text: StepText,
     /// The last error, if the step failed.
     pub error: Option<String>,
+    /// Which sentence `error` is (absent in a journal from before it was kept).
+    pub reason: Option<ReasonCode>,
+    /// The values it names, by name.
+    pub params: BTreeMap<String, String>,
 }
 
 /// The whole report.
@@ -165,10 +172,17 @@ pub fn build(record: &PlanRecord, journal: &HashMap<String, JournalEntry>) -> Re
         if e.is_some_and(|e| e.state == StepState::Done) {
             return None;
         }
+        let (reason, params) = match e.and_then(|e| e.error_reason.clone()) {
+            Some((code, params)) => (Some(code), params),
+            None => (None, BTreeMap::new()),
+        };
         Some(OpenStep {
             step: step.key.clone(),
             description: step.description.clone(),
+            text: step.text.clone(),
             error: e.and_then(|e| e.error.clone()),
+            reason,
+            params,
         })
     };
     let mut regions = Vec::new();

@@ -197,6 +197,22 @@ async fn not_an_admin_is_blocked_and_a_down_orderer_stops_resumably() {
         "{failure:?}"
     );
     assert!(!failure.resumable);
+    // The journal keeps the reason's code and values, and the report's open step has them.
+    let entries = journal::journal(&store, &record.id).unwrap();
+    assert_eq!(
+        entries[&failure.step].error_reason,
+        Some((ReasonCode::Error, failure.params.clone()))
+    );
+    let stored = journal::get_plan(&store, "refusals").unwrap().unwrap();
+    let open = fabric_ha_engine::report::build(&stored, &entries)
+        .regions
+        .into_iter()
+        .flat_map(|r| r.open_steps)
+        .find(|s| s.step == failure.step)
+        .unwrap();
+    assert_eq!(open.reason, Some(ReasonCode::Error), "{open:?}");
+    assert_eq!(open.params, failure.params);
+    assert_eq!(open.error.as_deref(), Some(failure.message.as_str()));
 
     // The org admin: the joins and installs go through; the orderer is killed once the last
     // install is journaled, so the anchor update finds it down and the run stops there.

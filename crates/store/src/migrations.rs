@@ -119,6 +119,13 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
             PRIMARY KEY (plan_id, step)
         ) STRICT;",
     ),
+    (
+        6,
+        // A failed step's reason as a code and its values (the window words it in its
+        // language); rows written before keep only the English `error`.
+        "ALTER TABLE plan_steps ADD COLUMN error_reason TEXT;
+        ALTER TABLE plan_steps ADD COLUMN error_params TEXT;",
+    ),
 ];
 
 /// The schema version this build creates and understands.

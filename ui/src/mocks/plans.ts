@@ -15,6 +15,7 @@ import type { PlanCheck } from "../bindings/PlanCheck";
 import type { PlanCreateInput } from "../bindings/PlanCreateInput";
 import type { PlanExportKind } from "../bindings/PlanExportKind";
 import type { PlanFinished } from "../bindings/PlanFinished";
+import type { PlanOpenStep } from "../bindings/PlanOpenStep";
 import type { PlanPeerReport } from "../bindings/PlanPeerReport";
 import type { PlanPlaced } from "../bindings/PlanPlaced";
 import type { PlanPreview } from "../bindings/PlanPreview";
@@ -44,6 +45,8 @@ interface Entry {
   apiUrl: string | null;
   alreadyPresent: boolean;
   error: string | null;
+  /** A failed step's reason, as the engine journals it. */
+  reason?: { code: PlanReasonCode; params: Record<string, string> };
   attempts: number;
   /** A join: the peer's height, and the region-1 peer's it caught up with. */
   height?: number;
@@ -146,6 +149,16 @@ const already = (r: Reason): PlanPreviewStatus => ({
 function planCheck(name: string, label: PlanStepText, ok: boolean, found: Reason): PlanCheck {
   return { name, label, ok, code: found.code, params: found.params, detail: found.text };
 }
+
+/** A step that is not done, with its last error as the engine's report has it. */
+const openStep = (s: PlanStep, e: Entry | undefined): PlanOpenStep => ({
+  step: s.key,
+  description: s.description,
+  text: s.text,
+  error: e?.error ?? null,
+  reason: e?.reason?.code ?? null,
+  params: e?.reason?.params ?? {},
+});
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "");
 
@@ -628,10 +641,13 @@ export class MockPlans {
         number: s.number,
         console: s.console,
         description: s.description,
+        text: s.text,
         state: e?.state ?? "pending",
         attempts: e?.attempts ?? 0,
         component_id: e?.componentId ?? null,
         error: e?.error ?? null,
+        reason: e?.reason?.code ?? null,
+        params: e?.reason?.params ?? {},
       };
     });
     return {
@@ -726,6 +742,7 @@ export class MockPlans {
             ...(p.journal.get(step.key) as Entry),
             state: "failed",
             error: why.text,
+            reason: { code: why.code, params: why.params },
           });
           await send(step, {
             kind: "failed",
@@ -1001,11 +1018,7 @@ export class MockPlans {
         peers,
         open_steps: steps
           .filter((s) => s.console === c && !done(s.key))
-          .map((s) => ({
-            step: s.key,
-            description: s.description,
-            error: p.journal.get(s.key)?.error ?? null,
-          })),
+          .map((s) => openStep(s, p.journal.get(s.key))),
       };
     });
     const channels: PlanChannelReport[] = plan.channels.map((channel) => {
@@ -1017,14 +1030,7 @@ export class MockPlans {
         anchor_peers: anchors?.anchorPeers ?? [],
         config_block: anchors?.configBlock ?? null,
         already_present: anchors?.alreadyPresent ?? false,
-        open:
-          anchors || !step
-            ? null
-            : {
-                step: key,
-                description: step.description,
-                error: p.journal.get(key)?.error ?? null,
-              },
+        open: anchors || !step ? null : openStep(step, p.journal.get(key)),
       };
     });
     const report: PlanReport = {

@@ -34,6 +34,7 @@ import type { PlanPreview } from "../bindings/PlanPreview";
 import type { PlanReportView } from "../bindings/PlanReportView";
 import type { PlanRunOutcome } from "../bindings/PlanRunOutcome";
 import type { PlanStatus } from "../bindings/PlanStatus";
+import type { PlanStepStatus } from "../bindings/PlanStepStatus";
 import { useNotifier } from "../components/Notifications";
 import { describeError } from "../errors";
 import { haCheckHref } from "../hacheck/logic";
@@ -54,7 +55,13 @@ import {
   stepText,
 } from "./logic";
 import { PlanProgress, VerdictTag } from "./parts";
-import { ccServerWarnings, checkDetail, failureFix, failureText } from "./reasonText";
+import {
+  ccServerWarnings,
+  checkDetail,
+  failureFix,
+  failureText,
+  openStepError,
+} from "./reasonText";
 import { markPreviewed, wasPreviewed } from "./session";
 
 type Stage = "preview" | "apply" | "report";
@@ -437,7 +444,7 @@ function PreviewStage(props: {
 }
 
 /** Steps not done yet, with their last error. */
-function OpenSteps(props: { steps: PlanOpenStep[] }) {
+function OpenSteps(props: { steps: (PlanOpenStep | PlanStepStatus)[] }) {
   const { t } = useTranslation("plans");
   if (props.steps.length === 0) return null;
   return (
@@ -446,8 +453,8 @@ function OpenSteps(props: { steps: PlanOpenStep[] }) {
       <ul className="fhd-plan-checks">
         {props.steps.map((s) => (
           <li key={s.step} data-ok={s.error ? "false" : "true"}>
-            {s.description}
-            {s.error ? t("report.lastError", { error: s.error }) : ""}
+            {stepText(s.text, s.description)}
+            {s.error ? t("report.lastError", { error: openStepError(s) }) : ""}
           </li>
         ))}
       </ul>

@@ -277,9 +277,12 @@ describe("a run", () => {
       ...s,
       number: i + 1,
       description: s.step,
+      text: { code: "test", params: {} },
       attempts: 1,
       component_id: null,
       error: null,
+      reason: null,
+      params: {},
     })),
   } satisfies PlanStatus;
   const progress = (step: string, event: PlanProgress["event"]): PlanProgress => ({
@@ -361,8 +364,11 @@ describe("a run", () => {
         ...s,
         number: i + 1,
         description: s.step,
+        text: { code: "test", params: {} },
         attempts: 1,
         error: s.state === "failed" ? "quota" : null,
+        reason: null,
+        params: {},
       })),
     } satisfies PlanStatus;
     let run = runFromStatus(created);

@@ -10,7 +10,14 @@ import { i18n } from "../i18n";
 import english from "../i18n/locales/en/plans.json";
 import chinese from "../i18n/locales/zh-CN/plans.json";
 import { VerdictTag } from "./parts";
-import { ccServerWarnings, checkDetail, failureFix, failureText, reasonText } from "./reasonText";
+import {
+  ccServerWarnings,
+  checkDetail,
+  failureFix,
+  failureText,
+  openStepError,
+  reasonText,
+} from "./reasonText";
 
 const holdsPeer: PlanPreviewStatus = {
   status: "blocked",
@@ -234,5 +241,22 @@ describe("reasons of the plan preview", () => {
       expect(Object.hasOwn(english.reason, code), code).toBe(true);
       expect(Object.hasOwn(chinese.reason, code), code).toBe(true);
     }
+  });
+});
+
+describe("a report's open step", () => {
+  const noApiUrl = 'the peer record "org1peer0" has no api_url';
+  it("words its last error from the journaled reason, or says the stored words of an older journal", async () => {
+    const journaled = {
+      error: noApiUrl,
+      reason: "peerRecordNoApiUrl" as const,
+      params: { id: "org1peer0" },
+    };
+    const older = { error: noApiUrl, reason: null, params: {} };
+    expect(openStepError(journaled)).toBe(noApiUrl);
+    await inChinese(() => {
+      expect(openStepError(journaled)).toBe("对等节点记录“org1peer0”没有 api_url");
+      expect(openStepError(older)).toBe(noApiUrl);
+    });
   });
 });

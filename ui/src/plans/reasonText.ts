@@ -4,6 +4,7 @@
 // engine's English words when the catalog lacks the code.
 import type { PlanCheck } from "../bindings/PlanCheck";
 import type { PlanFailure } from "../bindings/PlanFailure";
+import type { PlanOpenStep } from "../bindings/PlanOpenStep";
 import type { PlanPeerReport } from "../bindings/PlanPeerReport";
 import type { PlanPreviewStatus } from "../bindings/PlanPreviewStatus";
 import { differenceText, verdictWords } from "../consoles/logic";
@@ -107,6 +108,12 @@ export function checkDetail(check: PlanCheck): string {
 /** Why a run stopped on a step. */
 export function failureText(failure: PlanFailure): string {
   return reasonText(failure.reason, failure.params, failure.message);
+}
+
+/** A report's open step's last error: worded from its reason, or the stored English words of a
+ * journal from before reasons were kept. */
+export function openStepError(step: Pick<PlanOpenStep, "error" | "reason" | "params">): string {
+  return step.reason ? reasonText(step.reason, step.params, step.error ?? "") : (step.error ?? "");
 }
 
 /** What to do about a run that stopped: in English the engine's words; in another language
