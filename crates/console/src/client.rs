@@ -407,7 +407,8 @@ impl ConsoleClient {
                 Ok(ok) => ok,
                 Err(err) => {
                     let failure = classify(&err);
-                    tracing::warn!(
+                    // The caller reports the error it gets back; the log keeps the attempt.
+                    tracing::info!(
                         method = %call.method, path = %call.path, attempt, elapsed_ms,
                         error = %cause_text(&err), "console request failed"
                     );

@@ -218,7 +218,8 @@ impl Directory {
             match answer {
                 Ok(records) => dir.add_console(&name, &url, &records, now),
                 Err(e) => {
-                    tracing::warn!(console = %name, error = %e, "console not read");
+                    // Reported with the result (`unanswered`); the log keeps it below the warnings.
+                    tracing::info!(console = %name, error = %e, "console not read");
                     dir.unanswered.push(format!("{name}: {e}"));
                 }
             }

@@ -730,7 +730,7 @@ fn judge_channel(
                         HaNoteCode::GossipBlind,
                         &[("console", &cell.console), ("peers", &peers)],
                         format!(
-                            "gossip: the peers of {} do not see {peers} (anchor peers, gossip external endpoints, routes between regions)",
+                            "gossip: the peers of {} do not see {peers} (anchor peers, gossip external endpoints, routes between regions; peers that started moments ago need a few seconds: check again)",
                             cell.console
                         ),
                     ));
