@@ -40,8 +40,8 @@ pub(crate) enum ConsoleCommand {
         /// Read the API secret from standard input (first line).
         #[arg(long)]
         api_secret_stdin: bool,
-        /// PEM file of the CA that issued the console's TLS certificate, when it is not
-        /// publicly trusted.
+        /// PEM file of the CA that issued the console's TLS certificate, or of the console's own
+        /// self-signed certificate (pinned exactly), when it is not publicly trusted.
         #[arg(long, value_name = "FILE")]
         ca_cert: Option<PathBuf>,
     },

@@ -150,7 +150,7 @@ impl ConsoleError {
                 "Check the console URL (scheme, host and port), the network and any VPN or proxy."
             }
             Self::TlsUntrusted { .. } => {
-                "Add the console's CA certificate (PEM) to this console's settings, or check that the URL's host name matches the certificate."
+                "Add the console's CA certificate, or its own self-signed certificate (PEM), to this console's settings, or check that the URL's host name matches the certificate."
             }
             Self::Unauthorized { .. } => {
                 "Check the API key and secret (or user name and password); create a new API key in the console if the secret was lost."

@@ -1,5 +1,10 @@
 //! TLS for console calls: always verified, against the public web roots plus the console's
-//! own CA certificate when the user gave one.
+//! own certificate when the user gave one. That certificate is either the CA that issued the
+//! console's certificate (a trust anchor, with the usual name checks) or the console's own
+//! self-signed certificate, pinned: a server certificate byte-for-byte equal to it is accepted
+//! whatever its name and `CA` flag (`openssl req -x509` marks its certificates `CA:TRUE`, which
+//! path validation refuses for a server, and a console is often reached at an address its
+//! certificate does not name).
 
 use std::sync::Arc;
 
@@ -48,29 +53,29 @@ pub(crate) fn client_config(extra_ca_pem: Option<&str>) -> Result<ClientConfig, 
     let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    let mut pinned = Vec::new();
     if let Some(extra) = extra_ca_pem.filter(|s| !s.trim().is_empty()) {
         let text = pem_text(extra)?;
-        let mut added = 0usize;
         for cert in CertificateDer::pem_slice_iter(text.as_bytes()) {
             let cert = cert.map_err(|e| {
                 invalid(format!("the console CA certificate is not valid PEM: {e}"))
             })?;
-            roots.add(cert).map_err(|e| {
-                invalid(format!(
-                    "the console CA certificate cannot be used as a trust anchor: {e}"
-                ))
-            })?;
-            added += 1;
+            // A certificate that cannot be a trust anchor can still be matched exactly.
+            let _ = roots.add(cert.clone());
+            pinned.push(cert);
         }
-        if added == 0 {
+        if pinned.is_empty() {
             return Err(invalid("the console CA text holds no CERTIFICATE block"));
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = fabric_ha_fabric_ca::pinned_verifier(pinned, roots, Arc::clone(&provider))
+        .map_err(|e| invalid(format!("TLS set-up failed: {e}")))?;
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| invalid(format!("TLS set-up failed: {e}")))?
-        .with_root_certificates(roots)
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok(config)
 }
@@ -89,6 +94,9 @@ pub(crate) fn describe_certificate_error(e: &rustls::CertificateError) -> String
         C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".to_owned(),
         C::Revoked => "it has been revoked".to_owned(),
         C::BadSignature => "its signature does not verify".to_owned(),
+        C::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => {
+            "it is a self-signed certificate marked as a CA (CA:TRUE), which is never trusted as a server's own: give this very certificate as the console's certificate to pin it".to_owned()
+        }
         other => format!("{other:?}"),
     }
 }

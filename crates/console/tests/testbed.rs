@@ -261,6 +261,70 @@ async fn tls_is_verified_against_the_extra_ca_only_when_given() {
     tc.shutdown().await;
 }
 
+/// A console serving one self-signed `CA:TRUE` certificate for a name other than the address
+/// it is reached at (how `openssl req -x509` certificates are often used): untrusted without
+/// it; with it given as the console's certificate, pinned exactly, the console answers.
+#[tokio::test]
+async fn a_self_signed_console_certificate_is_pinned_exactly() {
+    let tc = start(TestConsoleConfig {
+        tls_self_signed: true,
+        ..Default::default()
+    })
+    .await;
+    let client = |extra_ca_pem: Option<String>| {
+        ConsoleClient::new(
+            ConsoleEndpoint {
+                url: tc.url(),
+                api_key: tc.manager_key().0,
+                api_secret: Sensitive::new(tc.manager_key().1),
+                extra_ca_pem,
+            },
+            ClientOptions {
+                max_retries: 0,
+                ..fast()
+            },
+        )
+        .unwrap()
+    };
+    match client(None)
+        .list_components(ComponentQuery::default())
+        .await
+    {
+        Err(ConsoleError::TlsUntrusted { reason, .. }) => {
+            assert!(
+                reason.contains("self-signed certificate marked as a CA"),
+                "{reason}"
+            );
+        }
+        other => panic!("expected TlsUntrusted, got {other:?}"),
+    }
+    let own = tc.ca_cert_pem().unwrap();
+    assert!(client(Some(own.clone()))
+        .list_components(ComponentQuery::default())
+        .await
+        .unwrap()
+        .is_empty());
+    let report = client(Some(fabric_ha_artifacts::to_b64pem(&own)))
+        .test_connection()
+        .await;
+    assert_eq!(report.verdict, Verdict::Ready, "{:?}", report.verdict);
+    // Another console's certificate is no pin for this one.
+    let other = start(TestConsoleConfig {
+        tls_self_signed: true,
+        ..Default::default()
+    })
+    .await;
+    match client(other.ca_cert_pem())
+        .list_components(ComponentQuery::default())
+        .await
+    {
+        Err(ConsoleError::TlsUntrusted { .. }) => {}
+        other => panic!("expected TlsUntrusted, got {other:?}"),
+    }
+    other.shutdown().await;
+    tc.shutdown().await;
+}
+
 #[tokio::test]
 async fn plain_http_console_works_and_is_marked() {
     let tc = start(TestConsoleConfig {

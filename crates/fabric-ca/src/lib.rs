@@ -45,4 +45,4 @@ pub use client::{
 };
 pub use error::{CaError, CaErrorKind};
 pub use identity::CaIdentity;
-pub use tls::TlsPin;
+pub use tls::{pinned_verifier, TlsPin};

@@ -151,6 +151,32 @@ impl ServerCertVerifier for PinnedVerifier {
     }
 }
 
+/// A server certificate verifier that accepts a certificate byte-for-byte equal to one of
+/// `pinned` (the handshake still proves the server holds its key; neither its name nor its
+/// `CA` flag is asked about: the user named that very certificate), and otherwise one that
+/// chains to `roots` with the usual name and validity checks (`roots` empty: exact matches
+/// only). Also what the console client uses for a console's own self-signed certificate.
+pub fn pinned_verifier(
+    pinned: Vec<CertificateDer<'static>>,
+    roots: RootCertStore,
+    provider: Arc<CryptoProvider>,
+) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
+    let chained = if roots.is_empty() {
+        None
+    } else {
+        Some(
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+                .build()
+                .map_err(|e| rustls::Error::General(e.to_string()))?,
+        )
+    };
+    Ok(Arc::new(PinnedVerifier {
+        pinned,
+        chained,
+        provider,
+    }))
+}
+
 /// The rustls configuration for a pinned CA. The `ring` provider is named explicitly so the
 /// client never depends on a process-wide default provider.
 pub(crate) fn client_config(pin: &TlsPin) -> Result<ClientConfig, CaError> {
@@ -160,25 +186,13 @@ pub(crate) fn client_config(pin: &TlsPin) -> Result<ClientConfig, CaError> {
         // A certificate that cannot be a trust anchor can still be matched exactly.
         let _ = roots.add(cert.clone());
     }
-    let chained = if roots.is_empty() {
-        None
-    } else {
-        Some(
-            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
-                .build()
-                .map_err(|e| CaError::invalid(format!("TLS set-up failed: {e}")))?,
-        )
-    };
-    let verifier = PinnedVerifier {
-        pinned: pin.certs.clone(),
-        chained,
-        provider: Arc::clone(&provider),
-    };
+    let verifier = pinned_verifier(pin.certs.clone(), roots, Arc::clone(&provider))
+        .map_err(|e| CaError::invalid(format!("TLS set-up failed: {e}")))?;
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| CaError::invalid(format!("TLS set-up failed: {e}")))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok(config)
 }

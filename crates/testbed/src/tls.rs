@@ -59,6 +59,40 @@ pub(crate) fn generate(label: &str) -> io::Result<ServerTls> {
     })
 }
 
+/// One self-signed certificate that is both the server's and its own issuer, with `CA:TRUE`
+/// (what `openssl req -x509` makes by default), for `<label>.console.invalid` only: a client
+/// reaching the server at its loopback address can trust it only by pinning it exactly.
+pub(crate) fn generate_self_signed(label: &str) -> io::Result<ServerTls> {
+    let key = KeyPair::generate().map_err(pki_error)?;
+    let host: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut params =
+        CertificateParams::new(vec![format!("{host}.console.invalid")]).map_err(pki_error)?;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, format!("{label} self-signed console"));
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let cert = params.self_signed(&key).map_err(pki_error)?;
+    let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    Ok(ServerTls {
+        ca_pem: cert.pem(),
+        acceptor: acceptor(vec![cert.der().clone()], der)?,
+    })
+}
+
 /// An acceptor presenting `chain` (leaf first) with `key`, over the `ring` provider.
 pub(crate) fn acceptor(
     chain: Vec<CertificateDer<'static>>,

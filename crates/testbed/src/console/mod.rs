@@ -65,6 +65,10 @@ pub struct TestConsoleConfig {
     /// Serve HTTPS with a generated certificate (see [`TestConsole::ca_cert_pem`]); plain HTTP
     /// when false.
     pub tls: bool,
+    /// With `tls`: serve one self-signed certificate instead, as `openssl req -x509` makes one
+    /// (`CA:TRUE`, named `<name>.console.invalid`, not the loopback address the console is
+    /// reached at); [`TestConsole::ca_cert_pem`] is that certificate.
+    pub tls_self_signed: bool,
     /// No deployer: create, kubernetes-delete and versions routes answer 503, and the settings'
     /// `FEATURE_FLAGS.import_only_enabled` is true.
     pub import_only: bool,
@@ -112,6 +116,7 @@ impl Default for TestConsoleConfig {
         Self {
             name: "test-console".to_owned(),
             tls: true,
+            tls_self_signed: false,
             import_only: false,
             auth_scheme: "couchdb".to_owned(),
             deploy_delay: Duration::from_secs(1),
@@ -226,7 +231,9 @@ impl TestConsole {
     pub async fn start(cfg: TestConsoleConfig) -> io::Result<TestConsole> {
         let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let port = listener.local_addr()?.port();
-        let tls = if cfg.tls {
+        let tls = if cfg.tls && cfg.tls_self_signed {
+            Some(crate::tls::generate_self_signed(&cfg.name)?)
+        } else if cfg.tls {
             Some(crate::tls::generate(&cfg.name)?)
         } else {
             None
