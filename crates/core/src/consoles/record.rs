@@ -182,8 +182,14 @@ fn msp_file(r: &Map<String, Value>, console_url: &str) -> Map<String, Value> {
         copy(r, &mut f, k);
     }
     f.insert("type".into(), Value::String("msp".into()));
-    // The exporting console's address (§4.6a).
-    f.insert("host_url".into(), Value::String(console_url.to_owned()));
+    // The console that owns the MSP (§2.6): kept from the record of a copy, so a copy of a copy
+    // still names the first console; a record without one was made here (§4.6a).
+    let owner = r
+        .get("host_url")
+        .and_then(Value::as_str)
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or(console_url);
+    f.insert("host_url".into(), Value::String(owner.to_owned()));
     set_if(&mut f, "name", r.get("display_name"));
     f
 }
@@ -254,5 +260,17 @@ mod tests {
         assert_eq!(file["type"], "msp");
         assert_eq!(file["name"], "Org1 MSP");
         assert!(file.get("timestamp").is_none());
+    }
+
+    #[test]
+    fn a_copied_msp_record_keeps_the_console_that_owns_it() {
+        let record: Component = serde_json::from_value(json!({
+            "id": "org1msp", "type": "msp", "display_name": "Org1 MSP", "msp_id": "org1msp",
+            "root_certs": ["R"], "admins": ["A"], "host_url": "https://region1.example.com",
+            "timestamp": 2, "location": "-"
+        }))
+        .unwrap();
+        let file = file_of(&record, "https://region2.example.com").unwrap();
+        assert_eq!(file["host_url"], "https://region1.example.com");
     }
 }
