@@ -7,7 +7,7 @@ use clap::{ArgGroup, Subcommand};
 use fabric_ha_core::fabric::{HaCheck, HaCheckScope};
 use fabric_ha_core::{CoreError, Workspace};
 
-use crate::print_json;
+use crate::{print_json, with_json_error};
 
 /// Exit code of a check that found a channel that does not survive a region's loss.
 const NOT_SURVIVING: u8 = 3;
@@ -28,6 +28,10 @@ pub(crate) enum HaCommand {
         /// The organization's MSP id (with --console).
         #[arg(long, requires = "console")]
         msp: Option<String>,
+        /// Present this wallet identity's TLS certificate to every peer (peers that require
+        /// client certificates; enroll it at the organization's TLS CA).
+        #[arg(long = "tls-as", value_name = "IDENTITY")]
+        tls_as: Option<String>,
         /// Print as JSON.
         #[arg(long, conflicts_with = "markdown")]
         json: bool,
@@ -146,32 +150,36 @@ pub(crate) fn run(
             plan,
             console,
             msp,
+            tls_as,
             json,
             markdown,
         } => {
-            let scope = match (plan, console, msp) {
-                (Some(plan), _, _) => HaCheckScope::Plan(plan),
-                (None, Some(console), Some(msp_id)) => HaCheckScope::Msp { console, msp_id },
-                _ => {
-                    return Err(CoreError::InvalidInput {
-                        field: "--plan".into(),
-                        reason: "name a plan, or a console and an MSP id".into(),
-                    })
+            let checked = (|| {
+                let scope = match (plan, console, msp) {
+                    (Some(plan), _, _) => HaCheckScope::Plan(plan),
+                    (None, Some(console), Some(msp_id)) => HaCheckScope::Msp { console, msp_id },
+                    _ => {
+                        return Err(CoreError::InvalidInput {
+                            field: "--plan".into(),
+                            reason: "name a plan, or a console and an MSP id".into(),
+                        })
+                    }
+                };
+                let check = open()?.ha_check_presenting(&scope, tls_as.as_deref())?;
+                if json {
+                    print_json(&check)?;
+                } else if markdown {
+                    print!("{}", check.to_markdown());
+                } else {
+                    print!("{}", table(&check));
                 }
-            };
-            let check = open()?.ha_check(&scope)?;
-            if json {
-                print_json(&check)?;
-            } else if markdown {
-                print!("{}", check.to_markdown());
-            } else {
-                print!("{}", table(&check));
-            }
-            Ok(if check.survives {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(NOT_SURVIVING)
-            })
+                Ok(if check.survives {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(NOT_SURVIVING)
+                })
+            })();
+            with_json_error(json, checked)
         }
     }
 }

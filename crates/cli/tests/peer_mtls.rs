@@ -3,8 +3,9 @@
 //! command fails with `fabric_client_cert_required`; with a wallet identity enrolled at the
 //! organization's TLS CA (`fabric-ha ca enroll --ca-name tlsca`) the channels are listed, the
 //! second peer joins (a second run says already joined), a package is installed and copied,
-//! the anchor peer update reaches the orderer and the anchor peers are shown. An unknown
-//! `--tls-as` is refused before any node is asked.
+//! the anchor peer update reaches the orderer and the anchor peers are shown; the HA check of
+//! the organization reads both peers only with `--tls-as`. An unknown `--tls-as` is refused
+//! before any node is asked.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod support;
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use fabric_ha_fabric_net::{PeerClient, PeerEndpoint, Signer};
 use fabric_ha_sensitive::Sensitive;
+use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
 use fabric_ha_testnet::chaincode::ccaas_package;
 use fabric_ha_testnet::channel::{self, ChannelOrg};
 use fabric_ha_testnet::{
@@ -365,6 +367,63 @@ fn tls_as_presents_a_wallet_identity_to_nodes_requiring_client_certificates() {
             json!([{ "mspId": MSP_ID, "anchorPeers": [peer2_anchor] }]),
             "{shown:#}"
         );
+
+        // The HA check of the organization, both peers listed by a console: without `--tls-as`
+        // no peer answers (each says why), with it both are read, joined to the channel at
+        // the same height; an unknown `--tls-as` is refused before any node is asked.
+        let console = TestConsole::start_blocking(TestConsoleConfig {
+            name: "mtls-console".into(),
+            ..TestConsoleConfig::default()
+        })
+        .unwrap();
+        add_console(&ws, tmp.path(), "Region1", &console, console.manager_key());
+        let files: Vec<String> = [(PEER1, &peer1), (PEER2, &peer2)]
+            .into_iter()
+            .map(|(name, peer)| peer_file(tmp.path(), name, peer, &admin.cert_pem))
+            .collect();
+        let mut import = vec!["console", "import", "Region1"];
+        import.extend(files.iter().map(String::as_str));
+        ok(&fabric_ha(&ws, &import));
+        let check = [
+            "ha",
+            "check",
+            "--console",
+            "Region1",
+            "--msp",
+            MSP_ID,
+            "--json",
+        ];
+        let refused = fabric_ha(&ws, &check);
+        assert_eq!(refused.status.code(), Some(3), "{}", text(&refused));
+        let refused: Value = serde_json::from_slice(&refused.stdout).unwrap();
+        let peers = refused["peers"].as_array().unwrap();
+        assert_eq!(peers.len(), 2, "{refused:#}");
+        for p in peers {
+            assert_eq!(p["running"], false, "{p:#}");
+            assert!(
+                p["error"].as_str().unwrap().contains("requires mutual TLS"),
+                "{p:#}"
+            );
+        }
+        let read = with_tls(&check);
+        let read: Value =
+            serde_json::from_slice(&read.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&read)));
+        let peers = read["peers"].as_array().unwrap();
+        assert_eq!(peers.len(), 2, "{read:#}");
+        let heights: Vec<&Value> = peers
+            .iter()
+            .map(|p| {
+                assert_eq!(p["running"], true, "{p:#}");
+                assert_eq!(p["channels"][0]["channel"], CHANNEL, "{p:#}");
+                &p["channels"][0]["height"]
+            })
+            .collect();
+        assert!(heights[0].as_u64().unwrap() > 1, "{read:#}");
+        let mut unknown = check.to_vec();
+        unknown.extend(["--tls-as", "nobody"]);
+        let error = json_error(&fabric_ha(&ws, &unknown));
+        assert_eq!(error["details"]["field"], "--tls-as", "{error:#}");
+        console.shutdown_blocking();
 
         peer2.stop();
         peer1.stop();

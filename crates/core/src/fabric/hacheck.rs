@@ -758,6 +758,19 @@ impl Workspace {
     /// Checks whether the organization survives the loss of any one region, from what the
     /// consoles and the peers say now.
     pub fn ha_check(&self, scope: &HaCheckScope) -> Result<HaCheck, CoreError> {
+        self.ha_check_presenting(scope, None)
+    }
+
+    /// [`Self::ha_check`] of an organization whose peers require client certificates: every
+    /// peer connection presents the TLS certificate of the wallet identity `tls_identity`
+    /// (enrolled at the organization's TLS CA). An unknown or unusable identity is refused
+    /// before any console or peer is asked.
+    pub fn ha_check_presenting(
+        &self,
+        scope: &HaCheckScope,
+        tls_identity: Option<&str>,
+    ) -> Result<HaCheck, CoreError> {
+        let client_tls = self.client_tls_for(tls_identity)?;
         let labels: BTreeMap<String, String> = self
             .consoles()?
             .into_iter()
@@ -869,7 +882,9 @@ impl Workspace {
             field: "--msp".into(),
             reason: format!("no console of the check lists a peer of {msp_id}"),
         })?;
-        let signing = self.signing_for(&dir, first, None)?;
+        let signing = self
+            .signing_for(&dir, first, None)?
+            .presenting(client_tls.as_ref());
         let answers: Vec<Answer> = block_on(async {
             futures_util::future::join_all(org.iter().map(|p| ask(p, &signing, &msp_id))).await
         })?;
