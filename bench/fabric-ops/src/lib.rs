@@ -113,6 +113,7 @@ pub fn plan(sandbox: &FabricSandbox, name: &str, peers: usize, channels: &[&str]
             peers: vec![sandbox.org.peer_id.clone()],
             registrar: Registrar::EnrollId(CA_ADMIN.0.to_owned()),
             org_admin_identity: Some(ORG_ADMIN.0.to_owned()),
+            tls_identity: None,
             create: None,
         },
         targets: sandbox.consoles[1..]

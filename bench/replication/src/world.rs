@@ -151,6 +151,7 @@ impl World {
                 peers: vec![self.peer1.clone()],
                 registrar: Registrar::EnrollId(CA_ADMIN.0.into()),
                 org_admin_identity: None,
+                tls_identity: None,
                 create: None,
             },
             targets: self.names[1..]

@@ -84,6 +84,10 @@ pub(crate) enum PlanCommand {
         /// anchor peers).
         #[arg(long)]
         org_admin: Option<String>,
+        /// Wallet identity enrolled at the organization's TLS CA: the channel steps present
+        /// its TLS certificate to peers and orderers that require client certificates.
+        #[arg(long = "tls-as", value_name = "IDENTITY", conflicts_with = "new_org")]
+        tls_as: Option<String>,
         /// Kubernetes zone of the new peers.
         #[arg(long)]
         zone: Option<String>,
@@ -208,6 +212,7 @@ pub(crate) fn run(
             registrar_secret_stdin,
             registrar_identity,
             org_admin,
+            tls_as,
             zone,
             version,
             state_db,
@@ -254,6 +259,7 @@ pub(crate) fn run(
                             peers: Vec::new(),
                             registrar,
                             org_admin_identity: org_admin,
+                            tls_identity: None,
                             create: Some(create),
                         },
                         targets,
@@ -296,6 +302,7 @@ pub(crate) fn run(
                             peers: source_peers,
                             registrar,
                             org_admin_identity: org_admin,
+                            tls_identity: tls_as,
                             create: None,
                         },
                         &targets,

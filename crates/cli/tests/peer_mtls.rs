@@ -4,8 +4,10 @@
 //! organization's TLS CA (`fabric-ha ca enroll --ca-name tlsca`) the channels are listed, the
 //! second peer joins (a second run says already joined), a package is installed and copied,
 //! the anchor peer update reaches the orderer and the anchor peers are shown; the HA check of
-//! the organization reads both peers only with `--tls-as`. An unknown `--tls-as` is refused
-//! before any node is asked.
+//! the organization reads both peers only with `--tls-as`; an HA plan made with `plan new
+//! --tls-as` previews ready (its region-1 peers and the channel's orderer answer) where the
+//! same plan without it is blocked, and its HA check reads the peers. An unknown `--tls-as` is
+//! refused before any node is asked.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 mod support;
@@ -423,6 +425,137 @@ fn tls_as_presents_a_wallet_identity_to_nodes_requiring_client_certificates() {
         unknown.extend(["--tls-as", "nobody"]);
         let error = json_error(&fabric_ha(&ws, &unknown));
         assert_eq!(error["details"]["field"], "--tls-as", "{error:#}");
+
+        // An HA plan of the organization with the channel: its preview reaches the region-1
+        // peers and the channel's orderer only when the plan names the TLS identity, and its
+        // HA check reads the peers with it.
+        let target = TestConsole::start_blocking(TestConsoleConfig {
+            name: "mtls-target".into(),
+            ..TestConsoleConfig::default()
+        })
+        .unwrap();
+        add_console(&ws, tmp.path(), "Region2", &target, target.manager_key());
+        let org_files = [
+            write(
+                tmp.path(),
+                "Org1 CA_ca.json",
+                &json!({
+                    "type": "fabric-ca", "display_name": "Org1 CA", "api_url": ca.url(),
+                    "operations_url": ca.operations_url(),
+                    "msp": {
+                        "ca": { "name": "ca", "root_certs": [b64(ca.ca_root_pem())] },
+                        "tlsca": { "name": "tlsca", "root_certs": [b64(ca.tlsca_root_pem())] },
+                        "component": { "tls_cert": b64(ca.tls_cert_pem()) },
+                    },
+                })
+                .to_string(),
+            ),
+            write(
+                tmp.path(),
+                "Org1 MSP_msp.json",
+                &json!({
+                    "type": "msp", "display_name": "Org1 MSP", "msp_id": MSP_ID,
+                    "root_certs": [b64(ca.ca_root_pem())],
+                    "tls_root_certs": [b64(ca.tlsca_root_pem())],
+                    "admins": [b64(&admin.cert_pem)],
+                    "host_url": console.url(),
+                })
+                .to_string(),
+            ),
+        ];
+        let imported = ok_json(&fabric_ha(
+            &ws,
+            &[
+                "console",
+                "import",
+                "Region1",
+                org_files[0].to_str().unwrap(),
+                org_files[1].to_str().unwrap(),
+                "--json",
+            ],
+        ));
+        let id_of = |kind: &str| {
+            imported["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["kind"] == kind)
+                .and_then(|i| i["componentId"].as_str())
+                .unwrap_or_else(|| panic!("no {kind} in {imported:#}"))
+                .to_owned()
+        };
+        let (ca_id, msp_id) = (id_of("ca"), id_of("msp"));
+        let plan_new = |name: &str, tls_as: Option<&str>| {
+            let mut args = vec![
+                "plan",
+                "new",
+                name,
+                "--source",
+                "Region1",
+                "--ca",
+                &ca_id,
+                "--msp",
+                &msp_id,
+                "--target",
+                "Region2=1",
+                "--registrar-id",
+                "admin",
+                "--channel",
+                CHANNEL,
+                "--json",
+            ];
+            if let Some(identity) = tls_as {
+                args.extend(["--tls-as", identity]);
+            }
+            fabric_ha_with(&ws, &args, &[("FABRIC_HA_REGISTRAR_SECRET", "adminpw")])
+        };
+        let check_of = |preview: &Value, name: &str| {
+            preview["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == name)
+                .unwrap_or_else(|| panic!("no check {name:?} in {preview:#}"))
+                .clone()
+        };
+        let joined = format!("a region-1 peer has joined {CHANNEL}");
+        let orderer = format!("the orderer of {CHANNEL} answers");
+        ok(&plan_new("mtls", Some("org1admin-tls")));
+        let preview = ok_json(&fabric_ha(&ws, &["plan", "preview", "mtls", "--json"]));
+        assert_eq!(preview["ready"], true, "{preview:#}");
+        for name in [&joined, &orderer] {
+            let check = check_of(&preview, name);
+            assert_eq!(check["ok"], true, "{check:#}");
+        }
+        ok(&plan_new("plain", None));
+        let preview = fabric_ha(&ws, &["plan", "preview", "plain", "--json"]);
+        assert!(!preview.status.success(), "{}", text(&preview));
+        let preview: Value = serde_json::from_slice(&preview.stdout).unwrap();
+        assert_eq!(preview["ready"], false, "{preview:#}");
+        let check = check_of(&preview, &joined);
+        assert_eq!(check["ok"], false, "{check:#}");
+        assert!(
+            check["detail"]
+                .as_str()
+                .unwrap()
+                .contains("requires mutual TLS"),
+            "{check:#}"
+        );
+        let refused = plan_new("nobody", Some("nobody"));
+        assert!(!refused.status.success(), "{}", text(&refused));
+        assert!(text(&refused).contains("--tls-as"), "{}", text(&refused));
+        let checked = fabric_ha(&ws, &["ha", "check", "--plan", "mtls", "--json"]);
+        let checked: Value = serde_json::from_slice(&checked.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&checked)));
+        assert!(
+            checked["peers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["running"] == true),
+            "{checked:#}"
+        );
+        target.shutdown_blocking();
         console.shutdown_blocking();
 
         peer2.stop();

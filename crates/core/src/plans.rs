@@ -245,6 +245,17 @@ impl Workspace {
         } else if !plan.channels.is_empty() && plan.source.create.is_none() {
             plan.source.org_admin_identity = Some(self.wallet_admin_of(&plan)?);
         }
+        if plan.source.tls_identity.is_some() {
+            if plan.source.create.is_some() {
+                return Err(CoreError::InvalidInput {
+                    field: "--tls-as".into(),
+                    reason: "a plan that creates the organization reaches peers the console creates, which do not require client certificates: leave it out".into(),
+                });
+            }
+            // Refused now, not when the channel steps run: a name the wallet lacks, or an
+            // identity without its key.
+            self.client_tls_for(plan.source.tls_identity.as_deref())?;
+        }
         match (&plan.source.registrar, &registrar_secret) {
             (Registrar::EnrollId(_), Some(_)) if plan.source.create.is_some() => {
                 return Err(CoreError::InvalidInput {
@@ -582,6 +593,7 @@ impl Workspace {
             identity,
             cert_pem,
             key_pem,
+            client_tls: self.client_tls_for(source.tls_identity.as_deref())?,
         }))
     }
 

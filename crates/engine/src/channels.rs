@@ -45,6 +45,9 @@ pub struct OrgAdminCredential {
     pub cert_pem: String,
     /// Its private key (PEM).
     pub key_pem: Sensitive<String>,
+    /// The TLS certificate and key (PEM) its connections present to peers and orderers that
+    /// require client certificates (the plan's [`crate::Source::tls_identity`]).
+    pub client_tls: Option<(String, Sensitive<String>)>,
 }
 
 /// A region-1 peer of the plan.
@@ -200,6 +203,15 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         }
     }
 
+    /// `endpoint`, its connections presenting the org admin's client TLS certificate if the
+    /// plan names one.
+    fn presenting(&self, endpoint: PeerEndpoint) -> PeerEndpoint {
+        PeerEndpoint {
+            client_tls: self.org_admin.as_ref().and_then(|a| a.client_tls.clone()),
+            ..endpoint
+        }
+    }
+
     /// The plan's region-1 peers: its source peers and the first peer it created.
     pub(crate) async fn source_peers(&self) -> Result<&[SourcePeer], EngineError> {
         let peers = self
@@ -220,7 +232,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
                         .map_err(|e| EngineError::console(console_name, e))?;
                     out.push(SourcePeer {
                         name: record.display_name.clone().unwrap_or_else(|| id.clone()),
-                        endpoint: peer_endpoint(&record)?,
+                        endpoint: self.presenting(peer_endpoint(&record)?),
                         client: OnceCell::new(),
                     });
                 }
@@ -304,7 +316,7 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
             .await
             .map_err(|e| EngineError::console(console, e))?;
         let name = record.display_name.clone().unwrap_or(id);
-        Ok((name, peer_endpoint(&record)?))
+        Ok((name, self.presenting(peer_endpoint(&record)?)))
     }
 
     /// Connects to a peer the console reports running and asks its channels; a peer whose
@@ -610,8 +622,8 @@ impl<C: ConsoleApi, A: CaApi> Engine<'_, C, A> {
         let (_, signer) = self.signer().await?;
         let node = format!("peer {:?}", source.name);
         let read = async { ops::orderer_endpoints(&client.channel_config(signer, channel).await?) };
-        let orderers = match read.await {
-            Ok(o) => o,
+        let orderers: Vec<PeerEndpoint> = match read.await {
+            Ok(o) => o.into_iter().map(|e| self.presenting(e)).collect(),
             Err(e) => return Err(self.fabric_err(&node, e)),
         };
         if orderers.is_empty() {

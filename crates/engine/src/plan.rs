@@ -75,6 +75,11 @@ pub struct Source {
     /// Library id of the org admin identity (the report names it for the manual steps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_admin_identity: Option<String>,
+    /// Wallet identity (library id or name), enrolled at the organization's TLS CA, whose TLS
+    /// certificate the org admin's connections present to peers and orderers that require
+    /// client certificates (mutual TLS). `None`: no client certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_identity: Option<String>,
     /// The organization does not exist yet: create it in the region-1 console first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create: Option<Bootstrap>,
@@ -473,6 +478,7 @@ pub(crate) mod tests {
                 peers: vec!["org1peer1".into()],
                 registrar: Registrar::EnrollId("admin".into()),
                 org_admin_identity: None,
+                tls_identity: None,
                 create: None,
             },
             targets: vec![

@@ -40,6 +40,7 @@ fn plan(sandbox: &FabricSandbox) -> Plan {
             peers: vec![sandbox.org.peer_id.clone()],
             registrar: Registrar::EnrollId(CA_ADMIN.0.into()),
             org_admin_identity: Some("signer".into()),
+            tls_identity: None,
             create: None,
         },
         targets: vec![Target {
@@ -129,6 +130,7 @@ async fn not_an_admin_is_blocked_and_a_down_orderer_stops_resumably() {
         identity: "signer".into(),
         cert_pem: cert_pem.to_owned(),
         key_pem: Sensitive::new(std::fs::read_to_string(key_path).unwrap()),
+        client_tls: None,
     };
 
     let (store, vault) = open_store(&tmp.path().join("ws"));

@@ -33,6 +33,12 @@ registrar: PlanRegistrar,
  */
 org_admin_identity?: string | null, 
 /**
+ * Wallet identity (library id or name), enrolled at the organization's TLS CA, whose TLS
+ * certificate the org admin's connections present to peers and orderers that require
+ * client certificates (mutual TLS). `None`: no client certificate.
+ */
+tls_identity?: string | null, 
+/**
  * The organization does not exist yet: create it in the region-1 console first.
  */
 create?: PlanBootstrap | null, };

@@ -150,6 +150,7 @@ async fn plan_case(
             identity: ORG_ADMIN.0.to_owned(),
             cert_pem: sandbox.org_admin.cert_pem.clone(),
             key_pem: key.clone(),
+            client_tls: None,
         }),
     };
 

@@ -763,14 +763,19 @@ impl Workspace {
 
     /// [`Self::ha_check`] of an organization whose peers require client certificates: every
     /// peer connection presents the TLS certificate of the wallet identity `tls_identity`
-    /// (enrolled at the organization's TLS CA). An unknown or unusable identity is refused
-    /// before any console or peer is asked.
+    /// (enrolled at the organization's TLS CA); without one, a plan's own `tls_identity`. An
+    /// unknown or unusable identity is refused before any console or peer is asked.
     pub fn ha_check_presenting(
         &self,
         scope: &HaCheckScope,
         tls_identity: Option<&str>,
     ) -> Result<HaCheck, CoreError> {
-        let client_tls = self.client_tls_for(tls_identity)?;
+        // A plan's own TLS identity, unless another is given.
+        let plan_tls = match scope {
+            HaCheckScope::Plan(name) => self.plan(name)?.plan.source.tls_identity,
+            HaCheckScope::Msp { .. } => None,
+        };
+        let client_tls = self.client_tls_for(tls_identity.or(plan_tls.as_deref()))?;
         let labels: BTreeMap<String, String> = self
             .consoles()?
             .into_iter()

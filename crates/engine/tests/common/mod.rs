@@ -223,6 +223,7 @@ pub fn plan(world: &World, name: &str) -> Plan {
             peers: vec![world.peer1.clone()],
             registrar: Registrar::EnrollId(CA_ADMIN.0.into()),
             org_admin_identity: None,
+            tls_identity: None,
             create: None,
         },
         targets: REGIONS[1..]
@@ -259,6 +260,7 @@ pub fn plan_from_nothing(name: &str, n: u8, per_target: usize, state_db: Option<
             peers: vec![],
             registrar: Registrar::EnrollId(format!("org{n}-ca-admin")),
             org_admin_identity: None,
+            tls_identity: None,
             create: Some(Bootstrap {
                 ca_display_name: format!("Org{n} CA"),
                 msp_id: msp.clone(),
