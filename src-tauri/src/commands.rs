@@ -740,17 +740,7 @@ pub async fn ha_check(
     console: Option<String>,
     msp_id: Option<String>,
 ) -> Result<HaCheck> {
-    let scope = match (plan, console, msp_id) {
-        (Some(plan), None, None) => HaCheckScope::Plan(plan),
-        (None, Some(console), Some(msp_id)) => HaCheckScope::Msp { console, msp_id },
-        _ => {
-            return Err(CoreError::InvalidInput {
-                field: "scope".into(),
-                reason: "name a plan, or a console and an MSP id".into(),
-            }
-            .into())
-        }
-    };
+    let scope = HaCheckScope::named(plan, console, msp_id, "scope")?;
     let ws = state.workspace.workspace()?;
     let check = blocking(move || ws.ha_check(&scope)).await?;
     *state

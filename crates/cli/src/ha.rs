@@ -155,16 +155,7 @@ pub(crate) fn run(
             markdown,
         } => {
             let checked = (|| {
-                let scope = match (plan, console, msp) {
-                    (Some(plan), _, _) => HaCheckScope::Plan(plan),
-                    (None, Some(console), Some(msp_id)) => HaCheckScope::Msp { console, msp_id },
-                    _ => {
-                        return Err(CoreError::InvalidInput {
-                            field: "--plan".into(),
-                            reason: "name a plan, or a console and an MSP id".into(),
-                        })
-                    }
-                };
+                let scope = HaCheckScope::named(plan, console, msp, "--plan")?;
                 let check = open()?.ha_check_presenting(&scope, tls_as.as_deref())?;
                 if json {
                     print_json(&check)?;

@@ -21,20 +21,34 @@ fn pki_error(err: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("test PKI: {err}"))
 }
 
+/// The parameters of a `CA:TRUE` certificate for `names`, with `common_name` and `key_usages`.
+fn ca_params(
+    names: Vec<String>,
+    common_name: String,
+    key_usages: Vec<KeyUsagePurpose>,
+) -> io::Result<CertificateParams> {
+    let mut params = CertificateParams::new(names).map_err(pki_error)?;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, common_name);
+    params.key_usages = key_usages;
+    Ok(params)
+}
+
 /// Builds a fresh CA and a leaf for `localhost` and `127.0.0.1`; `label` names both in their
 /// subjects so a failing handshake in a log says which test server it came from.
 pub(crate) fn generate(label: &str) -> io::Result<ServerTls> {
     let ca_key = KeyPair::generate().map_err(pki_error)?;
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(pki_error)?;
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, format!("{label} test CA"));
-    ca_params.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
+    let ca_params = ca_params(
+        Vec::new(),
+        format!("{label} test CA"),
+        vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ],
+    )?;
     let ca_cert = ca_params.self_signed(&ca_key).map_err(pki_error)?;
     let issuer = Issuer::new(ca_params, ca_key);
 
@@ -74,16 +88,14 @@ pub(crate) fn generate_self_signed(label: &str) -> io::Result<ServerTls> {
             }
         })
         .collect();
-    let mut params =
-        CertificateParams::new(vec![format!("{host}.console.invalid")]).map_err(pki_error)?;
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, format!("{label} self-signed console"));
-    params.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
+    let mut params = ca_params(
+        vec![format!("{host}.console.invalid")],
+        format!("{label} self-signed console"),
+        vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ],
+    )?;
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     let cert = params.self_signed(&key).map_err(pki_error)?;
     let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));

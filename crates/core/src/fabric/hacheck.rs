@@ -20,7 +20,7 @@ use fabric_ha_artifacts::Cert;
 use fabric_ha_fabric_net::{config, PeerClient};
 
 /// What to check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HaCheckScope {
     /// The organization of an HA plan, over the plan's consoles.
     Plan(String),
@@ -31,6 +31,26 @@ pub enum HaCheckScope {
         /// The organization's MSP id.
         msp_id: String,
     },
+}
+
+impl HaCheckScope {
+    /// The scope a caller names: a plan, or a console and an MSP id; anything else is refused
+    /// as `field`'s input.
+    pub fn named(
+        plan: Option<String>,
+        console: Option<String>,
+        msp_id: Option<String>,
+        field: &str,
+    ) -> Result<HaCheckScope, CoreError> {
+        match (plan, console, msp_id) {
+            (Some(plan), None, None) => Ok(HaCheckScope::Plan(plan)),
+            (None, Some(console), Some(msp_id)) => Ok(HaCheckScope::Msp { console, msp_id }),
+            _ => Err(CoreError::InvalidInput {
+                field: field.into(),
+                reason: "name a plan, or a console and an MSP id".into(),
+            }),
+        }
+    }
 }
 
 /// What a note of the check is about: the window words it in its language from the code and
@@ -1201,6 +1221,32 @@ mod tests {
             .iter()
             .map(|r| r.text.clone())
             .collect()
+    }
+
+    #[test]
+    fn a_scope_is_a_plan_or_a_console_and_an_msp_id() {
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            HaCheckScope::named(some("ha"), None, None, "scope").unwrap(),
+            HaCheckScope::Plan("ha".into())
+        );
+        assert_eq!(
+            HaCheckScope::named(None, some("eu-de"), some("org1msp"), "scope").unwrap(),
+            HaCheckScope::Msp {
+                console: "eu-de".into(),
+                msp_id: "org1msp".into()
+            }
+        );
+        for (plan, console, msp) in [
+            (some("ha"), some("eu-de"), None),
+            (None, some("eu-de"), None),
+            (None, None, None),
+        ] {
+            match HaCheckScope::named(plan, console, msp, "--plan") {
+                Err(CoreError::InvalidInput { field, .. }) => assert_eq!(field, "--plan"),
+                other => panic!("expected InvalidInput, got {other:?}"),
+            }
+        }
     }
 
     #[test]
