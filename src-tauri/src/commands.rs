@@ -342,16 +342,17 @@ pub async fn console_copy(
 /// ([`JoinProgressUpdate`]).
 pub const PEER_JOIN_PROGRESS_EVENT: &str = "peer://join-progress";
 
-/// The channels a peer has joined, with heights, and the identity that signed (no client TLS
-/// identity: the window names none).
+/// The channels a peer has joined, with heights, and the identity that signed; the connection
+/// presents `tls_identity`'s TLS certificate when given (peers that require mutual TLS).
 #[tauri::command]
 pub async fn peer_channels(
     state: State<'_, AppState>,
     peer: String,
     identity: Option<String>,
+    tls_identity: Option<String>,
 ) -> Result<PeerChannels> {
     let ws = state.workspace.workspace()?;
-    blocking(move || ws.peer_channels(&peer, identity.as_deref(), None)).await
+    blocking(move || ws.peer_channels(&peer, identity.as_deref(), tls_identity.as_deref())).await
 }
 
 /// The other peers of a peer's organization that the library and the consoles know.
@@ -386,16 +387,17 @@ pub async fn peer_join(
     .await
 }
 
-/// The chaincode packages installed on a peer, with the definitions that use each (no client TLS
-/// identity: the window names none).
+/// The chaincode packages installed on a peer, with the definitions that use each; the
+/// connection presents `tls_identity`'s TLS certificate when given.
 #[tauri::command]
 pub async fn peer_chaincodes(
     state: State<'_, AppState>,
     peer: String,
     identity: Option<String>,
+    tls_identity: Option<String>,
 ) -> Result<PeerChaincodes> {
     let ws = state.workspace.workspace()?;
-    blocking(move || ws.peer_chaincodes(&peer, identity.as_deref(), None)).await
+    blocking(move || ws.peer_chaincodes(&peer, identity.as_deref(), tls_identity.as_deref())).await
 }
 
 /// Installs the exact package bytes another peer has, or a package file (chosen with
@@ -417,17 +419,26 @@ pub async fn peer_package_dialog() -> Option<PathBuf> {
 }
 
 /// Every application organization's anchor peers in a channel's configuration, read from
-/// `peer` (default: a peer known here that has joined the channel); no client TLS identity: the
-/// window names none.
+/// `peer` (default: a peer known here that has joined the channel); the connection presents
+/// `tls_identity`'s TLS certificate when given.
 #[tauri::command]
 pub async fn channel_anchors(
     state: State<'_, AppState>,
     channel: String,
     peer: Option<String>,
     identity: Option<String>,
+    tls_identity: Option<String>,
 ) -> Result<ChannelAnchors> {
     let ws = state.workspace.workspace()?;
-    blocking(move || ws.channel_anchors(&channel, peer.as_deref(), identity.as_deref(), None)).await
+    blocking(move || {
+        ws.channel_anchors(
+            &channel,
+            peer.as_deref(),
+            identity.as_deref(),
+            tls_identity.as_deref(),
+        )
+    })
+    .await
 }
 
 /// Adds peers of one organization to a channel's anchor peers (one config update signed by
@@ -733,16 +744,19 @@ pub async fn bundle_signing_key(state: State<'_, AppState>) -> Result<String> {
 
 /// The HA check of an organization: an HA plan's (`plan`), or `msp_id`'s as seen from
 /// `console` over every registered console. Reads every console and peer, so it takes seconds.
+/// Every peer connection presents `tls_identity`'s TLS certificate when given (else a plan's
+/// own), for organizations whose peers require mutual TLS.
 #[tauri::command]
 pub async fn ha_check(
     state: State<'_, AppState>,
     plan: Option<String>,
     console: Option<String>,
     msp_id: Option<String>,
+    tls_identity: Option<String>,
 ) -> Result<HaCheck> {
     let scope = HaCheckScope::named(plan, console, msp_id, "scope")?;
     let ws = state.workspace.workspace()?;
-    let check = blocking(move || ws.ha_check(&scope)).await?;
+    let check = blocking(move || ws.ha_check_presenting(&scope, tls_identity.as_deref())).await?;
     *state
         .last_ha_check
         .lock()

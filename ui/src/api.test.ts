@@ -228,6 +228,7 @@ describe("api", () => {
     const peer = "Dallas/org1peer1";
     await peerChannels(peer);
     await peerChannels(peer, "org1admin");
+    await peerChannels(peer, null, "org1tls");
     await peerOrgPeers(peer);
     await peerJoin({ peer, channel: "mychannel", from: null, identity: null, tlsIdentity: null });
     await peerChaincodes(peer);
@@ -253,14 +254,15 @@ describe("api", () => {
       tlsIdentity: null,
     });
     expect(calls.filter(([cmd]) => !cmd.startsWith("plugin:event"))).toEqual([
-      ["peer_channels", { peer, identity: null }],
-      ["peer_channels", { peer, identity: "org1admin" }],
+      ["peer_channels", { peer, identity: null, tlsIdentity: null }],
+      ["peer_channels", { peer, identity: "org1admin", tlsIdentity: null }],
+      ["peer_channels", { peer, identity: null, tlsIdentity: "org1tls" }],
       ["peer_org_peers", { peer }],
       [
         "peer_join",
         { input: { peer, channel: "mychannel", from: null, identity: null, tlsIdentity: null } },
       ],
-      ["peer_chaincodes", { peer, identity: null }],
+      ["peer_chaincodes", { peer, identity: null, tlsIdentity: null }],
       [
         "peer_install",
         {
@@ -284,7 +286,7 @@ describe("api", () => {
         },
       ],
       ["peer_package_dialog", {}],
-      ["channel_anchors", { channel: "mychannel", peer, identity: null }],
+      ["channel_anchors", { channel: "mychannel", peer, identity: null, tlsIdentity: null }],
       [
         "channel_add_anchors",
         {

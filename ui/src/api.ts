@@ -90,14 +90,25 @@ export interface Commands {
     result: ConsoleImportReport;
   };
   console_update_records: { args: { input: RecordUpdateInput }; result: ConsoleImportReport };
-  peer_channels: { args: { peer: string; identity: string | null }; result: PeerChannels };
+  peer_channels: {
+    args: { peer: string; identity: string | null; tlsIdentity: string | null };
+    result: PeerChannels;
+  };
   peer_org_peers: { args: { peer: string }; result: OrgPeers };
   peer_join: { args: { input: PeerJoinInput }; result: PeerJoined };
-  peer_chaincodes: { args: { peer: string; identity: string | null }; result: PeerChaincodes };
+  peer_chaincodes: {
+    args: { peer: string; identity: string | null; tlsIdentity: string | null };
+    result: PeerChaincodes;
+  };
   peer_install: { args: { input: PeerInstallInput }; result: PeerInstalled };
   peer_package_dialog: { args: undefined; result: string | null };
   channel_anchors: {
-    args: { channel: string; peer: string | null; identity: string | null };
+    args: {
+      channel: string;
+      peer: string | null;
+      identity: string | null;
+      tlsIdentity: string | null;
+    };
     result: ChannelAnchors;
   };
   channel_add_anchors: { args: { input: AddAnchorsInput }; result: AnchorsAdded };
@@ -130,7 +141,12 @@ export interface Commands {
   };
   bundle_signing_key: { args: undefined; result: string };
   ha_check: {
-    args: { plan: string | null; console: string | null; mspId: string | null };
+    args: {
+      plan: string | null;
+      console: string | null;
+      mspId: string | null;
+      tlsIdentity: string | null;
+    };
     result: HaCheck;
   };
   ha_check_export_dialog: { args: { checkedAt: string; markdown: boolean }; result: string | null };
@@ -254,9 +270,14 @@ export const consoleUpdateRecords = (input: RecordUpdateInput): Promise<ConsoleI
 
 /** The channels a peer has joined, each with its height, and the wallet identity that signed.
  * `peer` is a display name, `CONSOLE/ID` or a library id; a null identity lets the backend
- * pick the wallet's admin of the peer's organization. */
-export const peerChannels = (peer: string, identity: string | null = null): Promise<PeerChannels> =>
-  call("peer_channels", { peer, identity });
+ * pick the wallet's admin of the peer's organization. A `tlsIdentity` (a wallet identity
+ * enrolled at the TLS CA) is presented as the client certificate to peers that require mutual
+ * TLS; null presents none. */
+export const peerChannels = (
+  peer: string,
+  identity: string | null = null,
+  tlsIdentity: string | null = null,
+): Promise<PeerChannels> => call("peer_channels", { peer, identity, tlsIdentity });
 
 /** The other peers of a peer's organization known to the library and the consoles (where
  * block 0 or a package can come from). */
@@ -271,7 +292,8 @@ export const peerJoin = (input: PeerJoinInput): Promise<PeerJoined> => call("pee
 export const peerChaincodes = (
   peer: string,
   identity: string | null = null,
-): Promise<PeerChaincodes> => call("peer_chaincodes", { peer, identity });
+  tlsIdentity: string | null = null,
+): Promise<PeerChaincodes> => call("peer_chaincodes", { peer, identity, tlsIdentity });
 
 /** Installs the exact package bytes another peer has, or a package file, on a peer; a package
  * the peer has already is reported as such. */
@@ -286,7 +308,8 @@ export const channelAnchors = (
   channel: string,
   peer: string | null,
   identity: string | null = null,
-): Promise<ChannelAnchors> => call("channel_anchors", { channel, peer, identity });
+  tlsIdentity: string | null = null,
+): Promise<ChannelAnchors> => call("channel_anchors", { channel, peer, identity, tlsIdentity });
 
 /** Adds peers of one organization to a channel's anchor peers (one config update signed by
  * its admin); nothing is sent when they are all anchor peers already. */
@@ -420,18 +443,21 @@ export const bundleApply = (
 export const bundleSigningKey = (): Promise<string> => call("bundle_signing_key");
 
 /** What an HA check covers: an HA plan's organization, or an MSP id found through a console
- * (over every registered console). */
-export type HaCheckScope = { plan: string } | { console: string; mspId: string };
+ * (over every registered console); `tls` names the wallet identity whose TLS certificate every
+ * peer connection presents (peers that require mutual TLS; a plan's own when absent). */
+export type HaCheckScope = ({ plan: string } | { console: string; mspId: string }) & {
+  tls?: string;
+};
 
 /** The HA check: every console and peer of the organization read now (seconds), and per
  * channel whether it survives the loss of any one region, or why not. */
 export const haCheck = (scope: HaCheckScope): Promise<HaCheck> =>
-  call(
-    "ha_check",
-    "plan" in scope
+  call("ha_check", {
+    ...("plan" in scope
       ? { plan: scope.plan, console: null, mspId: null }
-      : { plan: null, console: scope.console, mspId: scope.mspId },
-  );
+      : { plan: null, console: scope.console, mspId: scope.mspId }),
+    tlsIdentity: scope.tls ?? null,
+  });
 
 /** Saves the HA check last run in this window (the one checked at `checkedAt`) as JSON or
  * Markdown through the save dialog; the path, or null if cancelled. */

@@ -76,7 +76,7 @@ export interface ConsolesUi {
   openPeer: (
     component: ComponentRef,
     view?: PeerView,
-    node?: { mspId: string | null; apiUrl: string | null },
+    node?: { mspId: string | null; apiUrl: string | null; tlsIdentity?: string | null },
   ) => void;
   /** Bumped when a console's components changed here (a copy or import into it). */
   versions: Record<string, number>;
@@ -227,6 +227,7 @@ export function ConsolesUiProvider(props: { children: ReactNode }) {
             mspId: node?.mspId ?? null,
             apiUrl: node?.apiUrl ?? null,
             console: component.console,
+            tlsIdentity: node?.tlsIdentity ?? null,
           },
         }),
       versions,

@@ -31,6 +31,15 @@ describe("HA check scope in the hash", () => {
     expect(parseHaCheckHash("#/ha-check")).toBeNull();
     expect(parseHaCheckHash("#/ha-check?console=Dallas")).toBeNull();
     expect(haCheckHref(null)).toBe("#/ha-check");
+    // A client TLS identity for peers that require mutual TLS travels with either scope.
+    const mtls = { console: "Dallas", mspId: "Org1MSP", tls: "org1 tls" };
+    expect(haCheckHref(mtls)).toBe("#/ha-check?console=Dallas&msp=Org1MSP&tls=org1+tls");
+    expect(parseHaCheckHash(haCheckHref(mtls))).toEqual(mtls);
+    expect(parseHaCheckHash("#/ha-check?plan=ha&tls=org1tls")).toEqual({
+      plan: "ha",
+      tls: "org1tls",
+    });
+    expect(parseHaCheckHash("#/ha-check?plan=ha&tls=")).toEqual({ plan: "ha" });
   });
 });
 

@@ -1,5 +1,5 @@
 // The HA check page's pure logic: its scope in the hash (`#/ha-check?plan=NAME` or
-// `#/ha-check?console=C&msp=MSPID`), each peer's status squares in a cell, the actions a red
+// `#/ha-check?console=C&msp=MSPID`, with `&tls=IDENTITY` for peers that require mutual TLS), each peer's status squares in a cell, the actions a red
 // cell offers (join, install, make anchor, import into a console), and the console row.
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
 import type { HaCellPeer } from "../bindings/HaCellPeer";
@@ -18,19 +18,22 @@ export function noteText(note: HaNote): string {
   return msg(`notes.${note.code}`, { ...note.params, defaultValue: note.text });
 }
 
-/** What a check covers, as the page's hash names it. */
-export type HaScope = { plan: string } | { console: string; mspId: string };
+/** What a check covers, as the page's hash names it; `tls` is the wallet identity whose TLS
+ * certificate the peer connections present (peers that require mutual TLS). */
+export type HaScope = ({ plan: string } | { console: string; mspId: string }) & { tls?: string };
 
 /** The scope named by a location hash, or null when it names none. */
 export function parseHaCheckHash(hash: string): HaScope | null {
   const query = hash.indexOf("?");
   if (query < 0) return null;
   const params = new URLSearchParams(hash.slice(query + 1));
+  const tls = params.get("tls");
+  const presenting = tls ? { tls } : {};
   const plan = params.get("plan");
-  if (plan) return { plan };
+  if (plan) return { plan, ...presenting };
   const console = params.get("console");
   const mspId = params.get("msp");
-  if (console && mspId) return { console, mspId };
+  if (console && mspId) return { console, mspId, ...presenting };
   return null;
 }
 
@@ -41,6 +44,7 @@ export function haCheckHref(scope: HaScope | null): string {
     "plan" in scope
       ? new URLSearchParams({ plan: scope.plan })
       : new URLSearchParams({ console: scope.console, msp: scope.mspId });
+  if (scope.tls) params.set("tls", scope.tls);
   return `#/ha-check?${params.toString()}`;
 }
 

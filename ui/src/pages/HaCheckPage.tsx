@@ -20,6 +20,7 @@ import type { HaCheck } from "../bindings/HaCheck";
 import type { PlanRecord } from "../bindings/PlanRecord";
 import { useNotifier } from "../components/Notifications";
 import { ConsolesUiProvider, useConsolesUi } from "../consoles/ConsolesUi";
+import { useLibrary } from "../data/WorkspaceData";
 import { describeError } from "../errors";
 import { HaCheckMatrix, type MatrixActions, StatusSquare } from "../hacheck/HaCheckMatrix";
 import {
@@ -70,6 +71,10 @@ function ScopeForm(props: { scope: HaScope | null }) {
     props.scope && "console" in props.scope ? props.scope.console : "",
   );
   const [msp, setMsp] = useState(props.scope && "mspId" in props.scope ? props.scope.mspId : "");
+  const [tls, setTls] = useState(props.scope?.tls ?? "");
+  const { items } = useLibrary();
+  const wallet = items.filter((i) => i.kind === "identity");
+  const presenting = tls ? { tls } : {};
   useEffect(() => {
     let live = true;
     planList().then(
@@ -91,6 +96,20 @@ function ScopeForm(props: { scope: HaScope | null }) {
   return (
     <div className="fhd-hc-scope">
       <p className="fhd-hc-intro">{t("haCheck.intro")}</p>
+      <div className="fhd-hc-scope__row fhd-hc-scope__row--tls">
+        <Select
+          id="ha-check-tls"
+          labelText={t("haCheck.tlsIdentity")}
+          helperText={t("haCheck.tlsIdentityHelp")}
+          value={tls}
+          onChange={(e) => setTls(e.target.value)}
+        >
+          <SelectItem value="" text={t("haCheck.noTlsIdentity")} />
+          {wallet.map((i) => (
+            <SelectItem key={i.id} value={i.id} text={i.displayName} />
+          ))}
+        </Select>
+      </div>
       <div className="fhd-hc-scope__row">
         <Select
           id="ha-check-plan"
@@ -107,7 +126,7 @@ function ScopeForm(props: { scope: HaScope | null }) {
           ))}
         </Select>
         <Button
-          href={plan ? haCheckHref({ plan }) : undefined}
+          href={plan ? haCheckHref({ plan, ...presenting }) : undefined}
           disabled={!plan}
           data-testid="ha-check-plan-go"
         >
@@ -133,7 +152,9 @@ function ScopeForm(props: { scope: HaScope | null }) {
         />
         <Button
           href={
-            chosenConsole && msp ? haCheckHref({ console: chosenConsole, mspId: msp }) : undefined
+            chosenConsole && msp
+              ? haCheckHref({ console: chosenConsole, mspId: msp, ...presenting })
+              : undefined
           }
           disabled={!chosenConsole || !msp}
           data-testid="ha-check-msp-go"
@@ -213,6 +234,7 @@ function CheckView(props: { scope: HaScope }) {
           ui.openPeer({ console: c, id, kind: "peer", displayName: name }, view, {
             mspId: check?.mspId ?? null,
             apiUrl: peer.apiUrl,
+            tlsIdentity: scope.tls ?? null,
           }),
         (error: unknown) => notifyError(error, t("haCheck.panelFailed", { name })),
       );

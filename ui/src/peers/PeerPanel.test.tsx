@@ -5,6 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { App } from "../App";
 import { resetReadyForTests } from "../ready";
+import { libraryItem } from "../test/ipc";
 import { mockPeerBackend } from "../test/peers";
 
 beforeEach(() => {
@@ -47,8 +48,48 @@ describe("Peer panel", () => {
     expect(calls.find((c) => c.cmd === "peer_channels")?.args).toEqual({
       peer: "Dallas/org1peer0",
       identity: null,
+      tlsIdentity: null,
     });
   });
+
+  it("presents the chosen client TLS identity on every read and on a join", async () => {
+    const user = userEvent.setup();
+    const org1tls = libraryItem({ id: "lib-org1tls", kind: "identity", displayName: "org1tls" });
+    const calls = backend((cmd) => (cmd === "library_list" ? [org1tls] : undefined));
+    const panel = await openPeer("Org1 Peer1");
+    expect(await within(panel).findByText(/^No channels\./)).toBeInTheDocument();
+    const tls = within(panel).getByLabelText("Client TLS identity");
+    await waitFor(() =>
+      expect(within(tls).getByRole("option", { name: "org1tls" })).toBeInTheDocument(),
+    );
+    await user.selectOptions(tls, "lib-org1tls");
+    // The panel reads the peer again, presenting the identity's TLS certificate.
+    await waitFor(() =>
+      expect(calls.filter((c) => c.cmd === "peer_channels").map((c) => c.args)).toContainEqual({
+        peer: "Dallas/org1peer1",
+        identity: null,
+        tlsIdentity: "lib-org1tls",
+      }),
+    );
+    expect(calls.filter((c) => c.cmd === "peer_chaincodes").at(-1)?.args).toEqual({
+      peer: "Dallas/org1peer1",
+      identity: null,
+      tlsIdentity: "lib-org1tls",
+    });
+    await user.click(within(panel).getByRole("button", { name: "Join channel…" }));
+    await user.type(await screen.findByLabelText("Channel name"), "mychannel");
+    await user.click(screen.getByRole("button", { name: "Join channel" }));
+    await screen.findByTestId("peer-notice", {}, { timeout: 5000 });
+    expect(calls.find((c) => c.cmd === "peer_join")?.args).toEqual({
+      input: {
+        peer: "Dallas/org1peer1",
+        channel: "mychannel",
+        from: null,
+        identity: null,
+        tlsIdentity: "lib-org1tls",
+      },
+    });
+  }, 20_000);
 
   // Three forms filled in turn: over Vitest's 5 s default on a busy 2-core machine.
   it("joins a channel with the catch-up shown, installs from another peer, makes it an anchor peer", async () => {

@@ -66,8 +66,9 @@ export default function PeerPanel(props: {
   const { notify, notifyError } = useNotifier();
   const [view, setView] = useState<PeerView>(props.view ?? "details");
   const [identity, setIdentity] = useState("");
+  const [tlsIdentity, setTlsIdentity] = useState(target.tlsIdentity ?? "");
   const [version, setVersion] = useState(0);
-  const data = usePeerData(target.peer, identity || null, version);
+  const data = usePeerData(target.peer, identity || null, tlsIdentity || null, version);
   const [signed, setSigned] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [anchoring, setAnchoring] = useState<string[]>([]);
@@ -108,13 +109,13 @@ export default function PeerPanel(props: {
       return;
     }
     let live = true;
-    settle(peerChaincodes(source, identity || null), (read) => {
+    settle(peerChaincodes(source, identity || null, tlsIdentity || null), (read) => {
       if (live) setSourcePackages(read);
     });
     return () => {
       live = false;
     };
-  }, [source, identity]);
+  }, [source, identity, tlsIdentity]);
 
   // A package dropped on the window goes to "Install chaincode…".
   useEffect(
@@ -168,7 +169,7 @@ export default function PeerPanel(props: {
         channel,
         from: join.from || null,
         identity: identity || null,
-        tlsIdentity: null,
+        tlsIdentity: tlsIdentity || null,
       });
       setSigned(joined.identity);
       setJoin(EMPTY_JOIN);
@@ -213,7 +214,7 @@ export default function PeerPanel(props: {
         peer: target.peer,
         from,
         identity: identity || null,
-        tlsIdentity: null,
+        tlsIdentity: tlsIdentity || null,
       });
       setSigned(installed.identity);
       setInstall(EMPTY_INSTALL);
@@ -249,7 +250,7 @@ export default function PeerPanel(props: {
         peers: [target.peer],
         orderer: null,
         identity: identity || null,
-        tlsIdentity: null,
+        tlsIdentity: tlsIdentity || null,
       });
       setSigned(added.identity);
       setVersion((v) => v + 1);
@@ -359,6 +360,22 @@ export default function PeerPanel(props: {
           <p className="fhd-peer-signed" data-testid="peer-signed-by" aria-live="polite">
             {signedBy ? t("panel.signedBy", { identity: signedBy }) : "\u00a0"}
           </p>
+          <Select
+            id="peer-tls-identity"
+            labelText={t("panel.tlsIdentity")}
+            helperText={t("panel.tlsIdentityHelp")}
+            value={tlsIdentity}
+            disabled={join.busy || install.busy}
+            onChange={(e) => {
+              setTlsIdentity(e.target.value);
+              setNotice(null);
+            }}
+          >
+            <SelectItem value="" text={t("panel.noTlsIdentity")} />
+            {wallet.map((i) => (
+              <SelectItem key={i.id} value={i.id} text={i.displayName} />
+            ))}
+          </Select>
         </div>
         {notice ? (
           notice.kind === "error" ? (

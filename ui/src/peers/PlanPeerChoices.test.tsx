@@ -72,7 +72,7 @@ describe("HA wizard: channels and chaincode from the region-1 peer", () => {
     expect(created.input.plan.chaincodes).toHaveLength(1);
     expect(created.input.plan.chaincodes[0]).toMatch(/^asset_1\.0:[0-9a-f]{64}$/);
     expect(calls.filter((c) => c.cmd === "peer_channels").map((c) => c.args)).toEqual([
-      { peer: "Dallas/org1peer0", identity: null },
+      { peer: "Dallas/org1peer0", identity: null, tlsIdentity: null },
     ]);
   }, 15_000);
 

@@ -40,13 +40,16 @@ export function PlanPeerChoices(props: {
   console: string;
   /** The chosen region-1 peers (component ids in `console`). */
   peers: readonly string[];
+  /** The wallet identity whose TLS certificate the reads present (peers that require mutual
+   * TLS), or null for none. */
+  tlsIdentity: string | null;
   /** Display names by component id, for the messages. */
   names: Readonly<Record<string, string>>;
   channels: string;
   chaincodes: string;
   onChange: (patch: { channels?: string; chaincodes?: string }) => void;
 }) {
-  const { mode, console, peers } = props;
+  const { mode, console, peers, tlsIdentity } = props;
   const { t } = useTranslation("peers");
   const asked = useMemo(
     () => (mode === "existing" ? peers.map((id) => consolePeerName(console, id)) : []),
@@ -62,8 +65,8 @@ export function PlanPeerChoices(props: {
     let live = true;
     const reads = names.map(async (peer) => {
       const [channels, chaincodes] = await Promise.allSettled([
-        peerChannels(peer),
-        peerChaincodes(peer),
+        peerChannels(peer, null, tlsIdentity),
+        peerChaincodes(peer, null, tlsIdentity),
       ]);
       return { peer, channels, chaincodes };
     });
@@ -83,7 +86,7 @@ export function PlanPeerChoices(props: {
     return () => {
       live = false;
     };
-  }, [key]);
+  }, [key, tlsIdentity]);
 
   if (mode === "new") {
     return (

@@ -24,6 +24,9 @@ export interface PeerTarget {
   apiUrl: string | null;
   /** The console whose tile it was opened from, if any. */
   console: string | null;
+  /** The client TLS identity to present first (the HA check's, for peers that require mutual
+   * TLS); the panel's choice otherwise. */
+  tlsIdentity?: string | null;
 }
 
 /** What the panel shows first. */

@@ -1,7 +1,8 @@
 // What the peer panel reads from the peer: its channels with heights, its installed packages,
 // and, once the channels are known, each channel's anchor peers (from the config block the
 // peer itself holds). Every read signs with `identity` (null: the organization's admin the
-// backend picks); `version` re-reads everything.
+// backend picks) and presents `tlsIdentity`'s TLS certificate (null: none; for peers that
+// require mutual TLS); `version` re-reads everything.
 import { useEffect, useState } from "react";
 import { channelAnchors, peerChaincodes, peerChannels } from "../api";
 import type { ChannelAnchors } from "../bindings/ChannelAnchors";
@@ -30,7 +31,12 @@ function settle<T>(promise: Promise<T>): Promise<Read<T>> {
   );
 }
 
-export function usePeerData(peer: string, identity: string | null, version: number): PeerData {
+export function usePeerData(
+  peer: string,
+  identity: string | null,
+  tlsIdentity: string | null,
+  version: number,
+): PeerData {
   const [data, setData] = useState<PeerData>({
     channels: LOADING,
     chaincodes: LOADING,
@@ -47,7 +53,7 @@ export function usePeerData(peer: string, identity: string | null, version: numb
       // Keep the anchors shown while they are read again.
       anchors: d.anchors,
     }));
-    void settle(peerChannels(peer, identity)).then((channels) => {
+    void settle(peerChannels(peer, identity, tlsIdentity)).then((channels) => {
       if (!live) return;
       const names = channels.state === "done" ? channels.value.channels.map((c) => c.channel) : [];
       setData((d) => ({
@@ -56,18 +62,18 @@ export function usePeerData(peer: string, identity: string | null, version: numb
         anchors: Object.fromEntries(names.map((n) => [n, d.anchors[n] ?? LOADING])),
       }));
       for (const channel of names) {
-        void settle(channelAnchors(channel, peer, identity)).then((read) => {
+        void settle(channelAnchors(channel, peer, identity, tlsIdentity)).then((read) => {
           if (live) setData((d) => ({ ...d, anchors: { ...d.anchors, [channel]: read } }));
         });
       }
     });
-    void settle(peerChaincodes(peer, identity)).then((chaincodes) => {
+    void settle(peerChaincodes(peer, identity, tlsIdentity)).then((chaincodes) => {
       if (live) setData((d) => ({ ...d, chaincodes }));
     });
     return () => {
       live = false;
     };
-  }, [peer, identity, version]);
+  }, [peer, identity, tlsIdentity, version]);
 
   return data;
 }

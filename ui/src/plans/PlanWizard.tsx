@@ -345,6 +345,18 @@ export function PlanWizard() {
                     />
                   ))}
                 </fieldset>
+                <Select
+                  id="plan-source-tls"
+                  labelText={t("wizard.source.tlsIdentity")}
+                  helperText={t("wizard.source.tlsIdentityHelp")}
+                  value={form.tlsIdentity}
+                  onChange={(e) => set({ tlsIdentity: e.target.value })}
+                >
+                  <SelectItem value="" text={t("wizard.source.noTlsIdentity")} />
+                  {identities.map((i) => (
+                    <SelectItem key={i.id} value={i.id} text={i.displayName} />
+                  ))}
+                </Select>
               </>
             )}
             {showChannels && (
@@ -352,6 +364,7 @@ export function PlanWizard() {
                 mode={form.mode}
                 console={form.sourceConsole}
                 peers={form.peers}
+                tlsIdentity={form.tlsIdentity || null}
                 names={peerNames}
                 channels={form.channels}
                 chaincodes={form.chaincodes}

@@ -109,6 +109,11 @@ describe("the wizard", () => {
     ]);
     const wallet = buildPlan({ ...filled(), registrar: "wallet", walletIdentity: "id1" });
     expect(wallet.source.registrar).toEqual({ library_identity: "id1" });
+    // Peers that require mutual TLS: the plan names the identity whose TLS certificate it shows.
+    expect(buildPlan({ ...filled(), tlsIdentity: "org1tls" }).source.tls_identity).toBe("org1tls");
+    expect(buildPlan({ ...newOrg(), tlsIdentity: "org1tls" }).source).not.toHaveProperty(
+      "tls_identity",
+    );
   });
 });
 

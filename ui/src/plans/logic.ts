@@ -140,6 +140,9 @@ export interface WizardForm {
   secret: string;
   walletIdentity: string;
   orgAdminIdentity: string;
+  /** Wallet identity whose TLS certificate the plan's connections present to peers and
+   * orderers that require client certificates (mutual TLS); "" for none. */
+  tlsIdentity: string;
 }
 
 export function emptyForm(): WizardForm {
@@ -160,6 +163,7 @@ export function emptyForm(): WizardForm {
     secret: "",
     walletIdentity: "",
     orgAdminIdentity: "",
+    tlsIdentity: "",
   };
 }
 
@@ -445,6 +449,8 @@ function buildSource(form: WizardForm): PlanSource {
         ? { enroll_id: form.enrollId.trim() }
         : { library_identity: form.walletIdentity },
     org_admin_identity: opt(form.orgAdminIdentity),
+    // A created organization's peers take no client certificates: only an existing one's may.
+    ...(form.tlsIdentity ? { tls_identity: form.tlsIdentity } : {}),
   };
 }
 

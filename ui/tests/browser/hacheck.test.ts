@@ -54,7 +54,7 @@ describe("HA check", () => {
         .evaluateAll((cs) => cs.map((c) => c.getAttribute("data-survives"))),
     ).toEqual(["true", "true", "true"]);
     expect((await ipcCallsOf(page, "ha_check")).map((c) => c.args)).toEqual([
-      { plan: null, console: "Dallas", mspId: "Org1MSP" },
+      { plan: null, console: "Dallas", mspId: "Org1MSP", tlsIdentity: null },
     ]);
 
     // Refresh runs it again.
@@ -65,13 +65,20 @@ describe("HA check", () => {
   });
 
   it("red: a region's peer not joined — what to do, the peer panel, import into a console, exports", async () => {
-    const { page, errors } = await open("?haCheck=red#/ha-check?plan=Org1+HA");
+    // Peers that require mutual TLS: the check presents the wallet identity the address names.
+    const { page, errors } = await open(
+      "?library=demo&haCheck=red#/ha-check?plan=Org1+HA&tls=lib-identity-org1admin",
+    );
     await expect.poll(() => page.getByTestId("ha-check").getAttribute("data-state")).toBe("done");
     expect((await ipcCallsOf(page, "ha_check"))[0]?.args).toEqual({
       plan: "Org1 HA",
       console: null,
       mspId: null,
+      tlsIdentity: "lib-identity-org1admin",
     });
+    await expect
+      .poll(() => page.locator("#ha-check-tls").inputValue())
+      .toBe("lib-identity-org1admin");
     const channel = page.locator('[data-testid="ha-channel"][data-channel="mychannel"]');
     expect(await channel.getAttribute("data-survives")).toBe("false");
     expect(await channel.locator("h2").textContent()).toContain("Breaks if Dallas is lost");
@@ -99,6 +106,8 @@ describe("HA check", () => {
     const panel = page.locator("#peer-panel");
     await expect.poll(() => panel.getByTestId("peer-panel").getAttribute("data-view")).toBe("join");
     expect(await panel.textContent()).toContain("Org1 Peer2");
+    // The panel presents the check's client TLS identity too.
+    expect(await panel.locator("#peer-tls-identity").inputValue()).toBe("lib-identity-org1admin");
     expect((await ipcCallsOf(page, "console_components")).map((c) => c.args)).toContainEqual({
       name: "Frankfurt",
       fresh: false,
@@ -157,7 +166,7 @@ describe("HA check", () => {
       "#/ha-check?console=Dallas&msp=Org1MSP",
     );
     expect((await ipcCallsOf(page, "ha_check")).map((c) => c.args)).toEqual([
-      { plan: null, console: "Dallas", mspId: "Org1MSP" },
+      { plan: null, console: "Dallas", mspId: "Org1MSP", tlsIdentity: null },
     ]);
     expect(errors).toEqual([]);
   });

@@ -76,7 +76,7 @@ describe("Peers, one at a time", () => {
     expect(await asset.textContent()).toContain("mychannel: asset 1.0");
     expect(await panel.getByTestId("peer-signed-by").textContent()).toBe("Signed by org1admin");
     expect((await ipcCallsOf(page, "peer_channels")).map((c) => c.args)).toEqual([
-      { peer: "Dallas/org1peer0", identity: null },
+      { peer: "Dallas/org1peer0", identity: null, tlsIdentity: null },
     ]);
     await screenshot(page, "peer-panel", true);
     expect(errors).toEqual([]);
@@ -264,6 +264,7 @@ describe("Peers, one at a time", () => {
     expect((await ipcCallsOf(page, "peer_channels")).at(-1)?.args).toEqual({
       peer: "Dallas/org1peer0",
       identity: "lib-identity-ordereradmin",
+      tlsIdentity: null,
     });
     expect(errors).toEqual([]);
   });
@@ -298,7 +299,8 @@ describe("Peers in Chinese", () => {
         .poll(() => channelRow(panel, "assets").getByTestId("peer-make-anchor").textContent())
         .toBe("设为锚点对等节点");
       expect(await panel.getByTestId("peer-signed-by").textContent()).toBe("签名身份：org1admin");
-      const names = ["Org1 Peer0", "Org1MSP", "MSP ID", "URL", "Dallas", "ID", "mychannel"];
+      // "TLS" stays a protocol's name in the console's Chinese documentation too.
+      const names = ["Org1 Peer0", "Org1MSP", "MSP ID", "URL", "Dallas", "ID", "mychannel", "TLS"];
       const texts = "h2, h3, th, dt, label, button";
       expect(await englishLeftovers(page, "#peer-panel", texts, names)).toEqual([]);
       expect(await overflowing(page, "#peer-panel .cds--modal-container")).toEqual([]);

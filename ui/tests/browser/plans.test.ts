@@ -205,7 +205,7 @@ describe("HA plans", () => {
     await page.keyboard.press("Escape");
     await screenshot(page, "plan-wizard-channels");
     expect((await ipcCallsOf(page, "peer_chaincodes")).map((c) => c.args)).toEqual([
-      { peer: "Dallas/org1peer0", identity: null },
+      { peer: "Dallas/org1peer0", identity: null, tlsIdentity: null },
     ]);
     expect(errors).toEqual([]);
   });
@@ -426,6 +426,8 @@ describe("HA plans", () => {
 /** Names the mock's data and the UI keep as they are in Chinese: consoles, regions, MSP ids, plan
  * and peer names, product names and identifiers. */
 const NAMES = [
+  // A protocol's name, kept as the console's Chinese documentation keeps it.
+  "TLS",
   "Org1 HA",
   "Org1MSP",
   "Org1 Peer0",
