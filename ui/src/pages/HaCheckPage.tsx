@@ -18,6 +18,7 @@ import { useTranslation } from "react-i18next";
 import { consoleComponents, haCheck, haCheckExportDialog, planList } from "../api";
 import type { HaCheck } from "../bindings/HaCheck";
 import type { PlanRecord } from "../bindings/PlanRecord";
+import { IdentitySelect } from "../components/IdentitySelect";
 import { useNotifier } from "../components/Notifications";
 import { ConsolesUiProvider, useConsolesUi } from "../consoles/ConsolesUi";
 import { useLibrary } from "../data/WorkspaceData";
@@ -73,7 +74,6 @@ function ScopeForm(props: { scope: HaScope | null }) {
   const [msp, setMsp] = useState(props.scope && "mspId" in props.scope ? props.scope.mspId : "");
   const [tls, setTls] = useState(props.scope?.tls ?? "");
   const { items } = useLibrary();
-  const wallet = items.filter((i) => i.kind === "identity");
   const presenting = tls ? { tls } : {};
   useEffect(() => {
     let live = true;
@@ -97,18 +97,15 @@ function ScopeForm(props: { scope: HaScope | null }) {
     <div className="fhd-hc-scope">
       <p className="fhd-hc-intro">{t("haCheck.intro")}</p>
       <div className="fhd-hc-scope__row fhd-hc-scope__row--tls">
-        <Select
+        <IdentitySelect
           id="ha-check-tls"
           labelText={t("haCheck.tlsIdentity")}
           helperText={t("haCheck.tlsIdentityHelp")}
+          noneText={t("haCheck.noTlsIdentity")}
+          items={items}
           value={tls}
-          onChange={(e) => setTls(e.target.value)}
-        >
-          <SelectItem value="" text={t("haCheck.noTlsIdentity")} />
-          {wallet.map((i) => (
-            <SelectItem key={i.id} value={i.id} text={i.displayName} />
-          ))}
-        </Select>
+          onChange={setTls}
+        />
       </div>
       <div className="fhd-hc-scope__row">
         <Select

@@ -24,6 +24,24 @@ async function openPeer(name: string): Promise<HTMLElement> {
 const channelRow = (panel: HTMLElement, channel: string) =>
   panel.querySelector<HTMLElement>(`[data-testid="peer-channel"][data-channel="${channel}"]`);
 
+/** Fills and sends "Join channel…" for mychannel. */
+async function joinMychannel(user: ReturnType<typeof userEvent.setup>, panel: HTMLElement) {
+  await user.click(within(panel).getByRole("button", { name: "Join channel…" }));
+  await user.type(await screen.findByLabelText("Channel name"), "mychannel");
+  await user.click(screen.getByRole("button", { name: "Join channel" }));
+}
+
+/** The join of Org1 Peer1 to mychannel the panel sends, presenting `tlsIdentity`. */
+const joinOfPeer1 = (tlsIdentity: string | null) => ({
+  input: {
+    peer: "Dallas/org1peer1",
+    channel: "mychannel",
+    from: null,
+    identity: null,
+    tlsIdentity,
+  },
+});
+
 describe("Peer panel", () => {
   it("shows the channels with heights, anchor peers and the installed chaincode", async () => {
     const calls = backend();
@@ -76,19 +94,9 @@ describe("Peer panel", () => {
       identity: null,
       tlsIdentity: "lib-org1tls",
     });
-    await user.click(within(panel).getByRole("button", { name: "Join channel…" }));
-    await user.type(await screen.findByLabelText("Channel name"), "mychannel");
-    await user.click(screen.getByRole("button", { name: "Join channel" }));
+    await joinMychannel(user, panel);
     await screen.findByTestId("peer-notice", {}, { timeout: 5000 });
-    expect(calls.find((c) => c.cmd === "peer_join")?.args).toEqual({
-      input: {
-        peer: "Dallas/org1peer1",
-        channel: "mychannel",
-        from: null,
-        identity: null,
-        tlsIdentity: "lib-org1tls",
-      },
-    });
+    expect(calls.find((c) => c.cmd === "peer_join")?.args).toEqual(joinOfPeer1("lib-org1tls"));
   }, 20_000);
 
   // Three forms filled in turn: over Vitest's 5 s default on a busy 2-core machine.
@@ -98,9 +106,7 @@ describe("Peer panel", () => {
     const panel = await openPeer("Org1 Peer1");
     expect(await within(panel).findByText(/^No channels\./)).toBeInTheDocument();
 
-    await user.click(within(panel).getByRole("button", { name: "Join channel…" }));
-    await user.type(await screen.findByLabelText("Channel name"), "mychannel");
-    await user.click(screen.getByRole("button", { name: "Join channel" }));
+    await joinMychannel(user, panel);
     const bar = await screen.findByTestId("peer-join-progress");
     expect(bar).toHaveTextContent(/Catching up: block \d+ of 12/);
     const notice = await screen.findByTestId("peer-notice", {}, { timeout: 5000 });
@@ -108,15 +114,7 @@ describe("Peer panel", () => {
       "Org1 Peer1 joined mychannel with block 0 from Org1 Peer0 (height 12, caught up).",
     );
     await waitFor(() => expect(channelRow(panel, "mychannel")?.dataset.height).toBe("12"));
-    expect(calls.find((c) => c.cmd === "peer_join")?.args).toEqual({
-      input: {
-        peer: "Dallas/org1peer1",
-        channel: "mychannel",
-        from: null,
-        identity: null,
-        tlsIdentity: null,
-      },
-    });
+    expect(calls.find((c) => c.cmd === "peer_join")?.args).toEqual(joinOfPeer1(null));
 
     await user.click(within(panel).getByRole("button", { name: "Install chaincode…" }));
     const source = await screen.findByLabelText("Peer to copy from");

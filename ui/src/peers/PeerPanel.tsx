@@ -3,7 +3,7 @@
 // and "Install chaincode…". Every call signs with the chosen wallet identity or, by default,
 // the wallet's admin of the peer's organization; the panel shows which identity signed. While
 // the panel is open, a chaincode package dropped on the window is taken for an install.
-import { InlineNotification, Select, SelectItem } from "@carbon/react";
+import { InlineNotification } from "@carbon/react";
 import type { UnlistenFn } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -19,6 +19,7 @@ import {
 import type { InstallFrom } from "../bindings/InstallFrom";
 import type { OrgPeers } from "../bindings/OrgPeers";
 import type { PeerChaincodes } from "../bindings/PeerChaincodes";
+import { IdentitySelect } from "../components/IdentitySelect";
 import { useNotifier } from "../components/Notifications";
 import { useLibrary } from "../data/WorkspaceData";
 import { useLibraryUi } from "../library/LibraryUi";
@@ -317,7 +318,6 @@ export default function PeerPanel(props: {
       </>
     );
 
-  const wallet = items.filter((i) => i.kind === "identity");
   // What the tile did not know, the peer's answer tells.
   const answered = data.channels.state === "done" ? data.channels.value.peer : null;
   const mspId = target.mspId ?? answered?.mspId ?? null;
@@ -341,41 +341,35 @@ export default function PeerPanel(props: {
           ) : null}
         </dl>
         <div className="fhd-peer-identity">
-          <Select
+          <IdentitySelect
             id="peer-identity"
             labelText={t("panel.identity")}
+            noneText={t("panel.walletAdmin")}
+            items={items}
             value={identity}
             disabled={join.busy || install.busy}
-            onChange={(e) => {
-              setIdentity(e.target.value);
+            onChange={(value) => {
+              setIdentity(value);
               setSigned(null);
               setNotice(null);
             }}
-          >
-            <SelectItem value="" text={t("panel.walletAdmin")} />
-            {wallet.map((i) => (
-              <SelectItem key={i.id} value={i.id} text={i.displayName} />
-            ))}
-          </Select>
+          />
           <p className="fhd-peer-signed" data-testid="peer-signed-by" aria-live="polite">
             {signedBy ? t("panel.signedBy", { identity: signedBy }) : "\u00a0"}
           </p>
-          <Select
+          <IdentitySelect
             id="peer-tls-identity"
             labelText={t("panel.tlsIdentity")}
             helperText={t("panel.tlsIdentityHelp")}
+            noneText={t("panel.noTlsIdentity")}
+            items={items}
             value={tlsIdentity}
             disabled={join.busy || install.busy}
-            onChange={(e) => {
-              setTlsIdentity(e.target.value);
+            onChange={(value) => {
+              setTlsIdentity(value);
               setNotice(null);
             }}
-          >
-            <SelectItem value="" text={t("panel.noTlsIdentity")} />
-            {wallet.map((i) => (
-              <SelectItem key={i.id} value={i.id} text={i.displayName} />
-            ))}
-          </Select>
+          />
         </div>
         {notice ? (
           notice.kind === "error" ? (

@@ -25,6 +25,7 @@ import { consoleComponents, consoleList, libraryList, planCreate } from "../api"
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import type { LibraryItem } from "../bindings/LibraryItem";
+import { IdentitySelect } from "../components/IdentitySelect";
 import { describeError } from "../errors";
 import { PlanPeerChoices } from "../peers/PlanPeerChoices";
 import {
@@ -345,18 +346,15 @@ export function PlanWizard() {
                     />
                   ))}
                 </fieldset>
-                <Select
+                <IdentitySelect
                   id="plan-source-tls"
                   labelText={t("wizard.source.tlsIdentity")}
                   helperText={t("wizard.source.tlsIdentityHelp")}
+                  noneText={t("wizard.source.noTlsIdentity")}
+                  items={identities}
                   value={form.tlsIdentity}
-                  onChange={(e) => set({ tlsIdentity: e.target.value })}
-                >
-                  <SelectItem value="" text={t("wizard.source.noTlsIdentity")} />
-                  {identities.map((i) => (
-                    <SelectItem key={i.id} value={i.id} text={i.displayName} />
-                  ))}
-                </Select>
+                  onChange={(tlsIdentity) => set({ tlsIdentity })}
+                />
               </>
             )}
             {showChannels && (
@@ -606,31 +604,25 @@ export function PlanWizard() {
                 />
               </>
             ) : (
-              <Select
+              <IdentitySelect
                 id="plan-wallet-identity"
                 labelText={t("wizard.secrets.walletIdentity")}
+                noneText={t("wizard.secrets.chooseIdentity")}
+                items={identities}
                 value={form.walletIdentity}
                 invalid={!!errors.walletIdentity}
                 invalidText={errors.walletIdentity}
-                onChange={(e) => set({ walletIdentity: e.target.value })}
-              >
-                <SelectItem value="" text={t("wizard.secrets.chooseIdentity")} />
-                {identities.map((i) => (
-                  <SelectItem key={i.id} value={i.id} text={i.displayName} />
-                ))}
-              </Select>
+                onChange={(walletIdentity) => set({ walletIdentity })}
+              />
             )}
-            <Select
+            <IdentitySelect
               id="plan-org-admin"
               labelText={t("wizard.secrets.orgAdmin")}
+              noneText={t("wizard.secrets.walletAdmin")}
+              items={identities}
               value={form.orgAdminIdentity}
-              onChange={(e) => set({ orgAdminIdentity: e.target.value })}
-            >
-              <SelectItem value="" text={t("wizard.secrets.walletAdmin")} />
-              {identities.map((i) => (
-                <SelectItem key={i.id} value={i.id} text={i.displayName} />
-              ))}
-            </Select>
+              onChange={(orgAdminIdentity) => set({ orgAdminIdentity })}
+            />
           </section>
         )}
 
