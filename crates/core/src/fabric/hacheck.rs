@@ -357,7 +357,8 @@ struct ChannelAnswer {
 }
 
 /// One channel's reads on a peer: its height, committed definitions, anchor peers (from the
-/// config block) and what discovery sees.
+/// channel configuration the peer holds in memory: no block read from its ledger, and a peer
+/// that joined from a ledger snapshot has it too) and what discovery sees.
 async fn ask_channel(
     client: &PeerClient,
     signing: &Signing,
@@ -365,10 +366,10 @@ async fn ask_channel(
     channel: String,
 ) -> (HaJoined, ChannelAnswer) {
     let signer = &signing.signer;
-    let (info, definitions, block, seen) = futures_util::future::join4(
+    let (info, definitions, config, seen) = futures_util::future::join4(
         client.chain_info(signer, &channel),
         client.chaincode_definitions(signer, &channel),
-        client.config_block(signer, &channel),
+        client.channel_config(signer, &channel),
         client.discover_peers(signer, &channel),
     )
     .await;
@@ -376,12 +377,8 @@ async fn ask_channel(
         definitions: definitions.unwrap_or_default(),
         ..ChannelAnswer::default()
     };
-    if let Ok(bytes) = block {
-        if let Ok(anchors) =
-            config::config_from_block_bytes(&bytes).and_then(|c| config::anchor_peers(&c, msp_id))
-        {
-            ca.anchors = anchors.iter().map(|(h, p)| format!("{h}:{p}")).collect();
-        }
+    if let Ok(anchors) = config.and_then(|c| config::anchor_peers(&c, msp_id)) {
+        ca.anchors = anchors.iter().map(|(h, p)| format!("{h}:{p}")).collect();
     }
     ca.seen = Some(
         seen.map(|found| {
