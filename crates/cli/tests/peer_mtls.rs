@@ -421,6 +421,20 @@ fn tls_as_presents_a_wallet_identity_to_nodes_requiring_client_certificates() {
             })
             .collect();
         assert!(heights[0].as_u64().unwrap() > 1, "{read:#}");
+        // The evidence names the client certificate presented, and none when there was none.
+        assert_eq!(read["tlsIdentity"], "org1admin-tls", "{read:#}");
+        assert_eq!(refused["tlsIdentity"], Value::Null, "{refused:#}");
+        let markdown: Vec<&str> = check
+            .iter()
+            .map(|a| if *a == "--json" { "--markdown" } else { a })
+            .collect();
+        let markdown = with_tls(&markdown);
+        assert!(
+            String::from_utf8_lossy(&markdown.stdout)
+                .contains("presenting the TLS certificate of `org1admin-tls`"),
+            "{}",
+            text(&markdown)
+        );
         let mut unknown = check.to_vec();
         unknown.extend(["--tls-as", "nobody"]);
         let error = json_error(&fabric_ha(&ws, &unknown));
@@ -547,6 +561,8 @@ fn tls_as_presents_a_wallet_identity_to_nodes_requiring_client_certificates() {
         let checked = fabric_ha(&ws, &["ha", "check", "--plan", "mtls", "--json"]);
         let checked: Value = serde_json::from_slice(&checked.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}", text(&checked)));
+        // The plan's own TLS identity, named in the evidence.
+        assert_eq!(checked["tlsIdentity"], "org1admin-tls", "{checked:#}");
         assert!(
             checked["peers"]
                 .as_array()

@@ -17,6 +17,11 @@ mspId: string,
  */
 identity: string, 
 /**
+ * The wallet identity whose TLS certificate every peer connection presented (peers that
+ * require mutual TLS); `None`: no client certificate.
+ */
+tlsIdentity: string | null, 
+/**
  * When it was checked (RFC 3339).
  */
 checkedAt: string, 

@@ -71,6 +71,7 @@ export function mockHaCheck(
   red: boolean,
   checkedAt = new Date().toISOString(),
   stale = false,
+  tlsIdentity: string | null = null,
 ): HaCheck {
   const all = seeds(red);
   const listedBy = (s: Seed): string[] =>
@@ -143,6 +144,7 @@ export function mockHaCheck(
   return {
     mspId: "Org1MSP",
     identity: "org1admin",
+    tlsIdentity,
     checkedAt,
     regions: REGIONS.map((r) => ({ ...r })),
     peers,
@@ -220,6 +222,7 @@ export class MockHaCheck {
     plan: string | null;
     console: string | null;
     mspId: string | null;
+    tlsIdentity?: string | null;
   }): Promise<HaCheck> {
     const known = args.plan !== null || (args.console !== null && args.mspId === "Org1MSP");
     await new Promise((ok) => setTimeout(ok, MOCK_CHECK_MS));
@@ -229,7 +232,9 @@ export class MockHaCheck {
         `console ${JSON.stringify(args.console)} holds no peer or MSP definition of ${JSON.stringify(args.mspId)}`,
       );
     }
-    this.last = mockHaCheck(this.red, new Date().toISOString(), this.stale);
+    // The core names the wallet identity; the mock library's ids are `lib-identity-<name>`.
+    const tls = args.tlsIdentity?.replace(/^lib-identity-/, "") ?? null;
+    this.last = mockHaCheck(this.red, new Date().toISOString(), this.stale, tls);
     return this.last;
   }
 

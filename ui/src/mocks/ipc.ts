@@ -340,7 +340,12 @@ export function installMockIpc(params: URLSearchParams): WorkspaceData {
           return bundles.signingKey();
         case "ha_check":
           return haChecks.check(
-            args as { plan: string | null; console: string | null; mspId: string | null },
+            args as {
+              plan: string | null;
+              console: string | null;
+              mspId: string | null;
+              tlsIdentity: string | null;
+            },
           );
         case "certs_report":
           return mockCertsReport(consoles, library, params.get("certs") === "none");

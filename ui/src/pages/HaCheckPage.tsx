@@ -299,6 +299,9 @@ function CheckView(props: { scope: HaScope }) {
                 when: formatDate(check.checkedAt, { dateStyle: "medium", timeStyle: "medium" }),
                 identity: check.identity,
               })}
+              {check.tlsIdentity
+                ? ` · ${t("haCheck.presenting", { identity: check.tlsIdentity })}`
+                : ""}
               {" · "}
               {t("haCheck.peersInRegions", {
                 peers: t("haCheck.peers", {

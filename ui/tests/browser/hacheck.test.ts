@@ -79,6 +79,9 @@ describe("HA check", () => {
     await expect
       .poll(() => page.locator("#ha-check-tls").inputValue())
       .toBe("lib-identity-org1admin");
+    expect(await page.getByTestId("ha-verdict").textContent()).toContain(
+      "presenting the TLS certificate of org1admin",
+    );
     const channel = page.locator('[data-testid="ha-channel"][data-channel="mychannel"]');
     expect(await channel.getAttribute("data-survives")).toBe("false");
     expect(await channel.locator("h2").textContent()).toContain("Breaks if Dallas is lost");

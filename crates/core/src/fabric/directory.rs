@@ -642,6 +642,15 @@ impl Workspace {
         &self,
         named: Option<&str>,
     ) -> Result<Option<ClientTls>, CoreError> {
+        Ok(self.client_tls_named(named)?.map(|(_, tls)| tls))
+    }
+
+    /// [`Self::client_tls_for`] with the wallet identity's name, for results that say which
+    /// client certificate was presented.
+    pub(crate) fn client_tls_named(
+        &self,
+        named: Option<&str>,
+    ) -> Result<Option<(String, ClientTls)>, CoreError> {
         let Some(named) = named.map(str::trim).filter(|n| !n.is_empty()) else {
             return Ok(None);
         };
@@ -669,7 +678,7 @@ impl Workspace {
         artifacts::key_fits(&chosen.cert, key_b64.expose()).map_err(|why| unusable(&why))?;
         let key_pem = key_pem(&key_b64).map_err(unusable)?;
         tracing::info!(identity = %chosen.name, "client TLS identity");
-        Ok(Some((pem_of(&chosen.cert), key_pem)))
+        Ok(Some((chosen.name.clone(), (pem_of(&chosen.cert), key_pem))))
     }
 
     /// The stored private key of a wallet identity: base64 of its PEM.

@@ -317,6 +317,9 @@ pub struct HaCheck {
     pub msp_id: String,
     /// The wallet identity that signed the queries.
     pub identity: String,
+    /// The wallet identity whose TLS certificate every peer connection presented (peers that
+    /// require mutual TLS); `None`: no client certificate.
+    pub tls_identity: Option<String>,
     /// When it was checked (RFC 3339).
     pub checked_at: String,
     /// The regions, in order.
@@ -792,7 +795,9 @@ impl Workspace {
             HaCheckScope::Plan(name) => self.plan(name)?.plan.source.tls_identity,
             HaCheckScope::Msp { .. } => None,
         };
-        let client_tls = self.client_tls_for(tls_identity.or(plan_tls.as_deref()))?;
+        let (tls_name, client_tls) = self
+            .client_tls_named(tls_identity.or(plan_tls.as_deref()))?
+            .unzip();
         let labels: BTreeMap<String, String> = self
             .consoles()?
             .into_iter()
@@ -973,6 +978,7 @@ impl Workspace {
             survives: !channels.is_empty() && channels.iter().all(|c| c.survives),
             msp_id,
             identity: signing.identity.clone(),
+            tls_identity: tls_name,
             checked_at: crate::library::rfc3339(crate::library::unix_now()),
             regions,
             peers,
@@ -989,10 +995,14 @@ impl HaCheck {
         let mut md = String::new();
         let _ = writeln!(
             md,
-            "# HA check: {}\n\nChecked {} as `{}`. Verdict: **{}**.\n",
+            "# HA check: {}\n\nChecked {} as `{}`{}. Verdict: **{}**.\n",
             self.msp_id,
             self.checked_at,
             self.identity,
+            self.tls_identity
+                .as_ref()
+                .map(|t| format!(", presenting the TLS certificate of `{t}`"))
+                .unwrap_or_default(),
             if self.survives {
                 "every channel survives the loss of any one region"
             } else {
