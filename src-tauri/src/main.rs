@@ -14,10 +14,6 @@ use std::time::Instant;
 
 use fabric_ha_core::{paths, OpenOptions};
 
-/// The allocator (see the workspace `Cargo.toml`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// With this set, the app prints `ready <ms>` on stdout once the UI has painted (used by
 /// `bench/startup` and the end-to-end tests).
 const REPORT_READY_ENV: &str = "FABRIC_HA_REPORT_READY";

@@ -24,10 +24,6 @@ use fabric_ha_bundle::{
 use fabric_ha_sensitive::Sensitive;
 use serde_json::{json, Value};
 
-/// The app's allocator, so that the figures are the app's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Offline bundle create / verify against zip + age of the same bytes.
 #[derive(Debug, Parser)]
 #[command(name = "bench-bundle")]

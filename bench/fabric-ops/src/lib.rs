@@ -29,10 +29,6 @@ use fabric_ha_testbed::sandbox::{
 use fabric_ha_testnet::{enroll, msp, Binary, CaEndpoint, Fabric, FabricBins, Peer, PeerSpec};
 use serde_json::{json, Value};
 
-/// The app's allocator, so that the figures are the app's (every binary of this crate).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The operations, in order.
 pub const OPS: [&str; 5] = [
     "fetch block 0",

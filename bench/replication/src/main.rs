@@ -25,10 +25,6 @@ use serde::Serialize;
 use crate::model::{model, Latencies};
 use crate::world::{ca_client, BoxError, ServerSettings, World, CA_ADMIN};
 
-/// The app's allocator, so that the figures are the app's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The HA engine against test consoles with injected latency: wall time, critical path and a
 /// strictly sequential run.
 #[derive(Debug, Parser)]

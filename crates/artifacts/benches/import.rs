@@ -16,10 +16,6 @@ use criterion::Criterion;
 use fabric_ha_artifacts::testdata::{big_bulk, NOW};
 use fabric_ha_artifacts::{read_zip_with, Cert, ReadOptions};
 
-/// The app's allocator, so that the figures are the app's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const COMPONENTS: usize = 2_000;
 
 /// Medians of `runs` rounds, each round running every measured function once in turn, so that

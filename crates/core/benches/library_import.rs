@@ -15,10 +15,6 @@ use fabric_ha_artifacts::Cert;
 use fabric_ha_core::{OpenOptions, Sensitive, Workspace};
 use fabric_ha_store::KdfParams;
 
-/// The app's allocator, so that the figures are the app's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const COMPONENTS: usize = 2_000;
 const RUNS: usize = 11;
 
