@@ -17,6 +17,7 @@ const ALL_CODES = [
   "console_unreachable",
   "console_tls_untrusted",
   "console_unauthorized",
+  "console_iam_only",
   "console_forbidden",
   "not_a_console",
   "console_import_only",

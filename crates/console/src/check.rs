@@ -103,10 +103,16 @@ impl ConsoleClient {
             Err(e) => return report.with(Verdict::Failed(e)),
         };
         let import_only = settings.is_import_only();
-        report.settings = Some(settings);
 
-        if let Err(e) = self.probe(Method::GET, "/ak/api/v3/components", None).await {
-            return report.with(Verdict::Failed(e));
+        let iam = settings.auth_scheme.eq_ignore_ascii_case("iam");
+        report.settings = Some(settings);
+        match self.probe(Method::GET, "/ak/api/v3/components", None).await {
+            Ok(_) => {}
+            // An IBM Cloud console refuses every console key: say why, not "wrong key".
+            Err(ConsoleError::Unauthorized { message }) if iam => {
+                return report.with(Verdict::Failed(ConsoleError::IamOnly { message }));
+            }
+            Err(e) => return report.with(Verdict::Failed(e)),
         }
         report.role = Some(ApiRole::Reader);
 

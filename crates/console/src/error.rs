@@ -34,6 +34,13 @@ pub enum ConsoleError {
         /// The console's answer, verbatim (usually `Unauthorized`).
         message: String,
     },
+    /// 401 from a console whose settings say `AUTH_SCHEME` `iam` (IBM Cloud): it takes IBM
+    /// Cloud IAM tokens (`Bearer`) or IAM API keys (`ApiKey`), never a console API key.
+    #[error("the console signs in with IBM Cloud IAM (AUTH_SCHEME \"iam\"), which takes IAM tokens, not console API keys: {message}")]
+    IamOnly {
+        /// The console's answer, verbatim.
+        message: String,
+    },
     /// 403, or a 401 for a write while the same key can read: the key lacks the role.
     #[error("the console refused this action for this API key: {message}")]
     Forbidden {
@@ -129,6 +136,7 @@ impl ConsoleError {
             Self::Unreachable { .. } => "console_unreachable",
             Self::TlsUntrusted { .. } => "console_tls_untrusted",
             Self::Unauthorized { .. } => "console_unauthorized",
+            Self::IamOnly { .. } => "console_iam_only",
             Self::Forbidden { .. } => "console_forbidden",
             Self::NotAConsole { .. } => "not_a_console",
             Self::ImportOnly { .. } => "console_import_only",
@@ -154,6 +162,9 @@ impl ConsoleError {
             }
             Self::Unauthorized { .. } => {
                 "Check the API key and secret (or user name and password); create a new API key in the console if the secret was lost."
+            }
+            Self::IamOnly { .. } => {
+                "This app connects with console API keys, which IBM Cloud consoles do not issue: export the components from that console and use the files (library, copies, offline bundles) instead."
             }
             Self::Forbidden { .. } => {
                 "Use an API key with the writer role to import and the manager role to create peers."

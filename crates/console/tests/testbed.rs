@@ -138,6 +138,40 @@ async fn settings_and_connection_test_with_a_manager_key() {
 }
 
 #[tokio::test]
+async fn an_ibm_cloud_console_is_named_as_such_not_as_a_wrong_key() {
+    // IBM Cloud's consoles (AUTH_SCHEME "iam", spec §1.2) take IAM tokens or IAM keys only: a
+    // console API key, even one that would be right elsewhere, gets a plain 401.
+    let tc = start(TestConsoleConfig {
+        auth_scheme: "iam".into(),
+        ..TestConsoleConfig::default()
+    })
+    .await;
+    let report = manager(&tc).test_connection().await;
+    assert_eq!(
+        report.verdict.code(),
+        "console_iam_only",
+        "{:?}",
+        report.verdict
+    );
+    assert_eq!(
+        report.settings.as_ref().map(|s| s.auth_scheme.as_str()),
+        Some("iam")
+    );
+    assert_eq!(report.role, None);
+    let sentence = report.verdict.sentence();
+    assert!(sentence.contains("IBM Cloud IAM"), "{sentence}");
+    assert!(sentence.contains("Unauthorized"), "{sentence}");
+    assert!(
+        report.verdict.fix().contains("export"),
+        "{}",
+        report.verdict.fix()
+    );
+    // Nothing was read or written.
+    assert!(tc.components().is_empty());
+    tc.shutdown().await;
+}
+
+#[tokio::test]
 async fn connection_test_verdicts() {
     let tc = start(TestConsoleConfig::default()).await;
     let writer = client_with(&tc, tc.writer_key(), fast())

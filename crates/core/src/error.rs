@@ -31,6 +31,9 @@ pub enum ErrorCode {
     /// The console did not accept the API key (or user name and password).
     #[serde(rename = "console_unauthorized")]
     ConsoleUnauthorized,
+    /// An IBM Cloud console (`AUTH_SCHEME` `iam`): it takes IAM credentials, not API keys.
+    #[serde(rename = "console_iam_only")]
+    ConsoleIamOnly,
     /// The API key lacks the role for this action.
     #[serde(rename = "console_forbidden")]
     ConsoleForbidden,
@@ -271,6 +274,7 @@ fn console_code(err: &fabric_ha_console::ConsoleError) -> ErrorCode {
         E::Unreachable { .. } => ErrorCode::ConsoleUnreachable,
         E::TlsUntrusted { .. } => ErrorCode::ConsoleTlsUntrusted,
         E::Unauthorized { .. } => ErrorCode::ConsoleUnauthorized,
+        E::IamOnly { .. } => ErrorCode::ConsoleIamOnly,
         E::Forbidden { .. } => ErrorCode::ConsoleForbidden,
         E::NotAConsole { .. } => ErrorCode::NotAConsole,
         E::ImportOnly { .. } => ErrorCode::ConsoleImportOnly,
