@@ -55,11 +55,6 @@ pub fn decode_block(bytes: &[u8]) -> Result<Block, NetError> {
     Block::decode(bytes).map_err(|e| invalid(format!("not a block: {e}")))
 }
 
-/// The channel configuration in a config block's bytes.
-pub fn config_from_block_bytes(bytes: &[u8]) -> Result<Config, NetError> {
-    config_from_block(&decode_block(bytes)?)
-}
-
 /// The MSP ids of the channel's application organizations, sorted.
 pub fn application_orgs(config: &Config) -> Vec<String> {
     let mut orgs: Vec<String> = config
