@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fabric_ha_console::{ClientOptions, ConsoleClient, ConsoleEndpoint};
+use fabric_ha_console::{ClientOptions, ConsoleAuth, ConsoleClient, ConsoleEndpoint};
 use fabric_ha_engine::{PeerDefaults, Plan, Registrar, Source, Target, PLAN_FORMAT};
 use fabric_ha_fabric_net::{
     config, last_config_index, NetError, OrdererClient, PeerClient, PeerEndpoint, Signer,
@@ -86,8 +86,7 @@ pub fn console_client(tc: &TestConsole) -> Result<ConsoleClient, String> {
     ConsoleClient::new(
         ConsoleEndpoint {
             url: tc.url(),
-            api_key: key,
-            api_secret: Sensitive::new(secret),
+            auth: ConsoleAuth::key(key, Sensitive::new(secret)),
             extra_ca_pem: tc.ca_cert_pem(),
         },
         ClientOptions::default(),

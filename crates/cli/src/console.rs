@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Subcommand};
 use fabric_ha_core::consoles::{
-    CertField, ComponentStatus, ConsoleAuthInput, ConsoleImportOptions, ConsoleImportOutcome,
-    ConsoleImportReport, ConsoleInput, ConsoleNode,
+    CertField, ComponentStatus, ConsoleAuthInput, ConsoleAuthKind, ConsoleImportOptions,
+    ConsoleImportOutcome, ConsoleImportReport, ConsoleInput, ConsoleNode,
 };
 use fabric_ha_core::library::{self, ImportStatus};
 use fabric_ha_core::{CoreError, Sensitive, Workspace};
@@ -16,12 +16,17 @@ use crate::print_json;
 
 /// Environment variable the API secret may come from (instead of `--api-secret`).
 pub(crate) const API_SECRET_ENV: &str = "FABRIC_HA_API_SECRET";
+/// Environment variable an IBM Cloud API key may come from (instead of `--iam-api-key`).
+pub(crate) const IAM_API_KEY_ENV: &str = "FABRIC_HA_IAM_API_KEY";
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConsoleCommand {
-    /// Register a console. The API secret is stored encrypted and never printed; prefer
-    /// --api-secret-stdin or FABRIC_HA_API_SECRET over --api-secret (visible in `ps`).
-    #[command(group(ArgGroup::new("secret").args(["api_secret", "api_secret_stdin"]).required(true)))]
+    /// Register a console: with a console API key and secret, or, for a console on IBM Cloud
+    /// (AUTH_SCHEME iam), an IBM Cloud API key (exchanged at IBM Cloud IAM for access tokens).
+    /// Secrets are stored encrypted and never printed; prefer --api-secret-stdin or
+    /// FABRIC_HA_API_SECRET over --api-secret (visible in `ps`), and the same for the IAM key.
+    #[command(group(ArgGroup::new("secret").args(["api_secret", "api_secret_stdin"])))]
+    #[command(group(ArgGroup::new("iam").args(["iam_api_key", "iam_api_key_stdin"])))]
     Add {
         /// Display name (unique, up to 64 characters).
         name: String,
@@ -31,15 +36,24 @@ pub(crate) enum ConsoleCommand {
         /// Region label, e.g. us-south.
         #[arg(long, default_value = "")]
         region: String,
-        /// API key.
+        /// Console API key (with --api-secret or --api-secret-stdin).
         #[arg(long)]
-        api_key: String,
+        api_key: Option<String>,
         /// API secret (or set FABRIC_HA_API_SECRET).
         #[arg(long, env = API_SECRET_ENV, hide_env_values = true)]
         api_secret: Option<String>,
         /// Read the API secret from standard input (first line).
         #[arg(long)]
         api_secret_stdin: bool,
+        /// IBM Cloud API key, for a console on IBM Cloud (or set FABRIC_HA_IAM_API_KEY).
+        #[arg(long, env = IAM_API_KEY_ENV, hide_env_values = true)]
+        iam_api_key: Option<String>,
+        /// Read the IBM Cloud API key from standard input (first line).
+        #[arg(long)]
+        iam_api_key_stdin: bool,
+        /// IAM's token endpoint (default: IBM Cloud's, https://iam.cloud.ibm.com/identity/token).
+        #[arg(long, value_name = "URL")]
+        iam_token_url: Option<String>,
         /// PEM file of the CA that issued the console's TLS certificate, or of the console's own
         /// self-signed certificate (pinned exactly), when it is not publicly trusted.
         #[arg(long, value_name = "FILE")]
@@ -127,11 +141,11 @@ pub(crate) enum ConsoleCommand {
     },
 }
 
-fn read_secret_stdin() -> Result<Sensitive<String>, CoreError> {
+fn read_secret_stdin(what: &str) -> Result<Sensitive<String>, CoreError> {
     let mut text = String::new();
     std::io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| CoreError::Internal(format!("cannot read the API secret from stdin: {e}")))?;
+        .map_err(|e| CoreError::Internal(format!("cannot read the {what} from stdin: {e}")))?;
     let secret = text.lines().next().unwrap_or("").trim_end().to_owned();
     text.clear();
     Ok(Sensitive::new(secret))
@@ -256,16 +270,54 @@ pub(crate) fn run(
             api_key,
             api_secret,
             api_secret_stdin,
+            iam_api_key,
+            iam_api_key_stdin,
+            iam_token_url,
             ca_cert,
         } => {
-            let api_secret = match (api_secret_stdin, api_secret) {
-                (true, _) => read_secret_stdin()?,
-                (false, Some(s)) => Sensitive::new(s),
-                (false, None) => {
+            let iam = iam_api_key_stdin || iam_api_key.is_some();
+            let auth = match api_key {
+                Some(_) if iam => {
                     return Err(CoreError::InvalidInput {
-                        field: "--api-secret".into(),
-                        reason: "give --api-secret, --api-secret-stdin or FABRIC_HA_API_SECRET"
-                            .into(),
+                        field: "--api-key".into(),
+                        reason: "give a console API key or an IBM Cloud API key (--iam-api-key, --iam-api-key-stdin or FABRIC_HA_IAM_API_KEY), not both".into(),
+                    })
+                }
+                Some(api_key) => {
+                    if iam_token_url.is_some() {
+                        return Err(CoreError::InvalidInput {
+                            field: "--iam-token-url".into(),
+                            reason: "only with an IBM Cloud API key".into(),
+                        });
+                    }
+                    let api_secret = match (api_secret_stdin, api_secret) {
+                        (true, _) => read_secret_stdin("API secret")?,
+                        (false, Some(s)) => Sensitive::new(s),
+                        (false, None) => {
+                            return Err(CoreError::InvalidInput {
+                                field: "--api-secret".into(),
+                                reason:
+                                    "give --api-secret, --api-secret-stdin or FABRIC_HA_API_SECRET"
+                                        .into(),
+                            })
+                        }
+                    };
+                    ConsoleAuthInput::ApiKey {
+                        api_key,
+                        api_secret,
+                    }
+                }
+                None if iam => ConsoleAuthInput::Iam {
+                    iam_api_key: match iam_api_key {
+                        Some(key) if !iam_api_key_stdin => Sensitive::new(key),
+                        _ => read_secret_stdin("IBM Cloud API key")?,
+                    },
+                    token_url: iam_token_url,
+                },
+                None => {
+                    return Err(CoreError::InvalidInput {
+                        field: "--api-key".into(),
+                        reason: "give --api-key with its secret, or an IBM Cloud API key (--iam-api-key, --iam-api-key-stdin or FABRIC_HA_IAM_API_KEY) for a console on IBM Cloud".into(),
                     })
                 }
             };
@@ -274,10 +326,7 @@ pub(crate) fn run(
                 name,
                 region,
                 url,
-                auth: Some(ConsoleAuthInput::ApiKey {
-                    api_key,
-                    api_secret,
-                }),
+                auth: Some(auth),
                 ca_cert_pem,
             })?;
             println!(
@@ -298,6 +347,9 @@ pub(crate) fn run(
                     }
                     if !c.encrypted {
                         notes.push("not encrypted");
+                    }
+                    if c.auth == ConsoleAuthKind::Iam {
+                        notes.push("IBM Cloud IAM");
                     }
                     let verdict = c
                         .last_verdict

@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 
 use fabric_ha_artifacts::testdata::Pki;
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
+use fabric_ha_testbed::iam::TestIam;
 use serde_json::Value;
-use support::{command_with, text};
+use support::{command_with, files_under, text};
 
 const PASSPHRASE: &str = "cli console tests";
 
@@ -240,6 +241,139 @@ impl Drop for Running {
 }
 
 #[cfg(unix)]
+#[test]
+fn a_console_on_ibm_cloud_is_added_with_an_ibm_cloud_api_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let iam = TestIam::start_blocking(Duration::from_secs(3600)).unwrap();
+    let tc = TestConsole::start_blocking(TestConsoleConfig {
+        auth_scheme: "iam".into(),
+        iam: Some(iam.handle()),
+        ..TestConsoleConfig::default()
+    })
+    .unwrap();
+    // The console's and the token service's test CAs (IBM Cloud's are publicly trusted).
+    let ca = tmp.path().join("cas.pem");
+    std::fs::write(
+        &ca,
+        format!("{}\n{}", tc.ca_cert_pem().unwrap(), iam.ca_pem()),
+    )
+    .unwrap();
+    let ca = ca.to_str().unwrap();
+    let key = iam.add_key(&["Manager"]);
+    let url = tc.url();
+    let token_url = iam.token_url();
+
+    // Refused before anything is stored: both kinds of key, a token URL without TLS.
+    let out = command(
+        &ws,
+        &[
+            "console",
+            "add",
+            "cloud",
+            "--url",
+            &url,
+            "--api-key",
+            "k",
+            "--api-secret",
+            "s",
+        ],
+    )
+    .env("FABRIC_HA_IAM_API_KEY", &key)
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("--api-key"), "{}", text(&out));
+    let out = command(
+        &ws,
+        &[
+            "console",
+            "add",
+            "cloud",
+            "--url",
+            &url,
+            "--iam-token-url",
+            "http://127.0.0.1:1/identity/token",
+        ],
+    )
+    .env("FABRIC_HA_IAM_API_KEY", &key)
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("tokenUrl") && text(&out).contains("https://"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains(&key));
+    let list = ok_json(&fabric_ha(&ws, &["console", "list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 0, "{list}");
+
+    // The key from stdin.
+    let mut child = command(
+        &ws,
+        &[
+            "console",
+            "add",
+            "cloud",
+            "--url",
+            &url,
+            "--region",
+            "us-east",
+            "--iam-api-key-stdin",
+            "--iam-token-url",
+            &token_url,
+            "--ca-cert",
+            ca,
+        ],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{key}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains(&key));
+
+    let list = ok_json(&fabric_ha(&ws, &["console", "list", "--json"]));
+    let cloud = &list[0];
+    assert_eq!(cloud["auth"], "iam");
+    assert_eq!(cloud["apiKey"], "");
+    assert_eq!(cloud["iamTokenUrl"], token_url.as_str());
+    let out = fabric_ha(&ws, &["console", "list"]);
+    assert!(text(&out).contains("IBM Cloud IAM"), "{}", text(&out));
+
+    let verdict = ok_json(&fabric_ha(&ws, &["console", "test", "cloud", "--json"]));
+    assert_eq!(verdict["code"], "ready", "{verdict}");
+    assert_eq!(verdict["authScheme"], "iam", "{verdict}");
+    let components = ok_json(&fabric_ha(
+        &ws,
+        &["console", "components", "cloud", "--json"],
+    ));
+    assert!(components.is_object(), "{components}");
+    // Each command is a new process: one exchange each (the test and the components read).
+    assert_eq!(iam.exchanges(), 2);
+
+    // The key is nowhere on disk in plain text.
+    for entry in files_under(&ws) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+            "{} holds the IBM Cloud API key",
+            entry.display()
+        );
+    }
+    iam.shutdown_blocking();
+    tc.shutdown_blocking();
+}
+
 #[test]
 fn sandbox_registers_three_consoles_until_stopped() {
     let tmp = tempfile::tempdir().unwrap();

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use fabric_ha_console::{
-    CaEnrollment, ClientOptions, ComponentAdmins, ConsoleClient, ConsoleEndpoint, CreatePeerBody,
-    EnrollmentCrypto, Health, PeerCrypto, StateDb, TlsCaEnrollment,
+    CaEnrollment, ClientOptions, ComponentAdmins, ConsoleAuth, ConsoleClient, ConsoleEndpoint,
+    CreatePeerBody, EnrollmentCrypto, Health, PeerCrypto, StateDb, TlsCaEnrollment,
 };
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_testbed::console::TestConsole;
@@ -79,8 +79,7 @@ fn create_peer2(
     let client = ConsoleClient::new(
         ConsoleEndpoint {
             url: console.url(),
-            api_key,
-            api_secret: Sensitive::new(secret),
+            auth: ConsoleAuth::key(api_key, Sensitive::new(secret)),
             extra_ca_pem: console.ca_cert_pem(),
         },
         ClientOptions::default(),

@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 
 use common::*;
 use serde_json::Value;
-use support::{command_with, text};
+use support::{command_with, files_under, text};
 
 const PASSPHRASE: &str = "cli plan tests";
 
@@ -248,7 +248,7 @@ fn killed_at_every_step_boundary_and_resumed_converges_without_duplicates() {
     let secrets = rt.block_on(enroll_secrets_of(&ws));
     assert_eq!(secrets.len(), 4);
     let mut haystacks = vec![md.into_bytes(), report_json.stdout];
-    for entry in walk(&ws) {
+    for entry in files_under(&ws) {
         haystacks.push(std::fs::read(entry).unwrap());
     }
     for secret in secrets.iter().map(String::as_str).chain([CA_ADMIN.1]) {
@@ -434,7 +434,7 @@ fn from_nothing_killed_at_every_step_boundary_and_resumed_creates_everything_onc
     assert_eq!(secrets.len(), 4, "org admin and three peers");
     let admin_secret = rt.block_on(vault_secrets(&ws, "/registrar"));
     assert_eq!(admin_secret.len(), 1);
-    let haystacks: Vec<Vec<u8>> = walk(&ws)
+    let haystacks: Vec<Vec<u8>> = files_under(&ws)
         .into_iter()
         .map(|f| std::fs::read(f).unwrap())
         .collect();
@@ -490,17 +490,4 @@ async fn enroll_secrets_of(ws: &Path) -> Vec<String> {
             s.expose().clone()
         })
         .collect()
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }

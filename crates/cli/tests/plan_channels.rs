@@ -422,7 +422,7 @@ fn a_plan_joins_installs_anchors_even_killed_and_survives_losing_region_1() {
     let md = ok(&fabric_ha(&ws, &["plan", "report", "ha"]));
     for needle in needles {
         assert!(!md.contains(needle) && !rep.to_string().contains(needle));
-        for entry in walk(&ws) {
+        for entry in files_under(&ws) {
             let bytes = std::fs::read(&entry).unwrap();
             assert!(
                 !String::from_utf8_lossy(&bytes).contains(needle),
@@ -503,8 +503,8 @@ impl Drill<'_> {
     /// no longer flags anything.
     fn stale_record(&self) {
         use fabric_ha_console::{
-            certificate_update, CertField, ClientOptions, ComponentType, ConsoleClient,
-            ConsoleEndpoint,
+            certificate_update, CertField, ClientOptions, ComponentType, ConsoleAuth,
+            ConsoleClient, ConsoleEndpoint,
         };
         let r2_peer = self.new_peers[0].as_str();
         let (_, r3) = &self.sandbox.consoles[2];
@@ -518,8 +518,7 @@ impl Drill<'_> {
         let client = ConsoleClient::new(
             ConsoleEndpoint {
                 url: r3.url(),
-                api_key: key,
-                api_secret: Sensitive::from(secret.as_str()),
+                auth: ConsoleAuth::key(key, Sensitive::from(secret.as_str())),
                 extra_ca_pem: r3.ca_cert_pem(),
             },
             ClientOptions::default(),
@@ -853,17 +852,4 @@ impl Drill<'_> {
         }
         new_pids
     }
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }

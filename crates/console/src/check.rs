@@ -104,13 +104,18 @@ impl ConsoleClient {
         };
         let import_only = settings.is_import_only();
 
-        let iam = settings.auth_scheme.eq_ignore_ascii_case("iam");
+        let scheme = settings.auth_scheme.clone();
+        let iam = scheme.eq_ignore_ascii_case("iam");
         report.settings = Some(settings);
         match self.probe(Method::GET, "/ak/api/v3/components", None).await {
             Ok(_) => {}
-            // An IBM Cloud console refuses every console key: say why, not "wrong key".
-            Err(ConsoleError::Unauthorized { message }) if iam => {
+            // An IBM Cloud console refuses every console key, and a software console every
+            // IAM token: say why, not "wrong key".
+            Err(ConsoleError::Unauthorized { message }) if iam && !self.uses_iam() => {
                 return report.with(Verdict::Failed(ConsoleError::IamOnly { message }));
+            }
+            Err(ConsoleError::Unauthorized { message }) if !iam && self.uses_iam() => {
+                return report.with(Verdict::Failed(ConsoleError::NotIam { scheme, message }));
             }
             Err(e) => return report.with(Verdict::Failed(e)),
         }

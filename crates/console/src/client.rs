@@ -29,13 +29,41 @@ pub struct ConsoleEndpoint {
     /// The console URL as shown in the browser (`https://console.example.com`); `http://` is
     /// allowed for local development consoles.
     pub url: String,
-    /// API key (the Basic-auth user name).
-    pub api_key: String,
-    /// API secret (the Basic-auth password).
-    pub api_secret: Sensitive<String>,
+    /// How to sign in.
+    pub auth: ConsoleAuth,
     /// The console's own CA certificate (PEM, or base64 of PEM), trusted in addition to the
-    /// public web roots.
+    /// public web roots (for IAM's token endpoint as well).
     pub extra_ca_pem: Option<String>,
+}
+
+/// How a client signs in to a console (console-api.md §1.2).
+#[derive(Clone, Debug)]
+pub enum ConsoleAuth {
+    /// A console API key and secret, sent as `Basic` auth (software consoles).
+    Key {
+        /// API key (the Basic-auth user name).
+        api_key: String,
+        /// API secret (the Basic-auth password).
+        api_secret: Sensitive<String>,
+    },
+    /// An IBM Cloud API key (consoles on IBM Cloud, `AUTH_SCHEME` `iam`): exchanged at IAM's
+    /// token endpoint for an access token, sent as `Bearer`.
+    Iam {
+        /// The IBM Cloud API key.
+        api_key: Sensitive<String>,
+        /// IAM's token endpoint ([`crate::IBM_CLOUD_IAM_TOKEN_URL`] on IBM Cloud).
+        token_url: String,
+    },
+}
+
+impl ConsoleAuth {
+    /// A console API key and its secret.
+    pub fn key(api_key: impl Into<String>, api_secret: impl Into<Sensitive<String>>) -> Self {
+        Self::Key {
+            api_key: api_key.into(),
+            api_secret: api_secret.into(),
+        }
+    }
 }
 
 /// Timeouts and retry behaviour.
@@ -156,8 +184,7 @@ pub struct ConsoleClient {
     http: reqwest::Client,
     base: String,
     encrypted: bool,
-    api_key: String,
-    api_secret: Sensitive<String>,
+    auth: ConsoleAuth,
     options: ClientOptions,
     /// The console's name in the workspace, for what the client announces.
     name: Option<String>,
@@ -167,7 +194,7 @@ impl fmt::Debug for ConsoleClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConsoleClient")
             .field("url", &self.base)
-            .field("api_key", &self.api_key)
+            .field("auth", &self.auth)
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
@@ -253,7 +280,7 @@ fn is_reset_kind(kind: std::io::ErrorKind) -> bool {
 }
 
 /// The causes below reqwest's own "error sending request for url (...)", joined.
-fn cause_text(err: &reqwest::Error) -> String {
+pub(crate) fn cause_text(err: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut current = err.source();
     while let Some(e) = current {
@@ -331,8 +358,7 @@ impl ConsoleClient {
             http,
             base,
             encrypted,
-            api_key: endpoint.api_key,
-            api_secret: endpoint.api_secret,
+            auth: endpoint.auth,
             options,
             name: None,
         })
@@ -348,6 +374,11 @@ impl ConsoleClient {
     /// The console URL (without trailing slash).
     pub fn url(&self) -> &str {
         &self.base
+    }
+
+    /// Signs in with an IBM Cloud API key (IAM access tokens).
+    pub fn uses_iam(&self) -> bool {
+        matches!(self.auth, ConsoleAuth::Iam { .. })
     }
 
     /// False for a plain `http://` console: the UI marks it "not encrypted".
@@ -369,6 +400,13 @@ impl ConsoleClient {
     async fn execute(&self, call: &Call<'_>) -> Result<Answer, ConsoleError> {
         let url = format!("{}{}", self.base, call.path);
         let mut attempt: u32 = 0;
+        // An IAM access token and whether a refusal of it is answered with a new one (once).
+        let mut bearer = match (&self.auth, call.auth) {
+            (ConsoleAuth::Iam { api_key, token_url }, Auth::Key) => {
+                Some(crate::iam::access_token(&self.http, token_url, api_key, false).await?)
+            }
+            _ => None,
+        };
         loop {
             let started = Instant::now();
             let mut request = self
@@ -377,9 +415,21 @@ impl ConsoleClient {
                 .header(ACCEPT, "application/json");
             match call.auth {
                 Auth::None => {}
-                Auth::Key => {
-                    request = request.basic_auth(&self.api_key, Some(self.api_secret.expose()));
-                }
+                Auth::Key => match (&self.auth, &bearer) {
+                    (
+                        ConsoleAuth::Key {
+                            api_key,
+                            api_secret,
+                        },
+                        _,
+                    ) => {
+                        request = request.basic_auth(api_key, Some(api_secret.expose()));
+                    }
+                    (ConsoleAuth::Iam { .. }, Some((token, _))) => {
+                        request = request.bearer_auth(token.expose());
+                    }
+                    (ConsoleAuth::Iam { .. }, None) => {}
+                },
                 Auth::User { name, password } => {
                     request = request.basic_auth(name, Some(password.expose()));
                 }
@@ -449,6 +499,18 @@ impl ConsoleClient {
                     status: code,
                     body: body.to_vec(),
                 });
+            }
+            // A kept IAM token the console refuses (revoked, or its policies changed): one
+            // more try with a new one.
+            if code == 401 {
+                if let (ConsoleAuth::Iam { api_key, token_url }, Some((_, true))) =
+                    (&self.auth, &bearer)
+                {
+                    tracing::info!(path = %call.path, "the console refused the IAM token, asking IAM for a new one");
+                    bearer =
+                        Some(crate::iam::access_token(&self.http, token_url, api_key, true).await?);
+                    continue;
+                }
             }
             if code == 429 {
                 let wait = retry_after(&headers);
@@ -776,8 +838,7 @@ mod tests {
     fn endpoint(url: &str) -> ConsoleEndpoint {
         ConsoleEndpoint {
             url: url.to_owned(),
-            api_key: "key".to_owned(),
-            api_secret: Sensitive::from("canary-api-secret"),
+            auth: ConsoleAuth::key("key".to_owned(), Sensitive::from("canary-api-secret")),
             extra_ca_pem: None,
         }
     }

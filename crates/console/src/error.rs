@@ -41,6 +41,23 @@ pub enum ConsoleError {
         /// The console's answer, verbatim.
         message: String,
     },
+    /// IBM Cloud IAM (its token endpoint) gave no access token for the IBM Cloud API key.
+    #[error("IBM Cloud IAM ({url}) gave no access token for the API key: {message}")]
+    IamRefused {
+        /// IAM's token endpoint.
+        url: String,
+        /// IAM's answer (HTTP status, its error message and code).
+        message: String,
+    },
+    /// 401 for an IAM access token from a console whose settings say another `AUTH_SCHEME`:
+    /// it takes console API keys, not IBM Cloud API keys.
+    #[error("the console does not sign in with IBM Cloud IAM (AUTH_SCHEME {scheme:?}), it takes console API keys: {message}")]
+    NotIam {
+        /// The console's `AUTH_SCHEME`.
+        scheme: String,
+        /// The console's answer, verbatim.
+        message: String,
+    },
     /// 403, or a 401 for a write while the same key can read: the key lacks the role.
     #[error("the console refused this action for this API key: {message}")]
     Forbidden {
@@ -137,6 +154,8 @@ impl ConsoleError {
             Self::TlsUntrusted { .. } => "console_tls_untrusted",
             Self::Unauthorized { .. } => "console_unauthorized",
             Self::IamOnly { .. } => "console_iam_only",
+            Self::IamRefused { .. } => "console_iam_refused",
+            Self::NotIam { .. } => "console_not_iam",
             Self::Forbidden { .. } => "console_forbidden",
             Self::NotAConsole { .. } => "not_a_console",
             Self::ImportOnly { .. } => "console_import_only",
@@ -164,7 +183,13 @@ impl ConsoleError {
                 "Check the API key and secret (or user name and password); create a new API key in the console if the secret was lost."
             }
             Self::IamOnly { .. } => {
-                "This app connects with console API keys, which IBM Cloud consoles do not issue: export the components from that console and use the files (library, copies, offline bundles) instead."
+                "Sign in to this console with an IBM Cloud API key instead (of a user or service ID with the Manager, Writer or Reader service role on the console's instance)."
+            }
+            Self::IamRefused { .. } => {
+                "Check the IBM Cloud API key (IBM Cloud > Manage > Access (IAM) > API keys), create a new one if it was deleted, and check IAM's token URL."
+            }
+            Self::NotIam { .. } => {
+                "Sign in to this console with a console API key and secret (or its user name and password to create one)."
             }
             Self::Forbidden { .. } => {
                 "Use an API key with the writer role to import and the manager role to create peers."

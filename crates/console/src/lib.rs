@@ -24,13 +24,14 @@ mod compare;
 mod create;
 mod dedupe;
 mod error;
+mod iam;
 mod models;
 mod retry;
 mod tls;
 pub mod waits;
 
 pub use check::{ConnectionReport, Verdict};
-pub use client::{ClientOptions, ConsoleClient, ConsoleEndpoint};
+pub use client::{ClientOptions, ConsoleAuth, ConsoleClient, ConsoleEndpoint};
 pub use compare::{
     certificate_differences, certificate_update, component_differences, CertField, NotEditable,
 };
@@ -41,6 +42,7 @@ pub use create::{
 };
 pub use dedupe::{find_all_existing, find_existing};
 pub use error::ConsoleError;
+pub use iam::IBM_CLOUD_IAM_TOKEN_URL;
 pub use models::{
     ApiKeyInfo, ApiRole, Component, ComponentMsp, ComponentQuery, ComponentStatus, ComponentType,
     Deleted, FabricVersion, FabricVersions, FeatureFlags, Health, MspCaRef, MspComponentCerts,

@@ -10,8 +10,8 @@ use std::time::Duration;
 use fabric_ha_artifacts::testdata::Pki;
 use fabric_ha_artifacts::{import_bodies, read_json};
 use fabric_ha_console::{
-    CaEnrollment, ClientOptions, ComponentAdmins, ComponentQuery, ConsoleClient, ConsoleEndpoint,
-    CreatePeerBody, EnrollmentCrypto, PeerCrypto, TlsCaEnrollment,
+    CaEnrollment, ClientOptions, ComponentAdmins, ComponentQuery, ConsoleAuth, ConsoleClient,
+    ConsoleEndpoint, CreatePeerBody, EnrollmentCrypto, PeerCrypto, TlsCaEnrollment,
 };
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
@@ -52,8 +52,7 @@ async fn request_log_has_method_path_status_and_no_secrets() {
     let c = ConsoleClient::new(
         ConsoleEndpoint {
             url: tc.url(),
-            api_key: key,
-            api_secret: Sensitive::new(secret.clone()),
+            auth: ConsoleAuth::key(key, Sensitive::new(secret.clone())),
             extra_ca_pem: tc.ca_cert_pem(),
         },
         ClientOptions {

@@ -10,8 +10,8 @@ use fabric_ha_artifacts::{import_bodies, read_json, ImportBody};
 use fabric_ha_console::{
     certificate_differences, certificate_update, component_differences, find_existing, ApiRole,
     CaEnrollment, CertField, ClientOptions, ComponentAdmins, ComponentQuery, ComponentType,
-    ConsoleClient, ConsoleEndpoint, ConsoleError, CreatePeerBody, EnrollmentCrypto, Health,
-    PeerCrypto, StateDb, TlsCaEnrollment, Verdict,
+    ConsoleAuth, ConsoleClient, ConsoleEndpoint, ConsoleError, CreatePeerBody, EnrollmentCrypto,
+    Health, PeerCrypto, StateDb, TlsCaEnrollment, Verdict,
 };
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
@@ -38,8 +38,7 @@ fn client_with(tc: &TestConsole, key: (String, String), options: ClientOptions) 
     ConsoleClient::new(
         ConsoleEndpoint {
             url: tc.url(),
-            api_key: key.0,
-            api_secret: Sensitive::new(key.1),
+            auth: ConsoleAuth::key(key.0, Sensitive::new(key.1)),
             extra_ca_pem: tc.ca_cert_pem(),
         },
         options,
@@ -162,7 +161,7 @@ async fn an_ibm_cloud_console_is_named_as_such_not_as_a_wrong_key() {
     assert!(sentence.contains("IBM Cloud IAM"), "{sentence}");
     assert!(sentence.contains("Unauthorized"), "{sentence}");
     assert!(
-        report.verdict.fix().contains("export"),
+        report.verdict.fix().contains("IBM Cloud API key"),
         "{}",
         report.verdict.fix()
     );
@@ -203,8 +202,7 @@ async fn connection_test_verdicts() {
     let elsewhere = ConsoleClient::new(
         ConsoleEndpoint {
             url: format!("{}/somewhere-else", tc.url()),
-            api_key: "k".into(),
-            api_secret: Sensitive::from("s"),
+            auth: ConsoleAuth::key("k", Sensitive::from("s")),
             extra_ca_pem: tc.ca_cert_pem(),
         },
         fast(),
@@ -222,8 +220,7 @@ async fn connection_test_verdicts() {
     let untrusted = ConsoleClient::new(
         ConsoleEndpoint {
             url: tc.url(),
-            api_key: tc.manager_key().0,
-            api_secret: Sensitive::new(tc.manager_key().1),
+            auth: ConsoleAuth::key(tc.manager_key().0, Sensitive::new(tc.manager_key().1)),
             extra_ca_pem: None,
         },
         fast(),
@@ -260,8 +257,7 @@ async fn tls_is_verified_against_the_extra_ca_only_when_given() {
     let untrusted = ConsoleClient::new(
         ConsoleEndpoint {
             url: tc.url(),
-            api_key: tc.manager_key().0,
-            api_secret: Sensitive::new(tc.manager_key().1),
+            auth: ConsoleAuth::key(tc.manager_key().0, Sensitive::new(tc.manager_key().1)),
             extra_ca_pem: None,
         },
         no_ca,
@@ -280,8 +276,7 @@ async fn tls_is_verified_against_the_extra_ca_only_when_given() {
     let trusted = ConsoleClient::new(
         ConsoleEndpoint {
             url: tc.url(),
-            api_key: tc.manager_key().0,
-            api_secret: Sensitive::new(tc.manager_key().1),
+            auth: ConsoleAuth::key(tc.manager_key().0, Sensitive::new(tc.manager_key().1)),
             extra_ca_pem: Some(b64),
         },
         fast(),
@@ -309,8 +304,7 @@ async fn a_self_signed_console_certificate_is_pinned_exactly() {
         ConsoleClient::new(
             ConsoleEndpoint {
                 url: tc.url(),
-                api_key: tc.manager_key().0,
-                api_secret: Sensitive::new(tc.manager_key().1),
+                auth: ConsoleAuth::key(tc.manager_key().0, Sensitive::new(tc.manager_key().1)),
                 extra_ca_pem,
             },
             ClientOptions {

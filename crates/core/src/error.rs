@@ -34,6 +34,12 @@ pub enum ErrorCode {
     /// An IBM Cloud console (`AUTH_SCHEME` `iam`): it takes IAM credentials, not API keys.
     #[serde(rename = "console_iam_only")]
     ConsoleIamOnly,
+    /// IBM Cloud IAM gave no access token for the IBM Cloud API key.
+    #[serde(rename = "console_iam_refused")]
+    ConsoleIamRefused,
+    /// A console that does not sign in with IBM Cloud IAM was given an IBM Cloud API key.
+    #[serde(rename = "console_not_iam")]
+    ConsoleNotIam,
     /// The API key lacks the role for this action.
     #[serde(rename = "console_forbidden")]
     ConsoleForbidden,
@@ -275,6 +281,8 @@ fn console_code(err: &fabric_ha_console::ConsoleError) -> ErrorCode {
         E::TlsUntrusted { .. } => ErrorCode::ConsoleTlsUntrusted,
         E::Unauthorized { .. } => ErrorCode::ConsoleUnauthorized,
         E::IamOnly { .. } => ErrorCode::ConsoleIamOnly,
+        E::IamRefused { .. } => ErrorCode::ConsoleIamRefused,
+        E::NotIam { .. } => ErrorCode::ConsoleNotIam,
         E::Forbidden { .. } => ErrorCode::ConsoleForbidden,
         E::NotAConsole { .. } => ErrorCode::NotAConsole,
         E::ImportOnly { .. } => ErrorCode::ConsoleImportOnly,

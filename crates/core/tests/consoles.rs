@@ -7,7 +7,8 @@ use std::path::Path;
 
 use fabric_ha_artifacts::testdata::Pki;
 use fabric_ha_core::consoles::{
-    ComponentStatus, ConsoleAuthInput, ConsoleImportOutcome, ConsoleImportReport, ConsoleInput,
+    ComponentStatus, ConsoleAuthInput, ConsoleAuthKind, ConsoleImportOutcome, ConsoleImportReport,
+    ConsoleInput,
 };
 use fabric_ha_core::{CoreError, ErrorCode, IpcError, OpenOptions, Sensitive, Workspace};
 use fabric_ha_store::KdfParams;
@@ -392,6 +393,25 @@ fn bad_input_changes_nothing() {
         api_secret: Sensitive::new(String::new()),
     });
     cases.push((i, "apiSecret"));
+    let iam = |key: &str, token_url: Option<&str>| {
+        let mut i = base();
+        i.auth = Some(ConsoleAuthInput::Iam {
+            iam_api_key: Sensitive::from(key),
+            token_url: token_url.map(str::to_owned),
+        });
+        i
+    };
+    cases.push((iam("  ", None), "iamApiKey"));
+    cases.push((iam("a key", None), "iamApiKey"));
+    cases.push((
+        iam("key", Some("http://iam.example.com/identity/token")),
+        "tokenUrl",
+    ));
+    cases.push((
+        iam("key", Some("https://user@iam.example.com/identity/token")),
+        "tokenUrl",
+    ));
+    cases.push((iam("key", Some("not a url")), "tokenUrl"));
     for (case, field) in cases {
         assert_eq!(field_of(ws.add_console(case.clone())), field, "{case:?}");
         // On edit, no auth means "keep the stored credentials".
@@ -416,6 +436,82 @@ fn bad_input_changes_nothing() {
         ws.with_vault(|v, s| Ok(v.ids(s).unwrap())).unwrap(),
         secrets_before
     );
+    tc.shutdown_blocking();
+}
+
+#[test]
+fn an_ibm_cloud_api_key_is_kept_encrypted_and_edits_keep_or_replace_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = workspace(tmp.path());
+    let iam = fabric_ha_testbed::iam::TestIam::start_blocking(std::time::Duration::from_secs(3600))
+        .unwrap();
+    let tc = TestConsole::start_blocking(TestConsoleConfig {
+        auth_scheme: "iam".into(),
+        iam: Some(iam.handle()),
+        ..TestConsoleConfig::default()
+    })
+    .unwrap();
+    let key = iam.add_key(&["Writer"]);
+    let cas = format!("{}\n{}", tc.ca_cert_pem().unwrap(), iam.ca_pem());
+    let cloud = |auth: ConsoleAuthInput| ConsoleInput {
+        name: "cloud".into(),
+        region: "us-east".into(),
+        url: tc.url(),
+        auth: Some(auth),
+        ca_cert_pem: Some(cas.clone()),
+    };
+    let added = ws
+        .add_console(cloud(ConsoleAuthInput::Iam {
+            iam_api_key: Sensitive::new(format!(" {key} ")),
+            token_url: Some(iam.token_url()),
+        }))
+        .unwrap();
+    assert_eq!(added.auth, ConsoleAuthKind::Iam);
+    assert_eq!(added.api_key, "");
+    assert_eq!(added.iam_token_url, Some(iam.token_url()));
+    // A writer's key: it can import, not create.
+    assert_eq!(ws.test_console("cloud").unwrap().code, "cannot_create");
+    assert!(!contains(&all_bytes(tmp.path()), key.as_bytes()));
+
+    // An edit without credentials keeps the key and the token URL.
+    let mut rename = cloud(ConsoleAuthInput::Iam {
+        iam_api_key: Sensitive::from("unused"),
+        token_url: None,
+    });
+    rename.auth = None;
+    rename.region = "us-south".into();
+    let edited = ws.update_console("cloud", rename).unwrap();
+    assert_eq!(edited.iam_token_url, Some(iam.token_url()));
+    assert_eq!(ws.test_console("cloud").unwrap().code, "cannot_create");
+
+    // Without a token URL, IBM Cloud's.
+    let mut other = cloud(ConsoleAuthInput::Iam {
+        iam_api_key: Sensitive::from("another-key"),
+        token_url: None,
+    });
+    other.name = "cloud-2".into();
+    assert_eq!(
+        ws.add_console(other).unwrap().iam_token_url.as_deref(),
+        Some("https://iam.cloud.ibm.com/identity/token")
+    );
+
+    // Replaced by a console key: the console says it signs in with IAM only.
+    let edited = ws
+        .update_console(
+            "cloud",
+            cloud(ConsoleAuthInput::ApiKey {
+                api_key: "console-key".into(),
+                api_secret: Sensitive::from("console-secret"),
+            }),
+        )
+        .unwrap();
+    assert_eq!(edited.auth, ConsoleAuthKind::ApiKey);
+    assert_eq!(edited.iam_token_url, None);
+    assert_eq!(ws.test_console("cloud").unwrap().code, "console_iam_only");
+    // The first token, and the one that replaced it when the console refused the writer the
+    // manager's health route (a 401, as for a revoked token); that one is not replaced again.
+    assert_eq!(iam.exchanges(), 2);
+    iam.shutdown_blocking();
     tc.shutdown_blocking();
 }
 

@@ -19,8 +19,11 @@ pub struct ConsoleRow {
     pub region: String,
     /// Console URL.
     pub url: String,
-    /// API key (the Basic-auth user name; not secret).
+    /// API key (the Basic-auth user name; not secret); empty with IAM.
     pub api_key: String,
+    /// IAM's token endpoint, for a console signed in to with an IBM Cloud API key (the
+    /// vault secret is then that key).
+    pub iam_token_url: Option<String>,
     /// Extra trusted CA certificate for the console's TLS (PEM; public).
     pub ca_cert_pem: Option<String>,
     /// Started by `fabric-ha sandbox`.
@@ -40,8 +43,10 @@ pub struct ConsoleFields {
     pub region: String,
     /// Console URL.
     pub url: String,
-    /// API key.
+    /// API key (empty with IAM).
     pub api_key: String,
+    /// IAM's token endpoint, for an IBM Cloud API key.
+    pub iam_token_url: Option<String>,
     /// Extra trusted CA certificate (PEM).
     pub ca_cert_pem: Option<String>,
     /// Started by `fabric-ha sandbox`.
@@ -49,7 +54,7 @@ pub struct ConsoleFields {
 }
 
 const COLUMNS: &str =
-    "id, name, region, url, api_key, ca_cert_pem, sandbox, added_at, last_verdict";
+    "id, name, region, url, api_key, ca_cert_pem, sandbox, added_at, last_verdict, iam_token_url";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ConsoleRow> {
     Ok(ConsoleRow {
@@ -62,6 +67,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ConsoleRow> {
         sandbox: r.get::<_, i64>(6)? != 0,
         added_at: r.get(7)?,
         last_verdict: r.get(8)?,
+        iam_token_url: r.get(9)?,
     })
 }
 
@@ -88,8 +94,8 @@ pub fn get_console_in(
 pub fn insert_console(tx: &Transaction<'_>, fields: &ConsoleFields) -> Result<i64, StoreError> {
     tx.execute(
         &format!(
-            "INSERT INTO consoles (name, region, url, api_key, ca_cert_pem, sandbox, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW_SQL})"
+            "INSERT INTO consoles (name, region, url, api_key, ca_cert_pem, sandbox, added_at,
+             iam_token_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW_SQL}, ?7)"
         ),
         params![
             fields.name,
@@ -97,7 +103,8 @@ pub fn insert_console(tx: &Transaction<'_>, fields: &ConsoleFields) -> Result<i6
             fields.url,
             fields.api_key,
             fields.ca_cert_pem,
-            i64::from(fields.sandbox)
+            i64::from(fields.sandbox),
+            fields.iam_token_url
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -114,7 +121,7 @@ pub fn update_console(
 ) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE consoles SET name = ?2, region = ?3, url = ?4, api_key = ?5, ca_cert_pem = ?6,
-         sandbox = ?7, last_verdict = NULL WHERE id = ?1",
+         sandbox = ?7, iam_token_url = ?8, last_verdict = NULL WHERE id = ?1",
         params![
             id,
             fields.name,
@@ -122,7 +129,8 @@ pub fn update_console(
             fields.url,
             fields.api_key,
             fields.ca_cert_pem,
-            i64::from(fields.sandbox)
+            i64::from(fields.sandbox),
+            fields.iam_token_url
         ],
     )?;
     db::record_audit(tx, "console.update", &fields.name)?;
@@ -185,6 +193,7 @@ mod tests {
             region: "us-south".into(),
             url: "https://console.example.com".into(),
             api_key: "key".into(),
+            iam_token_url: None,
             ca_cert_pem: None,
             sandbox: false,
         }
@@ -212,5 +221,26 @@ mod tests {
         assert!(store.remove_console("two").unwrap());
         assert!(!store.remove_console("two").unwrap());
         assert!(store.list_consoles().unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_iam_token_url_is_kept_and_cleared() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open(tmp.path()).unwrap();
+        let iam = ConsoleFields {
+            api_key: String::new(),
+            iam_token_url: Some("https://iam.cloud.ibm.com/identity/token".into()),
+            ..fields("cloud")
+        };
+        let id = store.try_with_tx(|tx| insert_console(tx, &iam)).unwrap();
+        let row = store.get_console("cloud").unwrap().unwrap();
+        assert_eq!(row.iam_token_url, iam.iam_token_url);
+        assert_eq!(row.api_key, "");
+        store
+            .try_with_tx(|tx| update_console(tx, id, &fields("cloud")))
+            .unwrap();
+        let row = store.get_console("cloud").unwrap().unwrap();
+        assert_eq!(row.iam_token_url, None);
+        assert_eq!(row.api_key, "key");
     }
 }

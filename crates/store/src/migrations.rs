@@ -126,6 +126,12 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         "ALTER TABLE plan_steps ADD COLUMN error_reason TEXT;
         ALTER TABLE plan_steps ADD COLUMN error_params TEXT;",
     ),
+    (
+        7,
+        // A console signed in to with an IBM Cloud API key: IAM's token endpoint (the key is
+        // the console's vault secret); NULL for a console API key and secret.
+        "ALTER TABLE consoles ADD COLUMN iam_token_url TEXT;",
+    ),
 ];
 
 /// The schema version this build creates and understands.

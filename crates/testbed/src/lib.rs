@@ -8,6 +8,9 @@
 //! endpoint: `cainfo`, enroll, register and identities, real P-256 X.509 v3 certificates with
 //! Fabric's Node OU and attribute extension, and token checks as strict as Fabric CA's.
 //!
+//! [`iam`] is an IBM Cloud IAM token service: API keys exchanged for access tokens, which a
+//! test console with `AUTH_SCHEME` `iam` takes.
+//!
 //! [`sandbox`] builds a whole HA starting point on real Fabric (consoles with a real deployer,
 //! the organization in region 1, an ordering service, a channel and a chaincode), whose
 //! regions stop and start as a region outage would; [`control`] lets another process do that
@@ -17,6 +20,7 @@ pub mod ca;
 pub mod console;
 #[cfg(unix)]
 pub mod control;
+pub mod iam;
 mod net;
 pub mod sandbox;
 mod tls;

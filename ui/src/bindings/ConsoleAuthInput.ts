@@ -19,4 +19,14 @@ username: string,
 /**
  * Its password (never stored).
  */
-password: string, };
+password: string, } | { "kind": "iam", 
+/**
+ * The IBM Cloud API key (of a user or a service ID with a service role on the
+ * console's instance).
+ */
+iamApiKey: string, 
+/**
+ * IAM's token endpoint (`https://…`); `None`: IBM Cloud's,
+ * `https://iam.cloud.ibm.com/identity/token`.
+ */
+tokenUrl: string | null, };

@@ -47,6 +47,7 @@ pub fn command_with(data_dir: &Path, args: &[&str], passphrase: &str) -> Command
     for name in [
         "FABRIC_HA_HOME",
         "FABRIC_HA_API_SECRET",
+        "FABRIC_HA_IAM_API_KEY",
         "FABRIC_HA_ENROLL_SECRET",
         "FABRIC_HA_REGISTRAR_SECRET",
         "FABRIC_HA_TEST_KILL_AFTER_STEP",
@@ -204,4 +205,18 @@ pub fn set_up_workspace(ws: &Path, tmp: &Path, sandbox: &FabricSandbox) -> Strin
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// Every file under `dir`, at any depth.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

@@ -86,6 +86,30 @@ pub enum ConsoleAuthInput {
         #[ts(type = "string")]
         password: Sensitive<String>,
     },
+    /// An IBM Cloud API key, for a console on IBM Cloud (`AUTH_SCHEME` `iam`): exchanged at
+    /// IBM Cloud IAM for access tokens, which the console takes as `Bearer` tokens.
+    Iam {
+        /// The IBM Cloud API key (of a user or a service ID with a service role on the
+        /// console's instance).
+        #[serde(rename = "iamApiKey")]
+        #[ts(type = "string")]
+        iam_api_key: Sensitive<String>,
+        /// IAM's token endpoint (`https://…`); `None`: IBM Cloud's,
+        /// `https://iam.cloud.ibm.com/identity/token`.
+        #[serde(rename = "tokenUrl")]
+        token_url: Option<String>,
+    },
+}
+
+/// How a registered console is signed in to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ConsoleAuthKind {
+    /// A console API key and secret.
+    ApiKey,
+    /// An IBM Cloud API key exchanged at IBM Cloud IAM.
+    Iam,
 }
 
 /// A console as the user enters it (add and edit).
@@ -119,8 +143,12 @@ pub struct ConsoleSummary {
     pub url: String,
     /// False for `http://` (the UI shows "not encrypted").
     pub encrypted: bool,
-    /// The API key (not secret).
+    /// How it is signed in to.
+    pub auth: ConsoleAuthKind,
+    /// The API key (not secret); empty for a console signed in to with IBM Cloud IAM.
     pub api_key: String,
+    /// IAM's token endpoint, for a console signed in to with IBM Cloud IAM.
+    pub iam_token_url: Option<String>,
     /// An extra CA certificate is trusted for this console.
     pub has_extra_ca: bool,
     /// Started by `fabric-ha sandbox`.

@@ -1,7 +1,7 @@
 //! Add, edit, remove and list consoles; test a connection; build a client for one.
 
 use fabric_ha_console::{
-    ApiRole, ClientOptions, ConnectionReport, ConsoleClient, ConsoleEndpoint, Verdict,
+    ApiRole, ClientOptions, ConnectionReport, ConsoleAuth, ConsoleClient, ConsoleEndpoint, Verdict,
 };
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_store::{
@@ -9,7 +9,8 @@ use fabric_ha_store::{
 };
 
 use super::{
-    block_on, now_rfc3339, ConnectionVerdict, ConsoleAuthInput, ConsoleInput, ConsoleSummary,
+    block_on, now_rfc3339, ConnectionVerdict, ConsoleAuthInput, ConsoleAuthKind, ConsoleInput,
+    ConsoleSummary,
 };
 use crate::error::{from_store, CoreError};
 use crate::workspace::Workspace;
@@ -77,6 +78,57 @@ enum Credentials {
     Keep,
     /// Store this key and secret.
     Key(String, Sensitive<String>),
+    /// Store this IBM Cloud API key and IAM token endpoint.
+    Iam(Sensitive<String>, String),
+}
+
+/// An IBM Cloud API key: printable, without spaces.
+fn check_iam_api_key(key: Sensitive<String>) -> Result<Sensitive<String>, CoreError> {
+    let trimmed = key.expose().trim();
+    if trimmed.is_empty() {
+        return Err(invalid("iamApiKey", "must not be empty"));
+    }
+    if trimmed.len() > MAX_KEY_BYTES {
+        return Err(invalid(
+            "iamApiKey",
+            format!("must be at most {MAX_KEY_BYTES} bytes"),
+        ));
+    }
+    if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(
+            "iamApiKey",
+            "must not contain spaces or control characters",
+        ));
+    }
+    Ok(if trimmed.len() == key.expose().len() {
+        key
+    } else {
+        Sensitive::new(trimmed.to_owned())
+    })
+}
+
+/// IAM's token endpoint: an `https://` URL without user, query or fragment; IBM Cloud's when
+/// not given.
+fn check_token_url(url: Option<String>) -> Result<String, CoreError> {
+    let Some(url) = url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else {
+        return Ok(fabric_ha_console::IBM_CLOUD_IAM_TOKEN_URL.to_owned());
+    };
+    let parsed = url::Url::parse(&url).map_err(|e| invalid("tokenUrl", e.to_string()))?;
+    if parsed.scheme() != "https" {
+        return Err(invalid("tokenUrl", "must be an https:// URL"));
+    }
+    if parsed.host_str().unwrap_or("").is_empty()
+        || !parsed.username().is_empty()
+        || parsed.password().is_some()
+        || parsed.query().is_some()
+        || parsed.fragment().is_some()
+    {
+        return Err(invalid(
+            "tokenUrl",
+            "must be https://host[:port]/path, without user, query or fragment",
+        ));
+    }
+    Ok(url)
 }
 
 /// `stored_ca` is the console's current extra CA on edit: `ca_cert_pem: None` keeps it, an empty
@@ -96,8 +148,7 @@ fn check_input(
     };
     let endpoint = |ca: Option<String>| ConsoleEndpoint {
         url: url.clone(),
-        api_key: String::new(),
-        api_secret: Sensitive::new(String::new()),
+        auth: ConsoleAuth::key(String::new(), Sensitive::new(String::new())),
         extra_ca_pem: ca,
     };
     // The client checks the URL and the CA text exactly as it will use them.
@@ -116,7 +167,7 @@ fn check_input(
         None if adding => {
             return Err(invalid(
                 "auth",
-                "an API key and secret (or a user name and password) are needed to add a console",
+                "an API key and secret (or a user name and password, or an IBM Cloud API key) are needed to add a console",
             ))
         }
         None => Credentials::Keep,
@@ -130,6 +181,10 @@ fn check_input(
             }
             Credentials::Key(key, api_secret)
         }
+        Some(ConsoleAuthInput::Iam {
+            iam_api_key,
+            token_url,
+        }) => Credentials::Iam(check_iam_api_key(iam_api_key)?, check_token_url(token_url)?),
         Some(ConsoleAuthInput::Password { username, password }) => {
             let username = username.trim().to_owned();
             if username.is_empty() {
@@ -156,6 +211,7 @@ fn check_input(
             region,
             url: normalized,
             api_key: String::new(),
+            iam_token_url: None,
             ca_cert_pem,
             sandbox,
         },
@@ -169,7 +225,13 @@ fn summary(row: &ConsoleRow) -> ConsoleSummary {
         region: row.region.clone(),
         url: row.url.clone(),
         encrypted: row.url.to_ascii_lowercase().starts_with("https://"),
+        auth: if row.iam_token_url.is_some() {
+            ConsoleAuthKind::Iam
+        } else {
+            ConsoleAuthKind::ApiKey
+        },
         api_key: row.api_key.clone(),
+        iam_token_url: row.iam_token_url.clone(),
         has_extra_ca: row.ca_cert_pem.is_some(),
         sandbox: row.sandbox,
         last_verdict: row
@@ -245,12 +307,21 @@ impl Workspace {
             mut fields,
             credentials,
         } = check_input(input, sandbox, true, None)?;
-        let Credentials::Key(api_key, secret) = credentials else {
-            return Err(CoreError::Internal(
-                "a new console has no credentials".into(),
-            ));
+        let secret = match credentials {
+            Credentials::Key(api_key, secret) => {
+                fields.api_key = api_key;
+                secret
+            }
+            Credentials::Iam(key, token_url) => {
+                fields.iam_token_url = Some(token_url);
+                key
+            }
+            Credentials::Keep => {
+                return Err(CoreError::Internal(
+                    "a new console has no credentials".into(),
+                ))
+            }
         };
-        fields.api_key = api_key;
         self.with_vault(|vault, store| {
             store
                 .try_with_tx(|tx| {
@@ -306,11 +377,21 @@ impl Workspace {
         {
             return Err(CoreError::ConsoleExists { name: fields.name });
         }
-        let (secret, api_key) = match credentials {
-            Credentials::Keep => (None, row.api_key.clone()),
-            Credentials::Key(key, secret) => (Some(secret), key),
+        let secret = match credentials {
+            Credentials::Keep => {
+                fields.api_key = row.api_key.clone();
+                fields.iam_token_url = row.iam_token_url.clone();
+                None
+            }
+            Credentials::Key(key, secret) => {
+                fields.api_key = key;
+                Some(secret)
+            }
+            Credentials::Iam(key, token_url) => {
+                fields.iam_token_url = Some(token_url);
+                Some(key)
+            }
         };
-        fields.api_key = api_key;
         let write = |vault: Option<&fabric_ha_store::Vault>| {
             self.store()
                 .try_with_tx(|tx| {
@@ -389,8 +470,13 @@ impl Workspace {
         Ok(ConsoleClient::new(
             ConsoleEndpoint {
                 url: row.url.clone(),
-                api_key: row.api_key.clone(),
-                api_secret: secret,
+                auth: match &row.iam_token_url {
+                    Some(token_url) => ConsoleAuth::Iam {
+                        api_key: secret,
+                        token_url: token_url.clone(),
+                    },
+                    None => ConsoleAuth::key(row.api_key.clone(), secret),
+                },
                 extra_ca_pem: row.ca_cert_pem.clone(),
             },
             ClientOptions::default(),

@@ -9,8 +9,8 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use fabric_ha_console::{
-    CaEnrollment, ClientOptions, ComponentAdmins, ComponentType, ConsoleClient, ConsoleEndpoint,
-    CreatePeerBody, EnrollmentCrypto, PeerCrypto, TlsCaEnrollment,
+    CaEnrollment, ClientOptions, ComponentAdmins, ComponentType, ConsoleAuth, ConsoleClient,
+    ConsoleEndpoint, CreatePeerBody, EnrollmentCrypto, PeerCrypto, TlsCaEnrollment,
 };
 use fabric_ha_engine::journal::{self, PlanRecord};
 use fabric_ha_engine::{
@@ -55,8 +55,7 @@ pub fn console_client(tc: &TestConsole) -> ConsoleClient {
     ConsoleClient::new(
         ConsoleEndpoint {
             url: tc.url(),
-            api_key: key,
-            api_secret: Sensitive::new(secret),
+            auth: ConsoleAuth::key(key, Sensitive::new(secret)),
             extra_ca_pem: tc.ca_cert_pem(),
         },
         ClientOptions {

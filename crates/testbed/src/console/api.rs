@@ -372,13 +372,37 @@ fn ak_route(store: &Arc<Store>, req: &Request, path: &str, body: Value) -> Route
     })
 }
 
+/// An IAM console's check: the roles of the `Bearer` token or `ApiKey` key.
+fn iam_authorized(store: &Store, req: &Request, action: Action) -> bool {
+    let Some(iam) = &store.cfg.iam else {
+        return false;
+    };
+    let Some(header) = req
+        .headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let header = header.trim();
+    let roles = if let Some(token) = header.strip_prefix("Bearer ") {
+        iam.token_roles(token.trim())
+    } else if let Some(key) = header.strip_prefix("ApiKey ") {
+        iam.key_roles(key.trim())
+    } else {
+        None
+    };
+    roles.is_some_and(|roles| roles.iter().any(|r| role_allows(r, action)))
+}
+
 /// `Basic base64(key:secret)` with a key whose roles allow `action`, or the bootstrap user on
 /// the one route it may use. Anything else is a 401, including a valid key without the role.
-/// A console with `AUTH_SCHEME` `iam` (IBM Cloud) takes only IAM credentials (`Bearer` IAM
-/// tokens, `ApiKey` IAM keys), which this test console does not issue: everything is a 401.
+/// A console with `AUTH_SCHEME` `iam` (IBM Cloud) takes only IAM credentials: `Bearer` IAM
+/// access tokens and `ApiKey` IAM keys of its IAM service, with a service role that allows
+/// `action` (none without a service: everything is a 401).
 fn authorized(store: &Store, req: &Request, action: Action, bootstrap_allowed: bool) -> bool {
     if store.cfg.auth_scheme == "iam" {
-        return false;
+        return iam_authorized(store, req, action);
     }
     let Some(header) = req
         .headers

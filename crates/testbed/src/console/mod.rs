@@ -74,6 +74,10 @@ pub struct TestConsoleConfig {
     pub import_only: bool,
     /// `AUTH_SCHEME` published in the settings (`couchdb` on a software console).
     pub auth_scheme: String,
+    /// With `auth_scheme` `iam`: the IBM Cloud IAM token service whose tokens (`Bearer`) and
+    /// API keys (`ApiKey`) the console takes ([`crate::iam::TestIam::handle`]). `None`: it
+    /// takes nothing.
+    pub iam: Option<crate::iam::IamHandle>,
     /// Time between creating a peer and its status turning "ok".
     pub deploy_delay: Duration,
     /// `MAX_REQ_PER_MIN_AK`: non-GET `/ak/` requests allowed per client and window; GETs get
@@ -119,6 +123,7 @@ impl Default for TestConsoleConfig {
             tls_self_signed: false,
             import_only: false,
             auth_scheme: "couchdb".to_owned(),
+            iam: None,
             deploy_delay: Duration::from_secs(1),
             rate_limit_per_min: 25,
             rate_limit_window: Duration::from_secs(60),
