@@ -18,6 +18,8 @@ const ALL_CODES = [
   "console_tls_untrusted",
   "console_unauthorized",
   "console_iam_only",
+  "console_iam_refused",
+  "console_not_iam",
   "console_forbidden",
   "not_a_console",
   "console_import_only",

@@ -1,6 +1,7 @@
 // "Add console" / "Edit console": the console's side panel with the display name, region, URL,
-// the credentials (API key + secret, or a username + password used once to create an API key)
-// and an optional extra CA certificate for the console's TLS. Secrets stay in this form's state
+// the credentials (API key + secret, a username + password used once to create an API key, or
+// an IBM Cloud API key and IAM token URL for a console on IBM Cloud) and an optional extra CA
+// certificate for the console's TLS. Secrets stay in this form's state
 // and leave it only as the argument of console_add / console_update.
 import { Button, Checkbox, InlineNotification, PasswordInput, TextInput } from "@carbon/react";
 import { type ChangeEvent, type FormEvent, useId, useRef, useState } from "react";
@@ -14,10 +15,12 @@ import { SidePanel } from "../library/SidePanel";
 import {
   type AuthMode,
   type ConsoleForm,
+  consoleAuthText,
   consoleUrlScheme,
   emptyForm,
   type FormErrors,
   fieldOfError,
+  IBM_CLOUD_IAM_TOKEN_URL,
   toConsoleInput,
   validateConsoleForm,
 } from "./logic";
@@ -68,6 +71,8 @@ export default function ConsoleFormPanel(props: {
         | "apiSecret"
         | "username"
         | "password"
+        | "iamApiKey"
+        | "tokenUrl"
         | "caCertPem",
     ) =>
     (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
@@ -197,7 +202,7 @@ export default function ConsoleFormPanel(props: {
           {editing ? (
             <Checkbox
               id="console-form-replace-auth"
-              labelText={t("form.replaceAuth", { key: editing.apiKey || "—" })}
+              labelText={t("form.replaceAuth", { auth: consoleAuthText(editing) })}
               checked={form.replaceAuth}
               onChange={(_event, { checked }) => set("replaceAuth")(checked)}
             />
@@ -209,6 +214,7 @@ export default function ConsoleFormPanel(props: {
                   [
                     ["apiKey", t("form.modeApiKey")],
                     ["password", t("form.modePassword")],
+                    ["iam", t("form.modeIam")],
                   ] as const
                 ).map(([mode, text]) => (
                   <label
@@ -248,6 +254,32 @@ export default function ConsoleFormPanel(props: {
                     onChange={onText("apiSecret")}
                     invalid={errors.apiSecret !== undefined}
                     invalidText={errors.apiSecret}
+                  />
+                </>
+              ) : form.authMode === "iam" ? (
+                <>
+                  <PasswordInput
+                    id="console-form-iamApiKey"
+                    labelText={t("form.iamApiKey")}
+                    autoComplete="off"
+                    helperText={t("form.iamApiKeyHelp")}
+                    showPasswordLabel={t("form.show")}
+                    hidePasswordLabel={t("form.hide")}
+                    value={form.iamApiKey}
+                    onChange={onText("iamApiKey")}
+                    invalid={errors.iamApiKey !== undefined}
+                    invalidText={errors.iamApiKey}
+                  />
+                  <TextInput
+                    id="console-form-tokenUrl"
+                    labelText={t("form.tokenUrl")}
+                    autoComplete="off"
+                    helperText={t("form.tokenUrlHelp", { url: IBM_CLOUD_IAM_TOKEN_URL })}
+                    placeholder={IBM_CLOUD_IAM_TOKEN_URL}
+                    value={form.tokenUrl}
+                    onChange={onText("tokenUrl")}
+                    invalid={errors.tokenUrl !== undefined}
+                    invalidText={errors.tokenUrl}
                   />
                 </>
               ) : (

@@ -6,6 +6,7 @@ import type { ConsoleImportOutcome } from "../bindings/ConsoleImportOutcome";
 import type { ConsoleNode } from "../bindings/ConsoleNode";
 import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import {
+  consoleAuthText,
   consoleNodeTile,
   consolesHref,
   consoleTile,
@@ -15,6 +16,7 @@ import {
   emptyForm,
   encodeDrag,
   fieldOfError,
+  IBM_CLOUD_IAM_TOKEN_URL,
   importSummary,
   looksLikePemCertificate,
   parseConsolesHash,
@@ -46,7 +48,9 @@ const summary = (fields: Partial<ConsoleSummary> = {}): ConsoleSummary => ({
   region: "us-south",
   url: "https://console.dal.example.com",
   encrypted: true,
+  auth: "apiKey",
   apiKey: "key1",
+  iamTokenUrl: null,
   hasExtraCa: false,
   sandbox: false,
   lastVerdict: null,
@@ -140,9 +144,100 @@ describe("the console form", () => {
     expect(toConsoleInput({ ...valid, removeCa: true, caCertPem: PEM }).caCertPem).toBe(PEM);
   });
 
+  it("edits an IAM console with its IBM Cloud API key, keeping a token URL of its own", () => {
+    const iam = summary({ auth: "iam", apiKey: "", iamTokenUrl: IBM_CLOUD_IAM_TOKEN_URL });
+    expect(emptyForm(iam)).toMatchObject({
+      authMode: "iam",
+      replaceAuth: false,
+      apiKey: "",
+      iamApiKey: "",
+      tokenUrl: "",
+    });
+    const own = "https://iam.test.cloud.ibm.com/identity/token";
+    expect(emptyForm({ ...iam, iamTokenUrl: own })).toMatchObject({
+      authMode: "iam",
+      tokenUrl: own,
+    });
+    expect(emptyForm(summary())).toMatchObject({
+      authMode: "apiKey",
+      apiKey: "key1",
+      tokenUrl: "",
+    });
+    expect(emptyForm()).toMatchObject({ authMode: "apiKey", iamApiKey: "", tokenUrl: "" });
+  });
+
+  it("asks for the IBM Cloud API key and checks an IAM token URL", () => {
+    const iam = { ...valid, authMode: "iam" as const, apiKey: "", apiSecret: "" };
+    expect(validateConsoleForm(iam, { existingNames: [] })).toEqual({
+      iamApiKey: "Enter the IBM Cloud API key.",
+    });
+    const keyed = { ...iam, iamApiKey: " ibm-cloud-key " };
+    expect(validateConsoleForm(keyed, { existingNames: [] })).toEqual({});
+    for (const good of [
+      "https://iam.cloud.ibm.com/identity/token",
+      " https://iam.example.com:8443/identity/token ",
+      "https://iam.example.com",
+    ]) {
+      expect(
+        validateConsoleForm({ ...keyed, tokenUrl: good }, { existingNames: [] }),
+        good,
+      ).toEqual({});
+    }
+    for (const bad of [
+      "http://iam.example.com/identity/token",
+      "iam.example.com",
+      "https://u:p@iam.example.com/token",
+      "https://iam.example.com/token?a=1",
+      "https://iam.example.com/token?",
+      "https://iam.example.com/token#x",
+      "ftp://iam.example.com",
+    ]) {
+      expect(validateConsoleForm({ ...keyed, tokenUrl: bad }, { existingNames: [] }), bad).toEqual({
+        tokenUrl:
+          "Enter an https:// URL without user name, query or fragment, or leave it empty for IBM Cloud's.",
+      });
+    }
+    // Keeping the stored credentials asks for none.
+    expect(validateConsoleForm({ ...iam, replaceAuth: false }, { existingNames: [] })).toEqual({});
+  });
+
+  it("sends an IBM Cloud API key with IAM's token URL, null for IBM Cloud's", () => {
+    const iam = { ...valid, authMode: "iam" as const, iamApiKey: " ibm-cloud-key " };
+    expect(toConsoleInput(iam).auth).toEqual({
+      kind: "iam",
+      iamApiKey: "ibm-cloud-key",
+      tokenUrl: null,
+    });
+    expect(toConsoleInput({ ...iam, tokenUrl: "  " }).auth).toEqual({
+      kind: "iam",
+      iamApiKey: "ibm-cloud-key",
+      tokenUrl: null,
+    });
+    expect(
+      toConsoleInput({ ...iam, tokenUrl: " https://iam.example.com/identity/token " }).auth,
+    ).toEqual({
+      kind: "iam",
+      iamApiKey: "ibm-cloud-key",
+      tokenUrl: "https://iam.example.com/identity/token",
+    });
+    expect(toConsoleInput({ ...iam, replaceAuth: false }).auth).toBeNull();
+  });
+
+  it("says how a console signs in: its API key, or IBM Cloud IAM", () => {
+    expect(consoleAuthText(summary())).toBe("API key key1");
+    const iam = summary({ auth: "iam", apiKey: "", iamTokenUrl: IBM_CLOUD_IAM_TOKEN_URL });
+    expect(consoleAuthText(iam)).toBe("IBM Cloud IAM");
+    expect(consoleAuthText({ ...iam, iamTokenUrl: null })).toBe("IBM Cloud IAM");
+    expect(consoleAuthText({ ...iam, iamTokenUrl: "https://iam.example.com/token" })).toBe(
+      "IBM Cloud IAM at https://iam.example.com/token",
+    );
+  });
+
   it("maps a backend InvalidInput field onto the form", () => {
     expect(fieldOfError({ field: "caCertPem" })).toBe("caCertPem");
     expect(fieldOfError({ field: "input.url" })).toBe("url");
+    expect(fieldOfError({ field: "iamApiKey" })).toBe("iamApiKey");
+    expect(fieldOfError({ field: "input.auth.tokenUrl" })).toBe("tokenUrl");
     expect(fieldOfError({ field: "auth" })).toBeNull();
     expect(fieldOfError(null)).toBeNull();
   });

@@ -5,6 +5,7 @@
 
 import type { ComponentStatus } from "../bindings/ComponentStatus";
 import type { ConnectionVerdict } from "../bindings/ConnectionVerdict";
+import type { ConsoleAuthInput } from "../bindings/ConsoleAuthInput";
 import type { ConsoleComponents } from "../bindings/ConsoleComponents";
 import type { ConsoleImportItem } from "../bindings/ConsoleImportItem";
 import type { ConsoleImportOutcome } from "../bindings/ConsoleImportOutcome";
@@ -29,7 +30,12 @@ export const NAME_MAX = 64;
 
 // ── Form ────────────────────────────────────────────────────────────────────────────────────
 
-export type AuthMode = "apiKey" | "password";
+/** Console API key + secret, a console user name + password (used once to create an API key),
+ * or an IBM Cloud API key exchanged at IBM Cloud IAM (consoles on IBM Cloud). */
+export type AuthMode = "apiKey" | "password" | "iam";
+
+/** IBM Cloud IAM's token endpoint, used when the form's token URL is empty. */
+export const IBM_CLOUD_IAM_TOKEN_URL = "https://iam.cloud.ibm.com/identity/token";
 
 /** What the add/edit panel holds while it is open. Secrets live here and nowhere else. */
 export interface ConsoleForm {
@@ -43,6 +49,10 @@ export interface ConsoleForm {
   apiSecret: string;
   username: string;
   password: string;
+  /** The IBM Cloud API key (sign-in with IBM Cloud IAM). */
+  iamApiKey: string;
+  /** IAM's token endpoint; empty for IBM Cloud's. */
+  tokenUrl: string;
   caCertPem: string;
   /** Editing only: remove the stored CA certificate (an empty field otherwise keeps it). */
   removeCa: boolean;
@@ -56,21 +66,27 @@ export type FormField =
   | "apiSecret"
   | "username"
   | "password"
+  | "iamApiKey"
+  | "tokenUrl"
   | "caCertPem";
 
 export type FormErrors = Partial<Record<FormField, string>>;
 
 export function emptyForm(editing?: ConsoleSummary): ConsoleForm {
+  const iam = editing?.auth === "iam";
+  const tokenUrl = iam ? (editing?.iamTokenUrl ?? "") : "";
   return {
     name: editing?.name ?? "",
     region: editing?.region ?? "",
     url: editing?.url ?? "",
-    authMode: "apiKey",
+    authMode: iam ? "iam" : "apiKey",
     replaceAuth: editing === undefined,
-    apiKey: editing?.apiKey ?? "",
+    apiKey: iam ? "" : (editing?.apiKey ?? ""),
     apiSecret: "",
     username: "",
     password: "",
+    iamApiKey: "",
+    tokenUrl: tokenUrl === IBM_CLOUD_IAM_TOKEN_URL ? "" : tokenUrl,
     caCertPem: "",
     removeCa: false,
   };
@@ -88,6 +104,26 @@ export function consoleUrlScheme(url: string): "https:" | "http:" | null {
   if (parsed.hostname === "" || parsed.username !== "" || parsed.password !== "") return null;
   if (parsed.search !== "" || parsed.hash !== "") return null;
   return parsed.protocol;
+}
+
+/** True for an IAM token URL the backend accepts: `https://host[:port][/path]`, without user,
+ * query or fragment. */
+export function isTokenUrl(url: string): boolean {
+  const trimmed = url.trim();
+  // A bare "?" or "#" leaves URL's search and hash empty; the backend still refuses it.
+  if (trimmed.includes("?") || trimmed.includes("#")) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    return false;
+  }
+  return (
+    parsed.protocol === "https:" &&
+    parsed.hostname !== "" &&
+    parsed.username === "" &&
+    parsed.password === ""
+  );
 }
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
@@ -128,6 +164,11 @@ export function validateConsoleForm(
     if (form.authMode === "apiKey") {
       if (form.apiKey.trim() === "") errors.apiKey = tr("form.error.apiKey");
       if (form.apiSecret === "") errors.apiSecret = tr("form.error.apiSecret");
+    } else if (form.authMode === "iam") {
+      if (form.iamApiKey.trim() === "") errors.iamApiKey = tr("form.error.iamApiKey");
+      if (form.tokenUrl.trim() !== "" && !isTokenUrl(form.tokenUrl)) {
+        errors.tokenUrl = tr("form.error.tokenUrl");
+      }
     } else {
       if (form.username.trim() === "") errors.username = tr("form.error.username");
       if (form.password === "") errors.password = tr("form.error.password");
@@ -146,14 +187,33 @@ export function toConsoleInput(form: ConsoleForm): ConsoleInput {
     name: form.name.trim(),
     region: form.region.trim(),
     url: form.url.trim().replace(/\/+$/, ""),
-    auth: !form.replaceAuth
-      ? null
-      : form.authMode === "apiKey"
-        ? { kind: "apiKey", apiKey: form.apiKey.trim(), apiSecret: form.apiSecret }
-        : { kind: "password", username: form.username.trim(), password: form.password },
+    auth: form.replaceAuth ? authInput(form) : null,
     // null keeps the stored certificate on edit; "" removes it.
     caCertPem: pem !== "" ? pem : form.removeCa ? "" : null,
   };
+}
+
+function authInput(form: ConsoleForm): ConsoleAuthInput {
+  switch (form.authMode) {
+    case "apiKey":
+      return { kind: "apiKey", apiKey: form.apiKey.trim(), apiSecret: form.apiSecret };
+    case "password":
+      return { kind: "password", username: form.username.trim(), password: form.password };
+    case "iam": {
+      const tokenUrl = form.tokenUrl.trim();
+      // null: IBM Cloud's token endpoint.
+      return { kind: "iam", iamApiKey: form.iamApiKey.trim(), tokenUrl: tokenUrl || null };
+    }
+  }
+}
+
+/** How a console is signed in to, in words: "API key key1" or "IBM Cloud IAM" (with its token
+ * URL when it is not IBM Cloud's). */
+export function consoleAuthText(c: ConsoleSummary): string {
+  if (c.auth !== "iam") return tr("auth.apiKey", { key: c.apiKey || "—" });
+  return c.iamTokenUrl && c.iamTokenUrl !== IBM_CLOUD_IAM_TOKEN_URL
+    ? tr("auth.iamAt", { url: c.iamTokenUrl })
+    : tr("auth.iam");
 }
 
 /** The form field a backend `InvalidInput` names in `details.field` (`input.url` → `url`). */
@@ -170,6 +230,8 @@ export function fieldOfError(details: unknown): FormField | null {
     "apiSecret",
     "username",
     "password",
+    "iamApiKey",
+    "tokenUrl",
     "caCertPem",
   ];
   return (known as string[]).includes(last) ? (last as FormField) : null;

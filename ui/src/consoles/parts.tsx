@@ -6,7 +6,13 @@ import type { ConsoleSummary } from "../bindings/ConsoleSummary";
 import { loadingText, notificationText } from "../components/carbonText";
 import { describeError } from "../errors";
 import type { TestState } from "./ConsolesUi";
-import { consolesHref, verdictFacts, verdictKind, verdictText } from "./logic";
+import {
+  consolesHref,
+  IBM_CLOUD_IAM_TOKEN_URL,
+  verdictFacts,
+  verdictKind,
+  verdictText,
+} from "./logic";
 
 export function ConsolesTabs(props: { active: "list" | "regions" }) {
   const { t } = useTranslation("consoles");
@@ -37,6 +43,15 @@ export function ConsoleTags(props: { console: ConsoleSummary }) {
   return (
     <>
       {c.sandbox ? <span className="fhd-ctag fhd-ctag--sandbox">{t("tags.sandbox")}</span> : null}
+      {c.auth === "iam" ? (
+        <span
+          className="fhd-ctag fhd-ctag--iam"
+          title={t("tags.iamTip", { url: c.iamTokenUrl ?? IBM_CLOUD_IAM_TOKEN_URL })}
+          data-testid="console-iam-tag"
+        >
+          {t("tags.iam")}
+        </span>
+      ) : null}
       {c.encrypted ? null : (
         <span className="fhd-ctag fhd-ctag--warning" title={t("tags.notEncryptedTip")}>
           {t("tags.notEncrypted")}

@@ -104,4 +104,59 @@ describe("the mock consoles", () => {
     consoles.remove("Perth");
     expect(consoles.list()).toEqual([]);
   });
+
+  it("adds a console on IBM Cloud with an IBM Cloud API key, and keeps no key", () => {
+    const consoles = new MockConsoles(new MockLibrary([]), { empty: true });
+    const input = {
+      name: "IBM Cloud",
+      region: "us-south",
+      url: "https://abc-ibp-console.us-south.blockchain.cloud.ibm.com:443",
+      auth: { kind: "iam" as const, iamApiKey: "ibm-cloud-secret-key", tokenUrl: null },
+      caCertPem: null,
+    };
+    const added = consoles.add(input);
+    expect(added).toMatchObject({
+      auth: "iam",
+      apiKey: "",
+      iamTokenUrl: "https://iam.cloud.ibm.com/identity/token",
+      encrypted: true,
+    });
+    expect(JSON.stringify(consoles.consoles)).not.toContain("ibm-cloud-secret-key");
+    // Kept on an edit without credentials; another token URL with new ones.
+    expect(consoles.update("IBM Cloud", { ...input, auth: null })).toMatchObject({
+      auth: "iam",
+      iamTokenUrl: "https://iam.cloud.ibm.com/identity/token",
+    });
+    const own = "https://iam.test.cloud.ibm.com/identity/token";
+    expect(
+      consoles.update("IBM Cloud", {
+        ...input,
+        auth: { kind: "iam", iamApiKey: "k2", tokenUrl: own },
+      }),
+    ).toMatchObject({ auth: "iam", apiKey: "", iamTokenUrl: own });
+    // Back to a console API key.
+    expect(
+      consoles.update("IBM Cloud", {
+        ...input,
+        auth: { kind: "apiKey", apiKey: "k", apiSecret: "s" },
+      }),
+    ).toMatchObject({ auth: "apiKey", apiKey: "k", iamTokenUrl: null });
+    for (const [auth, field] of [
+      [{ kind: "iam" as const, iamApiKey: " ", tokenUrl: null }, "iamApiKey"],
+      [{ kind: "iam" as const, iamApiKey: "k", tokenUrl: "http://iam.example.com/t" }, "tokenUrl"],
+      [
+        { kind: "iam" as const, iamApiKey: "k", tokenUrl: "https://iam.example.com/t?a" },
+        "tokenUrl",
+      ],
+    ] as const) {
+      expect(() => consoles.add({ ...input, name: "Other", auth }), field).toThrow(
+        expect.objectContaining({ code: "InvalidInput", details: { field } }),
+      );
+    }
+    // Every console the mock lists says how it signs in.
+    const seeded = new MockConsoles(new MockLibrary([]));
+    for (const c of seeded.list()) {
+      expect(c, c.name).toMatchObject({ auth: "apiKey", iamTokenUrl: null });
+    }
+  });
 });

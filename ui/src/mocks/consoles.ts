@@ -26,6 +26,35 @@ function error(code: string, message: string, details: IpcError["details"] = nul
   return { code: code as IpcError["code"], message, details } satisfies IpcError;
 }
 
+/** IBM Cloud IAM's token endpoint, the backend's default for an IBM Cloud API key. */
+const IBM_CLOUD_IAM_TOKEN_URL = "https://iam.cloud.ibm.com/identity/token";
+
+/** What the backend stores of new credentials (the secrets themselves are dropped). */
+function mockAuth(
+  auth: NonNullable<ConsoleInput["auth"]>,
+): Pick<ConsoleSummary, "auth" | "apiKey" | "iamTokenUrl"> {
+  switch (auth.kind) {
+    case "apiKey":
+      return { auth: "apiKey", apiKey: auth.apiKey, iamTokenUrl: null };
+    case "password":
+      return { auth: "apiKey", apiKey: `key-created-for-${auth.username}`, iamTokenUrl: null };
+    case "iam": {
+      if (auth.iamApiKey.trim() === "") {
+        throw error("InvalidInput", "iamApiKey: must not be empty", { field: "iamApiKey" });
+      }
+      const tokenUrl = auth.tokenUrl?.trim() || IBM_CLOUD_IAM_TOKEN_URL;
+      if (!/^https:\/\/[^/?#@\s]+(\/[^?#\s]*)?$/.test(tokenUrl)) {
+        throw error(
+          "InvalidInput",
+          "tokenUrl: must be https://host[:port]/path, without user, query or fragment",
+          { field: "tokenUrl" },
+        );
+      }
+      return { auth: "iam", apiKey: "", iamTokenUrl: tokenUrl };
+    }
+  }
+}
+
 /** The console's own message when it refuses the mock's one bad component. */
 export const REJECT_MESSAGE =
   "Expected parameter 'msp.component.tls_cert' to be a Base64 encoded PEM-string.";
@@ -101,7 +130,9 @@ function sandbox(name: string, region: string, port: number): ConsoleSummary {
     region,
     url: `https://127.0.0.1:${port}`,
     encrypted: true,
+    auth: "apiKey",
     apiKey: `sandbox-${region}-key`,
+    iamTokenUrl: null,
     hasExtraCa: true,
     sandbox: true,
     lastVerdict: null,
@@ -324,17 +355,15 @@ export class MockConsoles {
       throw error("InvalidInput", "auth: credentials are required", { field: "auth" });
     }
     // The secret is dropped here, as the backend keeps it only in its encrypted store.
-    const apiKey = input.auth
-      ? input.auth.kind === "apiKey"
-        ? input.auth.apiKey
-        : `key-created-for-${input.auth.username}`
-      : (previous?.apiKey ?? "");
+    const auth = input.auth ? mockAuth(input.auth) : undefined;
     return {
       name,
       region: input.region,
       url: input.url,
       encrypted: input.url.startsWith("https://"),
-      apiKey,
+      auth: auth?.auth ?? previous?.auth ?? "apiKey",
+      apiKey: auth?.apiKey ?? previous?.apiKey ?? "",
+      iamTokenUrl: auth ? auth.iamTokenUrl : (previous?.iamTokenUrl ?? null),
       hasExtraCa: input.caCertPem !== null || (previous?.hasExtraCa ?? false),
       sandbox: previous?.sandbox ?? false,
       lastVerdict: previous?.lastVerdict ?? null,

@@ -7,7 +7,15 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ipcCallsOf, PROD_DIST, panelOpen, screenshot, serveMockApp, UI_DIR } from "./harness";
+import {
+  ipcCallsOf,
+  overflowing,
+  PROD_DIST,
+  panelOpen,
+  screenshot,
+  serveMockApp,
+  UI_DIR,
+} from "./harness";
 
 const { open } = serveMockApp();
 const callsOf = ipcCallsOf;
@@ -142,6 +150,95 @@ describe("Consoles", () => {
     expect(await page.evaluate(() => document.body.innerHTML.includes("bootstrap-pw-1"))).toBe(
       false,
     );
+    expect(errors).toEqual([]);
+  });
+
+  it("Add console on IBM Cloud: an IBM Cloud API key and an optional IAM token URL", async () => {
+    const { page, errors } = await open("#/consoles");
+    await expect.poll(() => consoleTiles(page).count()).toBe(3);
+    await page.getByRole("button", { name: /Add console/ }).click();
+    const panel = page.locator("#console-form-panel");
+    await panelOpen(panel);
+    await panel.locator("#console-form-name").fill("IBM Dallas");
+    await panel.locator("#console-form-url").fill("https://ibp-console.us-south.example.com");
+
+    await panel.locator(".fhd-seg__option", { hasText: "IBM Cloud API key" }).click();
+    expect(await panel.getByRole("radio", { name: "IBM Cloud API key" }).isChecked()).toBe(true);
+    expect(await panel.locator("#console-form-apiKey").count()).toBe(0);
+    expect(await panel.locator("#console-form-iamApiKey").getAttribute("type")).toBe("password");
+    expect(
+      await panel
+        .getByText("Empty: IBM Cloud's, https://iam.cloud.ibm.com/identity/token.")
+        .isVisible(),
+    ).toBe(true);
+    expect(await overflowing(page, "#console-form-panel .cds--modal-container")).toEqual([]);
+
+    const submit = panel.locator("#console-form-submit");
+    await submit.click();
+    await expect.poll(() => panel.getByText("Enter the IBM Cloud API key.").isVisible()).toBe(true);
+    expect(await callsOf(page, "console_add")).toEqual([]);
+    await panel.locator("#console-form-iamApiKey").fill("ibm-cloud-key-1");
+    await panel.locator("#console-form-tokenUrl").fill("http://iam.example.com/identity/token");
+    await expect
+      .poll(() => panel.getByText(/^Enter an https:\/\/ URL without user name/).isVisible())
+      .toBe(true);
+    await panel.locator("#console-form-tokenUrl").fill("");
+    await submit.click();
+    await expect.poll(() => panel.count()).toBe(0);
+    expect((await callsOf(page, "console_add")).map((c) => c.args)).toEqual([
+      {
+        input: {
+          name: "IBM Dallas",
+          region: "",
+          url: "https://ibp-console.us-south.example.com",
+          auth: { kind: "iam", iamApiKey: "ibm-cloud-key-1", tokenUrl: null },
+          caCertPem: null,
+        },
+      },
+    ]);
+    // The IBM Cloud API key lived in the form only.
+    expect(await page.evaluate(() => document.body.innerHTML.includes("ibm-cloud-key-1"))).toBe(
+      false,
+    );
+
+    await page.getByRole("button", { name: "Show details of IBM Dallas" }).click();
+    const tag = page.getByTestId("console-iam-tag");
+    await expect.poll(() => tag.textContent()).toBe("IBM Cloud IAM");
+    expect(await tag.getAttribute("title")).toBe(
+      "Signs in with an IBM Cloud API key; IAM token URL https://iam.cloud.ibm.com/identity/token",
+    );
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await panelOpen(panel);
+    await panel.getByText("Replace the stored credentials (IBM Cloud IAM)").click();
+    expect(await panel.getByRole("radio", { name: "IBM Cloud API key" }).isChecked()).toBe(true);
+    expect(await panel.locator("#console-form-tokenUrl").inputValue()).toBe("");
+    await panel.locator("#console-form-iamApiKey").fill("ibm-cloud-key-2");
+    await panel
+      .locator("#console-form-tokenUrl")
+      .fill("https://iam.test.cloud.ibm.com/identity/token");
+    await submit.click();
+    await expect.poll(() => panel.count()).toBe(0);
+    expect((await callsOf(page, "console_update")).map((c) => c.args)).toEqual([
+      {
+        name: "IBM Dallas",
+        input: {
+          name: "IBM Dallas",
+          region: "",
+          url: "https://ibp-console.us-south.example.com",
+          auth: {
+            kind: "iam",
+            iamApiKey: "ibm-cloud-key-2",
+            tokenUrl: "https://iam.test.cloud.ibm.com/identity/token",
+          },
+          caCertPem: null,
+        },
+      },
+    ]);
+    await expect
+      .poll(() => tag.getAttribute("title"))
+      .toBe(
+        "Signs in with an IBM Cloud API key; IAM token URL https://iam.test.cloud.ibm.com/identity/token",
+      );
     expect(errors).toEqual([]);
   });
 
