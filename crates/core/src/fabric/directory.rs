@@ -202,7 +202,15 @@ impl Directory {
         let answers = block_on(async move {
             let mut set = tokio::task::JoinSet::new();
             for (index, (name, url, client)) in clients.into_iter().enumerate() {
-                set.spawn(async move { (index, name, url, client.list_components(query).await) });
+                // Each console's records are read as its files as soon as they arrive, beside
+                // the other consoles' reads.
+                set.spawn(async move {
+                    let read = client
+                        .list_components(query)
+                        .await
+                        .map(|records| read_console(&name, &url, records, now));
+                    (index, name, read)
+                });
             }
             let mut out = Vec::new();
             while let Some(done) = set.join_next().await {
@@ -214,9 +222,9 @@ impl Directory {
             out.sort_by_key(|a| a.0);
             out
         })?;
-        for (_, name, url, answer) in answers {
+        for (_, name, answer) in answers {
             match answer {
-                Ok(records) => dir.add_console(&name, &url, &records, now),
+                Ok(read) => dir.add_console(&name, read),
                 Err(e) => {
                     // Reported with the result (`unanswered`); the log keeps it below the warnings.
                     tracing::info!(console = %name, error = %e, "console not read");
@@ -233,57 +241,43 @@ impl Directory {
         Ok(dir)
     }
 
-    fn add_console(&mut self, console: &str, url: &str, records: &[Component], now: i64) {
-        let mut clusters: Vec<(String, Vec<&Component>)> = Vec::new();
-        for record in records {
+    fn add_console(&mut self, console: &str, read: ReadConsole) {
+        let ReadConsole {
+            records,
+            artifacts,
+            clusters,
+        } = read;
+        for (record, artifact) in records.into_iter().zip(artifacts) {
             let source = format!("{console}/{}", record.id);
-            match record.kind() {
-                Some(ComponentType::Peer | ComponentType::Msp) => {
-                    if let Some(artifact) =
-                        file_of(record, url).and_then(|v| read_record(&source, &v, now))
-                    {
-                        self.add(artifact, Some(console), source);
-                    }
-                    if let Some(url) = record
-                        .api_url
-                        .as_deref()
-                        .filter(|_| record.kind() == Some(ComponentType::Peer))
-                    {
-                        if let Some(p) = self
-                            .peers
-                            .iter_mut()
-                            .find(|p| same_url(&p.node.api_url, url))
-                        {
-                            p.records.push((console.to_owned(), record.clone()));
-                        }
-                    }
-                    if !record.is_imported() {
-                        if let Some(url) = record.api_url.as_deref() {
-                            for p in self
-                                .peers
-                                .iter_mut()
-                                .filter(|p| same_url(&p.node.api_url, url))
-                            {
-                                p.home = Some(console.to_owned());
-                            }
-                        }
-                    }
+            if let Some(artifact) = artifact {
+                self.add(artifact, Some(console), source);
+            }
+            if record.kind() != Some(ComponentType::Peer) {
+                continue;
+            }
+            let Some(url) = record.api_url.clone() else {
+                continue;
+            };
+            if !record.is_imported() {
+                for p in self
+                    .peers
+                    .iter_mut()
+                    .filter(|p| same_url(&p.node.api_url, &url))
+                {
+                    p.home = Some(console.to_owned());
                 }
-                Some(ComponentType::Orderer) => {
-                    let cluster = cluster_of(record);
-                    match clusters.iter_mut().find(|(id, _)| *id == cluster) {
-                        Some((_, nodes)) => nodes.push(record),
-                        None => clusters.push((cluster, vec![record])),
-                    }
-                }
-                Some(ComponentType::Ca) | None => {}
+            }
+            if let Some(p) = self
+                .peers
+                .iter_mut()
+                .find(|p| same_url(&p.node.api_url, &url))
+            {
+                p.records.push((console.to_owned(), record));
             }
         }
-        for (cluster, nodes) in clusters {
-            let source = format!("{console}/{cluster}");
-            if let Some(artifact) = cluster_file(&nodes).and_then(|v| read_record(&source, &v, now))
-            {
-                self.add(artifact, Some(console), source);
+        for (cluster, artifact) in clusters {
+            if let Some(artifact) = artifact {
+                self.add(artifact, Some(console), format!("{console}/{cluster}"));
             }
         }
     }
@@ -688,6 +682,52 @@ impl Workspace {
                 .get_str(store, &private_key_secret_id(&entry.id))
                 .map_err(from_store)
         })
+    }
+}
+
+/// A console's peer and MSP records with what each reads as (the console's own file, checked),
+/// and its ordering clusters read the same way.
+struct ReadConsole {
+    records: Vec<Component>,
+    artifacts: Vec<Option<Artifact>>,
+    clusters: Vec<(String, Option<Artifact>)>,
+}
+
+/// Reads the records console `console` (at `url`) answered as its files.
+fn read_console(console: &str, url: &str, records: Vec<Component>, now: i64) -> ReadConsole {
+    let mut clusters: Vec<(String, Vec<&Component>)> = Vec::new();
+    let mut kept = Vec::new();
+    let mut artifacts = Vec::new();
+    for record in &records {
+        match record.kind() {
+            Some(ComponentType::Peer | ComponentType::Msp) => {
+                let source = format!("{console}/{}", record.id);
+                artifacts.push(file_of(record, url).and_then(|v| read_record(&source, &v, now)));
+                kept.push(record);
+            }
+            Some(ComponentType::Orderer) => {
+                let cluster = cluster_of(record);
+                match clusters.iter_mut().find(|(id, _)| *id == cluster) {
+                    Some((_, nodes)) => nodes.push(record),
+                    None => clusters.push((cluster, vec![record])),
+                }
+            }
+            Some(ComponentType::Ca) | None => {}
+        }
+    }
+    let clusters = clusters
+        .into_iter()
+        .map(|(cluster, nodes)| {
+            let source = format!("{console}/{cluster}");
+            let artifact = cluster_file(&nodes).and_then(|v| read_record(&source, &v, now));
+            (cluster, artifact)
+        })
+        .collect();
+    let records = kept.into_iter().cloned().collect();
+    ReadConsole {
+        records,
+        artifacts,
+        clusters,
     }
 }
 

@@ -1,8 +1,9 @@
 //! The HA check: does an organization survive the loss of any one region? Read from live data:
 //! every console's records (which peers it lists, which console created each peer: its region)
-//! and every peer of the organization over gRPC (channels and heights, installed packages, the
-//! channel's committed chaincode definitions and anchor peers, and what its discovery service
-//! sees through gossip). Per channel a matrix of regions × peers and, for each region, whether
+//! and every peer of the organization over gRPC (its channels and heights, its installed
+//! packages); then, asked of one peer each, what holds for a whole channel (its committed
+//! chaincode definitions and anchor peers, from its highest peer) and what discovery sees
+//! through gossip (from one serving peer of each region). Per channel a matrix of regions × peers and, for each region, whether
 //! losing it leaves a running, joined, caught-up peer with every chaincode, an anchor peer, a
 //! console that manages the rest, and gossip between what remains — or why not.
 
@@ -359,61 +360,63 @@ struct ChannelAnswer {
     seen: Option<Result<Vec<String>, String>>,
 }
 
-/// One channel's reads on a peer: its height, committed definitions, anchor peers (from the
-/// channel configuration the peer holds in memory: no block read from its ledger, and a peer
-/// that joined from a ledger snapshot has it too) and what discovery sees.
-async fn ask_channel(
+/// What discovery, asked on `channel`, lists of `msp_id`'s peers (their gossip endpoints).
+async fn discover(
     client: &PeerClient,
     signing: &Signing,
     msp_id: &str,
-    channel: String,
-) -> (HaJoined, ChannelAnswer) {
-    let signer = &signing.signer;
-    let (info, definitions, config, seen) = futures_util::future::join4(
-        client.chain_info(signer, &channel),
-        client.chaincode_definitions(signer, &channel),
-        client.channel_config(signer, &channel),
-        client.discover_peers(signer, &channel),
-    )
-    .await;
-    let mut ca = ChannelAnswer {
-        definitions: definitions.unwrap_or_default(),
-        ..ChannelAnswer::default()
-    };
-    if let Ok(anchors) = config.and_then(|c| config::anchor_peers(&c, msp_id)) {
-        ca.anchors = anchors.iter().map(|(h, p)| format!("{h}:{p}")).collect();
-    }
-    ca.seen = Some(
-        seen.map(|found| {
+    channel: &str,
+) -> Result<Vec<String>, String> {
+    client
+        .discover_peers(&signing.signer, channel)
+        .await
+        .map(|found| {
             found
                 .into_iter()
                 .filter(|p| p.msp_id == msp_id)
                 .map(|p| p.endpoint)
                 .collect()
         })
-        .map_err(|e| e.to_string()),
-    );
-    let joined = HaJoined {
-        height: info.map(|i| i.height).unwrap_or(0),
-        channel,
-    };
-    (joined, ca)
+        .map_err(|e| e.to_string())
 }
 
-/// Everything the check needs from one peer, over one connection: its channels and installed
-/// packages at once, then every read of every channel at once.
-async fn ask(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
-    let (mut answer, served) = futures_util::future::join(
-        ask_grpc(peer, signing, msp_id),
+/// A channel's committed chaincode definitions and the organization's anchor peers, from one
+/// peer (the channel configuration it holds in memory: no block read from its ledger, and a
+/// peer that joined from a ledger snapshot has it too).
+async fn channel_facts(
+    client: &PeerClient,
+    signing: &Signing,
+    msp_id: &str,
+    channel: &str,
+) -> (Vec<(String, String, i64)>, Vec<String>) {
+    let signer = &signing.signer;
+    let (definitions, config) = futures_util::future::join(
+        client.chaincode_definitions(signer, channel),
+        client.channel_config(signer, channel),
+    )
+    .await;
+    let anchors = config
+        .and_then(|c| config::anchor_peers(&c, msp_id))
+        .map(|anchors| anchors.iter().map(|(h, p)| format!("{h}:{p}")).collect())
+        .unwrap_or_default();
+    (definitions.unwrap_or_default(), anchors)
+}
+
+/// What every peer has to answer itself, over one connection (kept for the channel-wide
+/// reads): its channels and installed packages at once, then every channel's height at once;
+/// and, beside it, the TLS certificate it serves.
+async fn ask(peer: &PeerNode, signing: &Signing) -> (Answer, Option<PeerClient>) {
+    let ((mut answer, client), served) = futures_util::future::join(
+        ask_grpc(peer, signing),
         crate::certs::served_tls(&peer.node.api_url, &[]),
     )
     .await;
     answer.served_tls = served.ok().and_then(|s| s.chain.into_iter().next());
-    answer
+    (answer, client)
 }
 
 /// The gRPC reads of [`ask`].
-async fn ask_grpc(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
+async fn ask_grpc(peer: &PeerNode, signing: &Signing) -> (Answer, Option<PeerClient>) {
     let mut answer = Answer {
         running: Ok(()),
         channels: Vec::new(),
@@ -426,7 +429,7 @@ async fn ask_grpc(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
         Ok(c) => c,
         Err(e) => {
             answer.running = Err(e.to_string());
-            return answer;
+            return (answer, None);
         }
     };
     let (channels, installed) =
@@ -435,7 +438,7 @@ async fn ask_grpc(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
         Ok(c) => c,
         Err(e) => {
             answer.running = Err(signing.fail(&peer.node.name)(e).to_string());
-            return answer;
+            return (answer, None);
         }
     };
     if let Ok(installed) = installed {
@@ -449,17 +452,130 @@ async fn ask_grpc(peer: &PeerNode, signing: &Signing, msp_id: &str) -> Answer {
             }
         }
     }
-    let per_channel = futures_util::future::join_all(
+    let heights = futures_util::future::join_all(
         channels
-            .into_iter()
-            .map(|channel| ask_channel(&client, signing, msp_id, channel)),
+            .iter()
+            .map(|channel| client.chain_info(signer, channel)),
     )
     .await;
-    for (joined, ca) in per_channel {
-        answer.per_channel.insert(joined.channel.clone(), ca);
-        answer.channels.push(joined);
+    for (channel, info) in channels.into_iter().zip(heights) {
+        answer.channels.push(HaJoined {
+            height: info.map(|i| i.height).unwrap_or(0),
+            channel,
+        });
     }
-    answer
+    (answer, Some(client))
+}
+
+/// Discovery on each (channel, peer index), at once.
+async fn discover_all(
+    list: &[(&String, usize)],
+    clients: &[Option<PeerClient>],
+    signing: &Signing,
+    msp_id: &str,
+) -> Vec<(String, usize, Result<Vec<String>, String>)> {
+    futures_util::future::join_all(list.iter().filter_map(|&(ch, i)| {
+        let client = clients[i].as_ref()?;
+        Some(async move { (ch.clone(), i, discover(client, signing, msp_id, ch).await) })
+    }))
+    .await
+}
+
+/// Of the peers `candidates` (indices), the one to ask for what holds for all of them on
+/// `channel`: connected and joined, the highest, then the one with the most packages for the
+/// channel, then the first.
+fn best_peer(
+    candidates: impl Iterator<Item = usize>,
+    channel: &str,
+    answers: &[Answer],
+    connected: &[bool],
+) -> Option<usize> {
+    candidates
+        .filter(|&i| connected[i])
+        .filter_map(|i| {
+            let height = answers[i]
+                .channels
+                .iter()
+                .find(|c| c.channel == channel)?
+                .height;
+            let packages = answers[i]
+                .packages
+                .iter()
+                .filter(|k| k.channel == channel)
+                .count();
+            Some((height, packages, std::cmp::Reverse(i)))
+        })
+        .max()
+        .map(|(_, _, std::cmp::Reverse(i))| i)
+}
+
+/// The reads that hold for a whole channel, each asked of one peer rather than of every peer:
+/// the definitions and anchor peers of each channel from its best peer, and discovery from the
+/// best peer of each region (the regions are `homes[i]`, the console of peer `i`). Then, where
+/// a region's discovery peer turns out not to serve the channel while another peer of that
+/// region does, discovery again from that one: the check counts what serving peers see.
+fn ask_channels(
+    answers: &mut [Answer],
+    clients: &[Option<PeerClient>],
+    homes: &[String],
+    peers: &[HaPeer],
+    channels: &BTreeSet<String>,
+    signing: &Signing,
+    msp_id: &str,
+) -> Result<(), CoreError> {
+    let connected: Vec<bool> = clients.iter().map(Option::is_some).collect();
+    let mut regions: Vec<&String> = homes.iter().collect();
+    regions.sort();
+    regions.dedup();
+    let sources: Vec<(&String, usize)> = channels
+        .iter()
+        .filter_map(|ch| Some((ch, best_peer(0..answers.len(), ch, answers, &connected)?)))
+        .collect();
+    let mut asked: Vec<(&String, usize)> = Vec::new();
+    for ch in channels {
+        for region in &regions {
+            let of_region = (0..answers.len()).filter(|&i| &homes[i] == *region);
+            if let Some(i) = best_peer(of_region, ch, answers, &connected) {
+                asked.push((ch, i));
+            }
+        }
+    }
+    let (facts, seen) = block_on(futures_util::future::join(
+        futures_util::future::join_all(sources.iter().filter_map(|&(ch, i)| {
+            let client = clients[i].as_ref()?;
+            Some(async move { (ch.clone(), channel_facts(client, signing, msp_id, ch).await) })
+        })),
+        discover_all(&asked, clients, signing, msp_id),
+    ))?;
+    for ((ch, (definitions, anchors)), &(_, i)) in facts.into_iter().zip(&sources) {
+        let entry = answers[i].per_channel.entry(ch).or_default();
+        entry.definitions = definitions;
+        entry.anchors = anchors;
+    }
+    for (ch, i, found) in seen {
+        answers[i].per_channel.entry(ch).or_default().seen = Some(found);
+    }
+    // Regions whose discovery peer does not serve a channel that another of their peers does.
+    let mut again: Vec<(&String, usize)> = Vec::new();
+    for ch in channels {
+        let serving = serving_peers(ch, peers, answers);
+        for &(_, asked_i) in asked.iter().filter(|(c, _)| *c == ch) {
+            if serving[asked_i] {
+                continue;
+            }
+            let of_region = (0..answers.len())
+                .filter(|&i| homes[i] == homes[asked_i] && serving[i] && i != asked_i);
+            if let Some(i) = best_peer(of_region, ch, answers, &connected) {
+                again.push((ch, i));
+            }
+        }
+    }
+    if !again.is_empty() {
+        for (ch, i, found) in block_on(discover_all(&again, clients, signing, msp_id))? {
+            answers[i].per_channel.entry(ch).or_default().seen = Some(found);
+        }
+    }
+    Ok(())
 }
 
 /// The TLS certificate (DER) of a console record, if it carries one that parses.
@@ -539,17 +655,17 @@ fn stale_records(
     out
 }
 
-/// The verdict of one channel from the peers' answers.
-fn judge_channel(
+fn joined<'p>(p: &'p HaPeer, channel: &str) -> Option<&'p HaJoined> {
+    p.channels.iter().find(|c| c.channel == channel)
+}
+
+/// A channel as the answers show it: the highest height, the organization's anchor peers, and
+/// its chaincodes with the package id most joined peers use for each.
+fn channel_state(
     channel: &str,
-    regions: &[HaRegion],
     peers: &[HaPeer],
     answers: &[Answer],
-    consoles: &[HaConsole],
-) -> HaChannel {
-    fn joined<'p>(p: &'p HaPeer, channel: &str) -> Option<&'p HaJoined> {
-        p.channels.iter().find(|c| c.channel == channel)
-    }
+) -> (u64, BTreeSet<String>, Vec<HaChaincode>) {
     let highest = peers
         .iter()
         .filter_map(|p| joined(p, channel).map(|c| c.height))
@@ -563,7 +679,6 @@ fn judge_channel(
             definitions.extend(ca.definitions.iter().cloned());
         }
     }
-    // The package id most joined peers use for each chaincode.
     let chaincodes: Vec<HaChaincode> = definitions
         .into_iter()
         .map(|(name, version, sequence)| {
@@ -589,19 +704,52 @@ fn judge_channel(
             }
         })
         .collect();
+    (highest, anchors, chaincodes)
+}
+
+/// The chaincodes of `channel` whose package (the one the others use) `p` lacks.
+fn missing_chaincodes(p: &HaPeer, channel: &str, chaincodes: &[HaChaincode]) -> Vec<String> {
+    chaincodes
+        .iter()
+        .filter(|cc| {
+            !p.packages.iter().any(|k| {
+                k.channel == channel
+                    && k.chaincode == cc.name
+                    && Some(&k.package_id) == cc.package_id.as_ref()
+            })
+        })
+        .map(|cc| cc.name.clone())
+        .collect()
+}
+
+/// Whether `p` serves `channel`: running, joined, caught up, with every chaincode's package.
+fn serves(p: &HaPeer, channel: &str, highest: u64, chaincodes: &[HaChaincode]) -> bool {
+    p.running
+        && joined(p, channel).is_some_and(|c| c.height >= highest)
+        && missing_chaincodes(p, channel, chaincodes).is_empty()
+}
+
+/// [`serves`] for every peer.
+fn serving_peers(channel: &str, peers: &[HaPeer], answers: &[Answer]) -> Vec<bool> {
+    let (highest, _, chaincodes) = channel_state(channel, peers, answers);
+    peers
+        .iter()
+        .map(|p| serves(p, channel, highest, &chaincodes))
+        .collect()
+}
+
+/// The verdict of one channel from the peers' answers.
+fn judge_channel(
+    channel: &str,
+    regions: &[HaRegion],
+    peers: &[HaPeer],
+    answers: &[Answer],
+    consoles: &[HaConsole],
+) -> HaChannel {
+    let (highest, anchors, chaincodes) = channel_state(channel, peers, answers);
     let cell_peer = |p: &HaPeer| {
         let height = joined(p, channel).map(|c| c.height);
-        let missing_chaincodes: Vec<String> = chaincodes
-            .iter()
-            .filter(|cc| {
-                !p.packages.iter().any(|k| {
-                    k.channel == channel
-                        && k.chaincode == cc.name
-                        && Some(&k.package_id) == cc.package_id.as_ref()
-                })
-            })
-            .map(|cc| cc.name.clone())
-            .collect();
+        let missing_chaincodes = missing_chaincodes(p, channel, &chaincodes);
         let anchor = anchors.contains(&host_port(&p.api_url));
         let mut todo = Vec::new();
         if !p.running {
@@ -649,10 +797,7 @@ fn judge_channel(
             todo,
         }
     };
-    let serving = |p: &HaPeer| {
-        let c = cell_peer(p);
-        c.running && c.joined && c.behind == Some(0) && c.missing_chaincodes.is_empty()
-    };
+    let serving = |p: &HaPeer| serves(p, channel, highest, &chaincodes);
     // What each region's serving peers see through discovery.
     let seen_by_region: BTreeMap<&str, BTreeSet<String>> = regions
         .iter()
@@ -912,9 +1057,11 @@ impl Workspace {
         let signing = self
             .signing_for(&dir, first, None)?
             .presenting(client_tls.as_ref());
-        let answers: Vec<Answer> = block_on(async {
-            futures_util::future::join_all(org.iter().map(|p| ask(p, &signing, &msp_id))).await
-        })?;
+        let (mut answers, clients): (Vec<Answer>, Vec<Option<PeerClient>>) = block_on(async {
+            futures_util::future::join_all(org.iter().map(|p| ask(p, &signing))).await
+        })?
+        .into_iter()
+        .unzip();
         let peers: Vec<HaPeer> = org
             .iter()
             .zip(&answers)
@@ -942,6 +1089,21 @@ impl Workspace {
                     .collect(),
             })
             .collect();
+        let mut channel_names: BTreeSet<String> = plan_channels.into_iter().collect();
+        for p in &peers {
+            channel_names.extend(p.channels.iter().map(|c| c.channel.clone()));
+        }
+        let peer_homes: Vec<String> = peers.iter().map(|p| p.console.clone()).collect();
+        ask_channels(
+            &mut answers,
+            &clients,
+            &peer_homes,
+            &peers,
+            &channel_names,
+            &signing,
+            &msp_id,
+        )?;
+        drop(clients);
         let stale = stale_records(&org, &answers, &peers, &consoles);
         let console_rows: Vec<HaConsole> = regions
             .iter()
@@ -966,10 +1128,6 @@ impl Workspace {
                 },
             })
             .collect();
-        let mut channel_names: BTreeSet<String> = plan_channels.into_iter().collect();
-        for p in &peers {
-            channel_names.extend(p.channels.iter().map(|c| c.channel.clone()));
-        }
         let channels: Vec<HaChannel> = channel_names
             .iter()
             .map(|c| judge_channel(c, &regions, &peers, &answers, &console_rows))
@@ -1228,6 +1386,50 @@ mod tests {
             .iter()
             .map(|r| r.text.clone())
             .collect()
+    }
+
+    #[test]
+    fn channel_wide_reads_go_to_the_highest_peer_with_the_most_packages() {
+        let answer = |height: Option<u64>, packages: usize| Answer {
+            running: Ok(()),
+            channels: height
+                .map(|height| HaJoined {
+                    channel: CH.into(),
+                    height,
+                })
+                .into_iter()
+                .collect(),
+            packages: (0..packages)
+                .map(|n| HaPackage {
+                    package_id: format!("cc{n}:1"),
+                    channel: CH.into(),
+                    chaincode: format!("cc{n}"),
+                })
+                .collect(),
+            per_channel: BTreeMap::new(),
+            served_tls: None,
+        };
+        let answers = [
+            answer(Some(5), 2),
+            answer(Some(6), 0),
+            answer(Some(6), 1),
+            answer(Some(6), 1),
+            answer(None, 3),
+            answer(Some(9), 3),
+        ];
+        let connected = [true, true, true, true, true, false];
+        // The unconnected peer (5) and the one not joined (4) are never asked; among the
+        // highest, the one with more packages, then the first.
+        assert_eq!(best_peer(0..6, CH, &answers, &connected), Some(2));
+        assert_eq!(
+            best_peer([0, 1].into_iter(), CH, &answers, &connected),
+            Some(1)
+        );
+        assert_eq!(
+            best_peer([4, 5].into_iter(), CH, &answers, &connected),
+            None
+        );
+        assert_eq!(best_peer(0..6, "other", &answers, &connected), None);
     }
 
     #[test]
