@@ -50,7 +50,7 @@ pub use model::{
     Artifact, ArtifactKind, CaArtifact, IdentityArtifact, MspArtifact, NodeArtifact,
     OrdererArtifact,
 };
-pub use pem::{der_to_pem, to_b64pem};
+pub use pem::{certificate_der, der_to_pem, to_b64pem};
 pub use read::{
     is_zip, read_file, read_file_with, read_json, read_json_with, read_zip, read_zip_with,
     ReadOptions, ZipLimits,

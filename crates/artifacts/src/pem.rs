@@ -196,6 +196,15 @@ pub(crate) fn decode_single(value: &str, labels: &[&str]) -> Result<(String, Vec
     Ok((block.label, block.der))
 }
 
+/// The DER inside a b64pem (or PEM) value holding exactly one `CERTIFICATE` block, without
+/// parsing it as X.509: what tells two spellings of one certificate apart from two
+/// certificates.
+pub fn certificate_der(value: &str) -> Option<Vec<u8>> {
+    decode_single(value, &["CERTIFICATE"])
+        .ok()
+        .map(|(_, der)| der)
+}
+
 /// Base64 (standard, padded) of `text`: how the console stores PEM.
 pub fn to_b64pem(pem_text: &str) -> String {
     STANDARD.encode(pem_text.as_bytes())

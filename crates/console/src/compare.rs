@@ -13,7 +13,6 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use fabric_ha_artifacts::Cert;
 use serde_json::{Map, Value};
 
 use crate::models::{Component, ComponentType};
@@ -139,12 +138,13 @@ impl fmt::Display for CertField {
     }
 }
 
-/// A certificate's identity for comparison: its DER when it parses, else its base64 text
-/// without whitespace (two unparsable but identical values still match).
+/// A certificate's identity for comparison: the DER of its PEM block (however the text is
+/// wrapped or encoded), else its base64 text without whitespace (two unreadable but identical
+/// values still match).
 pub(crate) fn cert_key(b64pem: &str) -> Vec<u8> {
-    match Cert::from_b64pem(b64pem) {
-        Ok(c) => c.der().to_vec(),
-        Err(_) => b64pem
+    match fabric_ha_artifacts::certificate_der(b64pem) {
+        Some(der) => der,
+        None => b64pem
             .bytes()
             .filter(|b| !b.is_ascii_whitespace())
             .collect(),

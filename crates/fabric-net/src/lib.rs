@@ -36,5 +36,5 @@ mod signer;
 
 pub use error::{NetError, NetErrorCode};
 pub use orderer::{last_config_index, BroadcastOutcome, OrdererClient, OrdererEndpoint};
-pub use peer::{ChainInfo, InstalledPackage, PeerClient, PeerEndpoint};
+pub use peer::{ChainInfo, InstalledPackage, PeerClient, PeerEndpoint, ServedCert};
 pub use signer::Signer;

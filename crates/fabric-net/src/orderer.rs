@@ -46,7 +46,7 @@ impl OrdererClient {
         endpoint: &OrdererEndpoint,
         timeout: Duration,
     ) -> Result<OrdererClient, NetError> {
-        let connection = connect_channel(endpoint, timeout).await?;
+        let connection = connect_channel(endpoint, timeout, &Default::default()).await?;
         Ok(OrdererClient {
             service: AtomicBroadcastClient::new(connection.channel.clone()),
             connection,

@@ -9,7 +9,16 @@ use fabric_gateway::pb::protos::endorser_client::EndorserClient;
 use fabric_gateway::pb::protos::{deliver_response, ChannelQueryResponse};
 use fabric_ha_sensitive::Sensitive;
 use prost::Message;
-use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio_rustls::rustls::{
+    self,
+    client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier},
+    client::WebPkiServerVerifier,
+    pki_types::{CertificateDer, ServerName, UnixTime},
+    ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
+use tonic::transport::{Channel, Endpoint};
 
 use crate::discovery::{self, DiscoveredPeer};
 use crate::error::{classify, NetError, NetErrorCode};
@@ -216,41 +225,168 @@ async fn handshake_alert(endpoint: &PeerEndpoint, timeout: Duration) -> Option<S
     tokio::time::timeout(timeout, attempt).await.ok().flatten()
 }
 
+/// The end-entity TLS certificate (DER) a node presented in its last handshake on a
+/// connection, kept whether or not it verified (a certificate the node's recorded roots no
+/// longer verify is what a stale record looks like).
+#[derive(Debug, Clone, Default)]
+pub struct ServedCert(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl ServedCert {
+    /// The certificate, once a handshake has shown one.
+    pub fn get(&self) -> Option<Vec<u8>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set(&self, der: &[u8]) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(der.to_vec());
+    }
+}
+
+/// Verifies a node's certificate against its roots, as any client does, keeping the
+/// certificate it presented in a [`ServedCert`].
+#[derive(Debug)]
+struct Keeping {
+    inner: Arc<WebPkiServerVerifier>,
+    served: ServedCert,
+}
+
+impl ServerCertVerifier for Keeping {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.served.set(end_entity.as_ref());
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// The TLS client of a node connection: its roots, the client certificate when there is one,
+/// HTTP/2 by ALPN (gRPC servers require it), the presented certificate kept in `served`.
+fn client_config(
+    endpoint: &PeerEndpoint,
+    address: &str,
+    served: &ServedCert,
+) -> Result<ClientConfig, NetError> {
+    let invalid = |reason: String| NetError::new(NetErrorCode::InvalidInput, address, reason);
+    let mut roots = RootCertStore::empty();
+    for pem in &endpoint.tls_root_pems {
+        for cert in rustls_pemfile::certs(&mut pem.as_bytes()) {
+            let cert = cert.map_err(|e| invalid(format!("a TLS CA root is not PEM: {e}")))?;
+            roots
+                .add(cert)
+                .map_err(|e| invalid(format!("a TLS CA root is not usable: {e}")))?;
+        }
+    }
+    if roots.is_empty() {
+        return Err(invalid(
+            "no TLS CA root to pin the connection to".to_owned(),
+        ));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+        .build()
+        .map_err(|e| invalid(format!("TLS set-up failed: {e}")))?;
+    let builder = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| invalid(format!("TLS set-up failed: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Keeping {
+            inner,
+            served: served.clone(),
+        }));
+    let mut config = match &endpoint.client_tls {
+        Some((cert, key)) => {
+            let chain = rustls_pemfile::certs(&mut cert.as_bytes())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| invalid(format!("the client TLS certificate is not PEM: {e}")))?;
+            let key = rustls_pemfile::private_key(&mut key.expose().as_bytes())
+                .ok()
+                .flatten()
+                .ok_or_else(|| invalid("the client TLS key is not a PEM private key".to_owned()))?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| invalid(format!("the client TLS certificate is not usable: {e}")))?
+        }
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Ok(config)
+}
+
 /// An HTTP/2 channel to a node's `api_url`, TLS pinned to its roots, server name from the URL,
-/// presenting the endpoint's client TLS certificate when it has one.
+/// presenting the endpoint's client TLS certificate when it has one; the certificate the node
+/// presents is kept in `served`.
 pub(crate) async fn connect_channel(
     endpoint: &PeerEndpoint,
     timeout: Duration,
+    served: &ServedCert,
 ) -> Result<Connection, NetError> {
     let (host, address) = host_port(&endpoint.api_url)?;
-    if endpoint.tls_root_pems.is_empty() {
-        return Err(NetError::new(
-            NetErrorCode::InvalidInput,
-            &address,
-            "no TLS CA root to pin the connection to",
-        ));
-    }
-    let mut tls = ClientTlsConfig::new().domain_name(host);
-    for pem in &endpoint.tls_root_pems {
-        tls = tls.ca_certificate(Certificate::from_pem(pem));
-    }
+    let config = Arc::new(client_config(endpoint, &address, served)?);
+    let server_name = ServerName::try_from(host)
+        .map_err(|e| NetError::new(NetErrorCode::InvalidInput, &address, e.to_string()))?;
     let binding = match &endpoint.client_tls {
-        Some((cert, key)) => {
-            tls = tls.identity(Identity::from_pem(cert, key.expose()));
-            TlsBinding::of_client_cert(cert).map_err(|e| NetError {
-                context: address.clone(),
-                ..e
-            })?
-        }
+        Some((cert, _)) => TlsBinding::of_client_cert(cert).map_err(|e| NetError {
+            context: address.clone(),
+            ..e
+        })?,
         None => TlsBinding::UNBOUND,
     };
-    let channel = Endpoint::from_shared(format!("https://{address}"))
+    let target = address.clone();
+    let connector = tower::service_fn(move |_: tonic::transport::Uri| {
+        let config = Arc::clone(&config);
+        let server_name = server_name.clone();
+        let target = target.clone();
+        async move {
+            let open = async {
+                let tcp = tokio::net::TcpStream::connect(&target).await?;
+                tcp.set_nodelay(true)?;
+                tokio_rustls::TlsConnector::from(config)
+                    .connect(server_name, tcp)
+                    .await
+            };
+            let tls = tokio::time::timeout(timeout, open).await.map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::TimedOut, "connection timed out")
+            })??;
+            Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(tls))
+        }
+    });
+    // TLS is the connector's: the URI only names the authority.
+    let channel = Endpoint::from_shared(format!("http://{address}"))
         .map_err(|e| NetError::new(NetErrorCode::InvalidInput, &address, e.to_string()))?
-        .tls_config(tls)
-        .map_err(|e| NetError::new(NetErrorCode::InvalidInput, &address, chain(&e)))?
         .connect_timeout(timeout)
         .timeout(timeout)
-        .connect()
+        .connect_with_connector(connector)
         .await
         .map_err(|e| {
             let message = chain(&e);
@@ -272,7 +408,17 @@ impl PeerClient {
         endpoint: &PeerEndpoint,
         timeout: Duration,
     ) -> Result<PeerClient, NetError> {
-        let connection = connect_channel(endpoint, timeout).await?;
+        Self::connect_keeping(endpoint, timeout, &ServedCert::default()).await
+    }
+
+    /// [`Self::connect`], keeping the certificate the peer presents in `served` (also when
+    /// the connection fails).
+    pub async fn connect_keeping(
+        endpoint: &PeerEndpoint,
+        timeout: Duration,
+        served: &ServedCert,
+    ) -> Result<PeerClient, NetError> {
+        let connection = connect_channel(endpoint, timeout, served).await?;
         Ok(PeerClient {
             endorser: EndorserClient::new(connection.channel.clone()),
             connection,

@@ -73,10 +73,42 @@ pub(crate) async fn wait_until_answers(
     expect: Option<&str>,
     timeout: Duration,
 ) -> Result<(), Error> {
+    wait_until(process, url, timeout, || check(client, url, expect)).await
+}
+
+/// Polls until `address` accepts TCP connections (a listener a node opens after its health
+/// endpoint already answers: the orderer's channel participation API), the process exits, or
+/// `timeout` passes.
+pub(crate) async fn wait_until_listening(
+    process: &mut NodeProcess,
+    address: &str,
+    timeout: Duration,
+) -> Result<(), Error> {
+    wait_until(process, address, timeout, || async {
+        tokio::net::TcpStream::connect(address)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Polls `probe` (on `what`) until it succeeds, the process exits (an error with its log), or
+/// `timeout` passes.
+async fn wait_until<F, Fut>(
+    process: &mut NodeProcess,
+    what: &str,
+    timeout: Duration,
+    probe: F,
+) -> Result<(), Error>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
     let deadline = Instant::now() + timeout;
     let mut pause = Duration::from_millis(25);
     loop {
-        let last = match check(client, url, expect).await {
+        let last = match probe().await {
             Ok(()) => return Ok(()),
             Err(e) => e,
         };
@@ -88,7 +120,7 @@ pub(crate) async fn wait_until_answers(
         }
         if Instant::now() >= deadline {
             return Err(Error::Timeout {
-                what: format!("{} ({url}: {last})", process.name()),
+                what: format!("{} ({what}: {last})", process.name()),
                 after: timeout,
                 log: process.log_tail(20),
             });

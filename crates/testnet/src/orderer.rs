@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::ca::{CaServer, CaSpec};
-use crate::health::{https_client, wait_until_answers};
+use crate::health::{https_client, wait_until_answers, wait_until_listening};
 use crate::msp::{enroll, write_msp, Enrollment, MspContent, OrgAdmin};
 use crate::process::clean_command;
 use crate::{free_port, mkdir, write, Binary, Error, Fabric, NodeProcess};
@@ -155,6 +155,9 @@ impl OrderingService {
                 START_TIMEOUT,
             )
             .await?;
+            // The channel participation API opens after the health endpoint answers.
+            let admin = format!("127.0.0.1:{}", node.admin_port);
+            wait_until_listening(&mut node.process, &admin, START_TIMEOUT).await?;
         }
         Ok(OrderingService {
             ca,

@@ -13,12 +13,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::directory::{Directory, PeerNode, Signing};
-use super::{connect, CALL_TIMEOUT};
+use super::{connect_keeping, CALL_TIMEOUT};
 use crate::consoles::block_on;
 use crate::error::CoreError;
 use crate::workspace::Workspace;
 use fabric_ha_artifacts::Cert;
-use fabric_ha_fabric_net::{config, PeerClient};
+use fabric_ha_fabric_net::{config, PeerClient, ServedCert};
 
 /// What to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -403,20 +403,10 @@ async fn channel_facts(
 }
 
 /// What every peer has to answer itself, over one connection (kept for the channel-wide
-/// reads): its channels and installed packages at once, then every channel's height at once;
-/// and, beside it, the TLS certificate it serves.
+/// reads): the TLS certificate it presents in the handshake (also when the connection then
+/// fails), its channels and installed packages at once, then every channel's height at once.
 async fn ask(peer: &PeerNode, signing: &Signing) -> (Answer, Option<PeerClient>) {
-    let ((mut answer, client), served) = futures_util::future::join(
-        ask_grpc(peer, signing),
-        crate::certs::served_tls(&peer.node.api_url, &[]),
-    )
-    .await;
-    answer.served_tls = served.ok().and_then(|s| s.chain.into_iter().next());
-    (answer, client)
-}
-
-/// The gRPC reads of [`ask`].
-async fn ask_grpc(peer: &PeerNode, signing: &Signing) -> (Answer, Option<PeerClient>) {
+    let served = ServedCert::default();
     let mut answer = Answer {
         running: Ok(()),
         channels: Vec::new(),
@@ -424,12 +414,24 @@ async fn ask_grpc(peer: &PeerNode, signing: &Signing) -> (Answer, Option<PeerCli
         per_channel: BTreeMap::new(),
         served_tls: None,
     };
+    let client = ask_grpc(peer, signing, &served, &mut answer).await;
+    answer.served_tls = served.get();
+    (answer, client)
+}
+
+/// The gRPC reads of [`ask`].
+async fn ask_grpc(
+    peer: &PeerNode,
+    signing: &Signing,
+    served: &ServedCert,
+    answer: &mut Answer,
+) -> Option<PeerClient> {
     let signer = &signing.signer;
-    let client: PeerClient = match connect(peer, signing, CALL_TIMEOUT).await {
+    let client: PeerClient = match connect_keeping(peer, signing, CALL_TIMEOUT, served).await {
         Ok(c) => c,
         Err(e) => {
             answer.running = Err(e.to_string());
-            return (answer, None);
+            return None;
         }
     };
     let (channels, installed) =
@@ -438,7 +440,7 @@ async fn ask_grpc(peer: &PeerNode, signing: &Signing) -> (Answer, Option<PeerCli
         Ok(c) => c,
         Err(e) => {
             answer.running = Err(signing.fail(&peer.node.name)(e).to_string());
-            return (answer, None);
+            return None;
         }
     };
     if let Ok(installed) = installed {
@@ -464,7 +466,7 @@ async fn ask_grpc(peer: &PeerNode, signing: &Signing) -> (Answer, Option<PeerCli
             channel,
         });
     }
-    (answer, Some(client))
+    Some(client)
 }
 
 /// Discovery on each (channel, peer index), at once.
@@ -512,8 +514,8 @@ fn best_peer(
 /// The reads that hold for a whole channel, each asked of one peer rather than of every peer:
 /// the definitions and anchor peers of each channel from its best peer, and discovery from the
 /// best peer of each region (the regions are `homes[i]`, the console of peer `i`). Then, where
-/// a region's discovery peer turns out not to serve the channel while another peer of that
-/// region does, discovery again from that one: the check counts what serving peers see.
+/// a region's discovery peer turns out not to serve the channel or not to see every serving
+/// peer of the other regions, discovery again from the region's other serving peers.
 fn ask_channels(
     answers: &mut [Answer],
     clients: &[Option<PeerClient>],
@@ -555,19 +557,35 @@ fn ask_channels(
     for (ch, i, found) in seen {
         answers[i].per_channel.entry(ch).or_default().seen = Some(found);
     }
-    // Regions whose discovery peer does not serve a channel that another of their peers does.
+    // Where a region's discovery peer does not serve the channel, or does not see every
+    // serving peer of the other regions (gossip views of one region's peers can differ for a
+    // while), every other serving peer of that region is asked too: the check counts what
+    // any serving peer of a region sees.
     let mut again: Vec<(&String, usize)> = Vec::new();
     for ch in channels {
         let serving = serving_peers(ch, peers, answers);
         for &(_, asked_i) in asked.iter().filter(|(c, _)| *c == ch) {
-            if serving[asked_i] {
+            let seen = answers[asked_i]
+                .per_channel
+                .get(ch)
+                .and_then(|a| a.seen.as_ref())
+                .and_then(|s| s.as_ref().ok());
+            let sees_all = seen.is_some_and(|seen| {
+                peers.iter().enumerate().all(|(j, p)| {
+                    homes[j] == homes[asked_i]
+                        || !serving[j]
+                        || seen.contains(&host_port(&p.api_url))
+                })
+            });
+            if serving[asked_i] && sees_all {
                 continue;
             }
-            let of_region = (0..answers.len())
-                .filter(|&i| homes[i] == homes[asked_i] && serving[i] && i != asked_i);
-            if let Some(i) = best_peer(of_region, ch, answers, &connected) {
-                again.push((ch, i));
-            }
+            again.extend(
+                (0..answers.len())
+                    .filter(|&i| homes[i] == homes[asked_i] && serving[i] && i != asked_i)
+                    .filter(|&i| connected[i])
+                    .map(|i| (ch, i)),
+            );
         }
     }
     if !again.is_empty() {
@@ -580,8 +598,13 @@ fn ask_channels(
 
 /// The TLS certificate (DER) of a console record, if it carries one that parses.
 fn record_tls_cert(record: &fabric_ha_console::Component) -> Option<Vec<u8>> {
-    let value = serde_json::to_value(record).ok()?;
-    let b64 = value.pointer("/msp/component/tls_cert")?.as_str()?;
+    let b64 = record
+        .msp
+        .as_ref()?
+        .component
+        .as_ref()?
+        .tls_cert
+        .as_deref()?;
     Cert::from_b64pem(b64).ok().map(|c| c.der().to_vec())
 }
 

@@ -27,7 +27,7 @@ mod peer;
 
 use std::time::Duration;
 
-use fabric_ha_fabric_net::{NetErrorCode, PeerClient};
+use fabric_ha_fabric_net::{NetErrorCode, PeerClient, ServedCert};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -103,7 +103,17 @@ async fn connect(
     signing: &Signing,
     timeout: Duration,
 ) -> Result<PeerClient, CoreError> {
-    PeerClient::connect(&peer.endpoint(signing.client_tls.clone()), timeout)
+    connect_keeping(peer, signing, timeout, &ServedCert::default()).await
+}
+
+/// [`connect`], keeping the TLS certificate the peer presents in `served`.
+async fn connect_keeping(
+    peer: &PeerNode,
+    signing: &Signing,
+    timeout: Duration,
+    served: &ServedCert,
+) -> Result<PeerClient, CoreError> {
+    PeerClient::connect_keeping(&peer.endpoint(signing.client_tls.clone()), timeout, served)
         .await
         .map_err(signing.fail(&peer.node.name))
 }
