@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use fabric_gateway::pb::common::Block;
 use fabric_ha_fabric_net::{
-    config, ops, NetErrorCode, OrdererClient, PeerClient, PeerEndpoint, Signer,
+    config, ops, NetErrorCode, OrdererClient, PeerClient, PeerEndpoint, ServedCert, Signer,
 };
 use fabric_ha_sensitive::Sensitive;
 use fabric_ha_testbed::console::TestConsoleConfig;
@@ -381,6 +381,32 @@ async fn join_install_and_refusals_against_real_peers() {
         NetErrorCode::TlsPinMismatch,
         "{pinned_wrong}"
     );
+    // The certificate the peer presents is kept from the connection's own handshake, also
+    // when the pinned roots refuse it (what a stale console record looks like).
+    let served = ServedCert::default();
+    PeerClient::connect_keeping(
+        &endpoint(&org.peer_api_url, &org.peer_tls_root_pem),
+        TIMEOUT,
+        &served,
+    )
+    .await
+    .unwrap();
+    let presented = served.get().expect("the peer's TLS certificate");
+    let root_der = rustls_pemfile::certs(&mut org.peer_tls_root_pem.as_bytes())
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_ne!(presented, root_der.as_ref());
+    let refused = ServedCert::default();
+    let err = PeerClient::connect_keeping(
+        &endpoint(&org.peer_api_url, sandbox.ordering.tls_root_pem()),
+        TIMEOUT,
+        &refused,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, NetErrorCode::TlsPinMismatch, "{err}");
+    assert_eq!(refused.get(), Some(presented));
     let port = fabric_ha_testnet::free_port().unwrap();
     let closed = PeerClient::connect(
         &endpoint(&format!("grpcs://127.0.0.1:{port}"), &org.peer_tls_root_pem),
