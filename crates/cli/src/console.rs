@@ -19,14 +19,89 @@ pub(crate) const API_SECRET_ENV: &str = "FABRIC_HA_API_SECRET";
 /// Environment variable an IBM Cloud API key may come from (instead of `--iam-api-key`).
 pub(crate) const IAM_API_KEY_ENV: &str = "FABRIC_HA_IAM_API_KEY";
 
+/// How to sign in to a console, for `add` and `edit`.
+#[derive(Debug, clap::Args)]
+#[command(group(ArgGroup::new("secret").args(["api_secret", "api_secret_stdin"])))]
+#[command(group(ArgGroup::new("iam").args(["iam_api_key", "iam_api_key_stdin"])))]
+pub(crate) struct CredentialArgs {
+    /// Console API key (with --api-secret or --api-secret-stdin).
+    #[arg(long)]
+    api_key: Option<String>,
+    /// API secret (or set FABRIC_HA_API_SECRET).
+    #[arg(long, env = API_SECRET_ENV, hide_env_values = true)]
+    api_secret: Option<String>,
+    /// Read the API secret from standard input (first line).
+    #[arg(long)]
+    api_secret_stdin: bool,
+    /// IBM Cloud API key, for a console on IBM Cloud (or set FABRIC_HA_IAM_API_KEY).
+    #[arg(long, env = IAM_API_KEY_ENV, hide_env_values = true)]
+    iam_api_key: Option<String>,
+    /// Read the IBM Cloud API key from standard input (first line).
+    #[arg(long)]
+    iam_api_key_stdin: bool,
+    /// IAM's token endpoint (default: IBM Cloud's, https://iam.cloud.ibm.com/identity/token).
+    #[arg(long, value_name = "URL")]
+    iam_token_url: Option<String>,
+}
+
+impl CredentialArgs {
+    /// The credentials given, or `None` (no --api-key and no IBM Cloud API key).
+    fn auth(self) -> Result<Option<ConsoleAuthInput>, CoreError> {
+        let iam = self.iam_api_key_stdin || self.iam_api_key.is_some();
+        match self.api_key {
+            Some(_) if iam => Err(CoreError::InvalidInput {
+                field: "--api-key".into(),
+                reason: "give a console API key or an IBM Cloud API key (--iam-api-key, --iam-api-key-stdin or FABRIC_HA_IAM_API_KEY), not both".into(),
+            }),
+            Some(api_key) => {
+                if self.iam_token_url.is_some() {
+                    return Err(CoreError::InvalidInput {
+                        field: "--iam-token-url".into(),
+                        reason: "only with an IBM Cloud API key".into(),
+                    });
+                }
+                let api_secret = match (self.api_secret_stdin, self.api_secret) {
+                    (true, _) => read_secret_stdin("API secret")?,
+                    (false, Some(s)) => Sensitive::new(s),
+                    (false, None) => {
+                        return Err(CoreError::InvalidInput {
+                            field: "--api-secret".into(),
+                            reason: "give --api-secret, --api-secret-stdin or FABRIC_HA_API_SECRET"
+                                .into(),
+                        })
+                    }
+                };
+                Ok(Some(ConsoleAuthInput::ApiKey {
+                    api_key,
+                    api_secret,
+                }))
+            }
+            None if iam => Ok(Some(ConsoleAuthInput::Iam {
+                iam_api_key: match self.iam_api_key {
+                    Some(key) if !self.iam_api_key_stdin => Sensitive::new(key),
+                    _ => read_secret_stdin("IBM Cloud API key")?,
+                },
+                token_url: self.iam_token_url,
+            })),
+            None if self.iam_token_url.is_some() => Err(CoreError::InvalidInput {
+                field: "--iam-token-url".into(),
+                reason: "only with an IBM Cloud API key".into(),
+            }),
+            None if self.api_secret_stdin => Err(CoreError::InvalidInput {
+                field: "--api-key".into(),
+                reason: "give the API key of the secret".into(),
+            }),
+            None => Ok(None),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConsoleCommand {
     /// Register a console: with a console API key and secret, or, for a console on IBM Cloud
     /// (AUTH_SCHEME iam), an IBM Cloud API key (exchanged at IBM Cloud IAM for access tokens).
     /// Secrets are stored encrypted and never printed; prefer --api-secret-stdin or
     /// FABRIC_HA_API_SECRET over --api-secret (visible in `ps`), and the same for the IAM key.
-    #[command(group(ArgGroup::new("secret").args(["api_secret", "api_secret_stdin"])))]
-    #[command(group(ArgGroup::new("iam").args(["iam_api_key", "iam_api_key_stdin"])))]
     Add {
         /// Display name (unique, up to 64 characters).
         name: String,
@@ -36,28 +111,36 @@ pub(crate) enum ConsoleCommand {
         /// Region label, e.g. us-south.
         #[arg(long, default_value = "")]
         region: String,
-        /// Console API key (with --api-secret or --api-secret-stdin).
-        #[arg(long)]
-        api_key: Option<String>,
-        /// API secret (or set FABRIC_HA_API_SECRET).
-        #[arg(long, env = API_SECRET_ENV, hide_env_values = true)]
-        api_secret: Option<String>,
-        /// Read the API secret from standard input (first line).
-        #[arg(long)]
-        api_secret_stdin: bool,
-        /// IBM Cloud API key, for a console on IBM Cloud (or set FABRIC_HA_IAM_API_KEY).
-        #[arg(long, env = IAM_API_KEY_ENV, hide_env_values = true)]
-        iam_api_key: Option<String>,
-        /// Read the IBM Cloud API key from standard input (first line).
-        #[arg(long)]
-        iam_api_key_stdin: bool,
-        /// IAM's token endpoint (default: IBM Cloud's, https://iam.cloud.ibm.com/identity/token).
-        #[arg(long, value_name = "URL")]
-        iam_token_url: Option<String>,
+        #[command(flatten)]
+        credentials: CredentialArgs,
         /// PEM file of the CA that issued the console's TLS certificate, or of the console's own
         /// self-signed certificate (pinned exactly), when it is not publicly trusted.
         #[arg(long, value_name = "FILE")]
         ca_cert: Option<PathBuf>,
+    },
+    /// Change a registered console: its name, URL, region, credentials (a console API key or
+    /// an IBM Cloud API key, as for `add`) or trusted CA certificate. What is not given is kept;
+    /// nothing changes on the console itself.
+    Edit {
+        /// Console name.
+        name: String,
+        /// A new display name.
+        #[arg(long, value_name = "NEW_NAME")]
+        rename: Option<String>,
+        /// A new console URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// A new region label ("" for none).
+        #[arg(long)]
+        region: Option<String>,
+        #[command(flatten)]
+        credentials: CredentialArgs,
+        /// A new PEM file of the console's TLS CA (or its own self-signed certificate).
+        #[arg(long, value_name = "FILE", conflicts_with = "remove_ca_cert")]
+        ca_cert: Option<PathBuf>,
+        /// Stop trusting the console's extra CA certificate.
+        #[arg(long)]
+        remove_ca_cert: bool,
     },
     /// List the registered consoles.
     List {
@@ -267,59 +350,14 @@ pub(crate) fn run(
             name,
             url,
             region,
-            api_key,
-            api_secret,
-            api_secret_stdin,
-            iam_api_key,
-            iam_api_key_stdin,
-            iam_token_url,
+            credentials,
             ca_cert,
         } => {
-            let iam = iam_api_key_stdin || iam_api_key.is_some();
-            let auth = match api_key {
-                Some(_) if iam => {
-                    return Err(CoreError::InvalidInput {
-                        field: "--api-key".into(),
-                        reason: "give a console API key or an IBM Cloud API key (--iam-api-key, --iam-api-key-stdin or FABRIC_HA_IAM_API_KEY), not both".into(),
-                    })
-                }
-                Some(api_key) => {
-                    if iam_token_url.is_some() {
-                        return Err(CoreError::InvalidInput {
-                            field: "--iam-token-url".into(),
-                            reason: "only with an IBM Cloud API key".into(),
-                        });
-                    }
-                    let api_secret = match (api_secret_stdin, api_secret) {
-                        (true, _) => read_secret_stdin("API secret")?,
-                        (false, Some(s)) => Sensitive::new(s),
-                        (false, None) => {
-                            return Err(CoreError::InvalidInput {
-                                field: "--api-secret".into(),
-                                reason:
-                                    "give --api-secret, --api-secret-stdin or FABRIC_HA_API_SECRET"
-                                        .into(),
-                            })
-                        }
-                    };
-                    ConsoleAuthInput::ApiKey {
-                        api_key,
-                        api_secret,
-                    }
-                }
-                None if iam => ConsoleAuthInput::Iam {
-                    iam_api_key: match iam_api_key {
-                        Some(key) if !iam_api_key_stdin => Sensitive::new(key),
-                        _ => read_secret_stdin("IBM Cloud API key")?,
-                    },
-                    token_url: iam_token_url,
-                },
-                None => {
-                    return Err(CoreError::InvalidInput {
-                        field: "--api-key".into(),
-                        reason: "give --api-key with its secret, or an IBM Cloud API key (--iam-api-key, --iam-api-key-stdin or FABRIC_HA_IAM_API_KEY) for a console on IBM Cloud".into(),
-                    })
-                }
+            let Some(auth) = credentials.auth()? else {
+                return Err(CoreError::InvalidInput {
+                    field: "--api-key".into(),
+                    reason: "give --api-key with its secret, or an IBM Cloud API key (--iam-api-key, --iam-api-key-stdin or FABRIC_HA_IAM_API_KEY) for a console on IBM Cloud".into(),
+                });
             };
             let ca_cert_pem = ca_cert.as_deref().map(read_ca).transpose()?;
             let summary = open()?.add_console(ConsoleInput {
@@ -331,6 +369,43 @@ pub(crate) fn run(
             })?;
             println!(
                 "added console {} ({}); run `fabric-ha console test {}` to check it",
+                summary.name, summary.url, summary.name
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ConsoleCommand::Edit {
+            name,
+            rename,
+            url,
+            region,
+            credentials,
+            ca_cert,
+            remove_ca_cert,
+        } => {
+            let auth = credentials.auth()?;
+            let ca_cert_pem = match (ca_cert, remove_ca_cert) {
+                (Some(file), _) => Some(read_ca(&file)?),
+                (None, true) => Some(String::new()),
+                (None, false) => None,
+            };
+            let ws = open()?;
+            let current = ws
+                .consoles()?
+                .into_iter()
+                .find(|c| c.name == name)
+                .ok_or_else(|| CoreError::ConsoleUnknown { name: name.clone() })?;
+            let summary = ws.update_console(
+                &name,
+                ConsoleInput {
+                    name: rename.unwrap_or(current.name),
+                    region: region.unwrap_or(current.region),
+                    url: url.unwrap_or(current.url),
+                    auth,
+                    ca_cert_pem,
+                },
+            )?;
+            println!(
+                "updated console {} ({}); run `fabric-ha console test {}` to check it",
                 summary.name, summary.url, summary.name
             );
             Ok(ExitCode::SUCCESS)

@@ -361,6 +361,29 @@ fn a_console_on_ibm_cloud_is_added_with_an_ibm_cloud_api_key() {
     // Each command is a new process: one exchange each (the test and the components read).
     assert_eq!(iam.exchanges(), 2);
 
+    // Edits keep what they do not name: still an IBM Cloud API key.
+    let out = fabric_ha(&ws, &["console", "edit", "cloud", "--region", "eu-de"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let list = ok_json(&fabric_ha(&ws, &["console", "list", "--json"]));
+    assert_eq!(list[0]["region"], "eu-de");
+    assert_eq!(list[0]["auth"], "iam");
+    assert_eq!(list[0]["iamTokenUrl"], token_url.as_str());
+    let verdict = ok_json(&fabric_ha(&ws, &["console", "test", "cloud", "--json"]));
+    assert_eq!(verdict["code"], "ready", "{verdict}");
+    // Without the extra CA the console's certificate is untrusted, and said so; with it again,
+    // ready.
+    let out = fabric_ha(&ws, &["console", "edit", "cloud", "--remove-ca-cert"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = fabric_ha(&ws, &["console", "test", "cloud", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let verdict: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdict["code"], "console_tls_untrusted", "{verdict}");
+    let out = fabric_ha(&ws, &["console", "edit", "cloud", "--ca-cert", ca]);
+    assert!(out.status.success(), "{}", text(&out));
+    let verdict = ok_json(&fabric_ha(&ws, &["console", "test", "cloud", "--json"]));
+    assert_eq!(verdict["code"], "ready", "{verdict}");
+    assert_eq!(iam.exchanges(), 4);
+
     // The key is nowhere on disk in plain text.
     for entry in files_under(&ws) {
         let bytes = std::fs::read(&entry).unwrap();

@@ -280,7 +280,7 @@ fn is_reset_kind(kind: std::io::ErrorKind) -> bool {
 }
 
 /// The causes below reqwest's own "error sending request for url (...)", joined.
-pub(crate) fn cause_text(err: &reqwest::Error) -> String {
+fn cause_text(err: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut current = err.source();
     while let Some(e) = current {
@@ -294,6 +294,25 @@ pub(crate) fn cause_text(err: &reqwest::Error) -> String {
         err.to_string()
     } else {
         parts.join(": ")
+    }
+}
+
+/// A failed IAM token exchange's transport error: an untrusted certificate as such, anything
+/// else as unreachable (the exchange is never repeated by itself).
+pub(crate) fn transport_error(url: &str, err: &reqwest::Error) -> ConsoleError {
+    match classify(err) {
+        Transport::Untrusted(reason) => ConsoleError::TlsUntrusted {
+            url: url.to_owned(),
+            reason,
+        },
+        Transport::Timeout => ConsoleError::Unreachable {
+            url: url.to_owned(),
+            reason: "no answer in time".to_owned(),
+        },
+        Transport::Reset(reason) | Transport::Other(reason) => ConsoleError::Unreachable {
+            url: url.to_owned(),
+            reason,
+        },
     }
 }
 

@@ -140,18 +140,12 @@ async fn exchange(
         .body(form_body(api_key))
         .send()
         .await
-        .map_err(|e| ConsoleError::Unreachable {
-            url: token_url.to_owned(),
-            reason: crate::client::cause_text(&e),
-        })?;
+        .map_err(|e| crate::client::transport_error(token_url, &e))?;
     let status = response.status().as_u16();
     let body = response
         .bytes()
         .await
-        .map_err(|e| ConsoleError::Unreachable {
-            url: token_url.to_owned(),
-            reason: crate::client::cause_text(&e),
-        })?;
+        .map_err(|e| crate::client::transport_error(token_url, &e))?;
     tracing::debug!(
         url = token_url,
         status,
