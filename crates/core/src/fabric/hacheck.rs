@@ -1,9 +1,11 @@
 //! The HA check: does an organization survive the loss of any one region? Read from live data:
 //! every console's records (which peers it lists, which console created each peer: its region)
 //! and every peer of the organization over gRPC (its channels and heights, its installed
-//! packages); then, asked of one peer each, what holds for a whole channel (its committed
-//! chaincode definitions and anchor peers, from its highest peer) and what discovery sees
-//! through gossip (from one serving peer of each region). Per channel a matrix of regions × peers and, for each region, whether
+//! packages); and, asked of one peer each as soon as it has answered, what holds for a whole
+//! channel (its committed chaincode definitions and anchor peers, again from its highest peer
+//! when the first was behind) and what discovery sees through gossip (from one peer of each
+//! region, and from the region's other serving peers where that one does not serve or does
+//! not see every serving peer of the other regions). Per channel a matrix of regions × peers and, for each region, whether
 //! losing it leaves a running, joined, caught-up peer with every chaincode, an anchor peer, a
 //! console that manages the rest, and gossip between what remains — or why not.
 
@@ -511,45 +513,81 @@ fn best_peer(
         .map(|(_, _, std::cmp::Reverse(i))| i)
 }
 
-/// The reads that hold for a whole channel, each asked of one peer rather than of every peer:
-/// the definitions and anchor peers of each channel from its best peer, and discovery from the
-/// best peer of each region (the regions are `homes[i]`, the console of peer `i`). Then, where
-/// a region's discovery peer turns out not to serve the channel or not to see every serving
-/// peer of the other regions, discovery again from the region's other serving peers.
-fn ask_channels(
-    answers: &mut [Answer],
-    clients: &[Option<PeerClient>],
+/// A task of [`ask_peers`], done.
+enum Done {
+    /// A peer's own reads.
+    Peer(usize, Box<(Answer, Option<PeerClient>)>),
+    /// A channel's definitions and anchor peers, from a peer.
+    Facts(String, usize, (Vec<(String, String, i64)>, Vec<String>)),
+    /// What discovery on a channel sees, from a peer.
+    Seen(String, usize, Result<Vec<String>, String>),
+}
+
+/// Every peer's own reads ([`ask`]) at once, and, beside them, the reads that hold for a whole
+/// channel, each asked of one peer only: as soon as a peer has answered, it is asked for the
+/// definitions and anchor peers of each of its channels that no peer was asked about yet, and
+/// for discovery on each of its channels where no peer of its region (`homes[i]`) was asked
+/// yet. Returns the answers, the open connections, and the peer each channel's definitions
+/// came from. [`ask_channels_again`] then asks again where that first peer was not the right
+/// one.
+async fn ask_peers(
+    org: &[&PeerNode],
     homes: &[String],
-    peers: &[HaPeer],
-    channels: &BTreeSet<String>,
     signing: &Signing,
     msp_id: &str,
-) -> Result<(), CoreError> {
-    let connected: Vec<bool> = clients.iter().map(Option::is_some).collect();
-    let mut regions: Vec<&String> = homes.iter().collect();
-    regions.sort();
-    regions.dedup();
-    let sources: Vec<(&String, usize)> = channels
-        .iter()
-        .filter_map(|ch| Some((ch, best_peer(0..answers.len(), ch, answers, &connected)?)))
-        .collect();
-    let mut asked: Vec<(&String, usize)> = Vec::new();
-    for ch in channels {
-        for region in &regions {
-            let of_region = (0..answers.len()).filter(|&i| &homes[i] == *region);
-            if let Some(i) = best_peer(of_region, ch, answers, &connected) {
-                asked.push((ch, i));
+) -> (
+    Vec<Answer>,
+    Vec<Option<PeerClient>>,
+    BTreeMap<String, usize>,
+) {
+    use futures_util::stream::{FuturesUnordered, StreamExt as _};
+    type Task<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Done> + Send + 'a>>;
+    let mut tasks: FuturesUnordered<Task<'_>> = FuturesUnordered::new();
+    for (i, peer) in org.iter().enumerate() {
+        tasks.push(Box::pin(async move {
+            Done::Peer(i, Box::new(ask(peer, signing).await))
+        }));
+    }
+    let mut answers: Vec<Option<Answer>> = org.iter().map(|_| None).collect();
+    let mut clients: Vec<Option<PeerClient>> = org.iter().map(|_| None).collect();
+    let mut sources: BTreeMap<String, usize> = BTreeMap::new();
+    let mut discovering: BTreeSet<(String, &str)> = BTreeSet::new();
+    let mut facts = Vec::new();
+    let mut seen = Vec::new();
+    while let Some(done) = tasks.next().await {
+        match done {
+            Done::Peer(i, done) => {
+                let (answer, client) = *done;
+                if let Some(client) = &client {
+                    for joined in &answer.channels {
+                        let ch = joined.channel.clone();
+                        if !sources.contains_key(&ch) {
+                            sources.insert(ch.clone(), i);
+                            let client = client.clone();
+                            tasks.push(Box::pin(async move {
+                                let got = channel_facts(&client, signing, msp_id, &ch).await;
+                                Done::Facts(ch, i, got)
+                            }));
+                        }
+                        if discovering.insert((joined.channel.clone(), homes[i].as_str())) {
+                            let ch = joined.channel.clone();
+                            let client = client.clone();
+                            tasks.push(Box::pin(async move {
+                                let got = discover(&client, signing, msp_id, &ch).await;
+                                Done::Seen(ch, i, got)
+                            }));
+                        }
+                    }
+                }
+                answers[i] = Some(answer);
+                clients[i] = client;
             }
+            Done::Facts(ch, i, got) => facts.push((ch, i, got)),
+            Done::Seen(ch, i, got) => seen.push((ch, i, got)),
         }
     }
-    let (facts, seen) = block_on(futures_util::future::join(
-        futures_util::future::join_all(sources.iter().filter_map(|&(ch, i)| {
-            let client = clients[i].as_ref()?;
-            Some(async move { (ch.clone(), channel_facts(client, signing, msp_id, ch).await) })
-        })),
-        discover_all(&asked, clients, signing, msp_id),
-    ))?;
-    for ((ch, (definitions, anchors)), &(_, i)) in facts.into_iter().zip(&sources) {
+    let mut answers: Vec<Answer> = answers.into_iter().flatten().collect();
+    for (ch, i, (definitions, anchors)) in facts {
         let entry = answers[i].per_channel.entry(ch).or_default();
         entry.definitions = definitions;
         entry.anchors = anchors;
@@ -557,14 +595,73 @@ fn ask_channels(
     for (ch, i, found) in seen {
         answers[i].per_channel.entry(ch).or_default().seen = Some(found);
     }
-    // Where a region's discovery peer does not serve the channel, or does not see every
-    // serving peer of the other regions (gossip views of one region's peers can differ for a
-    // while), every other serving peer of that region is asked too: the check counts what
-    // any serving peer of a region sees.
+    (answers, clients, sources)
+}
+
+/// After [`ask_peers`]: a channel's definitions and anchor peers are asked again of its best
+/// peer when the peer first asked is behind it (and the first answer is dropped); where a
+/// region's discovery peer does not serve the channel, or does not see every serving peer of
+/// the other regions (gossip views of one region's peers can differ for a while), every other
+/// serving peer of that region is asked too: the check counts what any serving peer of a
+/// region sees.
+#[allow(clippy::too_many_arguments)]
+fn ask_channels_again(
+    answers: &mut [Answer],
+    clients: &[Option<PeerClient>],
+    sources: &mut BTreeMap<String, usize>,
+    homes: &[String],
+    peers: &[HaPeer],
+    channels: &BTreeSet<String>,
+    signing: &Signing,
+    msp_id: &str,
+) -> Result<(), CoreError> {
+    let connected: Vec<bool> = clients.iter().map(Option::is_some).collect();
+    let height = |i: usize, ch: &str| joined(&peers[i], ch).map_or(0, |c| c.height);
+    let mut refresh: Vec<(&String, usize)> = Vec::new();
+    for (ch, first) in sources.iter() {
+        if let Some(best) = best_peer(0..answers.len(), ch, answers, &connected) {
+            if height(best, ch) > height(*first, ch) {
+                refresh.push((ch, best));
+            }
+        }
+    }
+    if !refresh.is_empty() {
+        let again = block_on(futures_util::future::join_all(refresh.iter().filter_map(
+            |&(ch, i)| {
+                let client = clients[i].as_ref()?;
+                Some(async move {
+                    (
+                        ch.clone(),
+                        i,
+                        channel_facts(client, signing, msp_id, ch).await,
+                    )
+                })
+            },
+        )))?;
+        for (ch, i, (definitions, anchors)) in again {
+            if let Some(first) = sources.insert(ch.clone(), i) {
+                if let Some(stale) = answers[first].per_channel.get_mut(&ch) {
+                    stale.definitions.clear();
+                    stale.anchors.clear();
+                }
+            }
+            let entry = answers[i].per_channel.entry(ch).or_default();
+            entry.definitions = definitions;
+            entry.anchors = anchors;
+        }
+    }
     let mut again: Vec<(&String, usize)> = Vec::new();
     for ch in channels {
         let serving = serving_peers(ch, peers, answers);
-        for &(_, asked_i) in asked.iter().filter(|(c, _)| *c == ch) {
+        let asked: Vec<usize> = (0..answers.len())
+            .filter(|&i| {
+                answers[i]
+                    .per_channel
+                    .get(ch)
+                    .is_some_and(|a| a.seen.is_some())
+            })
+            .collect();
+        for &asked_i in &asked {
             let seen = answers[asked_i]
                 .per_channel
                 .get(ch)
@@ -583,11 +680,13 @@ fn ask_channels(
             again.extend(
                 (0..answers.len())
                     .filter(|&i| homes[i] == homes[asked_i] && serving[i] && i != asked_i)
-                    .filter(|&i| connected[i])
+                    .filter(|&i| connected[i] && !asked.contains(&i))
                     .map(|i| (ch, i)),
             );
         }
     }
+    again.sort();
+    again.dedup();
     if !again.is_empty() {
         for (ch, i, found) in block_on(discover_all(&again, clients, signing, msp_id))? {
             answers[i].per_channel.entry(ch).or_default().seen = Some(found);
@@ -1080,18 +1179,12 @@ impl Workspace {
         let signing = self
             .signing_for(&dir, first, None)?
             .presenting(client_tls.as_ref());
-        let (mut answers, clients): (Vec<Answer>, Vec<Option<PeerClient>>) = block_on(async {
-            futures_util::future::join_all(org.iter().map(|p| ask(p, &signing))).await
-        })?
-        .into_iter()
-        .unzip();
-        let peers: Vec<HaPeer> = org
+        // Each peer's region: where the plan created it, else the console that created it,
+        // else the first console of the check that lists it.
+        let peer_homes: Vec<String> = org
             .iter()
-            .zip(&answers)
-            .map(|(p, a)| HaPeer {
-                name: p.node.name.clone(),
-                api_url: p.node.api_url.clone(),
-                console: homes
+            .map(|p| {
+                homes
                     .iter()
                     .find(|(url, _)| url.trim_end_matches('/') == p.node.api_url)
                     .map(|(_, c)| c)
@@ -1099,7 +1192,19 @@ impl Workspace {
                     .filter(|h| consoles.contains(h))
                     .or_else(|| p.consoles().iter().find(|c| consoles.contains(c)))
                     .cloned()
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+            })
+            .collect();
+        let (mut answers, clients, mut sources) =
+            block_on(ask_peers(&org, &peer_homes, &signing, &msp_id))?;
+        let peers: Vec<HaPeer> = org
+            .iter()
+            .zip(&answers)
+            .zip(&peer_homes)
+            .map(|((p, a), home)| HaPeer {
+                name: p.node.name.clone(),
+                api_url: p.node.api_url.clone(),
+                console: home.clone(),
                 running: a.running.is_ok(),
                 error: a.running.clone().err(),
                 channels: a.channels.clone(),
@@ -1116,10 +1221,10 @@ impl Workspace {
         for p in &peers {
             channel_names.extend(p.channels.iter().map(|c| c.channel.clone()));
         }
-        let peer_homes: Vec<String> = peers.iter().map(|p| p.console.clone()).collect();
-        ask_channels(
+        ask_channels_again(
             &mut answers,
             &clients,
+            &mut sources,
             &peer_homes,
             &peers,
             &channel_names,
