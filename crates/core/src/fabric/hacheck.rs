@@ -598,6 +598,24 @@ async fn ask_peers(
     (answers, clients, sources)
 }
 
+/// The channels whose definitions and anchor peers came from a peer behind the channel's best
+/// peer, with that best peer.
+fn behind_sources<'s>(
+    sources: &'s BTreeMap<String, usize>,
+    answers: &[Answer],
+    peers: &[HaPeer],
+    connected: &[bool],
+) -> Vec<(&'s String, usize)> {
+    let height = |i: usize, ch: &str| joined(&peers[i], ch).map_or(0, |c| c.height);
+    sources
+        .iter()
+        .filter_map(|(ch, &first)| {
+            let best = best_peer(0..answers.len(), ch, answers, connected)?;
+            (height(best, ch) > height(first, ch)).then_some((ch, best))
+        })
+        .collect()
+}
+
 /// After [`ask_peers`]: a channel's definitions and anchor peers are asked again of its best
 /// peer when the peer first asked is behind it (and the first answer is dropped); where a
 /// region's discovery peer does not serve the channel, or does not see every serving peer of
@@ -616,15 +634,7 @@ fn ask_channels_again(
     msp_id: &str,
 ) -> Result<(), CoreError> {
     let connected: Vec<bool> = clients.iter().map(Option::is_some).collect();
-    let height = |i: usize, ch: &str| joined(&peers[i], ch).map_or(0, |c| c.height);
-    let mut refresh: Vec<(&String, usize)> = Vec::new();
-    for (ch, first) in sources.iter() {
-        if let Some(best) = best_peer(0..answers.len(), ch, answers, &connected) {
-            if height(best, ch) > height(*first, ch) {
-                refresh.push((ch, best));
-            }
-        }
-    }
+    let refresh = behind_sources(sources, answers, peers, &connected);
     if !refresh.is_empty() {
         let again = block_on(futures_util::future::join_all(refresh.iter().filter_map(
             |&(ch, i)| {
@@ -1558,6 +1568,38 @@ mod tests {
             None
         );
         assert_eq!(best_peer(0..6, "other", &answers, &connected), None);
+    }
+
+    #[test]
+    fn definitions_from_a_peer_behind_are_asked_again_of_the_highest() {
+        let peers = vec![
+            peer("r1", 7001, 5),
+            peer("r2", 7002, 7),
+            peer("r3", 7003, 7),
+        ];
+        let answers: Vec<Answer> = peers
+            .iter()
+            .map(|p| Answer {
+                running: Ok(()),
+                channels: p.channels.clone(),
+                packages: p.packages.clone(),
+                per_channel: BTreeMap::new(),
+                served_tls: None,
+            })
+            .collect();
+        let first_behind = BTreeMap::from([(CH.to_owned(), 0)]);
+        let first_highest = BTreeMap::from([(CH.to_owned(), 2)]);
+        let ch = CH.to_owned();
+        assert_eq!(
+            behind_sources(&first_behind, &answers, &peers, &[true, true, true]),
+            vec![(&ch, 1)]
+        );
+        assert!(behind_sources(&first_highest, &answers, &peers, &[true, true, true]).is_empty());
+        // Only a connected peer can be asked.
+        assert_eq!(
+            behind_sources(&first_behind, &answers, &peers, &[true, false, true]),
+            vec![(&ch, 2)]
+        );
     }
 
     #[test]
