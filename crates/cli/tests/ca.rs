@@ -3,9 +3,8 @@
 
 mod support;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use fabric_ha_testbed::ca::{TestCa, TestCaConfig};
 use serde_json::Value;
@@ -22,19 +21,7 @@ fn fabric_ha(data_dir: &Path, args: &[&str]) -> Output {
 }
 
 fn with_stdin(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = command(data_dir, args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    support::run_with_stdin(command(data_dir, args), stdin)
 }
 
 fn ok(out: &Output) -> String {

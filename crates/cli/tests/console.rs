@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
@@ -14,7 +14,7 @@ use fabric_ha_artifacts::testdata::Pki;
 use fabric_ha_testbed::console::{TestConsole, TestConsoleConfig};
 use fabric_ha_testbed::iam::TestIam;
 use serde_json::Value;
-use support::{command_with, files_under, text};
+use support::{command_with, files_under, run_with_stdin, text};
 
 const PASSPHRASE: &str = "cli console tests";
 
@@ -48,35 +48,26 @@ fn add_list_test_components_import_export() {
     let url = tc.url();
 
     // The secret from stdin ...
-    let mut child = command(
-        &ws,
-        &[
-            "console",
-            "add",
-            "r1",
-            "--url",
-            &url,
-            "--region",
-            "us-south",
-            "--api-key",
-            &key,
-            "--api-secret-stdin",
-            "--ca-cert",
-            ca.to_str().unwrap(),
-        ],
-    )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{secret}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        command(
+            &ws,
+            &[
+                "console",
+                "add",
+                "r1",
+                "--url",
+                &url,
+                "--region",
+                "us-south",
+                "--api-key",
+                &key,
+                "--api-secret-stdin",
+                "--ca-cert",
+                ca.to_str().unwrap(),
+            ],
+        ),
+        &format!("{secret}\n"),
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(!text(&out).contains(&secret));
     // ... or from the environment; a reader key for the refusals below.
@@ -265,80 +256,50 @@ fn a_console_on_ibm_cloud_is_added_with_an_ibm_cloud_api_key() {
     let token_url = iam.token_url();
 
     // Refused before anything is stored: both kinds of key, a token URL without TLS.
-    let out = command(
-        &ws,
-        &[
-            "console",
-            "add",
-            "cloud",
-            "--url",
-            &url,
-            "--api-key",
-            "k",
-            "--api-secret",
-            "s",
-        ],
-    )
-    .env("FABRIC_HA_IAM_API_KEY", &key)
-    .output()
-    .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("--api-key"), "{}", text(&out));
-    let out = command(
-        &ws,
-        &[
-            "console",
-            "add",
-            "cloud",
-            "--url",
-            &url,
-            "--iam-token-url",
-            "http://127.0.0.1:1/identity/token",
-        ],
-    )
-    .env("FABRIC_HA_IAM_API_KEY", &key)
-    .output()
-    .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(
-        text(&out).contains("tokenUrl") && text(&out).contains("https://"),
-        "{}",
-        text(&out)
-    );
-    assert!(!text(&out).contains(&key));
+    let refusals: [(&[&str], &[&str]); 2] = [
+        (&["--api-key", "k", "--api-secret", "s"], &["--api-key"]),
+        (
+            &["--iam-token-url", "http://127.0.0.1:1/identity/token"],
+            &["tokenUrl", "https://"],
+        ),
+    ];
+    for (extra, said) in refusals {
+        let mut args = vec!["console", "add", "cloud", "--url", &url];
+        args.extend(extra);
+        let out = command(&ws, &args)
+            .env("FABRIC_HA_IAM_API_KEY", &key)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        for words in said {
+            assert!(text(&out).contains(words), "{}", text(&out));
+        }
+        assert!(!text(&out).contains(&key));
+    }
     let list = ok_json(&fabric_ha(&ws, &["console", "list", "--json"]));
     assert_eq!(list.as_array().unwrap().len(), 0, "{list}");
 
     // The key from stdin.
-    let mut child = command(
-        &ws,
-        &[
-            "console",
-            "add",
-            "cloud",
-            "--url",
-            &url,
-            "--region",
-            "us-east",
-            "--iam-api-key-stdin",
-            "--iam-token-url",
-            &token_url,
-            "--ca-cert",
-            ca,
-        ],
-    )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{key}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        command(
+            &ws,
+            &[
+                "console",
+                "add",
+                "cloud",
+                "--url",
+                &url,
+                "--region",
+                "us-east",
+                "--iam-api-key-stdin",
+                "--iam-token-url",
+                &token_url,
+                "--ca-cert",
+                ca,
+            ],
+        ),
+        &format!("{key}\n"),
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(!text(&out).contains(&key));
 

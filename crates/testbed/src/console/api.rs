@@ -372,19 +372,19 @@ fn ak_route(store: &Arc<Store>, req: &Request, path: &str, body: Value) -> Route
     })
 }
 
-/// An IAM console's check: the roles of the `Bearer` token or `ApiKey` key.
-fn iam_authorized(store: &Store, req: &Request, action: Action) -> bool {
-    let Some(iam) = &store.cfg.iam else {
-        return false;
-    };
-    let Some(header) = req
-        .headers
+/// The request's `Authorization` header, trimmed.
+fn authorization(req: &Request) -> Option<&str> {
+    req.headers
         .get(hyper::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-    else {
+        .map(str::trim)
+}
+
+/// An IAM console's check: the roles of the `Bearer` token or `ApiKey` key.
+fn iam_authorized(store: &Store, req: &Request, action: Action) -> bool {
+    let (Some(iam), Some(header)) = (&store.cfg.iam, authorization(req)) else {
         return false;
     };
-    let header = header.trim();
     let roles = if let Some(token) = header.strip_prefix("Bearer ") {
         iam.token_roles(token.trim())
     } else if let Some(key) = header.strip_prefix("ApiKey ") {
@@ -404,14 +404,9 @@ fn authorized(store: &Store, req: &Request, action: Action, bootstrap_allowed: b
     if store.cfg.auth_scheme == "iam" {
         return iam_authorized(store, req, action);
     }
-    let Some(header) = req
-        .headers
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(header) = authorization(req) else {
         return false;
     };
-    let header = header.trim();
     let Some(encoded) = header
         .strip_prefix("Basic ")
         .or_else(|| header.strip_prefix("basic "))
